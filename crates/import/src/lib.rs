@@ -1,1 +1,57 @@
-//! placeholder
+//! Import: reads the v1 files (CSV, or XLSX with the same columns on its first sheet) and turns
+//! each row into a validated record, or into problems that name the file, line and column.
+//!
+//! Import reads files and checks them against what the store already holds (the [`Lookups`]);
+//! it never writes. The store writes the records inside one transaction, so an import lands
+//! whole or not at all.
+
+mod excel;
+mod lookups;
+mod parse;
+mod problem;
+mod sheet;
+
+pub use lookups::Lookups;
+pub use parse::{AttendanceParser, DepartmentParser, PartnerParser, SessionParser, TrainingParser};
+pub use problem::{Problem, Problems, MAX_PROBLEMS};
+pub use sheet::{Row, Sheet};
+
+use std::path::PathBuf;
+
+/// The kinds of file cadre imports, named as on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Departments,
+    Partners,
+    Trainings,
+    Sessions,
+    Attendance,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Departments => "departments",
+            Kind::Partners => "partners",
+            Kind::Trainings => "trainings",
+            Kind::Sessions => "sessions",
+            Kind::Attendance => "attendance",
+        }
+    }
+}
+
+/// Failures to read a file at all; problems with its content are [`Problem`]s.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: not a readable workbook: {message}")]
+    Workbook { path: PathBuf, message: String },
+    #[error("{path}: cadre imports .csv and .xlsx files")]
+    UnknownFormat { path: PathBuf },
+    #[error("{0}")]
+    Problems(Problems),
+}

@@ -1,0 +1,680 @@
+//! Row parsers, one per kind of file: each checks a row's cells and turns them into a record,
+//! or reports every problem of the row with its column.
+
+use std::collections::HashMap;
+use std::fmt::Display;
+
+use cadre_core::department::department_key;
+use cadre_core::text::{fold, split_list};
+use cadre_core::{
+    parse_completed, parse_gender, AttendanceRecord, Countries, DepartmentRecord, Money,
+    Modality, PartialDate, PartnerKind, PartnerRecord, PersonRecord, SessionRecord, Status,
+    TrainingRecord,
+};
+
+use crate::lookups::Lookups;
+use crate::problem::{Problem, Problems};
+use crate::sheet::{Row, Sheet};
+
+/// Where each known column sits in the file.
+struct Columns {
+    index: HashMap<&'static str, usize>,
+    offset: usize,
+}
+
+impl Columns {
+    /// Matches the header against the columns of a kind of file. Names are compared without
+    /// case; unknown columns are refused, since a misspelt header would silently drop data.
+    fn read(
+        sheet: &Sheet,
+        known: &[&'static str],
+        required: &[&'static str],
+    ) -> Result<Columns, Problems> {
+        let mut problems = Problems::default();
+        let mut index = HashMap::new();
+        let line = sheet.header_line();
+        let offset = sheet.column_offset();
+        for (i, header) in sheet.headers().iter().enumerate() {
+            let key = fold(header).replace(' ', "_");
+            if key.is_empty() {
+                continue;
+            }
+            match known.iter().find(|k| **k == key) {
+                Some(k) => {
+                    if index.insert(*k, i).is_some() {
+                        problems.push(sheet.problem(
+                            line,
+                            Some(offset + i + 1),
+                            format!("column \"{header}\" appears twice"),
+                        ));
+                    }
+                }
+                None => problems.push(sheet.problem(
+                    line,
+                    Some(offset + i + 1),
+                    format!(
+                        "unknown column \"{header}\": the columns of this file are {}",
+                        known.join(",")
+                    ),
+                )),
+            }
+        }
+        for r in required {
+            if !index.contains_key(r) {
+                problems.push(sheet.problem(
+                    line,
+                    None,
+                    format!("the header has no column \"{r}\", which is required"),
+                ));
+            }
+        }
+        if problems.is_empty() {
+            Ok(Columns { index, offset })
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+/// The cells of one row, with the problems found in them so far.
+struct Cells<'a> {
+    file: &'a str,
+    row: &'a Row,
+    cols: &'a Columns,
+    problems: Vec<Problem>,
+}
+
+impl<'a> Cells<'a> {
+    fn new(file: &'a str, row: &'a Row, cols: &'a Columns) -> Cells<'a> {
+        Cells {
+            file,
+            row,
+            cols,
+            problems: Vec::new(),
+        }
+    }
+
+    fn column(&self, field: &str) -> Option<usize> {
+        self.cols.index.get(field).map(|i| self.cols.offset + i + 1)
+    }
+
+    /// The trimmed cell, or "" when blank or when the file has no such column.
+    fn raw(&self, field: &str) -> &'a str {
+        self.cols
+            .index
+            .get(field)
+            .and_then(|&i| self.row.cells.get(i))
+            .map_or("", |c| c.trim())
+    }
+
+    fn text(&self, field: &str) -> Option<String> {
+        let raw = self.raw(field);
+        (!raw.is_empty()).then(|| raw.to_string())
+    }
+
+    fn fail(&mut self, field: &str, message: impl Display) {
+        self.problems.push(Problem {
+            file: self.file.to_string(),
+            line: self.row.line,
+            column: self.column(field),
+            message: format!("{field}: {message}"),
+        });
+    }
+
+    fn required(&mut self, field: &str) -> String {
+        let raw = self.raw(field);
+        if raw.is_empty() {
+            self.fail(field, "is required");
+        }
+        raw.to_string()
+    }
+
+    /// Parses a non-blank cell; a blank cell is `None`, a bad one is a problem.
+    fn parse<T, E: Display>(
+        &mut self,
+        field: &str,
+        f: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Option<T> {
+        let raw = self.raw(field);
+        if raw.is_empty() {
+            return None;
+        }
+        match f(raw) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.fail(field, e);
+                None
+            }
+        }
+    }
+
+    fn count(&mut self, field: &str) -> Option<u32> {
+        self.parse(field, parse_count)
+    }
+
+    fn countries(&mut self, field: &str) -> Vec<String> {
+        let mut codes = Vec::new();
+        for typed in split_list(self.raw(field)) {
+            match Countries::get().lookup(typed) {
+                Ok(c) if !codes.contains(&c.code) => codes.push(c.code.clone()),
+                Ok(_) => {}
+                Err(e) => self.fail(field, e),
+            }
+        }
+        codes
+    }
+
+    fn finish<T>(self, value: T) -> Result<T, Vec<Problem>> {
+        if self.problems.is_empty() {
+            Ok(value)
+        } else {
+            Err(self.problems)
+        }
+    }
+}
+
+/// A whole number of persons or countries: `29`, `1,234`; never negative.
+fn parse_count(typed: &str) -> Result<u32, String> {
+    let digits = typed.replace(',', "");
+    if let Some(rest) = digits.strip_prefix('-') {
+        if rest.bytes().all(|b| b.is_ascii_digit()) && !rest.is_empty() {
+            return Err(format!("{typed} is negative: counts are whole numbers from 0"));
+        }
+    }
+    digits
+        .parse::<u32>()
+        .map_err(|_| format!("\"{typed}\" is not a whole number"))
+}
+
+fn check_span(cells: &mut Cells, start: Option<PartialDate>, end: Option<PartialDate>) {
+    if let (Some(s), Some(e)) = (start, end) {
+        if e.last_day() < s.first_day() {
+            cells.fail("end_date", format!("{e} is before the start date {s}"));
+        }
+    }
+}
+
+/// Reads `departments.csv`: `name,aliases`.
+pub struct DepartmentParser {
+    cols: Columns,
+    file: String,
+    names: HashMap<String, usize>,
+}
+
+impl DepartmentParser {
+    pub const COLUMNS: &'static [&'static str] = &["name", "aliases"];
+
+    pub fn new(sheet: &Sheet) -> Result<Self, Problems> {
+        Ok(DepartmentParser {
+            cols: Columns::read(sheet, Self::COLUMNS, &["name"])?,
+            file: sheet.file().to_string(),
+            names: HashMap::new(),
+        })
+    }
+
+    pub fn parse(
+        &mut self,
+        row: &Row,
+        lookups: &mut Lookups,
+    ) -> Result<DepartmentRecord, Vec<Problem>> {
+        let mut c = Cells::new(&self.file, row, &self.cols);
+        let name = c.required("name");
+        if let Some(first) = self.names.get(&department_key(&name)) {
+            c.fail("name", format!("\"{name}\" is already on line {first}"));
+        }
+        let mut aliases = Vec::new();
+        for alias in split_list(c.raw("aliases")) {
+            match lookups.department(alias) {
+                Some(other) if department_key(other) != department_key(&name) => c.fail(
+                    "aliases",
+                    format!("\"{alias}\" already names the department \"{other}\""),
+                ),
+                _ => aliases.push(alias.to_string()),
+            }
+        }
+        let record = c.finish(DepartmentRecord { name, aliases })?;
+        self.names.insert(department_key(&record.name), row.line);
+        lookups.add_department(&record.name);
+        for alias in &record.aliases {
+            lookups.add_department_alias(alias, &record.name);
+        }
+        Ok(record)
+    }
+}
+
+/// Reads `partners.csv`: `name,short_name,parent,kind`.
+pub struct PartnerParser {
+    cols: Columns,
+    file: String,
+    seen: HashMap<String, usize>,
+}
+
+impl PartnerParser {
+    pub const COLUMNS: &'static [&'static str] = &["name", "short_name", "parent", "kind"];
+
+    pub fn new(sheet: &Sheet) -> Result<Self, Problems> {
+        Ok(PartnerParser {
+            cols: Columns::read(sheet, Self::COLUMNS, &["name"])?,
+            file: sheet.file().to_string(),
+            seen: HashMap::new(),
+        })
+    }
+
+    /// Parses one row; the record's `parent` is as typed until [`PartnerParser::resolve_parents`].
+    pub fn parse(
+        &mut self,
+        row: &Row,
+        lookups: &mut Lookups,
+    ) -> Result<PartnerRecord, Vec<Problem>> {
+        let mut c = Cells::new(&self.file, row, &self.cols);
+        let name = c.required("name");
+        let short_name = c.text("short_name");
+        for (field, value) in [("name", Some(&name)), ("short_name", short_name.as_ref())] {
+            if let Some(v) = value.filter(|v| !v.is_empty()) {
+                if let Some(first) = self.seen.get(&fold(v)) {
+                    c.fail(field, format!("\"{v}\" is already used on line {first}"));
+                }
+            }
+        }
+        let kind = c.parse("kind", PartnerKind::parse);
+        let parent = c.text("parent");
+        let record = c.finish(PartnerRecord {
+            name,
+            short_name,
+            parent,
+            kind,
+        })?;
+        self.seen.insert(fold(&record.name), row.line);
+        if let Some(s) = &record.short_name {
+            self.seen.insert(fold(s), row.line);
+        }
+        lookups.add_partner(&record.name, record.short_name.as_deref());
+        Ok(record)
+    }
+
+    /// Replaces each typed parent by the canonical name of the partner it names, in the store
+    /// or anywhere in the file (a parent may come after its programme). Records come with the
+    /// line they were read from.
+    pub fn resolve_parents(
+        &self,
+        records: &mut [(usize, PartnerRecord)],
+        lookups: &Lookups,
+    ) -> Vec<Problem> {
+        let column = self.cols.index.get("parent").map(|i| self.cols.offset + i + 1);
+        let mut problems = Vec::new();
+        for (line, record) in records.iter_mut() {
+            let line = *line;
+            let Some(typed) = record.parent.clone() else {
+                continue;
+            };
+            match lookups.partner(&typed) {
+                Some(canonical) if fold(canonical) == fold(&record.name) => {
+                    problems.push(Problem {
+                        file: self.file.clone(),
+                        line,
+                        column,
+                        message: "parent: a partner cannot be its own parent".to_string(),
+                    })
+                }
+                Some(canonical) => record.parent = Some(canonical.to_string()),
+                None => problems.push(Problem {
+                    file: self.file.clone(),
+                    line,
+                    column,
+                    message: format!(
+                        "parent: unknown partner \"{typed}\": it must be in this file or already imported"
+                    ),
+                }),
+            }
+        }
+        problems
+    }
+}
+
+/// Reads `trainings.csv`.
+pub struct TrainingParser {
+    cols: Columns,
+    file: String,
+    codes: HashMap<String, usize>,
+}
+
+impl TrainingParser {
+    pub const COLUMNS: &'static [&'static str] = &[
+        "code",
+        "title",
+        "start_date",
+        "end_date",
+        "modality",
+        "venue",
+        "platform",
+        "status",
+        "partners",
+        "funders",
+        "requested_by",
+        "value_usd",
+        "participants_total",
+        "participants_male",
+        "participants_female",
+        "countries",
+        "countries_reached",
+        "departments",
+        "theme",
+        "note",
+    ];
+
+    pub fn new(sheet: &Sheet) -> Result<Self, Problems> {
+        Ok(TrainingParser {
+            cols: Columns::read(sheet, Self::COLUMNS, &["code", "title"])?,
+            file: sheet.file().to_string(),
+            codes: HashMap::new(),
+        })
+    }
+
+    pub fn parse(
+        &mut self,
+        row: &Row,
+        lookups: &mut Lookups,
+    ) -> Result<TrainingRecord, Vec<Problem>> {
+        let mut c = Cells::new(&self.file, row, &self.cols);
+        let code = c.required("code");
+        if let Some(first) = self.codes.get(&code) {
+            c.fail("code", format!("training {code} is already on line {first}"));
+        }
+        let title = c.required("title");
+        let start = c.parse("start_date", PartialDate::parse);
+        let end = c.parse("end_date", PartialDate::parse);
+        check_span(&mut c, start, end);
+        let modality = c.parse("modality", Modality::parse);
+        let status = c.parse("status", Status::parse);
+        let partners_of = |c: &mut Cells, field: &str| {
+            let mut names = Vec::new();
+            for typed in split_list(c.raw(field)) {
+                match lookups.partner(typed) {
+                    Some(name) if !names.iter().any(|n| n == name) => names.push(name.to_string()),
+                    Some(_) => {}
+                    None => c.fail(
+                        field,
+                        format!("unknown partner \"{typed}\": import it in partners.csv first"),
+                    ),
+                }
+            }
+            names
+        };
+        let partners = partners_of(&mut c, "partners");
+        let funders = partners_of(&mut c, "funders");
+        let requested_by = c.parse("requested_by", |t| {
+            Countries::get().lookup(t).map(|c| c.code.clone())
+        });
+        let value = c.parse("value_usd", Money::parse_usd);
+        let total = c.count("participants_total");
+        let male = c.count("participants_male");
+        let female = c.count("participants_female");
+        let known = u64::from(male.unwrap_or(0)) + u64::from(female.unwrap_or(0));
+        if let Some(t) = total {
+            if known > u64::from(t) {
+                c.fail(
+                    "participants_total",
+                    format!("male and female add up to {known}, more than the total of {t}"),
+                );
+            }
+        }
+        let countries = c.countries("countries");
+        let countries_reached = c.count("countries_reached");
+        let mut departments = Vec::new();
+        for typed in split_list(c.raw("departments")) {
+            match lookups.department(typed) {
+                Some(name) if !departments.iter().any(|d| d == name) => {
+                    departments.push(name.to_string())
+                }
+                Some(_) => {}
+                None => c.fail("departments", unknown_department(typed)),
+            }
+        }
+        let record = c.finish(TrainingRecord {
+            code,
+            title,
+            start,
+            end,
+            modality,
+            venue: None,
+            platform: None,
+            status,
+            partners,
+            funders,
+            requested_by,
+            value,
+            participants_total: total,
+            participants_male: male,
+            participants_female: female,
+            countries,
+            countries_reached,
+            departments,
+            theme: None,
+            note: None,
+        })?;
+        let cells = Cells::new(&self.file, row, &self.cols);
+        let record = TrainingRecord {
+            venue: cells.text("venue"),
+            platform: cells.text("platform"),
+            theme: cells.text("theme"),
+            note: cells.text("note"),
+            ..record
+        };
+        self.codes.insert(record.code.clone(), row.line);
+        lookups.add_training(&record.code);
+        Ok(record)
+    }
+}
+
+fn unknown_department(typed: &str) -> String {
+    format!(
+        "unknown department \"{typed}\": use a name or alias from the list of departments, or add it with `cadre import departments`"
+    )
+}
+
+/// Reads `sessions.csv`: `training_code,start_date,end_date,participants_total,note`.
+pub struct SessionParser {
+    cols: Columns,
+    file: String,
+    seen: HashMap<(String, PartialDate), usize>,
+}
+
+impl SessionParser {
+    pub const COLUMNS: &'static [&'static str] = &[
+        "training_code",
+        "start_date",
+        "end_date",
+        "participants_total",
+        "note",
+    ];
+
+    pub fn new(sheet: &Sheet) -> Result<Self, Problems> {
+        Ok(SessionParser {
+            cols: Columns::read(sheet, Self::COLUMNS, &["training_code", "start_date"])?,
+            file: sheet.file().to_string(),
+            seen: HashMap::new(),
+        })
+    }
+
+    pub fn parse(
+        &mut self,
+        row: &Row,
+        lookups: &mut Lookups,
+    ) -> Result<SessionRecord, Vec<Problem>> {
+        let mut c = Cells::new(&self.file, row, &self.cols);
+        let code = c.required("training_code");
+        if !code.is_empty() && lookups.sessions(&code).is_none() {
+            c.fail("training_code", unknown_training(&code));
+        }
+        if c.raw("start_date").is_empty() {
+            c.fail("start_date", "is required");
+        }
+        let start = c.parse("start_date", PartialDate::parse);
+        let end = c.parse("end_date", PartialDate::parse);
+        check_span(&mut c, start, end);
+        if let Some(s) = start {
+            if let Some(first) = self.seen.get(&(code.clone(), s)) {
+                c.fail(
+                    "start_date",
+                    format!("training {code} already has a session starting {s} on line {first}"),
+                );
+            }
+        }
+        let participants_total = c.count("participants_total");
+        let note = c.text("note");
+        // A row without a usable start date has a problem already.
+        let Some(start) = start.filter(|_| c.problems.is_empty()) else {
+            return Err(c.problems);
+        };
+        let record = SessionRecord {
+            training_code: code,
+            start,
+            end,
+            participants_total,
+            note,
+        };
+        self.seen
+            .insert((record.training_code.clone(), record.start), row.line);
+        lookups.add_session(&record.training_code, record.start);
+        Ok(record)
+    }
+}
+
+fn unknown_training(code: &str) -> String {
+    format!("unknown training code \"{code}\": import it in trainings.csv first")
+}
+
+/// Reads `attendance.csv`: one row per person per session attended.
+pub struct AttendanceParser {
+    cols: Columns,
+    file: String,
+}
+
+impl AttendanceParser {
+    pub const COLUMNS: &'static [&'static str] = &[
+        "training_code",
+        "session_date",
+        "given_name",
+        "family_name",
+        "email",
+        "gender",
+        "country",
+        "organisation",
+        "department",
+        "completed",
+    ];
+
+    pub fn new(sheet: &Sheet) -> Result<Self, Problems> {
+        Ok(AttendanceParser {
+            cols: Columns::read(sheet, Self::COLUMNS, &["training_code"])?,
+            file: sheet.file().to_string(),
+        })
+    }
+
+    pub fn parse(&mut self, row: &Row, lookups: &Lookups) -> Result<AttendanceRecord, Vec<Problem>> {
+        let mut c = Cells::new(&self.file, row, &self.cols);
+        let code = c.required("training_code");
+        let sessions = if code.is_empty() {
+            None
+        } else {
+            let s = lookups.sessions(&code);
+            if s.is_none() {
+                c.fail("training_code", unknown_training(&code));
+            }
+            s
+        };
+        let typed_session = c.parse("session_date", PartialDate::parse);
+        let session = match (sessions, typed_session) {
+            (None, _) => None,
+            (Some(list), Some(date)) if list.contains(&date) => Some(date),
+            (Some([]), Some(_)) => {
+                c.fail(
+                    "session_date",
+                    format!("training {code} has no sessions: leave session_date blank, or import its sessions first"),
+                );
+                None
+            }
+            (Some(list), Some(date)) => {
+                c.fail(
+                    "session_date",
+                    format!(
+                        "training {code} has no session starting {date}; its sessions start {}",
+                        join_dates(list)
+                    ),
+                );
+                None
+            }
+            (Some([]), None) => None,
+            (Some([only]), None) if c.raw("session_date").is_empty() => Some(*only),
+            (Some(list), None) => {
+                if c.raw("session_date").is_empty() {
+                    c.fail(
+                        "session_date",
+                        format!(
+                            "training {code} has {} sessions ({}): say which one",
+                            list.len(),
+                            join_dates(list)
+                        ),
+                    );
+                }
+                None
+            }
+        };
+        let given_name = c.raw("given_name").to_string();
+        let family_name = c.raw("family_name").to_string();
+        let email = c.text("email").map(|e| e.trim().to_string());
+        if let Some(e) = &email {
+            if !looks_like_email(e) {
+                c.fail("email", format!("\"{e}\" is not an e-mail address"));
+            }
+        }
+        if email.is_none() && (given_name.is_empty() || family_name.is_empty()) {
+            let field = if given_name.is_empty() { "given_name" } else { "family_name" };
+            c.fail(
+                field,
+                "a participant needs an e-mail, or a given name and a family name",
+            );
+        }
+        let gender = c.parse("gender", parse_gender).flatten();
+        let country = c.parse("country", |t| {
+            Countries::get().lookup(t).map(|c| c.code.clone())
+        });
+        let organisation = c.text("organisation");
+        let department = c.parse("department", |t| {
+            lookups
+                .department(t)
+                .map(str::to_string)
+                .ok_or_else(|| unknown_department(t))
+        });
+        let completed = c.parse("completed", parse_completed).flatten();
+        c.finish(AttendanceRecord {
+            training_code: code,
+            session,
+            person: PersonRecord {
+                given_name,
+                family_name,
+                email,
+                gender,
+                country,
+                organisation,
+                department,
+            },
+            completed,
+        })
+    }
+}
+
+fn join_dates(dates: &[PartialDate]) -> String {
+    let mut sorted: Vec<String> = dates.iter().map(|d| d.to_string()).collect();
+    sorted.sort();
+    sorted.join(", ")
+}
+
+fn looks_like_email(e: &str) -> bool {
+    match e.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty() && domain.contains('.') && !e.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}

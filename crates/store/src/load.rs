@@ -1,0 +1,163 @@
+//! One import, from file to records: every row is checked, rows are written as they pass, and
+//! the transaction is committed only when the whole file is good (and not a dry run).
+
+use std::fmt;
+
+use cadre_import::{
+    AttendanceParser, DepartmentParser, Kind, PartnerParser, Problems, SessionParser, Sheet,
+    TrainingParser,
+};
+
+use crate::write::{Outcome, Writer};
+use crate::{Result, Store, StoreError};
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// Check and count everything, then roll back.
+    pub dry_run: bool,
+}
+
+/// What an import did, for its closing line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub kind: &'static str,
+    pub file: String,
+    pub rows: u64,
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    /// Participants met for the first time (attendance only).
+    pub persons_created: u64,
+    pub dry_run: bool,
+}
+
+impl Summary {
+    fn count(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Created => self.created += 1,
+            Outcome::Updated => self.updated += 1,
+            Outcome::Unchanged => self.unchanged += 1,
+        }
+    }
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {} rows read, {} created, {} updated, {} unchanged",
+            self.file, self.rows, self.created, self.updated, self.unchanged
+        )?;
+        if self.kind == Kind::Attendance.as_str() {
+            write!(f, "; {} new participants", self.persons_created)?;
+        }
+        if self.dry_run {
+            write!(f, " (dry run: nothing written)")?;
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Imports one file of the given kind. On any problem nothing is written and every problem
+    /// (up to the cap) is returned as [`StoreError::Rejected`]. `progress` is told how far into
+    /// the sheet the import is, in the sheet's units, and the sheet's total.
+    pub async fn import(
+        &self,
+        kind: Kind,
+        mut sheet: Sheet,
+        options: ImportOptions,
+        progress: &mut (dyn FnMut(u64, u64) + Send),
+    ) -> Result<Summary> {
+        let mut w = Writer::begin(&self.pool).await?;
+        let mut lookups = w.lookups().await?;
+        let mut problems = Problems::default();
+        let total = sheet.total();
+        let mut summary = Summary {
+            kind: kind.as_str(),
+            file: sheet.file().to_string(),
+            rows: 0,
+            created: 0,
+            updated: 0,
+            unchanged: 0,
+            persons_created: 0,
+            dry_run: options.dry_run,
+        };
+        let rejected = StoreError::Rejected;
+        // Rows are written while the file is still clean; after the first problem the rest are
+        // only checked, so that every problem is reported in one go.
+        macro_rules! each_row {
+            (|$row:ident| $parse:expr, |$rec:ident| $write:expr) => {
+                for item in &mut sheet {
+                    summary.rows += 1;
+                    match item {
+                        Err(p) => problems.push(p),
+                        Ok($row) => {
+                            progress($row.progress, total);
+                            match $parse {
+                                Err(list) => list.into_iter().for_each(|p| problems.push(p)),
+                                Ok($rec) if problems.is_empty() => $write,
+                                Ok(_) => {}
+                            }
+                        }
+                    }
+                }
+            };
+        }
+        match kind {
+            Kind::Departments => {
+                let mut parser = DepartmentParser::new(&sheet).map_err(rejected)?;
+                each_row!(|row| parser.parse(&row, &mut lookups), |rec| {
+                    summary.count(w.department(&rec).await?)
+                });
+            }
+            Kind::Partners => {
+                let mut parser = PartnerParser::new(&sheet).map_err(rejected)?;
+                let mut records = Vec::new();
+                each_row!(|row| parser.parse(&row, &mut lookups).map(|r| (row.line, r)), |rec| {
+                    records.push(rec)
+                });
+                for p in parser.resolve_parents(&mut records, &lookups) {
+                    problems.push(p);
+                }
+                if problems.is_empty() {
+                    let recs: Vec<_> = records.into_iter().map(|(_, r)| r).collect();
+                    for outcome in w.partners(&recs).await? {
+                        summary.count(outcome);
+                    }
+                }
+            }
+            Kind::Trainings => {
+                let mut parser = TrainingParser::new(&sheet).map_err(rejected)?;
+                each_row!(|row| parser.parse(&row, &mut lookups), |rec| {
+                    summary.count(w.training(&rec).await?)
+                });
+            }
+            Kind::Sessions => {
+                let mut parser = SessionParser::new(&sheet).map_err(rejected)?;
+                each_row!(|row| parser.parse(&row, &mut lookups), |rec| {
+                    summary.count(w.session(&rec).await?)
+                });
+            }
+            Kind::Attendance => {
+                let mut parser = AttendanceParser::new(&sheet).map_err(rejected)?;
+                each_row!(|row| parser.parse(&row, &lookups), |rec| {
+                    let (outcome, new_person) = w.attendance(&rec).await?;
+                    summary.count(outcome);
+                    summary.persons_created += u64::from(new_person);
+                });
+            }
+        }
+        progress(total, total);
+        if !problems.is_empty() {
+            w.tx.rollback().await?;
+            return Err(StoreError::Rejected(problems));
+        }
+        if options.dry_run {
+            w.tx.rollback().await?;
+        } else {
+            w.tx.commit().await?;
+        }
+        Ok(summary)
+    }
+}

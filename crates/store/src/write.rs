@@ -1,0 +1,607 @@
+//! Writing validated records inside one transaction. Each write is an upsert by the record's
+//! stable key that says whether it created, changed or left the record as it was, so that
+//! importing the same file twice changes nothing and says so.
+
+use std::collections::HashMap;
+
+use cadre_core::department::department_key;
+use cadre_core::person::{email_key, name_key};
+use cadre_core::{
+    AttendanceRecord, DepartmentRecord, Gender, Modality, Money, PartialDate, PartnerKind,
+    PartnerRecord, PersonRecord, SessionRecord, Status, TrainingRecord,
+};
+use cadre_import::Lookups;
+use sqlx::{Row, Sqlite, Transaction};
+
+use crate::Result;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+pub(crate) struct Writer {
+    pub(crate) tx: Transaction<'static, Sqlite>,
+    trainings: HashMap<String, i64>,
+    sessions: HashMap<(i64, PartialDate), i64>,
+    partners: HashMap<String, i64>,
+    departments: HashMap<String, i64>,
+}
+
+fn text(d: Option<PartialDate>) -> Option<String> {
+    d.map(|d| d.to_string())
+}
+
+fn first_day(d: Option<PartialDate>) -> Option<String> {
+    d.map(|d| d.first_day().to_string())
+}
+
+fn last_day(d: Option<PartialDate>) -> Option<String> {
+    d.map(|d| d.last_day().to_string())
+}
+
+fn date(s: Option<String>) -> Option<PartialDate> {
+    s.and_then(|s| PartialDate::parse(&s).ok())
+}
+
+fn count(v: Option<i64>) -> Option<u32> {
+    v.and_then(|v| u32::try_from(v).ok())
+}
+
+impl Writer {
+    pub(crate) async fn begin(pool: &sqlx::SqlitePool) -> Result<Writer> {
+        let mut tx = pool.begin().await?;
+        let mut partners = HashMap::new();
+        for row in sqlx::query("SELECT id, name FROM partners")
+            .fetch_all(&mut *tx)
+            .await?
+        {
+            partners.insert(row.get::<String, _>("name"), row.get::<i64, _>("id"));
+        }
+        let mut departments = HashMap::new();
+        for row in sqlx::query("SELECT id, name FROM departments")
+            .fetch_all(&mut *tx)
+            .await?
+        {
+            departments.insert(row.get::<String, _>("name"), row.get::<i64, _>("id"));
+        }
+        let mut trainings = HashMap::new();
+        for row in sqlx::query("SELECT id, code FROM trainings")
+            .fetch_all(&mut *tx)
+            .await?
+        {
+            trainings.insert(row.get::<String, _>("code"), row.get::<i64, _>("id"));
+        }
+        let mut sessions = HashMap::new();
+        for row in sqlx::query("SELECT id, training_id, start_date FROM sessions")
+            .fetch_all(&mut *tx)
+            .await?
+        {
+            if let Some(start) = date(row.get("start_date")) {
+                sessions.insert((row.get::<i64, _>("training_id"), start), row.get("id"));
+            }
+        }
+        Ok(Writer {
+            tx,
+            trainings,
+            sessions,
+            partners,
+            departments,
+        })
+    }
+
+    /// What the rows of a file are checked against.
+    pub(crate) async fn lookups(&mut self) -> Result<Lookups> {
+        let mut l = Lookups::default();
+        for row in sqlx::query("SELECT name, short_name FROM partners")
+            .fetch_all(&mut *self.tx)
+            .await?
+        {
+            let name: String = row.get("name");
+            l.add_partner(&name, row.get::<Option<String>, _>("short_name").as_deref());
+        }
+        for row in sqlx::query(
+            "SELECT a.alias, d.name FROM department_aliases a
+             JOIN departments d ON d.id = a.department_id",
+        )
+        .fetch_all(&mut *self.tx)
+        .await?
+        {
+            let name: String = row.get("name");
+            l.add_department(&name);
+            l.add_department_alias(&row.get::<String, _>("alias"), &name);
+        }
+        for code in self.trainings.keys() {
+            l.add_training(code);
+        }
+        let codes: HashMap<i64, &String> = self.trainings.iter().map(|(c, id)| (*id, c)).collect();
+        for (training_id, start) in self.sessions.keys() {
+            if let Some(code) = codes.get(training_id) {
+                l.add_session(code, *start);
+            }
+        }
+        Ok(l)
+    }
+
+    pub(crate) async fn department(&mut self, rec: &DepartmentRecord) -> Result<Outcome> {
+        let existing: Option<(i64, String)> = sqlx::query_as(
+            "SELECT d.id, d.name FROM department_aliases a
+             JOIN departments d ON d.id = a.department_id WHERE a.alias_key = $1",
+        )
+        .bind(department_key(&rec.name))
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        let (id, mut outcome) = match existing {
+            Some((id, name)) if name == rec.name => (id, Outcome::Unchanged),
+            Some((id, _)) => {
+                // Same department, its published spelling corrected.
+                sqlx::query("UPDATE departments SET name = $1 WHERE id = $2")
+                    .bind(&rec.name)
+                    .bind(id)
+                    .execute(&mut *self.tx)
+                    .await?;
+                (id, Outcome::Updated)
+            }
+            None => {
+                let id: i64 =
+                    sqlx::query_scalar("INSERT INTO departments (name) VALUES ($1) RETURNING id")
+                        .bind(&rec.name)
+                        .fetch_one(&mut *self.tx)
+                        .await?;
+                (id, Outcome::Created)
+            }
+        };
+        self.departments.insert(rec.name.clone(), id);
+        for alias in std::iter::once(&rec.name).chain(&rec.aliases) {
+            let added = sqlx::query(
+                "INSERT INTO department_aliases (alias_key, alias, department_id) VALUES ($1, $2, $3)
+                 ON CONFLICT (alias_key) DO NOTHING",
+            )
+            .bind(department_key(alias))
+            .bind(alias)
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?
+            .rows_affected();
+            if added > 0 && outcome == Outcome::Unchanged {
+                outcome = Outcome::Updated;
+            }
+        }
+        Ok(outcome)
+    }
+
+    /// Writes partners in two passes, since a programme's parent may come later in the file.
+    pub(crate) async fn partners(&mut self, recs: &[PartnerRecord]) -> Result<Vec<Outcome>> {
+        let mut outcomes = Vec::with_capacity(recs.len());
+        for rec in recs {
+            let existing: Option<(i64, String, Option<String>, Option<String>)> = sqlx::query_as(
+                "SELECT id, name, short_name, kind FROM partners
+                 WHERE lower(name) = lower($1) OR lower(short_name) = lower($2)",
+            )
+            .bind(&rec.name)
+            .bind(rec.short_name.as_deref().unwrap_or(&rec.name))
+            .fetch_optional(&mut *self.tx)
+            .await?;
+            let kind = rec.kind.map(PartnerKind::as_str);
+            let outcome = match existing {
+                Some((id, name, short, stored_kind))
+                    if name == rec.name
+                        && short == rec.short_name
+                        && stored_kind.as_deref() == kind =>
+                {
+                    self.partners.insert(rec.name.clone(), id);
+                    Outcome::Unchanged
+                }
+                Some((id, old_name, ..)) => {
+                    sqlx::query(
+                        "UPDATE partners SET name = $1, short_name = $2, kind = $3 WHERE id = $4",
+                    )
+                    .bind(&rec.name)
+                    .bind(&rec.short_name)
+                    .bind(kind)
+                    .bind(id)
+                    .execute(&mut *self.tx)
+                    .await?;
+                    self.partners.remove(&old_name);
+                    self.partners.insert(rec.name.clone(), id);
+                    Outcome::Updated
+                }
+                None => {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO partners (name, short_name, kind) VALUES ($1, $2, $3)
+                         RETURNING id",
+                    )
+                    .bind(&rec.name)
+                    .bind(&rec.short_name)
+                    .bind(kind)
+                    .fetch_one(&mut *self.tx)
+                    .await?;
+                    self.partners.insert(rec.name.clone(), id);
+                    Outcome::Created
+                }
+            };
+            outcomes.push(outcome);
+        }
+        for (rec, outcome) in recs.iter().zip(outcomes.iter_mut()) {
+            let id = self.partners[&rec.name];
+            let parent = rec.parent.as_ref().and_then(|p| self.partners.get(p)).copied();
+            let stored: Option<i64> =
+                sqlx::query_scalar("SELECT parent_id FROM partners WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(&mut *self.tx)
+                    .await?;
+            if stored != parent {
+                sqlx::query("UPDATE partners SET parent_id = $1 WHERE id = $2")
+                    .bind(parent)
+                    .bind(id)
+                    .execute(&mut *self.tx)
+                    .await?;
+                if *outcome == Outcome::Unchanged {
+                    *outcome = Outcome::Updated;
+                }
+            }
+        }
+        Ok(outcomes)
+    }
+
+    pub(crate) async fn training(&mut self, rec: &TrainingRecord) -> Result<Outcome> {
+        let outcome = match self.trainings.get(&rec.code).copied() {
+            Some(id) => {
+                if self.read_training(id).await? == *rec {
+                    return Ok(Outcome::Unchanged);
+                }
+                sqlx::query(
+                    "UPDATE trainings SET title = $2, start_date = $3, start_on = $4,
+                     end_date = $5, end_on = $6, modality = $7, venue = $8, platform = $9,
+                     status = $10, requested_by = $11, value_cents = $12,
+                     participants_total = $13, participants_male = $14,
+                     participants_female = $15, countries_reached = $16, theme = $17, note = $18
+                     WHERE id = $1",
+                )
+                .bind(id)
+                .bind(&rec.title)
+                .bind(text(rec.start))
+                .bind(first_day(rec.start))
+                .bind(text(rec.end))
+                .bind(last_day(rec.end))
+                .bind(rec.modality.map(Modality::as_str))
+                .bind(&rec.venue)
+                .bind(&rec.platform)
+                .bind(rec.status.map(Status::as_str))
+                .bind(&rec.requested_by)
+                .bind(rec.value.map(Money::cents))
+                .bind(rec.participants_total.map(i64::from))
+                .bind(rec.participants_male.map(i64::from))
+                .bind(rec.participants_female.map(i64::from))
+                .bind(rec.countries_reached.map(i64::from))
+                .bind(&rec.theme)
+                .bind(&rec.note)
+                .execute(&mut *self.tx)
+                .await?;
+                for table in ["training_partners", "training_countries", "training_departments"] {
+                    sqlx::query(&format!("DELETE FROM {table} WHERE training_id = $1"))
+                        .bind(id)
+                        .execute(&mut *self.tx)
+                        .await?;
+                }
+                self.write_training_links(id, rec).await?;
+                Outcome::Updated
+            }
+            None => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO trainings (code, title, start_date, start_on, end_date, end_on,
+                     modality, venue, platform, status, requested_by, value_cents,
+                     participants_total, participants_male, participants_female,
+                     countries_reached, theme, note)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                     $16, $17, $18)
+                     RETURNING id",
+                )
+                .bind(&rec.code)
+                .bind(&rec.title)
+                .bind(text(rec.start))
+                .bind(first_day(rec.start))
+                .bind(text(rec.end))
+                .bind(last_day(rec.end))
+                .bind(rec.modality.map(Modality::as_str))
+                .bind(&rec.venue)
+                .bind(&rec.platform)
+                .bind(rec.status.map(Status::as_str))
+                .bind(&rec.requested_by)
+                .bind(rec.value.map(Money::cents))
+                .bind(rec.participants_total.map(i64::from))
+                .bind(rec.participants_male.map(i64::from))
+                .bind(rec.participants_female.map(i64::from))
+                .bind(rec.countries_reached.map(i64::from))
+                .bind(&rec.theme)
+                .bind(&rec.note)
+                .fetch_one(&mut *self.tx)
+                .await?;
+                self.trainings.insert(rec.code.clone(), id);
+                self.write_training_links(id, rec).await?;
+                Outcome::Created
+            }
+        };
+        Ok(outcome)
+    }
+
+    async fn write_training_links(&mut self, id: i64, rec: &TrainingRecord) -> Result<()> {
+        for (role, names) in [("partner", &rec.partners), ("funder", &rec.funders)] {
+            for (pos, name) in names.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO training_partners (training_id, partner_id, role, position)
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(id)
+                .bind(self.partners.get(name).copied())
+                .bind(role)
+                .bind(pos as i64)
+                .execute(&mut *self.tx)
+                .await?;
+            }
+        }
+        for (pos, code) in rec.countries.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO training_countries (training_id, country_code, position)
+                 VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(code)
+            .bind(pos as i64)
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        for (pos, name) in rec.departments.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO training_departments (training_id, department_id, position)
+                 VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(self.departments.get(name).copied())
+            .bind(pos as i64)
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// The training as stored, in the form import produces, to tell whether a row changes it.
+    async fn read_training(&mut self, id: i64) -> Result<TrainingRecord> {
+        let row = sqlx::query("SELECT * FROM trainings WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *self.tx)
+            .await?;
+        let names = |role: &'static str| {
+            sqlx::query_scalar::<_, String>(
+                "SELECT p.name FROM training_partners tp JOIN partners p ON p.id = tp.partner_id
+                 WHERE tp.training_id = $1 AND tp.role = $2 ORDER BY tp.position",
+            )
+            .bind(id)
+            .bind(role)
+        };
+        let partners = names("partner").fetch_all(&mut *self.tx).await?;
+        let funders = names("funder").fetch_all(&mut *self.tx).await?;
+        let countries = sqlx::query_scalar(
+            "SELECT country_code FROM training_countries WHERE training_id = $1 ORDER BY position",
+        )
+        .bind(id)
+        .fetch_all(&mut *self.tx)
+        .await?;
+        let departments = sqlx::query_scalar(
+            "SELECT d.name FROM training_departments td JOIN departments d ON d.id = td.department_id
+             WHERE td.training_id = $1 ORDER BY td.position",
+        )
+        .bind(id)
+        .fetch_all(&mut *self.tx)
+        .await?;
+        Ok(TrainingRecord {
+            code: row.get("code"),
+            title: row.get("title"),
+            start: date(row.get("start_date")),
+            end: date(row.get("end_date")),
+            modality: row
+                .get::<Option<String>, _>("modality")
+                .and_then(|m| Modality::parse(&m).ok()),
+            venue: row.get("venue"),
+            platform: row.get("platform"),
+            status: row
+                .get::<Option<String>, _>("status")
+                .and_then(|s| Status::parse(&s).ok()),
+            partners,
+            funders,
+            requested_by: row.get("requested_by"),
+            value: row.get::<Option<i64>, _>("value_cents").map(Money::from_cents),
+            participants_total: count(row.get("participants_total")),
+            participants_male: count(row.get("participants_male")),
+            participants_female: count(row.get("participants_female")),
+            countries,
+            countries_reached: count(row.get("countries_reached")),
+            departments,
+            theme: row.get("theme"),
+            note: row.get("note"),
+        })
+    }
+
+    pub(crate) async fn session(&mut self, rec: &SessionRecord) -> Result<Outcome> {
+        let training_id = self.trainings[&rec.training_code];
+        if let Some(&id) = self.sessions.get(&(training_id, rec.start)) {
+            let (end, total, note): (Option<String>, Option<i64>, Option<String>) =
+                sqlx::query_as(
+                    "SELECT end_date, participants_total, note FROM sessions WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_one(&mut *self.tx)
+                .await?;
+            if date(end) == rec.end && count(total) == rec.participants_total && note == rec.note
+            {
+                return Ok(Outcome::Unchanged);
+            }
+            sqlx::query(
+                "UPDATE sessions SET end_date = $2, end_on = $3, participants_total = $4,
+                 note = $5 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(text(rec.end))
+            .bind(last_day(rec.end))
+            .bind(rec.participants_total.map(i64::from))
+            .bind(&rec.note)
+            .execute(&mut *self.tx)
+            .await?;
+            return Ok(Outcome::Updated);
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO sessions (training_id, start_date, start_on, end_date, end_on,
+             participants_total, note) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(training_id)
+        .bind(rec.start.to_string())
+        .bind(rec.start.first_day().to_string())
+        .bind(text(rec.end))
+        .bind(last_day(rec.end))
+        .bind(rec.participants_total.map(i64::from))
+        .bind(&rec.note)
+        .fetch_one(&mut *self.tx)
+        .await?;
+        self.sessions.insert((training_id, rec.start), id);
+        Ok(Outcome::Created)
+    }
+
+    /// Records one person at one session; returns the attendance outcome and whether the
+    /// person was new.
+    pub(crate) async fn attendance(&mut self, rec: &AttendanceRecord) -> Result<(Outcome, bool)> {
+        let training_id = self.trainings[&rec.training_code];
+        let session_id = match rec.session {
+            Some(start) => Some(self.sessions[&(training_id, start)]),
+            None => None,
+        };
+        let (person_id, person_new) = self.person(&rec.person).await?;
+        let existing: Option<(i64, Option<i64>)> = sqlx::query_as(
+            "SELECT id, completed FROM attendance
+             WHERE person_id = $1 AND training_id = $2 AND COALESCE(session_id, 0) = $3",
+        )
+        .bind(person_id)
+        .bind(training_id)
+        .bind(session_id.unwrap_or(0))
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        let completed = rec.completed.map(i64::from);
+        let outcome = match existing {
+            // A blank completed cell does not erase what an earlier import recorded.
+            Some((_, stored)) if completed.is_none() || stored == completed => Outcome::Unchanged,
+            Some((id, _)) => {
+                sqlx::query("UPDATE attendance SET completed = $1 WHERE id = $2")
+                    .bind(completed)
+                    .bind(id)
+                    .execute(&mut *self.tx)
+                    .await?;
+                Outcome::Updated
+            }
+            None => {
+                sqlx::query(
+                    "INSERT INTO attendance (person_id, training_id, session_id, completed)
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(person_id)
+                .bind(training_id)
+                .bind(session_id)
+                .bind(completed)
+                .execute(&mut *self.tx)
+                .await?;
+                Outcome::Created
+            }
+        };
+        Ok((outcome, person_new))
+    }
+
+    /// Finds the person a row describes (by e-mail, else by name and country) or adds them.
+    /// Known details are completed, never erased, by a row that leaves them blank.
+    async fn person(&mut self, p: &PersonRecord) -> Result<(i64, bool)> {
+        let email = p.email.as_deref().and_then(email_key);
+        let key = name_key(&p.given_name, &p.family_name, p.country.as_deref());
+        let found: Option<i64> = match &email {
+            Some(e) => {
+                sqlx::query_scalar("SELECT id FROM persons WHERE email_key = $1")
+                    .bind(e)
+                    .fetch_optional(&mut *self.tx)
+                    .await?
+            }
+            None => {
+                // Prefer a person recorded without an e-mail too; the lowest id keeps it stable.
+                sqlx::query_scalar(
+                    "SELECT id FROM persons WHERE name_key = $1
+                     ORDER BY email_key IS NOT NULL, id LIMIT 1",
+                )
+                .bind(&key)
+                .fetch_optional(&mut *self.tx)
+                .await?
+            }
+        };
+        let department_id = p.department.as_ref().and_then(|d| self.departments.get(d)).copied();
+        let gender = p.gender.map(Gender::as_str);
+        match found {
+            Some(id) => {
+                type Stored = (String, String, Option<String>, Option<String>, Option<String>, Option<i64>);
+                let old: Stored = sqlx::query_as(
+                    "SELECT given_name, family_name, gender, country_code, organisation,
+                     department_id FROM persons WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_one(&mut *self.tx)
+                .await?;
+                let keep = |new: &str, old: &String| {
+                    let new = new.trim();
+                    if new.is_empty() { old.clone() } else { new.to_string() }
+                };
+                let merged: Stored = (
+                    keep(&p.given_name, &old.0),
+                    keep(&p.family_name, &old.1),
+                    gender.map(str::to_string).or_else(|| old.2.clone()),
+                    p.country.clone().or_else(|| old.3.clone()),
+                    p.organisation.clone().or_else(|| old.4.clone()),
+                    department_id.or(old.5),
+                );
+                if merged != old {
+                    // The name key follows the completed name and country.
+                    let key = name_key(&merged.0, &merged.1, merged.3.as_deref());
+                    sqlx::query(
+                        "UPDATE persons SET given_name = $2, family_name = $3, gender = $4,
+                         country_code = $5, organisation = $6, department_id = $7, name_key = $8
+                         WHERE id = $1",
+                    )
+                    .bind(id)
+                    .bind(&merged.0)
+                    .bind(&merged.1)
+                    .bind(&merged.2)
+                    .bind(&merged.3)
+                    .bind(&merged.4)
+                    .bind(merged.5)
+                    .bind(key)
+                    .execute(&mut *self.tx)
+                    .await?;
+                }
+                Ok((id, false))
+            }
+            None => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO persons (given_name, family_name, email, email_key, name_key,
+                     gender, country_code, organisation, department_id)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                )
+                .bind(p.given_name.trim())
+                .bind(p.family_name.trim())
+                .bind(p.email.as_deref().map(str::trim))
+                .bind(&email)
+                .bind(&key)
+                .bind(gender)
+                .bind(&p.country)
+                .bind(&p.organisation)
+                .bind(department_id)
+                .fetch_one(&mut *self.tx)
+                .await?;
+                Ok((id, true))
+            }
+        }
+    }
+}
