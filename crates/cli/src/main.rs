@@ -1,1 +1,66 @@
-fn main() {}
+//! The `cadre` command. It only parses arguments and reports; the work is done by the layers.
+
+mod demo;
+mod import;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// cadre records the trainings an agency delivers with its partners and reports what they
+/// achieved.
+#[derive(Debug, Parser)]
+#[command(name = "cadre", version, about, long_about = None)]
+pub struct Cli {
+    /// Where the records live: sqlite:PATH or a file path (created on first use).
+    #[arg(long, global = true, env = "CADRE_DATABASE_URL", default_value = "cadre.db")]
+    database: String,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Import a v1 file (CSV, or XLSX with the same columns on its first sheet).
+    Import(import::Args),
+    /// Make a fresh demo database with the 2020 facts and a synthetic year, and say what it holds.
+    Demo(demo::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Import(args) => import::run(&cli.database, args).await,
+            Command::Demo(args) => demo::run(args).await,
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,105 @@
+//! `cadre demo`: a fresh database holding the 2020 facts and one synthetic year.
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use cadre_gen::Config;
+use cadre_import::{Kind, Sheet};
+use cadre_store::Store;
+
+use crate::import::import_sheet;
+
+/// The 2020 facts as published, in the import format (the project's copy of shared/data).
+const FACTS_2020: &[(Kind, &str, &str)] = &[
+    (Kind::Partners, "data/2020/partners.csv", include_str!("../../../data/2020/partners.csv")),
+    (Kind::Trainings, "data/2020/trainings.csv", include_str!("../../../data/2020/trainings.csv")),
+    (Kind::Sessions, "data/2020/sessions.csv", include_str!("../../../data/2020/sessions.csv")),
+];
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The folder for the demo database and the synthetic files (emptied of an earlier demo).
+    #[arg(long)]
+    dir: Option<PathBuf>,
+    /// The year of synthetic attendance records.
+    #[arg(long, default_value_t = 2021)]
+    synthetic_year: i32,
+    /// The generator's seed: the same seed makes the same synthetic year.
+    #[arg(long, default_value_t = 2021)]
+    seed: u64,
+}
+
+pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let dir = args
+        .dir
+        .unwrap_or_else(|| std::env::temp_dir().join("cadre-demo"));
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let db = dir.join("cadre.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let file = PathBuf::from(format!("{}{suffix}", db.display()));
+        if file.exists() {
+            std::fs::remove_file(&file)
+                .with_context(|| format!("cannot remove the old demo database {}", file.display()))?;
+        }
+    }
+    let url = format!("sqlite:{}", db.display());
+    let store = Store::open(&url).await?;
+
+    println!("Loading the 2020 facts (published figures, no personal data):");
+    for (kind, name, text) in FACTS_2020 {
+        let sheet = Sheet::from_csv(name, text.as_bytes(), text.len() as u64);
+        if import_sheet(&store, *kind, sheet, false).await? != ExitCode::SUCCESS {
+            anyhow::bail!("the built-in 2020 facts did not import");
+        }
+    }
+
+    let year = args.synthetic_year;
+    println!("Generating a synthetic {year} of individual attendance (fake people, labelled SYN-):");
+    let config = Config {
+        seed: args.seed,
+        ..Config::demo_year(year)
+    };
+    let paths: Vec<PathBuf> = ["trainings", "sessions", "attendance"]
+        .iter()
+        .map(|k| dir.join(format!("synthetic-{year}-{k}.csv")))
+        .collect();
+    {
+        let create = |p: &PathBuf| {
+            File::create(p)
+                .map(BufWriter::new)
+                .with_context(|| format!("cannot write {}", p.display()))
+        };
+        let (mut t, mut s, mut a) = (create(&paths[0])?, create(&paths[1])?, create(&paths[2])?);
+        cadre_gen::generate(&config, &mut t, &mut s, &mut a)?;
+        use std::io::Write;
+        t.flush()?;
+        s.flush()?;
+        a.flush()?;
+    }
+    for (kind, path) in [Kind::Trainings, Kind::Sessions, Kind::Attendance]
+        .into_iter()
+        .zip(&paths)
+    {
+        if import_sheet(&store, kind, Sheet::open(path), false).await? != ExitCode::SUCCESS {
+            anyhow::bail!("the synthetic {} did not import", kind.as_str());
+        }
+    }
+
+    let c = store.counts().await?;
+    store.close().await;
+    println!();
+    println!("The demo database {} holds:", db.display());
+    println!(
+        "  {} trainings ({} sessions), {} partners, {} participants with {} attendance records,",
+        c.trainings, c.sessions, c.partners, c.persons, c.attendance
+    );
+    println!("  {} departments and {} countries.", c.departments, c.countries);
+    println!();
+    println!("Work with it by naming it:");
+    println!("  cadre --database {url} import attendance FILE.csv");
+    println!("The period report (cadre report --year 2020) and the web application are not built yet.");
+    Ok(ExitCode::SUCCESS)
+}
