@@ -14,9 +14,21 @@ use crate::import::import_sheet;
 
 /// The 2020 facts as published, in the import format (the project's copy of shared/data).
 const FACTS_2020: &[(Kind, &str, &str)] = &[
-    (Kind::Partners, "data/2020/partners.csv", include_str!("../../../data/2020/partners.csv")),
-    (Kind::Trainings, "data/2020/trainings.csv", include_str!("../../../data/2020/trainings.csv")),
-    (Kind::Sessions, "data/2020/sessions.csv", include_str!("../../../data/2020/sessions.csv")),
+    (
+        Kind::Partners,
+        "data/2020/partners.csv",
+        include_str!("../../../data/2020/partners.csv"),
+    ),
+    (
+        Kind::Trainings,
+        "data/2020/trainings.csv",
+        include_str!("../../../data/2020/trainings.csv"),
+    ),
+    (
+        Kind::Sessions,
+        "data/2020/sessions.csv",
+        include_str!("../../../data/2020/sessions.csv"),
+    ),
 ];
 
 #[derive(Debug, clap::Args)]
@@ -41,8 +53,9 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     for suffix in ["", "-wal", "-shm"] {
         let file = PathBuf::from(format!("{}{suffix}", db.display()));
         if file.exists() {
-            std::fs::remove_file(&file)
-                .with_context(|| format!("cannot remove the old demo database {}", file.display()))?;
+            std::fs::remove_file(&file).with_context(|| {
+                format!("cannot remove the old demo database {}", file.display())
+            })?;
         }
     }
     let url = format!("sqlite:{}", db.display());
@@ -57,7 +70,9 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
 
     let year = args.synthetic_year;
-    println!("Generating a synthetic {year} of individual attendance (fake people, labelled SYN-):");
+    println!(
+        "Generating a synthetic {year} of individual attendance (fake people, labelled SYN-):"
+    );
     let config = Config {
         seed: args.seed,
         ..Config::demo_year(year)
@@ -96,10 +111,15 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         "  {} trainings ({} sessions), {} partners, {} participants with {} attendance records,",
         c.trainings, c.sessions, c.partners, c.persons, c.attendance
     );
-    println!("  {} departments and {} countries.", c.departments, c.countries);
+    println!(
+        "  {} departments and {} countries.",
+        c.departments, c.countries
+    );
     println!();
     println!("Work with it by naming it:");
     println!("  cadre --database {url} import attendance FILE.csv");
-    println!("The period report (cadre report --year 2020) and the web application are not built yet.");
+    println!(
+        "The period report (cadre report --year 2020) and the web application are not built yet."
+    );
     Ok(ExitCode::SUCCESS)
 }

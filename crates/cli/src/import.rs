@@ -31,9 +31,11 @@ impl From<KindArg> for Kind {
 }
 
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Import partners before trainings, and trainings before sessions and \
+#[command(
+    after_help = "Import partners before trainings, and trainings before sessions and \
 attendance: rows name what earlier imports created.\nThe format is described in \
-docs/import-format.md.")]
+docs/import-format.md."
+)]
 pub struct Args {
     /// What the file holds.
     kind: KindArg,

@@ -13,7 +13,12 @@ use clap::{Parser, Subcommand};
 #[command(name = "cadre", version, about, long_about = None)]
 pub struct Cli {
     /// Where the records live: sqlite:PATH or a file path (created on first use).
-    #[arg(long, global = true, env = "CADRE_DATABASE_URL", default_value = "cadre.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "CADRE_DATABASE_URL",
+        default_value = "cadre.db"
+    )]
     database: String,
 
     #[command(subcommand)]

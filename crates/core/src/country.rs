@@ -27,7 +27,9 @@ pub struct Country {
 pub enum CountryError {
     #[error("country is blank")]
     Blank,
-    #[error("unknown country \"{0}\": use an ISO 3166 code (BB, BRB) or the English name (Barbados)")]
+    #[error(
+        "unknown country \"{0}\": use an ISO 3166 code (BB, BRB) or the English name (Barbados)"
+    )]
     Unknown(String),
 }
 
@@ -72,8 +74,11 @@ impl Countries {
                 }
             }
         }
-        let mut by_code: HashMap<String, usize> =
-            list.iter().enumerate().map(|(i, c)| (c.code.clone(), i)).collect();
+        let mut by_code: HashMap<String, usize> = list
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.code.clone(), i))
+            .collect();
         for line in REGIONAL.lines().skip(1).filter(|l| !l.trim().is_empty()) {
             let mut f = line.splitn(3, ',');
             let code = f.next().unwrap_or("").trim();
@@ -89,7 +94,9 @@ impl Countries {
                 list.len() - 1
             });
             list[idx].name = name.to_string();
-            list[idx].groups = crate::text::split_list(groups).map(str::to_string).collect();
+            list[idx].groups = crate::text::split_list(groups)
+                .map(str::to_string)
+                .collect();
             spellings.push((name.to_string(), idx));
         }
         // Names people commonly use that are in neither list.
@@ -185,7 +192,10 @@ mod tests {
     use super::*;
 
     fn code(typed: &str) -> String {
-        Countries::get().lookup(typed).map(|c| c.code.clone()).unwrap_or_else(|e| e.to_string())
+        Countries::get()
+            .lookup(typed)
+            .map(|c| c.code.clone())
+            .unwrap_or_else(|e| e.to_string())
     }
 
     #[test]
@@ -236,7 +246,10 @@ mod tests {
             Countries::get().lookup("Atlantis").unwrap_err(),
             CountryError::Unknown("Atlantis".into())
         );
-        assert_eq!(Countries::get().lookup("  ").unwrap_err(), CountryError::Blank);
+        assert_eq!(
+            Countries::get().lookup("  ").unwrap_err(),
+            CountryError::Blank
+        );
         assert!(Countries::get().lookup("XX").is_err());
     }
 }

@@ -264,7 +264,10 @@ mod tests {
             err.to_string(),
             "2021-02-30 does not exist (February 2021 has 28 days)"
         );
-        assert!(PartialDate::parse("2020-02-29").is_ok(), "2020 is a leap year");
+        assert!(
+            PartialDate::parse("2020-02-29").is_ok(),
+            "2020 is a leap year"
+        );
         assert!(PartialDate::parse("1900-02-29").is_err(), "1900 is not");
         assert!(PartialDate::parse("2000-02-29").is_ok(), "2000 is");
         assert_eq!(
@@ -279,13 +282,24 @@ mod tests {
 
     #[test]
     fn other_shapes_are_refused() {
-        for text in ["", "20-01-01", "2020/01/01", "27/01/2020", "2020-1-5", "2020-01-01-01", "abcd"] {
+        for text in [
+            "",
+            "20-01-01",
+            "2020/01/01",
+            "27/01/2020",
+            "2020-1-5",
+            "2020-01-01-01",
+            "abcd",
+        ] {
             assert!(
                 matches!(PartialDate::parse(text), Err(DateError::Format(_))),
                 "{text:?}"
             );
         }
-        assert_eq!(PartialDate::parse("1066").unwrap_err(), DateError::Year(1066));
+        assert_eq!(
+            PartialDate::parse("1066").unwrap_err(),
+            DateError::Year(1066)
+        );
     }
 
     #[test]

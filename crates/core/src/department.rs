@@ -8,7 +8,13 @@ pub fn department_key(name: &str) -> String {
     let plain: String = strip_accents(name)
         .replace('&', " and ")
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '(' || c == ')' { c } else { ' ' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '(' || c == ')' {
+                c
+            } else {
+                ' '
+            }
+        })
         .collect();
     fold(&plain)
 }
@@ -20,7 +26,13 @@ mod tests {
     #[test]
     fn keys_ignore_case_spacing_and_punctuation() {
         assert_eq!(department_key(" Customs &  Excise"), "customs and excise");
-        assert_eq!(department_key("ICT Units (Law Enforcement)"), "ict units (law enforcement)");
-        assert_eq!(department_key("Attorney-General"), department_key("attorney general"));
+        assert_eq!(
+            department_key("ICT Units (Law Enforcement)"),
+            "ict units (law enforcement)"
+        );
+        assert_eq!(
+            department_key("Attorney-General"),
+            department_key("attorney general")
+        );
     }
 }

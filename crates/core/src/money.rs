@@ -130,16 +130,29 @@ mod tests {
             ("0.99", 99),
         ];
         for (typed, cents) in cases {
-            assert_eq!(Money::parse_usd(typed), Ok(Money::from_cents(cents)), "{typed}");
+            assert_eq!(
+                Money::parse_usd(typed),
+                Ok(Money::from_cents(cents)),
+                "{typed}"
+            );
         }
     }
 
     #[test]
     fn wrong_amounts_say_why() {
-        assert!(matches!(Money::parse_usd("12.345"), Err(MoneyError::TooPrecise(_))));
-        assert!(matches!(Money::parse_usd("-5"), Err(MoneyError::Negative(_))));
+        assert!(matches!(
+            Money::parse_usd("12.345"),
+            Err(MoneyError::TooPrecise(_))
+        ));
+        assert!(matches!(
+            Money::parse_usd("-5"),
+            Err(MoneyError::Negative(_))
+        ));
         for typed in ["", "1,25", "12,34,567", "1.2.3", "abc", ",100", "1e6", "."] {
-            assert!(matches!(Money::parse_usd(typed), Err(MoneyError::Format(_))), "{typed:?}");
+            assert!(
+                matches!(Money::parse_usd(typed), Err(MoneyError::Format(_))),
+                "{typed:?}"
+            );
         }
         assert!(matches!(
             Money::parse_usd("99999999999999999999"),

@@ -82,7 +82,13 @@ mod tests {
         for typed in ["F", "f", "Female", " FEMALE\t"] {
             assert_eq!(parse_gender(typed), Ok(Some(Gender::Female)), "{typed:?}");
         }
-        for typed in ["", "  ", "Prefer not to say", "prefer  not to say", "UNKNOWN"] {
+        for typed in [
+            "",
+            "  ",
+            "Prefer not to say",
+            "prefer  not to say",
+            "UNKNOWN",
+        ] {
             assert_eq!(parse_gender(typed), Ok(None), "{typed:?}");
         }
     }
@@ -112,12 +118,18 @@ mod tests {
 
     #[test]
     fn person_keys_ignore_case_and_spacing() {
-        assert_eq!(email_key("  Ann.Lee@Example.ORG "), Some("ann.lee@example.org".into()));
+        assert_eq!(
+            email_key("  Ann.Lee@Example.ORG "),
+            Some("ann.lee@example.org".into())
+        );
         assert_eq!(email_key("   "), None);
         assert_eq!(
             name_key(" Ann ", "LEE  Smith", Some("bb")),
             name_key("ann", "Lee Smith", Some("BB"))
         );
-        assert_ne!(name_key("Ann", "Lee", Some("BB")), name_key("Ann", "Lee", Some("JM")));
+        assert_ne!(
+            name_key("Ann", "Lee", Some("BB")),
+            name_key("Ann", "Lee", Some("JM"))
+        );
     }
 }

@@ -44,7 +44,7 @@ macro_rules! word_enum {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{what} \"{typed}\" is not one of: {accepted}")]
+#[error("\"{typed}\" is not one of: {accepted}")]
 pub struct UnknownWord {
     pub what: &'static str,
     pub typed: String,
@@ -184,7 +184,7 @@ mod tests {
         let err = Modality::parse("online").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "modality \"online\" is not one of: physical, virtual, hybrid"
+            "\"online\" is not one of: physical, virtual, hybrid"
         );
     }
 }

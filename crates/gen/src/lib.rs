@@ -11,8 +11,21 @@ use std::io::{self, Write};
 
 /// Partners of the 2020 facts that synthetic trainings are delivered with.
 pub const PARTNERS: &[&str] = &[
-    "ComSec", "INTERPOL", "IOM", "UNODC", "UNODC-GPML", "UNODC-AIRCOP", "CARPHA", "GIZ",
-    "UNHCR", "CoE", "UWI", "INCB", "WCO", "NCSC", "EU",
+    "ComSec",
+    "INTERPOL",
+    "IOM",
+    "UNODC",
+    "UNODC-GPML",
+    "UNODC-AIRCOP",
+    "CARPHA",
+    "GIZ",
+    "UNHCR",
+    "CoE",
+    "UWI",
+    "INCB",
+    "WCO",
+    "NCSC",
+    "EU",
 ];
 
 /// Departments of cadre's starting list, with how often officers come from each.
@@ -37,7 +50,11 @@ const DEPARTMENTS: &[(&str, u32)] = &[
 /// spellings people type for them.
 const COUNTRIES: &[(&str, u32, &[&str])] = &[
     ("JM", 18, &["Jamaica", "JM", "jamaica"]),
-    ("TT", 16, &["Trinidad and Tobago", "TT", "trinidad & tobago", "TTO"]),
+    (
+        "TT",
+        16,
+        &["Trinidad and Tobago", "TT", "trinidad & tobago", "TTO"],
+    ),
     ("BB", 10, &["Barbados", "BB", "barbados"]),
     ("GY", 9, &["Guyana", "GY"]),
     ("BS", 8, &["The Bahamas", "Bahamas", "BS"]),
@@ -46,10 +63,22 @@ const COUNTRIES: &[(&str, u32, &[&str])] = &[
     ("HT", 5, &["Haiti", "HT"]),
     ("LC", 5, &["Saint Lucia", "St. Lucia", "LC"]),
     ("GD", 4, &["Grenada", "GD"]),
-    ("VC", 4, &["Saint Vincent and the Grenadines", "St Vincent & the Grenadines", "VC"]),
+    (
+        "VC",
+        4,
+        &[
+            "Saint Vincent and the Grenadines",
+            "St Vincent & the Grenadines",
+            "VC",
+        ],
+    ),
     ("AG", 4, &["Antigua and Barbuda", "Antigua & Barbuda", "AG"]),
     ("DM", 3, &["Dominica", "DM"]),
-    ("KN", 3, &["Saint Kitts and Nevis", "St. Kitts and Nevis", "KN"]),
+    (
+        "KN",
+        3,
+        &["Saint Kitts and Nevis", "St. Kitts and Nevis", "KN"],
+    ),
     ("MS", 1, &["Montserrat", "MS"]),
     ("AI", 1, &["Anguilla", "AI"]),
     ("KY", 1, &["Cayman Islands", "KY"]),
@@ -59,27 +88,113 @@ const COUNTRIES: &[(&str, u32, &[&str])] = &[
 ];
 
 const GIVEN: &[&str] = &[
-    "Aaliyah", "Andre", "Brian", "Camille", "Carlos", "Chantal", "Damian", "Deborah", "Devon",
-    "Dwayne", "Elena", "Ferdinand", "Gail", "Garfield", "Hannah", "Ian", "Jada", "Jamal",
-    "Janelle", "Jerome", "Kareem", "Keisha", "Kevin", "Latoya", "Leon", "Marcia", "Marlon",
-    "Michelle", "Nadia", "Nigel", "Odette", "Omar", "Patrice", "Pedro", "Rachel", "Ravi",
-    "Renee", "Ricardo", "Sasha", "Shane", "Simone", "Tamara", "Terrence", "Ursula", "Vernon",
-    "Wendy", "Xavier", "Yolanda", "Zara", "Anil",
+    "Aaliyah",
+    "Andre",
+    "Brian",
+    "Camille",
+    "Carlos",
+    "Chantal",
+    "Damian",
+    "Deborah",
+    "Devon",
+    "Dwayne",
+    "Elena",
+    "Ferdinand",
+    "Gail",
+    "Garfield",
+    "Hannah",
+    "Ian",
+    "Jada",
+    "Jamal",
+    "Janelle",
+    "Jerome",
+    "Kareem",
+    "Keisha",
+    "Kevin",
+    "Latoya",
+    "Leon",
+    "Marcia",
+    "Marlon",
+    "Michelle",
+    "Nadia",
+    "Nigel",
+    "Odette",
+    "Omar",
+    "Patrice",
+    "Pedro",
+    "Rachel",
+    "Ravi",
+    "Renee",
+    "Ricardo",
+    "Sasha",
+    "Shane",
+    "Simone",
+    "Tamara",
+    "Terrence",
+    "Ursula",
+    "Vernon",
+    "Wendy",
+    "Xavier",
+    "Yolanda",
+    "Zara",
+    "Anil",
 ];
 
 const FAMILY: &[&str] = &[
-    "Alleyne", "Baptiste", "Bishop", "Boodram", "Brathwaite", "Campbell", "Charles", "Clarke",
-    "Daniel", "Douglas", "Edwards", "Francis", "George", "Gordon", "Greene", "Henry", "Hinds",
-    "Jackson", "James", "John", "Joseph", "King", "Lewis", "Mohammed", "Persaud", "Phillip",
-    "Pierre", "Ramdin", "Richards", "Robinson", "Samuel", "Singh", "Smith", "Thomas", "Walters",
-    "Williams", "Wilson", "Young",
+    "Alleyne",
+    "Baptiste",
+    "Bishop",
+    "Boodram",
+    "Brathwaite",
+    "Campbell",
+    "Charles",
+    "Clarke",
+    "Daniel",
+    "Douglas",
+    "Edwards",
+    "Francis",
+    "George",
+    "Gordon",
+    "Greene",
+    "Henry",
+    "Hinds",
+    "Jackson",
+    "James",
+    "John",
+    "Joseph",
+    "King",
+    "Lewis",
+    "Mohammed",
+    "Persaud",
+    "Phillip",
+    "Pierre",
+    "Ramdin",
+    "Richards",
+    "Robinson",
+    "Samuel",
+    "Singh",
+    "Smith",
+    "Thomas",
+    "Walters",
+    "Williams",
+    "Wilson",
+    "Young",
 ];
 
 const TOPICS: &[(&str, &str)] = &[
-    ("Investigating Cybercrime", "Cybercrime and electronic evidence"),
+    (
+        "Investigating Cybercrime",
+        "Cybercrime and electronic evidence",
+    ),
     ("Maritime Interdiction Operations", "Maritime security"),
-    ("Border Management and Passenger Screening", "Border security"),
-    ("Financial Investigations and Asset Recovery", "Asset recovery"),
+    (
+        "Border Management and Passenger Screening",
+        "Border security",
+    ),
+    (
+        "Financial Investigations and Asset Recovery",
+        "Asset recovery",
+    ),
     ("Firearms Tracing and Ballistics", "Firearms"),
     ("Countering Human Trafficking", "Migration"),
     ("Intelligence Analysis Fundamentals", "Intelligence"),
@@ -233,7 +348,10 @@ pub fn generate(
         trainings,
         "code,title,start_date,end_date,modality,venue,platform,status,partners,funders,requested_by,value_usd,participants_total,participants_male,participants_female,countries,countries_reached,departments,theme,note"
     )?;
-    writeln!(sessions, "training_code,start_date,end_date,participants_total,note")?;
+    writeln!(
+        sessions,
+        "training_code,start_date,end_date,participants_total,note"
+    )?;
     writeln!(
         attendance,
         "training_code,session_date,given_name,family_name,email,gender,country,organisation,department,completed"
@@ -251,7 +369,11 @@ pub fn generate(
                 3..=8 => "virtual",
                 _ => "hybrid",
             };
-            let platform = if modality == "physical" { "" } else { "CBSI-Connect" };
+            let platform = if modality == "physical" {
+                ""
+            } else {
+                "CBSI-Connect"
+            };
             let venue = if modality == "virtual" {
                 String::new()
             } else {
@@ -346,10 +468,7 @@ mod tests {
     fn the_same_seed_gives_the_same_files() {
         let config = Config::demo_year(2021);
         assert_eq!(run(&config), run(&config));
-        let other = Config {
-            seed: 7,
-            ..config
-        };
+        let other = Config { seed: 7, ..config };
         assert_ne!(run(&config).2, run(&other).2);
     }
 
@@ -358,7 +477,9 @@ mod tests {
         let (trainings, _, attendance) = run(&Config::demo_year(2021));
         let rows: Vec<&str> = trainings.lines().skip(1).collect();
         assert_eq!(rows.len(), 24);
-        assert!(rows.iter().all(|r| r.starts_with("SYN-2021-") && r.contains("(synthetic)")));
+        assert!(rows
+            .iter()
+            .all(|r| r.starts_with("SYN-2021-") && r.contains("(synthetic)")));
         let emails: Vec<&str> = attendance
             .lines()
             .skip(1)
@@ -366,7 +487,10 @@ mod tests {
             .filter(|e| !e.is_empty())
             .collect();
         let distinct: std::collections::HashSet<_> = emails.iter().collect();
-        assert!(distinct.len() < emails.len() / 2, "repeat attendees expected");
+        assert!(
+            distinct.len() < emails.len() / 2,
+            "repeat attendees expected"
+        );
         assert!(emails.iter().all(|e| e.ends_with("@example.org")));
     }
 }

@@ -23,11 +23,17 @@ pub(crate) fn read(path: &Path) -> Result<Sheet, ImportError> {
     let (first_row, first_col) = range
         .start()
         .map_or((0, 0), |(r, c)| (r as usize, c as usize));
-    let mut rows = range.rows().enumerate().map(|(i, cells)| (first_row + i + 1, cells));
+    let mut rows = range
+        .rows()
+        .enumerate()
+        .map(|(i, cells)| (first_row + i + 1, cells));
     let mut headers = Vec::new();
     let mut header_line = 1;
     for (line, cells) in rows.by_ref() {
-        let texts: Vec<String> = cells.iter().map(|c| cell_text(c).unwrap_or_default()).collect();
+        let texts: Vec<String> = cells
+            .iter()
+            .map(|c| cell_text(c).unwrap_or_default())
+            .collect();
         if texts.iter().any(|t| !t.trim().is_empty()) {
             headers = texts;
             header_line = line;
@@ -67,7 +73,13 @@ pub(crate) fn read(path: &Path) -> Result<Sheet, ImportError> {
         });
         return Err(ImportError::Problems(problems));
     }
-    Ok(Sheet::from_rows(file, headers, header_line, first_col, data))
+    Ok(Sheet::from_rows(
+        file,
+        headers,
+        header_line,
+        first_col,
+        data,
+    ))
 }
 
 /// The text a cell would hold in a CSV export.

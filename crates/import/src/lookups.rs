@@ -31,16 +31,20 @@ impl Lookups {
     }
 
     pub fn add_department(&mut self, name: &str) {
-        self.departments.insert(department_key(name), name.to_string());
+        self.departments
+            .insert(department_key(name), name.to_string());
     }
 
     pub fn add_department_alias(&mut self, alias: &str, name: &str) {
-        self.departments.insert(department_key(alias), name.to_string());
+        self.departments
+            .insert(department_key(alias), name.to_string());
     }
 
     /// The canonical name of the department called `typed`, by its name or an alias.
     pub fn department(&self, typed: &str) -> Option<&str> {
-        self.departments.get(&department_key(typed)).map(String::as_str)
+        self.departments
+            .get(&department_key(typed))
+            .map(String::as_str)
     }
 
     pub fn add_training(&mut self, code: &str) {

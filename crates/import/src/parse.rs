@@ -7,9 +7,8 @@ use std::fmt::Display;
 use cadre_core::department::department_key;
 use cadre_core::text::{fold, split_list};
 use cadre_core::{
-    parse_completed, parse_gender, AttendanceRecord, Countries, DepartmentRecord, Money,
-    Modality, PartialDate, PartnerKind, PartnerRecord, PersonRecord, SessionRecord, Status,
-    TrainingRecord,
+    parse_completed, parse_gender, AttendanceRecord, Countries, DepartmentRecord, Modality, Money,
+    PartialDate, PartnerKind, PartnerRecord, PersonRecord, SessionRecord, Status, TrainingRecord,
 };
 
 use crate::lookups::Lookups;
@@ -178,7 +177,9 @@ fn parse_count(typed: &str) -> Result<u32, String> {
     let digits = typed.replace(',', "");
     if let Some(rest) = digits.strip_prefix('-') {
         if rest.bytes().all(|b| b.is_ascii_digit()) && !rest.is_empty() {
-            return Err(format!("{typed} is negative: counts are whole numbers from 0"));
+            return Err(format!(
+                "{typed} is negative: counts are whole numbers from 0"
+            ));
         }
     }
     digits
@@ -219,8 +220,11 @@ impl DepartmentParser {
     ) -> Result<DepartmentRecord, Vec<Problem>> {
         let mut c = Cells::new(&self.file, row, &self.cols);
         let name = c.required("name");
-        if let Some(first) = self.names.get(&department_key(&name)) {
-            c.fail("name", format!("\"{name}\" is already on line {first}"));
+        match self.names.get(&department_key(&name)) {
+            Some(first) => c.fail("name", format!("\"{name}\" is already on line {first}")),
+            None => {
+                self.names.insert(department_key(&name), row.line);
+            }
         }
         let mut aliases = Vec::new();
         for alias in split_list(c.raw("aliases")) {
@@ -233,7 +237,6 @@ impl DepartmentParser {
             }
         }
         let record = c.finish(DepartmentRecord { name, aliases })?;
-        self.names.insert(department_key(&record.name), row.line);
         lookups.add_department(&record.name);
         for alias in &record.aliases {
             lookups.add_department_alias(alias, &record.name);
@@ -271,8 +274,13 @@ impl PartnerParser {
         let short_name = c.text("short_name");
         for (field, value) in [("name", Some(&name)), ("short_name", short_name.as_ref())] {
             if let Some(v) = value.filter(|v| !v.is_empty()) {
-                if let Some(first) = self.seen.get(&fold(v)) {
-                    c.fail(field, format!("\"{v}\" is already used on line {first}"));
+                match self.seen.get(&fold(v)) {
+                    Some(first) => {
+                        c.fail(field, format!("\"{v}\" is already used on line {first}"))
+                    }
+                    None => {
+                        self.seen.insert(fold(v), row.line);
+                    }
                 }
             }
         }
@@ -284,10 +292,6 @@ impl PartnerParser {
             parent,
             kind,
         })?;
-        self.seen.insert(fold(&record.name), row.line);
-        if let Some(s) = &record.short_name {
-            self.seen.insert(fold(s), row.line);
-        }
         lookups.add_partner(&record.name, record.short_name.as_deref());
         Ok(record)
     }
@@ -300,7 +304,11 @@ impl PartnerParser {
         records: &mut [(usize, PartnerRecord)],
         lookups: &Lookups,
     ) -> Vec<Problem> {
-        let column = self.cols.index.get("parent").map(|i| self.cols.offset + i + 1);
+        let column = self
+            .cols
+            .index
+            .get("parent")
+            .map(|i| self.cols.offset + i + 1);
         let mut problems = Vec::new();
         for (line, record) in records.iter_mut() {
             let line = *line;
@@ -377,8 +385,15 @@ impl TrainingParser {
     ) -> Result<TrainingRecord, Vec<Problem>> {
         let mut c = Cells::new(&self.file, row, &self.cols);
         let code = c.required("code");
-        if let Some(first) = self.codes.get(&code) {
-            c.fail("code", format!("training {code} is already on line {first}"));
+        match self.codes.get(&code) {
+            Some(first) => c.fail(
+                "code",
+                format!("training {code} is already on line {first}"),
+            ),
+            None if !code.is_empty() => {
+                self.codes.insert(code.clone(), row.line);
+            }
+            None => {}
         }
         let title = c.required("title");
         let start = c.parse("start_date", PartialDate::parse);
@@ -460,7 +475,6 @@ impl TrainingParser {
             note: cells.text("note"),
             ..record
         };
-        self.codes.insert(record.code.clone(), row.line);
         lookups.add_training(&record.code);
         Ok(record)
     }
@@ -513,11 +527,14 @@ impl SessionParser {
         let end = c.parse("end_date", PartialDate::parse);
         check_span(&mut c, start, end);
         if let Some(s) = start {
-            if let Some(first) = self.seen.get(&(code.clone(), s)) {
-                c.fail(
+            match self.seen.get(&(code.clone(), s)) {
+                Some(first) => c.fail(
                     "start_date",
                     format!("training {code} already has a session starting {s} on line {first}"),
-                );
+                ),
+                None => {
+                    self.seen.insert((code.clone(), s), row.line);
+                }
             }
         }
         let participants_total = c.count("participants_total");
@@ -533,8 +550,6 @@ impl SessionParser {
             participants_total,
             note,
         };
-        self.seen
-            .insert((record.training_code.clone(), record.start), row.line);
         lookups.add_session(&record.training_code, record.start);
         Ok(record)
     }
@@ -571,7 +586,11 @@ impl AttendanceParser {
         })
     }
 
-    pub fn parse(&mut self, row: &Row, lookups: &Lookups) -> Result<AttendanceRecord, Vec<Problem>> {
+    pub fn parse(
+        &mut self,
+        row: &Row,
+        lookups: &Lookups,
+    ) -> Result<AttendanceRecord, Vec<Problem>> {
         let mut c = Cells::new(&self.file, row, &self.cols);
         let code = c.required("training_code");
         let sessions = if code.is_empty() {
@@ -629,7 +648,11 @@ impl AttendanceParser {
             }
         }
         if email.is_none() && (given_name.is_empty() || family_name.is_empty()) {
-            let field = if given_name.is_empty() { "given_name" } else { "family_name" };
+            let field = if given_name.is_empty() {
+                "given_name"
+            } else {
+                "family_name"
+            };
             c.fail(
                 field,
                 "a participant needs an e-mail, or a given name and a family name",

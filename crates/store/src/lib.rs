@@ -6,6 +6,7 @@
 
 mod dump;
 mod load;
+mod read;
 mod seed;
 mod write;
 
@@ -16,11 +17,14 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 pub use dump::Counts;
 pub use load::{ImportOptions, Summary};
+pub use read::Participant;
 
 /// Errors of the store layer.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("database URL \"{0}\" is not understood: use sqlite:PATH, a file path, or postgres://...")]
+    #[error(
+        "database URL \"{0}\" is not understood: use sqlite:PATH, a file path, or postgres://..."
+    )]
     Url(String),
     #[error("PostgreSQL is not supported by this version of cadre yet; use sqlite:PATH")]
     PostgresNotYet,

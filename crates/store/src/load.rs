@@ -114,9 +114,10 @@ impl Store {
             Kind::Partners => {
                 let mut parser = PartnerParser::new(&sheet).map_err(rejected)?;
                 let mut records = Vec::new();
-                each_row!(|row| parser.parse(&row, &mut lookups).map(|r| (row.line, r)), |rec| {
-                    records.push(rec)
-                });
+                each_row!(
+                    |row| parser.parse(&row, &mut lookups).map(|r| (row.line, r)),
+                    |rec| { records.push(rec) }
+                );
                 for p in parser.resolve_parents(&mut records, &lookups) {
                     problems.push(p);
                 }

@@ -6,12 +6,13 @@ use std::collections::HashMap;
 
 use cadre_core::department::department_key;
 use cadre_core::person::{email_key, name_key};
+use cadre_core::text::fold;
 use cadre_core::{
     AttendanceRecord, DepartmentRecord, Gender, Modality, Money, PartialDate, PartnerKind,
     PartnerRecord, PersonRecord, SessionRecord, Status, TrainingRecord,
 };
 use cadre_import::Lookups;
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Row, Sqlite, SqliteConnection, Transaction};
 
 use crate::Result;
 
@@ -226,7 +227,11 @@ impl Writer {
         }
         for (rec, outcome) in recs.iter().zip(outcomes.iter_mut()) {
             let id = self.partners[&rec.name];
-            let parent = rec.parent.as_ref().and_then(|p| self.partners.get(p)).copied();
+            let parent = rec
+                .parent
+                .as_ref()
+                .and_then(|p| self.partners.get(p))
+                .copied();
             let stored: Option<i64> =
                 sqlx::query_scalar("SELECT parent_id FROM partners WHERE id = $1")
                     .bind(id)
@@ -249,7 +254,7 @@ impl Writer {
     pub(crate) async fn training(&mut self, rec: &TrainingRecord) -> Result<Outcome> {
         let outcome = match self.trainings.get(&rec.code).copied() {
             Some(id) => {
-                if self.read_training(id).await? == *rec {
+                if read_training(&mut self.tx, id).await? == *rec {
                     return Ok(Outcome::Unchanged);
                 }
                 sqlx::query(
@@ -280,7 +285,11 @@ impl Writer {
                 .bind(&rec.note)
                 .execute(&mut *self.tx)
                 .await?;
-                for table in ["training_partners", "training_countries", "training_departments"] {
+                for table in [
+                    "training_partners",
+                    "training_countries",
+                    "training_departments",
+                ] {
                     sqlx::query(&format!("DELETE FROM {table} WHERE training_id = $1"))
                         .bind(id)
                         .execute(&mut *self.tx)
@@ -367,75 +376,16 @@ impl Writer {
         Ok(())
     }
 
-    /// The training as stored, in the form import produces, to tell whether a row changes it.
-    async fn read_training(&mut self, id: i64) -> Result<TrainingRecord> {
-        let row = sqlx::query("SELECT * FROM trainings WHERE id = $1")
-            .bind(id)
-            .fetch_one(&mut *self.tx)
-            .await?;
-        let names = |role: &'static str| {
-            sqlx::query_scalar::<_, String>(
-                "SELECT p.name FROM training_partners tp JOIN partners p ON p.id = tp.partner_id
-                 WHERE tp.training_id = $1 AND tp.role = $2 ORDER BY tp.position",
-            )
-            .bind(id)
-            .bind(role)
-        };
-        let partners = names("partner").fetch_all(&mut *self.tx).await?;
-        let funders = names("funder").fetch_all(&mut *self.tx).await?;
-        let countries = sqlx::query_scalar(
-            "SELECT country_code FROM training_countries WHERE training_id = $1 ORDER BY position",
-        )
-        .bind(id)
-        .fetch_all(&mut *self.tx)
-        .await?;
-        let departments = sqlx::query_scalar(
-            "SELECT d.name FROM training_departments td JOIN departments d ON d.id = td.department_id
-             WHERE td.training_id = $1 ORDER BY td.position",
-        )
-        .bind(id)
-        .fetch_all(&mut *self.tx)
-        .await?;
-        Ok(TrainingRecord {
-            code: row.get("code"),
-            title: row.get("title"),
-            start: date(row.get("start_date")),
-            end: date(row.get("end_date")),
-            modality: row
-                .get::<Option<String>, _>("modality")
-                .and_then(|m| Modality::parse(&m).ok()),
-            venue: row.get("venue"),
-            platform: row.get("platform"),
-            status: row
-                .get::<Option<String>, _>("status")
-                .and_then(|s| Status::parse(&s).ok()),
-            partners,
-            funders,
-            requested_by: row.get("requested_by"),
-            value: row.get::<Option<i64>, _>("value_cents").map(Money::from_cents),
-            participants_total: count(row.get("participants_total")),
-            participants_male: count(row.get("participants_male")),
-            participants_female: count(row.get("participants_female")),
-            countries,
-            countries_reached: count(row.get("countries_reached")),
-            departments,
-            theme: row.get("theme"),
-            note: row.get("note"),
-        })
-    }
-
     pub(crate) async fn session(&mut self, rec: &SessionRecord) -> Result<Outcome> {
         let training_id = self.trainings[&rec.training_code];
         if let Some(&id) = self.sessions.get(&(training_id, rec.start)) {
-            let (end, total, note): (Option<String>, Option<i64>, Option<String>) =
-                sqlx::query_as(
-                    "SELECT end_date, participants_total, note FROM sessions WHERE id = $1",
-                )
-                .bind(id)
-                .fetch_one(&mut *self.tx)
-                .await?;
-            if date(end) == rec.end && count(total) == rec.participants_total && note == rec.note
-            {
+            let (end, total, note): (Option<String>, Option<i64>, Option<String>) = sqlx::query_as(
+                "SELECT end_date, participants_total, note FROM sessions WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_one(&mut *self.tx)
+            .await?;
+            if date(end) == rec.end && count(total) == rec.participants_total && note == rec.note {
                 return Ok(Outcome::Unchanged);
             }
             sqlx::query(
@@ -538,11 +488,22 @@ impl Writer {
                 .await?
             }
         };
-        let department_id = p.department.as_ref().and_then(|d| self.departments.get(d)).copied();
+        let department_id = p
+            .department
+            .as_ref()
+            .and_then(|d| self.departments.get(d))
+            .copied();
         let gender = p.gender.map(Gender::as_str);
         match found {
             Some(id) => {
-                type Stored = (String, String, Option<String>, Option<String>, Option<String>, Option<i64>);
+                type Stored = (
+                    String,
+                    String,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<i64>,
+                );
                 let old: Stored = sqlx::query_as(
                     "SELECT given_name, family_name, gender, country_code, organisation,
                      department_id FROM persons WHERE id = $1",
@@ -550,9 +511,15 @@ impl Writer {
                 .bind(id)
                 .fetch_one(&mut *self.tx)
                 .await?;
+                // A name typed with other case or spacing is the same name: keep the first
+                // spelling; a different one (a correction) replaces it.
                 let keep = |new: &str, old: &String| {
                     let new = new.trim();
-                    if new.is_empty() { old.clone() } else { new.to_string() }
+                    if new.is_empty() || fold(new) == fold(old) {
+                        old.clone()
+                    } else {
+                        new.to_string()
+                    }
                 };
                 let merged: Stored = (
                     keep(&p.given_name, &old.0),
@@ -604,4 +571,63 @@ impl Writer {
             }
         }
     }
+}
+
+/// The training as stored, in the form import produces, to tell whether a row changes it.
+pub(crate) async fn read_training(conn: &mut SqliteConnection, id: i64) -> Result<TrainingRecord> {
+    let row = sqlx::query("SELECT * FROM trainings WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let names = |role: &'static str| {
+        sqlx::query_scalar::<_, String>(
+            "SELECT p.name FROM training_partners tp JOIN partners p ON p.id = tp.partner_id
+             WHERE tp.training_id = $1 AND tp.role = $2 ORDER BY tp.position",
+        )
+        .bind(id)
+        .bind(role)
+    };
+    let partners = names("partner").fetch_all(&mut *conn).await?;
+    let funders = names("funder").fetch_all(&mut *conn).await?;
+    let countries = sqlx::query_scalar(
+        "SELECT country_code FROM training_countries WHERE training_id = $1 ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let departments = sqlx::query_scalar(
+        "SELECT d.name FROM training_departments td JOIN departments d ON d.id = td.department_id
+         WHERE td.training_id = $1 ORDER BY td.position",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(TrainingRecord {
+        code: row.get("code"),
+        title: row.get("title"),
+        start: date(row.get("start_date")),
+        end: date(row.get("end_date")),
+        modality: row
+            .get::<Option<String>, _>("modality")
+            .and_then(|m| Modality::parse(&m).ok()),
+        venue: row.get("venue"),
+        platform: row.get("platform"),
+        status: row
+            .get::<Option<String>, _>("status")
+            .and_then(|s| Status::parse(&s).ok()),
+        partners,
+        funders,
+        requested_by: row.get("requested_by"),
+        value: row
+            .get::<Option<i64>, _>("value_cents")
+            .map(Money::from_cents),
+        participants_total: count(row.get("participants_total")),
+        participants_male: count(row.get("participants_male")),
+        participants_female: count(row.get("participants_female")),
+        countries,
+        countries_reached: count(row.get("countries_reached")),
+        departments,
+        theme: row.get("theme"),
+        note: row.get("note"),
+    })
 }

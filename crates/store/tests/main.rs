@@ -1,0 +1,7 @@
+//! The store's behaviour end to end: real files imported into a real SQLite database.
+
+mod attendance;
+mod common;
+mod facts_2020;
+mod failures;
+mod xlsx;
