@@ -1,9 +1,11 @@
 //! A sheet of rows read from a CSV or XLSX file, one row at a time, so that large attendance
 //! files stream instead of being held whole.
 
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use crate::problem::Problem;
 use crate::{excel, ImportError};
@@ -17,8 +19,63 @@ pub struct Row {
     pub progress: u64,
 }
 
+/// Counts lines by their newlines. The csv crate's own line numbers skip blank lines, and a
+/// problem must name the line a person sees in their editor.
+#[derive(Clone, Default)]
+struct Lines {
+    /// Newlines read but not yet passed: their byte offset, and whether they end an empty line.
+    ahead: Arc<Mutex<VecDeque<(u64, bool)>>>,
+    /// Newlines already passed.
+    passed: usize,
+}
+
+impl Lines {
+    /// The 1-based line on which a record starting at byte `offset` lies. The csv crate starts
+    /// a record where the previous one ended (before the `\n` of a `\r\n`, and before the
+    /// empty lines it skips), so those newlines are passed too. A record never starts with a
+    /// newline of its own. Offsets must not go backwards.
+    fn line_of(&mut self, offset: u64) -> usize {
+        let mut ahead = self.ahead.lock().unwrap_or_else(|e| e.into_inner());
+        while ahead
+            .front()
+            .is_some_and(|&(nl, empty)| nl <= offset || empty)
+        {
+            ahead.pop_front();
+            self.passed += 1;
+        }
+        self.passed + 1
+    }
+}
+
+struct CountingReader<R> {
+    inner: R,
+    offset: u64,
+    /// Whether the line being read has had anything but a carriage return so far.
+    line_has_content: bool,
+    newlines: Arc<Mutex<VecDeque<(u64, bool)>>>,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut newlines = self.newlines.lock().unwrap_or_else(|e| e.into_inner());
+        for (i, &b) in buf[..n].iter().enumerate() {
+            match b {
+                b'\n' => {
+                    newlines.push_back((self.offset + i as u64, !self.line_has_content));
+                    self.line_has_content = false;
+                }
+                b'\r' => {}
+                _ => self.line_has_content = true,
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
 enum Source {
-    Csv(csv::StringRecordsIntoIter<Box<dyn Read + Send>>),
+    Csv(csv::StringRecordsIntoIter<Box<dyn Read + Send>>, Lines),
     Rows(std::vec::IntoIter<Result<Row, Problem>>),
 }
 
@@ -66,7 +123,13 @@ impl Sheet {
         reader: impl Read + Send + 'static,
         total: u64,
     ) -> Result<Sheet, ImportError> {
-        let reader: Box<dyn Read + Send> = Box::new(reader);
+        let mut lines = Lines::default();
+        let reader: Box<dyn Read + Send> = Box::new(CountingReader {
+            inner: reader,
+            offset: 0,
+            line_has_content: false,
+            newlines: lines.ahead.clone(),
+        });
         let mut records = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -82,15 +145,16 @@ impl Sheet {
                     )))
                 }
                 Some(Err(e)) => {
+                    let line = e.position().map_or(1, |p| lines.line_of(p.byte()));
                     return Err(ImportError::Problems(one_problem(
                         file,
-                        csv_line(&e),
+                        line,
                         &csv_reason(&e),
-                    )))
+                    )));
                 }
                 Some(Ok(rec)) if rec.iter().all(|c| c.trim().is_empty()) => continue,
                 Some(Ok(rec)) => {
-                    let line = rec.position().map_or(1, |p| p.line() as usize);
+                    let line = rec.position().map_or(1, |p| lines.line_of(p.byte()));
                     let mut headers: Vec<String> = rec.iter().map(str::to_string).collect();
                     if let Some(first) = headers.first_mut() {
                         // Spreadsheet programs start their CSV exports with a byte-order mark.
@@ -106,7 +170,7 @@ impl Sheet {
             header_line,
             column_offset: 0,
             total,
-            source: Source::Csv(records),
+            source: Source::Csv(records, lines),
         })
     }
 
@@ -166,16 +230,19 @@ impl Iterator for Sheet {
         loop {
             let item = match &mut self.source {
                 Source::Rows(rows) => rows.next()?,
-                Source::Csv(records) => match records.next()? {
+                Source::Csv(records, lines) => match records.next()? {
                     Ok(rec) => {
-                        let pos = rec.position();
+                        let byte = rec.position().map_or(0, |p| p.byte());
                         Ok(Row {
-                            line: pos.map_or(0, |p| p.line() as usize),
+                            line: lines.line_of(byte),
                             cells: rec.iter().map(str::to_string).collect(),
-                            progress: pos.map_or(0, |p| p.byte()),
+                            progress: byte,
                         })
                     }
-                    Err(e) => Err(self.problem(csv_line(&e), None, csv_reason(&e))),
+                    Err(e) => {
+                        let line = e.position().map_or(0, |p| lines.line_of(p.byte()));
+                        Err(self.problem(line, None, csv_reason(&e)))
+                    }
                 },
             };
             match &item {
@@ -197,15 +264,70 @@ fn one_problem(file: &str, line: usize, message: &str) -> crate::Problems {
     problems
 }
 
-fn csv_line(e: &csv::Error) -> usize {
-    e.position().map_or(0, |p| p.line() as usize)
-}
-
 fn csv_reason(e: &csv::Error) -> String {
     match e.kind() {
         csv::ErrorKind::Utf8 { .. } => {
             "the line is not valid UTF-8: save the file as CSV UTF-8".to_string()
         }
         _ => format!("unreadable CSV: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sheet(text: &'static [u8]) -> Sheet {
+        Sheet::from_csv("f.csv", text, text.len() as u64).unwrap()
+    }
+
+    #[test]
+    fn lines_are_counted_as_in_the_file() {
+        // A quoted cell spanning two lines, a blank line and a byte-order mark.
+        let s = sheet(b"\xEF\xBB\xBFcode,note\nA,\"two\n\nlines\"\n\r\n\nB,x\r\nC,y\n");
+        assert_eq!(s.headers(), ["code", "note"]);
+        let rows: Vec<Row> = s.map(Result::unwrap).collect();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(
+            (rows[0].line, rows[0].cells[1].as_str()),
+            (2, "two\n\nlines")
+        );
+        assert_eq!((rows[1].line, rows[1].cells[0].as_str()), (7, "B"));
+        assert_eq!((rows[2].line, rows[2].cells[0].as_str()), (8, "C"));
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_is_a_located_problem() {
+        let s = sheet(b"code,title\nA,ok\nB,caf\xE9\n");
+        let items: Vec<_> = s.collect();
+        assert!(items[0].is_ok());
+        let problem = items[1].as_ref().unwrap_err();
+        assert_eq!(problem.line, 3);
+        assert!(problem.message.contains("UTF-8"), "{problem}");
+    }
+
+    #[test]
+    fn an_empty_file_says_it_needs_a_header() {
+        match Sheet::from_csv("e.csv", &b"\n\n"[..], 2) {
+            Err(ImportError::Problems(p)) => {
+                assert_eq!(
+                    p.to_string(),
+                    "e.csv:1: the file is empty: it needs a header row"
+                )
+            }
+            _ => panic!("an empty file must be refused"),
+        }
+    }
+
+    #[test]
+    fn unknown_extensions_are_refused() {
+        assert!(matches!(
+            Sheet::open(Path::new("notes.pdf")),
+            Err(ImportError::UnknownFormat { .. })
+        ));
+        assert!(matches!(
+            Sheet::open(Path::new("/nonexistent/x.csv")),
+            Err(ImportError::Io { .. })
+        ));
     }
 }
