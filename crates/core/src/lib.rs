@@ -7,7 +7,9 @@ pub mod department;
 pub mod money;
 pub mod person;
 pub mod records;
+pub mod report;
 pub mod text;
+pub mod words;
 
 pub use country::{Countries, Country, CountryError};
 pub use date::{Date, DateError, PartialDate, Precision};

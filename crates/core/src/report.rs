@@ -1,0 +1,969 @@
+//! The period report: which trainings fall in a period and how their participants are counted.
+//! These are the counting rules of `docs/counting.md`, in one place, with no IO: the store hands
+//! over the facts and gets back the figures every format renders.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::date::{month_name, Date, PartialDate, Precision};
+use crate::money::Money;
+use crate::person::Gender;
+use crate::records::{Modality, SessionRecord, TrainingRecord};
+use crate::Countries;
+
+/// A closed range of days: `[from, to]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: Date,
+    pub to: Date,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the period ends ({to}) before it starts ({from})")]
+pub struct PeriodError {
+    pub from: Date,
+    pub to: Date,
+}
+
+impl Period {
+    pub fn new(from: Date, to: Date) -> Result<Period, PeriodError> {
+        if to < from {
+            return Err(PeriodError { from, to });
+        }
+        Ok(Period { from, to })
+    }
+
+    pub fn year(year: i32) -> Period {
+        Period {
+            from: Date {
+                year,
+                month: 1,
+                day: 1,
+            },
+            to: Date {
+                year,
+                month: 12,
+                day: 31,
+            },
+        }
+    }
+
+    /// Whether a training starting on `start` is in the period: a date known only to the month
+    /// or the year counts from its first day.
+    pub fn contains(&self, start: &PartialDate) -> bool {
+        let first = start.first_day();
+        self.from <= first && first <= self.to
+    }
+
+    /// "January – September 2020" for whole months, else "27 January 2020 – 30 September 2020".
+    pub fn label(&self) -> String {
+        let whole_months = self.from.day == 1
+            && self.to.day == crate::date::days_in_month(self.to.year, self.to.month);
+        if whole_months {
+            let end = format!("{} {}", month_name(self.to.month), self.to.year);
+            if self.from.year == self.to.year && self.from.month == self.to.month {
+                end
+            } else if self.from.year == self.to.year {
+                format!("{} – {end}", month_name(self.from.month))
+            } else {
+                format!("{} {} – {end}", month_name(self.from.month), self.from.year)
+            }
+        } else {
+            let day = |d: Date| format!("{} {} {}", d.day, month_name(d.month), d.year);
+            format!("{} – {}", day(self.from), day(self.to))
+        }
+    }
+}
+
+/// Who a person is, as far as the breakdowns need.
+pub type PersonId = i64;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonFacts {
+    pub gender: Option<Gender>,
+    pub country: Option<String>,
+    pub department: Option<String>,
+}
+
+/// One training with what the store knows of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrainingFacts {
+    pub record: TrainingRecord,
+    pub sessions: Vec<SessionRecord>,
+    /// The distinct persons with attendance records at any of its sessions.
+    pub participants: Vec<PersonId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartnerInfo {
+    pub name: String,
+    pub short_name: Option<String>,
+}
+
+/// Everything a report is computed from. Trainings outside the period are ignored.
+#[derive(Debug, Clone, Default)]
+pub struct ReportInput {
+    pub trainings: Vec<TrainingFacts>,
+    pub persons: HashMap<PersonId, PersonFacts>,
+    pub partners: Vec<PartnerInfo>,
+}
+
+/// Participants by gender; `not_recorded` is always the remainder of the total.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GenderCounts {
+    pub total: u64,
+    pub male: u64,
+    pub female: u64,
+    pub not_recorded: u64,
+}
+
+impl GenderCounts {
+    fn add(&mut self, other: GenderCounts) {
+        self.total += other.total;
+        self.male += other.male;
+        self.female += other.female;
+        self.not_recorded += other.not_recorded;
+    }
+}
+
+/// Where a training's participant figures come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CountSource {
+    /// Distinct persons in its attendance records.
+    Records,
+    /// The aggregate figures published for it.
+    Aggregate,
+    /// Neither: the count is unknown.
+    Unknown,
+}
+
+impl CountSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CountSource::Records => "records",
+            CountSource::Aggregate => "aggregate",
+            CountSource::Unknown => "unknown",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TrainingTotals {
+    pub total: u64,
+    pub physical: u64,
+    pub virtual_: u64,
+    pub hybrid: u64,
+    pub modality_unknown: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountryLine {
+    pub code: String,
+    pub name: String,
+    /// Participants from this country, from attendance records.
+    pub participants: u64,
+    /// Trainings that reached the country, by a record or by their list of countries.
+    pub trainings: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DepartmentLine {
+    pub name: String,
+    /// Participants from this department, from attendance records.
+    pub participants: u64,
+    /// Trainings aimed at it or attended from it.
+    pub trainings: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartnerLine {
+    pub short_name: String,
+    pub name: String,
+    /// `partner`, `funder`, or both.
+    pub roles: Vec<&'static str>,
+    pub trainings: u64,
+    /// Participants of those trainings whose count is known.
+    pub participants: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthLine {
+    pub year: i32,
+    /// `None` for trainings whose date is known only to the year.
+    pub month: Option<u8>,
+    pub label: String,
+    pub trainings: u64,
+    pub participants: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrainingLine {
+    pub code: String,
+    pub title: String,
+    pub start: Option<PartialDate>,
+    pub end: Option<PartialDate>,
+    pub modality: Option<Modality>,
+    pub venue: Option<String>,
+    pub platform: Option<String>,
+    /// Short names of the delivery partners, then of the funders.
+    pub partners: Vec<String>,
+    pub funders: Vec<String>,
+    /// The audience: target departments.
+    pub departments: Vec<String>,
+    /// Countries named for it, and how many it reached where only a count is known.
+    pub countries: Vec<String>,
+    pub countries_reached: Option<u32>,
+    pub participants: Option<GenderCounts>,
+    pub source: CountSource,
+    pub value: Option<Money>,
+    pub note: Option<String>,
+}
+
+/// A plain statement of what the data does not support.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QualityNote {
+    /// A stable rule name, e.g. `count_unknown`.
+    pub rule: &'static str,
+    /// The training's code, or `None` for the period as a whole.
+    pub training: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub period: Period,
+    pub trainings: TrainingTotals,
+    pub value: Money,
+    /// How many trainings have a recorded value.
+    pub value_known: u64,
+    pub participants: GenderCounts,
+    /// Unique individuals: each person with records once, plus the aggregate figures.
+    pub persons: u64,
+    pub countries: Vec<CountryLine>,
+    pub departments: Vec<DepartmentLine>,
+    pub partners: Vec<PartnerLine>,
+    pub months: Vec<MonthLine>,
+    pub listing: Vec<TrainingLine>,
+    pub quality: Vec<QualityNote>,
+}
+
+impl Report {
+    /// Trainings whose participant count is unknown.
+    pub fn trainings_without_count(&self) -> u64 {
+        self.listing
+            .iter()
+            .filter(|t| t.source == CountSource::Unknown)
+            .count() as u64
+    }
+}
+
+/// A training's participants: distinct persons from records, else the aggregate figures.
+fn count_training(
+    t: &TrainingFacts,
+    persons: &HashMap<PersonId, PersonFacts>,
+) -> (CountSource, Option<GenderCounts>) {
+    if !t.participants.is_empty() {
+        let mut g = GenderCounts::default();
+        let distinct: HashSet<PersonId> = t.participants.iter().copied().collect();
+        for id in distinct {
+            g.total += 1;
+            match persons.get(&id).and_then(|p| p.gender) {
+                Some(Gender::Male) => g.male += 1,
+                Some(Gender::Female) => g.female += 1,
+                None => g.not_recorded += 1,
+            }
+        }
+        return (CountSource::Records, Some(g));
+    }
+    let r = &t.record;
+    match r.participants_total {
+        Some(total) => {
+            let male = u64::from(r.participants_male.unwrap_or(0));
+            let female = u64::from(r.participants_female.unwrap_or(0));
+            let total = u64::from(total);
+            (
+                CountSource::Aggregate,
+                Some(GenderCounts {
+                    total,
+                    male,
+                    female,
+                    not_recorded: total.saturating_sub(male + female),
+                }),
+            )
+        }
+        None => (CountSource::Unknown, None),
+    }
+}
+
+/// Computes the report for a period by the counting rules.
+pub fn build(period: Period, input: &ReportInput) -> Report {
+    let countries = Countries::get();
+    let short_of: HashMap<&str, &str> = input
+        .partners
+        .iter()
+        .map(|p| (p.name.as_str(), p.short_name.as_deref().unwrap_or(&p.name)))
+        .collect();
+    let short = |name: &str| short_of.get(name).copied().unwrap_or(name).to_string();
+
+    let mut in_period: Vec<&TrainingFacts> = input
+        .trainings
+        .iter()
+        .filter(|t| t.record.start.is_some_and(|s| period.contains(&s)))
+        .collect();
+    in_period.sort_by(|a, b| {
+        let key = |t: &TrainingFacts| {
+            let start = t.record.start;
+            (
+                start.map(|s| s.first_day()),
+                start.map(|s| std::cmp::Reverse(s.precision())),
+                t.record.code.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+
+    let mut totals = TrainingTotals::default();
+    let mut value = Money::ZERO;
+    let mut value_known = 0;
+    let mut participants = GenderCounts::default();
+    let mut unique_persons: HashSet<PersonId> = HashSet::new();
+    let mut aggregate_persons = 0u64;
+    let mut by_country: BTreeMap<String, (u64, HashSet<&str>)> = BTreeMap::new();
+    let mut by_department: BTreeMap<String, (u64, HashSet<&str>)> = BTreeMap::new();
+    let mut by_partner: BTreeMap<String, (Vec<&'static str>, u64, u64)> = BTreeMap::new();
+    let mut by_month: BTreeMap<(i32, u8), (u64, u64)> = BTreeMap::new();
+    let mut listing = Vec::new();
+    let mut quality = Vec::new();
+    let mut titles: HashMap<String, &str> = HashMap::new();
+
+    for t in &in_period {
+        let r = &t.record;
+        let code = r.code.as_str();
+        let note = |rule: &'static str, message: String| QualityNote {
+            rule,
+            training: Some(code.to_string()),
+            message,
+        };
+        totals.total += 1;
+        match r.modality {
+            Some(Modality::Physical) => totals.physical += 1,
+            Some(Modality::Virtual) => totals.virtual_ += 1,
+            Some(Modality::Hybrid) => totals.hybrid += 1,
+            None => totals.modality_unknown += 1,
+        }
+        if let Some(v) = r.value {
+            value = value.checked_add(v).unwrap_or(value);
+            value_known += 1;
+        }
+        let (source, counts) = count_training(t, &input.persons);
+        let known = counts.map_or(0, |c| c.total);
+        if let Some(c) = counts {
+            participants.add(c);
+        }
+        match source {
+            CountSource::Records => unique_persons.extend(t.participants.iter().copied()),
+            CountSource::Aggregate => aggregate_persons += known,
+            CountSource::Unknown => {}
+        }
+
+        // Countries and departments: participants from records; trainings by record or list.
+        let mut reached: HashSet<String> = r.countries.iter().cloned().collect();
+        let mut aimed: HashSet<String> = r.departments.iter().cloned().collect();
+        let distinct: HashSet<PersonId> = t.participants.iter().copied().collect();
+        for id in &distinct {
+            if let Some(p) = input.persons.get(id) {
+                if let Some(c) = &p.country {
+                    by_country.entry(c.clone()).or_default().0 += 1;
+                    reached.insert(c.clone());
+                }
+                if let Some(d) = &p.department {
+                    by_department.entry(d.clone()).or_default().0 += 1;
+                    aimed.insert(d.clone());
+                }
+            }
+        }
+        for c in reached {
+            by_country.entry(c).or_default().1.insert(code);
+        }
+        for d in aimed {
+            by_department.entry(d).or_default().1.insert(code);
+        }
+
+        for (role, names) in [("partner", &r.partners), ("funder", &r.funders)] {
+            for name in names {
+                let e = by_partner.entry(name.clone()).or_default();
+                if !e.0.contains(&role) {
+                    e.0.push(role);
+                }
+                e.1 += 1;
+                e.2 += known;
+            }
+        }
+
+        if let Some(start) = r.start {
+            let month = match start.precision() {
+                Precision::Year => 0,
+                _ => start.month_part().unwrap_or(0),
+            };
+            let e = by_month.entry((start.year_part(), month)).or_default();
+            e.0 += 1;
+            e.1 += known;
+            match start.precision() {
+                Precision::Month => quality.push(note(
+                    "date_month_only",
+                    format!(
+                        "Start date known only to the month ({} {}): counted from its first day.",
+                        month_name(month),
+                        start.year_part()
+                    ),
+                )),
+                Precision::Year => quality.push(note(
+                    "date_year_only",
+                    format!(
+                        "Start date known only to the year ({}): counted from 1 January and shown under \"month not known\".",
+                        start.year_part()
+                    ),
+                )),
+                Precision::Day => {}
+            }
+        }
+
+        match (source, counts) {
+            (CountSource::Unknown, _) => quality.push(note(
+                "count_unknown",
+                "No participant count: neither attendance records nor a published figure.".into(),
+            )),
+            (CountSource::Aggregate, Some(c)) => {
+                quality.push(note(
+                    "aggregate_only",
+                    format!(
+                        "{} participants from a published figure, with no attendance records.",
+                        c.total
+                    ),
+                ));
+                if c.not_recorded > 0 {
+                    quality.push(note(
+                        "gender_not_recorded",
+                        format!(
+                            "Gender not recorded for {} of {} participants.",
+                            c.not_recorded, c.total
+                        ),
+                    ));
+                }
+            }
+            (CountSource::Records, Some(c)) => {
+                if c.not_recorded > 0 {
+                    quality.push(note(
+                        "gender_not_recorded",
+                        format!(
+                            "Gender not recorded for {} of {} participants.",
+                            c.not_recorded, c.total
+                        ),
+                    ));
+                }
+                if let Some(figure) = r.participants_total {
+                    if u64::from(figure) != c.total {
+                        quality.push(note(
+                            "records_differ_from_figure",
+                            format!(
+                                "Attendance records name {} persons; the published figure is {figure}. The records are counted.",
+                                c.total
+                            ),
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+        let session_figures: Vec<u32> = t
+            .sessions
+            .iter()
+            .filter_map(|s| s.participants_total)
+            .collect();
+        if let Some(total) = r.participants_total {
+            if !session_figures.is_empty() && session_figures.len() == t.sessions.len() {
+                let sum: u64 = session_figures.iter().map(|&n| u64::from(n)).sum();
+                if sum != u64::from(total) {
+                    quality.push(note(
+                        "sessions_differ_from_total",
+                        format!("Its sessions add up to {sum} participants; the training's figure is {total}."),
+                    ));
+                }
+            }
+        }
+        if let Some(n) = r.countries_reached {
+            if (n as usize) > r.countries.len() {
+                let named = r.countries.len();
+                quality.push(note(
+                    "countries_not_named",
+                    if named == 0 {
+                        format!("Reached {n} countries, not named: they are not in the country breakdown.")
+                    } else {
+                        format!("Reached {n} countries, of which {named} are named.")
+                    },
+                ));
+            }
+        }
+        let title_key = crate::text::fold(&r.title);
+        if let Some(first) = titles.get(&title_key) {
+            quality.push(note(
+                "possible_duplicate",
+                format!("Same title as training {first}: check that it is not entered twice."),
+            ));
+        } else {
+            titles.insert(title_key, code);
+        }
+
+        listing.push(TrainingLine {
+            code: r.code.clone(),
+            title: r.title.clone(),
+            start: r.start,
+            end: r.end,
+            modality: r.modality,
+            venue: r.venue.clone(),
+            platform: r.platform.clone(),
+            partners: r.partners.iter().map(|n| short(n)).collect(),
+            funders: r.funders.iter().map(|n| short(n)).collect(),
+            departments: r.departments.clone(),
+            countries: r.countries.clone(),
+            countries_reached: r.countries_reached,
+            participants: counts,
+            source,
+            value: r.value,
+            note: r.note.clone(),
+        });
+    }
+
+    // Period-level notes.
+    if totals.total > 0 && value_known < totals.total {
+        quality.push(QualityNote {
+            rule: "value_not_recorded",
+            training: None,
+            message: format!(
+                "{} of {} trainings have no recorded value: the value is the sum of the other {}.",
+                totals.total - value_known,
+                totals.total,
+                value_known
+            ),
+        });
+    }
+    if aggregate_persons > 0 {
+        quality.push(QualityNote {
+            rule: "persons_from_aggregates",
+            training: None,
+            message: format!(
+                "{aggregate_persons} of the persons trained come from published figures without names: a person at two such trainings is counted twice."
+            ),
+        });
+    }
+
+    let mut country_lines: Vec<CountryLine> = by_country
+        .into_iter()
+        .map(|(code, (participants, trainings))| CountryLine {
+            name: countries
+                .by_code(&code)
+                .map_or_else(|| code.clone(), |c| c.name.clone()),
+            code,
+            participants,
+            trainings: trainings.len() as u64,
+        })
+        .collect();
+    country_lines.sort_by(|a, b| {
+        (b.participants, b.trainings)
+            .cmp(&(a.participants, a.trainings))
+            .then(a.name.cmp(&b.name))
+    });
+    let mut department_lines: Vec<DepartmentLine> = by_department
+        .into_iter()
+        .map(|(name, (participants, trainings))| DepartmentLine {
+            name,
+            participants,
+            trainings: trainings.len() as u64,
+        })
+        .collect();
+    department_lines.sort_by(|a, b| {
+        (b.participants, b.trainings)
+            .cmp(&(a.participants, a.trainings))
+            .then(a.name.cmp(&b.name))
+    });
+    let mut partner_lines: Vec<PartnerLine> = by_partner
+        .into_iter()
+        .map(|(name, (roles, trainings, participants))| PartnerLine {
+            short_name: short(&name),
+            name,
+            roles,
+            trainings,
+            participants,
+        })
+        .collect();
+    partner_lines.sort_by(|a, b| {
+        b.trainings
+            .cmp(&a.trainings)
+            .then(a.short_name.cmp(&b.short_name))
+    });
+
+    // Months in order, each year's "month not known" bucket after its December.
+    let mut months: Vec<MonthLine> = by_month
+        .into_iter()
+        .map(|((year, month), (trainings, participants))| MonthLine {
+            year,
+            month: (month > 0).then_some(month),
+            label: if month > 0 {
+                format!("{} {year}", month_name(month))
+            } else {
+                format!("{year}, month not known")
+            },
+            trainings,
+            participants,
+        })
+        .collect();
+    months.sort_by_key(|m| (m.year, m.month.unwrap_or(13)));
+
+    Report {
+        period,
+        trainings: totals,
+        value,
+        value_known,
+        participants,
+        persons: unique_persons.len() as u64 + aggregate_persons,
+        countries: country_lines,
+        departments: department_lines,
+        partners: partner_lines,
+        months,
+        listing,
+        quality,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> PartialDate {
+        PartialDate::parse(s).unwrap()
+    }
+
+    fn training(code: &str, start: &str) -> TrainingFacts {
+        TrainingFacts {
+            record: TrainingRecord {
+                code: code.into(),
+                title: format!("Training {code}"),
+                start: Some(date(start)),
+                modality: Some(Modality::Virtual),
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    fn aggregate(
+        code: &str,
+        start: &str,
+        total: u32,
+        male: Option<u32>,
+        female: Option<u32>,
+    ) -> TrainingFacts {
+        let mut t = training(code, start);
+        t.record.participants_total = Some(total);
+        t.record.participants_male = male;
+        t.record.participants_female = female;
+        t
+    }
+
+    fn person(gender: Option<Gender>, country: &str, department: &str) -> PersonFacts {
+        PersonFacts {
+            gender,
+            country: Some(country.into()),
+            department: Some(department.into()),
+        }
+    }
+
+    fn period(from: &str, to: &str) -> Period {
+        Period::new(Date::parse(from).unwrap(), Date::parse(to).unwrap()).unwrap()
+    }
+
+    fn codes(r: &Report) -> Vec<&str> {
+        r.listing.iter().map(|t| t.code.as_str()).collect()
+    }
+
+    #[test]
+    fn a_training_is_in_the_period_when_its_start_is_inside_it() {
+        let input = ReportInput {
+            trainings: vec![
+                training("before", "2020-01-31"),
+                training("first-day", "2020-02-01"),
+                training("last-day", "2020-03-31"),
+                training("after", "2020-04-01"),
+                training("month", "2020-03"),
+                training("month-before", "2020-01"),
+                training("year", "2020"),
+            ],
+            ..Default::default()
+        };
+        let r = build(period("2020-02-01", "2020-03-31"), &input);
+        assert_eq!(codes(&r), ["first-day", "month", "last-day"]);
+        // A date known only to the year counts from 1 January.
+        let r = build(period("2020-01-01", "2020-01-31"), &input);
+        // Same first day: the more precise date first.
+        assert_eq!(codes(&r), ["month-before", "year", "before"]);
+        assert!(build(period("2020-01-02", "2020-12-31"), &input)
+            .listing
+            .iter()
+            .all(|t| t.code != "year"));
+    }
+
+    #[test]
+    fn a_person_counts_once_per_training_and_once_in_the_period() {
+        let mut a = training("A", "2021-03-01");
+        a.participants = vec![1, 1, 1, 2]; // person 1 at three sessions
+        let mut b = training("B", "2021-04-01");
+        b.participants = vec![1, 3];
+        let input = ReportInput {
+            trainings: vec![a, b],
+            persons: HashMap::from([
+                (1, person(Some(Gender::Female), "JM", "Police")),
+                (2, person(Some(Gender::Male), "JM", "Customs")),
+                (3, person(None, "BB", "Police")),
+            ]),
+            ..Default::default()
+        };
+        let r = build(Period::year(2021), &input);
+        assert_eq!(r.listing[0].participants.unwrap().total, 2);
+        assert_eq!(
+            r.participants,
+            GenderCounts {
+                total: 4,
+                male: 1,
+                female: 2,
+                not_recorded: 1
+            }
+        );
+        assert_eq!(r.persons, 3, "person 1 is one person across both trainings");
+        let jm = r.countries.iter().find(|c| c.code == "JM").unwrap();
+        assert_eq!(
+            (jm.participants, jm.trainings, jm.name.as_str()),
+            (3, 2, "Jamaica")
+        );
+        let police = r.departments.iter().find(|d| d.name == "Police").unwrap();
+        assert_eq!((police.participants, police.trainings), (3, 2));
+        assert_eq!(
+            r.quality
+                .iter()
+                .filter(|q| q.rule == "gender_not_recorded")
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn aggregate_figures_stand_in_where_there_are_no_records() {
+        let input = ReportInput {
+            trainings: vec![
+                aggregate("A", "2020-07-16", 263, None, None),
+                aggregate("B", "2020-08-11", 100, Some(60), Some(38)),
+                training("C", "2020-05-07"),
+            ],
+            ..Default::default()
+        };
+        let r = build(Period::year(2020), &input);
+        assert_eq!(
+            r.participants,
+            GenderCounts {
+                total: 363,
+                male: 60,
+                female: 38,
+                not_recorded: 265
+            }
+        );
+        assert_eq!(r.persons, 363);
+        assert_eq!(r.trainings_without_count(), 1);
+        let rules: Vec<(&str, Option<&str>)> = r
+            .quality
+            .iter()
+            .map(|q| (q.rule, q.training.as_deref()))
+            .collect();
+        for expected in [
+            ("count_unknown", Some("C")),
+            ("aggregate_only", Some("A")),
+            ("gender_not_recorded", Some("A")),
+            ("gender_not_recorded", Some("B")),
+            ("persons_from_aggregates", None),
+        ] {
+            assert!(
+                rules.contains(&expected),
+                "{expected:?} missing from {rules:?}"
+            );
+        }
+        assert!(r.countries.is_empty(), "aggregate figures name no country");
+    }
+
+    #[test]
+    fn records_win_over_a_published_figure_and_the_difference_is_noted() {
+        let mut t = aggregate("A", "2021-01-10", 10, None, None);
+        t.participants = vec![1, 2];
+        let input = ReportInput {
+            trainings: vec![t],
+            persons: HashMap::from([(1, PersonFacts::default()), (2, PersonFacts::default())]),
+            ..Default::default()
+        };
+        let r = build(Period::year(2021), &input);
+        assert_eq!(r.participants.total, 2);
+        assert_eq!(r.listing[0].source, CountSource::Records);
+        assert!(r
+            .quality
+            .iter()
+            .any(|q| q.rule == "records_differ_from_figure"));
+    }
+
+    #[test]
+    fn countries_reached_join_records_and_lists() {
+        let mut a = training("A", "2021-01-10");
+        a.record.countries = vec!["BB".into(), "TT".into()];
+        a.participants = vec![1];
+        let mut b = training("B", "2021-02-10");
+        b.record.countries_reached = Some(12);
+        let input = ReportInput {
+            trainings: vec![a, b],
+            persons: HashMap::from([(1, person(None, "LC", "Police"))]),
+            ..Default::default()
+        };
+        let r = build(Period::year(2021), &input);
+        let reached: Vec<(&str, u64, u64)> = r
+            .countries
+            .iter()
+            .map(|c| (c.code.as_str(), c.participants, c.trainings))
+            .collect();
+        assert_eq!(reached, [("LC", 1, 1), ("BB", 0, 1), ("TT", 0, 1)]);
+        assert!(r
+            .quality
+            .iter()
+            .any(|q| q.rule == "countries_not_named" && q.training.as_deref() == Some("B")));
+    }
+
+    #[test]
+    fn value_is_the_exact_sum_and_missing_values_are_said() {
+        let mut a = training("A", "2021-01-10");
+        a.record.value = Some(Money::from_cents(10));
+        let mut b = training("B", "2021-01-11");
+        b.record.value = Some(Money::from_cents(20));
+        let c = training("C", "2021-01-12");
+        let r = build(
+            Period::year(2021),
+            &ReportInput {
+                trainings: vec![a, b, c],
+                ..Default::default()
+            },
+        );
+        assert_eq!(r.value, Money::from_cents(30));
+        assert_eq!(r.value_known, 2);
+        assert!(r
+            .quality
+            .iter()
+            .any(|q| q.rule == "value_not_recorded" && q.message.starts_with("1 of 3")));
+    }
+
+    #[test]
+    fn months_keep_a_bucket_for_dates_known_only_to_the_year() {
+        let mut physical = aggregate("P", "2020-01-27", 29, None, None);
+        physical.record.modality = Some(Modality::Physical);
+        let input = ReportInput {
+            trainings: vec![
+                physical,
+                aggregate("J", "2020-07", 60, None, None),
+                aggregate("Y", "2020", 111, None, None),
+                aggregate("K", "2020-07-16", 263, None, None),
+            ],
+            ..Default::default()
+        };
+        let r = build(Period::year(2020), &input);
+        let months: Vec<(&str, u64, u64)> = r
+            .months
+            .iter()
+            .map(|m| (m.label.as_str(), m.trainings, m.participants))
+            .collect();
+        assert_eq!(
+            months,
+            [
+                ("January 2020", 1, 29),
+                ("July 2020", 2, 323),
+                ("2020, month not known", 1, 111)
+            ]
+        );
+        assert_eq!((r.trainings.physical, r.trainings.virtual_), (1, 3));
+        assert!(r
+            .quality
+            .iter()
+            .any(|q| q.rule == "date_year_only" && q.training.as_deref() == Some("Y")));
+        assert!(r
+            .quality
+            .iter()
+            .any(|q| q.rule == "date_month_only" && q.training.as_deref() == Some("J")));
+    }
+
+    #[test]
+    fn partners_count_their_trainings_and_participants() {
+        let mut a = aggregate("A", "2020-03-09", 33, None, None);
+        a.record.partners = vec!["International Organization for Migration".into()];
+        let mut b = aggregate("B", "2020-08-20", 27, None, None);
+        b.record.partners = vec!["International Organization for Migration".into()];
+        b.record.funders = vec!["European Union".into()];
+        let input = ReportInput {
+            trainings: vec![a, b],
+            partners: vec![
+                PartnerInfo {
+                    name: "International Organization for Migration".into(),
+                    short_name: Some("IOM".into()),
+                },
+                PartnerInfo {
+                    name: "European Union".into(),
+                    short_name: Some("EU".into()),
+                },
+            ],
+            ..Default::default()
+        };
+        let r = build(Period::year(2020), &input);
+        let lines: Vec<(&str, u64, u64, Vec<&str>)> = r
+            .partners
+            .iter()
+            .map(|p| {
+                (
+                    p.short_name.as_str(),
+                    p.trainings,
+                    p.participants,
+                    p.roles.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("IOM", 2, 60, vec!["partner"]),
+                ("EU", 1, 27, vec!["funder"])
+            ]
+        );
+        assert_eq!(r.listing[1].partners, ["IOM"]);
+        assert_eq!(r.listing[1].funders, ["EU"]);
+    }
+
+    #[test]
+    fn period_labels() {
+        assert_eq!(
+            period("2020-01-01", "2020-09-30").label(),
+            "January – September 2020"
+        );
+        assert_eq!(Period::year(2020).label(), "January – December 2020");
+        assert_eq!(period("2020-07-01", "2020-07-31").label(), "July 2020");
+        assert_eq!(
+            period("2020-11-01", "2021-02-28").label(),
+            "November 2020 – February 2021"
+        );
+        assert_eq!(
+            period("2020-01-27", "2020-09-30").label(),
+            "27 January 2020 – 30 September 2020"
+        );
+        assert!(Period::new(
+            Date::parse("2020-02-01").unwrap(),
+            Date::parse("2020-01-01").unwrap()
+        )
+        .is_err());
+    }
+}
