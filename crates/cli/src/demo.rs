@@ -116,10 +116,9 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         c.departments, c.countries
     );
     println!();
-    println!("Work with it by naming it:");
-    println!("  cadre --database {url} import attendance FILE.csv");
-    println!(
-        "The period report (cadre report --year 2020) and the web application are not built yet."
-    );
+    println!("See the report of each year:");
+    println!("  cargo run --release -- --database {url} report --year 2020 --out report-2020.html");
+    println!("  cargo run --release -- --database {url} report --year {year} --format md");
+    println!("Import more into it with `cadre --database {url} import KIND FILE`.");
     Ok(ExitCode::SUCCESS)
 }

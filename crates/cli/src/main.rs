@@ -2,6 +2,7 @@
 
 mod demo;
 mod import;
+mod report;
 
 use std::process::ExitCode;
 
@@ -29,6 +30,8 @@ pub struct Cli {
 enum Command {
     /// Import a v1 file (CSV, or XLSX with the same columns on its first sheet).
     Import(import::Args),
+    /// Write the period report (HTML, JSON, Markdown, CSV, XLSX or PDF).
+    Report(report::Args),
     /// Make a fresh demo database with the 2020 facts and a synthetic year, and say what it holds.
     Demo(demo::Args),
 }
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Command::Import(args) => import::run(&cli.database, args).await,
+            Command::Report(args) => report::run(&cli.database, args).await,
             Command::Demo(args) => demo::run(args).await,
         }
     });

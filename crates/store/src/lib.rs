@@ -7,6 +7,7 @@
 mod dump;
 mod load;
 mod read;
+mod report;
 mod seed;
 mod write;
 
