@@ -29,6 +29,7 @@ fn every_subcommand_has_help() {
         vec!["--help"],
         vec!["import", "--help"],
         vec!["demo", "--help"],
+        vec!["report", "--help"],
         vec!["help", "import"],
     ] {
         let out = cadre(dir.path(), &args);
@@ -181,4 +182,99 @@ fn the_demo_loads_the_facts_and_a_synthetic_year() {
     // Run again: a fresh database, the same content.
     let again = cadre(dir.path(), &["demo", "--dir", demo.to_str().unwrap()]);
     assert_eq!(text(&again.stdout), stdout);
+}
+
+fn load_2020(dir: &Path) {
+    for (kind, file) in [
+        ("partners", "partners.csv"),
+        ("trainings", "trainings.csv"),
+        ("sessions", "sessions.csv"),
+    ] {
+        let out = cadre(
+            dir,
+            &[
+                "import",
+                kind,
+                data(&format!("2020/{file}")).to_str().unwrap(),
+            ],
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+}
+
+#[test]
+fn the_report_comes_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    load_2020(dir.path());
+    let out = cadre(
+        dir.path(),
+        &["report", "--year", "2020", "--format", "json"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["trainings"]["total"], 14);
+    assert_eq!(v["participants"]["total"], 1612);
+
+    // The seed page's period: January to September.
+    let out = cadre(
+        dir.path(),
+        &[
+            "report",
+            "--from",
+            "2020-01-01",
+            "--to",
+            "2020-09-30",
+            "--format",
+            "md",
+        ],
+    );
+    let md = text(&out.stdout);
+    assert!(
+        md.contains(
+            "During the period January – September 2020, a total of Fourteen (14) trainings"
+        ),
+        "{md}"
+    );
+
+    for (file, magic) in [
+        ("r.html", &b"<!DOCTYPE html>"[..]),
+        ("r.pdf", b"%PDF-"),
+        ("r.xlsx", b"PK"),
+        ("r.csv", b"section,key,label"),
+        ("r.md", b"# 2020 Trainings"),
+        ("r.json", b"{"),
+    ] {
+        let out = cadre(dir.path(), &["report", "--year", "2020", "--out", file]);
+        assert!(out.status.success(), "{file}: {}", text(&out.stderr));
+        let bytes = std::fs::read(dir.path().join(file)).unwrap();
+        assert!(bytes.starts_with(magic), "{file}");
+    }
+}
+
+#[test]
+fn a_report_needs_a_sensible_period() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, says) in [
+        (vec!["report"], "name the period with --year"),
+        (
+            vec!["report", "--from", "2020-03-01", "--to", "2020-02-01"],
+            "the period ends (2020-02-01) before it starts (2020-03-01)",
+        ),
+        (
+            vec!["report", "--from", "2020-02-30", "--to", "2020-03-01"],
+            "2020-02-30 does not exist",
+        ),
+        (
+            vec!["report", "--year", "2020", "--out", "r.docx"],
+            "cannot tell the format from r.docx",
+        ),
+    ] {
+        let out = cadre(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(
+            text(&out.stderr).contains(says),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
 }

@@ -43,7 +43,9 @@ pub fn headline(r: &Report) -> String {
         ENGLISH.count(p.total),
         plural(p.total),
     );
-    if p.total > 0 {
+    if p.total > 0 && p.male + p.female == 0 {
+        s.push_str("; their gender was not recorded");
+    } else if p.total > 0 {
         s.push_str(&format!(
             ", of whom {} were male and {} were female",
             ENGLISH.count(p.male),

@@ -1,0 +1,280 @@
+//! The report rendered from the real 2020 files, through import and the store, in every format.
+
+use std::path::PathBuf;
+
+use cadre_core::report::{build, Period, Report};
+use cadre_import::{Kind, Sheet};
+use cadre_render::{render, Format};
+use cadre_store::{ImportOptions, Store};
+
+fn data(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data")
+        .join(path)
+}
+
+async fn store_with_2020() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&format!("sqlite:{}", dir.path().join("r.db").display()))
+        .await
+        .unwrap();
+    for (kind, file) in [
+        (Kind::Partners, "partners.csv"),
+        (Kind::Trainings, "trainings.csv"),
+        (Kind::Sessions, "sessions.csv"),
+    ] {
+        let sheet = Sheet::open(&data(&format!("2020/{file}"))).unwrap();
+        store
+            .import(kind, sheet, ImportOptions::default(), &mut |_, _| {})
+            .await
+            .unwrap();
+    }
+    (dir, store)
+}
+
+async fn report_2020() -> Report {
+    let (_dir, store) = store_with_2020().await;
+    let period = Period::year(2020);
+    build(period, &store.report_input(period).await.unwrap())
+}
+
+/// The synthetic year, with attendance records, for the breakdowns that need them.
+async fn report_synthetic() -> Report {
+    let (_dir, store) = store_with_2020().await;
+    let config = cadre_gen::Config::demo_year(2021);
+    let (mut t, mut s, mut a) = (Vec::new(), Vec::new(), Vec::new());
+    cadre_gen::generate(&config, &mut t, &mut s, &mut a).unwrap();
+    for (kind, bytes) in [
+        (Kind::Trainings, t),
+        (Kind::Sessions, s),
+        (Kind::Attendance, a),
+    ] {
+        let len = bytes.len() as u64;
+        let sheet = Sheet::from_csv("synthetic.csv", std::io::Cursor::new(bytes), len).unwrap();
+        store
+            .import(kind, sheet, ImportOptions::default(), &mut |_, _| {})
+            .await
+            .unwrap();
+    }
+    let period = Period::year(2021);
+    build(period, &store.report_input(period).await.unwrap())
+}
+
+fn text(r: &Report, format: Format) -> String {
+    String::from_utf8(render(r, format).unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn the_2020_report_counts_what_the_facts_support() {
+    let r = report_2020().await;
+    assert_eq!(r.trainings.total, 14);
+    assert_eq!((r.trainings.physical, r.trainings.virtual_), (2, 12));
+    // 29 + 33 + 111 + 60 + 263 + 155 + 325 + 154 + 27 + 377 + 78; three trainings have no count.
+    assert_eq!(r.participants.total, 1_612);
+    assert_eq!(
+        r.participants.not_recorded, 1_612,
+        "the page gives no gender per training"
+    );
+    assert_eq!(r.trainings_without_count(), 3);
+    assert_eq!(r.persons, 1_612);
+    let reached: Vec<&str> = r.countries.iter().map(|c| c.code.as_str()).collect();
+    assert_eq!(reached.len(), 15);
+    assert!(reached.contains(&"DO"));
+    assert!(r
+        .quality
+        .iter()
+        .any(|q| q.rule == "count_unknown" && q.training.as_deref() == Some("2020-14")));
+}
+
+#[tokio::test]
+async fn html_snapshot_2020() {
+    let html = text(&report_2020().await, Format::Html);
+    // Self-contained: no script, no stylesheet or image fetched from elsewhere.
+    for banned in ["<script", "<link", "src=\"http", "href=\"http", "@import"] {
+        assert!(!html.contains(banned), "{banned}");
+    }
+    insta::assert_snapshot!("report_2020_html", html);
+}
+
+#[tokio::test]
+async fn markdown_snapshot_2020() {
+    insta::assert_snapshot!(
+        "report_2020_md",
+        text(&report_2020().await, Format::Markdown)
+    );
+}
+
+#[tokio::test]
+async fn json_keeps_its_contract() {
+    let r = report_synthetic().await;
+    let v: serde_json::Value = serde_json::from_str(&text(&r, Format::Json)).unwrap();
+    for pointer in [
+        "/period/from",
+        "/period/to",
+        "/trainings/total",
+        "/trainings/physical",
+        "/trainings/virtual",
+        "/trainings/hybrid",
+        "/value_usd",
+        "/value_words",
+        "/participants/total",
+        "/participants/male",
+        "/participants/female",
+        "/participants/not_recorded",
+        "/persons/total",
+        "/countries/0/code",
+        "/countries/0/name",
+        "/countries/0/participants",
+        "/departments/0/name",
+        "/departments/0/participants",
+        "/partners/0/short_name",
+        "/partners/0/name",
+        "/partners/0/trainings",
+        "/partners/0/participants",
+        "/trainings_list/0/code",
+        "/trainings_list/0/title",
+        "/trainings_list/0/start_date",
+        "/trainings_list/0/end_date",
+        "/trainings_list/0/modality",
+        "/trainings_list/0/partners",
+        "/trainings_list/0/participants",
+    ] {
+        assert!(v.pointer(pointer).is_some(), "{pointer} missing");
+    }
+    assert_eq!(v["period"]["from"], "2021-01-01");
+    assert_eq!(v["trainings"]["total"], 24);
+    let value = v["value_usd"].as_str().unwrap();
+    assert_eq!(
+        value,
+        format!("{}.{:02}", r.value.cents() / 100, r.value.cents() % 100)
+    );
+    assert!(value.split_once('.').unwrap().1.len() == 2);
+    let p = &v["participants"];
+    assert_eq!(
+        p["total"].as_u64().unwrap(),
+        p["male"].as_u64().unwrap()
+            + p["female"].as_u64().unwrap()
+            + p["not_recorded"].as_u64().unwrap()
+    );
+    assert!(
+        v["persons"]["total"].as_u64().unwrap() < p["total"].as_u64().unwrap(),
+        "repeat attendees"
+    );
+
+    let v2020: serde_json::Value =
+        serde_json::from_str(&text(&report_2020().await, Format::Json)).unwrap();
+    assert!(v2020["quality"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|q| q["rule"] == "count_unknown"
+            && q["training"] == "2020-03"
+            && q["message"].as_str().is_some()));
+    insta::assert_snapshot!(
+        "report_2020_json",
+        serde_json::to_string_pretty(&v2020).unwrap()
+    );
+}
+
+#[tokio::test]
+async fn the_pdf_carries_the_headline_figures_as_text() {
+    let r = report_synthetic().await;
+    let bytes = render(&r, Format::Pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-1.4"));
+    let doc = lopdf::Document::load_mem(&bytes).unwrap();
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    assert!(pages.len() >= 2);
+    let all = doc.extract_text(&pages).unwrap();
+    let flat = all.split_whitespace().collect::<Vec<_>>().join(" ");
+    let words = cadre_core::words::ENGLISH;
+    for expected in [
+        "2021 Trainings".to_string(),
+        format!("Twenty-Four (24) trainings"),
+        words.count(r.participants.total),
+        words.count(r.participants.male),
+        cadre_render::view::usd(r.value),
+        "Listing of trainings delivered".to_string(),
+        "Data quality and provenance".to_string(),
+    ] {
+        let expected = expected.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains(&expected), "{expected:?} not in the PDF text");
+    }
+}
+
+#[tokio::test]
+async fn the_workbook_reads_back() {
+    use calamine::{Data, Reader, Xlsx};
+    let r = report_synthetic().await;
+    let bytes = render(&r, Format::Xlsx).unwrap();
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "Summary",
+            "Gender",
+            "Countries",
+            "Departments",
+            "Partners",
+            "Months",
+            "Trainings",
+            "Data quality"
+        ]
+    );
+    let summary = book.worksheet_range("Summary").unwrap();
+    let figure = |label: &str| {
+        summary
+            .rows()
+            .find(|row| row.first() == Some(&Data::String(label.into())))
+            .and_then(|row| row.get(1).cloned())
+    };
+    assert_eq!(figure("Trainings"), Some(Data::Float(24.0)));
+    assert_eq!(
+        figure("Participants"),
+        Some(Data::Float(r.participants.total as f64))
+    );
+    assert_eq!(
+        figure("Estimated value (USD)"),
+        Some(Data::Float(r.value.cents() as f64 / 100.0))
+    );
+    let trainings = book.worksheet_range("Trainings").unwrap();
+    assert_eq!(trainings.height(), 1 + 24);
+    let countries = book.worksheet_range("Countries").unwrap();
+    assert_eq!(countries.height(), 1 + r.countries.len());
+}
+
+#[tokio::test]
+async fn csv_is_long_form_and_adds_up() {
+    let r = report_synthetic().await;
+    let csv_text = text(&r, Format::Csv);
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "section",
+            "key",
+            "label",
+            "participants",
+            "trainings",
+            "value_usd"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let sum = |section: &str| -> u64 {
+        rows.iter()
+            .filter(|r| &r[0] == section)
+            .map(|r| r[3].parse::<u64>().unwrap_or(0))
+            .sum()
+    };
+    assert_eq!(sum("training"), r.participants.total);
+    assert_eq!(
+        sum("country"),
+        r.participants.total,
+        "every synthetic person has a country"
+    );
+    let gender: u64 = rows
+        .iter()
+        .filter(|r| &r[0] == "participants" && &r[1] != "total")
+        .map(|r| r[3].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(gender, r.participants.total);
+}
