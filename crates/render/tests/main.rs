@@ -189,7 +189,7 @@ async fn the_pdf_carries_the_headline_figures_as_text() {
     let words = cadre_core::words::ENGLISH;
     for expected in [
         "2021 Trainings".to_string(),
-        format!("Twenty-Four (24) trainings"),
+        "Twenty-Four (24) trainings".to_string(),
         words.count(r.participants.total),
         words.count(r.participants.male),
         cadre_render::view::usd(r.value),
