@@ -29,6 +29,11 @@ const FACTS_2020: &[(Kind, &str, &str)] = &[
         "data/2020/sessions.csv",
         include_str!("../../../data/2020/sessions.csv"),
     ),
+    (
+        Kind::Published,
+        "data/2020/period-2020-published.csv",
+        include_str!("../../../data/2020/period-2020-published.csv"),
+    ),
 ];
 
 #[derive(Debug, clap::Args)]
@@ -61,7 +66,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let url = format!("sqlite:{}", db.display());
     let store = Store::open(&url).await?;
 
-    println!("Loading the 2020 facts (published figures, no personal data):");
+    say!("Loading the 2020 facts (published figures, no personal data):");
     for (kind, name, text) in FACTS_2020 {
         let sheet = Sheet::from_csv(name, text.as_bytes(), text.len() as u64);
         if import_sheet(&store, *kind, sheet, false).await? != ExitCode::SUCCESS {
@@ -70,9 +75,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
 
     let year = args.synthetic_year;
-    println!(
-        "Generating a synthetic {year} of individual attendance (fake people, labelled SYN-):"
-    );
+    say!("Generating a synthetic {year} of individual attendance (fake people, labelled SYN-):");
     let config = Config {
         seed: args.seed,
         ..Config::demo_year(year)
@@ -105,20 +108,25 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
 
     let c = store.counts().await?;
     store.close().await;
-    println!();
-    println!("The demo database {} holds:", db.display());
-    println!(
+    say!("");
+    say!("The demo database {} holds:", db.display());
+    say!(
         "  {} trainings ({} sessions), {} partners, {} participants with {} attendance records,",
-        c.trainings, c.sessions, c.partners, c.persons, c.attendance
+        c.trainings,
+        c.sessions,
+        c.partners,
+        c.persons,
+        c.attendance
     );
-    println!(
+    say!(
         "  {} departments and {} countries.",
-        c.departments, c.countries
+        c.departments,
+        c.countries
     );
-    println!();
-    println!("See the report of each year:");
-    println!("  cargo run --release -- --database {url} report --year 2020 --out report-2020.html");
-    println!("  cargo run --release -- --database {url} report --year {year} --format md");
-    println!("Import more into it with `cadre --database {url} import KIND FILE`.");
+    say!("");
+    say!("See the report of each year:");
+    say!("  cargo run --release -- --database {url} report --from 2020-01-01 --to 2020-09-30 --out report-2020.html");
+    say!("  cargo run --release -- --database {url} report --year {year} --format md");
+    say!("Import more into it with `cadre --database {url} import KIND FILE`.");
     Ok(ExitCode::SUCCESS)
 }

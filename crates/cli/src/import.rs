@@ -16,6 +16,8 @@ pub enum KindArg {
     Trainings,
     Sessions,
     Attendance,
+    /// Figures published for a period, to show beside the records' own.
+    Published,
 }
 
 impl From<KindArg> for Kind {
@@ -26,6 +28,7 @@ impl From<KindArg> for Kind {
             KindArg::Trainings => Kind::Trainings,
             KindArg::Sessions => Kind::Sessions,
             KindArg::Attendance => Kind::Attendance,
+            KindArg::Published => Kind::Published,
         }
     }
 }
@@ -81,7 +84,7 @@ pub async fn import_sheet(
     bar.finish_and_clear();
     match result {
         Ok(summary) => {
-            println!("{summary}");
+            say!("{summary}");
             Ok(ExitCode::SUCCESS)
         }
         Err(e @ StoreError::Rejected(_)) => Ok(report_problems(&e)),

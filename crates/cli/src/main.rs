@@ -1,5 +1,14 @@
 //! The `cadre` command. It only parses arguments and reports; the work is done by the layers.
 
+/// Prints a line to standard output. A reader that stops early (`cadre ... | head`) closes the
+/// pipe; that is not an error worth a panic, so write errors are ignored here.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 mod demo;
 mod import;
 mod report;

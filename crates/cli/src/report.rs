@@ -124,7 +124,11 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
                 report.participants.total
             );
         }
-        None => std::io::stdout().lock().write_all(&bytes)?,
+        None => match std::io::stdout().lock().write_all(&bytes) {
+            // The reader stopped early (`| head`): what it wanted, it has.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            other => other?,
+        },
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -88,6 +88,56 @@ word_enum!(
     PartnerRole, "role" { Partner = "partner", Funder = "funder" }
 );
 
+word_enum!(
+    /// A figure an agency published for a period, kept to reconcile the records with it.
+    Figure, "figure" {
+        Trainings = "trainings",
+        PersonsTrained = "persons_trained",
+        Male = "male",
+        Female = "female",
+        GenderNotRecorded = "gender_not_recorded",
+        PhysicalTrainings = "physical_trainings",
+        VirtualTrainings = "virtual_trainings",
+        HybridTrainings = "hybrid_trainings",
+        CountriesReached = "countries_reached",
+        ValueUsd = "value_usd",
+    }
+);
+
+impl Figure {
+    /// What a reader calls the figure.
+    pub fn label(self) -> &'static str {
+        match self {
+            Figure::Trainings => "Trainings",
+            Figure::PersonsTrained => "Persons trained",
+            Figure::Male => "Male",
+            Figure::Female => "Female",
+            Figure::GenderNotRecorded => "Gender not recorded",
+            Figure::PhysicalTrainings => "Physical trainings",
+            Figure::VirtualTrainings => "Virtual trainings",
+            Figure::HybridTrainings => "Hybrid trainings",
+            Figure::CountriesReached => "Countries reached",
+            Figure::ValueUsd => "Value (USD)",
+        }
+    }
+}
+
+/// One published figure: a count, or for `value_usd` an amount in cents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedFigure {
+    pub figure: Figure,
+    pub value: i64,
+    pub note: Option<String>,
+}
+
+/// The figures an agency published for a period (its page or annual report).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedRecord {
+    pub from: crate::Date,
+    pub to: crate::Date,
+    pub figures: Vec<PublishedFigure>,
+}
+
 /// A partner agency, programme or funder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartnerRecord {

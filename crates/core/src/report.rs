@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use crate::date::{month_name, Date, PartialDate, Precision};
 use crate::money::Money;
 use crate::person::Gender;
-use crate::records::{Modality, SessionRecord, TrainingRecord};
+use crate::records::{Figure, Modality, PublishedFigure, SessionRecord, TrainingRecord};
 use crate::Countries;
 
 /// A closed range of days: `[from, to]`.
@@ -105,6 +105,25 @@ pub struct ReportInput {
     pub trainings: Vec<TrainingFacts>,
     pub persons: HashMap<PersonId, PersonFacts>,
     pub partners: Vec<PartnerInfo>,
+    /// Figures the agency published for exactly this period.
+    pub published: Vec<PublishedFigure>,
+}
+
+/// A published figure beside what the records give for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reconciliation {
+    pub figure: Figure,
+    /// A count, or cents for the value.
+    pub published: i64,
+    /// What the records give, where they give this figure.
+    pub records: Option<i64>,
+    pub note: Option<String>,
+}
+
+impl Reconciliation {
+    pub fn differs(&self) -> bool {
+        self.records.is_some_and(|r| r != self.published)
+    }
 }
 
 /// Participants by gender; `not_recorded` is always the remainder of the total.
@@ -244,6 +263,8 @@ pub struct Report {
     pub months: Vec<MonthLine>,
     pub listing: Vec<TrainingLine>,
     pub quality: Vec<QualityNote>,
+    /// The published figures of the period beside the records' own.
+    pub published: Vec<Reconciliation>,
 }
 
 impl Report {
@@ -632,6 +653,48 @@ pub fn build(period: Period, input: &ReportInput) -> Report {
         .collect();
     months.sort_by_key(|m| (m.year, m.month.unwrap_or(13)));
 
+    let figures_of = |figure: Figure| -> Option<i64> {
+        let v = match figure {
+            Figure::Trainings => totals.total,
+            Figure::PersonsTrained => participants.total,
+            Figure::Male => participants.male,
+            Figure::Female => participants.female,
+            Figure::GenderNotRecorded => participants.not_recorded,
+            Figure::PhysicalTrainings => totals.physical,
+            Figure::VirtualTrainings => totals.virtual_,
+            Figure::HybridTrainings => totals.hybrid,
+            Figure::CountriesReached => country_lines.len() as u64,
+            Figure::ValueUsd => return Some(value.cents()),
+        };
+        i64::try_from(v).ok()
+    };
+    let mut published: Vec<Reconciliation> = input
+        .published
+        .iter()
+        .map(|f| Reconciliation {
+            figure: f.figure,
+            published: f.value,
+            records: figures_of(f.figure),
+            note: f.note.clone(),
+        })
+        .collect();
+    published.sort_by_key(|p| p.figure);
+    let differing: Vec<&str> = published
+        .iter()
+        .filter(|r| r.differs())
+        .map(|r| r.figure.label())
+        .collect();
+    if !differing.is_empty() {
+        quality.push(QualityNote {
+            rule: "published_differs",
+            training: None,
+            message: format!(
+                "The records do not reproduce these published figures: {}. Both are shown side by side.",
+                differing.join(", ")
+            ),
+        });
+    }
+
     Report {
         period,
         trainings: totals,
@@ -645,6 +708,7 @@ pub fn build(period: Period, input: &ReportInput) -> Report {
         months,
         listing,
         quality,
+        published,
     }
 }
 
@@ -959,6 +1023,55 @@ mod tests {
         );
         assert_eq!(r.listing[1].partners, ["IOM"]);
         assert_eq!(r.listing[1].funders, ["EU"]);
+    }
+
+    #[test]
+    fn published_figures_stand_beside_the_records() {
+        let input = ReportInput {
+            trainings: vec![aggregate("A", "2020-01-27", 29, None, None)],
+            published: vec![
+                PublishedFigure {
+                    figure: Figure::Trainings,
+                    value: 29,
+                    note: None,
+                },
+                PublishedFigure {
+                    figure: Figure::PersonsTrained,
+                    value: 29,
+                    note: None,
+                },
+                PublishedFigure {
+                    figure: Figure::ValueUsd,
+                    value: 393_780_100,
+                    note: None,
+                },
+            ],
+            ..Default::default()
+        };
+        let r = build(Period::year(2020), &input);
+        let lines: Vec<(Figure, i64, Option<i64>, bool)> = r
+            .published
+            .iter()
+            .map(|p| (p.figure, p.published, p.records, p.differs()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (Figure::Trainings, 29, Some(1), true),
+                (Figure::PersonsTrained, 29, Some(29), false),
+                (Figure::ValueUsd, 393_780_100, Some(0), true),
+            ]
+        );
+        let note = r
+            .quality
+            .iter()
+            .find(|q| q.rule == "published_differs")
+            .unwrap();
+        assert!(
+            note.message.contains("figures: Trainings, Value (USD)."),
+            "{}",
+            note.message
+        );
     }
 
     #[test]

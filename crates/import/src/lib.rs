@@ -12,7 +12,10 @@ mod problem;
 mod sheet;
 
 pub use lookups::Lookups;
-pub use parse::{AttendanceParser, DepartmentParser, PartnerParser, SessionParser, TrainingParser};
+pub use parse::{
+    AttendanceParser, DepartmentParser, PartnerParser, PublishedParser, SessionParser,
+    TrainingParser,
+};
 pub use problem::{Problem, Problems, MAX_PROBLEMS};
 pub use sheet::{Row, Sheet};
 
@@ -26,6 +29,7 @@ pub enum Kind {
     Trainings,
     Sessions,
     Attendance,
+    Published,
 }
 
 impl Kind {
@@ -36,6 +40,7 @@ impl Kind {
             Kind::Trainings => "trainings",
             Kind::Sessions => "sessions",
             Kind::Attendance => "attendance",
+            Kind::Published => "published",
         }
     }
 }

@@ -7,8 +7,9 @@ use std::fmt::Display;
 use cadre_core::department::department_key;
 use cadre_core::text::{fold, split_list};
 use cadre_core::{
-    parse_completed, parse_gender, AttendanceRecord, Countries, DepartmentRecord, Modality, Money,
-    PartialDate, PartnerKind, PartnerRecord, PersonRecord, SessionRecord, Status, TrainingRecord,
+    parse_completed, parse_gender, AttendanceRecord, Countries, Date, DepartmentRecord, Figure,
+    Modality, Money, PartialDate, PartnerKind, PartnerRecord, PersonRecord, PublishedFigure,
+    PublishedRecord, SessionRecord, Status, TrainingRecord,
 };
 
 use crate::lookups::Lookups;
@@ -699,5 +700,120 @@ fn looks_like_email(e: &str) -> bool {
             !local.is_empty() && domain.contains('.') && !e.contains(char::is_whitespace)
         }
         None => false,
+    }
+}
+
+/// Reads a file of published figures: `figure,value,note`, with `period_from` and `period_to`
+/// rows naming the period they were published for.
+pub struct PublishedParser {
+    cols: Columns,
+    file: String,
+    header_line: usize,
+    from: Option<Date>,
+    to: Option<Date>,
+    figures: Vec<PublishedFigure>,
+    seen: HashMap<String, usize>,
+}
+
+impl PublishedParser {
+    pub const COLUMNS: &'static [&'static str] = &["figure", "value", "note"];
+
+    pub fn new(sheet: &Sheet) -> Result<Self, Problems> {
+        Ok(PublishedParser {
+            cols: Columns::read(sheet, Self::COLUMNS, &["figure", "value"])?,
+            file: sheet.file().to_string(),
+            header_line: sheet.header_line(),
+            from: None,
+            to: None,
+            figures: Vec::new(),
+            seen: HashMap::new(),
+        })
+    }
+
+    pub fn parse(&mut self, row: &Row) -> Result<(), Vec<Problem>> {
+        let mut c = Cells::new(&self.file, row, &self.cols);
+        let name = fold(&c.required("figure"));
+        if name.is_empty() {
+            return Err(c.problems);
+        }
+        if let Some(first) = self.seen.get(&name) {
+            c.fail("figure", format!("{name} is already on line {first}"));
+            return Err(c.problems);
+        }
+        self.seen.insert(name.clone(), row.line);
+        if c.raw("value").is_empty() {
+            c.fail("value", "is required");
+            return Err(c.problems);
+        }
+        match name.as_str() {
+            "period_from" | "period_to" => {
+                if let Some(d) = c.parse("value", Date::parse) {
+                    if name == "period_from" {
+                        self.from = Some(d);
+                    } else {
+                        self.to = Some(d);
+                    }
+                }
+            }
+            _ => {
+                match Figure::parse(&name) {
+                    Err(_) => {
+                        c.fail(
+                            "figure",
+                            format!(
+                        "unknown figure \"{name}\": use period_from, period_to or one of {}",
+                        Figure::ALL.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                        )
+                    }
+                    Ok(figure) => {
+                        let value = if figure == Figure::ValueUsd {
+                            c.parse("value", Money::parse_usd).map(Money::cents)
+                        } else {
+                            c.count("value").map(i64::from)
+                        };
+                        if let Some(value) = value {
+                            self.figures.push(PublishedFigure {
+                                figure,
+                                value,
+                                note: c.text("note"),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        c.finish(())
+    }
+
+    /// The record, once every row is read: the period must be named.
+    pub fn finish(self) -> Result<PublishedRecord, Vec<Problem>> {
+        let missing = |what: &str| Problem {
+            file: self.file.clone(),
+            line: self.header_line,
+            column: None,
+            message: format!(
+                "the file has no {what} row: name the period the figures were published for"
+            ),
+        };
+        match (self.from, self.to) {
+            (Some(from), Some(to)) if to < from => Err(vec![Problem {
+                file: self.file.clone(),
+                line: self
+                    .seen
+                    .get("period_to")
+                    .copied()
+                    .unwrap_or(self.header_line),
+                column: None,
+                message: format!("period_to {to} is before period_from {from}"),
+            }]),
+            (Some(from), Some(to)) => Ok(PublishedRecord {
+                from,
+                to,
+                figures: self.figures,
+            }),
+            (None, _) => Err(vec![missing("period_from")]),
+            (_, None) => Err(vec![missing("period_to")]),
+        }
     }
 }

@@ -115,6 +115,31 @@ pub fn render(r: &Report) -> Result<Vec<u8>, RenderError> {
             &tr.value.map(money).unwrap_or_default(),
         ])?;
     }
+    for pf in &r.published {
+        let (participants, trainings, value) = match pf.figure {
+            cadre_core::Figure::ValueUsd => (
+                String::new(),
+                String::new(),
+                money(cadre_core::Money::from_cents(pf.published)),
+            ),
+            cadre_core::Figure::Trainings
+            | cadre_core::Figure::PhysicalTrainings
+            | cadre_core::Figure::VirtualTrainings
+            | cadre_core::Figure::HybridTrainings
+            | cadre_core::Figure::CountriesReached => {
+                (String::new(), pf.published.to_string(), String::new())
+            }
+            _ => (pf.published.to_string(), String::new(), String::new()),
+        };
+        w.write_record([
+            "published",
+            pf.figure.as_str(),
+            pf.figure.label(),
+            &participants,
+            &trainings,
+            &value,
+        ])?;
+    }
     w.flush().map_err(csv::Error::from)?;
     w.into_inner()
         .map_err(|e| RenderError::Csv(csv::Error::from(e.into_error())))

@@ -61,6 +61,8 @@ struct Page {
     partners: Vec<Row>,
     charts: Vec<Chart>,
     listing: Vec<Listing>,
+    published: Vec<Row>,
+    published_intro: &'static str,
     quality: Vec<Note>,
 }
 
@@ -256,6 +258,11 @@ pub fn render(r: &Report) -> Result<String, askama::Error> {
         partners,
         charts,
         listing,
+        published: view::published_rows(r)
+            .into_iter()
+            .map(|cells| Row { cells })
+            .collect(),
+        published_intro: view::PUBLISHED_INTRO,
         quality,
     }
     .render()

@@ -85,6 +85,21 @@ pub fn report(r: &Report) -> Value {
             "participants_source": t.source.as_str(),
             "value_usd": t.value.map(money),
         })).collect::<Vec<_>>(),
+        "published": r.published.iter().map(|p| {
+            let shown = |v: i64| if p.figure == cadre_core::Figure::ValueUsd {
+                json!(money(cadre_core::Money::from_cents(v)))
+            } else {
+                json!(v)
+            };
+            json!({
+                "figure": p.figure.as_str(),
+                "label": p.figure.label(),
+                "published": shown(p.published),
+                "records": p.records.map(shown),
+                "differs": p.differs(),
+                "note": p.note,
+            })
+        }).collect::<Vec<_>>(),
         "quality": r.quality.iter().map(|q| json!({
             "rule": q.rule,
             "training": q.training,

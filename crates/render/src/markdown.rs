@@ -11,11 +11,11 @@ fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
-/// A table whose first `text` columns are text (left) and the rest figures (right).
+/// A table; `align` has one letter per column: `l` for text, `r` for figures.
 fn table(
     out: &mut String,
     head: &[&str],
-    text: usize,
+    align: &str,
     rows: impl IntoIterator<Item = Vec<String>>,
 ) {
     let _ = writeln!(out, "| {} |", head.join(" | "));
@@ -24,7 +24,11 @@ fn table(
         "|{}|",
         head.iter()
             .enumerate()
-            .map(|(i, _)| if i < text { " --- " } else { " ---: " })
+            .map(|(i, _)| if align.as_bytes().get(i) == Some(&b'r') {
+                " ---: "
+            } else {
+                " --- "
+            })
             .collect::<Vec<_>>()
             .join("|")
     );
@@ -53,7 +57,7 @@ pub fn render(r: &Report) -> String {
     table(
         &mut out,
         &["Gender", "Participants"],
-        1,
+        "lr",
         [
             vec!["Male".into(), num(p.male)],
             vec!["Female".into(), num(p.female)],
@@ -72,7 +76,7 @@ pub fn render(r: &Report) -> String {
         table(
             &mut out,
             &["Department", "Participants (from records)", "Trainings"],
-            1,
+            "lrr",
             r.departments
                 .iter()
                 .map(|d| vec![d.name.clone(), num(d.participants), num(d.trainings)]),
@@ -89,7 +93,7 @@ pub fn render(r: &Report) -> String {
         table(
             &mut out,
             &["Country", "Participants (from records)", "Trainings"],
-            1,
+            "lrr",
             r.countries
                 .iter()
                 .map(|c| vec![c.name.clone(), num(c.participants), num(c.trainings)]),
@@ -100,7 +104,7 @@ pub fn render(r: &Report) -> String {
     table(
         &mut out,
         &["Month", "Trainings", "Participants"],
-        1,
+        "lrr",
         r.months
             .iter()
             .map(|m| vec![m.label.clone(), num(m.trainings), num(m.participants)]),
@@ -110,7 +114,7 @@ pub fn render(r: &Report) -> String {
     table(
         &mut out,
         &["Partner", "Name", "Trainings", "Participants"],
-        2,
+        "llrr",
         r.partners.iter().map(|p| {
             let role = if p.roles == ["funder"] {
                 " (funder)"
@@ -139,7 +143,7 @@ pub fn render(r: &Report) -> String {
             "Countries",
             "Participants",
         ],
-        7,
+        "lllllllr",
         r.listing.iter().map(|t| {
             let mut partners = t.partners.clone();
             partners.extend(t.funders.iter().map(|f| format!("{f} (funder)")));
@@ -155,6 +159,17 @@ pub fn render(r: &Report) -> String {
             ]
         }),
     );
+
+    if !r.published.is_empty() {
+        let _ = writeln!(out, "## Published figures and the records\n");
+        let _ = writeln!(out, "{}\n", view::PUBLISHED_INTRO);
+        table(
+            &mut out,
+            &["Figure", "Published", "From the records", "Note"],
+            "lrrl",
+            view::published_rows(r),
+        );
+    }
 
     let _ = writeln!(out, "## Data quality\n");
     if r.quality.is_empty() {

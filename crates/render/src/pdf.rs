@@ -496,6 +496,17 @@ pub fn render(r: &Report) -> Vec<u8> {
         &rows,
     );
 
+    if !r.published.is_empty() {
+        w.heading("Published figures and the records");
+        w.paragraph(view::PUBLISHED_INTRO, 9.0, MUTED);
+        w.table(
+            &["Figure", "Published", "From the records", "Note"],
+            &[120.0, 90.0, 90.0, 195.0],
+            1,
+            &view::published_rows(r),
+        );
+    }
+
     w.heading("Data quality and provenance");
     if r.quality.is_empty() {
         w.paragraph(

@@ -271,6 +271,34 @@ pub fn countries_cell(codes: &[String], reached: Option<u32>) -> String {
     }
 }
 
+/// A published or recorded figure as shown: an amount for the value, else a count.
+pub fn figure_value(figure: cadre_core::Figure, v: i64) -> String {
+    if figure == cadre_core::Figure::ValueUsd {
+        usd(Money::from_cents(v))
+    } else {
+        num(v.unsigned_abs())
+    }
+}
+
+/// The rows of the published-figures table: figure, published, records, note.
+pub fn published_rows(r: &Report) -> Vec<Vec<String>> {
+    r.published
+        .iter()
+        .map(|p| {
+            vec![
+                p.figure.label().to_string(),
+                figure_value(p.figure, p.published),
+                p.records
+                    .map_or_else(|| "—".to_string(), |v| figure_value(p.figure, v)),
+                p.note.clone().unwrap_or_default(),
+            ]
+        })
+        .collect()
+}
+
+/// The sentence before the published figures.
+pub const PUBLISHED_INTRO: &str = "The agency published these figures for the period. Beside them are the figures the records give by the counting rules; where they differ, the records do not (yet) hold everything the published figure counted.";
+
 #[cfg(test)]
 mod tests {
     use super::*;

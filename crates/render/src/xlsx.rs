@@ -159,6 +159,30 @@ pub fn render(r: &Report) -> Result<Vec<u8>, XlsxError> {
     }
     s.set_column_width(1, 50)?;
 
+    if !r.published.is_empty() {
+        let s = book.add_worksheet().set_name("Published")?;
+        header(
+            s,
+            &["Figure", "Published", "From the records", "Note"],
+            &bold,
+        )?;
+        for (i, pf) in r.published.iter().enumerate() {
+            let row = 1 + i as u32;
+            let scale = if pf.figure == cadre_core::Figure::ValueUsd {
+                100.0
+            } else {
+                1.0
+            };
+            s.write_string(row, 0, pf.figure.label())?;
+            s.write_number(row, 1, pf.published as f64 / scale)?;
+            if let Some(v) = pf.records {
+                s.write_number(row, 2, v as f64 / scale)?;
+            }
+            s.write_string(row, 3, pf.note.as_deref().unwrap_or(""))?;
+        }
+        s.set_column_width(3, 60)?;
+    }
+
     let s = book.add_worksheet().set_name("Data quality")?;
     header(s, &["Rule", "Training", "Note"], &bold)?;
     for (i, q) in r.quality.iter().enumerate() {

@@ -22,6 +22,7 @@ async fn store_with_2020() -> (tempfile::TempDir, Store) {
         (Kind::Partners, "partners.csv"),
         (Kind::Trainings, "trainings.csv"),
         (Kind::Sessions, "sessions.csv"),
+        (Kind::Published, "period-2020-published.csv"),
     ] {
         let sheet = Sheet::open(&data(&format!("2020/{file}"))).unwrap();
         store
@@ -32,9 +33,12 @@ async fn store_with_2020() -> (tempfile::TempDir, Store) {
     (dir, store)
 }
 
+/// The period of the published page: January to September 2020.
 async fn report_2020() -> Report {
     let (_dir, store) = store_with_2020().await;
-    let period = Period::year(2020);
+    let from = cadre_core::Date::parse("2020-01-01").unwrap();
+    let to = cadre_core::Date::parse("2020-09-30").unwrap();
+    let period = Period::new(from, to).unwrap();
     build(period, &store.report_input(period).await.unwrap())
 }
 

@@ -31,6 +31,7 @@ pub const TABLES: &[&str] = &[
     "sessions",
     "persons",
     "attendance",
+    "published_figures",
 ];
 
 impl Store {

@@ -4,8 +4,8 @@
 use std::fmt;
 
 use cadre_import::{
-    AttendanceParser, DepartmentParser, Kind, PartnerParser, Problems, SessionParser, Sheet,
-    TrainingParser,
+    AttendanceParser, DepartmentParser, Kind, PartnerParser, Problems, PublishedParser,
+    SessionParser, Sheet, TrainingParser,
 };
 
 use crate::write::{Outcome, Writer};
@@ -147,6 +147,20 @@ impl Store {
                     summary.count(outcome);
                     summary.persons_created += u64::from(new_person);
                 });
+            }
+            Kind::Published => {
+                let mut parser = PublishedParser::new(&sheet).map_err(rejected)?;
+                each_row!(|row| parser.parse(&row), |_done| {});
+                if problems.is_empty() {
+                    match parser.finish() {
+                        Ok(record) => {
+                            for outcome in w.published(&record).await? {
+                                summary.count(outcome);
+                            }
+                        }
+                        Err(list) => list.into_iter().for_each(|p| problems.push(p)),
+                    }
+                }
             }
         }
         progress(total, total);

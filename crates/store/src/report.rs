@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use cadre_core::report::{PartnerInfo, Period, PersonFacts, ReportInput, TrainingFacts};
-use cadre_core::{Gender, PartialDate, SessionRecord};
+use cadre_core::{Figure, Gender, PartialDate, PublishedFigure, SessionRecord};
 use sqlx::Row;
 
 use crate::write::read_training;
@@ -12,7 +12,8 @@ use crate::{Result, Store};
 
 impl Store {
     /// The trainings starting in the period (a partial date by its first day), with their
-    /// sessions, the persons who attended them and the partners' short names.
+    /// sessions, the persons who attended them, the partners' short names, and the figures
+    /// published for exactly this period.
     pub async fn report_input(&self, period: Period) -> Result<ReportInput> {
         let mut conn = self.pool.acquire().await?;
         let (from, to) = (period.from.to_string(), period.to.to_string());
@@ -105,10 +106,29 @@ impl Store {
                 short_name: r.get("short_name"),
             })
             .collect();
+        let mut published = Vec::new();
+        for (figure, value, note) in sqlx::query_as::<_, (String, i64, Option<String>)>(
+            "SELECT figure, value, note FROM published_figures
+             WHERE period_from = $1 AND period_to = $2 ORDER BY figure",
+        )
+        .bind(&from)
+        .bind(&to)
+        .fetch_all(&mut *conn)
+        .await?
+        {
+            if let Ok(figure) = Figure::parse(&figure) {
+                published.push(PublishedFigure {
+                    figure,
+                    value,
+                    note,
+                });
+            }
+        }
         Ok(ReportInput {
             trainings,
             persons,
             partners,
+            published,
         })
     }
 }

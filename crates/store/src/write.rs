@@ -9,7 +9,7 @@ use cadre_core::person::{email_key, name_key};
 use cadre_core::text::fold;
 use cadre_core::{
     AttendanceRecord, DepartmentRecord, Gender, Modality, Money, PartialDate, PartnerKind,
-    PartnerRecord, PersonRecord, SessionRecord, Status, TrainingRecord,
+    PartnerRecord, PersonRecord, PublishedRecord, SessionRecord, Status, TrainingRecord,
 };
 use cadre_import::Lookups;
 use sqlx::{Row, Sqlite, SqliteConnection, Transaction};
@@ -247,6 +247,45 @@ impl Writer {
                     *outcome = Outcome::Updated;
                 }
             }
+        }
+        Ok(outcomes)
+    }
+
+    /// Upserts each figure of a published set, keyed by period and figure.
+    pub(crate) async fn published(&mut self, rec: &PublishedRecord) -> Result<Vec<Outcome>> {
+        let (from, to) = (rec.from.to_string(), rec.to.to_string());
+        let mut outcomes = Vec::with_capacity(rec.figures.len());
+        for f in &rec.figures {
+            let stored: Option<(i64, Option<String>)> = sqlx::query_as(
+                "SELECT value, note FROM published_figures
+                 WHERE period_from = $1 AND period_to = $2 AND figure = $3",
+            )
+            .bind(&from)
+            .bind(&to)
+            .bind(f.figure.as_str())
+            .fetch_optional(&mut *self.tx)
+            .await?;
+            let outcome = match stored {
+                Some((value, note)) if value == f.value && note == f.note => Outcome::Unchanged,
+                Some(_) => Outcome::Updated,
+                None => Outcome::Created,
+            };
+            if outcome != Outcome::Unchanged {
+                sqlx::query(
+                    "INSERT INTO published_figures (period_from, period_to, figure, value, note)
+                     VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT (period_from, period_to, figure)
+                     DO UPDATE SET value = excluded.value, note = excluded.note",
+                )
+                .bind(&from)
+                .bind(&to)
+                .bind(f.figure.as_str())
+                .bind(f.value)
+                .bind(&f.note)
+                .execute(&mut *self.tx)
+                .await?;
+            }
+            outcomes.push(outcome);
         }
         Ok(outcomes)
     }

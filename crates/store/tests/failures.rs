@@ -220,3 +220,39 @@ async fn departments_are_a_governed_list_that_grows_by_import() {
         ["d.csv:2:2: aliases: \"Chefs\" already names the department \"Kitchens\""]
     );
 }
+
+#[tokio::test]
+async fn published_figures_need_their_period_and_known_names() {
+    let t = fresh().await;
+    let got = problems(
+        t.import_text(
+            Kind::Published,
+            "p.csv",
+            "figure,value,note\ntrainings,29,\npersons,4053,\nvalue_usd,\"3,937,801.005\",\n",
+        )
+        .await,
+    );
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(got[0].starts_with("p.csv:3:1: figure: unknown figure \"persons\": use period_from, period_to or one of trainings, persons_trained"), "{got:?}");
+    assert!(
+        got[1].starts_with("p.csv:4:2: value: \"3,937,801.005\" has more than two decimals"),
+        "{got:?}"
+    );
+    let got = problems(
+        t.import_text(
+            Kind::Published,
+            "p.csv",
+            "figure,value,note\ntrainings,29,\n",
+        )
+        .await,
+    );
+    assert_eq!(
+        got,
+        ["p.csv:1: the file has no period_from row: name the period the figures were published for"]
+    );
+    let good = "figure,value,note\nperiod_from,2020-01-01,\nperiod_to,2020-09-30,\ntrainings,29,\n";
+    let s = t.import_text(Kind::Published, "p.csv", good).await.unwrap();
+    assert_eq!((s.rows, s.created), (3, 1));
+    let again = t.import_text(Kind::Published, "p.csv", good).await.unwrap();
+    assert_eq!((again.created, again.unchanged), (0, 1));
+}
