@@ -28,7 +28,7 @@ struct Listing {
     countries: String,
     participants: String,
     gender: String,
-    source: &'static str,
+    source: String,
     note: String,
 }
 
@@ -232,7 +232,10 @@ pub fn render(r: &Report) -> Result<String, askama::Error> {
                         num(c.not_recorded)
                     )
                 }),
-                source: view::source_label(t.source),
+                source: match t.source {
+                    cadre_core::report::CountSource::Unknown => String::new(),
+                    other => format!(", from {}", view::source_label(other)),
+                },
                 note: t.note.clone().unwrap_or_default(),
             }
         })
