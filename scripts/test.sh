@@ -1,11 +1,39 @@
 #!/usr/bin/env bash
-# Runs every test of cadre on this machine, installing what the tests need when it is missing.
+# Runs every test of cadre on this machine, starting what the tests need when it is not running.
 # The README names this command; CI (.ci/run) calls it after the format and lint checks.
+#
+# The store's tests run on SQLite and on PostgreSQL: the server named by CADRE_TEST_POSTGRES,
+# by default the local one (127.0.0.1:5432, user postgres, database test, trust auth). Each
+# test works in a schema of its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if ! command -v cargo >/dev/null 2>&1; then
   echo "cargo is not installed: install Rust (rustup) first" >&2
+  exit 1
+fi
+
+export CADRE_TEST_POSTGRES="${CADRE_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/test}"
+
+postgres_up() {
+  command -v psql >/dev/null 2>&1 && psql "$CADRE_TEST_POSTGRES" -qAtc 'SELECT 1' >/dev/null 2>&1
+}
+
+if ! postgres_up; then
+  # A local cluster that is installed but stopped is started; nothing is installed here.
+  if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
+    for version in /etc/postgresql/*; do
+      pg_ctlcluster --skip-systemctl-redirect "$(basename "$version")" main start >/dev/null 2>&1 || true
+    done
+    for _ in $(seq 1 20); do postgres_up && break; sleep 0.5; done
+  fi
+fi
+if ! postgres_up; then
+  cat >&2 <<MSG
+PostgreSQL is not reachable at $CADRE_TEST_POSTGRES (checked with psql).
+The store's tests run on PostgreSQL as well as SQLite. Start the server, or point
+CADRE_TEST_POSTGRES at one where the user may create schemas.
+MSG
   exit 1
 fi
 

@@ -278,3 +278,69 @@ fn a_report_needs_a_sensible_period() {
         );
     }
 }
+
+/// The same commands against PostgreSQL, in a schema of their own.
+#[test]
+fn import_and_report_on_postgres() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::env::var("CADRE_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
+    let schema = format!("cadre_cli_{}", std::process::id());
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}schema={schema}");
+    for (kind, file) in [
+        ("partners", "partners.csv"),
+        ("trainings", "trainings.csv"),
+        ("sessions", "sessions.csv"),
+    ] {
+        let out = cadre(
+            dir.path(),
+            &[
+                "--database",
+                &url,
+                "import",
+                kind,
+                data(&format!("2020/{file}")).to_str().unwrap(),
+            ],
+        );
+        assert!(out.status.success(), "{kind}: {}", text(&out.stderr));
+    }
+    let again = cadre(
+        dir.path(),
+        &[
+            "--database",
+            &url,
+            "import",
+            "trainings",
+            data("2020/trainings.csv").to_str().unwrap(),
+        ],
+    );
+    assert!(text(&again.stdout).contains("14 rows read, 0 created, 0 updated, 14 unchanged"));
+    let out = cadre(
+        dir.path(),
+        &[
+            "--database",
+            &url,
+            "report",
+            "--year",
+            "2020",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["participants"]["total"], 1612);
+    assert!(
+        !dir.path().join("cadre.db").exists(),
+        "nothing went to SQLite"
+    );
+    let drop = Command::new("psql")
+        .args([
+            base.as_str(),
+            "-qAtc",
+            &format!("DROP SCHEMA {schema} CASCADE"),
+        ])
+        .output();
+    assert!(drop.is_ok());
+}

@@ -3,13 +3,11 @@
 use cadre_core::Gender;
 use cadre_import::Kind;
 
-use crate::common::{fresh, problems};
+use crate::common::{both, problems, TestStore};
 
 const HEADER: &str = "training_code,session_date,given_name,family_name,email,gender,country,organisation,department,completed\n";
 
-#[tokio::test]
-async fn a_person_is_the_same_person_by_email_or_by_name_and_country() {
-    let t = fresh().await;
+async fn a_person_is_the_same_person_by_email_or_by_name_and_country(t: &TestStore) {
     t.load_2020().await;
     let text = format!(
         "{HEADER}\
@@ -76,10 +74,9 @@ async fn a_person_is_the_same_person_by_email_or_by_name_and_country() {
         (0, 0, 7, 0)
     );
 }
+both!(a_person_is_the_same_person_by_email_or_by_name_and_country);
 
-#[tokio::test]
-async fn sessions_must_be_named_where_a_training_has_several() {
-    let t = fresh().await;
+async fn sessions_must_be_named_where_a_training_has_several(t: &TestStore) {
     t.load_2020().await;
     let text = format!(
         "{HEADER}\
@@ -101,10 +98,9 @@ async fn sessions_must_be_named_where_a_training_has_several() {
         ]
     );
 }
+both!(sessions_must_be_named_where_a_training_has_several);
 
-#[tokio::test]
-async fn the_generated_year_imports_and_reimports_unchanged() {
-    let t = fresh().await;
+async fn the_generated_year_imports_and_reimports_unchanged(t: &TestStore) {
     t.load_2020().await;
     let config = cadre_gen::Config::demo_year(2021);
     let (mut tr, mut se, mut at) = (Vec::new(), Vec::new(), Vec::new());
@@ -132,3 +128,4 @@ async fn the_generated_year_imports_and_reimports_unchanged() {
     assert_eq!(again.unchanged, written.attendance);
     assert_eq!(t.store.content().await.unwrap(), before);
 }
+both!(the_generated_year_imports_and_reimports_unchanged);

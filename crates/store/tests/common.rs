@@ -9,13 +9,83 @@ use tempfile::TempDir;
 pub struct TestStore {
     pub store: Store,
     pub dir: TempDir,
+    /// The PostgreSQL schema this test's records live in.
+    schema: Option<(String, String)>,
 }
 
-pub async fn fresh() -> TestStore {
+/// Runs a test `async fn name(t: &TestStore)` once on SQLite and once on PostgreSQL.
+macro_rules! both {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                let t = crate::common::fresh_sqlite().await;
+                super::$name(&t).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let t = crate::common::fresh_postgres().await;
+                super::$name(&t).await;
+                t.drop_schema().await;
+            }
+        }
+    };
+}
+pub(crate) use both;
+
+pub async fn fresh_sqlite() -> TestStore {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("cadre.db").display());
     let store = Store::open(&url).await.unwrap();
-    TestStore { store, dir }
+    TestStore {
+        store,
+        dir,
+        schema: None,
+    }
+}
+
+/// The server the PostgreSQL tests use: `CADRE_TEST_POSTGRES`, else the local one.
+pub fn postgres_url() -> String {
+    std::env::var("CADRE_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
+}
+
+/// A store in a schema of its own, so tests run side by side on one server.
+pub async fn fresh_postgres() -> TestStore {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    let schema = format!("cadre_test_{}_{n}_{nanos}", std::process::id());
+    let base = postgres_url();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let store = Store::open(&format!("{base}{sep}schema={schema}"))
+        .await
+        .unwrap_or_else(|e| {
+            panic!("PostgreSQL at {base} is needed for these tests (set CADRE_TEST_POSTGRES): {e}")
+        });
+    TestStore {
+        store,
+        dir: tempfile::tempdir().unwrap(),
+        schema: Some((base, schema)),
+    }
+}
+
+impl TestStore {
+    /// Removes a PostgreSQL test's schema (after the test passed; a failed one leaves it to look at).
+    pub async fn drop_schema(&self) {
+        if let Some((url, schema)) = &self.schema {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+            sqlx::query(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+        }
+    }
 }
 
 pub fn data(path: &str) -> PathBuf {

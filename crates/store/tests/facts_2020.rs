@@ -3,11 +3,9 @@
 use cadre_core::{Modality, Money, PartialDate, Precision, Status};
 use cadre_import::Kind;
 
-use crate::common::{data, fresh};
+use crate::common::{both, data, TestStore};
 
-#[tokio::test]
-async fn the_2020_files_import_with_every_fact_kept() {
-    let t = fresh().await;
+async fn the_2020_files_import_with_every_fact_kept(t: &TestStore) {
     let partners = t
         .import_file(Kind::Partners, &data("2020/partners.csv"))
         .await
@@ -108,10 +106,9 @@ async fn the_2020_files_import_with_every_fact_kept() {
         Some("United Nations Office on Drugs and Crime")
     );
 }
+both!(the_2020_files_import_with_every_fact_kept);
 
-#[tokio::test]
-async fn importing_the_same_files_again_changes_nothing() {
-    let t = fresh().await;
+async fn importing_the_same_files_again_changes_nothing(t: &TestStore) {
     t.load_2020().await;
     let before = t.store.content().await.unwrap();
     for (kind, file) in [
@@ -128,10 +125,9 @@ async fn importing_the_same_files_again_changes_nothing() {
     }
     assert_eq!(t.store.content().await.unwrap(), before);
 }
+both!(importing_the_same_files_again_changes_nothing);
 
-#[tokio::test]
-async fn a_changed_row_updates_its_training_and_nothing_else() {
-    let t = fresh().await;
+async fn a_changed_row_updates_its_training_and_nothing_else(t: &TestStore) {
     t.load_2020().await;
     let text = std::fs::read_to_string(data("2020/trainings.csv")).unwrap();
     let changed = text
@@ -160,3 +156,4 @@ async fn a_changed_row_updates_its_training_and_nothing_else() {
         "links survive an update"
     );
 }
+both!(a_changed_row_updates_its_training_and_nothing_else);

@@ -3,13 +3,11 @@
 use cadre_import::Kind;
 use cadre_store::ImportOptions;
 
-use crate::common::{fresh, problems};
+use crate::common::{both, problems, TestStore};
 
 const HEADER: &str = "code,title,start_date,end_date,modality,partners,value_usd,participants_total,participants_male,participants_female,countries,departments\n";
 
-#[tokio::test]
-async fn every_bad_cell_is_named_by_file_line_and_column() {
-    let t = fresh().await;
+async fn every_bad_cell_is_named_by_file_line_and_column(t: &TestStore) {
     t.load_2020().await;
     let text = format!(
         "{HEADER}\
@@ -36,10 +34,9 @@ async fn every_bad_cell_is_named_by_file_line_and_column() {
         ]
     );
 }
+both!(every_bad_cell_is_named_by_file_line_and_column);
 
-#[tokio::test]
-async fn a_failed_import_leaves_the_database_as_it_was() {
-    let t = fresh().await;
+async fn a_failed_import_leaves_the_database_as_it_was(t: &TestStore) {
     t.load_2020().await;
     let before = t.store.content().await.unwrap();
     // The good rows come first, so they were written before the bad one was found.
@@ -67,10 +64,9 @@ async fn a_failed_import_leaves_the_database_as_it_was() {
     );
     assert_eq!(t.store.content().await.unwrap(), before);
 }
+both!(a_failed_import_leaves_the_database_as_it_was);
 
-#[tokio::test]
-async fn a_dry_run_counts_what_would_change_and_writes_nothing() {
-    let t = fresh().await;
+async fn a_dry_run_counts_what_would_change_and_writes_nothing(t: &TestStore) {
     t.load_2020().await;
     let before = t.store.content().await.unwrap();
     let text = format!(
@@ -107,10 +103,9 @@ async fn a_dry_run_counts_what_would_change_and_writes_nothing() {
         problems(t.import_text(Kind::Trainings, "t.csv", &bad).await)
     );
 }
+both!(a_dry_run_counts_what_would_change_and_writes_nothing);
 
-#[tokio::test]
-async fn headers_are_checked_before_any_row() {
-    let t = fresh().await;
+async fn headers_are_checked_before_any_row(t: &TestStore) {
     let got = problems(
         t.import_text(
             Kind::Trainings,
@@ -129,10 +124,9 @@ async fn headers_are_checked_before_any_row() {
         "t.csv:1: the header has no column \"title\", which is required"
     );
 }
+both!(headers_are_checked_before_any_row);
 
-#[tokio::test]
-async fn references_must_exist() {
-    let t = fresh().await;
+async fn references_must_exist(t: &TestStore) {
     t.load_2020().await;
     let got = problems(
         t.import_text(
@@ -168,10 +162,9 @@ async fn references_must_exist() {
         ]
     );
 }
+both!(references_must_exist);
 
-#[tokio::test]
-async fn the_list_of_problems_is_capped_and_counts_the_rest() {
-    let t = fresh().await;
+async fn the_list_of_problems_is_capped_and_counts_the_rest(t: &TestStore) {
     let mut text = String::from(HEADER);
     for i in 0..250 {
         text.push_str(&format!("B-{i},Bad,2021-02-30,,,,,,,,,\n"));
@@ -187,10 +180,9 @@ async fn the_list_of_problems_is_capped_and_counts_the_rest() {
         other => panic!("{other:?}"),
     }
 }
+both!(the_list_of_problems_is_capped_and_counts_the_rest);
 
-#[tokio::test]
-async fn departments_are_a_governed_list_that_grows_by_import() {
-    let t = fresh().await;
+async fn departments_are_a_governed_list_that_grows_by_import(t: &TestStore) {
     t.load_2020().await;
     let text = format!("{HEADER}X-1,New,2021,,,,,,,,,Cooks;military\n");
     assert_eq!(
@@ -220,10 +212,9 @@ async fn departments_are_a_governed_list_that_grows_by_import() {
         ["d.csv:2:2: aliases: \"Chefs\" already names the department \"Kitchens\""]
     );
 }
+both!(departments_are_a_governed_list_that_grows_by_import);
 
-#[tokio::test]
-async fn published_figures_need_their_period_and_known_names() {
-    let t = fresh().await;
+async fn published_figures_need_their_period_and_known_names(t: &TestStore) {
     let got = problems(
         t.import_text(
             Kind::Published,
@@ -256,3 +247,4 @@ async fn published_figures_need_their_period_and_known_names() {
     let again = t.import_text(Kind::Published, "p.csv", good).await.unwrap();
     assert_eq!((again.created, again.unchanged), (0, 1));
 }
+both!(published_figures_need_their_period_and_known_names);

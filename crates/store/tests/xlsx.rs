@@ -3,7 +3,7 @@
 use cadre_import::Kind;
 use rust_xlsxwriter::{ExcelDateTime, Workbook};
 
-use crate::common::{data, fresh, problems};
+use crate::common::{both, data, fresh_sqlite, problems, TestStore};
 
 /// Writes rows of text into the first sheet, with the given columns written as real dates or
 /// numbers, the way a spreadsheet user would have typed them.
@@ -38,12 +38,12 @@ fn workbook(path: &std::path::Path, csv_text: &str) {
     book.save(path).unwrap();
 }
 
-#[tokio::test]
-async fn a_workbook_imports_the_same_records_as_its_csv() {
-    let from_csv = fresh().await;
+/// The CSV goes into SQLite and the workbook into the backend under test: the same content
+/// proves the workbook reading and the two databases alike.
+async fn a_workbook_imports_the_same_records_as_its_csv(t: &TestStore) {
+    let from_csv = fresh_sqlite().await;
     from_csv.load_2020().await;
 
-    let t = fresh().await;
     for file in ["partners", "trainings", "sessions"] {
         let text = std::fs::read_to_string(data(&format!("2020/{file}.csv"))).unwrap();
         let path = t.dir.path().join(format!("{file}.xlsx"));
@@ -60,10 +60,9 @@ async fn a_workbook_imports_the_same_records_as_its_csv() {
         from_csv.store.content().await.unwrap()
     );
 }
+both!(a_workbook_imports_the_same_records_as_its_csv);
 
-#[tokio::test]
-async fn workbook_problems_name_the_row_and_column() {
-    let t = fresh().await;
+async fn workbook_problems_name_the_row_and_column(t: &TestStore) {
     t.load_2020().await;
     let path = t.dir.path().join("sessions.xlsx");
     workbook(
@@ -80,3 +79,4 @@ async fn workbook_problems_name_the_row_and_column() {
         ]
     );
 }
+both!(workbook_problems_name_the_row_and_column);

@@ -2,11 +2,11 @@
 //! groups. An upsert that changes nothing writes nothing, so this is cheap and idempotent.
 
 use cadre_core::Countries;
-use sqlx::SqlitePool;
 
+use super::Db;
 use crate::Result;
 
-pub(crate) async fn countries(pool: &SqlitePool) -> Result<()> {
+pub(crate) async fn countries(pool: &sqlx::Pool<Db>) -> Result<()> {
     let mut tx = pool.begin().await?;
     for c in Countries::get().all() {
         sqlx::query(

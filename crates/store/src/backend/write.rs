@@ -12,19 +12,14 @@ use cadre_core::{
     PartnerRecord, PersonRecord, PublishedRecord, SessionRecord, Status, TrainingRecord,
 };
 use cadre_import::Lookups;
-use sqlx::{Row, Sqlite, SqliteConnection, Transaction};
+use sqlx::{Database, Row, Transaction};
 
+use super::Db;
+use crate::types::Outcome;
 use crate::Result;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Created,
-    Updated,
-    Unchanged,
-}
-
 pub(crate) struct Writer {
-    pub(crate) tx: Transaction<'static, Sqlite>,
+    pub(crate) tx: Transaction<'static, Db>,
     trainings: HashMap<String, i64>,
     sessions: HashMap<(i64, PartialDate), i64>,
     partners: HashMap<String, i64>,
@@ -52,7 +47,7 @@ fn count(v: Option<i64>) -> Option<u32> {
 }
 
 impl Writer {
-    pub(crate) async fn begin(pool: &sqlx::SqlitePool) -> Result<Writer> {
+    pub(crate) async fn begin(pool: &sqlx::Pool<Db>) -> Result<Writer> {
         let mut tx = pool.begin().await?;
         let mut partners = HashMap::new();
         for row in sqlx::query("SELECT id, name FROM partners")
@@ -613,7 +608,10 @@ impl Writer {
 }
 
 /// The training as stored, in the form import produces, to tell whether a row changes it.
-pub(crate) async fn read_training(conn: &mut SqliteConnection, id: i64) -> Result<TrainingRecord> {
+pub(crate) async fn read_training(
+    conn: &mut <Db as Database>::Connection,
+    id: i64,
+) -> Result<TrainingRecord> {
     let row = sqlx::query("SELECT * FROM trainings WHERE id = $1")
         .bind(id)
         .fetch_one(&mut *conn)

@@ -1,0 +1,133 @@
+//! The facts a period report is computed from, read in a few queries. The counting itself is
+//! `cadre_core::report::build`: the store only selects.
+
+use std::collections::HashMap;
+
+use cadre_core::report::{PartnerInfo, Period, PersonFacts, ReportInput, TrainingFacts};
+use cadre_core::{Figure, Gender, PartialDate, PublishedFigure, SessionRecord};
+use sqlx::Row;
+
+use super::write::read_training;
+use super::Db;
+use crate::Result;
+
+/// The trainings starting in the period (a partial date by its first day), with their
+/// sessions, the persons who attended them, the partners' short names, and the figures
+/// published for exactly this period.
+pub(crate) async fn report_input(pool: &sqlx::Pool<Db>, period: Period) -> Result<ReportInput> {
+    let mut conn = pool.acquire().await?;
+    let (from, to) = (period.from.to_string(), period.to.to_string());
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM trainings WHERE start_on >= $1 AND start_on <= $2 ORDER BY start_on, code",
+    )
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut trainings = Vec::with_capacity(ids.len());
+    let mut index: HashMap<i64, usize> = HashMap::new();
+    for id in ids {
+        index.insert(id, trainings.len());
+        trainings.push(TrainingFacts {
+            record: read_training(&mut conn, id).await?,
+            ..Default::default()
+        });
+    }
+    let in_period = "SELECT id FROM trainings WHERE start_on >= $1 AND start_on <= $2";
+    for row in sqlx::query(&format!(
+        "SELECT training_id, start_date, end_date, participants_total, note FROM sessions
+             WHERE training_id IN ({in_period}) ORDER BY start_on, start_date"
+    ))
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        let Some(&i) = index.get(&row.get::<i64, _>("training_id")) else {
+            continue;
+        };
+        let Ok(start) = PartialDate::parse(&row.get::<String, _>("start_date")) else {
+            continue;
+        };
+        let t = &mut trainings[i];
+        t.sessions.push(SessionRecord {
+            training_code: t.record.code.clone(),
+            start,
+            end: row
+                .get::<Option<String>, _>("end_date")
+                .and_then(|d| PartialDate::parse(&d).ok()),
+            participants_total: row
+                .get::<Option<i64>, _>("participants_total")
+                .and_then(|n| u32::try_from(n).ok()),
+            note: row.get("note"),
+        });
+    }
+    for row in sqlx::query(&format!(
+        "SELECT DISTINCT training_id, person_id FROM attendance
+             WHERE training_id IN ({in_period}) ORDER BY training_id, person_id"
+    ))
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        if let Some(&i) = index.get(&row.get::<i64, _>("training_id")) {
+            trainings[i].participants.push(row.get("person_id"));
+        }
+    }
+    let mut persons = HashMap::new();
+    for row in sqlx::query(&format!(
+        "SELECT p.id, p.gender, p.country_code, d.name AS department
+             FROM persons p LEFT JOIN departments d ON d.id = p.department_id
+             WHERE p.id IN (SELECT person_id FROM attendance WHERE training_id IN ({in_period}))"
+    ))
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        persons.insert(
+            row.get::<i64, _>("id"),
+            PersonFacts {
+                gender: row
+                    .get::<Option<String>, _>("gender")
+                    .and_then(|g| Gender::from_stored(&g)),
+                country: row.get("country_code"),
+                department: row.get("department"),
+            },
+        );
+    }
+    let partners = sqlx::query("SELECT name, short_name FROM partners ORDER BY name")
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|r| PartnerInfo {
+            name: r.get("name"),
+            short_name: r.get("short_name"),
+        })
+        .collect();
+    let mut published = Vec::new();
+    for (figure, value, note) in sqlx::query_as::<_, (String, i64, Option<String>)>(
+        "SELECT figure, value, note FROM published_figures
+             WHERE period_from = $1 AND period_to = $2 ORDER BY figure",
+    )
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        if let Ok(figure) = Figure::parse(&figure) {
+            published.push(PublishedFigure {
+                figure,
+                value,
+                note,
+            });
+        }
+    }
+    Ok(ReportInput {
+        trainings,
+        persons,
+        partners,
+        published,
+    })
+}

@@ -1,0 +1,59 @@
+//! The store on SQLite: the shared queries, and how to open and list an SQLite database.
+
+pub(crate) type Db = sqlx::Sqlite;
+
+#[path = "dump.rs"]
+pub(crate) mod dump;
+#[path = "load.rs"]
+pub(crate) mod load;
+#[path = "read.rs"]
+pub(crate) mod read;
+#[path = "report.rs"]
+pub(crate) mod report;
+#[path = "seed.rs"]
+pub(crate) mod seed;
+#[path = "write.rs"]
+pub(crate) mod write;
+
+use std::path::Path;
+use std::str::FromStr;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+
+use crate::Result;
+
+pub(crate) async fn open(path: &Path) -> Result<sqlx::Pool<Db>> {
+    let options = SqliteConnectOptions::from_str("sqlite:")?
+        .filename(path)
+        .create_if_missing(true)
+        .foreign_keys(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .busy_timeout(std::time::Duration::from_secs(10));
+    let pool = SqlitePoolOptions::new()
+        .max_connections(4)
+        .connect_with(options)
+        .await?;
+    sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+    seed::countries(&pool).await?;
+    Ok(pool)
+}
+
+/// Every row of every record table, as SQLite quotes it.
+pub(crate) async fn content(pool: &sqlx::Pool<Db>) -> Result<String> {
+    let mut out = String::new();
+    for table in crate::types::TABLES {
+        let columns: Vec<String> =
+            sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                .fetch_all(pool)
+                .await?;
+        let quoted: Vec<String> = columns.iter().map(|c| format!("quote({c})")).collect();
+        let lines: Vec<String> = sqlx::query_scalar(&format!(
+            "SELECT {} FROM {table} ORDER BY 1",
+            quoted.join(" || ',' || ")
+        ))
+        .fetch_all(pool)
+        .await?;
+        crate::types::list_table(&mut out, table, &columns, lines);
+    }
+    Ok(out)
+}
