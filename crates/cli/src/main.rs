@@ -9,6 +9,7 @@ macro_rules! say {
     }};
 }
 
+mod db;
 mod demo;
 mod import;
 mod report;
@@ -41,6 +42,9 @@ enum Command {
     Import(import::Args),
     /// Write the period report (HTML, JSON, Markdown, CSV, XLSX or PDF).
     Report(report::Args),
+    /// Look at the database, or copy its records into another one.
+    #[command(subcommand)]
+    Db(db::Command),
     /// Make a fresh demo database with the 2020 facts and a synthetic year, and say what it holds.
     Demo(demo::Args),
 }
@@ -61,6 +65,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Import(args) => import::run(&cli.database, args).await,
             Command::Report(args) => report::run(&cli.database, args).await,
+            Command::Db(command) => db::run(&cli.database, command).await,
             Command::Demo(args) => demo::run(args).await,
         }
     });

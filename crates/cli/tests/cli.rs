@@ -30,6 +30,8 @@ fn every_subcommand_has_help() {
         vec!["import", "--help"],
         vec!["demo", "--help"],
         vec!["report", "--help"],
+        vec!["db", "--help"],
+        vec!["db", "copy", "--help"],
         vec!["help", "import"],
     ] {
         let out = cadre(dir.path(), &args);
@@ -343,4 +345,31 @@ fn import_and_report_on_postgres() {
         ])
         .output();
     assert!(drop.is_ok());
+}
+
+#[test]
+fn db_copy_moves_everything_and_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    load_2020(dir.path());
+    let out = cadre(dir.path(), &["db", "copy", "--to", "sqlite:copy.db"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("trainings                      14"),
+        "{stdout}"
+    );
+    assert!(stdout.ends_with("Row counts checked on both sides.\n"));
+    let status = text(&cadre(dir.path(), &["--database", "copy.db", "db", "status"]).stdout);
+    assert!(
+        status.contains("copy.db (sqlite)") && status.contains("trainings           14"),
+        "{status}"
+    );
+    let again = cadre(dir.path(), &["db", "copy", "--to", "sqlite:copy.db"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(text(&again.stderr).contains("pass --force to replace them"));
+    let forced = cadre(
+        dir.path(),
+        &["db", "copy", "--to", "sqlite:copy.db", "--force"],
+    );
+    assert!(forced.status.success());
 }

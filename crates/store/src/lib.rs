@@ -15,7 +15,7 @@ use cadre_core::{PartnerRecord, SessionRecord, TrainingRecord};
 use cadre_import::{Kind, Sheet};
 
 use backend::{postgres, sqlite};
-pub use types::{Counts, ImportOptions, Outcome, Participant, Summary, TABLES};
+pub use types::{CopyReport, Counts, ImportOptions, Outcome, Participant, Summary};
 
 /// Errors of the store layer.
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +34,14 @@ pub enum StoreError {
     /// The file was read, and some of its rows are wrong: nothing was written.
     #[error("{0}")]
     Rejected(cadre_import::Problems),
+    #[error("the target already holds records ({0}): copy into an empty database, or pass --force to replace them")]
+    TargetNotEmpty(String),
+    #[error("the copy of {table} does not add up: {source_rows} rows in the source, {target_rows} in the target; nothing was written")]
+    CopyMismatch {
+        table: &'static str,
+        source_rows: i64,
+        target_rows: i64,
+    },
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -104,6 +112,12 @@ impl Location {
 enum Pool {
     Sqlite(sqlx::Pool<sqlx::Sqlite>),
     Postgres(sqlx::Pool<sqlx::Postgres>),
+}
+
+/// A transaction on either database, for the target of a copy.
+enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
 }
 
 /// A handle on the records; cheap to clone.
@@ -193,6 +207,105 @@ impl Store {
     /// Every participant, ordered by family and given name.
     pub async fn participants(&self) -> Result<Vec<Participant>> {
         on_backend!(self, read::participants())
+    }
+
+    /// Copies every record of this store into `target`, keeping ids, in one transaction on the
+    /// target, and checks the row count of every table on both sides before committing. A
+    /// target that already holds records is refused unless `replace` says to replace them.
+    /// `progress` is told rows copied so far and the total.
+    pub async fn copy_into(
+        &self,
+        target: &Store,
+        replace: bool,
+        progress: &mut (dyn FnMut(u64, u64) + Send),
+    ) -> Result<CopyReport> {
+        use types::{Value, SPECS};
+        let held = target.counts().await?;
+        let records =
+            held.partners + held.trainings + held.sessions + held.persons + held.attendance;
+        if records > 0 && !replace {
+            return Err(StoreError::TargetNotEmpty(format!(
+                "{} partners, {} trainings, {} persons, {} attendance records",
+                held.partners, held.trainings, held.persons, held.attendance
+            )));
+        }
+        let mut source_counts = Vec::new();
+        for spec in SPECS {
+            source_counts.push(on_backend!(self, copy::count_in(spec.name))?);
+        }
+        let total: u64 = source_counts.iter().map(|&n| n as u64).sum();
+        let mut done = 0u64;
+        let mut tx = match &target.pool {
+            Pool::Sqlite(p) => Tx::Sqlite(sqlite::copy::begin(p).await?),
+            Pool::Postgres(p) => Tx::Postgres(postgres::copy::begin(p).await?),
+        };
+        macro_rules! on_tx {
+            ($f:ident ( $($arg:expr),* )) => {
+                match &mut tx {
+                    Tx::Sqlite(t) => sqlite::copy::$f(t $(, $arg)*).await,
+                    Tx::Postgres(t) => postgres::copy::$f(t $(, $arg)*).await,
+                }
+            };
+        }
+        on_tx!(clear())?;
+        const PAGE: i64 = 20_000;
+        for spec in SPECS {
+            // A partner's parent may come after it: parents are set once all partners exist.
+            let nulled: &[&str] = if spec.name == "partners" {
+                &["parent_id"]
+            } else {
+                &[]
+            };
+            let mut parents: Vec<(i64, i64)> = Vec::new();
+            let mut after = i64::MIN;
+            loop {
+                let rows = on_backend!(self, copy::read_page(spec, after, PAGE))?;
+                if rows.is_empty() {
+                    break;
+                }
+                if spec.name == "partners" {
+                    for row in &rows {
+                        if let (Value::Int(Some(id)), Value::Int(Some(parent))) = (&row[0], &row[3])
+                        {
+                            parents.push((*id, *parent));
+                        }
+                    }
+                }
+                on_tx!(insert(spec, &rows, nulled))?;
+                done += rows.len() as u64;
+                progress(done, total);
+                match rows.last().map(|r| &r[0]) {
+                    Some(Value::Int(Some(id))) if spec.has_id => after = *id,
+                    _ => break,
+                }
+            }
+            if !parents.is_empty() {
+                on_tx!(set_column("partners", "parent_id", &parents))?;
+            }
+        }
+        let mut tables = Vec::new();
+        for (spec, &source_rows) in SPECS.iter().zip(&source_counts) {
+            let target_rows = on_tx!(count(spec.name))?;
+            if target_rows != source_rows {
+                return Err(StoreError::CopyMismatch {
+                    table: spec.name,
+                    source_rows,
+                    target_rows,
+                });
+            }
+            tables.push((spec.name, target_rows));
+        }
+        match tx {
+            Tx::Sqlite(mut t) => {
+                sqlite::after_copy(&mut t).await?;
+                t.commit().await?;
+            }
+            Tx::Postgres(mut t) => {
+                postgres::after_copy(&mut t).await?;
+                t.commit().await?;
+            }
+        }
+        Ok(CopyReport { tables })
     }
 
     /// The facts a period report is computed from.

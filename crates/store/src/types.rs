@@ -71,23 +71,6 @@ pub struct Counts {
     pub attendance: i64,
 }
 
-/// The tables holding records, in an order that respects their references.
-pub const TABLES: &[&str] = &[
-    "countries",
-    "country_groups",
-    "departments",
-    "department_aliases",
-    "partners",
-    "trainings",
-    "training_partners",
-    "training_countries",
-    "training_departments",
-    "sessions",
-    "persons",
-    "attendance",
-    "published_figures",
-];
-
 /// A participant with what the store knows of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Participant {
@@ -112,4 +95,175 @@ pub(crate) fn list_table(
         out.push_str(&line);
         out.push('\n');
     }
+}
+
+/// The kind of a column, as far as copying needs to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Col {
+    Int,
+    Text,
+}
+
+/// A table's columns, in the order of its migration, for copying between databases.
+pub(crate) struct TableSpec {
+    pub name: &'static str,
+    pub columns: &'static [(&'static str, Col)],
+    /// Whether rows have an `id` to page through them by.
+    pub has_id: bool,
+}
+
+use Col::{Int, Text};
+
+/// Every record table, parents before children.
+pub(crate) const SPECS: &[TableSpec] = &[
+    TableSpec {
+        name: "countries",
+        has_id: false,
+        columns: &[("code", Text), ("alpha3", Text), ("name", Text)],
+    },
+    TableSpec {
+        name: "country_groups",
+        has_id: false,
+        columns: &[("country_code", Text), ("group_code", Text)],
+    },
+    TableSpec {
+        name: "departments",
+        has_id: true,
+        columns: &[("id", Int), ("name", Text)],
+    },
+    TableSpec {
+        name: "department_aliases",
+        has_id: false,
+        columns: &[("alias_key", Text), ("alias", Text), ("department_id", Int)],
+    },
+    TableSpec {
+        name: "partners",
+        has_id: true,
+        columns: &[
+            ("id", Int),
+            ("name", Text),
+            ("short_name", Text),
+            ("parent_id", Int),
+            ("kind", Text),
+        ],
+    },
+    TableSpec {
+        name: "trainings",
+        has_id: true,
+        columns: &[
+            ("id", Int),
+            ("code", Text),
+            ("title", Text),
+            ("start_date", Text),
+            ("start_on", Text),
+            ("end_date", Text),
+            ("end_on", Text),
+            ("modality", Text),
+            ("venue", Text),
+            ("platform", Text),
+            ("status", Text),
+            ("requested_by", Text),
+            ("value_cents", Int),
+            ("participants_total", Int),
+            ("participants_male", Int),
+            ("participants_female", Int),
+            ("countries_reached", Int),
+            ("theme", Text),
+            ("note", Text),
+        ],
+    },
+    TableSpec {
+        name: "training_partners",
+        has_id: false,
+        columns: &[
+            ("training_id", Int),
+            ("partner_id", Int),
+            ("role", Text),
+            ("position", Int),
+        ],
+    },
+    TableSpec {
+        name: "training_countries",
+        has_id: false,
+        columns: &[
+            ("training_id", Int),
+            ("country_code", Text),
+            ("position", Int),
+        ],
+    },
+    TableSpec {
+        name: "training_departments",
+        has_id: false,
+        columns: &[
+            ("training_id", Int),
+            ("department_id", Int),
+            ("position", Int),
+        ],
+    },
+    TableSpec {
+        name: "sessions",
+        has_id: true,
+        columns: &[
+            ("id", Int),
+            ("training_id", Int),
+            ("start_date", Text),
+            ("start_on", Text),
+            ("end_date", Text),
+            ("end_on", Text),
+            ("participants_total", Int),
+            ("note", Text),
+        ],
+    },
+    TableSpec {
+        name: "persons",
+        has_id: true,
+        columns: &[
+            ("id", Int),
+            ("given_name", Text),
+            ("family_name", Text),
+            ("email", Text),
+            ("email_key", Text),
+            ("name_key", Text),
+            ("gender", Text),
+            ("country_code", Text),
+            ("organisation", Text),
+            ("department_id", Int),
+        ],
+    },
+    TableSpec {
+        name: "attendance",
+        has_id: true,
+        columns: &[
+            ("id", Int),
+            ("person_id", Int),
+            ("training_id", Int),
+            ("session_id", Int),
+            ("completed", Int),
+        ],
+    },
+    TableSpec {
+        name: "published_figures",
+        has_id: false,
+        columns: &[
+            ("period_from", Text),
+            ("period_to", Text),
+            ("figure", Text),
+            ("value", Int),
+            ("note", Text),
+        ],
+    },
+];
+
+/// One cell being copied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Value {
+    Int(Option<i64>),
+    Text(Option<String>),
+}
+
+/// What `cadre db copy` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopyReport {
+    /// Rows per table, the same on both sides.
+    pub tables: Vec<(&'static str, i64)>,
 }

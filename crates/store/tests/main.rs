@@ -2,6 +2,7 @@
 
 mod attendance;
 mod common;
+mod copy;
 mod facts_2020;
 mod failures;
 mod xlsx;

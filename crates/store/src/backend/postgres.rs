@@ -2,6 +2,8 @@
 
 pub(crate) type Db = sqlx::Postgres;
 
+#[path = "copy.rs"]
+pub(crate) mod copy;
 #[path = "dump.rs"]
 pub(crate) mod dump;
 #[path = "load.rs"]
@@ -46,7 +48,7 @@ pub(crate) async fn open(url: &str, schema: Option<&str>) -> Result<sqlx::Pool<D
 /// Every row of every record table, quoted as SQLite would, so both list alike.
 pub(crate) async fn content(pool: &sqlx::Pool<Db>) -> Result<String> {
     let mut out = String::new();
-    for table in crate::types::TABLES {
+    for table in crate::types::SPECS.iter().map(|s| s.name) {
         let columns: Vec<(String, String)> = sqlx::query_as(
             "SELECT column_name::text, data_type::text FROM information_schema.columns
              WHERE table_name = $1 AND table_schema = current_schema()
@@ -75,4 +77,17 @@ pub(crate) async fn content(pool: &sqlx::Pool<Db>) -> Result<String> {
         crate::types::list_table(&mut out, table, &names, lines);
     }
     Ok(out)
+}
+
+/// Rows copied with their ids leave the identity columns behind: move each past the largest id.
+pub(crate) async fn after_copy(tx: &mut sqlx::Transaction<'static, Db>) -> Result<()> {
+    for spec in crate::types::SPECS.iter().filter(|s| s.has_id) {
+        let t = spec.name;
+        sqlx::query(&format!(
+            "SELECT setval(pg_get_serial_sequence('{t}', 'id'), COALESCE((SELECT MAX(id) FROM {t}), 0) + 1, false)"
+        ))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }

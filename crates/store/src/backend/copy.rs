@@ -1,0 +1,128 @@
+//! Copying records between stores, table by table, in pages: the shared half that reads a page
+//! from one database and writes it into another inside the target's transaction.
+
+use sqlx::{Row, Transaction};
+
+use super::Db;
+use crate::types::{Col, TableSpec, Value};
+use crate::Result;
+
+/// Rows of `table` after `after_id` (tables with an id) or all rows (small tables without).
+pub(crate) async fn read_page(
+    pool: &sqlx::Pool<Db>,
+    spec: &TableSpec,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<Vec<Value>>> {
+    let columns: Vec<&str> = spec.columns.iter().map(|c| c.0).collect();
+    let sql = if spec.has_id {
+        format!(
+            "SELECT {} FROM {} WHERE id > $1 ORDER BY id LIMIT $2",
+            columns.join(", "),
+            spec.name
+        )
+    } else {
+        format!("SELECT {} FROM {}", columns.join(", "), spec.name)
+    };
+    let mut query = sqlx::query(&sql);
+    if spec.has_id {
+        query = query.bind(after_id).bind(limit);
+    }
+    let rows = query.fetch_all(pool).await?;
+    Ok(rows
+        .iter()
+        .map(|row| {
+            spec.columns
+                .iter()
+                .enumerate()
+                .map(|(i, (_, col))| match col {
+                    Col::Int => Value::Int(row.get(i)),
+                    Col::Text => Value::Text(row.get(i)),
+                })
+                .collect()
+        })
+        .collect())
+}
+
+/// Empties every record table of the target, children first.
+pub(crate) async fn clear(tx: &mut Transaction<'static, Db>) -> Result<()> {
+    for spec in crate::types::SPECS.iter().rev() {
+        sqlx::query(&format!("DELETE FROM {}", spec.name))
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Inserts rows in statements of many rows each. `nulled` columns are written as NULL (set
+/// afterwards by [`set_column`]), for references within the table itself.
+pub(crate) async fn insert(
+    tx: &mut Transaction<'static, Db>,
+    spec: &TableSpec,
+    rows: &[Vec<Value>],
+    nulled: &[&str],
+) -> Result<()> {
+    let width = spec.columns.len();
+    // Well under both databases' limits on parameters per statement.
+    let per_statement = (4000 / width).max(1);
+    let columns: Vec<&str> = spec.columns.iter().map(|c| c.0).collect();
+    for chunk in rows.chunks(per_statement) {
+        let mut sql = format!("INSERT INTO {} ({}) VALUES ", spec.name, columns.join(", "));
+        for r in 0..chunk.len() {
+            if r > 0 {
+                sql.push_str(", ");
+            }
+            let params: Vec<String> = (0..width)
+                .map(|c| format!("${}", r * width + c + 1))
+                .collect();
+            sql.push('(');
+            sql.push_str(&params.join(", "));
+            sql.push(')');
+        }
+        let mut query = sqlx::query(&sql);
+        for row in chunk {
+            for ((name, _), value) in spec.columns.iter().zip(row) {
+                query = match value {
+                    Value::Int(_) if nulled.contains(name) => query.bind(None::<i64>),
+                    Value::Int(v) => query.bind(*v),
+                    Value::Text(v) => query.bind(v.clone()),
+                };
+            }
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Sets one integer column of rows found by id.
+pub(crate) async fn set_column(
+    tx: &mut Transaction<'static, Db>,
+    table: &str,
+    column: &str,
+    values: &[(i64, i64)],
+) -> Result<()> {
+    for (id, value) in values {
+        sqlx::query(&format!("UPDATE {table} SET {column} = $1 WHERE id = $2"))
+            .bind(*value)
+            .bind(*id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn count(tx: &mut Transaction<'static, Db>, table: &str) -> Result<i64> {
+    Ok(sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(&mut **tx)
+        .await?)
+}
+
+pub(crate) async fn count_in(pool: &sqlx::Pool<Db>, table: &str) -> Result<i64> {
+    Ok(sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(pool)
+        .await?)
+}
+
+pub(crate) async fn begin(pool: &sqlx::Pool<Db>) -> Result<Transaction<'static, Db>> {
+    Ok(pool.begin().await?)
+}
