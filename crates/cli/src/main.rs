@@ -11,6 +11,7 @@ macro_rules! say {
 
 mod db;
 mod demo;
+mod gen;
 mod import;
 mod report;
 
@@ -45,6 +46,8 @@ enum Command {
     /// Look at the database, or copy its records into another one.
     #[command(subcommand)]
     Db(db::Command),
+    /// Write a synthetic data set in the import format (for demos and benchmarks).
+    Gen(gen::Args),
     /// Make a fresh demo database with the 2020 facts and a synthetic year, and say what it holds.
     Demo(demo::Args),
 }
@@ -67,6 +70,7 @@ fn main() -> ExitCode {
             Command::Report(args) => report::run(&cli.database, args).await,
             Command::Db(command) => db::run(&cli.database, command).await,
             Command::Demo(args) => demo::run(args).await,
+            Command::Gen(args) => gen::run(args),
         }
     });
     match result {

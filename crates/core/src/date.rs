@@ -46,6 +46,29 @@ impl Date {
         Ok(Date { year, month, day })
     }
 
+    /// The day `days` days later.
+    pub fn plus_days(self, days: u32) -> Date {
+        let mut d = self;
+        for _ in 0..days {
+            if d.day < days_in_month(d.year, d.month) {
+                d.day += 1;
+            } else if d.month < 12 {
+                d = Date {
+                    year: d.year,
+                    month: d.month + 1,
+                    day: 1,
+                };
+            } else {
+                d = Date {
+                    year: d.year + 1,
+                    month: 1,
+                    day: 1,
+                };
+            }
+        }
+        d
+    }
+
     /// Parses a full `YYYY-MM-DD` date.
     pub fn parse(s: &str) -> Result<Date, DateError> {
         let p = PartialDate::parse(s)?;
@@ -300,6 +323,17 @@ mod tests {
             PartialDate::parse("1066").unwrap_err(),
             DateError::Year(1066)
         );
+    }
+
+    #[test]
+    fn days_are_added_across_months_and_years() {
+        let d = Date::parse("2020-02-25").unwrap();
+        assert_eq!(d.plus_days(7).to_string(), "2020-03-03");
+        assert_eq!(
+            Date::parse("2021-12-30").unwrap().plus_days(3).to_string(),
+            "2022-01-02"
+        );
+        assert_eq!(d.plus_days(0), d);
     }
 
     #[test]

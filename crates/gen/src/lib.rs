@@ -9,6 +9,10 @@
 
 use std::io::{self, Write};
 
+/// The partners file the synthetic trainings name (the 2020 partners), for generated data sets
+/// that must import into an empty database.
+pub const PARTNERS_CSV: &str = include_str!("../../../data/2020/partners.csv");
+
 /// Partners of the 2020 facts that synthetic trainings are delivered with.
 pub const PARTNERS: &[&str] = &[
     "ComSec",
@@ -218,7 +222,45 @@ pub struct Config {
     pub mean_participants: u32,
 }
 
+/// Average sessions a participant attends, given how sessions are drawn below (one, two or
+/// three sessions; four in five attended, at least one): used to size a data set by its rows.
+const SESSIONS_PER_PARTICIPANT: f64 = 1.68;
+
 impl Config {
+    /// A data set of `years` × `trainings_per_year` trainings and about `attendance` rows,
+    /// drawn from `persons` people.
+    pub fn sized(
+        seed: u64,
+        first_year: i32,
+        years: u32,
+        trainings_per_year: u32,
+        persons: u32,
+        attendance: u64,
+    ) -> Config {
+        let trainings = f64::from(years * trainings_per_year).max(1.0);
+        let mean = (attendance as f64 / trainings / SESSIONS_PER_PARTICIPANT)
+            .round()
+            .max(2.0);
+        Config {
+            seed,
+            first_year,
+            years,
+            trainings_per_year,
+            persons,
+            mean_participants: mean as u32,
+        }
+    }
+
+    /// S: 10 years × 300 trainings, 100,000 persons, about 1,000,000 attendance rows.
+    pub fn small(seed: u64) -> Config {
+        Config::sized(seed, 2011, 10, 300, 100_000, 1_000_000)
+    }
+
+    /// L: 10 years × 300 trainings, 1,000,000 persons, about 10,000,000 attendance rows.
+    pub fn large(seed: u64) -> Config {
+        Config::sized(seed, 2011, 10, 300, 1_000_000, 10_000_000)
+    }
+
     /// The demo's one synthetic year.
     pub fn demo_year(year: i32) -> Config {
         Config {
@@ -382,10 +424,11 @@ pub fn generate(
             };
             let partner = r.pick(PARTNERS);
             let value_cents = 2_000_000 + r.below(23_000_000);
-            let last_day = day + 7 * (session_count - 1);
+            let start = cadre_core::Date { year, month, day };
+            let end = start.plus_days(7 * u32::from(session_count - 1));
             writeln!(
                 trainings,
-                "{code},{topic} (synthetic),{year}-{month:02}-{day:02},{year}-{month:02}-{last_day:02},{modality},{venue},{platform},delivered,{partner},,,{}.{:02},,,,,,,{theme},Synthetic demo data made by cadre's generator: not real trainings or people",
+                "{code},{topic} (synthetic),{start},{end},{modality},{venue},{platform},delivered,{partner},,,{}.{:02},,,,,,,{theme},Synthetic demo data made by cadre's generator: not real trainings or people",
                 value_cents / 100,
                 value_cents % 100
             )?;
@@ -393,7 +436,7 @@ pub fn generate(
             let mut dates = Vec::new();
             if session_count > 1 {
                 for s in 0..session_count {
-                    let d = format!("{year}-{month:02}-{:02}", day + 7 * s);
+                    let d = start.plus_days(7 * u32::from(s)).to_string();
                     writeln!(sessions, "{code},{d},{d},,")?;
                     written.sessions += 1;
                     dates.push(d);
@@ -470,6 +513,16 @@ mod tests {
         assert_eq!(run(&config), run(&config));
         let other = Config { seed: 7, ..config };
         assert_ne!(run(&config).2, run(&other).2);
+    }
+
+    #[test]
+    fn a_sized_set_comes_close_to_the_rows_asked_for() {
+        let config = Config::sized(1, 2015, 2, 50, 20_000, 100_000);
+        let (mut t, mut s, mut a) = (Vec::new(), Vec::new(), Vec::new());
+        let written = generate(&config, &mut t, &mut s, &mut a).unwrap();
+        assert_eq!(written.trainings, 100);
+        let off = (written.attendance as f64 - 100_000.0).abs() / 100_000.0;
+        assert!(off < 0.1, "{} rows for 100,000 asked", written.attendance);
     }
 
     #[test]

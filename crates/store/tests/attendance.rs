@@ -129,3 +129,63 @@ async fn the_generated_year_imports_and_reimports_unchanged(t: &TestStore) {
     assert_eq!(t.store.content().await.unwrap(), before);
 }
 both!(the_generated_year_imports_and_reimports_unchanged);
+
+/// Identity never depends on the order of rows: a row without e-mail is never matched to a
+/// person known by an e-mail, whichever came first, and batches change nothing to that.
+async fn identity_does_not_depend_on_order(t: &TestStore) {
+    t.load_2020().await;
+    let with_email = "2020-01,,Dana,Khan,dana@example.org,F,JM,,,\n";
+    let without = "2020-02,,dana, KHAN,,F,Jamaica,,,\n2020-07,,Dana,Khan,,,JM,,,\n";
+    let a = t
+        .import_text(
+            Kind::Attendance,
+            "a.csv",
+            &format!("{HEADER}{with_email}{without}"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.persons_created, 2);
+    let other = crate::common::fresh_sqlite().await;
+    other.load_2020().await;
+    let b = other
+        .import_text(
+            Kind::Attendance,
+            "b.csv",
+            &format!("{HEADER}{without}{with_email}"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(b.persons_created, 2);
+    let people = t.store.participants().await.unwrap();
+    let shape: Vec<(Option<&str>, i64)> = people
+        .iter()
+        .map(|p| (p.person.email.as_deref(), p.trainings))
+        .collect();
+    assert!(shape.contains(&(Some("dana@example.org"), 1)), "{shape:?}");
+    assert!(shape.contains(&(None, 2)), "{shape:?}");
+    // A file larger than one batch: the same person in the first and the last row.
+    let mut big = String::from(HEADER);
+    big.push_str("2020-01,,Eli,Moss,eli@example.org,M,BB,,,\n");
+    for i in 0..4500 {
+        big.push_str(&format!("2020-07,,P{i},Q,p{i}@example.org,,BB,,,\n"));
+    }
+    big.push_str("2020-07,,Eli,Moss,ELI@example.org,,BB,,Police,yes\n");
+    let s = t
+        .import_text(Kind::Attendance, "big.csv", &big)
+        .await
+        .unwrap();
+    assert_eq!((s.rows, s.created, s.persons_created), (4502, 4502, 4501));
+    let eli = t
+        .store
+        .participants()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.person.given_name == "Eli")
+        .unwrap();
+    assert_eq!(
+        (eli.trainings, eli.person.department.as_deref()),
+        (2, Some("Police"))
+    );
+}
+both!(identity_does_not_depend_on_order);

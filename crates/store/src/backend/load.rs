@@ -94,11 +94,19 @@ pub(crate) async fn import(
         }
         Kind::Attendance => {
             let mut parser = AttendanceParser::new(&sheet).map_err(rejected)?;
+            // Rows are written a batch at a time (see Writer::attendance_batch).
+            const BATCH: usize = 2000;
+            let mut batch = Vec::with_capacity(BATCH);
             each_row!(|row| parser.parse(&row, &lookups), |rec| {
-                let (outcome, new_person) = w.attendance(&rec).await?;
-                summary.count(outcome);
-                summary.persons_created += u64::from(new_person);
+                batch.push(rec);
+                if batch.len() == BATCH {
+                    add_counts(&mut summary, w.attendance_batch(&batch).await?);
+                    batch.clear();
+                }
             });
+            if problems.is_empty() && !batch.is_empty() {
+                add_counts(&mut summary, w.attendance_batch(&batch).await?);
+            }
         }
         Kind::Published => {
             let mut parser = PublishedParser::new(&sheet).map_err(rejected)?;
@@ -126,4 +134,11 @@ pub(crate) async fn import(
         w.tx.commit().await?;
     }
     Ok(summary)
+}
+
+fn add_counts(summary: &mut Summary, c: super::write::BatchCounts) {
+    summary.created += c.created;
+    summary.updated += c.updated;
+    summary.unchanged += c.unchanged;
+    summary.persons_created += c.persons_created;
 }

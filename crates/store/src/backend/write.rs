@@ -24,6 +24,193 @@ pub(crate) struct Writer {
     sessions: HashMap<(i64, PartialDate), i64>,
     partners: HashMap<String, i64>,
     departments: HashMap<String, i64>,
+    /// Every person, loaded at the first attendance batch of an import.
+    people: Option<PersonIndex>,
+}
+
+/// What a batch of attendance rows did.
+#[derive(Debug, Default)]
+pub(crate) struct BatchCounts {
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub persons_created: u64,
+}
+
+enum PersonSlot {
+    Known(i64),
+    /// The n-th person of the batch new to the store.
+    Pending(usize),
+}
+
+/// The key a person is found by: the e-mail; for a row without one, name and country, among
+/// the persons who have no e-mail either.
+fn identity(p: &PersonRecord) -> String {
+    match p.email.as_deref().and_then(email_key) {
+        Some(e) => format!("e:{e}"),
+        None => format!(
+            "n:{}",
+            name_key(&p.given_name, &p.family_name, p.country.as_deref())
+        ),
+    }
+}
+
+fn fingerprint(s: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    fold(s).hash(&mut h);
+    h.finish()
+}
+
+/// A later row of the same sheet completes a person not yet written.
+fn merge_record(into: &mut PersonRecord, p: &PersonRecord) {
+    let keep = |old: &mut String, new: &str| {
+        if !new.trim().is_empty() && fold(new) != fold(old) {
+            *old = new.trim().to_string();
+        }
+    };
+    keep(&mut into.given_name, &p.given_name);
+    keep(&mut into.family_name, &p.family_name);
+    if p.email.is_some() && into.email.is_none() {
+        into.email.clone_from(&p.email);
+    }
+    into.gender = p.gender.or(into.gender);
+    if p.country.is_some() {
+        into.country.clone_from(&p.country);
+    }
+    if p.organisation.is_some() {
+        into.organisation.clone_from(&p.organisation);
+    }
+    if p.department.is_some() {
+        into.department.clone_from(&p.department);
+    }
+}
+
+/// What the store knows of a person, kept small: an import of millions of rows holds every
+/// person in memory.
+struct PersonEntry {
+    id: i64,
+    gender: Option<Gender>,
+    country: Option<[u8; 2]>,
+    department_id: Option<i64>,
+    given: u64,
+    family: u64,
+    organisation: Option<u64>,
+}
+
+fn country_code(c: Option<&str>) -> Option<[u8; 2]> {
+    c.and_then(|c| c.as_bytes().try_into().ok())
+}
+
+impl PersonEntry {
+    /// Whether the row says something about the person that the store does not know yet.
+    fn completed_by(&self, p: &PersonRecord, departments: &HashMap<String, i64>) -> bool {
+        let differs = |new: &str, old: u64| !new.trim().is_empty() && fingerprint(new) != old;
+        differs(&p.given_name, self.given)
+            || differs(&p.family_name, self.family)
+            || p.gender.is_some_and(|g| Some(g) != self.gender)
+            || p.country.is_some() && country_code(p.country.as_deref()) != self.country
+            || p.organisation
+                .as_deref()
+                .is_some_and(|o| Some(fingerprint(o)) != self.organisation)
+            || p.department
+                .as_ref()
+                .and_then(|d| departments.get(d))
+                .is_some_and(|d| Some(*d) != self.department_id)
+    }
+
+    fn merge(&mut self, p: &PersonRecord, departments: &HashMap<String, i64>) {
+        if !p.given_name.trim().is_empty() {
+            self.given = fingerprint(&p.given_name);
+        }
+        if !p.family_name.trim().is_empty() {
+            self.family = fingerprint(&p.family_name);
+        }
+        self.gender = p.gender.or(self.gender);
+        if p.country.is_some() {
+            self.country = country_code(p.country.as_deref());
+        }
+        if let Some(o) = &p.organisation {
+            self.organisation = Some(fingerprint(o));
+        }
+        if let Some(d) = p.department.as_ref().and_then(|d| departments.get(d)) {
+            self.department_id = Some(*d);
+        }
+    }
+}
+
+struct PersonIndex {
+    by_key: HashMap<Box<str>, usize>,
+    entries: Vec<PersonEntry>,
+}
+
+impl PersonIndex {
+    /// Every person, those without an e-mail first, so that a name is found as the single-row
+    /// path finds it (a person without e-mail, else the lowest id).
+    async fn load(tx: &mut Transaction<'static, Db>) -> Result<PersonIndex> {
+        let mut index = PersonIndex {
+            by_key: HashMap::new(),
+            entries: Vec::new(),
+        };
+        for with_email in [false, true] {
+            let mut after = 0i64;
+            loop {
+                let rows = sqlx::query(&format!(
+                    "SELECT id, email_key, name_key, gender, country_code, department_id, \
+                     given_name, family_name, organisation FROM persons \
+                     WHERE email_key IS {} NULL AND id > $1 ORDER BY id LIMIT 50000",
+                    if with_email { "NOT" } else { "" }
+                ))
+                .bind(after)
+                .fetch_all(&mut **tx)
+                .await?;
+                let Some(last) = rows.last() else { break };
+                after = last.get("id");
+                for row in rows {
+                    let i = index.entries.len();
+                    if let Some(e) = row.get::<Option<String>, _>("email_key") {
+                        index.by_key.insert(format!("e:{e}").into(), i);
+                    }
+                    let name: String = row.get("name_key");
+                    index.by_key.entry(format!("n:{name}").into()).or_insert(i);
+                    index.entries.push(PersonEntry {
+                        id: row.get("id"),
+                        gender: row
+                            .get::<Option<String>, _>("gender")
+                            .and_then(|g| Gender::from_stored(&g)),
+                        country: country_code(
+                            row.get::<Option<String>, _>("country_code").as_deref(),
+                        ),
+                        department_id: row.get("department_id"),
+                        given: fingerprint(&row.get::<String, _>("given_name")),
+                        family: fingerprint(&row.get::<String, _>("family_name")),
+                        organisation: row
+                            .get::<Option<String>, _>("organisation")
+                            .map(|o| fingerprint(&o)),
+                    });
+                }
+            }
+        }
+        Ok(index)
+    }
+
+    fn add(&mut self, id: i64, p: &PersonRecord, departments: &HashMap<String, i64>) {
+        let i = self.entries.len();
+        self.by_key.insert(identity(p).into(), i);
+        self.entries.push(PersonEntry {
+            id,
+            gender: p.gender,
+            country: country_code(p.country.as_deref()),
+            department_id: p
+                .department
+                .as_ref()
+                .and_then(|d| departments.get(d))
+                .copied(),
+            given: fingerprint(&p.given_name),
+            family: fingerprint(&p.family_name),
+            organisation: p.organisation.as_deref().map(fingerprint),
+        });
+    }
 }
 
 fn text(d: Option<PartialDate>) -> Option<String> {
@@ -85,6 +272,7 @@ impl Writer {
             sessions,
             partners,
             departments,
+            people: None,
         })
     }
 
@@ -452,51 +640,198 @@ impl Writer {
         Ok(Outcome::Created)
     }
 
-    /// Records one person at one session; returns the attendance outcome and whether the
-    /// person was new.
-    pub(crate) async fn attendance(&mut self, rec: &AttendanceRecord) -> Result<(Outcome, bool)> {
-        let training_id = self.trainings[&rec.training_code];
-        let session_id = match rec.session {
-            Some(start) => Some(self.sessions[&(training_id, start)]),
-            None => None,
-        };
-        let (person_id, person_new) = self.person(&rec.person).await?;
-        let existing: Option<(i64, Option<i64>)> = sqlx::query_as(
-            "SELECT id, completed FROM attendance
-             WHERE person_id = $1 AND training_id = $2 AND COALESCE(session_id, 0) = $3",
-        )
-        .bind(person_id)
-        .bind(training_id)
-        .bind(session_id.unwrap_or(0))
-        .fetch_optional(&mut *self.tx)
-        .await?;
-        let completed = rec.completed.map(i64::from);
-        let outcome = match existing {
-            // A blank completed cell does not erase what an earlier import recorded.
-            Some((_, stored)) if completed.is_none() || stored == completed => Outcome::Unchanged,
-            Some((id, _)) => {
-                sqlx::query("UPDATE attendance SET completed = $1 WHERE id = $2")
+    /// Records a batch of attendance rows (person x session). Persons are found in an index
+    /// of all persons, loaded once per import, so that a batch costs a few statements rather
+    /// than several per row; new persons and new attendance are inserted many rows at a time.
+    pub(crate) async fn attendance_batch(
+        &mut self,
+        recs: &[AttendanceRecord],
+    ) -> Result<BatchCounts> {
+        if self.people.is_none() {
+            self.people = Some(PersonIndex::load(&mut self.tx).await?);
+        }
+        let mut counts = BatchCounts::default();
+        // 1. Who is who: known persons, persons new to the store (inserted below), and known
+        //    persons a row tells something new about (merged one by one; rare).
+        let mut person_of: Vec<PersonSlot> = Vec::with_capacity(recs.len());
+        let mut pending: Vec<PersonRecord> = Vec::new();
+        let mut pending_keys: HashMap<String, usize> = HashMap::new();
+        for rec in recs {
+            let p = &rec.person;
+            let key = identity(p);
+            let people = self.people.as_mut().expect("loaded above");
+            if let Some(&i) = people.by_key.get(key.as_str()) {
+                let known = &people.entries[i];
+                if known.completed_by(p, &self.departments) {
+                    let (id, _) = self.person(p).await?;
+                    let people = self.people.as_mut().expect("loaded above");
+                    people.entries[i].merge(p, &self.departments);
+                    person_of.push(PersonSlot::Known(id));
+                } else {
+                    person_of.push(PersonSlot::Known(known.id));
+                }
+            } else if let Some(&j) = pending_keys.get(&key) {
+                merge_record(&mut pending[j], p);
+                person_of.push(PersonSlot::Pending(j));
+            } else {
+                pending_keys.insert(key, pending.len());
+                person_of.push(PersonSlot::Pending(pending.len()));
+                pending.push(p.clone());
+            }
+        }
+        let mut new_ids = Vec::with_capacity(pending.len());
+        for chunk in pending.chunks(500) {
+            let mut sql = String::from(
+                "INSERT INTO persons (given_name, family_name, email, email_key, name_key, gender, \
+                 country_code, organisation, department_id) VALUES ",
+            );
+            for i in 0..chunk.len() {
+                let b = i * 9;
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7,
+                    b + 8,
+                    b + 9
+                ));
+            }
+            sql.push_str(" RETURNING id");
+            let mut q = sqlx::query_scalar::<_, i64>(&sql);
+            for p in chunk {
+                q = q
+                    .bind(p.given_name.trim().to_string())
+                    .bind(p.family_name.trim().to_string())
+                    .bind(p.email.as_deref().map(|e| e.trim().to_string()))
+                    .bind(p.email.as_deref().and_then(email_key))
+                    .bind(name_key(
+                        &p.given_name,
+                        &p.family_name,
+                        p.country.as_deref(),
+                    ))
+                    .bind(p.gender.map(Gender::as_str))
+                    .bind(p.country.clone())
+                    .bind(p.organisation.clone())
+                    .bind(
+                        p.department
+                            .as_ref()
+                            .and_then(|d| self.departments.get(d))
+                            .copied(),
+                    );
+            }
+            // Ids come back in the order of the VALUES rows on both databases.
+            new_ids.extend(q.fetch_all(&mut *self.tx).await?);
+        }
+        counts.persons_created = pending.len() as u64;
+        let people = self.people.as_mut().expect("loaded above");
+        for (p, &id) in pending.iter().zip(&new_ids) {
+            people.add(id, p, &self.departments);
+        }
+
+        // 2. The attendance itself, by (person, training, session).
+        let mut keys: Vec<(i64, i64, i64, Option<i64>)> = Vec::with_capacity(recs.len());
+        for (rec, slot) in recs.iter().zip(&person_of) {
+            let person_id = match slot {
+                PersonSlot::Known(id) => *id,
+                PersonSlot::Pending(j) => new_ids[*j],
+            };
+            let training_id = self.trainings[&rec.training_code];
+            let session = match rec.session {
+                Some(start) => self.sessions[&(training_id, start)],
+                None => 0,
+            };
+            keys.push((
+                person_id,
+                training_id,
+                session,
+                rec.completed.map(i64::from),
+            ));
+        }
+        let mut stored: HashMap<(i64, i64, i64), Option<i64>> = HashMap::new();
+        for chunk in keys.chunks(900) {
+            let mut sql = String::from(
+                "SELECT person_id, training_id, COALESCE(session_id, 0), completed FROM attendance \
+                 WHERE (person_id, training_id, COALESCE(session_id, 0)) IN (VALUES ",
+            );
+            for i in 0..chunk.len() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("(${}, ${}, ${})", i * 3 + 1, i * 3 + 2, i * 3 + 3));
+            }
+            sql.push(')');
+            let mut q = sqlx::query_as::<_, (i64, i64, i64, Option<i64>)>(&sql);
+            for k in chunk {
+                q = q.bind(k.0).bind(k.1).bind(k.2);
+            }
+            for (p, t, s, c) in q.fetch_all(&mut *self.tx).await? {
+                stored.insert((p, t, s), c);
+            }
+        }
+        let mut inserts: Vec<(i64, i64, i64, Option<i64>)> = Vec::new();
+        let mut fresh: HashMap<(i64, i64, i64), usize> = HashMap::new();
+        for &(p, t, s, completed) in &keys {
+            let key = (p, t, s);
+            if let Some(&i) = fresh.get(&key) {
+                // The same person and session twice in the batch: the later row completes it.
+                match completed {
+                    Some(c) if inserts[i].3 != Some(c) => {
+                        inserts[i].3 = Some(c);
+                        counts.updated += 1;
+                    }
+                    _ => counts.unchanged += 1,
+                }
+                continue;
+            }
+            match stored.get(&key) {
+                // A blank completed cell does not erase what an earlier import recorded.
+                Some(old) if completed.is_none() || *old == completed => counts.unchanged += 1,
+                Some(_) => {
+                    sqlx::query(
+                        "UPDATE attendance SET completed = $1 WHERE person_id = $2 \
+                         AND training_id = $3 AND COALESCE(session_id, 0) = $4",
+                    )
                     .bind(completed)
-                    .bind(id)
+                    .bind(p)
+                    .bind(t)
+                    .bind(s)
                     .execute(&mut *self.tx)
                     .await?;
-                Outcome::Updated
+                    stored.insert(key, completed);
+                    counts.updated += 1;
+                }
+                None => {
+                    fresh.insert(key, inserts.len());
+                    inserts.push((p, t, s, completed));
+                    counts.created += 1;
+                }
             }
-            None => {
-                sqlx::query(
-                    "INSERT INTO attendance (person_id, training_id, session_id, completed)
-                     VALUES ($1, $2, $3, $4)",
-                )
-                .bind(person_id)
-                .bind(training_id)
-                .bind(session_id)
-                .bind(completed)
-                .execute(&mut *self.tx)
-                .await?;
-                Outcome::Created
+        }
+        for chunk in inserts.chunks(900) {
+            let mut sql = String::from(
+                "INSERT INTO attendance (person_id, training_id, session_id, completed) VALUES ",
+            );
+            for i in 0..chunk.len() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                let b = i * 4;
+                sql.push_str(&format!("(${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4));
             }
-        };
-        Ok((outcome, person_new))
+            let mut q = sqlx::query(&sql);
+            for &(p, t, s, c) in chunk {
+                q = q.bind(p).bind(t).bind((s != 0).then_some(s)).bind(c);
+            }
+            q.execute(&mut *self.tx).await?;
+        }
+        Ok(counts)
     }
 
     /// Finds the person a row describes (by e-mail, else by name and country) or adds them.
@@ -512,10 +847,10 @@ impl Writer {
                     .await?
             }
             None => {
-                // Prefer a person recorded without an e-mail too; the lowest id keeps it stable.
+                // Without an e-mail, a row is the person without e-mail of that name and
+                // country: identity never depends on the order rows were imported in.
                 sqlx::query_scalar(
-                    "SELECT id FROM persons WHERE name_key = $1
-                     ORDER BY email_key IS NOT NULL, id LIMIT 1",
+                    "SELECT id FROM persons WHERE name_key = $1 AND email_key IS NULL",
                 )
                 .bind(&key)
                 .fetch_optional(&mut *self.tx)
