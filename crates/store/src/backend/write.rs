@@ -28,6 +28,10 @@ pub(crate) struct Writer {
     people: Option<PersonIndex>,
 }
 
+/// Rows per multi-row statement. sqlx looks each parameter of a statement up by name, which
+/// costs in the square of the parameters; a few hundred parameters keep that small.
+const ROWS_PER_STATEMENT: usize = 64;
+
 /// What a batch of attendance rows did.
 #[derive(Debug, Default)]
 pub(crate) struct BatchCounts {
@@ -680,7 +684,7 @@ impl Writer {
             }
         }
         let mut new_ids = Vec::with_capacity(pending.len());
-        for chunk in pending.chunks(500) {
+        for chunk in pending.chunks(ROWS_PER_STATEMENT / 2) {
             let mut sql = String::from(
                 "INSERT INTO persons (given_name, family_name, email, email_key, name_key, gender, \
                  country_code, organisation, department_id) VALUES ",
@@ -755,7 +759,7 @@ impl Writer {
             ));
         }
         let mut stored: HashMap<(i64, i64, i64), Option<i64>> = HashMap::new();
-        for chunk in keys.chunks(900) {
+        for chunk in keys.chunks(ROWS_PER_STATEMENT) {
             let mut sql = String::from(
                 "SELECT person_id, training_id, COALESCE(session_id, 0), completed FROM attendance \
                  WHERE (person_id, training_id, COALESCE(session_id, 0)) IN (VALUES ",
@@ -814,7 +818,7 @@ impl Writer {
                 }
             }
         }
-        for chunk in inserts.chunks(900) {
+        for chunk in inserts.chunks(ROWS_PER_STATEMENT) {
             let mut sql = String::from(
                 "INSERT INTO attendance (person_id, training_id, session_id, completed) VALUES ",
             );
