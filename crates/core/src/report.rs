@@ -99,11 +99,116 @@ pub struct PartnerInfo {
     pub short_name: Option<String>,
 }
 
+/// The persons of the attendance records, held by id in dense arrays with countries and
+/// departments interned: a period of millions of participations is counted with array lookups,
+/// not string maps.
+#[derive(Debug, Clone, Default)]
+pub struct Persons {
+    /// By person id: 0 absent, 1 gender not recorded, 2 male, 3 female.
+    gender: Vec<u8>,
+    /// By person id: 0 none, else 1 + index into `countries`.
+    country: Vec<u16>,
+    /// By person id: 0 none, else 1 + index into `departments`.
+    department: Vec<u16>,
+    countries: Interner,
+    departments: Interner,
+}
+
+/// Names numbered in the order they are first seen.
+#[derive(Debug, Clone, Default)]
+struct Interner {
+    names: Vec<String>,
+    index: HashMap<String, u16>,
+}
+
+impl Interner {
+    /// 1 + the index of `name`, added if new.
+    fn intern(&mut self, name: &str) -> u16 {
+        if let Some(&i) = self.index.get(name) {
+            return i + 1;
+        }
+        let i = self.names.len() as u16;
+        self.names.push(name.to_string());
+        self.index.insert(name.to_string(), i);
+        i + 1
+    }
+
+    fn name(&self, code: u16) -> &str {
+        &self.names[usize::from(code - 1)]
+    }
+}
+
+impl Persons {
+    pub fn with_capacity(max_id: usize) -> Persons {
+        Persons {
+            gender: Vec::with_capacity(max_id + 1),
+            country: Vec::with_capacity(max_id + 1),
+            department: Vec::with_capacity(max_id + 1),
+            ..Default::default()
+        }
+    }
+
+    pub fn insert(&mut self, id: PersonId, facts: PersonFacts) {
+        let Ok(i) = usize::try_from(id) else { return };
+        if i >= self.gender.len() {
+            self.gender.resize(i + 1, 0);
+            self.country.resize(i + 1, 0);
+            self.department.resize(i + 1, 0);
+        }
+        self.gender[i] = match facts.gender {
+            None => 1,
+            Some(Gender::Male) => 2,
+            Some(Gender::Female) => 3,
+        };
+        self.country[i] = facts
+            .country
+            .as_deref()
+            .map_or(0, |c| self.countries.intern(c));
+        self.department[i] = facts
+            .department
+            .as_deref()
+            .map_or(0, |d| self.departments.intern(d));
+    }
+
+    pub fn get(&self, id: PersonId) -> Option<PersonFacts> {
+        let i = usize::try_from(id).ok()?;
+        match self.gender.get(i) {
+            None | Some(0) => None,
+            Some(&g) => Some(PersonFacts {
+                gender: match g {
+                    2 => Some(Gender::Male),
+                    3 => Some(Gender::Female),
+                    _ => None,
+                },
+                country: (self.country[i] > 0)
+                    .then(|| self.countries.name(self.country[i]).to_string()),
+                department: (self.department[i] > 0)
+                    .then(|| self.departments.name(self.department[i]).to_string()),
+            }),
+        }
+    }
+
+    /// How many ids the arrays cover.
+    pub fn id_bound(&self) -> usize {
+        self.gender.len()
+    }
+}
+
+impl FromIterator<(PersonId, PersonFacts)> for Persons {
+    fn from_iter<I: IntoIterator<Item = (PersonId, PersonFacts)>>(iter: I) -> Persons {
+        let mut persons = Persons::default();
+        for (id, facts) in iter {
+            persons.insert(id, facts);
+        }
+        persons
+    }
+}
+
 /// Everything a report is computed from. Trainings outside the period are ignored.
 #[derive(Debug, Clone, Default)]
 pub struct ReportInput {
     pub trainings: Vec<TrainingFacts>,
-    pub persons: HashMap<PersonId, PersonFacts>,
+    pub persons: Persons,
     pub partners: Vec<PartnerInfo>,
     /// Figures the agency published for exactly this period.
     pub published: Vec<PublishedFigure>,
@@ -278,19 +383,20 @@ impl Report {
 }
 
 /// A training's participants: distinct persons from records, else the aggregate figures.
+/// `distinct` is the training's persons, sorted and without repeats.
 fn count_training(
     t: &TrainingFacts,
-    persons: &HashMap<PersonId, PersonFacts>,
+    distinct: &[PersonId],
+    persons: &Persons,
 ) -> (CountSource, Option<GenderCounts>) {
-    if !t.participants.is_empty() {
+    if !distinct.is_empty() {
         let mut g = GenderCounts::default();
-        let distinct: HashSet<PersonId> = t.participants.iter().copied().collect();
-        for id in distinct {
+        for &id in distinct {
             g.total += 1;
-            match persons.get(&id).and_then(|p| p.gender) {
-                Some(Gender::Male) => g.male += 1,
-                Some(Gender::Female) => g.female += 1,
-                None => g.not_recorded += 1,
+            match usize::try_from(id).ok().and_then(|i| persons.gender.get(i)) {
+                Some(2) => g.male += 1,
+                Some(3) => g.female += 1,
+                _ => g.not_recorded += 1,
             }
         }
         return (CountSource::Records, Some(g));
@@ -312,6 +418,43 @@ fn count_training(
             )
         }
         None => (CountSource::Unknown, None),
+    }
+}
+
+/// Per country or department: participants from records, and the trainings that reached it,
+/// counted once each by remembering the last training that did.
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    participants: Vec<u64>,
+    trainings: Vec<u64>,
+    last_training: Vec<usize>,
+}
+
+impl Tally {
+    fn sized(n: usize) -> Tally {
+        Tally {
+            participants: vec![0; n + 1],
+            trainings: vec![0; n + 1],
+            last_training: vec![usize::MAX; n + 1],
+        }
+    }
+
+    fn grow(&mut self, code: u16) {
+        let need = usize::from(code) + 1;
+        if self.participants.len() < need {
+            self.participants.resize(need, 0);
+            self.trainings.resize(need, 0);
+            self.last_training.resize(need, usize::MAX);
+        }
+    }
+
+    fn reached(&mut self, code: u16, training: usize) {
+        self.grow(code);
+        let c = usize::from(code);
+        if self.last_training[c] != training {
+            self.last_training[c] = training;
+            self.trainings[c] += 1;
+        }
     }
 }
 
@@ -349,17 +492,22 @@ pub fn build(period: Period, input: &ReportInput) -> Report {
     let mut value = Money::ZERO;
     let mut value_known = 0;
     let mut participants = GenderCounts::default();
-    let mut unique_persons: HashSet<PersonId> = HashSet::new();
+    // Unique persons: one bit per person id.
+    let mut seen = vec![0u64; input.persons.id_bound() / 64 + 1];
+    let mut outside_ids = HashSet::new();
     let mut aggregate_persons = 0u64;
-    let mut by_country: BTreeMap<String, (u64, HashSet<&str>)> = BTreeMap::new();
-    let mut by_department: BTreeMap<String, (u64, HashSet<&str>)> = BTreeMap::new();
+    // Countries and departments named only by trainings are interned beside the persons' own.
+    let mut countries_named = input.persons.countries.clone();
+    let mut departments_named = input.persons.departments.clone();
+    let mut by_country = Tally::sized(countries_named.names.len());
+    let mut by_department = Tally::sized(departments_named.names.len());
     let mut by_partner: BTreeMap<String, (Vec<&'static str>, u64, u64)> = BTreeMap::new();
     let mut by_month: BTreeMap<(i32, u8), (u64, u64)> = BTreeMap::new();
     let mut listing = Vec::new();
     let mut quality = Vec::new();
     let mut titles: HashMap<String, &str> = HashMap::new();
 
-    for t in &in_period {
+    for (training_no, t) in in_period.iter().enumerate() {
         let r = &t.record;
         let code = r.code.as_str();
         let note = |rule: &'static str, message: String| QualityNote {
@@ -378,38 +526,58 @@ pub fn build(period: Period, input: &ReportInput) -> Report {
             value = value.checked_add(v).unwrap_or(value);
             value_known += 1;
         }
-        let (source, counts) = count_training(t, &input.persons);
+        // The store hands persons sorted and distinct; anything else is put right here.
+        let owned;
+        let distinct: &[PersonId] = if t.participants.windows(2).all(|w| w[0] < w[1]) {
+            &t.participants
+        } else {
+            let mut v = t.participants.clone();
+            v.sort_unstable();
+            v.dedup();
+            owned = v;
+            &owned
+        };
+        let (source, counts) = count_training(t, distinct, &input.persons);
         let known = counts.map_or(0, |c| c.total);
         if let Some(c) = counts {
             participants.add(c);
         }
         match source {
-            CountSource::Records => unique_persons.extend(t.participants.iter().copied()),
+            CountSource::Records => {
+                for &id in distinct {
+                    match usize::try_from(id) {
+                        Ok(i) if i / 64 < seen.len() => seen[i / 64] |= 1 << (i % 64),
+                        _ => {
+                            outside_ids.insert(id);
+                        }
+                    }
+                }
+            }
             CountSource::Aggregate => aggregate_persons += known,
             CountSource::Unknown => {}
         }
 
         // Countries and departments: participants from records; trainings by record or list.
-        let mut reached: HashSet<String> = r.countries.iter().cloned().collect();
-        let mut aimed: HashSet<String> = r.departments.iter().cloned().collect();
-        let distinct: HashSet<PersonId> = t.participants.iter().copied().collect();
-        for id in &distinct {
-            if let Some(p) = input.persons.get(id) {
-                if let Some(c) = &p.country {
-                    by_country.entry(c.clone()).or_default().0 += 1;
-                    reached.insert(c.clone());
-                }
-                if let Some(d) = &p.department {
-                    by_department.entry(d.clone()).or_default().0 += 1;
-                    aimed.insert(d.clone());
-                }
+        for &id in distinct {
+            let Ok(i) = usize::try_from(id) else { continue };
+            if let Some(&c) = input.persons.country.get(i).filter(|c| **c > 0) {
+                by_country.grow(c);
+                by_country.participants[usize::from(c)] += 1;
+                by_country.reached(c, training_no);
+            }
+            if let Some(&d) = input.persons.department.get(i).filter(|d| **d > 0) {
+                by_department.grow(d);
+                by_department.participants[usize::from(d)] += 1;
+                by_department.reached(d, training_no);
             }
         }
-        for c in reached {
-            by_country.entry(c).or_default().1.insert(code);
+        for c in &r.countries {
+            let code = countries_named.intern(c);
+            by_country.reached(code, training_no);
         }
-        for d in aimed {
-            by_department.entry(d).or_default().1.insert(code);
+        for d in &r.departments {
+            let code = departments_named.intern(d);
+            by_department.reached(code, training_no);
         }
 
         for (role, names) in [("partner", &r.partners), ("funder", &r.funders)] {
@@ -591,15 +759,18 @@ pub fn build(period: Period, input: &ReportInput) -> Report {
         });
     }
 
-    let mut country_lines: Vec<CountryLine> = by_country
-        .into_iter()
-        .map(|(code, (participants, trainings))| CountryLine {
-            name: countries
-                .by_code(&code)
-                .map_or_else(|| code.clone(), |c| c.name.clone()),
-            code,
-            participants,
-            trainings: trainings.len() as u64,
+    let mut country_lines: Vec<CountryLine> = (1..by_country.trainings.len())
+        .filter(|&c| by_country.trainings[c] > 0)
+        .map(|c| {
+            let code = countries_named.name(c as u16).to_string();
+            CountryLine {
+                name: countries
+                    .by_code(&code)
+                    .map_or_else(|| code.clone(), |x| x.name.clone()),
+                code,
+                participants: by_country.participants[c],
+                trainings: by_country.trainings[c],
+            }
         })
         .collect();
     country_lines.sort_by(|a, b| {
@@ -607,12 +778,12 @@ pub fn build(period: Period, input: &ReportInput) -> Report {
             .cmp(&(a.participants, a.trainings))
             .then(a.name.cmp(&b.name))
     });
-    let mut department_lines: Vec<DepartmentLine> = by_department
-        .into_iter()
-        .map(|(name, (participants, trainings))| DepartmentLine {
-            name,
-            participants,
-            trainings: trainings.len() as u64,
+    let mut department_lines: Vec<DepartmentLine> = (1..by_department.trainings.len())
+        .filter(|&d| by_department.trainings[d] > 0)
+        .map(|d| DepartmentLine {
+            name: departments_named.name(d as u16).to_string(),
+            participants: by_department.participants[d],
+            trainings: by_department.trainings[d],
         })
         .collect();
     department_lines.sort_by(|a, b| {
@@ -701,7 +872,9 @@ pub fn build(period: Period, input: &ReportInput) -> Report {
         value,
         value_known,
         participants,
-        persons: unique_persons.len() as u64 + aggregate_persons,
+        persons: seen.iter().map(|w| u64::from(w.count_ones())).sum::<u64>()
+            + outside_ids.len() as u64
+            + aggregate_persons,
         countries: country_lines,
         departments: department_lines,
         partners: partner_lines,
@@ -797,7 +970,7 @@ mod tests {
         b.participants = vec![1, 3];
         let input = ReportInput {
             trainings: vec![a, b],
-            persons: HashMap::from([
+            persons: Persons::from_iter([
                 (1, person(Some(Gender::Female), "JM", "Police")),
                 (2, person(Some(Gender::Male), "JM", "Customs")),
                 (3, person(None, "BB", "Police")),
@@ -883,7 +1056,7 @@ mod tests {
         t.participants = vec![1, 2];
         let input = ReportInput {
             trainings: vec![t],
-            persons: HashMap::from([(1, PersonFacts::default()), (2, PersonFacts::default())]),
+            persons: Persons::from_iter([(1, PersonFacts::default()), (2, PersonFacts::default())]),
             ..Default::default()
         };
         let r = build(Period::year(2021), &input);
@@ -904,7 +1077,7 @@ mod tests {
         b.record.countries_reached = Some(12);
         let input = ReportInput {
             trainings: vec![a, b],
-            persons: HashMap::from([(1, person(None, "LC", "Police"))]),
+            persons: Persons::from_iter([(1, person(None, "LC", "Police"))]),
             ..Default::default()
         };
         let r = build(Period::year(2021), &input);

@@ -3,11 +3,11 @@
 
 use std::collections::HashMap;
 
-use cadre_core::report::{PartnerInfo, Period, PersonFacts, ReportInput, TrainingFacts};
+use cadre_core::report::{PartnerInfo, Period, PersonFacts, Persons, ReportInput, TrainingFacts};
 use cadre_core::{Figure, Gender, PartialDate, PublishedFigure, SessionRecord};
 use sqlx::Row;
 
-use super::write::read_training;
+use super::write::{read_trainings, Which};
 use super::Db;
 use crate::Result;
 
@@ -17,19 +17,12 @@ use crate::Result;
 pub(crate) async fn report_input(pool: &sqlx::Pool<Db>, period: Period) -> Result<ReportInput> {
     let mut conn = pool.acquire().await?;
     let (from, to) = (period.from.to_string(), period.to.to_string());
-    let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM trainings WHERE start_on >= $1 AND start_on <= $2 ORDER BY start_on, code",
-    )
-    .bind(&from)
-    .bind(&to)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut trainings = Vec::with_capacity(ids.len());
+    let mut trainings = Vec::new();
     let mut index: HashMap<i64, usize> = HashMap::new();
-    for id in ids {
+    for (id, record) in read_trainings(&mut conn, Which::StartingBetween(&from, &to)).await? {
         index.insert(id, trainings.len());
         trainings.push(TrainingFacts {
-            record: read_training(&mut conn, id).await?,
+            record,
             ..Default::default()
         });
     }
@@ -75,7 +68,7 @@ pub(crate) async fn report_input(pool: &sqlx::Pool<Db>, period: Period) -> Resul
             trainings[i].participants.push(row.get("person_id"));
         }
     }
-    let mut persons = HashMap::new();
+    let mut persons = Persons::default();
     for row in sqlx::query(&format!(
         "SELECT p.id, p.gender, p.country_code, d.name AS department
              FROM persons p LEFT JOIN departments d ON d.id = p.department_id
