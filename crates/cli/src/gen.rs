@@ -21,7 +21,8 @@ pub enum Size {
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Writes partners.csv, trainings.csv, sessions.csv and attendance.csv; import them \
-in that order. The same seed and size always write the same files."
+in that order. The same seed and size always write the same files. country-spellings.csv lists \
+the ways countries are typed in them, for other tools reading the same files."
 )]
 pub struct Args {
     /// The folder to write into (created if needed).
@@ -74,6 +75,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             File::create(&path).with_context(|| format!("cannot write {}", path.display()))?,
         ))
     };
+    let mut spellings = create("country-spellings.csv")?;
+    writeln!(spellings, "typed,code")?;
+    for (typed, code) in cadre_gen::country_spellings() {
+        writeln!(spellings, "{typed},{code}")?;
+    }
+    spellings.flush()?;
     let mut partners = create("partners.csv")?;
     partners.write_all(cadre_gen::PARTNERS_CSV.as_bytes())?;
     partners.flush()?;

@@ -209,6 +209,15 @@ const TOPICS: &[(&str, &str)] = &[
     ("Prison Intelligence and Contraband", "Corrections"),
 ];
 
+/// Every spelling of a country the generator writes, with the ISO code it means, so that other
+/// tools reading the same files (the benchmark's DuckDB side) resolve countries as cadre does.
+pub fn country_spellings() -> Vec<(&'static str, &'static str)> {
+    COUNTRIES
+        .iter()
+        .flat_map(|(code, _, spellings)| spellings.iter().map(move |s| (*s, *code)))
+        .collect()
+}
+
 /// How much to generate.
 #[derive(Debug, Clone, Copy)]
 pub struct Config {

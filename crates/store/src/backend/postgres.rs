@@ -91,3 +91,16 @@ pub(crate) async fn after_copy(tx: &mut sqlx::Transaction<'static, Db>) -> Resul
     }
     Ok(())
 }
+
+/// An import starts on tables whose statistics may say "empty" and then fills them: a plan made
+/// then (and cached with the prepared statement) would scan whole tables for every batch. The
+/// import's lookups all have an index, so it is told to use them.
+pub(crate) async fn tune_for_import(tx: &mut sqlx::Transaction<'static, Db>) -> Result<()> {
+    sqlx::query("SET LOCAL plan_cache_mode = force_custom_plan")
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("SET LOCAL enable_seqscan = off")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

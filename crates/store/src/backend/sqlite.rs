@@ -64,3 +64,8 @@ pub(crate) async fn content(pool: &sqlx::Pool<Db>) -> Result<String> {
 pub(crate) async fn after_copy(_tx: &mut sqlx::Transaction<'static, Db>) -> Result<()> {
     Ok(())
 }
+
+/// SQLite plans every statement afresh against the data as it is: nothing to tune.
+pub(crate) async fn tune_for_import(_tx: &mut sqlx::Transaction<'static, Db>) -> Result<()> {
+    Ok(())
+}

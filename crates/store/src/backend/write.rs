@@ -240,6 +240,7 @@ fn count(v: Option<i64>) -> Option<u32> {
 impl Writer {
     pub(crate) async fn begin(pool: &sqlx::Pool<Db>) -> Result<Writer> {
         let mut tx = pool.begin().await?;
+        super::tune_for_import(&mut tx).await?;
         let mut partners = HashMap::new();
         for row in sqlx::query("SELECT id, name FROM partners")
             .fetch_all(&mut *tx)

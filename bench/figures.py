@@ -1,0 +1,147 @@
+"""The period report's headline figures computed without cadre, to check cadre's own.
+
+Two ways, both plain SQL:
+  sql     over cadre's database (SQLite file or PostgreSQL URL), straight from its tables;
+  duckdb  over the generated CSV files, resolving people and countries the way cadre does.
+
+Prints one JSON object: trainings, participants (total/male/female/not_recorded), persons,
+countries {code: participants}, departments {name: participants}.
+"""
+import json
+import sys
+
+STRAIGHT_SQL = """
+WITH t AS (SELECT id, participants_total, participants_male, participants_female
+           FROM trainings WHERE start_on >= {p} AND start_on <= {p}),
+     pt AS (SELECT DISTINCT training_id, person_id FROM attendance
+            WHERE training_id IN (SELECT id FROM t)),
+     agg AS (SELECT * FROM t WHERE NOT EXISTS (SELECT 1 FROM attendance a WHERE a.training_id = t.id))
+SELECT
+  (SELECT COUNT(*) FROM t),
+  (SELECT COUNT(*) FROM pt) + (SELECT COALESCE(SUM(participants_total), 0) FROM agg),
+  (SELECT COUNT(*) FROM pt JOIN persons p ON p.id = pt.person_id WHERE p.gender = 'male')
+    + (SELECT COALESCE(SUM(participants_male), 0) FROM agg WHERE participants_total IS NOT NULL),
+  (SELECT COUNT(*) FROM pt JOIN persons p ON p.id = pt.person_id WHERE p.gender = 'female')
+    + (SELECT COALESCE(SUM(participants_female), 0) FROM agg WHERE participants_total IS NOT NULL),
+  (SELECT COUNT(DISTINCT person_id) FROM pt)
+    + (SELECT COALESCE(SUM(participants_total), 0) FROM agg)
+"""
+
+COUNTRY_SQL = """
+SELECT p.country_code, COUNT(*) FROM (
+  SELECT DISTINCT training_id, person_id FROM attendance WHERE training_id IN
+    (SELECT id FROM trainings WHERE start_on >= {p} AND start_on <= {p})) pt
+JOIN persons p ON p.id = pt.person_id WHERE p.country_code IS NOT NULL GROUP BY p.country_code
+"""
+
+DEPARTMENT_SQL = """
+SELECT d.name, COUNT(*) FROM (
+  SELECT DISTINCT training_id, person_id FROM attendance WHERE training_id IN
+    (SELECT id FROM trainings WHERE start_on >= {p} AND start_on <= {p})) pt
+JOIN persons p ON p.id = pt.person_id JOIN departments d ON d.id = p.department_id GROUP BY d.name
+"""
+
+
+def shape(head, countries, departments):
+    trainings, total, male, female, persons = head
+    return {
+        "trainings": int(trainings),
+        "participants": {
+            "total": int(total),
+            "male": int(male),
+            "female": int(female),
+            "not_recorded": int(total) - int(male) - int(female),
+        },
+        "persons": int(persons),
+        "countries": {c: int(n) for c, n in countries},
+        "departments": {d: int(n) for d, n in departments},
+    }
+
+
+def straight(database, start, end):
+    if database.startswith("postgres"):
+        import psycopg
+
+        url, _, schema = database.partition("?schema=")
+        conn = psycopg.connect(url, options=f"-c search_path={schema}" if schema else "")
+        mark = "%s"
+    else:
+        import sqlite3
+
+        conn = sqlite3.connect(database.removeprefix("sqlite:"))
+        mark = "?"
+    cur = conn.cursor()
+    cur.execute(STRAIGHT_SQL.format(p=mark), (start, end))
+    head = cur.fetchone()
+    cur.execute(COUNTRY_SQL.format(p=mark), (start, end))
+    countries = cur.fetchall()
+    cur.execute(DEPARTMENT_SQL.format(p=mark), (start, end))
+    departments = cur.fetchall()
+    return shape(head, countries, departments)
+
+
+def duck(folder, start, end):
+    import duckdb
+
+    db = duckdb.connect()
+    fold = "lower(regexp_replace(trim({0}), '\\s+', ' ', 'g'))"
+    db.execute(f"""
+        CREATE TEMP TABLE spell AS SELECT * FROM read_csv('{folder}/country-spellings.csv', all_varchar=true);
+        CREATE TEMP TABLE tr AS SELECT code, CAST(start_date AS DATE) AS start_on
+            FROM read_csv('{folder}/trainings.csv', all_varchar=true);
+        CREATE TEMP TABLE a AS
+        SELECT att.training_code,
+               CASE WHEN trim(coalesce(att.email, '')) <> '' THEN 'e:' || lower(trim(att.email))
+                    ELSE 'n:' || {fold.format('att.given_name')} || '|' || {fold.format('att.family_name')}
+                         || '|' || coalesce(s.code, '') END AS who,
+               CASE lower(trim(att.gender)) WHEN 'm' THEN 'male' WHEN 'male' THEN 'male'
+                    WHEN 'f' THEN 'female' WHEN 'female' THEN 'female' END AS gender,
+               s.code AS country,
+               nullif(trim(att.department), '') AS department
+        FROM read_csv('{folder}/attendance.csv', all_varchar=true) att
+        LEFT JOIN spell s ON s.typed = trim(att.country);
+        CREATE TEMP TABLE person AS
+        SELECT who, max(gender) AS gender, max(country) AS country, max(department) AS department
+        FROM a GROUP BY who;
+        CREATE TEMP TABLE pt AS
+        SELECT DISTINCT training_code, who FROM a
+        WHERE training_code IN (SELECT code FROM tr WHERE start_on BETWEEN DATE '{start}' AND DATE '{end}');
+    """)
+    head = db.execute(f"""
+        SELECT (SELECT COUNT(*) FROM tr WHERE start_on BETWEEN DATE '{start}' AND DATE '{end}'),
+               COUNT(*), COUNT(*) FILTER (WHERE p.gender = 'male'),
+               COUNT(*) FILTER (WHERE p.gender = 'female'), COUNT(DISTINCT pt.who)
+        FROM pt JOIN person p USING (who)""").fetchone()
+    countries = db.execute(
+        "SELECT p.country, COUNT(*) FROM pt JOIN person p USING (who) WHERE p.country IS NOT NULL GROUP BY 1"
+    ).fetchall()
+    departments = db.execute(
+        "SELECT p.department, COUNT(*) FROM pt JOIN person p USING (who) WHERE p.department IS NOT NULL GROUP BY 1"
+    ).fetchall()
+    return shape(head, countries, departments)
+
+
+def from_cadre(path):
+    with open(path) as f:
+        r = json.load(f)
+    p = r["participants"]
+    return {
+        "trainings": r["trainings"]["total"],
+        "participants": {k: p[k] for k in ("total", "male", "female", "not_recorded")},
+        "persons": r["persons"]["total"],
+        "countries": {c["code"]: c["participants"] for c in r["countries"] if c["participants"]},
+        "departments": {d["name"]: d["participants"] for d in r["departments"] if d["participants"]},
+    }
+
+
+if __name__ == "__main__":
+    how = sys.argv[1]
+    if how == "sql":
+        out = straight(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif how == "duckdb":
+        out = duck(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif how == "cadre":
+        out = from_cadre(sys.argv[2])
+    else:
+        sys.exit(f"unknown way {how!r}: sql, duckdb or cadre")
+    print(json.dumps(out, sort_keys=True))

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# The benchmark: cadre against the straightforward SQL of its report and against DuckDB, on
+# data made by `cadre gen`, on SQLite and PostgreSQL, in one run on this machine.
+#
+#   bench/run.sh            size S (1M attendance rows)
+#   bench/run.sh S L        both sizes (L: 10M rows; allow an hour)
+#
+# Needs: Rust, python3 (a virtualenv with duckdb and psycopg is made in bench/.venv), and
+# PostgreSQL at CADRE_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432/test).
+# Writes bench/results/<size>.md and prints it. Any figure that differs between cadre and the
+# SQL, or cadre and DuckDB, stops the run with a non-zero exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("$@")
+[ ${#sizes[@]} -eq 0 ] && sizes=(S)
+PG="${CADRE_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432/test}"
+ONE_YEAR=(2015-01-01 2015-12-31)
+ALL_YEARS=(2011-01-01 2020-12-31)
+
+cargo build --release --locked -q
+cargo bench -p cadre --bench warm_report --no-run -q 2>/dev/null
+B="$PWD/target/release/cadre"
+WARM=$(ls -t target/release/deps/warm_report-* | grep -v '\.d$' | head -1)
+
+if [ ! -x bench/.venv/bin/python ]; then
+  python3 -m venv bench/.venv
+  bench/.venv/bin/pip install -q duckdb 'psycopg[binary]'
+fi
+PY=bench/.venv/bin/python
+
+# measure LABEL CMD...: runs CMD three times; records the median wall time and the largest
+# peak memory, as "seconds MiB".
+measure() {
+  local times=() peak=0
+  for _ in 1 2 3; do
+    /usr/bin/time -f "%e %M" -o /tmp/cadre-bench-time "${@}" >/dev/null
+    read -r t m </tmp/cadre-bench-time
+    times+=("$t")
+    [ "$m" -gt "$peak" ] && peak=$m
+  done
+  local median
+  median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p)
+  echo "$median $((peak / 1024))"
+}
+
+# once CMD...: one run (imports change the database), as "seconds MiB".
+once() {
+  /usr/bin/time -f "%e %M" -o /tmp/cadre-bench-time "${@}" >/dev/null
+  read -r t m </tmp/cadre-bench-time
+  echo "$t $((m / 1024))"
+}
+
+same() { # same A.json B.json WHAT
+  if ! cmp -s "$1" "$2"; then
+    echo "FIGURES DIFFER ($3):" >&2
+    diff <(python3 -m json.tool "$1") <(python3 -m json.tool "$2") >&2 || true
+    exit 1
+  fi
+}
+
+mkdir -p bench/results
+for size in "${sizes[@]}"; do
+  lower=$(echo "$size" | tr 'A-Z' 'a-z')
+  data="bench/data/$size"
+  work=$(mktemp -d)
+  "$B" gen --size "$lower" --out "$data" >/dev/null
+  rows=$(($(wc -l <"$data/attendance.csv") - 1))
+  report="bench/results/$size.md"
+  {
+    echo "## Size $size: $rows attendance rows ($(date -u +%Y-%m-%d), $(nproc) cores)"
+    echo
+    echo "| what | backend | seconds | peak MiB | note |"
+    echo "| --- | --- | ---: | ---: | --- |"
+  } >"$report"
+
+  for backend in sqlite postgres; do
+    if [ "$backend" = sqlite ]; then
+      url="sqlite:$work/$size.db"
+    else
+      schema="cadre_bench_$lower"
+      psql "$PG" -qAtc "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1
+      url="$PG?schema=$schema"
+    fi
+    total=0
+    for kind in partners trainings sessions attendance; do
+      read -r t m < <(once "$B" --database "$url" import "$kind" "$data/$kind.csv")
+      if [ "$kind" = attendance ]; then
+        rate=$(python3 -c "print(f'{$rows / max($t, 0.001):,.0f} rows/s')")
+        echo "| import attendance | $backend | $t | $m | $rate |" >>"$report"
+      fi
+      total=$(python3 -c "print(round($total + $t, 2))")
+    done
+    echo "| import all four files | $backend | $total | | |" >>"$report"
+
+    for period in one all; do
+      if [ "$period" = one ]; then from=${ONE_YEAR[0]}; to=${ONE_YEAR[1]}; else from=${ALL_YEARS[0]}; to=${ALL_YEARS[1]}; fi
+      read -r t m < <(measure "$B" --database "$url" report --from "$from" --to "$to" --format json --out "$work/r.json")
+      echo "| report, $period year(s), whole process | $backend | $t | $m | |" >>"$report"
+      eval "cadre_${backend}_${period}=$t"
+      $PY bench/figures.py cadre "$work/r.json" >"$work/cadre.json"
+      $PY bench/figures.py sql "$url" "$from" "$to" >"$work/sql.json"
+      same "$work/cadre.json" "$work/sql.json" "cadre vs SQL, $backend, $period"
+      cp "$work/cadre.json" "$work/cadre-$period.json"
+      warm=$("$WARM" "$url" "$from" "$to" 30)
+      echo "| report, $period year(s), warm process | $backend | | | $warm |" >>"$report"
+    done
+  done
+
+  for period in one all; do
+    if [ "$period" = one ]; then from=${ONE_YEAR[0]}; to=${ONE_YEAR[1]}; else from=${ALL_YEARS[0]}; to=${ALL_YEARS[1]}; fi
+    read -r t m < <(measure $PY bench/figures.py duckdb "$data" "$from" "$to")
+    $PY bench/figures.py duckdb "$data" "$from" "$to" >"$work/duck.json"
+    same "$work/cadre-$period.json" "$work/duck.json" "cadre vs DuckDB, $period"
+    echo "| report, $period year(s), whole process | DuckDB on the CSV | $t | $m | |" >>"$report"
+    for backend in sqlite postgres; do
+      var="cadre_${backend}_${period}"
+      ratio=$(python3 -c "print(f'{${!var} / max($t, 0.001):.2f}')")
+      echo "| cadre / DuckDB, $period year(s) | $backend | $ratio | | target: at most 0.2 |" >>"$report"
+    done
+  done
+  echo >>"$report"
+  echo "Figures: cadre, the straightforward SQL and DuckDB agreed on every run." >>"$report"
+  cat "$report"
+  rm -rf "$work"
+done
