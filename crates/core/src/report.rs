@@ -194,6 +194,58 @@ impl Persons {
     }
 }
 
+/// Fills [`Persons`] straight from stored codes, without a string per person.
+pub struct PersonsBuilder {
+    persons: Persons,
+    /// Interned country by its two ASCII bytes.
+    country_codes: HashMap<[u8; 2], u16>,
+}
+
+impl Persons {
+    pub fn builder(id_bound: usize) -> PersonsBuilder {
+        PersonsBuilder {
+            persons: Persons {
+                gender: vec![0; id_bound],
+                country: vec![0; id_bound],
+                department: vec![0; id_bound],
+                ..Default::default()
+            },
+            country_codes: HashMap::new(),
+        }
+    }
+}
+
+impl PersonsBuilder {
+    /// `gender`: 1 not recorded, 2 male, 3 female.
+    pub fn set(
+        &mut self,
+        id: usize,
+        gender: u8,
+        country: Option<[u8; 2]>,
+        department: Option<&str>,
+    ) {
+        let p = &mut self.persons;
+        if id >= p.gender.len() {
+            p.gender.resize(id + 1, 0);
+            p.country.resize(id + 1, 0);
+            p.department.resize(id + 1, 0);
+        }
+        p.gender[id] = gender.clamp(1, 3);
+        p.country[id] = match country {
+            Some(code) => *self.country_codes.entry(code).or_insert_with(|| {
+                p.countries
+                    .intern(std::str::from_utf8(&code).unwrap_or("??"))
+            }),
+            None => 0,
+        };
+        p.department[id] = department.map_or(0, |d| p.departments.intern(d));
+    }
+
+    pub fn finish(self) -> Persons {
+        self.persons
+    }
+}
+
 impl FromIterator<(PersonId, PersonFacts)> for Persons {
     fn from_iter<I: IntoIterator<Item = (PersonId, PersonFacts)>>(iter: I) -> Persons {
         let mut persons = Persons::default();

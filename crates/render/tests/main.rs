@@ -61,7 +61,10 @@ async fn report_synthetic() -> Report {
             .unwrap();
     }
     let period = Period::year(2021);
-    build(period, &store.report_input(period).await.unwrap())
+    let report = build(period, &store.report_input(period).await.unwrap());
+    // Counted from the attendance just imported, in this same process.
+    assert!(report.persons > 100 && report.countries.len() > 10, "{report:?}");
+    report
 }
 
 fn text(r: &Report, format: Format) -> String {

@@ -6,6 +6,7 @@
 //! compiled for each database.
 
 mod backend;
+mod cache;
 mod types;
 
 use std::path::PathBuf;
@@ -145,7 +146,11 @@ impl Store {
                 Pool::Postgres(postgres::open(&url, schema.as_deref()).await?)
             }
         };
-        Ok(Store { pool })
+        let store = Store { pool };
+        if on_backend!(store, cache::stale_in())? {
+            store.rebuild_report_cache().await?;
+        }
+        Ok(store)
     }
 
     /// `sqlite` or `postgres`.
@@ -305,7 +310,14 @@ impl Store {
                 t.commit().await?;
             }
         }
+        target.rebuild_report_cache().await?;
         Ok(CopyReport { tables })
+    }
+
+    /// Rebuilds the data kept to make reports fast, from the records (after a copy, or for a
+    /// database whose records came before it).
+    pub async fn rebuild_report_cache(&self) -> Result<()> {
+        on_backend!(self, cache::rebuild_all_in())
     }
 
     /// The facts a period report is computed from.

@@ -107,6 +107,12 @@ pub(crate) async fn import(
             if problems.is_empty() && !batch.is_empty() {
                 add_counts(&mut summary, w.attendance_batch(&batch).await?);
             }
+            if problems.is_empty() {
+                w.refresh_report_cache().await?;
+                if summary.created > 10_000 {
+                    super::after_import(&mut w.tx).await?;
+                }
+            }
         }
         Kind::Published => {
             let mut parser = PublishedParser::new(&sheet).map_err(rejected)?;

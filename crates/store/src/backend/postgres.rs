@@ -2,6 +2,8 @@
 
 pub(crate) type Db = sqlx::Postgres;
 
+#[path = "cache.rs"]
+pub(crate) mod cache;
 #[path = "copy.rs"]
 pub(crate) mod copy;
 #[path = "dump.rs"]
@@ -100,6 +102,15 @@ pub(crate) async fn tune_for_import(tx: &mut sqlx::Transaction<'static, Db>) -> 
         .execute(&mut **tx)
         .await?;
     sqlx::query("SET LOCAL enable_seqscan = off")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// After an import, fresh statistics: the planner of every later query (reports included)
+/// then knows how large the tables have grown.
+pub(crate) async fn after_import(tx: &mut sqlx::Transaction<'static, Db>) -> Result<()> {
+    sqlx::query("ANALYZE attendance, persons, sessions, trainings, report_training_persons")
         .execute(&mut **tx)
         .await?;
     Ok(())

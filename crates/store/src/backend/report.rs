@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use cadre_core::report::{PartnerInfo, Period, PersonFacts, Persons, ReportInput, TrainingFacts};
-use cadre_core::{Figure, Gender, PartialDate, PublishedFigure, SessionRecord};
+use cadre_core::report::{PartnerInfo, Period, ReportInput, TrainingFacts};
+use cadre_core::{Figure, PartialDate, PublishedFigure, SessionRecord};
 use sqlx::Row;
 
 use super::write::{read_trainings, Which};
@@ -55,41 +55,13 @@ pub(crate) async fn report_input(pool: &sqlx::Pool<Db>, period: Period) -> Resul
             note: row.get("note"),
         });
     }
-    for row in sqlx::query(&format!(
-        "SELECT DISTINCT training_id, person_id FROM attendance
-             WHERE training_id IN ({in_period}) ORDER BY training_id, person_id"
-    ))
-    .bind(&from)
-    .bind(&to)
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        if let Some(&i) = index.get(&row.get::<i64, _>("training_id")) {
-            trainings[i].participants.push(row.get("person_id"));
+    // Attendees and their facts come from the report cache, kept current by every import.
+    for (training_id, persons) in super::cache::training_persons(&mut conn, &from, &to).await? {
+        if let Some(&i) = index.get(&training_id) {
+            trainings[i].participants = persons;
         }
     }
-    let mut persons = Persons::default();
-    for row in sqlx::query(&format!(
-        "SELECT p.id, p.gender, p.country_code, d.name AS department
-             FROM persons p LEFT JOIN departments d ON d.id = p.department_id
-             WHERE p.id IN (SELECT person_id FROM attendance WHERE training_id IN ({in_period}))"
-    ))
-    .bind(&from)
-    .bind(&to)
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        persons.insert(
-            row.get::<i64, _>("id"),
-            PersonFacts {
-                gender: row
-                    .get::<Option<String>, _>("gender")
-                    .and_then(|g| Gender::from_stored(&g)),
-                country: row.get("country_code"),
-                department: row.get("department"),
-            },
-        );
-    }
+    let persons = super::cache::persons(&mut conn).await?;
     let partners = sqlx::query("SELECT name, short_name FROM partners ORDER BY name")
         .fetch_all(&mut *conn)
         .await?

@@ -2,6 +2,8 @@
 
 pub(crate) type Db = sqlx::Sqlite;
 
+#[path = "cache.rs"]
+pub(crate) mod cache;
 #[path = "copy.rs"]
 pub(crate) mod copy;
 #[path = "dump.rs"]
@@ -67,5 +69,10 @@ pub(crate) async fn after_copy(_tx: &mut sqlx::Transaction<'static, Db>) -> Resu
 
 /// SQLite plans every statement afresh against the data as it is: nothing to tune.
 pub(crate) async fn tune_for_import(_tx: &mut sqlx::Transaction<'static, Db>) -> Result<()> {
+    Ok(())
+}
+
+/// SQLite's planner does well enough without statistics for cadre's queries.
+pub(crate) async fn after_import(_tx: &mut sqlx::Transaction<'static, Db>) -> Result<()> {
     Ok(())
 }

@@ -26,6 +26,9 @@ pub(crate) struct Writer {
     departments: HashMap<String, i64>,
     /// Every person, loaded at the first attendance batch of an import.
     people: Option<PersonIndex>,
+    /// What the import changed that the report cache derives from.
+    touched_trainings: std::collections::BTreeSet<i64>,
+    touched_persons: std::collections::BTreeSet<i64>,
 }
 
 /// Rows per multi-row statement. sqlx looks each parameter of a statement up by name, which
@@ -278,6 +281,8 @@ impl Writer {
             partners,
             departments,
             people: None,
+            touched_trainings: Default::default(),
+            touched_persons: Default::default(),
         })
     }
 
@@ -437,6 +442,19 @@ impl Writer {
             }
         }
         Ok(outcomes)
+    }
+
+    /// Brings the report cache up to date with what this import changed.
+    pub(crate) async fn refresh_report_cache(&mut self) -> Result<()> {
+        let trainings: Vec<i64> = self.touched_trainings.iter().copied().collect();
+        super::cache::refresh_trainings(&mut self.tx, &trainings).await?;
+        let mut chunks: Vec<i64> = self
+            .touched_persons
+            .iter()
+            .map(|id| id / crate::cache::CHUNK)
+            .collect();
+        chunks.dedup();
+        super::cache::refresh_persons(&mut self.tx, &chunks).await
     }
 
     /// Upserts each figure of a published set, keyed by period and figure.
@@ -669,6 +687,7 @@ impl Writer {
                 let known = &people.entries[i];
                 if known.completed_by(p, &self.departments) {
                     let (id, _) = self.person(p).await?;
+                    self.touched_persons.insert(id);
                     let people = self.people.as_mut().expect("loaded above");
                     people.entries[i].merge(p, &self.departments);
                     person_of.push(PersonSlot::Known(id));
@@ -735,6 +754,7 @@ impl Writer {
             new_ids.extend(q.fetch_all(&mut *self.tx).await?);
         }
         counts.persons_created = pending.len() as u64;
+        self.touched_persons.extend(new_ids.iter().copied());
         let people = self.people.as_mut().expect("loaded above");
         for (p, &id) in pending.iter().zip(&new_ids) {
             people.add(id, p, &self.departments);
@@ -758,6 +778,7 @@ impl Writer {
                 session,
                 rec.completed.map(i64::from),
             ));
+            self.touched_trainings.insert(training_id);
         }
         let mut stored: HashMap<(i64, i64, i64), Option<i64>> = HashMap::new();
         for chunk in keys.chunks(ROWS_PER_STATEMENT) {

@@ -1,0 +1,176 @@
+//! Keeping the report cache (migration 0005) in step with the records, and reading it.
+
+use std::collections::HashMap;
+
+use cadre_core::report::Persons;
+use sqlx::{Database, Row};
+
+use super::Db;
+use crate::cache::{decode_ids, encode_fact, encode_ids, CHUNK, FACT_BYTES};
+use crate::Result;
+
+type Conn = <Db as Database>::Connection;
+
+/// Rewrites the attendee lists of these trainings from their attendance.
+pub(crate) async fn refresh_trainings(conn: &mut Conn, ids: &[i64]) -> Result<()> {
+    for group in ids.chunks(50) {
+        let list = group
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut persons: HashMap<i64, Vec<i64>> =
+            group.iter().map(|&id| (id, Vec::new())).collect();
+        for row in sqlx::query(&format!(
+            "SELECT training_id, person_id FROM attendance WHERE training_id IN ({list})"
+        ))
+        .fetch_all(&mut *conn)
+        .await?
+        {
+            if let Some(v) = persons.get_mut(&row.get::<i64, _>(0)) {
+                v.push(row.get(1));
+            }
+        }
+        for (training_id, mut ids) in persons {
+            ids.sort_unstable();
+            ids.dedup();
+            sqlx::query(
+                "INSERT INTO report_training_persons (training_id, persons) VALUES ($1, $2)
+                 ON CONFLICT (training_id) DO UPDATE SET persons = excluded.persons",
+            )
+            .bind(training_id)
+            .bind(encode_ids(&ids))
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Rewrites the person facts of these chunks from the persons table.
+pub(crate) async fn refresh_persons(conn: &mut Conn, chunks: &[i64]) -> Result<()> {
+    for &chunk in chunks {
+        let mut facts = vec![0u8; CHUNK as usize * FACT_BYTES];
+        for row in sqlx::query(
+            "SELECT id, gender, country_code, department_id FROM persons WHERE id >= $1 AND id < $2",
+        )
+        .bind(chunk * CHUNK)
+        .bind((chunk + 1) * CHUNK)
+        .fetch_all(&mut *conn)
+        .await?
+        {
+            let at = (row.get::<i64, _>(0) - chunk * CHUNK) as usize * FACT_BYTES;
+            encode_fact(
+                &mut facts[at..at + FACT_BYTES],
+                row.get::<Option<String>, _>(1).as_deref(),
+                row.get::<Option<String>, _>(2).as_deref(),
+                row.get(3),
+            );
+        }
+        sqlx::query(
+            "INSERT INTO report_person_facts (chunk, facts) VALUES ($1, $2)
+             ON CONFLICT (chunk) DO UPDATE SET facts = excluded.facts",
+        )
+        .bind(chunk)
+        .bind(facts)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Rebuilds the whole cache (after a copy, or for a database whose records predate it).
+pub(crate) async fn rebuild_all(conn: &mut Conn) -> Result<()> {
+    sqlx::query("DELETE FROM report_training_persons")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM report_person_facts")
+        .execute(&mut *conn)
+        .await?;
+    let trainings: Vec<i64> = sqlx::query_scalar("SELECT DISTINCT training_id FROM attendance")
+        .fetch_all(&mut *conn)
+        .await?;
+    refresh_trainings(conn, &trainings).await?;
+    let max: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM persons")
+        .fetch_one(&mut *conn)
+        .await?;
+    let chunks: Vec<i64> = (0..=max.unwrap_or(-1) / CHUNK).collect();
+    refresh_persons(conn, &chunks).await
+}
+
+/// Whether the records hold attendance the cache has never seen.
+pub(crate) async fn stale(conn: &mut Conn) -> Result<bool> {
+    let attendance: Option<i64> = sqlx::query_scalar("SELECT training_id FROM attendance LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await?;
+    let cached: Option<i64> =
+        sqlx::query_scalar("SELECT training_id FROM report_training_persons LIMIT 1")
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(attendance.is_some() && cached.is_none())
+}
+
+/// Every person's facts, as the report counts them.
+pub(crate) async fn persons(conn: &mut Conn) -> Result<Persons> {
+    let departments: HashMap<i64, String> = sqlx::query("SELECT id, name FROM departments")
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let rows = sqlx::query("SELECT chunk, facts FROM report_person_facts ORDER BY chunk")
+        .fetch_all(&mut *conn)
+        .await?;
+    let bound = rows.last().map_or(0, |r| (r.get::<i64, _>(0) + 1) * CHUNK) as usize;
+    let mut builder = Persons::builder(bound);
+    for row in rows {
+        let chunk: i64 = row.get(0);
+        let facts: Vec<u8> = row.get(1);
+        for (k, fact) in facts.chunks_exact(FACT_BYTES).enumerate() {
+            if fact[0] == 0 {
+                continue;
+            }
+            let id = (chunk * CHUNK) as usize + k;
+            let country = (fact[1] != 0).then(|| [fact[1], fact[2]]);
+            let department = u32::from_le_bytes([fact[3], fact[4], fact[5], fact[6]]);
+            let department = (department != 0)
+                .then(|| departments.get(&i64::from(department)).map(String::as_str))
+                .flatten();
+            builder.set(id, fact[0], country, department);
+        }
+    }
+    Ok(builder.finish())
+}
+
+/// The attendee lists of the trainings starting in `[from, to]`.
+pub(crate) async fn training_persons(
+    conn: &mut Conn,
+    from: &str,
+    to: &str,
+) -> Result<HashMap<i64, Vec<i64>>> {
+    Ok(sqlx::query(
+        "SELECT training_id, persons FROM report_training_persons WHERE training_id IN
+         (SELECT id FROM trainings WHERE start_on >= $1 AND start_on <= $2)",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| (r.get::<i64, _>(0), decode_ids(&r.get::<Vec<u8>, _>(1))))
+    .collect())
+}
+
+/// [`stale`] on a connection of the pool.
+pub(crate) async fn stale_in(pool: &sqlx::Pool<Db>) -> Result<bool> {
+    let mut conn = pool.acquire().await?;
+    stale(&mut conn).await
+}
+
+/// [`rebuild_all`] in a transaction of its own.
+pub(crate) async fn rebuild_all_in(pool: &sqlx::Pool<Db>) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    rebuild_all(&mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
