@@ -92,7 +92,7 @@ def duck(folder, start, end):
         CREATE TEMP TABLE tr AS SELECT code, CAST(start_date AS DATE) AS start_on
             FROM read_csv('{folder}/trainings.csv', all_varchar=true);
         CREATE TEMP TABLE a AS
-        SELECT att.training_code,
+        SELECT row_number() OVER () AS n, att.training_code,
                CASE WHEN trim(coalesce(att.email, '')) <> '' THEN 'e:' || lower(trim(att.email))
                     ELSE 'n:' || {fold.format('att.given_name')} || '|' || {fold.format('att.family_name')}
                          || '|' || coalesce(s.code, '') END AS who,
@@ -102,8 +102,12 @@ def duck(folder, start, end):
                nullif(trim(att.department), '') AS department
         FROM read_csv('{folder}/attendance.csv', all_varchar=true) att
         LEFT JOIN spell s ON s.typed = trim(att.country);
+        -- A person's details: the last row that gives each one, as cadre keeps them.
         CREATE TEMP TABLE person AS
-        SELECT who, max(gender) AS gender, max(country) AS country, max(department) AS department
+        SELECT who,
+               arg_max(gender, n) FILTER (WHERE gender IS NOT NULL) AS gender,
+               arg_max(country, n) FILTER (WHERE country IS NOT NULL) AS country,
+               arg_max(department, n) FILTER (WHERE department IS NOT NULL) AS department
         FROM a GROUP BY who;
         CREATE TEMP TABLE pt AS
         SELECT DISTINCT training_code, who FROM a

@@ -91,6 +91,14 @@ for size in "${sizes[@]}"; do
       total=$(python3 -c "print(round($total + $t, 2))")
     done
     echo "| import all four files | $backend | $total | | |" >>"$report"
+    if [ "$backend" = postgres ]; then
+      # The yardstick for imports: PostgreSQL's own COPY of the same attendance file into a
+      # table of text columns, with no checking at all.
+      psql "$PG" -qAtc "DROP TABLE IF EXISTS $schema.raw_attendance; CREATE TABLE $schema.raw_attendance (training_code text, session_date text, given_name text, family_name text, email text, gender text, country text, organisation text, department text, completed text)" >/dev/null
+      read -r t m < <(once psql "$PG" -qAtc "\\copy $schema.raw_attendance FROM '$data/attendance.csv' CSV HEADER")
+      echo "| COPY of attendance.csv, unchecked (yardstick) | postgres | $t | | |" >>"$report"
+      psql "$PG" -qAtc "DROP TABLE $schema.raw_attendance" >/dev/null
+    fi
 
     for period in one all; do
       if [ "$period" = one ]; then from=${ONE_YEAR[0]}; to=${ONE_YEAR[1]}; else from=${ALL_YEARS[0]}; to=${ALL_YEARS[1]}; fi
