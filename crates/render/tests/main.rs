@@ -63,7 +63,10 @@ async fn report_synthetic() -> Report {
     let period = Period::year(2021);
     let report = build(period, &store.report_input(period).await.unwrap());
     // Counted from the attendance just imported, in this same process.
-    assert!(report.persons > 100 && report.countries.len() > 10, "{report:?}");
+    assert!(
+        report.persons > 100 && report.countries.len() > 10,
+        "{report:?}"
+    );
     report
 }
 
