@@ -194,11 +194,14 @@ impl Persons {
     }
 }
 
-/// Fills [`Persons`] straight from stored codes, without a string per person.
+/// Fills [`Persons`] straight from stored codes, without a string per person: a country is
+/// looked up by its two bytes in a table, a department by its id, each interned once.
 pub struct PersonsBuilder {
     persons: Persons,
-    /// Interned country by its two ASCII bytes.
-    country_codes: HashMap<[u8; 2], u16>,
+    /// Interned country (0 = not yet seen) by its two ASCII bytes as a u16.
+    country_codes: Vec<u16>,
+    /// Interned department by the store's department id.
+    department_codes: HashMap<u32, u16>,
 }
 
 impl Persons {
@@ -210,20 +213,24 @@ impl Persons {
                 department: vec![0; id_bound],
                 ..Default::default()
             },
-            country_codes: HashMap::new(),
+            country_codes: vec![0; 1 << 16],
+            department_codes: HashMap::new(),
         }
     }
 }
 
 impl PersonsBuilder {
-    /// `gender`: 1 not recorded, 2 male, 3 female.
-    pub fn set(
-        &mut self,
-        id: usize,
-        gender: u8,
-        country: Option<[u8; 2]>,
-        department: Option<&str>,
-    ) {
+    /// The interned code of a department known by the store's id and name.
+    pub fn department(&mut self, id: u32, name: &str) -> u16 {
+        let departments = &mut self.persons.departments;
+        *self
+            .department_codes
+            .entry(id)
+            .or_insert_with(|| departments.intern(name))
+    }
+
+    /// `gender`: 1 not recorded, 2 male, 3 female; `department` from [`PersonsBuilder::department`], 0 for none.
+    pub fn set(&mut self, id: usize, gender: u8, country: Option<[u8; 2]>, department: u16) {
         let p = &mut self.persons;
         if id >= p.gender.len() {
             p.gender.resize(id + 1, 0);
@@ -232,13 +239,18 @@ impl PersonsBuilder {
         }
         p.gender[id] = gender.clamp(1, 3);
         p.country[id] = match country {
-            Some(code) => *self.country_codes.entry(code).or_insert_with(|| {
-                p.countries
-                    .intern(std::str::from_utf8(&code).unwrap_or("??"))
-            }),
+            Some(code) => {
+                let slot = &mut self.country_codes[usize::from(u16::from_le_bytes(code))];
+                if *slot == 0 {
+                    *slot = p
+                        .countries
+                        .intern(std::str::from_utf8(&code).unwrap_or("??"));
+                }
+                *slot
+            }
             None => 0,
         };
-        p.department[id] = department.map_or(0, |d| p.departments.intern(d));
+        p.department[id] = department;
     }
 
     pub fn finish(self) -> Persons {

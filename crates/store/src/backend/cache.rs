@@ -110,32 +110,48 @@ pub(crate) async fn stale(conn: &mut Conn) -> Result<bool> {
     Ok(attendance.is_some() && cached.is_none())
 }
 
-/// Every person's facts, as the report counts them.
-pub(crate) async fn persons(conn: &mut Conn) -> Result<Persons> {
+/// The facts of the persons a report needs: those with a bit set in `needed` (by id).
+pub(crate) async fn persons(conn: &mut Conn, needed: &[u64]) -> Result<Persons> {
     let departments: HashMap<i64, String> = sqlx::query("SELECT id, name FROM departments")
         .fetch_all(&mut *conn)
         .await?
         .into_iter()
         .map(|r| (r.get(0), r.get(1)))
         .collect();
-    let rows = sqlx::query("SELECT chunk, facts FROM report_person_facts ORDER BY chunk")
-        .fetch_all(&mut *conn)
-        .await?;
-    let bound = rows.last().map_or(0, |r| (r.get::<i64, _>(0) + 1) * CHUNK) as usize;
-    let mut builder = Persons::builder(bound);
+    let bits_per_chunk = CHUNK as usize / 64;
+    let chunks: Vec<String> = needed
+        .chunks(bits_per_chunk)
+        .enumerate()
+        .filter(|(_, words)| words.iter().any(|w| *w != 0))
+        .map(|(c, _)| c.to_string())
+        .collect();
+    let mut builder = Persons::builder(needed.len() * 64);
+    if chunks.is_empty() {
+        return Ok(builder.finish());
+    }
+    let rows = sqlx::query(&format!(
+        "SELECT chunk, facts FROM report_person_facts WHERE chunk IN ({}) ORDER BY chunk",
+        chunks.join(", ")
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
     for row in rows {
         let chunk: i64 = row.get(0);
         let facts: Vec<u8> = row.get(1);
         for (k, fact) in facts.chunks_exact(FACT_BYTES).enumerate() {
-            if fact[0] == 0 {
+            let id = (chunk * CHUNK) as usize + k;
+            let wanted = needed
+                .get(id / 64)
+                .is_some_and(|w| w & (1 << (id % 64)) != 0);
+            if fact[0] == 0 || !wanted {
                 continue;
             }
-            let id = (chunk * CHUNK) as usize + k;
             let country = (fact[1] != 0).then(|| [fact[1], fact[2]]);
             let department = u32::from_le_bytes([fact[3], fact[4], fact[5], fact[6]]);
-            let department = (department != 0)
-                .then(|| departments.get(&i64::from(department)).map(String::as_str))
-                .flatten();
+            let department = match departments.get(&i64::from(department)) {
+                Some(name) if department != 0 => builder.department(department, name),
+                _ => 0,
+            };
             builder.set(id, fact[0], country, department);
         }
     }

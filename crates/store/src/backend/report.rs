@@ -61,7 +61,18 @@ pub(crate) async fn report_input(pool: &sqlx::Pool<Db>, period: Period) -> Resul
             trainings[i].participants = persons;
         }
     }
-    let persons = super::cache::persons(&mut conn).await?;
+    // Only the persons of the period's trainings are read and decoded.
+    let mut needed: Vec<u64> = Vec::new();
+    for t in &trainings {
+        for &id in &t.participants {
+            let Ok(i) = usize::try_from(id) else { continue };
+            if needed.len() <= i / 64 {
+                needed.resize(i / 64 + 1, 0);
+            }
+            needed[i / 64] |= 1 << (i % 64);
+        }
+    }
+    let persons = super::cache::persons(&mut conn, &needed).await?;
     let partners = sqlx::query("SELECT name, short_name FROM partners ORDER BY name")
         .fetch_all(&mut *conn)
         .await?

@@ -497,88 +497,70 @@ impl Writer {
     }
 
     pub(crate) async fn training(&mut self, rec: &TrainingRecord) -> Result<Outcome> {
-        let outcome = match self.trainings.get(&rec.code).copied() {
-            Some(id) => {
-                if read_training(&mut self.tx, id).await? == *rec {
-                    return Ok(Outcome::Unchanged);
-                }
-                sqlx::query(
-                    "UPDATE trainings SET title = $2, start_date = $3, start_on = $4,
-                     end_date = $5, end_on = $6, modality = $7, venue = $8, platform = $9,
-                     status = $10, requested_by = $11, value_cents = $12,
-                     participants_total = $13, participants_male = $14,
-                     participants_female = $15, countries_reached = $16, theme = $17, note = $18
-                     WHERE id = $1",
-                )
-                .bind(id)
-                .bind(&rec.title)
-                .bind(text(rec.start))
-                .bind(first_day(rec.start))
-                .bind(text(rec.end))
-                .bind(last_day(rec.end))
-                .bind(rec.modality.map(Modality::as_str))
-                .bind(&rec.venue)
-                .bind(&rec.platform)
-                .bind(rec.status.map(Status::as_str))
-                .bind(&rec.requested_by)
-                .bind(rec.value.map(Money::cents))
-                .bind(rec.participants_total.map(i64::from))
-                .bind(rec.participants_male.map(i64::from))
-                .bind(rec.participants_female.map(i64::from))
-                .bind(rec.countries_reached.map(i64::from))
-                .bind(&rec.theme)
-                .bind(&rec.note)
-                .execute(&mut *self.tx)
-                .await?;
-                for table in [
-                    "training_partners",
-                    "training_countries",
-                    "training_departments",
-                ] {
-                    sqlx::query(&format!("DELETE FROM {table} WHERE training_id = $1"))
-                        .bind(id)
-                        .execute(&mut *self.tx)
-                        .await?;
-                }
-                self.write_training_links(id, rec).await?;
-                Outcome::Updated
+        let existing = self.trainings.get(&rec.code).copied();
+        if let Some(id) = existing {
+            if read_training(&mut self.tx, id).await? == *rec {
+                return Ok(Outcome::Unchanged);
             }
-            None => {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO trainings (code, title, start_date, start_on, end_date, end_on,
-                     modality, venue, platform, status, requested_by, value_cents,
-                     participants_total, participants_male, participants_female,
-                     countries_reached, theme, note)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                     $16, $17, $18)
-                     RETURNING id",
-                )
-                .bind(&rec.code)
-                .bind(&rec.title)
-                .bind(text(rec.start))
-                .bind(first_day(rec.start))
-                .bind(text(rec.end))
-                .bind(last_day(rec.end))
-                .bind(rec.modality.map(Modality::as_str))
-                .bind(&rec.venue)
-                .bind(&rec.platform)
-                .bind(rec.status.map(Status::as_str))
-                .bind(&rec.requested_by)
-                .bind(rec.value.map(Money::cents))
-                .bind(rec.participants_total.map(i64::from))
-                .bind(rec.participants_male.map(i64::from))
-                .bind(rec.participants_female.map(i64::from))
-                .bind(rec.countries_reached.map(i64::from))
-                .bind(&rec.theme)
-                .bind(&rec.note)
-                .fetch_one(&mut *self.tx)
-                .await?;
-                self.trainings.insert(rec.code.clone(), id);
-                self.write_training_links(id, rec).await?;
-                Outcome::Created
+            // The lists are written again whole, in the row's order.
+            for table in [
+                "training_partners",
+                "training_countries",
+                "training_departments",
+            ] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE training_id = $1"))
+                    .bind(id)
+                    .execute(&mut *self.tx)
+                    .await?;
             }
-        };
-        Ok(outcome)
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO trainings (code, title, start_date, start_on, end_date, end_on,
+             modality, venue, platform, status, requested_by, value_cents,
+             participants_total, participants_male, participants_female,
+             countries_reached, theme, note)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+             $16, $17, $18)
+             ON CONFLICT (code) DO UPDATE SET title = excluded.title,
+             start_date = excluded.start_date, start_on = excluded.start_on,
+             end_date = excluded.end_date, end_on = excluded.end_on,
+             modality = excluded.modality, venue = excluded.venue,
+             platform = excluded.platform, status = excluded.status,
+             requested_by = excluded.requested_by, value_cents = excluded.value_cents,
+             participants_total = excluded.participants_total,
+             participants_male = excluded.participants_male,
+             participants_female = excluded.participants_female,
+             countries_reached = excluded.countries_reached, theme = excluded.theme,
+             note = excluded.note
+             RETURNING id",
+        )
+        .bind(&rec.code)
+        .bind(&rec.title)
+        .bind(text(rec.start))
+        .bind(first_day(rec.start))
+        .bind(text(rec.end))
+        .bind(last_day(rec.end))
+        .bind(rec.modality.map(Modality::as_str))
+        .bind(&rec.venue)
+        .bind(&rec.platform)
+        .bind(rec.status.map(Status::as_str))
+        .bind(&rec.requested_by)
+        .bind(rec.value.map(Money::cents))
+        .bind(rec.participants_total.map(i64::from))
+        .bind(rec.participants_male.map(i64::from))
+        .bind(rec.participants_female.map(i64::from))
+        .bind(rec.countries_reached.map(i64::from))
+        .bind(&rec.theme)
+        .bind(&rec.note)
+        .fetch_one(&mut *self.tx)
+        .await?;
+        self.trainings.insert(rec.code.clone(), id);
+        self.write_training_links(id, rec).await?;
+        Ok(if existing.is_some() {
+            Outcome::Updated
+        } else {
+            Outcome::Created
+        })
     }
 
     async fn write_training_links(&mut self, id: i64, rec: &TrainingRecord) -> Result<()> {
