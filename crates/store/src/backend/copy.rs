@@ -72,12 +72,7 @@ pub(crate) async fn insert(
             if r > 0 {
                 sql.push_str(", ");
             }
-            let params: Vec<String> = (0..width)
-                .map(|c| format!("${}", r * width + c + 1))
-                .collect();
-            sql.push('(');
-            sql.push_str(&params.join(", "));
-            sql.push(')');
+            sql.push_str(&super::params(r * width + 1, width));
         }
         let mut query = sqlx::query(&sql);
         for row in chunk {

@@ -115,3 +115,9 @@ pub(crate) async fn after_import(tx: &mut sqlx::Transaction<'static, Db>) -> Res
         .await?;
     Ok(())
 }
+
+/// A row of `n` parameters, numbered from `first`, for a generated multi-row statement.
+pub(crate) fn params(first: usize, n: usize) -> String {
+    let numbered: Vec<String> = (first..first + n).map(|i| format!("${i}")).collect();
+    format!("({})", numbered.join(", "))
+}

@@ -76,3 +76,10 @@ pub(crate) async fn tune_for_import(_tx: &mut sqlx::Transaction<'static, Db>) ->
 pub(crate) async fn after_import(_tx: &mut sqlx::Transaction<'static, Db>) -> Result<()> {
     Ok(())
 }
+
+/// A row of `n` parameters for a generated multi-row statement. SQLite is given anonymous `?`
+/// parameters: sqlx looks numbered ones up by name, one by one, which costs in the square of
+/// their number, and a statement of many rows has thousands.
+pub(crate) fn params(_first: usize, n: usize) -> String {
+    format!("({})", vec!["?"; n].join(", "))
+}

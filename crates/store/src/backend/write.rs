@@ -31,9 +31,8 @@ pub(crate) struct Writer {
     touched_persons: std::collections::BTreeSet<i64>,
 }
 
-/// Rows per multi-row statement. sqlx looks each parameter of a statement up by name, which
-/// costs in the square of the parameters; a few hundred parameters keep that small.
-const ROWS_PER_STATEMENT: usize = 64;
+/// Rows per multi-row statement (each up to 9 parameters, well within both databases' limits).
+const ROWS_PER_STATEMENT: usize = 256;
 
 /// What a batch of attendance rows did.
 #[derive(Debug, Default)]
@@ -696,18 +695,7 @@ impl Writer {
                 if i > 0 {
                     sql.push_str(", ");
                 }
-                sql.push_str(&format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7,
-                    b + 8,
-                    b + 9
-                ));
+                sql.push_str(&super::params(b + 1, 9));
             }
             sql.push_str(" RETURNING id");
             let mut q = sqlx::query_scalar::<_, i64>(&sql);
@@ -772,7 +760,7 @@ impl Writer {
                 if i > 0 {
                     sql.push_str(", ");
                 }
-                sql.push_str(&format!("(${}, ${}, ${})", i * 3 + 1, i * 3 + 2, i * 3 + 3));
+                sql.push_str(&super::params(i * 3 + 1, 3));
             }
             sql.push(')');
             let mut q = sqlx::query_as::<_, (i64, i64, i64, Option<i64>)>(&sql);
@@ -831,7 +819,7 @@ impl Writer {
                     sql.push_str(", ");
                 }
                 let b = i * 4;
-                sql.push_str(&format!("(${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4));
+                sql.push_str(&super::params(b + 1, 4));
             }
             let mut q = sqlx::query(&sql);
             for &(p, t, s, c) in chunk {
