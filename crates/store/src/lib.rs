@@ -27,6 +27,9 @@ pub enum StoreError {
     Url(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// From the bulk writes, which run through rusqlite on sqlx's SQLite connection.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
     #[error("could not bring the database schema up to date: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// The file could not be read at all.

@@ -189,3 +189,54 @@ async fn identity_does_not_depend_on_order(t: &TestStore) {
     );
 }
 both!(identity_does_not_depend_on_order);
+
+/// The `completed` column of each attendance record, as the content listing shows it.
+async fn completions(t: &TestStore) -> Vec<String> {
+    let content = t.store.content().await.unwrap();
+    let section = content
+        .split("# ")
+        .find(|s| s.starts_with("attendance ("))
+        .unwrap();
+    section
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap().to_string())
+        .collect()
+}
+
+/// One record per person per session: a later row of the same person and session completes
+/// what an earlier one left blank (in the same file or a later one), a changed value replaces
+/// the recorded one, and a blank cell never erases it. The counts say which happened.
+async fn completion_is_completed_and_never_erased(t: &TestStore) {
+    t.load_2020().await;
+    let ann = "Ann,Lee,ann@example.org,F,BB,,";
+    let first = format!(
+        "{HEADER}\
+         2020-01,,{ann},\n\
+         2020-01,,{ann},yes\n\
+         2020-07,,{ann},no\n\
+         2020-07,,{ann},no\n"
+    );
+    let s = t
+        .import_text(Kind::Attendance, "a.csv", &first)
+        .await
+        .unwrap();
+    assert_eq!((s.rows, s.created, s.updated, s.unchanged), (4, 2, 1, 1));
+    assert_eq!(completions(t).await, ["1", "0"]);
+
+    let second = format!(
+        "{HEADER}\
+         2020-01,,{ann},\n\
+         2020-07,,{ann},yes\n\
+         2020-07,,{ann},\n"
+    );
+    let s = t
+        .import_text(Kind::Attendance, "b.csv", &second)
+        .await
+        .unwrap();
+    assert_eq!((s.rows, s.created, s.updated, s.unchanged), (3, 0, 1, 2));
+    assert_eq!(completions(t).await, ["1", "1"]);
+    let people = t.store.participants().await.unwrap();
+    assert_eq!((people.len(), people[0].attendance), (1, 2));
+}
+both!(completion_is_completed_and_never_erased);

@@ -14,32 +14,15 @@ type Conn = <Db as Database>::Connection;
 /// Rewrites the attendee lists of these trainings from their attendance.
 pub(crate) async fn refresh_trainings(conn: &mut Conn, ids: &[i64]) -> Result<()> {
     for group in ids.chunks(50) {
-        let list = group
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
-        let mut persons: HashMap<i64, Vec<i64>> =
-            group.iter().map(|&id| (id, Vec::new())).collect();
-        for row in sqlx::query(&format!(
-            "SELECT training_id, person_id FROM attendance WHERE training_id IN ({list})"
-        ))
-        .fetch_all(&mut *conn)
-        .await?
-        {
-            if let Some(v) = persons.get_mut(&row.get::<i64, _>(0)) {
-                v.push(row.get(1));
-            }
-        }
-        for (training_id, mut ids) in persons {
-            ids.sort_unstable();
-            ids.dedup();
+        for (training_id, mut persons) in super::training_persons(conn, group).await? {
+            persons.sort_unstable();
+            persons.dedup();
             sqlx::query(
                 "INSERT INTO report_training_persons (training_id, persons) VALUES ($1, $2)
                  ON CONFLICT (training_id) DO UPDATE SET persons = excluded.persons",
             )
             .bind(training_id)
-            .bind(encode_ids(&ids))
+            .bind(encode_ids(&persons))
             .execute(&mut *conn)
             .await?;
         }

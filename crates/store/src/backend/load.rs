@@ -1,8 +1,9 @@
 //! One import, from file to records: every row is checked, rows are written as they pass, and
 //! the transaction is committed only when the whole file is good (and not a dry run).
 
+use cadre_core::AttendanceRecord;
 use cadre_import::{
-    AttendanceParser, DepartmentParser, Kind, PartnerParser, Problems, PublishedParser,
+    AttendanceParser, DepartmentParser, Kind, Lookups, PartnerParser, Problems, PublishedParser,
     SessionParser, Sheet, TrainingParser,
 };
 
@@ -21,7 +22,7 @@ pub(crate) async fn import(
     options: ImportOptions,
     progress: &mut (dyn FnMut(u64, u64) + Send),
 ) -> Result<Summary> {
-    let mut w = Writer::begin(pool).await?;
+    let mut w = Writer::begin(pool, kind == Kind::Attendance).await?;
     let mut lookups = w.lookups().await?;
     let mut problems = Problems::default();
     let total = sheet.total();
@@ -93,26 +94,29 @@ pub(crate) async fn import(
             });
         }
         Kind::Attendance => {
-            let mut parser = AttendanceParser::new(&sheet).map_err(rejected)?;
-            // Rows are written a batch at a time (see Writer::attendance_batch).
-            const BATCH: usize = 2000;
-            let mut batch = Vec::with_capacity(BATCH);
-            each_row!(|row| parser.parse(&row, &lookups), |rec| {
-                batch.push(rec);
-                if batch.len() == BATCH {
-                    add_counts(&mut summary, w.attendance_batch(&batch).await?);
-                    batch.clear();
-                }
-            });
-            if problems.is_empty() && !batch.is_empty() {
+            // Reading and checking the rows is as much work as writing them: a thread of its
+            // own does it, handing over batches, while this task writes.
+            let parser = AttendanceParser::new(&sheet).map_err(rejected)?;
+            let (batches, mut arriving) = tokio::sync::mpsc::channel(4);
+            let reader =
+                std::thread::spawn(move || read_attendance(sheet, parser, lookups, batches));
+            while let Some((batch, at)) = arriving.recv().await {
+                progress(at, total);
                 add_counts(&mut summary, w.attendance_batch(&batch).await?);
             }
+            let (rows, found) = reader
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            summary.rows = rows;
+            problems = found;
             if problems.is_empty() {
                 w.refresh_report_cache().await?;
                 if summary.created > 10_000 {
                     super::after_import(&mut w.tx).await?;
                 }
             }
+            progress(total, total);
+            return finish(w, problems, options, summary).await;
         }
         Kind::Published => {
             let mut parser = PublishedParser::new(&sheet).map_err(rejected)?;
@@ -130,6 +134,16 @@ pub(crate) async fn import(
         }
     }
     progress(total, total);
+    finish(w, problems, options, summary).await
+}
+
+/// Commits the import if the file was good and this is not a dry run.
+async fn finish(
+    w: Writer,
+    problems: Problems,
+    options: ImportOptions,
+    summary: Summary,
+) -> Result<Summary> {
     if !problems.is_empty() {
         w.tx.rollback().await?;
         return Err(StoreError::Rejected(problems));
@@ -140,6 +154,54 @@ pub(crate) async fn import(
         w.tx.commit().await?;
     }
     Ok(summary)
+}
+
+/// Rows handed from the reading thread to the writer at a time.
+const BATCH: usize = 2000;
+
+/// Reads and checks every row of an attendance sheet, sending the records a batch at a time
+/// (with how far into the sheet the batch ends) while the sheet is clean. After the first
+/// problem nothing more is sent, but every row is still checked, so that the person importing
+/// learns every problem at once. Returns the number of rows and the problems.
+fn read_attendance(
+    mut sheet: Sheet,
+    mut parser: AttendanceParser,
+    lookups: Lookups,
+    batches: tokio::sync::mpsc::Sender<(Vec<AttendanceRecord>, u64)>,
+) -> (u64, Problems) {
+    let mut problems = Problems::default();
+    let mut rows = 0;
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut at = 0;
+    let mut writing = true;
+    for item in &mut sheet {
+        rows += 1;
+        match item {
+            Err(p) => problems.push(p),
+            Ok(row) => {
+                at = row.progress;
+                match parser.parse(&row, &lookups) {
+                    Err(list) => list.into_iter().for_each(|p| problems.push(p)),
+                    Ok(rec) if problems.is_empty() && writing => {
+                        batch.push(rec);
+                        if batch.len() == BATCH {
+                            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                            if batches.blocking_send((full, at)).is_err() {
+                                // The writer failed, and says why: no use reading on.
+                                writing = false;
+                                break;
+                            }
+                        }
+                    }
+                    Ok(_) => {}
+                }
+            }
+        }
+    }
+    if problems.is_empty() && writing && !batch.is_empty() {
+        let _ = batches.blocking_send((batch, at));
+    }
+    (rows, problems)
 }
 
 fn add_counts(summary: &mut Summary, c: super::write::BatchCounts) {

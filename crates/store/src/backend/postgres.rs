@@ -97,14 +97,18 @@ pub(crate) async fn after_copy(tx: &mut sqlx::Transaction<'static, Db>) -> Resul
 /// An import starts on tables whose statistics may say "empty" and then fills them: a plan made
 /// then (and cached with the prepared statement) would scan whole tables for every batch. The
 /// import's lookups all have an index, so it is told to use them.
-pub(crate) async fn tune_for_import(tx: &mut sqlx::Transaction<'static, Db>) -> Result<()> {
+pub(crate) async fn begin_import(
+    pool: &sqlx::Pool<Db>,
+    _bulk: bool,
+) -> Result<sqlx::Transaction<'static, Db>> {
+    let mut tx = pool.begin().await?;
     sqlx::query("SET LOCAL plan_cache_mode = force_custom_plan")
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     sqlx::query("SET LOCAL enable_seqscan = off")
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
-    Ok(())
+    Ok(tx)
 }
 
 /// After an import, fresh statistics: the planner of every later query (reports included)
@@ -120,4 +124,87 @@ pub(crate) async fn after_import(tx: &mut sqlx::Transaction<'static, Db>) -> Res
 pub(crate) fn params(first: usize, n: usize) -> String {
     let numbered: Vec<String> = (first..first + n).map(|i| format!("${i}")).collect();
     format!("({})", numbered.join(", "))
+}
+
+/// Inserts new persons, returning their ids in order: one statement for the whole batch,
+/// its columns sent as arrays.
+pub(crate) async fn insert_persons(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    rows: &[write::NewPerson<'_>],
+) -> Result<Vec<i64>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let col = |f: &dyn Fn(&write::NewPerson) -> Option<String>| -> Vec<Option<String>> {
+        rows.iter().map(f).collect()
+    };
+    let ids: Vec<(i64,)> = sqlx::query_as(
+        "INSERT INTO persons (given_name, family_name, email, email_key, name_key, gender, \
+         country_code, organisation, department_id) \
+         SELECT g, f, e, ek, nk, gd, c, o, d FROM unnest($1::text[], $2::text[], $3::text[], \
+         $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int8[]) \
+         WITH ORDINALITY AS r(g, f, e, ek, nk, gd, c, o, d, n) ORDER BY n RETURNING id",
+    )
+    .bind(col(&|p| Some(p.given_name.to_string())))
+    .bind(col(&|p| Some(p.family_name.to_string())))
+    .bind(col(&|p| p.email.map(str::to_string)))
+    .bind(col(&|p| p.email_key.clone()))
+    .bind(col(&|p| Some(p.name_key.clone())))
+    .bind(col(&|p| p.gender.map(str::to_string)))
+    .bind(col(&|p| p.country.map(str::to_string)))
+    .bind(col(&|p| p.organisation.map(str::to_string)))
+    .bind(rows.iter().map(|p| p.department_id).collect::<Vec<_>>())
+    .fetch_all(&mut **tx)
+    .await?;
+    // Ids come back in the order the rows were inserted, which ORDER BY n fixes.
+    Ok(ids.into_iter().map(|(id,)| id).collect())
+}
+
+/// Inserts attendance records unless recorded already; says for each row whether it was
+/// inserted. A row whose record exists (from before, or from an earlier row) is left alone.
+pub(crate) async fn insert_attendance(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    rows: &[write::AttendanceRow],
+) -> Result<Vec<bool>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let inserted: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "INSERT INTO attendance (training_id, person_id, session_id, completed) \
+         SELECT t, p, NULLIF(s, 0), c FROM unnest($1::int8[], $2::int8[], $3::int8[], $4::int8[]) \
+         WITH ORDINALITY AS r(t, p, s, c, n) ORDER BY n \
+         ON CONFLICT DO NOTHING RETURNING training_id, person_id, COALESCE(session_id, 0)",
+    )
+    .bind(rows.iter().map(|r| r.0).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.1).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.2).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.3).collect::<Vec<_>>())
+    .fetch_all(&mut **tx)
+    .await?;
+    // Rows are inserted in order, so of several rows with one key the first is the one
+    // inserted and the others found it recorded.
+    let mut keys: std::collections::HashSet<(i64, i64, i64)> = inserted.into_iter().collect();
+    Ok(rows
+        .iter()
+        .map(|&(t, p, s, _)| keys.remove(&(t, p, s)))
+        .collect())
+}
+
+/// The persons who attended each of these trainings (a person once per session attended),
+/// every training listed, with or without attendance.
+pub(crate) async fn training_persons(
+    conn: &mut sqlx::PgConnection,
+    trainings: &[i64],
+) -> Result<Vec<(i64, Vec<i64>)>> {
+    let rows: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT training_id, person_id FROM attendance WHERE training_id = ANY($1)")
+            .bind(trainings)
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut persons: std::collections::HashMap<i64, Vec<i64>> =
+        trainings.iter().map(|&t| (t, Vec::new())).collect();
+    for (t, p) in rows {
+        persons.entry(t).or_default().push(p);
+    }
+    Ok(persons.into_iter().collect())
 }

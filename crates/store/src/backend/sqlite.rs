@@ -35,6 +35,7 @@ pub(crate) async fn open(path: &Path) -> Result<sqlx::Pool<Db>> {
         .busy_timeout(std::time::Duration::from_secs(10));
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
+        .after_release(reset)
         .connect_with(options)
         .await?;
     sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
@@ -67,9 +68,47 @@ pub(crate) async fn after_copy(_tx: &mut sqlx::Transaction<'static, Db>) -> Resu
     Ok(())
 }
 
-/// SQLite plans every statement afresh against the data as it is: nothing to tune.
-pub(crate) async fn tune_for_import(_tx: &mut sqlx::Transaction<'static, Db>) -> Result<()> {
-    Ok(())
+/// Begins an import's transaction. An import of millions of rows changes more pages than
+/// SQLite's default cache of 2 MB holds; once the cache is full, every page it lets go of is
+/// written to the WAL and read back when touched again, so the importing connection gets a
+/// larger cache. A bulk import (attendance) also has SQLite skip its foreign key checks, which
+/// look up three parent rows for every attendance row: the writer takes every training,
+/// session and person id from what it read or wrote in this same transaction, so the checks
+/// could not fail. Both settings go back to normal when the connection returns to the pool
+/// (see `open`), whatever way the import ends.
+pub(crate) async fn begin_import(
+    pool: &sqlx::Pool<Db>,
+    bulk: bool,
+) -> Result<sqlx::Transaction<'static, Db>> {
+    let mut conn = pool.acquire().await?;
+    sqlx::query("PRAGMA cache_size = -131072")
+        .execute(&mut *conn)
+        .await?;
+    if bulk {
+        sqlx::query("PRAGMA foreign_keys = OFF")
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(sqlx::Transaction::begin(conn, None).await?)
+}
+
+/// What every connection is set to whenever it goes back to the pool: an import may have
+/// changed both for itself.
+fn reset(
+    conn: &mut sqlx::SqliteConnection,
+    _: sqlx::pool::PoolConnectionMetadata,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = std::result::Result<bool, sqlx::Error>> + Send + '_>,
+> {
+    Box::pin(async move {
+        sqlx::query("PRAGMA foreign_keys = ON")
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("PRAGMA cache_size = -2000")
+            .execute(&mut *conn)
+            .await?;
+        Ok(true)
+    })
 }
 
 /// SQLite's planner does well enough without statistics for cadre's queries.
@@ -82,4 +121,105 @@ pub(crate) async fn after_import(_tx: &mut sqlx::Transaction<'static, Db>) -> Re
 /// their number, and a statement of many rows has thousands.
 pub(crate) fn params(_first: usize, n: usize) -> String {
     format!("({})", vec!["?"; n].join(", "))
+}
+
+/// Runs `f` on the SQLite connection under `tx`, through rusqlite: a bulk write prepares one
+/// statement and runs it once per row, with no per-row cost beyond SQLite's own. (Through
+/// sqlx every value is boxed, every statement crosses to a worker thread, and every returned
+/// row is copied.) The connection stays sqlx's, inside its open transaction.
+#[expect(
+    unsafe_code,
+    reason = "rusqlite is handed sqlx's connection; see SAFETY"
+)]
+async fn with_rusqlite<T>(
+    conn: &mut sqlx::SqliteConnection,
+    f: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T>,
+) -> Result<T> {
+    let mut handle = conn.lock_handle().await?;
+    // SAFETY: the handle is sqlx's open connection, locked away from sqlx's worker thread
+    // until `handle` is dropped, which is after `conn` (declared later, dropped first).
+    // `from_handle` does not take ownership: dropping `conn` finalizes only the statements it
+    // prepared and leaves the connection, and its transaction, open.
+    let conn = unsafe { rusqlite::Connection::from_handle(handle.as_raw_handle().as_ptr()) }?;
+    let out = f(&conn)?;
+    drop(conn);
+    Ok(out)
+}
+
+/// Inserts new persons, returning their ids in order.
+pub(crate) async fn insert_persons(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    rows: &[write::NewPerson<'_>],
+) -> Result<Vec<i64>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    with_rusqlite(&mut *tx, |conn| {
+        let mut stmt = conn.prepare(
+            "INSERT INTO persons (given_name, family_name, email, email_key, name_key, gender, \
+             country_code, organisation, department_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )?;
+        let mut ids = Vec::with_capacity(rows.len());
+        for p in rows {
+            stmt.execute(rusqlite::params![
+                p.given_name,
+                p.family_name,
+                p.email,
+                p.email_key,
+                p.name_key,
+                p.gender,
+                p.country,
+                p.organisation,
+                p.department_id,
+            ])?;
+            ids.push(conn.last_insert_rowid());
+        }
+        Ok(ids)
+    })
+    .await
+}
+
+/// Inserts attendance records unless recorded already; says for each row whether it was
+/// inserted. A row whose record exists (from before, or from an earlier row) is left alone.
+pub(crate) async fn insert_attendance(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    rows: &[write::AttendanceRow],
+) -> Result<Vec<bool>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    with_rusqlite(&mut *tx, |conn| {
+        let mut stmt = conn.prepare(
+            "INSERT INTO attendance (training_id, person_id, session_id, completed) \
+             VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        )?;
+        rows.iter()
+            .map(|&(t, p, s, c)| {
+                let n = stmt.execute(rusqlite::params![t, p, (s != 0).then_some(s), c])?;
+                Ok(n == 1)
+            })
+            .collect()
+    })
+    .await
+}
+
+/// The persons who attended each of these trainings (a person once per session attended),
+/// every training listed, with or without attendance.
+pub(crate) async fn training_persons(
+    conn: &mut sqlx::SqliteConnection,
+    trainings: &[i64],
+) -> Result<Vec<(i64, Vec<i64>)>> {
+    with_rusqlite(conn, |conn| {
+        let mut stmt = conn.prepare("SELECT person_id FROM attendance WHERE training_id = ?")?;
+        trainings
+            .iter()
+            .map(|&t| {
+                let persons = stmt
+                    .query_map([t], |row| row.get(0))?
+                    .collect::<rusqlite::Result<Vec<i64>>>()?;
+                Ok((t, persons))
+            })
+            .collect()
+    })
+    .await
 }

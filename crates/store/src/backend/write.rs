@@ -31,8 +31,21 @@ pub(crate) struct Writer {
     touched_persons: std::collections::BTreeSet<i64>,
 }
 
-/// Rows per multi-row statement (each up to 9 parameters, well within both databases' limits).
-const ROWS_PER_STATEMENT: usize = 256;
+/// A person new to the store, as the bulk insert writes them.
+pub(crate) struct NewPerson<'a> {
+    pub given_name: &'a str,
+    pub family_name: &'a str,
+    pub email: Option<&'a str>,
+    pub email_key: Option<String>,
+    pub name_key: String,
+    pub gender: Option<&'static str>,
+    pub country: Option<&'a str>,
+    pub organisation: Option<&'a str>,
+    pub department_id: Option<i64>,
+}
+
+/// One attendance record to write: training, person, session (0 for none), completed.
+pub(crate) type AttendanceRow = (i64, i64, i64, Option<i64>);
 
 /// What a batch of attendance rows did.
 #[derive(Debug, Default)]
@@ -240,9 +253,9 @@ fn count(v: Option<i64>) -> Option<u32> {
 }
 
 impl Writer {
-    pub(crate) async fn begin(pool: &sqlx::Pool<Db>) -> Result<Writer> {
-        let mut tx = pool.begin().await?;
-        super::tune_for_import(&mut tx).await?;
+    /// Begins an import; `bulk` for one that may write millions of rows (attendance).
+    pub(crate) async fn begin(pool: &sqlx::Pool<Db>, bulk: bool) -> Result<Writer> {
+        let mut tx = super::begin_import(pool, bulk).await?;
         let mut partners = HashMap::new();
         for row in sqlx::query("SELECT id, name FROM partners")
             .fetch_all(&mut *tx)
@@ -684,45 +697,26 @@ impl Writer {
                 pending.push(p.clone());
             }
         }
-        let mut new_ids = Vec::with_capacity(pending.len());
-        for chunk in pending.chunks(ROWS_PER_STATEMENT / 2) {
-            let mut sql = String::from(
-                "INSERT INTO persons (given_name, family_name, email, email_key, name_key, gender, \
-                 country_code, organisation, department_id) VALUES ",
-            );
-            for i in 0..chunk.len() {
-                let b = i * 9;
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&super::params(b + 1, 9));
-            }
-            sql.push_str(" RETURNING id");
-            let mut q = sqlx::query_scalar::<_, i64>(&sql);
-            for p in chunk {
-                q = q
-                    .bind(p.given_name.trim().to_string())
-                    .bind(p.family_name.trim().to_string())
-                    .bind(p.email.as_deref().map(|e| e.trim().to_string()))
-                    .bind(p.email.as_deref().and_then(email_key))
-                    .bind(name_key(
-                        &p.given_name,
-                        &p.family_name,
-                        p.country.as_deref(),
-                    ))
-                    .bind(p.gender.map(Gender::as_str))
-                    .bind(p.country.clone())
-                    .bind(p.organisation.clone())
-                    .bind(
-                        p.department
-                            .as_ref()
-                            .and_then(|d| self.departments.get(d))
-                            .copied(),
-                    );
-            }
-            // Ids come back in the order of the VALUES rows on both databases.
-            new_ids.extend(q.fetch_all(&mut *self.tx).await?);
-        }
+        let rows: Vec<NewPerson> = pending
+            .iter()
+            .map(|p| NewPerson {
+                given_name: p.given_name.trim(),
+                family_name: p.family_name.trim(),
+                email: p.email.as_deref().map(str::trim),
+                email_key: p.email.as_deref().and_then(email_key),
+                name_key: name_key(&p.given_name, &p.family_name, p.country.as_deref()),
+                gender: p.gender.map(Gender::as_str),
+                country: p.country.as_deref(),
+                organisation: p.organisation.as_deref(),
+                department_id: p
+                    .department
+                    .as_ref()
+                    .and_then(|d| self.departments.get(d))
+                    .copied(),
+            })
+            .collect();
+        let new_ids = super::insert_persons(&mut self.tx, &rows).await?;
+        drop(rows);
         counts.persons_created = pending.len() as u64;
         self.touched_persons.extend(new_ids.iter().copied());
         let people = self.people.as_mut().expect("loaded above");
@@ -730,8 +724,12 @@ impl Writer {
             people.add(id, p, &self.departments);
         }
 
-        // 2. The attendance itself, by (person, training, session).
-        let mut keys: Vec<(i64, i64, i64, Option<i64>)> = Vec::with_capacity(recs.len());
+        // 2. The attendance itself: one record per (training, person, session). Each row is
+        //    inserted unless that record exists (from an earlier import, or an earlier row of
+        //    this one); the statement returns the keys it inserted, so the rows it skipped are
+        //    known without looking anything up first, and each of those may still complete
+        //    the stored record.
+        let mut rows: Vec<AttendanceRow> = Vec::with_capacity(recs.len());
         for (rec, slot) in recs.iter().zip(&person_of) {
             let person_id = match slot {
                 PersonSlot::Known(id) => *id,
@@ -742,90 +740,43 @@ impl Writer {
                 Some(start) => self.sessions[&(training_id, start)],
                 None => 0,
             };
-            keys.push((
-                person_id,
+            rows.push((
                 training_id,
+                person_id,
                 session,
                 rec.completed.map(i64::from),
             ));
             self.touched_trainings.insert(training_id);
         }
-        let mut stored: HashMap<(i64, i64, i64), Option<i64>> = HashMap::new();
-        for chunk in keys.chunks(ROWS_PER_STATEMENT) {
-            let mut sql = String::from(
-                "SELECT person_id, training_id, COALESCE(session_id, 0), completed FROM attendance \
-                 WHERE (person_id, training_id, COALESCE(session_id, 0)) IN (VALUES ",
-            );
-            for i in 0..chunk.len() {
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&super::params(i * 3 + 1, 3));
-            }
-            sql.push(')');
-            let mut q = sqlx::query_as::<_, (i64, i64, i64, Option<i64>)>(&sql);
-            for k in chunk {
-                q = q.bind(k.0).bind(k.1).bind(k.2);
-            }
-            for (p, t, s, c) in q.fetch_all(&mut *self.tx).await? {
-                stored.insert((p, t, s), c);
-            }
-        }
-        let mut inserts: Vec<(i64, i64, i64, Option<i64>)> = Vec::new();
-        let mut fresh: HashMap<(i64, i64, i64), usize> = HashMap::new();
-        for &(p, t, s, completed) in &keys {
-            let key = (p, t, s);
-            if let Some(&i) = fresh.get(&key) {
-                // The same person and session twice in the batch: the later row completes it.
-                match completed {
-                    Some(c) if inserts[i].3 != Some(c) => {
-                        inserts[i].3 = Some(c);
-                        counts.updated += 1;
-                    }
-                    _ => counts.unchanged += 1,
-                }
+        let inserted = super::insert_attendance(&mut self.tx, &rows).await?;
+        for (&(t, p, s, completed), inserted) in rows.iter().zip(inserted) {
+            if inserted {
+                counts.created += 1;
                 continue;
             }
-            match stored.get(&key) {
-                // A blank completed cell does not erase what an earlier import recorded.
-                Some(old) if completed.is_none() || *old == completed => counts.unchanged += 1,
-                Some(_) => {
-                    sqlx::query(
-                        "UPDATE attendance SET completed = $1 WHERE person_id = $2 \
-                         AND training_id = $3 AND COALESCE(session_id, 0) = $4",
-                    )
-                    .bind(completed)
-                    .bind(p)
-                    .bind(t)
-                    .bind(s)
-                    .execute(&mut *self.tx)
-                    .await?;
-                    stored.insert(key, completed);
-                    counts.updated += 1;
-                }
-                None => {
-                    fresh.insert(key, inserts.len());
-                    inserts.push((p, t, s, completed));
-                    counts.created += 1;
-                }
+            // A blank completed cell does not erase what is recorded.
+            let Some(c) = completed else {
+                counts.unchanged += 1;
+                continue;
+            };
+            let changed = sqlx::query(
+                "UPDATE attendance SET completed = $1 WHERE training_id = $2 \
+                 AND person_id = $3 AND COALESCE(session_id, 0) = $4 \
+                 AND (completed IS NULL OR completed <> $5)",
+            )
+            .bind(c)
+            .bind(t)
+            .bind(p)
+            .bind(s)
+            .bind(c)
+            .execute(&mut *self.tx)
+            .await?
+            .rows_affected();
+            if changed > 0 {
+                counts.updated += 1;
+            } else {
+                counts.unchanged += 1;
             }
-        }
-        for chunk in inserts.chunks(ROWS_PER_STATEMENT) {
-            let mut sql = String::from(
-                "INSERT INTO attendance (person_id, training_id, session_id, completed) VALUES ",
-            );
-            for i in 0..chunk.len() {
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                let b = i * 4;
-                sql.push_str(&super::params(b + 1, 4));
-            }
-            let mut q = sqlx::query(&sql);
-            for &(p, t, s, c) in chunk {
-                q = q.bind(p).bind(t).bind((s != 0).then_some(s)).bind(c);
-            }
-            q.execute(&mut *self.tx).await?;
         }
         Ok(counts)
     }
