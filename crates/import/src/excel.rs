@@ -58,7 +58,7 @@ pub(crate) fn read(path: &Path) -> Result<Sheet, ImportError> {
             }
             Ok(Row {
                 line,
-                cells: texts,
+                cells: csv::StringRecord::from(texts),
                 progress: line as u64,
             })
         })

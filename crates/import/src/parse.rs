@@ -18,8 +18,32 @@ use crate::sheet::{Row, Sheet};
 
 /// Where each known column sits in the file.
 struct Columns {
-    index: HashMap<&'static str, usize>,
+    index: ColumnIndex,
     offset: usize,
+}
+
+/// Field name -> position in the row. A list, not a map: a file has a dozen columns and every
+/// cell of every row is found through it, and comparing a few short names beats hashing one.
+#[derive(Default)]
+struct ColumnIndex(Vec<(&'static str, usize)>);
+
+impl ColumnIndex {
+    fn get(&self, field: &str) -> Option<&usize> {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, i)| i)
+    }
+
+    fn contains_key(&self, field: &str) -> bool {
+        self.get(field).is_some()
+    }
+
+    /// Adds a column; `false` if the field had one already.
+    fn insert(&mut self, field: &'static str, i: usize) -> bool {
+        if self.contains_key(field) {
+            return false;
+        }
+        self.0.push((field, i));
+        true
+    }
 }
 
 impl Columns {
@@ -31,7 +55,7 @@ impl Columns {
         required: &[&'static str],
     ) -> Result<Columns, Problems> {
         let mut problems = Problems::default();
-        let mut index = HashMap::new();
+        let mut index = ColumnIndex::default();
         let line = sheet.header_line();
         let offset = sheet.column_offset();
         for (i, header) in sheet.headers().iter().enumerate() {
@@ -41,7 +65,7 @@ impl Columns {
             }
             match known.iter().find(|k| **k == key) {
                 Some(k) => {
-                    if index.insert(*k, i).is_some() {
+                    if !index.insert(k, i) {
                         problems.push(sheet.problem(
                             line,
                             Some(offset + i + 1),
@@ -564,6 +588,35 @@ fn unknown_training(code: &str) -> String {
 pub struct AttendanceParser {
     cols: Columns,
     file: String,
+    /// What each spelling of a country or department seen so far resolves to. A file of a
+    /// million rows names a few dozen of each, and resolving one (folding, aliases) costs
+    /// more than the rest of its row.
+    countries: Memo,
+    departments: Memo,
+}
+
+/// Typed text -> what it resolves to, or the problem with it; bounded, so that a file of
+/// endless distinct mistakes cannot fill memory.
+#[derive(Default)]
+struct Memo(HashMap<String, Result<String, String>>);
+
+impl Memo {
+    const MAX: usize = 10_000;
+
+    fn get(
+        &mut self,
+        typed: &str,
+        resolve: impl FnOnce(&str) -> Result<String, String>,
+    ) -> Result<String, String> {
+        if let Some(known) = self.0.get(typed) {
+            return known.clone();
+        }
+        let resolved = resolve(typed);
+        if self.0.len() < Self::MAX {
+            self.0.insert(typed.to_string(), resolved.clone());
+        }
+        resolved
+    }
 }
 
 impl AttendanceParser {
@@ -584,6 +637,8 @@ impl AttendanceParser {
         Ok(AttendanceParser {
             cols: Columns::read(sheet, Self::COLUMNS, &["training_code"])?,
             file: sheet.file().to_string(),
+            countries: Memo::default(),
+            departments: Memo::default(),
         })
     }
 
@@ -661,14 +716,21 @@ impl AttendanceParser {
         }
         let gender = c.parse("gender", parse_gender).flatten();
         let country = c.parse("country", |t| {
-            Countries::get().lookup(t).map(|c| c.code.clone())
+            self.countries.get(t, |t| {
+                Countries::get()
+                    .lookup(t)
+                    .map(|c| c.code.clone())
+                    .map_err(|e| e.to_string())
+            })
         });
         let organisation = c.text("organisation");
         let department = c.parse("department", |t| {
-            lookups
-                .department(t)
-                .map(str::to_string)
-                .ok_or_else(|| unknown_department(t))
+            self.departments.get(t, |t| {
+                lookups
+                    .department(t)
+                    .map(str::to_string)
+                    .ok_or_else(|| unknown_department(t))
+            })
         });
         let completed = c.parse("completed", parse_completed).flatten();
         c.finish(AttendanceRecord {

@@ -240,3 +240,31 @@ async fn completion_is_completed_and_never_erased(t: &TestStore) {
     assert_eq!((people.len(), people[0].attendance), (1, 2));
 }
 both!(completion_is_completed_and_never_erased);
+
+/// The same holds across imports: a later sheet's row without e-mail is not the person an
+/// earlier sheet knew by e-mail, and a later row with the e-mail is.
+async fn identity_across_imports(t: &TestStore) {
+    t.load_2020().await;
+    let first = format!("{HEADER}2020-01,,Dana,Khan,dana@example.org,F,JM,,,\n");
+    let s = t
+        .import_text(Kind::Attendance, "a.csv", &first)
+        .await
+        .unwrap();
+    assert_eq!(s.persons_created, 1);
+    let second = format!(
+        "{HEADER}2020-02,,Dana,Khan,,F,JM,,,\n2020-07,,DANA,Khan,Dana@Example.org,,JM,,,\n"
+    );
+    let s = t
+        .import_text(Kind::Attendance, "b.csv", &second)
+        .await
+        .unwrap();
+    assert_eq!((s.created, s.persons_created), (2, 1));
+    let people = t.store.participants().await.unwrap();
+    let mut shape: Vec<(Option<&str>, i64)> = people
+        .iter()
+        .map(|p| (p.person.email.as_deref(), p.trainings))
+        .collect();
+    shape.sort();
+    assert_eq!(shape, [(None, 1), (Some("dana@example.org"), 2)]);
+}
+both!(identity_across_imports);

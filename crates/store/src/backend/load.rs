@@ -7,7 +7,7 @@ use cadre_import::{
     SessionParser, Sheet, TrainingParser,
 };
 
-use super::write::Writer;
+use super::write::{PersonKey, Writer};
 use super::Db;
 use crate::types::{ImportOptions, Summary};
 use crate::{Result, StoreError};
@@ -167,7 +167,7 @@ fn read_attendance(
     mut sheet: Sheet,
     mut parser: AttendanceParser,
     lookups: Lookups,
-    batches: tokio::sync::mpsc::Sender<(Vec<AttendanceRecord>, u64)>,
+    batches: tokio::sync::mpsc::Sender<(Vec<(AttendanceRecord, PersonKey)>, u64)>,
 ) -> (u64, Problems) {
     let mut problems = Problems::default();
     let mut rows = 0;
@@ -183,7 +183,8 @@ fn read_attendance(
                 match parser.parse(&row, &lookups) {
                     Err(list) => list.into_iter().for_each(|p| problems.push(p)),
                     Ok(rec) if problems.is_empty() && writing => {
-                        batch.push(rec);
+                        let key = PersonKey::of(&rec.person);
+                        batch.push((rec, key));
                         if batch.len() == BATCH {
                             let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
                             if batches.blocking_send((full, at)).is_err() {

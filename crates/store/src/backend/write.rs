@@ -28,7 +28,8 @@ pub(crate) struct Writer {
     people: Option<PersonIndex>,
     /// What the import changed that the report cache derives from.
     touched_trainings: std::collections::BTreeSet<i64>,
-    touched_persons: std::collections::BTreeSet<i64>,
+    /// Report cache chunks (of persons by id) whose persons the import added or changed.
+    touched_chunks: std::collections::BTreeSet<i64>,
 }
 
 /// A person new to the store, as the bulk insert writes them.
@@ -62,22 +63,63 @@ enum PersonSlot {
     Pending(usize),
 }
 
-/// The key a person is found by: the e-mail; for a row without one, name and country, among
-/// the persons who have no e-mail either.
-fn identity(p: &PersonRecord) -> String {
-    match p.email.as_deref().and_then(email_key) {
-        Some(e) => format!("e:{e}"),
-        None => format!(
-            "n:{}",
-            name_key(&p.given_name, &p.family_name, p.country.as_deref())
-        ),
+/// A map with the fast hasher: its keys come from our own files and database, and an import
+/// hashes every row.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
+/// What the writer matches a row's person by, worked out from the row alone, so that the
+/// thread reading the file does it rather than the one writing.
+pub(crate) struct PersonKey {
+    /// A 128-bit hash of the e-mail (`e:...`); for a row without one, of name and country
+    /// (`n:...`), which match only persons who have no e-mail either. Hashed, not kept as
+    /// text: the writer holds one for every person in the store (a million at size L), and
+    /// two different keys share a hash with odds of about one in 10^26 at that size.
+    identity: u128,
+    given: u64,
+    family: u64,
+    organisation: Option<u64>,
+}
+
+impl PersonKey {
+    pub(crate) fn of(p: &PersonRecord) -> PersonKey {
+        let identity = match p.email.as_deref().and_then(email_key) {
+            Some(e) => format!("e:{e}"),
+            None => format!(
+                "n:{}",
+                name_key(&p.given_name, &p.family_name, p.country.as_deref())
+            ),
+        };
+        PersonKey {
+            identity: identity_hash(&identity),
+            given: fingerprint(&p.given_name),
+            family: fingerprint(&p.family_name),
+            organisation: p.organisation.as_deref().map(fingerprint),
+        }
     }
 }
 
+fn identity_hash(key: &str) -> u128 {
+    use std::hash::{BuildHasher, Hasher};
+    let half = |seed: u64| {
+        let mut h = foldhash::quality::FixedState::with_seed(seed).build_hasher();
+        h.write(key.as_bytes());
+        h.finish()
+    };
+    (u128::from(half(0x5eed_0001)) << 64) | u128::from(half(0x5eed_0002))
+}
+
+/// A hash of the text as `fold` would write it (lower case, single spaces), without writing it.
 fn fingerprint(s: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    fold(s).hash(&mut h);
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = foldhash::quality::FixedState::with_seed(0x00ca_d8e0).build_hasher();
+    for (i, word) in s.split_whitespace().enumerate() {
+        if i > 0 {
+            h.write_u8(b' ');
+        }
+        for c in word.chars().flat_map(char::to_lowercase) {
+            h.write_u32(c as u32);
+        }
+    }
     h.finish()
 }
 
@@ -109,12 +151,23 @@ fn merge_record(into: &mut PersonRecord, p: &PersonRecord) {
 /// person in memory.
 struct PersonEntry {
     id: i64,
-    gender: Option<Gender>,
-    country: Option<[u8; 2]>,
-    department_id: Option<i64>,
     given: u64,
     family: u64,
-    organisation: Option<u64>,
+    organisation: Option<std::num::NonZeroU64>,
+    department_id: Option<std::num::NonZeroU32>,
+    gender: Option<Gender>,
+    country: Option<[u8; 2]>,
+}
+
+/// A department id as a person entry keeps it (ids are small positive numbers).
+fn department_slot(id: Option<i64>) -> Option<std::num::NonZeroU32> {
+    id.and_then(|id| u32::try_from(id).ok())
+        .and_then(std::num::NonZeroU32::new)
+}
+
+/// An organisation fingerprint as a person entry keeps it (0, one hash in 2^64, becomes 1).
+fn organisation_slot(fp: Option<u64>) -> Option<std::num::NonZeroU64> {
+    fp.map(|f| std::num::NonZeroU64::new(f).unwrap_or(std::num::NonZeroU64::MIN))
 }
 
 fn country_code(c: Option<&str>) -> Option<[u8; 2]> {
@@ -123,43 +176,47 @@ fn country_code(c: Option<&str>) -> Option<[u8; 2]> {
 
 impl PersonEntry {
     /// Whether the row says something about the person that the store does not know yet.
-    fn completed_by(&self, p: &PersonRecord, departments: &HashMap<String, i64>) -> bool {
-        let differs = |new: &str, old: u64| !new.trim().is_empty() && fingerprint(new) != old;
-        differs(&p.given_name, self.given)
-            || differs(&p.family_name, self.family)
+    fn completed_by(
+        &self,
+        p: &PersonRecord,
+        key: &PersonKey,
+        departments: &HashMap<String, i64>,
+    ) -> bool {
+        let differs = |new: &str, new_fp: u64, old: u64| !new.trim().is_empty() && new_fp != old;
+        differs(&p.given_name, key.given, self.given)
+            || differs(&p.family_name, key.family, self.family)
             || p.gender.is_some_and(|g| Some(g) != self.gender)
             || p.country.is_some() && country_code(p.country.as_deref()) != self.country
-            || p.organisation
-                .as_deref()
-                .is_some_and(|o| Some(fingerprint(o)) != self.organisation)
+            || key.organisation.is_some()
+                && organisation_slot(key.organisation) != self.organisation
             || p.department
                 .as_ref()
                 .and_then(|d| departments.get(d))
-                .is_some_and(|d| Some(*d) != self.department_id)
+                .is_some_and(|d| department_slot(Some(*d)) != self.department_id)
     }
 
-    fn merge(&mut self, p: &PersonRecord, departments: &HashMap<String, i64>) {
+    fn merge(&mut self, p: &PersonRecord, key: &PersonKey, departments: &HashMap<String, i64>) {
         if !p.given_name.trim().is_empty() {
-            self.given = fingerprint(&p.given_name);
+            self.given = key.given;
         }
         if !p.family_name.trim().is_empty() {
-            self.family = fingerprint(&p.family_name);
+            self.family = key.family;
         }
         self.gender = p.gender.or(self.gender);
         if p.country.is_some() {
             self.country = country_code(p.country.as_deref());
         }
-        if let Some(o) = &p.organisation {
-            self.organisation = Some(fingerprint(o));
+        if key.organisation.is_some() {
+            self.organisation = organisation_slot(key.organisation);
         }
         if let Some(d) = p.department.as_ref().and_then(|d| departments.get(d)) {
-            self.department_id = Some(*d);
+            self.department_id = department_slot(Some(*d));
         }
     }
 }
 
 struct PersonIndex {
-    by_key: HashMap<Box<str>, usize>,
+    by_key: FastMap<u128, usize>,
     entries: Vec<PersonEntry>,
 }
 
@@ -168,7 +225,7 @@ impl PersonIndex {
     /// path finds it (a person without e-mail, else the lowest id).
     async fn load(tx: &mut Transaction<'static, Db>) -> Result<PersonIndex> {
         let mut index = PersonIndex {
-            by_key: HashMap::new(),
+            by_key: FastMap::default(),
             entries: Vec::new(),
         };
         for with_email in [false, true] {
@@ -187,11 +244,13 @@ impl PersonIndex {
                 after = last.get("id");
                 for row in rows {
                     let i = index.entries.len();
-                    if let Some(e) = row.get::<Option<String>, _>("email_key") {
-                        index.by_key.insert(format!("e:{e}").into(), i);
-                    }
-                    let name: String = row.get("name_key");
-                    index.by_key.entry(format!("n:{name}").into()).or_insert(i);
+                    // A person with an e-mail is found by it alone: a row without one is
+                    // never them, however alike the names.
+                    let key = match row.get::<Option<String>, _>("email_key") {
+                        Some(e) => format!("e:{e}"),
+                        None => format!("n:{}", row.get::<String, _>("name_key")),
+                    };
+                    index.by_key.entry(identity_hash(&key)).or_insert(i);
                     index.entries.push(PersonEntry {
                         id: row.get("id"),
                         gender: row
@@ -200,12 +259,13 @@ impl PersonIndex {
                         country: country_code(
                             row.get::<Option<String>, _>("country_code").as_deref(),
                         ),
-                        department_id: row.get("department_id"),
+                        department_id: department_slot(row.get("department_id")),
                         given: fingerprint(&row.get::<String, _>("given_name")),
                         family: fingerprint(&row.get::<String, _>("family_name")),
-                        organisation: row
-                            .get::<Option<String>, _>("organisation")
-                            .map(|o| fingerprint(&o)),
+                        organisation: organisation_slot(
+                            row.get::<Option<String>, _>("organisation")
+                                .map(|o| fingerprint(&o)),
+                        ),
                     });
                 }
             }
@@ -213,21 +273,28 @@ impl PersonIndex {
         Ok(index)
     }
 
-    fn add(&mut self, id: i64, p: &PersonRecord, departments: &HashMap<String, i64>) {
+    fn add(
+        &mut self,
+        id: i64,
+        p: &PersonRecord,
+        key: &PersonKey,
+        departments: &HashMap<String, i64>,
+    ) {
         let i = self.entries.len();
-        self.by_key.insert(identity(p).into(), i);
+        self.by_key.insert(key.identity, i);
         self.entries.push(PersonEntry {
             id,
             gender: p.gender,
             country: country_code(p.country.as_deref()),
-            department_id: p
-                .department
-                .as_ref()
-                .and_then(|d| departments.get(d))
-                .copied(),
-            given: fingerprint(&p.given_name),
-            family: fingerprint(&p.family_name),
-            organisation: p.organisation.as_deref().map(fingerprint),
+            department_id: department_slot(
+                p.department
+                    .as_ref()
+                    .and_then(|d| departments.get(d))
+                    .copied(),
+            ),
+            given: key.given,
+            family: key.family,
+            organisation: organisation_slot(key.organisation),
         });
     }
 }
@@ -294,7 +361,7 @@ impl Writer {
             departments,
             people: None,
             touched_trainings: Default::default(),
-            touched_persons: Default::default(),
+            touched_chunks: Default::default(),
         })
     }
 
@@ -460,12 +527,7 @@ impl Writer {
     pub(crate) async fn refresh_report_cache(&mut self) -> Result<()> {
         let trainings: Vec<i64> = self.touched_trainings.iter().copied().collect();
         super::cache::refresh_trainings(&mut self.tx, &trainings).await?;
-        let mut chunks: Vec<i64> = self
-            .touched_persons
-            .iter()
-            .map(|id| id / crate::cache::CHUNK)
-            .collect();
-        chunks.dedup();
+        let chunks: Vec<i64> = self.touched_chunks.iter().copied().collect();
         super::cache::refresh_persons(&mut self.tx, &chunks).await
     }
 
@@ -662,7 +724,7 @@ impl Writer {
     /// than several per row; new persons and new attendance are inserted many rows at a time.
     pub(crate) async fn attendance_batch(
         &mut self,
-        recs: &[AttendanceRecord],
+        recs: &[(AttendanceRecord, PersonKey)],
     ) -> Result<BatchCounts> {
         if self.people.is_none() {
             self.people = Some(PersonIndex::load(&mut self.tx).await?);
@@ -671,35 +733,35 @@ impl Writer {
         // 1. Who is who: known persons, persons new to the store (inserted below), and known
         //    persons a row tells something new about (merged one by one; rare).
         let mut person_of: Vec<PersonSlot> = Vec::with_capacity(recs.len());
-        let mut pending: Vec<PersonRecord> = Vec::new();
-        let mut pending_keys: HashMap<String, usize> = HashMap::new();
-        for rec in recs {
+        // New persons, with the key of the row that first named them.
+        let mut pending: Vec<(PersonRecord, &PersonKey)> = Vec::new();
+        let mut pending_keys: FastMap<u128, usize> = FastMap::default();
+        for (rec, key) in recs {
             let p = &rec.person;
-            let key = identity(p);
             let people = self.people.as_mut().expect("loaded above");
-            if let Some(&i) = people.by_key.get(key.as_str()) {
+            if let Some(&i) = people.by_key.get(&key.identity) {
                 let known = &people.entries[i];
-                if known.completed_by(p, &self.departments) {
+                if known.completed_by(p, key, &self.departments) {
                     let (id, _) = self.person(p).await?;
-                    self.touched_persons.insert(id);
+                    self.touched_chunks.insert(id / crate::cache::CHUNK);
                     let people = self.people.as_mut().expect("loaded above");
-                    people.entries[i].merge(p, &self.departments);
+                    people.entries[i].merge(p, key, &self.departments);
                     person_of.push(PersonSlot::Known(id));
                 } else {
                     person_of.push(PersonSlot::Known(known.id));
                 }
-            } else if let Some(&j) = pending_keys.get(&key) {
-                merge_record(&mut pending[j], p);
+            } else if let Some(&j) = pending_keys.get(&key.identity) {
+                merge_record(&mut pending[j].0, p);
                 person_of.push(PersonSlot::Pending(j));
             } else {
-                pending_keys.insert(key, pending.len());
+                pending_keys.insert(key.identity, pending.len());
                 person_of.push(PersonSlot::Pending(pending.len()));
-                pending.push(p.clone());
+                pending.push((p.clone(), key));
             }
         }
         let rows: Vec<NewPerson> = pending
             .iter()
-            .map(|p| NewPerson {
+            .map(|(p, _)| NewPerson {
                 given_name: p.given_name.trim(),
                 family_name: p.family_name.trim(),
                 email: p.email.as_deref().map(str::trim),
@@ -718,10 +780,13 @@ impl Writer {
         let new_ids = super::insert_persons(&mut self.tx, &rows).await?;
         drop(rows);
         counts.persons_created = pending.len() as u64;
-        self.touched_persons.extend(new_ids.iter().copied());
+        self.touched_chunks
+            .extend(new_ids.iter().map(|id| id / crate::cache::CHUNK));
         let people = self.people.as_mut().expect("loaded above");
-        for (p, &id) in pending.iter().zip(&new_ids) {
-            people.add(id, p, &self.departments);
+        for ((p, key), &id) in pending.iter().zip(&new_ids) {
+            // The fingerprints of the first row; a later row of this batch may have completed
+            // the record since, and will be found to differ next time: one harmless merge.
+            people.add(id, p, key, &self.departments);
         }
 
         // 2. The attendance itself: one record per (training, person, session). Each row is
@@ -730,12 +795,22 @@ impl Writer {
         //    known without looking anything up first, and each of those may still complete
         //    the stored record.
         let mut rows: Vec<AttendanceRow> = Vec::with_capacity(recs.len());
-        for (rec, slot) in recs.iter().zip(&person_of) {
+        // A sheet lists a training's attendance together: look its code up once per run.
+        let mut last: Option<(&str, i64)> = None;
+        for ((rec, _), slot) in recs.iter().zip(&person_of) {
             let person_id = match slot {
                 PersonSlot::Known(id) => *id,
                 PersonSlot::Pending(j) => new_ids[*j],
             };
-            let training_id = self.trainings[&rec.training_code];
+            let training_id = match last {
+                Some((code, id)) if code == rec.training_code => id,
+                _ => {
+                    let id = self.trainings[&rec.training_code];
+                    last = Some((&rec.training_code, id));
+                    self.touched_trainings.insert(id);
+                    id
+                }
+            };
             let session = match rec.session {
                 Some(start) => self.sessions[&(training_id, start)],
                 None => 0,
@@ -746,7 +821,6 @@ impl Writer {
                 session,
                 rec.completed.map(i64::from),
             ));
-            self.touched_trainings.insert(training_id);
         }
         let inserted = super::insert_attendance(&mut self.tx, &rows).await?;
         for (&(t, p, s, completed), inserted) in rows.iter().zip(inserted) {
