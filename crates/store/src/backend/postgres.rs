@@ -209,3 +209,28 @@ pub(crate) async fn training_persons(
     }
     Ok(persons.into_iter().collect())
 }
+
+/// Writes completed details of known persons.
+pub(crate) async fn update_persons(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    updates: &[(i64, &write::StoredPerson)],
+) -> Result<()> {
+    for (id, p) in updates {
+        sqlx::query(
+            "UPDATE persons SET given_name = $2, family_name = $3, gender = $4, \
+             country_code = $5, organisation = $6, department_id = $7, name_key = $8 \
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(&p.given_name)
+        .bind(&p.family_name)
+        .bind(&p.gender)
+        .bind(&p.country)
+        .bind(&p.organisation)
+        .bind(p.department_id)
+        .bind(p.name_key())
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}

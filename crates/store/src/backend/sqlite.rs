@@ -223,3 +223,33 @@ pub(crate) async fn training_persons(
     })
     .await
 }
+
+/// Writes completed details of known persons.
+pub(crate) async fn update_persons(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    updates: &[(i64, &write::StoredPerson)],
+) -> Result<()> {
+    if updates.is_empty() {
+        return Ok(());
+    }
+    with_rusqlite(&mut *tx, |conn| {
+        let mut stmt = conn.prepare(
+            "UPDATE persons SET given_name = ?, family_name = ?, gender = ?, country_code = ?, \
+             organisation = ?, department_id = ?, name_key = ? WHERE id = ?",
+        )?;
+        for (id, p) in updates {
+            stmt.execute(rusqlite::params![
+                p.given_name,
+                p.family_name,
+                p.gender,
+                p.country,
+                p.organisation,
+                p.department_id,
+                p.name_key(),
+                id,
+            ])?;
+        }
+        Ok(())
+    })
+    .await
+}

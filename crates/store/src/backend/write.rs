@@ -736,20 +736,18 @@ impl Writer {
         // New persons, with the key of the row that first named them.
         let mut pending: Vec<(PersonRecord, &PersonKey)> = Vec::new();
         let mut pending_keys: FastMap<u128, usize> = FastMap::default();
+        // Known persons a row tells something new about, in row order.
+        let mut merges: Vec<(i64, &PersonRecord)> = Vec::new();
+        let people = self.people.as_mut().expect("loaded above");
         for (rec, key) in recs {
             let p = &rec.person;
-            let people = self.people.as_mut().expect("loaded above");
             if let Some(&i) = people.by_key.get(&key.identity) {
-                let known = &people.entries[i];
+                let known = &mut people.entries[i];
                 if known.completed_by(p, key, &self.departments) {
-                    let (id, _) = self.person(p).await?;
-                    self.touched_chunks.insert(id / crate::cache::CHUNK);
-                    let people = self.people.as_mut().expect("loaded above");
-                    people.entries[i].merge(p, key, &self.departments);
-                    person_of.push(PersonSlot::Known(id));
-                } else {
-                    person_of.push(PersonSlot::Known(known.id));
+                    merges.push((known.id, p));
+                    known.merge(p, key, &self.departments);
                 }
+                person_of.push(PersonSlot::Known(known.id));
             } else if let Some(&j) = pending_keys.get(&key.identity) {
                 merge_record(&mut pending[j].0, p);
                 person_of.push(PersonSlot::Pending(j));
@@ -759,6 +757,7 @@ impl Writer {
                 pending.push((p.clone(), key));
             }
         }
+        self.merge_persons(&merges).await?;
         let rows: Vec<NewPerson> = pending
             .iter()
             .map(|(p, _)| NewPerson {
@@ -791,9 +790,8 @@ impl Writer {
 
         // 2. The attendance itself: one record per (training, person, session). Each row is
         //    inserted unless that record exists (from an earlier import, or an earlier row of
-        //    this one); the statement returns the keys it inserted, so the rows it skipped are
-        //    known without looking anything up first, and each of those may still complete
-        //    the stored record.
+        //    this one); the insert says of each row whether it wrote it, so nothing is looked
+        //    up first, and each row it skipped may still complete the stored record.
         let mut rows: Vec<AttendanceRow> = Vec::with_capacity(recs.len());
         // A sheet lists a training's attendance together: look its code up once per run.
         let mut last: Option<(&str, i64)> = None;
@@ -855,111 +853,117 @@ impl Writer {
         Ok(counts)
     }
 
-    /// Finds the person a row describes (by e-mail, else by name and country) or adds them.
-    /// Known details are completed, never erased, by a row that leaves them blank.
-    async fn person(&mut self, p: &PersonRecord) -> Result<(i64, bool)> {
-        let email = p.email.as_deref().and_then(email_key);
-        let key = name_key(&p.given_name, &p.family_name, p.country.as_deref());
-        let found: Option<i64> = match &email {
-            Some(e) => {
-                sqlx::query_scalar("SELECT id FROM persons WHERE email_key = $1")
-                    .bind(e)
-                    .fetch_optional(&mut *self.tx)
-                    .await?
-            }
-            None => {
-                // Without an e-mail, a row is the person without e-mail of that name and
-                // country: identity never depends on the order rows were imported in.
-                sqlx::query_scalar(
-                    "SELECT id FROM persons WHERE name_key = $1 AND email_key IS NULL",
-                )
-                .bind(&key)
-                .fetch_optional(&mut *self.tx)
-                .await?
-            }
-        };
-        let department_id = p
-            .department
-            .as_ref()
-            .and_then(|d| self.departments.get(d))
-            .copied();
-        let gender = p.gender.map(Gender::as_str);
-        match found {
-            Some(id) => {
-                type Stored = (
-                    String,
-                    String,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<i64>,
-                );
-                let old: Stored = sqlx::query_as(
-                    "SELECT given_name, family_name, gender, country_code, organisation,
-                     department_id FROM persons WHERE id = $1",
-                )
-                .bind(id)
-                .fetch_one(&mut *self.tx)
-                .await?;
-                // A name typed with other case or spacing is the same name: keep the first
-                // spelling; a different one (a correction) replaces it.
-                let keep = |new: &str, old: &String| {
-                    let new = new.trim();
-                    if new.is_empty() || fold(new) == fold(old) {
-                        old.clone()
-                    } else {
-                        new.to_string()
-                    }
-                };
-                let merged: Stored = (
-                    keep(&p.given_name, &old.0),
-                    keep(&p.family_name, &old.1),
-                    gender.map(str::to_string).or_else(|| old.2.clone()),
-                    p.country.clone().or_else(|| old.3.clone()),
-                    p.organisation.clone().or_else(|| old.4.clone()),
-                    department_id.or(old.5),
-                );
-                if merged != old {
-                    // The name key follows the completed name and country.
-                    let key = name_key(&merged.0, &merged.1, merged.3.as_deref());
-                    sqlx::query(
-                        "UPDATE persons SET given_name = $2, family_name = $3, gender = $4,
-                         country_code = $5, organisation = $6, department_id = $7, name_key = $8
-                         WHERE id = $1",
-                    )
-                    .bind(id)
-                    .bind(&merged.0)
-                    .bind(&merged.1)
-                    .bind(&merged.2)
-                    .bind(&merged.3)
-                    .bind(&merged.4)
-                    .bind(merged.5)
-                    .bind(key)
-                    .execute(&mut *self.tx)
-                    .await?;
-                }
-                Ok((id, false))
-            }
-            None => {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO persons (given_name, family_name, email, email_key, name_key,
-                     gender, country_code, organisation, department_id)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-                )
-                .bind(p.given_name.trim())
-                .bind(p.family_name.trim())
-                .bind(p.email.as_deref().map(str::trim))
-                .bind(&email)
-                .bind(&key)
-                .bind(gender)
-                .bind(&p.country)
-                .bind(&p.organisation)
-                .bind(department_id)
-                .fetch_one(&mut *self.tx)
-                .await?;
-                Ok((id, true))
+    /// Completes known persons with what rows say of them; `merges` in row order, so that a
+    /// person named by several rows ends as the last of them leaves them. Known details are
+    /// completed, never erased, by a row that leaves them blank.
+    async fn merge_persons(&mut self, merges: &[(i64, &PersonRecord)]) -> Result<()> {
+        if merges.is_empty() {
+            return Ok(());
+        }
+        let mut ids: Vec<i64> = merges.iter().map(|(id, _)| *id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let list = ids
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut stored: HashMap<i64, StoredPerson> = HashMap::new();
+        for (id, given, family, gender, country, organisation, department) in sqlx::query_as::<
+            _,
+            (
+                i64,
+                String,
+                String,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<i64>,
+            ),
+        >(&format!(
+            "SELECT id, given_name, family_name, gender, country_code, organisation, \
+                     department_id FROM persons WHERE id IN ({list})"
+        ))
+        .fetch_all(&mut *self.tx)
+        .await?
+        {
+            stored.insert(
+                id,
+                StoredPerson {
+                    given_name: given,
+                    family_name: family,
+                    gender,
+                    country,
+                    organisation,
+                    department_id: department,
+                },
+            );
+        }
+        let mut changed = std::collections::BTreeSet::new();
+        for &(id, p) in merges {
+            let department_id = p
+                .department
+                .as_ref()
+                .and_then(|d| self.departments.get(d))
+                .copied();
+            let Some(old) = stored.get_mut(&id) else {
+                continue;
+            };
+            if old.complete(p, department_id) {
+                changed.insert(id);
             }
         }
+        let updates: Vec<(i64, &StoredPerson)> =
+            changed.iter().map(|id| (*id, &stored[id])).collect();
+        self.touched_chunks
+            .extend(changed.iter().map(|id| id / crate::cache::CHUNK));
+        super::update_persons(&mut self.tx, &updates).await
+    }
+}
+
+/// The details of a person that rows complete.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct StoredPerson {
+    pub given_name: String,
+    pub family_name: String,
+    pub gender: Option<String>,
+    pub country: Option<String>,
+    pub organisation: Option<String>,
+    pub department_id: Option<i64>,
+}
+
+impl StoredPerson {
+    /// Completes the details with a row's; says whether anything changed. A name typed with
+    /// other case or spacing is the same name, and the first spelling stays; a different one
+    /// (a correction) replaces it.
+    fn complete(&mut self, p: &PersonRecord, department_id: Option<i64>) -> bool {
+        let before = self.clone();
+        let keep = |new: &str, old: &mut String| {
+            let new = new.trim();
+            if !new.is_empty() && fold(new) != fold(old) {
+                *old = new.to_string();
+            }
+        };
+        keep(&p.given_name, &mut self.given_name);
+        keep(&p.family_name, &mut self.family_name);
+        if let Some(g) = p.gender {
+            self.gender = Some(g.as_str().to_string());
+        }
+        if p.country.is_some() {
+            self.country.clone_from(&p.country);
+        }
+        if p.organisation.is_some() {
+            self.organisation.clone_from(&p.organisation);
+        }
+        if department_id.is_some() {
+            self.department_id = department_id;
+        }
+        *self != before
+    }
+
+    /// The name key follows the completed name and country.
+    pub(crate) fn name_key(&self) -> String {
+        name_key(&self.given_name, &self.family_name, self.country.as_deref())
     }
 }
 
