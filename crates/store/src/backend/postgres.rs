@@ -234,3 +234,42 @@ pub(crate) async fn update_persons(
     }
     Ok(())
 }
+
+/// The details of these persons that rows complete, by id.
+pub(crate) async fn persons_by_id(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, write::StoredPerson>> {
+    type Row = (
+        i64,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT id, given_name, family_name, gender, country_code, organisation, department_id \
+         FROM persons WHERE id = ANY($1)",
+    )
+    .bind(ids)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, given_name, family_name, gender, country, organisation, department_id)| {
+                let person = write::StoredPerson {
+                    given_name,
+                    family_name,
+                    gender,
+                    country,
+                    organisation,
+                    department_id,
+                };
+                (id, person)
+            },
+        )
+        .collect())
+}

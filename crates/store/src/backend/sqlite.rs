@@ -253,3 +253,32 @@ pub(crate) async fn update_persons(
     })
     .await
 }
+
+/// The details of these persons that rows complete, by id.
+pub(crate) async fn persons_by_id(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, write::StoredPerson>> {
+    with_rusqlite(&mut *tx, |conn| {
+        let mut stmt = conn.prepare(
+            "SELECT given_name, family_name, gender, country_code, organisation, department_id \
+             FROM persons WHERE id = ?",
+        )?;
+        let mut found = std::collections::HashMap::with_capacity(ids.len());
+        for &id in ids {
+            let person = stmt.query_row([id], |row| {
+                Ok(write::StoredPerson {
+                    given_name: row.get(0)?,
+                    family_name: row.get(1)?,
+                    gender: row.get(2)?,
+                    country: row.get(3)?,
+                    organisation: row.get(4)?,
+                    department_id: row.get(5)?,
+                })
+            })?;
+            found.insert(id, person);
+        }
+        Ok(found)
+    })
+    .await
+}

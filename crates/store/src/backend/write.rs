@@ -863,42 +863,8 @@ impl Writer {
         let mut ids: Vec<i64> = merges.iter().map(|(id, _)| *id).collect();
         ids.sort_unstable();
         ids.dedup();
-        let list = ids
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
-        let mut stored: HashMap<i64, StoredPerson> = HashMap::new();
-        for (id, given, family, gender, country, organisation, department) in sqlx::query_as::<
-            _,
-            (
-                i64,
-                String,
-                String,
-                Option<String>,
-                Option<String>,
-                Option<String>,
-                Option<i64>,
-            ),
-        >(&format!(
-            "SELECT id, given_name, family_name, gender, country_code, organisation, \
-                     department_id FROM persons WHERE id IN ({list})"
-        ))
-        .fetch_all(&mut *self.tx)
-        .await?
-        {
-            stored.insert(
-                id,
-                StoredPerson {
-                    given_name: given,
-                    family_name: family,
-                    gender,
-                    country,
-                    organisation,
-                    department_id: department,
-                },
-            );
-        }
+        let mut stored: HashMap<i64, StoredPerson> =
+            super::persons_by_id(&mut self.tx, &ids).await?;
         let mut changed = std::collections::BTreeSet::new();
         for &(id, p) in merges {
             let department_id = p
