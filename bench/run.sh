@@ -3,7 +3,7 @@
 # data made by `cadre gen`, on SQLite and PostgreSQL, in one run on this machine.
 #
 #   bench/run.sh            size S (1M attendance rows)
-#   bench/run.sh S L        both sizes (L: 10M rows; allow an hour)
+#   bench/run.sh S L        both sizes (L: 10M rows; about 20 more minutes)
 #
 # Needs: Rust, python3 (a virtualenv with duckdb and psycopg is made in bench/.venv), and
 # PostgreSQL at CADRE_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432/test).
