@@ -282,3 +282,35 @@ pub(crate) async fn persons_by_id(
     })
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A bulk import turns foreign key checks off and enlarges the cache for its own
+    /// connection; every connection the pool hands out afterwards has both back as usual.
+    #[tokio::test]
+    async fn an_import_leaves_no_connection_without_foreign_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = open(&dir.path().join("t.db")).await.unwrap();
+        let tx = begin_import(&pool, true).await.unwrap();
+        tx.commit().await.unwrap();
+        let tx = begin_import(&pool, true).await.unwrap();
+        drop(tx); // an import that fails
+                  // Hold every connection the pool may have at once: the importing ones are among them.
+        let mut held = Vec::new();
+        for _ in 0..pool.options().get_max_connections() {
+            let mut conn = pool.acquire().await.unwrap();
+            let (fk,): (i64,) = sqlx::query_as("PRAGMA foreign_keys")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            let (cache,): (i64,) = sqlx::query_as("PRAGMA cache_size")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            assert_eq!((fk, cache), (1, -2000));
+            held.push(conn);
+        }
+    }
+}
