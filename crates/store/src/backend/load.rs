@@ -1,13 +1,12 @@
 //! One import, from file to records: every row is checked, rows are written as they pass, and
 //! the transaction is committed only when the whole file is good (and not a dry run).
 
-use cadre_core::AttendanceRecord;
 use cadre_import::{
     AttendanceParser, DepartmentParser, Kind, Lookups, PartnerParser, Problems, PublishedParser,
     SessionParser, Sheet, TrainingParser,
 };
 
-use super::write::{PersonKey, Writer};
+use super::write::{Resolved, Resolver, Writer};
 use super::Db;
 use crate::types::{ImportOptions, Summary};
 use crate::{Result, StoreError};
@@ -97,12 +96,16 @@ pub(crate) async fn import(
             // Reading and checking the rows is as much work as writing them: a thread of its
             // own does it, handing over batches, while this task writes.
             let parser = AttendanceParser::new(&sheet).map_err(rejected)?;
+            // Who each row's person is gets worked out there too, against every person of
+            // the store, so that the writer is handed ids, and the rows' text is freed on the
+            // thread that read it.
+            let resolver = w.resolver().await?;
             let (batches, mut arriving) = tokio::sync::mpsc::channel(4);
-            // Written batches go back to the reading thread to be freed: millions of small
-            // strings freed on the thread that did not allocate them cost the writer seconds.
+            // Written batches go back to the reading thread to be freed: the strings of
+            // new persons freed on the thread that did not allocate them cost the writer time.
             let (spent, returned) = std::sync::mpsc::channel();
             let reader = std::thread::spawn(move || {
-                read_attendance(sheet, parser, lookups, batches, returned)
+                read_attendance(sheet, parser, lookups, resolver, batches, returned)
             });
             while let Some((batch, at)) = arriving.recv().await {
                 progress(at, total);
@@ -173,12 +176,12 @@ fn read_attendance(
     mut sheet: Sheet,
     mut parser: AttendanceParser,
     lookups: Lookups,
-    batches: tokio::sync::mpsc::Sender<(Vec<(AttendanceRecord, PersonKey)>, u64)>,
-    returned: std::sync::mpsc::Receiver<Vec<(AttendanceRecord, PersonKey)>>,
+    mut resolver: Resolver,
+    batches: tokio::sync::mpsc::Sender<(Resolved, u64)>,
+    returned: std::sync::mpsc::Receiver<Resolved>,
 ) -> (u64, Problems) {
     let mut problems = Problems::default();
     let mut rows = 0;
-    let mut batch = Vec::with_capacity(BATCH);
     let mut at = 0;
     let mut writing = true;
     for item in &mut sheet {
@@ -190,12 +193,10 @@ fn read_attendance(
                 match parser.parse(&row, &lookups) {
                     Err(list) => list.into_iter().for_each(|p| problems.push(p)),
                     Ok(rec) if problems.is_empty() && writing => {
-                        let key = PersonKey::of(&rec.person);
-                        batch.push((rec, key));
-                        if batch.len() == BATCH {
+                        resolver.add(rec);
+                        if resolver.rows() == BATCH {
                             returned.try_iter().for_each(drop);
-                            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                            if batches.blocking_send((full, at)).is_err() {
+                            if batches.blocking_send((resolver.take(), at)).is_err() {
                                 // The writer failed, and says why: no use reading on.
                                 writing = false;
                                 break;
@@ -207,8 +208,8 @@ fn read_attendance(
             }
         }
     }
-    if problems.is_empty() && writing && !batch.is_empty() {
-        let _ = batches.blocking_send((batch, at));
+    if problems.is_empty() && writing && resolver.rows() > 0 {
+        let _ = batches.blocking_send((resolver.take(), at));
     }
     (rows, problems)
 }

@@ -131,7 +131,7 @@ pub(crate) fn params(first: usize, n: usize) -> String {
 /// its columns sent as arrays.
 pub(crate) async fn insert_persons(
     tx: &mut sqlx::Transaction<'static, Db>,
-    rows: &[write::NewPerson<'_>],
+    rows: &[write::NewPerson],
 ) -> Result<Vec<i64>> {
     if rows.is_empty() {
         return Ok(Vec::new());
@@ -148,12 +148,12 @@ pub(crate) async fn insert_persons(
     )
     .bind(col(&|p| Some(p.given_name.to_string())))
     .bind(col(&|p| Some(p.family_name.to_string())))
-    .bind(col(&|p| p.email.map(str::to_string)))
+    .bind(col(&|p| p.email.clone()))
     .bind(col(&|p| p.email_key.clone()))
     .bind(col(&|p| Some(p.name_key.clone())))
     .bind(col(&|p| p.gender.map(str::to_string)))
-    .bind(col(&|p| p.country.map(str::to_string)))
-    .bind(col(&|p| p.organisation.map(str::to_string)))
+    .bind(col(&|p| p.country.clone()))
+    .bind(col(&|p| p.organisation.clone()))
     .bind(rows.iter().map(|p| p.department_id).collect::<Vec<_>>())
     .fetch_all(&mut **tx)
     .await?;

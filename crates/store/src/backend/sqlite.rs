@@ -149,7 +149,7 @@ async fn with_rusqlite<T>(
 /// Inserts new persons, returning their ids in order.
 pub(crate) async fn insert_persons(
     tx: &mut sqlx::Transaction<'static, Db>,
-    rows: &[write::NewPerson<'_>],
+    rows: &[write::NewPerson],
 ) -> Result<Vec<i64>> {
     if rows.is_empty() {
         return Ok(Vec::new());

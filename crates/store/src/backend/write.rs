@@ -24,8 +24,9 @@ pub(crate) struct Writer {
     sessions: HashMap<(i64, PartialDate), i64>,
     partners: HashMap<String, i64>,
     departments: HashMap<String, i64>,
-    /// Every person, loaded at the first attendance batch of an import.
-    people: Option<PersonIndex>,
+    /// The ids of the persons new to the store in this import, in the order the reading
+    /// thread numbered them.
+    new_ids: Vec<i64>,
     /// What the import changed that the report cache derives from.
     touched_trainings: std::collections::BTreeSet<i64>,
     /// Report cache chunks (of persons by id) whose persons the import added or changed.
@@ -33,20 +34,65 @@ pub(crate) struct Writer {
 }
 
 /// A person new to the store, as the bulk insert writes them.
-pub(crate) struct NewPerson<'a> {
-    pub given_name: &'a str,
-    pub family_name: &'a str,
-    pub email: Option<&'a str>,
+pub(crate) struct NewPerson {
+    pub given_name: String,
+    pub family_name: String,
+    pub email: Option<String>,
     pub email_key: Option<String>,
     pub name_key: String,
     pub gender: Option<&'static str>,
-    pub country: Option<&'a str>,
-    pub organisation: Option<&'a str>,
+    pub country: Option<String>,
+    pub organisation: Option<String>,
     pub department_id: Option<i64>,
+}
+
+impl NewPerson {
+    fn of(p: PersonRecord, departments: &HashMap<String, i64>) -> NewPerson {
+        let trimmed = |s: String| match s.trim() {
+            t if t.len() == s.len() => s,
+            t => t.to_string(),
+        };
+        NewPerson {
+            email_key: p.email.as_deref().and_then(email_key),
+            name_key: name_key(&p.given_name, &p.family_name, p.country.as_deref()),
+            department_id: p
+                .department
+                .as_ref()
+                .and_then(|d| departments.get(d))
+                .copied(),
+            given_name: trimmed(p.given_name),
+            family_name: trimmed(p.family_name),
+            email: p.email.map(trimmed),
+            gender: p.gender.map(Gender::as_str),
+            country: p.country,
+            organisation: p.organisation,
+        }
+    }
 }
 
 /// One attendance record to write: training, person, session (0 for none), completed.
 pub(crate) type AttendanceRow = (i64, i64, i64, Option<i64>);
+
+/// Who a row's person is, as the reading thread knows them: a person the store holds, or the
+/// n-th person new to it in this import (whose id the writer learns when it inserts them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PersonRef {
+    Stored(i64),
+    New(u32),
+}
+
+/// A batch of attendance rows with every name resolved to a training, session and person:
+/// what the writer needs and no more, so that the rows' text is freed where it was read.
+#[derive(Default)]
+pub(crate) struct Resolved {
+    /// Training, person, session (0 for none), completed.
+    pub rows: Vec<(i64, PersonRef, i64, Option<i64>)>,
+    /// Persons new to the store, numbered on from those of earlier batches.
+    pub new_persons: Vec<NewPerson>,
+    /// Persons (from the store or earlier batches) a row tells something new about, in row
+    /// order.
+    pub merges: Vec<(PersonRef, PersonRecord)>,
+}
 
 /// What a batch of attendance rows did.
 #[derive(Debug, Default)]
@@ -55,12 +101,6 @@ pub(crate) struct BatchCounts {
     pub updated: u64,
     pub unchanged: u64,
     pub persons_created: u64,
-}
-
-enum PersonSlot {
-    Known(i64),
-    /// The n-th person of the batch new to the store.
-    Pending(usize),
 }
 
 /// A map with the fast hasher: its keys come from our own files and database, and an import
@@ -150,6 +190,7 @@ fn merge_record(into: &mut PersonRecord, p: &PersonRecord) {
 /// What the store knows of a person, kept small: an import of millions of rows holds every
 /// person in memory.
 struct PersonEntry {
+    /// A stored person's id, or for the n-th person new in this import, -1 - n.
     id: i64,
     given: u64,
     family: u64,
@@ -175,6 +216,13 @@ fn country_code(c: Option<&str>) -> Option<[u8; 2]> {
 }
 
 impl PersonEntry {
+    fn who(&self) -> PersonRef {
+        match u32::try_from(-1 - self.id) {
+            Ok(n) if self.id < 0 => PersonRef::New(n),
+            _ => PersonRef::Stored(self.id),
+        }
+    }
+
     /// Whether the row says something about the person that the store does not know yet.
     fn completed_by(
         &self,
@@ -275,7 +323,7 @@ impl PersonIndex {
 
     fn add(
         &mut self,
-        id: i64,
+        who: PersonRef,
         p: &PersonRecord,
         key: &PersonKey,
         departments: &HashMap<String, i64>,
@@ -283,7 +331,10 @@ impl PersonIndex {
         let i = self.entries.len();
         self.by_key.insert(key.identity, i);
         self.entries.push(PersonEntry {
-            id,
+            id: match who {
+                PersonRef::Stored(id) => id,
+                PersonRef::New(n) => -1 - i64::from(n),
+            },
             gender: p.gender,
             country: country_code(p.country.as_deref()),
             department_id: department_slot(
@@ -296,6 +347,89 @@ impl PersonIndex {
             family: key.family,
             organisation: organisation_slot(key.organisation),
         });
+    }
+}
+
+/// Resolves attendance rows to ids on the thread that reads them: which training and
+/// session, and who the person is (in memory, against every person of the store and those
+/// new in this import). Rows are gathered into batches for the writer; a row's text is
+/// dropped here unless it names a new person or tells something new about a known one.
+pub(crate) struct Resolver {
+    people: PersonIndex,
+    trainings: HashMap<String, i64>,
+    sessions: HashMap<(i64, PartialDate), i64>,
+    departments: HashMap<String, i64>,
+    /// Persons new to the store so far in this import, this batch's included.
+    new_count: u32,
+    batch: Resolved,
+    /// This batch's new persons as their rows describe them (completed by later rows of the
+    /// batch); they become `NewPerson`s when the batch is taken.
+    new_records: Vec<PersonRecord>,
+    /// A sheet lists a training's attendance together: its code is looked up once per run.
+    last_training: Option<(String, i64)>,
+}
+
+impl Resolver {
+    /// Rows in the batch being gathered.
+    pub(crate) fn rows(&self) -> usize {
+        self.batch.rows.len()
+    }
+
+    /// Adds a checked row to the batch. The row's training and session exist: the parser
+    /// checked them against the same store.
+    pub(crate) fn add(&mut self, rec: AttendanceRecord) {
+        let key = PersonKey::of(&rec.person);
+        let training_id = match &self.last_training {
+            Some((code, id)) if *code == rec.training_code => *id,
+            _ => {
+                let id = self.trainings[&rec.training_code];
+                self.last_training = Some((rec.training_code.clone(), id));
+                id
+            }
+        };
+        let session = match rec.session {
+            Some(start) => self.sessions[&(training_id, start)],
+            None => 0,
+        };
+        let first_of_batch = self.new_count - self.new_records.len() as u32;
+        let who = match self.people.by_key.get(&key.identity) {
+            Some(&i) => {
+                let known = &mut self.people.entries[i];
+                let who = known.who();
+                if known.completed_by(&rec.person, &key, &self.departments) {
+                    known.merge(&rec.person, &key, &self.departments);
+                    match who {
+                        PersonRef::New(n) if n >= first_of_batch => merge_record(
+                            &mut self.new_records[(n - first_of_batch) as usize],
+                            &rec.person,
+                        ),
+                        _ => self.batch.merges.push((who, rec.person)),
+                    }
+                }
+                who
+            }
+            None => {
+                let who = PersonRef::New(self.new_count);
+                self.new_count += 1;
+                self.people.add(who, &rec.person, &key, &self.departments);
+                self.new_records.push(rec.person);
+                who
+            }
+        };
+        self.batch
+            .rows
+            .push((training_id, who, session, rec.completed.map(i64::from)));
+    }
+
+    /// The batch gathered so far, ready for the writer.
+    pub(crate) fn take(&mut self) -> Resolved {
+        let mut batch = std::mem::take(&mut self.batch);
+        batch.new_persons = self
+            .new_records
+            .drain(..)
+            .map(|p| NewPerson::of(p, &self.departments))
+            .collect();
+        batch
     }
 }
 
@@ -359,7 +493,7 @@ impl Writer {
             sessions,
             partners,
             departments,
-            people: None,
+            new_ids: Vec::new(),
             touched_trainings: Default::default(),
             touched_chunks: Default::default(),
         })
@@ -719,106 +853,50 @@ impl Writer {
         Ok(Outcome::Created)
     }
 
-    /// Records a batch of attendance rows (person x session). Persons are found in an index
-    /// of all persons, loaded once per import, so that a batch costs a few statements rather
-    /// than several per row; new persons and new attendance are inserted many rows at a time.
-    pub(crate) async fn attendance_batch(
-        &mut self,
-        recs: &[(AttendanceRecord, PersonKey)],
-    ) -> Result<BatchCounts> {
-        if self.people.is_none() {
-            self.people = Some(PersonIndex::load(&mut self.tx).await?);
-        }
-        let mut counts = BatchCounts::default();
-        // 1. Who is who: known persons, persons new to the store (inserted below), and known
-        //    persons a row tells something new about (merged one by one; rare).
-        let mut person_of: Vec<PersonSlot> = Vec::with_capacity(recs.len());
-        // New persons, with the key of the row that first named them.
-        let mut pending: Vec<(PersonRecord, &PersonKey)> = Vec::new();
-        let mut pending_keys: FastMap<u128, usize> = FastMap::default();
-        // Known persons a row tells something new about, in row order.
-        let mut merges: Vec<(i64, &PersonRecord)> = Vec::new();
-        let people = self.people.as_mut().expect("loaded above");
-        for (rec, key) in recs {
-            let p = &rec.person;
-            if let Some(&i) = people.by_key.get(&key.identity) {
-                let known = &mut people.entries[i];
-                if known.completed_by(p, key, &self.departments) {
-                    merges.push((known.id, p));
-                    known.merge(p, key, &self.departments);
-                }
-                person_of.push(PersonSlot::Known(known.id));
-            } else if let Some(&j) = pending_keys.get(&key.identity) {
-                merge_record(&mut pending[j].0, p);
-                person_of.push(PersonSlot::Pending(j));
-            } else {
-                pending_keys.insert(key.identity, pending.len());
-                person_of.push(PersonSlot::Pending(pending.len()));
-                pending.push((p.clone(), key));
-            }
-        }
-        self.merge_persons(&merges).await?;
-        let rows: Vec<NewPerson> = pending
-            .iter()
-            .map(|(p, _)| NewPerson {
-                given_name: p.given_name.trim(),
-                family_name: p.family_name.trim(),
-                email: p.email.as_deref().map(str::trim),
-                email_key: p.email.as_deref().and_then(email_key),
-                name_key: name_key(&p.given_name, &p.family_name, p.country.as_deref()),
-                gender: p.gender.map(Gender::as_str),
-                country: p.country.as_deref(),
-                organisation: p.organisation.as_deref(),
-                department_id: p
-                    .department
-                    .as_ref()
-                    .and_then(|d| self.departments.get(d))
-                    .copied(),
-            })
-            .collect();
-        let new_ids = super::insert_persons(&mut self.tx, &rows).await?;
-        drop(rows);
-        counts.persons_created = pending.len() as u64;
+    /// What the reading thread needs to resolve rows to ids: every person of the store (loaded
+    /// here, once per import), trainings, sessions and departments.
+    pub(crate) async fn resolver(&mut self) -> Result<Resolver> {
+        Ok(Resolver {
+            people: PersonIndex::load(&mut self.tx).await?,
+            trainings: self.trainings.clone(),
+            sessions: self.sessions.clone(),
+            departments: self.departments.clone(),
+            new_count: 0,
+            batch: Resolved::default(),
+            new_records: Vec::new(),
+            last_training: None,
+        })
+    }
+
+    /// Records a batch of resolved attendance rows (person x session): inserts the persons
+    /// new to the store, completes known ones, and inserts each attendance record unless it
+    /// exists (from an earlier import, or an earlier row of this one). The insert says of each
+    /// row whether it wrote it, so nothing is looked up first, and each row it skipped may
+    /// still complete the stored record.
+    pub(crate) async fn attendance_batch(&mut self, batch: &Resolved) -> Result<BatchCounts> {
+        let mut counts = BatchCounts {
+            persons_created: batch.new_persons.len() as u64,
+            ..BatchCounts::default()
+        };
+        let new_ids = super::insert_persons(&mut self.tx, &batch.new_persons).await?;
         self.touched_chunks
             .extend(new_ids.iter().map(|id| id / crate::cache::CHUNK));
-        let people = self.people.as_mut().expect("loaded above");
-        for ((p, key), &id) in pending.iter().zip(&new_ids) {
-            // The fingerprints of the first row; a later row of this batch may have completed
-            // the record since, and will be found to differ next time: one harmless merge.
-            people.add(id, p, key, &self.departments);
-        }
+        self.new_ids.extend(new_ids);
+        let merges: Vec<(i64, &PersonRecord)> = batch
+            .merges
+            .iter()
+            .map(|(who, p)| (self.id_of(*who), p))
+            .collect();
+        self.merge_persons(&merges).await?;
 
-        // 2. The attendance itself: one record per (training, person, session). Each row is
-        //    inserted unless that record exists (from an earlier import, or an earlier row of
-        //    this one); the insert says of each row whether it wrote it, so nothing is looked
-        //    up first, and each row it skipped may still complete the stored record.
-        let mut rows: Vec<AttendanceRow> = Vec::with_capacity(recs.len());
-        // A sheet lists a training's attendance together: look its code up once per run.
-        let mut last: Option<(&str, i64)> = None;
-        for ((rec, _), slot) in recs.iter().zip(&person_of) {
-            let person_id = match slot {
-                PersonSlot::Known(id) => *id,
-                PersonSlot::Pending(j) => new_ids[*j],
-            };
-            let training_id = match last {
-                Some((code, id)) if code == rec.training_code => id,
-                _ => {
-                    let id = self.trainings[&rec.training_code];
-                    last = Some((&rec.training_code, id));
-                    self.touched_trainings.insert(id);
-                    id
-                }
-            };
-            let session = match rec.session {
-                Some(start) => self.sessions[&(training_id, start)],
-                None => 0,
-            };
-            rows.push((
-                training_id,
-                person_id,
-                session,
-                rec.completed.map(i64::from),
-            ));
+        let mut rows: Vec<AttendanceRow> = Vec::with_capacity(batch.rows.len());
+        let mut last = None;
+        for &(training_id, who, session, completed) in &batch.rows {
+            if last != Some(training_id) {
+                self.touched_trainings.insert(training_id);
+                last = Some(training_id);
+            }
+            rows.push((training_id, self.id_of(who), session, completed));
         }
         let inserted = super::insert_attendance(&mut self.tx, &rows).await?;
         for (&(t, p, s, completed), inserted) in rows.iter().zip(inserted) {
@@ -851,6 +929,13 @@ impl Writer {
             }
         }
         Ok(counts)
+    }
+
+    fn id_of(&self, who: PersonRef) -> i64 {
+        match who {
+            PersonRef::Stored(id) => id,
+            PersonRef::New(n) => self.new_ids[n as usize],
+        }
     }
 
     /// Completes known persons with what rows say of them; `merges` in row order, so that a
