@@ -62,12 +62,23 @@ pub fn email_key(email: &str) -> Option<String> {
 /// The identity of a person who has no e-mail: given name, family name and country, ignoring
 /// case and extra spaces.
 pub fn name_key(given: &str, family: &str, country_code: Option<&str>) -> String {
-    format!(
-        "{}|{}|{}",
-        fold(given),
-        fold(family),
-        country_code.unwrap_or("").to_ascii_uppercase()
-    )
+    let mut key = String::with_capacity(given.len() + family.len() + 4);
+    name_key_into(&mut key, given, family, country_code);
+    key
+}
+
+/// Appends `name_key(...)` to `out` (one buffer for millions of rows).
+pub fn name_key_into(out: &mut String, given: &str, family: &str, country_code: Option<&str>) {
+    crate::text::fold_into(out, given);
+    out.push('|');
+    crate::text::fold_into(out, family);
+    out.push('|');
+    out.extend(
+        country_code
+            .unwrap_or("")
+            .chars()
+            .map(|c| c.to_ascii_uppercase()),
+    );
 }
 
 #[cfg(test)]

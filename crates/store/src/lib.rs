@@ -265,9 +265,14 @@ impl Store {
                 &[]
             };
             let mut parents: Vec<(i64, i64)> = Vec::new();
-            let mut after = i64::MIN;
+            let key: Vec<usize> = spec
+                .page_by
+                .iter()
+                .filter_map(|k| spec.columns.iter().position(|(c, _)| c == k))
+                .collect();
+            let mut after: Option<Vec<i64>> = None;
             loop {
-                let rows = on_backend!(self, copy::read_page(spec, after, PAGE))?;
+                let rows = on_backend!(self, copy::read_page(spec, after.as_deref(), PAGE))?;
                 if rows.is_empty() {
                     break;
                 }
@@ -282,8 +287,9 @@ impl Store {
                 on_tx!(insert(spec, &rows, nulled))?;
                 done += rows.len() as u64;
                 progress(done, total);
-                match rows.last().map(|r| &r[0]) {
-                    Some(Value::Int(Some(id))) if spec.has_id => after = *id,
+                let last = rows.last().filter(|_| !key.is_empty());
+                match last.map(|r| key.iter().map(|&i| r[i].as_int()).collect()) {
+                    Some(Some(at)) => after = Some(at),
                     _ => break,
                 }
             }

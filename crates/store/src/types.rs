@@ -108,8 +108,11 @@ pub(crate) enum Col {
 pub(crate) struct TableSpec {
     pub name: &'static str,
     pub columns: &'static [(&'static str, Col)],
-    /// Whether rows have an `id` to page through them by.
+    /// Whether rows have an `id` (an identity column on PostgreSQL).
     pub has_id: bool,
+    /// The integer columns that order the rows and page through them (the key); none for
+    /// small tables read whole.
+    pub page_by: &'static [&'static str],
 }
 
 use Col::{Int, Text};
@@ -119,26 +122,31 @@ pub(crate) const SPECS: &[TableSpec] = &[
     TableSpec {
         name: "countries",
         has_id: false,
+        page_by: &[],
         columns: &[("code", Text), ("alpha3", Text), ("name", Text)],
     },
     TableSpec {
         name: "country_groups",
         has_id: false,
+        page_by: &[],
         columns: &[("country_code", Text), ("group_code", Text)],
     },
     TableSpec {
         name: "departments",
         has_id: true,
+        page_by: &["id"],
         columns: &[("id", Int), ("name", Text)],
     },
     TableSpec {
         name: "department_aliases",
         has_id: false,
+        page_by: &[],
         columns: &[("alias_key", Text), ("alias", Text), ("department_id", Int)],
     },
     TableSpec {
         name: "partners",
         has_id: true,
+        page_by: &["id"],
         columns: &[
             ("id", Int),
             ("name", Text),
@@ -150,6 +158,7 @@ pub(crate) const SPECS: &[TableSpec] = &[
     TableSpec {
         name: "trainings",
         has_id: true,
+        page_by: &["id"],
         columns: &[
             ("id", Int),
             ("code", Text),
@@ -175,6 +184,7 @@ pub(crate) const SPECS: &[TableSpec] = &[
     TableSpec {
         name: "training_partners",
         has_id: false,
+        page_by: &[],
         columns: &[
             ("training_id", Int),
             ("partner_id", Int),
@@ -185,6 +195,7 @@ pub(crate) const SPECS: &[TableSpec] = &[
     TableSpec {
         name: "training_countries",
         has_id: false,
+        page_by: &[],
         columns: &[
             ("training_id", Int),
             ("country_code", Text),
@@ -194,6 +205,7 @@ pub(crate) const SPECS: &[TableSpec] = &[
     TableSpec {
         name: "training_departments",
         has_id: false,
+        page_by: &[],
         columns: &[
             ("training_id", Int),
             ("department_id", Int),
@@ -203,6 +215,7 @@ pub(crate) const SPECS: &[TableSpec] = &[
     TableSpec {
         name: "sessions",
         has_id: true,
+        page_by: &["id"],
         columns: &[
             ("id", Int),
             ("training_id", Int),
@@ -217,6 +230,7 @@ pub(crate) const SPECS: &[TableSpec] = &[
     TableSpec {
         name: "persons",
         has_id: true,
+        page_by: &["id"],
         columns: &[
             ("id", Int),
             ("given_name", Text),
@@ -232,18 +246,20 @@ pub(crate) const SPECS: &[TableSpec] = &[
     },
     TableSpec {
         name: "attendance",
-        has_id: true,
+        has_id: false,
+        page_by: &["training_id", "person_id", "session_key"],
         columns: &[
-            ("id", Int),
-            ("person_id", Int),
             ("training_id", Int),
+            ("person_id", Int),
             ("session_id", Int),
+            ("session_key", Int),
             ("completed", Int),
         ],
     },
     TableSpec {
         name: "published_figures",
         has_id: false,
+        page_by: &[],
         columns: &[
             ("period_from", Text),
             ("period_to", Text),
@@ -259,6 +275,16 @@ pub(crate) const SPECS: &[TableSpec] = &[
 pub(crate) enum Value {
     Int(Option<i64>),
     Text(Option<String>),
+}
+
+impl Value {
+    /// The value of a key column (never NULL).
+    pub(crate) fn as_int(&self) -> Option<i64> {
+        match self {
+            Value::Int(v) => *v,
+            Value::Text(_) => None,
+        }
+    }
 }
 
 /// What `cadre db copy` did.

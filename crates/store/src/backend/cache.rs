@@ -6,7 +6,7 @@ use cadre_core::report::Persons;
 use sqlx::{Database, Row};
 
 use super::Db;
-use crate::cache::{decode_ids, encode_fact, encode_ids, CHUNK, FACT_BYTES};
+use crate::cache::{decode_ids, encode_ids, CHUNK, FACT_BYTES};
 use crate::Result;
 
 type Conn = <Db as Database>::Connection;
@@ -33,23 +33,7 @@ pub(crate) async fn refresh_trainings(conn: &mut Conn, ids: &[i64]) -> Result<()
 /// Rewrites the person facts of these chunks from the persons table.
 pub(crate) async fn refresh_persons(conn: &mut Conn, chunks: &[i64]) -> Result<()> {
     for &chunk in chunks {
-        let mut facts = vec![0u8; CHUNK as usize * FACT_BYTES];
-        for row in sqlx::query(
-            "SELECT id, gender, country_code, department_id FROM persons WHERE id >= $1 AND id < $2",
-        )
-        .bind(chunk * CHUNK)
-        .bind((chunk + 1) * CHUNK)
-        .fetch_all(&mut *conn)
-        .await?
-        {
-            let at = (row.get::<i64, _>(0) - chunk * CHUNK) as usize * FACT_BYTES;
-            encode_fact(
-                &mut facts[at..at + FACT_BYTES],
-                row.get::<Option<String>, _>(1).as_deref(),
-                row.get::<Option<String>, _>(2).as_deref(),
-                row.get(3),
-            );
-        }
+        let facts = super::person_facts(conn, chunk).await?;
         sqlx::query(
             "INSERT INTO report_person_facts (chunk, facts) VALUES ($1, $2)
              ON CONFLICT (chunk) DO UPDATE SET facts = excluded.facts",

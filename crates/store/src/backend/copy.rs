@@ -7,26 +7,36 @@ use super::Db;
 use crate::types::{Col, TableSpec, Value};
 use crate::Result;
 
-/// Rows of `table` after `after_id` (tables with an id) or all rows (small tables without).
+/// Rows of `table` after the key `after` (`None`: from the first), in key order, for tables
+/// paged by a key; all rows for the small tables without one.
 pub(crate) async fn read_page(
     pool: &sqlx::Pool<Db>,
     spec: &TableSpec,
-    after_id: i64,
+    after: Option<&[i64]>,
     limit: i64,
 ) -> Result<Vec<Vec<Value>>> {
     let columns: Vec<&str> = spec.columns.iter().map(|c| c.0).collect();
-    let sql = if spec.has_id {
-        format!(
-            "SELECT {} FROM {} WHERE id > $1 ORDER BY id LIMIT $2",
+    let key = spec.page_by.join(", ");
+    let sql = match after {
+        _ if spec.page_by.is_empty() => {
+            format!("SELECT {} FROM {}", columns.join(", "), spec.name)
+        }
+        // A row value compares column by column, as the key orders rows.
+        Some(after) => format!(
+            "SELECT {} FROM {} WHERE ({key}) > {} ORDER BY {key} LIMIT {limit}",
             columns.join(", "),
-            spec.name
-        )
-    } else {
-        format!("SELECT {} FROM {}", columns.join(", "), spec.name)
+            spec.name,
+            super::params(1, after.len()),
+        ),
+        None => format!(
+            "SELECT {} FROM {} ORDER BY {key} LIMIT {limit}",
+            columns.join(", "),
+            spec.name,
+        ),
     };
     let mut query = sqlx::query(&sql);
-    if spec.has_id {
-        query = query.bind(after_id).bind(limit);
+    for value in after.unwrap_or_default() {
+        query = query.bind(*value);
     }
     let rows = query.fetch_all(pool).await?;
     Ok(rows

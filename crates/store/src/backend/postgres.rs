@@ -171,10 +171,11 @@ pub(crate) async fn insert_attendance(
         return Ok(Vec::new());
     }
     let inserted: Vec<(i64, i64, i64)> = sqlx::query_as(
-        "INSERT INTO attendance (training_id, person_id, session_id, completed) \
-         SELECT t, p, NULLIF(s, 0), c FROM unnest($1::int8[], $2::int8[], $3::int8[], $4::int8[]) \
+        "INSERT INTO attendance (training_id, person_id, session_id, session_key, completed) \
+         SELECT t, p, NULLIF(s, 0), s, c \
+         FROM unnest($1::int8[], $2::int8[], $3::int8[], $4::int8[]) \
          WITH ORDINALITY AS r(t, p, s, c, n) ORDER BY n \
-         ON CONFLICT DO NOTHING RETURNING training_id, person_id, COALESCE(session_id, 0)",
+         ON CONFLICT DO NOTHING RETURNING training_id, person_id, session_key",
     )
     .bind(rows.iter().map(|r| r.0).collect::<Vec<_>>())
     .bind(rows.iter().map(|r| r.1).collect::<Vec<_>>())
@@ -208,6 +209,30 @@ pub(crate) async fn training_persons(
         persons.entry(t).or_default().push(p);
     }
     Ok(persons.into_iter().collect())
+}
+
+/// The report cache's facts of one chunk of persons, read from the persons table.
+pub(crate) async fn person_facts(conn: &mut sqlx::PgConnection, chunk: i64) -> Result<Vec<u8>> {
+    use crate::cache::{encode_fact, CHUNK, FACT_BYTES};
+    use sqlx::Row;
+    let mut facts = vec![0u8; CHUNK as usize * FACT_BYTES];
+    for row in sqlx::query(
+        "SELECT id, gender, country_code, department_id FROM persons WHERE id >= $1 AND id < $2",
+    )
+    .bind(chunk * CHUNK)
+    .bind((chunk + 1) * CHUNK)
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        let at = (row.get::<i64, _>(0) - chunk * CHUNK) as usize * FACT_BYTES;
+        encode_fact(
+            &mut facts[at..at + FACT_BYTES],
+            row.get::<Option<String>, _>(1).as_deref(),
+            row.get::<Option<String>, _>(2).as_deref(),
+            row.get(3),
+        );
+    }
+    Ok(facts)
 }
 
 /// Writes completed details of known persons.

@@ -190,12 +190,12 @@ pub(crate) async fn insert_attendance(
     }
     with_rusqlite(&mut *tx, |conn| {
         let mut stmt = conn.prepare(
-            "INSERT INTO attendance (training_id, person_id, session_id, completed) \
-             VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            "INSERT INTO attendance (training_id, person_id, session_id, session_key, \
+             completed) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         )?;
         rows.iter()
             .map(|&(t, p, s, c)| {
-                let n = stmt.execute(rusqlite::params![t, p, (s != 0).then_some(s), c])?;
+                let n = stmt.execute(rusqlite::params![t, p, (s != 0).then_some(s), s, c])?;
                 Ok(n == 1)
             })
             .collect()
@@ -220,6 +220,31 @@ pub(crate) async fn training_persons(
                 Ok((t, persons))
             })
             .collect()
+    })
+    .await
+}
+
+/// The report cache's facts of one chunk of persons, read from the persons table (through
+/// rusqlite: a large import rewrites the facts of a million persons, and each read through
+/// sqlx copies its row).
+pub(crate) async fn person_facts(conn: &mut sqlx::SqliteConnection, chunk: i64) -> Result<Vec<u8>> {
+    use crate::cache::{encode_fact, CHUNK, FACT_BYTES};
+    with_rusqlite(conn, |conn| {
+        let mut facts = vec![0u8; CHUNK as usize * FACT_BYTES];
+        let mut stmt = conn.prepare(
+            "SELECT id, gender, country_code, department_id FROM persons WHERE id >= ? AND id < ?",
+        )?;
+        let mut rows = stmt.query([chunk * CHUNK, (chunk + 1) * CHUNK])?;
+        while let Some(row) = rows.next()? {
+            let at = (row.get::<_, i64>(0)? - chunk * CHUNK) as usize * FACT_BYTES;
+            encode_fact(
+                &mut facts[at..at + FACT_BYTES],
+                row.get_ref(1)?.as_str_or_null()?,
+                row.get_ref(2)?.as_str_or_null()?,
+                row.get(3)?,
+            );
+        }
+        Ok(facts)
     })
     .await
 }

@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use cadre_core::department::department_key;
-use cadre_core::person::{email_key, name_key};
-use cadre_core::text::fold;
+use cadre_core::person::{email_key, name_key, name_key_into};
+use cadre_core::text::{fold, fold_into};
 use cadre_core::{
     AttendanceRecord, DepartmentRecord, Gender, Modality, Money, PartialDate, PartnerKind,
     PartnerRecord, PersonRecord, PublishedRecord, SessionRecord, Status, TrainingRecord,
@@ -47,7 +47,7 @@ pub(crate) struct NewPerson {
 }
 
 impl NewPerson {
-    fn of(p: PersonRecord, departments: &HashMap<String, i64>) -> NewPerson {
+    fn of(p: PersonRecord, departments: &Names) -> NewPerson {
         let trimmed = |s: String| match s.trim() {
             t if t.len() == s.len() => s,
             t => t.to_string(),
@@ -121,19 +121,30 @@ pub(crate) struct PersonKey {
 }
 
 impl PersonKey {
-    pub(crate) fn of(p: &PersonRecord) -> PersonKey {
-        let identity = match p.email.as_deref().and_then(email_key) {
-            Some(e) => format!("e:{e}"),
-            None => format!(
-                "n:{}",
-                name_key(&p.given_name, &p.family_name, p.country.as_deref())
-            ),
-        };
+    /// `buf` is scratch space, reused from row to row.
+    pub(crate) fn of(p: &PersonRecord, buf: &mut String) -> PersonKey {
+        buf.clear();
+        // As `email_key` and `name_key` write them, without allocating.
+        match p.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+            Some(e) => {
+                buf.push_str("e:");
+                if e.is_ascii() {
+                    buf.extend(e.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+                } else {
+                    buf.push_str(&e.to_lowercase());
+                }
+            }
+            None => {
+                buf.push_str("n:");
+                name_key_into(buf, &p.given_name, &p.family_name, p.country.as_deref());
+            }
+        }
+        let identity = identity_hash(buf);
         PersonKey {
-            identity: identity_hash(&identity),
-            given: fingerprint(&p.given_name),
-            family: fingerprint(&p.family_name),
-            organisation: p.organisation.as_deref().map(fingerprint),
+            identity,
+            given: fingerprint(&p.given_name, buf),
+            family: fingerprint(&p.family_name, buf),
+            organisation: p.organisation.as_deref().map(|o| fingerprint(o, buf)),
         }
     }
 }
@@ -148,19 +159,12 @@ fn identity_hash(key: &str) -> u128 {
     (u128::from(half(0x5eed_0001)) << 64) | u128::from(half(0x5eed_0002))
 }
 
-/// A hash of the text as `fold` would write it (lower case, single spaces), without writing it.
-fn fingerprint(s: &str) -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = foldhash::quality::FixedState::with_seed(0x00ca_d8e0).build_hasher();
-    for (i, word) in s.split_whitespace().enumerate() {
-        if i > 0 {
-            h.write_u8(b' ');
-        }
-        for c in word.chars().flat_map(char::to_lowercase) {
-            h.write_u32(c as u32);
-        }
-    }
-    h.finish()
+/// A hash of the text as `fold` writes it (lower case, single spaces); `buf` is scratch space.
+fn fingerprint(s: &str, buf: &mut String) -> u64 {
+    use std::hash::BuildHasher;
+    buf.clear();
+    fold_into(buf, s);
+    foldhash::quality::FixedState::with_seed(0x00ca_d8e0).hash_one(buf.as_bytes())
 }
 
 /// A later row of the same sheet completes a person not yet written.
@@ -216,6 +220,26 @@ fn country_code(c: Option<&str>) -> Option<[u8; 2]> {
 }
 
 impl PersonEntry {
+    fn new(who: PersonRef, p: &PersonRecord, key: &PersonKey, departments: &Names) -> PersonEntry {
+        PersonEntry {
+            id: match who {
+                PersonRef::Stored(id) => id,
+                PersonRef::New(n) => -1 - i64::from(n),
+            },
+            gender: p.gender,
+            country: country_code(p.country.as_deref()),
+            department_id: department_slot(
+                p.department
+                    .as_ref()
+                    .and_then(|d| departments.get(d))
+                    .copied(),
+            ),
+            given: key.given,
+            family: key.family,
+            organisation: organisation_slot(key.organisation),
+        }
+    }
+
     fn who(&self) -> PersonRef {
         match u32::try_from(-1 - self.id) {
             Ok(n) if self.id < 0 => PersonRef::New(n),
@@ -224,12 +248,7 @@ impl PersonEntry {
     }
 
     /// Whether the row says something about the person that the store does not know yet.
-    fn completed_by(
-        &self,
-        p: &PersonRecord,
-        key: &PersonKey,
-        departments: &HashMap<String, i64>,
-    ) -> bool {
+    fn completed_by(&self, p: &PersonRecord, key: &PersonKey, departments: &Names) -> bool {
         let differs = |new: &str, new_fp: u64, old: u64| !new.trim().is_empty() && new_fp != old;
         differs(&p.given_name, key.given, self.given)
             || differs(&p.family_name, key.family, self.family)
@@ -243,7 +262,7 @@ impl PersonEntry {
                 .is_some_and(|d| department_slot(Some(*d)) != self.department_id)
     }
 
-    fn merge(&mut self, p: &PersonRecord, key: &PersonKey, departments: &HashMap<String, i64>) {
+    fn merge(&mut self, p: &PersonRecord, key: &PersonKey, departments: &Names) {
         if !p.given_name.trim().is_empty() {
             self.given = key.given;
         }
@@ -263,19 +282,17 @@ impl PersonEntry {
     }
 }
 
+/// Every person the import may meet, by identity hash.
 struct PersonIndex {
-    by_key: FastMap<u128, usize>,
-    entries: Vec<PersonEntry>,
+    by_key: FastMap<u128, PersonEntry>,
 }
 
 impl PersonIndex {
     /// Every person, those without an e-mail first, so that a name is found as the single-row
     /// path finds it (a person without e-mail, else the lowest id).
     async fn load(tx: &mut Transaction<'static, Db>) -> Result<PersonIndex> {
-        let mut index = PersonIndex {
-            by_key: FastMap::default(),
-            entries: Vec::new(),
-        };
+        let mut by_key = FastMap::default();
+        let mut buf = String::new();
         for with_email in [false, true] {
             let mut after = 0i64;
             loop {
@@ -291,15 +308,13 @@ impl PersonIndex {
                 let Some(last) = rows.last() else { break };
                 after = last.get("id");
                 for row in rows {
-                    let i = index.entries.len();
                     // A person with an e-mail is found by it alone: a row without one is
                     // never them, however alike the names.
                     let key = match row.get::<Option<String>, _>("email_key") {
                         Some(e) => format!("e:{e}"),
                         None => format!("n:{}", row.get::<String, _>("name_key")),
                     };
-                    index.by_key.entry(identity_hash(&key)).or_insert(i);
-                    index.entries.push(PersonEntry {
+                    let entry = PersonEntry {
                         id: row.get("id"),
                         gender: row
                             .get::<Option<String>, _>("gender")
@@ -308,46 +323,26 @@ impl PersonIndex {
                             row.get::<Option<String>, _>("country_code").as_deref(),
                         ),
                         department_id: department_slot(row.get("department_id")),
-                        given: fingerprint(&row.get::<String, _>("given_name")),
-                        family: fingerprint(&row.get::<String, _>("family_name")),
+                        given: fingerprint(&row.get::<String, _>("given_name"), &mut buf),
+                        family: fingerprint(&row.get::<String, _>("family_name"), &mut buf),
                         organisation: organisation_slot(
                             row.get::<Option<String>, _>("organisation")
-                                .map(|o| fingerprint(&o)),
+                                .map(|o| fingerprint(&o, &mut buf)),
                         ),
-                    });
+                    };
+                    by_key.entry(identity_hash(&key)).or_insert(entry);
                 }
             }
         }
-        Ok(index)
+        Ok(PersonIndex { by_key })
     }
+}
 
-    fn add(
-        &mut self,
-        who: PersonRef,
-        p: &PersonRecord,
-        key: &PersonKey,
-        departments: &HashMap<String, i64>,
-    ) {
-        let i = self.entries.len();
-        self.by_key.insert(key.identity, i);
-        self.entries.push(PersonEntry {
-            id: match who {
-                PersonRef::Stored(id) => id,
-                PersonRef::New(n) => -1 - i64::from(n),
-            },
-            gender: p.gender,
-            country: country_code(p.country.as_deref()),
-            department_id: department_slot(
-                p.department
-                    .as_ref()
-                    .and_then(|d| departments.get(d))
-                    .copied(),
-            ),
-            given: key.given,
-            family: key.family,
-            organisation: organisation_slot(key.organisation),
-        });
-    }
+/// What the resolver looks up by name: the fast hasher, as for persons.
+type Names = FastMap<String, i64>;
+
+fn names(map: &HashMap<String, i64>) -> Names {
+    map.iter().map(|(k, v)| (k.clone(), *v)).collect()
 }
 
 /// Resolves attendance rows to ids on the thread that reads them: which training and
@@ -356,17 +351,21 @@ impl PersonIndex {
 /// dropped here unless it names a new person or tells something new about a known one.
 pub(crate) struct Resolver {
     people: PersonIndex,
-    trainings: HashMap<String, i64>,
-    sessions: HashMap<(i64, PartialDate), i64>,
-    departments: HashMap<String, i64>,
+    trainings: Names,
+    sessions: FastMap<(i64, PartialDate), i64>,
+    departments: Names,
     /// Persons new to the store so far in this import, this batch's included.
     new_count: u32,
     batch: Resolved,
     /// This batch's new persons as their rows describe them (completed by later rows of the
     /// batch); they become `NewPerson`s when the batch is taken.
     new_records: Vec<PersonRecord>,
-    /// A sheet lists a training's attendance together: its code is looked up once per run.
+    /// A sheet lists a training's attendance together, often a session at a time: the last
+    /// training and session found are tried first.
     last_training: Option<(String, i64)>,
+    last_session: Option<((i64, PartialDate), i64)>,
+    /// Scratch space for the keys of each row.
+    buf: String,
 }
 
 impl Resolver {
@@ -378,7 +377,7 @@ impl Resolver {
     /// Adds a checked row to the batch. The row's training and session exist: the parser
     /// checked them against the same store.
     pub(crate) fn add(&mut self, rec: AttendanceRecord) {
-        let key = PersonKey::of(&rec.person);
+        let key = PersonKey::of(&rec.person, &mut self.buf);
         let training_id = match &self.last_training {
             Some((code, id)) if *code == rec.training_code => *id,
             _ => {
@@ -388,13 +387,20 @@ impl Resolver {
             }
         };
         let session = match rec.session {
-            Some(start) => self.sessions[&(training_id, start)],
             None => 0,
+            Some(start) => match self.last_session {
+                Some((at, id)) if at == (training_id, start) => id,
+                _ => {
+                    let id = self.sessions[&(training_id, start)];
+                    self.last_session = Some(((training_id, start), id));
+                    id
+                }
+            },
         };
         let first_of_batch = self.new_count - self.new_records.len() as u32;
-        let who = match self.people.by_key.get(&key.identity) {
-            Some(&i) => {
-                let known = &mut self.people.entries[i];
+        let who = match self.people.by_key.entry(key.identity) {
+            std::collections::hash_map::Entry::Occupied(mut known) => {
+                let known = known.get_mut();
                 let who = known.who();
                 if known.completed_by(&rec.person, &key, &self.departments) {
                     known.merge(&rec.person, &key, &self.departments);
@@ -408,10 +414,10 @@ impl Resolver {
                 }
                 who
             }
-            None => {
+            std::collections::hash_map::Entry::Vacant(slot) => {
                 let who = PersonRef::New(self.new_count);
                 self.new_count += 1;
-                self.people.add(who, &rec.person, &key, &self.departments);
+                slot.insert(PersonEntry::new(who, &rec.person, &key, &self.departments));
                 self.new_records.push(rec.person);
                 who
             }
@@ -858,13 +864,15 @@ impl Writer {
     pub(crate) async fn resolver(&mut self) -> Result<Resolver> {
         Ok(Resolver {
             people: PersonIndex::load(&mut self.tx).await?,
-            trainings: self.trainings.clone(),
-            sessions: self.sessions.clone(),
-            departments: self.departments.clone(),
+            trainings: names(&self.trainings),
+            sessions: self.sessions.iter().map(|(k, v)| (*k, *v)).collect(),
+            departments: names(&self.departments),
             new_count: 0,
             batch: Resolved::default(),
             new_records: Vec::new(),
             last_training: None,
+            last_session: None,
+            buf: String::new(),
         })
     }
 
@@ -911,7 +919,7 @@ impl Writer {
             };
             let changed = sqlx::query(
                 "UPDATE attendance SET completed = $1 WHERE training_id = $2 \
-                 AND person_id = $3 AND COALESCE(session_id, 0) = $4 \
+                 AND person_id = $3 AND session_key = $4 \
                  AND (completed IS NULL OR completed <> $5)",
             )
             .bind(c)
