@@ -213,7 +213,7 @@ pub struct PersonRecord {
 }
 
 /// One person at one session of a training.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AttendanceRecord {
     pub training_code: String,
     /// The session's start date; `None` for a training held as one event.

@@ -13,8 +13,9 @@ pub struct Lookups {
     partners: HashMap<String, String>,
     /// Department key of a name or alias -> canonical department name.
     departments: HashMap<String, String>,
-    /// Training code -> start dates of its sessions.
-    trainings: HashMap<String, Vec<PartialDate>>,
+    /// Training code -> start dates of its sessions (looked up for every attendance row, so
+    /// with the fast hasher).
+    trainings: HashMap<String, Vec<PartialDate>, foldhash::fast::FixedState>,
 }
 
 impl Lookups {

@@ -1,6 +1,7 @@
 //! Row parsers, one per kind of file: each checks a row's cells and turns them into a record,
 //! or reports every problem of the row with its column.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Display;
 
@@ -8,8 +9,8 @@ use cadre_core::department::department_key;
 use cadre_core::text::{fold, split_list};
 use cadre_core::{
     parse_completed, parse_gender, AttendanceRecord, Countries, Date, DepartmentRecord, Figure,
-    Modality, Money, PartialDate, PartnerKind, PartnerRecord, PersonRecord, PublishedFigure,
-    PublishedRecord, SessionRecord, Status, TrainingRecord,
+    Modality, Money, PartialDate, PartnerKind, PartnerRecord, PublishedFigure, PublishedRecord,
+    SessionRecord, Status, TrainingRecord,
 };
 
 use crate::lookups::Lookups;
@@ -145,12 +146,12 @@ impl<'a> Cells<'a> {
         });
     }
 
-    fn required(&mut self, field: &str) -> String {
+    fn required(&mut self, field: &str) -> &'a str {
         let raw = self.raw(field);
         if raw.is_empty() {
             self.fail(field, "is required");
         }
-        raw.to_string()
+        raw
     }
 
     /// Parses a non-blank cell; a blank cell is `None`, a bad one is a problem.
@@ -244,7 +245,7 @@ impl DepartmentParser {
         lookups: &mut Lookups,
     ) -> Result<DepartmentRecord, Vec<Problem>> {
         let mut c = Cells::new(&self.file, row, &self.cols);
-        let name = c.required("name");
+        let name = c.required("name").to_string();
         match self.names.get(&department_key(&name)) {
             Some(first) => c.fail("name", format!("\"{name}\" is already on line {first}")),
             None => {
@@ -295,7 +296,7 @@ impl PartnerParser {
         lookups: &mut Lookups,
     ) -> Result<PartnerRecord, Vec<Problem>> {
         let mut c = Cells::new(&self.file, row, &self.cols);
-        let name = c.required("name");
+        let name = c.required("name").to_string();
         let short_name = c.text("short_name");
         for (field, value) in [("name", Some(&name)), ("short_name", short_name.as_ref())] {
             if let Some(v) = value.filter(|v| !v.is_empty()) {
@@ -409,7 +410,7 @@ impl TrainingParser {
         lookups: &mut Lookups,
     ) -> Result<TrainingRecord, Vec<Problem>> {
         let mut c = Cells::new(&self.file, row, &self.cols);
-        let code = c.required("code");
+        let code = c.required("code").to_string();
         match self.codes.get(&code) {
             Some(first) => c.fail(
                 "code",
@@ -420,7 +421,7 @@ impl TrainingParser {
             }
             None => {}
         }
-        let title = c.required("title");
+        let title = c.required("title").to_string();
         let start = c.parse("start_date", PartialDate::parse);
         let end = c.parse("end_date", PartialDate::parse);
         check_span(&mut c, start, end);
@@ -541,7 +542,7 @@ impl SessionParser {
         lookups: &mut Lookups,
     ) -> Result<SessionRecord, Vec<Problem>> {
         let mut c = Cells::new(&self.file, row, &self.cols);
-        let code = c.required("training_code");
+        let code = c.required("training_code").to_string();
         if !code.is_empty() && lookups.sessions(&code).is_none() {
             c.fail("training_code", unknown_training(&code));
         }
@@ -598,24 +599,43 @@ pub struct AttendanceParser {
 /// Typed text -> what it resolves to, or the problem with it; bounded, so that a file of
 /// endless distinct mistakes cannot fill memory.
 #[derive(Default)]
-struct Memo(HashMap<String, Result<String, String>>);
+struct Memo(HashMap<String, Result<String, String>, foldhash::fast::FixedState>);
 
 impl Memo {
     const MAX: usize = 10_000;
 
+    /// What `typed` resolves to, borrowed from the memo when it is there.
     fn get(
         &mut self,
         typed: &str,
         resolve: impl FnOnce(&str) -> Result<String, String>,
-    ) -> Result<String, String> {
-        if let Some(known) = self.0.get(typed) {
-            return known.clone();
+    ) -> Result<Cow<'_, str>, String> {
+        if !self.0.contains_key(typed) {
+            let resolved = resolve(typed);
+            if self.0.len() >= Self::MAX {
+                return resolved.map(Cow::Owned);
+            }
+            self.0.insert(typed.to_string(), resolved);
         }
-        let resolved = resolve(typed);
-        if self.0.len() < Self::MAX {
-            self.0.insert(typed.to_string(), resolved.clone());
+        match &self.0[typed] {
+            Ok(known) => Ok(Cow::Borrowed(known)),
+            Err(problem) => Err(problem.clone()),
         }
-        resolved
+    }
+}
+
+/// Sets `to` to `text`, reusing its buffer.
+fn put(to: &mut String, text: &str) {
+    to.clear();
+    to.push_str(text);
+}
+
+/// Sets `to` to `text` (`None` for blank), reusing its buffer.
+fn put_some(to: &mut Option<String>, text: Option<&str>) {
+    match (to.as_mut(), text) {
+        (Some(buf), Some(t)) => put(buf, t),
+        (None, Some(t)) => *to = Some(t.to_string()),
+        (_, None) => *to = None,
     }
 }
 
@@ -647,14 +667,27 @@ impl AttendanceParser {
         row: &Row,
         lookups: &Lookups,
     ) -> Result<AttendanceRecord, Vec<Problem>> {
+        let mut rec = AttendanceRecord::default();
+        self.parse_into(row, lookups, &mut rec).map(|()| rec)
+    }
+
+    /// As [`parse`](Self::parse), into a record whose text is written over from row to row,
+    /// so that reading millions of rows allocates next to nothing. After problems the record
+    /// holds whatever the row said.
+    pub fn parse_into(
+        &mut self,
+        row: &Row,
+        lookups: &Lookups,
+        rec: &mut AttendanceRecord,
+    ) -> Result<(), Vec<Problem>> {
         let mut c = Cells::new(&self.file, row, &self.cols);
         let code = c.required("training_code");
         let sessions = if code.is_empty() {
             None
         } else {
-            let s = lookups.sessions(&code);
+            let s = lookups.sessions(code);
             if s.is_none() {
-                c.fail("training_code", unknown_training(&code));
+                c.fail("training_code", unknown_training(code));
             }
             s
         };
@@ -695,10 +728,10 @@ impl AttendanceParser {
                 None
             }
         };
-        let given_name = c.raw("given_name").to_string();
-        let family_name = c.raw("family_name").to_string();
-        let email = c.text("email").map(|e| e.trim().to_string());
-        if let Some(e) = &email {
+        let given_name = c.raw("given_name");
+        let family_name = c.raw("family_name");
+        let email = Some(c.raw("email")).filter(|e| !e.is_empty());
+        if let Some(e) = email {
             if !looks_like_email(e) {
                 c.fail("email", format!("\"{e}\" is not an e-mail address"));
             }
@@ -723,7 +756,7 @@ impl AttendanceParser {
                     .map_err(|e| e.to_string())
             })
         });
-        let organisation = c.text("organisation");
+        let organisation = Some(c.raw("organisation")).filter(|o| !o.is_empty());
         let department = c.parse("department", |t| {
             self.departments.get(t, |t| {
                 lookups
@@ -733,20 +766,18 @@ impl AttendanceParser {
             })
         });
         let completed = c.parse("completed", parse_completed).flatten();
-        c.finish(AttendanceRecord {
-            training_code: code,
-            session,
-            person: PersonRecord {
-                given_name,
-                family_name,
-                email,
-                gender,
-                country,
-                organisation,
-                department,
-            },
-            completed,
-        })
+        put(&mut rec.training_code, code);
+        rec.session = session;
+        let p = &mut rec.person;
+        put(&mut p.given_name, given_name);
+        put(&mut p.family_name, family_name);
+        put_some(&mut p.email, email);
+        p.gender = gender;
+        put_some(&mut p.country, country.as_deref());
+        put_some(&mut p.organisation, organisation);
+        put_some(&mut p.department, department.as_deref());
+        rec.completed = completed;
+        c.finish(())
     }
 }
 
@@ -794,7 +825,7 @@ impl PublishedParser {
 
     pub fn parse(&mut self, row: &Row) -> Result<(), Vec<Problem>> {
         let mut c = Cells::new(&self.file, row, &self.cols);
-        let name = fold(&c.required("figure"));
+        let name = fold(c.required("figure"));
         if name.is_empty() {
             return Err(c.problems);
         }

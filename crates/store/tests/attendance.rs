@@ -268,3 +268,57 @@ async fn identity_across_imports(t: &TestStore) {
     assert_eq!(shape, [(None, 1), (Some("dana@example.org"), 2)]);
 }
 both!(identity_across_imports);
+
+/// A sheet need not list a training's rows together: a row repeating one from further up,
+/// after other trainings' rows, is still the same record (and completes it), and a training
+/// whose attendance an earlier import recorded gets only what is new.
+async fn a_training_listed_in_pieces_is_one_list(t: &TestStore) {
+    t.load_2020().await;
+    let text = format!(
+        "{HEADER}\
+         2020-01,,Ann,Lee,ann@example.org,F,BB,,,\n\
+         2020-02,,Ann,Lee,ann@example.org,F,BB,,,\n\
+         2020-01,,Bob,Ray,bob@example.org,M,JM,,,\n\
+         2020-01,,Ann,Lee,ann@example.org,F,BB,,,yes\n\
+         2020-02,,Bob,Ray,bob@example.org,M,JM,,,\n"
+    );
+    let s = t
+        .import_text(Kind::Attendance, "a.csv", &text)
+        .await
+        .unwrap();
+    assert_eq!((s.rows, s.created, s.updated, s.unchanged), (5, 4, 1, 0));
+    let more = format!(
+        "{HEADER}\
+         2020-01,,Ann,Lee,ann@example.org,F,BB,,,\n\
+         2020-01,,Cy,Doe,cy@example.org,,GY,,,\n"
+    );
+    let s = t
+        .import_text(Kind::Attendance, "b.csv", &more)
+        .await
+        .unwrap();
+    assert_eq!((s.rows, s.created, s.updated, s.unchanged), (2, 1, 0, 1));
+    let people = t.store.participants().await.unwrap();
+    let shape: Vec<(&str, i64)> = people
+        .iter()
+        .map(|p| (p.person.given_name.as_str(), p.trainings))
+        .collect();
+    assert_eq!(shape, [("Cy", 1), ("Ann", 2), ("Bob", 2)]);
+    // The report cache holds each training's attendees however the sheet listed them.
+    let input = t
+        .store
+        .report_input(cadre_core::report::Period::year(2020))
+        .await
+        .unwrap();
+    let attendees = |code: &str| {
+        input
+            .trainings
+            .iter()
+            .find(|f| f.record.code == code)
+            .map(|f| f.participants.len())
+    };
+    assert_eq!(
+        (attendees("2020-01"), attendees("2020-02")),
+        (Some(3), Some(2))
+    );
+}
+both!(a_training_listed_in_pieces_is_one_list);

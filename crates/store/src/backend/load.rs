@@ -1,6 +1,7 @@
 //! One import, from file to records: every row is checked, rows are written as they pass, and
 //! the transaction is committed only when the whole file is good (and not a dry run).
 
+use cadre_core::AttendanceRecord;
 use cadre_import::{
     AttendanceParser, DepartmentParser, Kind, Lookups, PartnerParser, Problems, PublishedParser,
     SessionParser, Sheet, TrainingParser,
@@ -119,6 +120,7 @@ pub(crate) async fn import(
             summary.rows = rows;
             problems = found;
             if problems.is_empty() {
+                w.write_merged().await?;
                 w.refresh_report_cache().await?;
                 if summary.created > 10_000 {
                     super::after_import(&mut w.tx).await?;
@@ -166,7 +168,7 @@ async fn finish(
 }
 
 /// Rows handed from the reading thread to the writer at a time.
-const BATCH: usize = 2000;
+const BATCH: usize = 16384;
 
 /// Reads and checks every row of an attendance sheet, sending the records a batch at a time
 /// (with how far into the sheet the batch ends) while the sheet is clean. After the first
@@ -184,16 +186,18 @@ fn read_attendance(
     let mut rows = 0;
     let mut at = 0;
     let mut writing = true;
+    // One record, written over by every row.
+    let mut rec = AttendanceRecord::default();
     for item in &mut sheet {
         rows += 1;
         match item {
             Err(p) => problems.push(p),
             Ok(row) => {
                 at = row.progress;
-                match parser.parse(&row, &lookups) {
+                match parser.parse_into(&row, &lookups, &mut rec) {
                     Err(list) => list.into_iter().for_each(|p| problems.push(p)),
-                    Ok(rec) if problems.is_empty() && writing => {
-                        resolver.add(rec);
+                    Ok(()) if problems.is_empty() && writing => {
+                        resolver.add(&rec);
                         if resolver.rows() == BATCH {
                             returned.try_iter().for_each(drop);
                             if batches.blocking_send((resolver.take(), at)).is_err() {
@@ -203,7 +207,7 @@ fn read_attendance(
                             }
                         }
                     }
-                    Ok(_) => {}
+                    Ok(()) => {}
                 }
             }
         }

@@ -192,6 +192,29 @@ pub(crate) async fn insert_attendance(
         .collect())
 }
 
+/// Inserts attendance records known to be new. A record that exists after all fails the
+/// import.
+pub(crate) async fn insert_new_attendance(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    rows: &[write::AttendanceRow],
+) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO attendance (training_id, person_id, session_id, session_key, completed) \
+         SELECT t, p, NULLIF(s, 0), s, c \
+         FROM unnest($1::int8[], $2::int8[], $3::int8[], $4::int8[]) AS r(t, p, s, c)",
+    )
+    .bind(rows.iter().map(|r| r.0).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.1).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.2).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.3).collect::<Vec<_>>())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// The persons who attended each of these trainings (a person once per session attended),
 /// every training listed, with or without attendance.
 pub(crate) async fn training_persons(

@@ -154,27 +154,52 @@ pub(crate) async fn insert_persons(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
+    const PER_STATEMENT: usize = 50;
+    let statement = |n: usize| {
+        format!(
+            "INSERT OR IGNORE INTO persons (id, given_name, family_name, email, email_key, \
+             name_key, gender, country_code, organisation, department_id) VALUES {}",
+            vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; n].join(", ")
+        )
+    };
     with_rusqlite(&mut *tx, |conn| {
-        let mut stmt = conn.prepare(
-            "INSERT INTO persons (given_name, family_name, email, email_key, name_key, gender, \
-             country_code, organisation, department_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )?;
-        let mut ids = Vec::with_capacity(rows.len());
-        for p in rows {
-            stmt.execute(rusqlite::params![
-                p.given_name,
-                p.family_name,
-                p.email,
-                p.email_key,
-                p.name_key,
-                p.gender,
-                p.country,
-                p.organisation,
-                p.department_id,
-            ])?;
-            ids.push(conn.last_insert_rowid());
+        // The ids SQLite would give, given here so that many rows go in one statement (see
+        // `insert_new_attendance` for why `OR IGNORE` and a count). No one else adds persons
+        // meanwhile: a write transaction that read before another's commit cannot write.
+        let first: i64 =
+            conn.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM persons", [], |r| {
+                r.get(0)
+            })?;
+        let mut full = conn.prepare(&statement(PER_STATEMENT))?;
+        let mut id = first;
+        for chunk in rows.chunks(PER_STATEMENT) {
+            let mut partial;
+            let stmt = if chunk.len() == PER_STATEMENT {
+                &mut full
+            } else {
+                partial = conn.prepare(&statement(chunk.len()))?;
+                &mut partial
+            };
+            for (i, p) in chunk.iter().enumerate() {
+                let at = i * 10;
+                stmt.raw_bind_parameter(at + 1, id)?;
+                stmt.raw_bind_parameter(at + 2, &p.given_name)?;
+                stmt.raw_bind_parameter(at + 3, &p.family_name)?;
+                stmt.raw_bind_parameter(at + 4, &p.email)?;
+                stmt.raw_bind_parameter(at + 5, &p.email_key)?;
+                stmt.raw_bind_parameter(at + 6, &p.name_key)?;
+                stmt.raw_bind_parameter(at + 7, p.gender)?;
+                stmt.raw_bind_parameter(at + 8, &p.country)?;
+                stmt.raw_bind_parameter(at + 9, &p.organisation)?;
+                stmt.raw_bind_parameter(at + 10, p.department_id)?;
+                id += 1;
+            }
+            let written = stmt.raw_execute()?;
+            if written != chunk.len() {
+                return Err(rusqlite::Error::StatementChangedRows(written));
+            }
         }
-        Ok(ids)
+        Ok((first..id).collect())
     })
     .await
 }
@@ -199,6 +224,55 @@ pub(crate) async fn insert_attendance(
                 Ok(n == 1)
             })
             .collect()
+    })
+    .await
+}
+
+/// Inserts attendance records known to be new, many to a statement (a statement per row costs
+/// SQLite more than the row itself). A record that exists after all fails the import.
+///
+/// `OR IGNORE`, and a count of the rows written instead: a statement of many rows that may
+/// abort has SQLite copy every page it touches first, so that it can undo the statement alone;
+/// that took longer than the rows themselves.
+pub(crate) async fn insert_new_attendance(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    rows: &[write::AttendanceRow],
+) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    const PER_STATEMENT: usize = 100;
+    let statement = |n: usize| {
+        format!(
+            "INSERT OR IGNORE INTO attendance (training_id, person_id, session_id, session_key, completed) \
+             VALUES {}",
+            vec!["(?, ?, ?, ?, ?)"; n].join(", ")
+        )
+    };
+    with_rusqlite(&mut *tx, |conn| {
+        let mut full = conn.prepare(&statement(PER_STATEMENT))?;
+        for chunk in rows.chunks(PER_STATEMENT) {
+            let mut partial;
+            let stmt = if chunk.len() == PER_STATEMENT {
+                &mut full
+            } else {
+                partial = conn.prepare(&statement(chunk.len()))?;
+                &mut partial
+            };
+            for (i, &(t, p, s, c)) in chunk.iter().enumerate() {
+                let at = i * 5;
+                stmt.raw_bind_parameter(at + 1, t)?;
+                stmt.raw_bind_parameter(at + 2, p)?;
+                stmt.raw_bind_parameter(at + 3, (s != 0).then_some(s))?;
+                stmt.raw_bind_parameter(at + 4, s)?;
+                stmt.raw_bind_parameter(at + 5, c)?;
+            }
+            let written = stmt.raw_execute()?;
+            if written != chunk.len() {
+                return Err(rusqlite::Error::StatementChangedRows(written));
+            }
+        }
+        Ok(())
     })
     .await
 }

@@ -27,6 +27,10 @@ pub(crate) struct Writer {
     /// The ids of the persons new to the store in this import, in the order the reading
     /// thread numbered them.
     new_ids: Vec<i64>,
+    /// Persons rows have completed in this import, as completed (see `merge_persons`).
+    merged: FastMap<i64, StoredPerson>,
+    /// Those of them not yet written.
+    unwritten: std::collections::BTreeSet<i64>,
     /// What the import changed that the report cache derives from.
     touched_trainings: std::collections::BTreeSet<i64>,
     /// Report cache chunks (of persons by id) whose persons the import added or changed.
@@ -75,7 +79,7 @@ pub(crate) type AttendanceRow = (i64, i64, i64, Option<i64>);
 
 /// Who a row's person is, as the reading thread knows them: a person the store holds, or the
 /// n-th person new to it in this import (whose id the writer learns when it inserts them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum PersonRef {
     Stored(i64),
     New(u32),
@@ -85,7 +89,10 @@ pub(crate) enum PersonRef {
 /// what the writer needs and no more, so that the rows' text is freed where it was read.
 #[derive(Default)]
 pub(crate) struct Resolved {
-    /// Training, person, session (0 for none), completed.
+    /// Records no earlier import or row can have made (training, person, session (0 for
+    /// none), completed): they are simply inserted.
+    pub new_rows: Vec<(i64, PersonRef, i64, Option<i64>)>,
+    /// The other records, in row order: each is inserted unless recorded already.
     pub rows: Vec<(i64, PersonRef, i64, Option<i64>)>,
     /// Persons new to the store, numbered on from those of earlier batches.
     pub new_persons: Vec<NewPerson>,
@@ -106,6 +113,7 @@ pub(crate) struct BatchCounts {
 /// A map with the fast hasher: its keys come from our own files and database, and an import
 /// hashes every row.
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+type FastSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 
 /// What the writer matches a row's person by, worked out from the row alone, so that the
 /// thread reading the file does it rather than the one writing.
@@ -366,17 +374,26 @@ pub(crate) struct Resolver {
     last_session: Option<((i64, PartialDate), i64)>,
     /// Scratch space for the keys of each row.
     buf: String,
+    /// Trainings that had attendance before this import.
+    had_attendance: FastSet<i64>,
+    /// The training whose rows are being read, and the (person, session) of each so far: while
+    /// a training that had no attendance is read in one run, a row not seen in the run is sure
+    /// to be a new record.
+    run: Option<i64>,
+    run_keys: FastSet<(PersonRef, i64)>,
+    /// Trainings whose run of rows ended: rows of theirs further down may repeat earlier ones.
+    ended: FastSet<i64>,
 }
 
 impl Resolver {
     /// Rows in the batch being gathered.
     pub(crate) fn rows(&self) -> usize {
-        self.batch.rows.len()
+        self.batch.rows.len() + self.batch.new_rows.len()
     }
 
     /// Adds a checked row to the batch. The row's training and session exist: the parser
     /// checked them against the same store.
-    pub(crate) fn add(&mut self, rec: AttendanceRecord) {
+    pub(crate) fn add(&mut self, rec: &AttendanceRecord) {
         let key = PersonKey::of(&rec.person, &mut self.buf);
         let training_id = match &self.last_training {
             Some((code, id)) if *code == rec.training_code => *id,
@@ -409,7 +426,7 @@ impl Resolver {
                             &mut self.new_records[(n - first_of_batch) as usize],
                             &rec.person,
                         ),
-                        _ => self.batch.merges.push((who, rec.person)),
+                        _ => self.batch.merges.push((who, rec.person.clone())),
                     }
                 }
                 who
@@ -418,13 +435,25 @@ impl Resolver {
                 let who = PersonRef::New(self.new_count);
                 self.new_count += 1;
                 slot.insert(PersonEntry::new(who, &rec.person, &key, &self.departments));
-                self.new_records.push(rec.person);
+                self.new_records.push(rec.person.clone());
                 who
             }
         };
-        self.batch
-            .rows
-            .push((training_id, who, session, rec.completed.map(i64::from)));
+        if self.run != Some(training_id) {
+            if let Some(ended) = self.run.replace(training_id) {
+                self.ended.insert(ended);
+            }
+            self.run_keys.clear();
+        }
+        let new = !self.had_attendance.contains(&training_id)
+            && !self.ended.contains(&training_id)
+            && self.run_keys.insert((who, session));
+        let row = (training_id, who, session, rec.completed.map(i64::from));
+        if new {
+            self.batch.new_rows.push(row);
+        } else {
+            self.batch.rows.push(row);
+        }
     }
 
     /// The batch gathered so far, ready for the writer.
@@ -437,6 +466,15 @@ impl Resolver {
             .collect();
         batch
     }
+}
+
+/// The trainings with any attendance recorded (one probe of the key per training).
+async fn trainings_with_attendance(tx: &mut Transaction<'static, Db>) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM trainings t WHERE EXISTS (SELECT 1 FROM attendance a WHERE a.training_id = t.id)",
+    )
+    .fetch_all(&mut **tx)
+    .await?)
 }
 
 fn text(d: Option<PartialDate>) -> Option<String> {
@@ -500,6 +538,8 @@ impl Writer {
             partners,
             departments,
             new_ids: Vec::new(),
+            merged: FastMap::default(),
+            unwritten: Default::default(),
             touched_trainings: Default::default(),
             touched_chunks: Default::default(),
         })
@@ -873,6 +913,13 @@ impl Writer {
             last_training: None,
             last_session: None,
             buf: String::new(),
+            had_attendance: trainings_with_attendance(&mut self.tx)
+                .await?
+                .into_iter()
+                .collect(),
+            run: None,
+            run_keys: FastSet::default(),
+            ended: FastSet::default(),
         })
     }
 
@@ -897,15 +944,27 @@ impl Writer {
             .collect();
         self.merge_persons(&merges).await?;
 
-        let mut rows: Vec<AttendanceRow> = Vec::with_capacity(batch.rows.len());
         let mut last = None;
-        for &(training_id, who, session, completed) in &batch.rows {
-            if last != Some(training_id) {
-                self.touched_trainings.insert(training_id);
-                last = Some(training_id);
-            }
-            rows.push((training_id, self.id_of(who), session, completed));
-        }
+        let mut resolve = |rows: &[(i64, PersonRef, i64, Option<i64>)]| -> Vec<AttendanceRow> {
+            rows.iter()
+                .map(|&(training_id, who, session, completed)| {
+                    if last != Some(training_id) {
+                        self.touched_trainings.insert(training_id);
+                        last = Some(training_id);
+                    }
+                    let person = match who {
+                        PersonRef::Stored(id) => id,
+                        PersonRef::New(n) => self.new_ids[n as usize],
+                    };
+                    (training_id, person, session, completed)
+                })
+                .collect()
+        };
+        // The new records first: a row that may repeat one of them comes after it in the sheet.
+        let new_rows = resolve(&batch.new_rows);
+        let rows = resolve(&batch.rows);
+        super::insert_new_attendance(&mut self.tx, &new_rows).await?;
+        counts.created += new_rows.len() as u64;
         let inserted = super::insert_attendance(&mut self.tx, &rows).await?;
         for (&(t, p, s, completed), inserted) in rows.iter().zip(inserted) {
             if inserted {
@@ -956,8 +1015,22 @@ impl Writer {
         let mut ids: Vec<i64> = merges.iter().map(|(id, _)| *id).collect();
         ids.sort_unstable();
         ids.dedup();
-        let mut stored: HashMap<i64, StoredPerson> =
-            super::persons_by_id(&mut self.tx, &ids).await?;
+        // Persons completed once tend to be completed again (a name shared by several people
+        // without e-mail, whose rows disagree): they are kept as stored, within a bound.
+        const KEPT: usize = 100_000;
+        let mut missing: Vec<i64> = ids
+            .iter()
+            .copied()
+            .filter(|id| !self.merged.contains_key(id))
+            .collect();
+        if self.merged.len() + missing.len() > KEPT {
+            self.write_merged().await?;
+            self.merged.clear();
+            missing = ids;
+        }
+        let read = super::persons_by_id(&mut self.tx, &missing).await?;
+        self.merged.extend(read);
+        let stored = &mut self.merged;
         let mut changed = std::collections::BTreeSet::new();
         for &(id, p) in merges {
             let department_id = p
@@ -972,10 +1045,19 @@ impl Writer {
                 changed.insert(id);
             }
         }
-        let updates: Vec<(i64, &StoredPerson)> =
-            changed.iter().map(|id| (*id, &stored[id])).collect();
         self.touched_chunks
             .extend(changed.iter().map(|id| id / crate::cache::CHUNK));
+        // Written once, at the end: such a person may change with every batch.
+        self.unwritten.extend(changed);
+        Ok(())
+    }
+
+    /// Writes the persons completed since the last call; an import of attendance calls it
+    /// when all rows are in.
+    pub(crate) async fn write_merged(&mut self) -> Result<()> {
+        let ids = std::mem::take(&mut self.unwritten);
+        let updates: Vec<(i64, &StoredPerson)> =
+            ids.iter().map(|id| (*id, &self.merged[id])).collect();
         super::update_persons(&mut self.tx, &updates).await
     }
 }
