@@ -94,6 +94,8 @@ pub(crate) struct Resolved {
     pub new_rows: Vec<(i64, PersonRef, i64, Option<i64>)>,
     /// The other records, in row order: each is inserted unless recorded already.
     pub rows: Vec<(i64, PersonRef, i64, Option<i64>)>,
+    /// Trainings whose run of rows ended in this batch (the sheet went on to another).
+    pub ended: Vec<i64>,
     /// Persons new to the store, numbered on from those of earlier batches.
     pub new_persons: Vec<NewPerson>,
     /// Persons (from the store or earlier batches) a row tells something new about, in row
@@ -442,6 +444,7 @@ impl Resolver {
         if self.run != Some(training_id) {
             if let Some(ended) = self.run.replace(training_id) {
                 self.ended.insert(ended);
+                self.batch.ended.push(ended);
             }
             self.run_keys.clear();
         }
@@ -995,6 +998,16 @@ impl Writer {
                 counts.unchanged += 1;
             }
         }
+        // The attendee lists of trainings the sheet has gone past are brought up to date now,
+        // while their pages are fresh in the cache and the reading thread keeps this one
+        // waiting anyway; a training listed again further down is refreshed again.
+        let ended: Vec<i64> = batch
+            .ended
+            .iter()
+            .copied()
+            .filter(|t| self.touched_trainings.remove(t))
+            .collect();
+        super::cache::refresh_trainings(&mut self.tx, &ended).await?;
         Ok(counts)
     }
 
