@@ -170,6 +170,9 @@ async fn finish(
 /// Rows handed from the reading thread to the writer at a time.
 const BATCH: usize = 16384;
 
+/// Rows whose persons the reading thread looks up together (see `Resolver::add_all`).
+const GROUP: usize = 32;
+
 /// Reads and checks every row of an attendance sheet, sending the records a batch at a time
 /// (with how far into the sheet the batch ends) while the sheet is clean. After the first
 /// problem nothing more is sent, but every row is still checked, so that the person importing
@@ -186,19 +189,25 @@ fn read_attendance(
     let mut rows = 0;
     let mut at = 0;
     let mut writing = true;
-    // One record, written over by every row.
-    let mut rec = AttendanceRecord::default();
+    // Records written over by every group of rows.
+    let mut group: Vec<AttendanceRecord> = vec![AttendanceRecord::default(); GROUP];
+    let mut in_group = 0;
     for item in &mut sheet {
         rows += 1;
         match item {
             Err(p) => problems.push(p),
             Ok(row) => {
                 at = row.progress;
-                match parser.parse_into(&row, &lookups, &mut rec) {
+                match parser.parse_into(&row, &lookups, &mut group[in_group]) {
                     Err(list) => list.into_iter().for_each(|p| problems.push(p)),
                     Ok(()) if problems.is_empty() && writing => {
-                        resolver.add(&rec);
-                        if resolver.rows() == BATCH {
+                        in_group += 1;
+                        if in_group < GROUP {
+                            continue;
+                        }
+                        resolver.add_all(&group);
+                        in_group = 0;
+                        if resolver.rows() >= BATCH {
                             returned.try_iter().for_each(drop);
                             if batches.blocking_send((resolver.take(), at)).is_err() {
                                 // The writer failed, and says why: no use reading on.
@@ -212,8 +221,11 @@ fn read_attendance(
             }
         }
     }
-    if problems.is_empty() && writing && resolver.rows() > 0 {
-        let _ = batches.blocking_send((resolver.take(), at));
+    if problems.is_empty() && writing {
+        resolver.add_all(&group[..in_group]);
+        if resolver.rows() > 0 {
+            let _ = batches.blocking_send((resolver.take(), at));
+        }
     }
     (rows, problems)
 }
