@@ -788,10 +788,14 @@ fn join_dates(dates: &[PartialDate]) -> String {
 }
 
 fn looks_like_email(e: &str) -> bool {
+    // Byte by byte for ASCII (nearly every address): this runs for every row of a sheet.
+    let spaced = if e.is_ascii() {
+        e.bytes().any(|b| matches!(b, b'\t'..=b'\r' | b' '))
+    } else {
+        e.contains(char::is_whitespace)
+    };
     match e.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty() && domain.contains('.') && !e.contains(char::is_whitespace)
-        }
+        Some((local, domain)) => !local.is_empty() && domain.contains('.') && !spaced,
         None => false,
     }
 }
@@ -907,6 +911,30 @@ impl PublishedParser {
             }),
             (None, _) => Err(vec![missing("period_from")]),
             (_, None) => Err(vec![missing("period_to")]),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_passes_for_an_email_address() {
+        for good in ["ann@example.org", "a.b+c@x.co", "añn@exämple.org"] {
+            assert!(looks_like_email(good), "{good:?}");
+        }
+        for bad in [
+            "ann lee@example.org",
+            "ann@example.org\u{b}x",
+            "ann\t@example.org",
+            "añn\u{a0}lee@example.org",
+            "ann@example",
+            "@example.org",
+            "ann.example.org",
+            "",
+        ] {
+            assert!(!looks_like_email(bad), "{bad:?}");
         }
     }
 }

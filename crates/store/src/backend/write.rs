@@ -981,8 +981,12 @@ impl Writer {
                 .collect()
         };
         // The new records first: a row that may repeat one of them comes after it in the sheet.
-        let new_rows = resolve(&batch.new_rows);
+        let mut new_rows = resolve(&batch.new_rows);
         let rows = resolve(&batch.rows);
+        // In key order, new records go in one after another at the end of the table's tree
+        // (a sheet's trainings are mostly new and numbered in order), rather than all over the
+        // pages of the trainings being read: fewer, fuller pages to write.
+        new_rows.sort_unstable();
         super::insert_new_attendance(&mut self.tx, &new_rows).await?;
         counts.created += new_rows.len() as u64;
         let inserted = super::insert_attendance(&mut self.tx, &rows).await?;
