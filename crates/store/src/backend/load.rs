@@ -4,7 +4,7 @@
 use cadre_core::AttendanceRecord;
 use cadre_import::{
     AttendanceParser, DepartmentParser, Kind, Lookups, PartnerParser, Problems, PublishedParser,
-    SessionParser, Sheet, TrainingParser,
+    Row, SessionParser, Sheet, TrainingParser,
 };
 
 use super::write::{Resolved, Resolver, Writer};
@@ -192,11 +192,12 @@ fn read_attendance(
     // Records written over by every group of rows.
     let mut group: Vec<AttendanceRecord> = vec![AttendanceRecord::default(); GROUP];
     let mut in_group = 0;
-    for item in &mut sheet {
+    let mut row = Row::default();
+    while let Some(item) = sheet.next_into(&mut row) {
         rows += 1;
         match item {
             Err(p) => problems.push(p),
-            Ok(row) => {
+            Ok(()) => {
                 at = row.progress;
                 match parser.parse_into(&row, &lookups, &mut group[in_group]) {
                     Err(list) => list.into_iter().for_each(|p| problems.push(p)),
