@@ -8,8 +8,8 @@
 use std::path::Path;
 use std::time::Instant;
 
-use cadre_core::PartialDate;
-use cadre_import::{AttendanceParser, Lookups, Sheet};
+use cadre_core::{AttendanceRecord, PartialDate};
+use cadre_import::{AttendanceParser, Lookups, Row, Sheet};
 
 fn main() {
     let dir = std::env::args()
@@ -23,23 +23,25 @@ fn main() {
     let lookups = lookups(dir);
     let path = dir.join("attendance.csv");
 
+    // As the import reads: into one reused row and one reused record.
     let start = Instant::now();
     let mut rows = 0u64;
-    for row in Sheet::open(&path).expect("attendance.csv") {
-        row.expect("a readable row");
+    let mut sheet = Sheet::open(&path).expect("attendance.csv");
+    let mut row = Row::default();
+    while let Some(item) = sheet.next_into(&mut row) {
+        item.expect("a readable row");
         rows += 1;
     }
     let read = start.elapsed();
 
     let start = Instant::now();
-    let sheet = Sheet::open(&path).expect("attendance.csv");
+    let mut sheet = Sheet::open(&path).expect("attendance.csv");
     let mut parser = AttendanceParser::new(&sheet).expect("a v1 header");
+    let mut record = AttendanceRecord::default();
     let mut bad = 0u64;
-    for row in sheet {
-        if parser
-            .parse(&row.expect("a readable row"), &lookups)
-            .is_err()
-        {
+    while let Some(item) = sheet.next_into(&mut row) {
+        item.expect("a readable row");
+        if parser.parse_into(&row, &lookups, &mut record).is_err() {
             bad += 1;
         }
     }
