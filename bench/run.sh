@@ -114,6 +114,33 @@ for size in "${sizes[@]}"; do
     done
   done
 
+  # The import target, head to head: three rounds, each a fresh SQLite import of the
+  # attendance file (the other three files loaded untimed before it) and then PostgreSQL's COPY
+  # of the same file, alternating so that both meet the machine in the same state; medians.
+  imports=() copies=()
+  raw="cadre_bench_$lower.raw_attendance"
+  for _ in 1 2 3; do
+    db="$work/head-to-head.db"
+    rm -f "$db" "$db-wal" "$db-shm"
+    for kind in partners trainings sessions; do
+      "$B" --database "sqlite:$db" import "$kind" "$data/$kind.csv" >/dev/null
+    done
+    read -r t m < <(once "$B" --database "sqlite:$db" import attendance "$data/attendance.csv")
+    imports+=("$t")
+    psql "$PG" -qAtc "DROP TABLE IF EXISTS $raw; CREATE TABLE $raw (training_code text, session_date text, given_name text, family_name text, email text, gender text, country text, organisation text, department text, completed text)" >/dev/null
+    read -r t m < <(once psql "$PG" -qAtc "\\copy $raw FROM '$data/attendance.csv' CSV HEADER")
+    copies+=("$t")
+    psql "$PG" -qAtc "DROP TABLE $raw" >/dev/null
+  done
+  median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+  mi=$(median "${imports[@]}")
+  mc=$(median "${copies[@]}")
+  {
+    echo "| import attendance, head to head with COPY (median of ${imports[*]}) | sqlite | $mi | | |"
+    echo "| COPY of attendance.csv, the same rounds (median of ${copies[*]}) | postgres | $mc | | |"
+    echo "| SQLite import / COPY, head to head | | $(python3 -c "print(f'{$mi / max($mc, 0.001):.2f}')") | | target: at most 1 |"
+  } >>"$report"
+
   for period in one all; do
     if [ "$period" = one ]; then from=${ONE_YEAR[0]}; to=${ONE_YEAR[1]}; else from=${ALL_YEARS[0]}; to=${ALL_YEARS[1]}; fi
     read -r t m < <(measure $PY bench/figures.py duckdb "$data" "$from" "$to")
