@@ -30,6 +30,12 @@ pub enum StoreError {
     /// From the bulk writes, which run through rusqlite on sqlx's SQLite connection.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// Something the import relies on did not hold (a fault in cadre, not in the file); the
+    /// import was undone.
+    #[error(
+        "the import was stopped and nothing was written: {0} (a fault in cadre: please report it)"
+    )]
+    Fault(String),
     #[error("could not bring the database schema up to date: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// The file could not be read at all.

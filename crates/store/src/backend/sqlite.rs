@@ -24,7 +24,7 @@ use std::str::FromStr;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 
-use crate::Result;
+use crate::{Result, StoreError};
 
 pub(crate) async fn open(path: &Path) -> Result<sqlx::Pool<Db>> {
     let options = SqliteConnectOptions::from_str("sqlite:")?
@@ -162,7 +162,7 @@ pub(crate) async fn insert_persons(
             vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; n].join(", ")
         )
     };
-    with_rusqlite(&mut *tx, |conn| {
+    let (ids, written) = with_rusqlite(&mut *tx, |conn| {
         // The ids SQLite would give, given here so that many rows go in one statement (see
         // `insert_new_attendance` for why `OR IGNORE` and a count). No one else adds persons
         // meanwhile: a write transaction that read before another's commit cannot write.
@@ -172,6 +172,7 @@ pub(crate) async fn insert_persons(
             })?;
         let mut full = conn.prepare(&statement(PER_STATEMENT))?;
         let mut id = first;
+        let mut written = 0;
         for chunk in rows.chunks(PER_STATEMENT) {
             let mut partial;
             let stmt = if chunk.len() == PER_STATEMENT {
@@ -194,14 +195,19 @@ pub(crate) async fn insert_persons(
                 stmt.raw_bind_parameter(at + 10, p.department_id)?;
                 id += 1;
             }
-            let written = stmt.raw_execute()?;
-            if written != chunk.len() {
-                return Err(rusqlite::Error::StatementChangedRows(written));
-            }
+            written += stmt.raw_execute()?;
         }
-        Ok((first..id).collect())
+        Ok((first..id, written))
     })
-    .await
+    .await?;
+    if written != rows.len() {
+        return Err(StoreError::Fault(format!(
+            "{} of {} new participants were in the database already",
+            rows.len() - written,
+            rows.len()
+        )));
+    }
+    Ok(ids.collect())
 }
 
 /// Inserts attendance records unless recorded already; says for each row whether it was
@@ -249,8 +255,9 @@ pub(crate) async fn insert_new_attendance(
             vec!["(?, ?, ?, ?, ?)"; n].join(", ")
         )
     };
-    with_rusqlite(&mut *tx, |conn| {
+    let written = with_rusqlite(&mut *tx, |conn| {
         let mut full = conn.prepare(&statement(PER_STATEMENT))?;
+        let mut written = 0;
         for chunk in rows.chunks(PER_STATEMENT) {
             let mut partial;
             let stmt = if chunk.len() == PER_STATEMENT {
@@ -267,14 +274,19 @@ pub(crate) async fn insert_new_attendance(
                 stmt.raw_bind_parameter(at + 4, s)?;
                 stmt.raw_bind_parameter(at + 5, c)?;
             }
-            let written = stmt.raw_execute()?;
-            if written != chunk.len() {
-                return Err(rusqlite::Error::StatementChangedRows(written));
-            }
+            written += stmt.raw_execute()?;
         }
-        Ok(())
+        Ok(written)
     })
-    .await
+    .await?;
+    if written != rows.len() {
+        return Err(StoreError::Fault(format!(
+            "{} of {} attendance records taken for new were recorded already",
+            rows.len() - written,
+            rows.len()
+        )));
+    }
+    Ok(())
 }
 
 /// The persons who attended each of these trainings (a person once per session attended),
