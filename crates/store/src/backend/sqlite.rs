@@ -146,7 +146,9 @@ async fn with_rusqlite<T>(
     Ok(out)
 }
 
-/// Inserts new persons, returning their ids in order.
+/// Inserts new persons, returning their ids in order, many to a statement (see
+/// [`insert_many`]), with the ids SQLite would give them: no one else adds persons meanwhile,
+/// since a write transaction that read before another's commit cannot write.
 pub(crate) async fn insert_persons(
     tx: &mut sqlx::Transaction<'static, Db>,
     rows: &[write::NewPerson],
@@ -154,36 +156,19 @@ pub(crate) async fn insert_persons(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    const PER_STATEMENT: usize = 50;
-    let statement = |n: usize| {
-        format!(
-            "INSERT OR IGNORE INTO persons (id, given_name, family_name, email, email_key, \
-             name_key, gender, country_code, organisation, department_id) VALUES {}",
-            vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; n].join(", ")
-        )
-    };
-    let (ids, written) = with_rusqlite(&mut *tx, |conn| {
-        // The ids SQLite would give, given here so that many rows go in one statement (see
-        // `insert_new_attendance` for why `OR IGNORE` and a count). No one else adds persons
-        // meanwhile: a write transaction that read before another's commit cannot write.
+    let (first, written) = with_rusqlite(&mut *tx, |conn| {
         let first: i64 =
             conn.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM persons", [], |r| {
                 r.get(0)
             })?;
-        let mut full = conn.prepare(&statement(PER_STATEMENT))?;
-        let mut id = first;
-        let mut written = 0;
-        for chunk in rows.chunks(PER_STATEMENT) {
-            let mut partial;
-            let stmt = if chunk.len() == PER_STATEMENT {
-                &mut full
-            } else {
-                partial = conn.prepare(&statement(chunk.len()))?;
-                &mut partial
-            };
-            for (i, p) in chunk.iter().enumerate() {
-                let at = i * 10;
-                stmt.raw_bind_parameter(at + 1, id)?;
+        let written = insert_many(
+            conn,
+            "persons (id, given_name, family_name, email, email_key, name_key, gender, \
+             country_code, organisation, department_id)",
+            10,
+            rows,
+            |stmt, at, n, p| {
+                stmt.raw_bind_parameter(at + 1, first + n as i64)?;
                 stmt.raw_bind_parameter(at + 2, &p.given_name)?;
                 stmt.raw_bind_parameter(at + 3, &p.family_name)?;
                 stmt.raw_bind_parameter(at + 4, &p.email)?;
@@ -192,22 +177,18 @@ pub(crate) async fn insert_persons(
                 stmt.raw_bind_parameter(at + 7, p.gender)?;
                 stmt.raw_bind_parameter(at + 8, &p.country)?;
                 stmt.raw_bind_parameter(at + 9, &p.organisation)?;
-                stmt.raw_bind_parameter(at + 10, p.department_id)?;
-                id += 1;
-            }
-            written += stmt.raw_execute()?;
-        }
-        Ok((first..id, written))
+                stmt.raw_bind_parameter(at + 10, p.department_id)
+            },
+        )?;
+        Ok((first, written))
     })
     .await?;
-    if written != rows.len() {
-        return Err(StoreError::Fault(format!(
-            "{} of {} new participants were in the database already",
-            rows.len() - written,
-            rows.len()
-        )));
-    }
-    Ok(ids.collect())
+    all_written(
+        written,
+        rows.len(),
+        "new participants were in the database already",
+    )?;
+    Ok((first..first + rows.len() as i64).collect())
 }
 
 /// Inserts attendance records unless recorded already; says for each row whether it was
@@ -234,12 +215,8 @@ pub(crate) async fn insert_attendance(
     .await
 }
 
-/// Inserts attendance records known to be new, many to a statement (a statement per row costs
-/// SQLite more than the row itself). A record that exists after all fails the import.
-///
-/// `OR IGNORE`, and a count of the rows written instead: a statement of many rows that may
-/// abort has SQLite copy every page it touches first, so that it can undo the statement alone;
-/// that took longer than the rows themselves.
+/// Inserts attendance records known to be new, many to a statement (see [`insert_many`]). A
+/// record that exists after all stops the import.
 pub(crate) async fn insert_new_attendance(
     tx: &mut sqlx::Transaction<'static, Db>,
     rows: &[write::AttendanceRow],
@@ -247,46 +224,77 @@ pub(crate) async fn insert_new_attendance(
     if rows.is_empty() {
         return Ok(());
     }
-    const PER_STATEMENT: usize = 100;
-    let statement = |n: usize| {
-        format!(
-            "INSERT OR IGNORE INTO attendance (training_id, person_id, session_id, session_key, completed) \
-             VALUES {}",
-            vec!["(?, ?, ?, ?, ?)"; n].join(", ")
-        )
-    };
     let written = with_rusqlite(&mut *tx, |conn| {
-        let mut full = conn.prepare(&statement(PER_STATEMENT))?;
-        let mut written = 0;
-        for chunk in rows.chunks(PER_STATEMENT) {
-            let mut partial;
-            let stmt = if chunk.len() == PER_STATEMENT {
-                &mut full
-            } else {
-                partial = conn.prepare(&statement(chunk.len()))?;
-                &mut partial
-            };
-            for (i, &(t, p, s, c)) in chunk.iter().enumerate() {
-                let at = i * 5;
+        insert_many(
+            conn,
+            "attendance (training_id, person_id, session_id, session_key, completed)",
+            5,
+            rows,
+            |stmt, at, _, &(t, p, s, c)| {
                 stmt.raw_bind_parameter(at + 1, t)?;
                 stmt.raw_bind_parameter(at + 2, p)?;
                 stmt.raw_bind_parameter(at + 3, (s != 0).then_some(s))?;
                 stmt.raw_bind_parameter(at + 4, s)?;
-                stmt.raw_bind_parameter(at + 5, c)?;
-            }
-            written += stmt.raw_execute()?;
-        }
-        Ok(written)
+                stmt.raw_bind_parameter(at + 5, c)
+            },
+        )
     })
     .await?;
-    if written != rows.len() {
-        return Err(StoreError::Fault(format!(
-            "{} of {} attendance records taken for new were recorded already",
-            rows.len() - written,
-            rows.len()
-        )));
+    all_written(
+        written,
+        rows.len(),
+        "attendance records taken for new were recorded already",
+    )
+}
+
+/// Inserts rows into `into` ("table (columns)") about a hundred to a statement, `bind` setting
+/// row `n`'s `width` parameters from index `at + 1`; returns how many rows were written. A
+/// statement per row costs SQLite more than the row itself. The statements say `OR IGNORE`,
+/// and the caller checks the count instead: a statement of many rows that may abort has SQLite
+/// copy every page it touches first, so that it can undo that statement alone, and that took
+/// longer than the rows themselves.
+fn insert_many<T>(
+    conn: &rusqlite::Connection,
+    into: &str,
+    width: usize,
+    rows: &[T],
+    bind: impl Fn(&mut rusqlite::Statement, usize, usize, &T) -> rusqlite::Result<()>,
+) -> rusqlite::Result<usize> {
+    let per_statement = (500 / width).max(1);
+    let statement = |n: usize| {
+        let row = format!("({})", vec!["?"; width].join(", "));
+        format!(
+            "INSERT OR IGNORE INTO {into} VALUES {}",
+            vec![row; n].join(", ")
+        )
+    };
+    let mut full = conn.prepare(&statement(per_statement))?;
+    let mut written = 0;
+    for (c, chunk) in rows.chunks(per_statement).enumerate() {
+        let mut partial;
+        let stmt = if chunk.len() == per_statement {
+            &mut full
+        } else {
+            partial = conn.prepare(&statement(chunk.len()))?;
+            &mut partial
+        };
+        for (i, row) in chunk.iter().enumerate() {
+            bind(stmt, i * width, c * per_statement + i, row)?;
+        }
+        written += stmt.raw_execute()?;
     }
-    Ok(())
+    Ok(written)
+}
+
+/// A bulk insert wrote every row it was given, or the import stops.
+fn all_written(written: usize, given: usize, otherwise: &str) -> Result<()> {
+    if written == given {
+        return Ok(());
+    }
+    Err(StoreError::Fault(format!(
+        "{} of {given} {otherwise}",
+        given - written
+    )))
 }
 
 /// The persons who attended each of these trainings (a person once per session attended),
