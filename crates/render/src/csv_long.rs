@@ -1,9 +1,42 @@
 //! CSV in long form: one row per figure, `section,key,label,participants,trainings,value_usd`,
 //! for spreadsheets and statistics tools.
 
+use std::borrow::Cow;
+
 use cadre_core::report::Report;
 
 use crate::RenderError;
+
+/// A text cell as a spreadsheet may safely open it. Excel, LibreOffice and Google Sheets take a
+/// cell that begins with `=`, `+`, `-` or `@` (or with a tab or carriage return before one) for
+/// a formula, so a training title or partner name typed as `=HYPERLINK(...)` would run when the
+/// report is opened (CSV injection). As OWASP advises, such a cell gets a leading `'`, which
+/// spreadsheets read as "this is text". Only text goes through here: the figures cadre formats
+/// itself (counts, `12.50`) are numbers and must stay numbers.
+fn text_cell(s: &str) -> Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{s}"))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// One row of the long form: three text cells, then three figures formatted by cadre.
+fn row(
+    w: &mut csv::Writer<Vec<u8>>,
+    [section, key, label]: [&str; 3],
+    figures: [&str; 3],
+) -> Result<(), csv::Error> {
+    let [participants, trainings, value] = figures;
+    w.write_record([
+        &*text_cell(section),
+        &*text_cell(key),
+        &*text_cell(label),
+        participants,
+        trainings,
+        value,
+    ])
+}
 
 pub fn render(r: &Report) -> Result<Vec<u8>, RenderError> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -35,85 +68,68 @@ pub fn render(r: &Report) -> Result<Vec<u8>, RenderError> {
             r.trainings_without_count(),
         ),
     ] {
-        w.write_record(["trainings", key, label, "", &n(trainings), ""])?;
+        row(&mut w, ["trainings", key, label], ["", &n(trainings), ""])?;
     }
-    w.write_record([
-        "value",
-        "total",
-        "Estimated value",
-        "",
-        &n(r.value_known),
-        &money(r.value),
-    ])?;
+    row(
+        &mut w,
+        ["value", "total", "Estimated value"],
+        ["", &n(r.value_known), &money(r.value)],
+    )?;
     for (key, label, v) in [
         ("total", "Participants", p.total),
         ("male", "Male", p.male),
         ("female", "Female", p.female),
         ("not_recorded", "Gender not recorded", p.not_recorded),
     ] {
-        w.write_record(["participants", key, label, &n(v), "", ""])?;
+        row(&mut w, ["participants", key, label], [&n(v), "", ""])?;
     }
-    w.write_record([
-        "persons",
-        "total",
-        "Individual persons",
-        &n(r.persons),
-        "",
-        "",
-    ])?;
+    row(
+        &mut w,
+        ["persons", "total", "Individual persons"],
+        [&n(r.persons), "", ""],
+    )?;
     for c in &r.countries {
-        w.write_record([
-            "country",
-            &c.code,
-            &c.name,
-            &n(c.participants),
-            &n(c.trainings),
-            "",
-        ])?;
+        row(
+            &mut w,
+            ["country", &c.code, &c.name],
+            [&n(c.participants), &n(c.trainings), ""],
+        )?;
     }
     for d in &r.departments {
-        w.write_record([
-            "department",
-            &d.name,
-            &d.name,
-            &n(d.participants),
-            &n(d.trainings),
-            "",
-        ])?;
+        row(
+            &mut w,
+            ["department", &d.name, &d.name],
+            [&n(d.participants), &n(d.trainings), ""],
+        )?;
     }
     for pa in &r.partners {
-        w.write_record([
-            "partner",
-            &pa.short_name,
-            &pa.name,
-            &n(pa.participants),
-            &n(pa.trainings),
-            "",
-        ])?;
+        row(
+            &mut w,
+            ["partner", &pa.short_name, &pa.name],
+            [&n(pa.participants), &n(pa.trainings), ""],
+        )?;
     }
     for m in &r.months {
         let key = match m.month {
             Some(month) => format!("{}-{month:02}", m.year),
             None => m.year.to_string(),
         };
-        w.write_record([
-            "month",
-            &key,
-            &m.label,
-            &n(m.participants),
-            &n(m.trainings),
-            "",
-        ])?;
+        row(
+            &mut w,
+            ["month", &key, &m.label],
+            [&n(m.participants), &n(m.trainings), ""],
+        )?;
     }
     for tr in &r.listing {
-        w.write_record([
-            "training",
-            &tr.code,
-            &tr.title,
-            &tr.participants.map(|c| n(c.total)).unwrap_or_default(),
-            "1",
-            &tr.value.map(money).unwrap_or_default(),
-        ])?;
+        row(
+            &mut w,
+            ["training", &tr.code, &tr.title],
+            [
+                &tr.participants.map(|c| n(c.total)).unwrap_or_default(),
+                "1",
+                &tr.value.map(money).unwrap_or_default(),
+            ],
+        )?;
     }
     for pf in &r.published {
         let (participants, trainings, value) = match pf.figure {
@@ -131,16 +147,28 @@ pub fn render(r: &Report) -> Result<Vec<u8>, RenderError> {
             }
             _ => (pf.published.to_string(), String::new(), String::new()),
         };
-        w.write_record([
-            "published",
-            pf.figure.as_str(),
-            pf.figure.label(),
-            &participants,
-            &trainings,
-            &value,
-        ])?;
+        row(
+            &mut w,
+            ["published", pf.figure.as_str(), pf.figure.label()],
+            [&participants, &trainings, &value],
+        )?;
     }
     w.flush().map_err(csv::Error::from)?;
     w.into_inner()
         .map_err(|e| RenderError::Csv(csv::Error::from(e.into_error())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text_cell;
+
+    #[test]
+    fn text_that_a_spreadsheet_would_run_is_quoted() {
+        for hostile in ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"] {
+            assert_eq!(text_cell(hostile), format!("'{hostile}"));
+        }
+        for plain in ["Customs", "2020-01", "Côte d'Ivoire", "a=b", ""] {
+            assert_eq!(text_cell(plain), plain);
+        }
+    }
 }

@@ -8,7 +8,34 @@ use crate::view::{self, num};
 
 /// A table cell: pipes and line breaks would break the table.
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+/// Text from the records (titles, names, notes) as Markdown shows it, letter for letter. A
+/// renderer would otherwise run it: `<img onerror=...>` as raw HTML, `[click](javascript:...)`
+/// as a link, `*`, `_` and backticks as emphasis and code, a leading `#` as a heading and a
+/// line break as a new block. Markup characters get a backslash, and `<`, `>`, `&` become
+/// entities (not every renderer takes `\<` as an escape); letters, accents, apostrophes and
+/// hyphens stay as typed. `|` is left to `cell`, which escapes it in every table cell.
+fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut line_start = true;
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '[' | ']' | '(' | ')' | '*' | '_' | '`' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '#' if line_start => out.push_str("\\#"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+        line_start &= c.is_whitespace();
+    }
+    out
 }
 
 /// A table; `align` has one letter per column: `l` for text, `r` for figures.
@@ -79,7 +106,7 @@ pub fn render(r: &Report) -> String {
             "lrr",
             r.departments
                 .iter()
-                .map(|d| vec![d.name.clone(), num(d.participants), num(d.trainings)]),
+                .map(|d| vec![text(&d.name), num(d.participants), num(d.trainings)]),
         );
     }
 
@@ -96,7 +123,7 @@ pub fn render(r: &Report) -> String {
             "lrr",
             r.countries
                 .iter()
-                .map(|c| vec![c.name.clone(), num(c.participants), num(c.trainings)]),
+                .map(|c| vec![text(&c.name), num(c.participants), num(c.trainings)]),
         );
     }
 
@@ -122,8 +149,8 @@ pub fn render(r: &Report) -> String {
                 ""
             };
             vec![
-                format!("{}{role}", p.short_name),
-                p.name.clone(),
+                format!("{}{role}", text(&p.short_name)),
+                text(&p.name),
                 num(p.trainings),
                 num(p.participants),
             ]
@@ -145,16 +172,17 @@ pub fn render(r: &Report) -> String {
         ],
         "lllllllr",
         r.listing.iter().map(|t| {
-            let mut partners = t.partners.clone();
-            partners.extend(t.funders.iter().map(|f| format!("{f} (funder)")));
+            let mut partners: Vec<String> = t.partners.iter().map(|p| text(p)).collect();
+            partners.extend(t.funders.iter().map(|f| format!("{} (funder)", text(f))));
+            let departments: Vec<String> = t.departments.iter().map(|d| text(d)).collect();
             vec![
-                t.code.clone(),
-                t.title.clone(),
+                text(&t.code),
+                text(&t.title),
                 view::date_range(t.start, t.end),
                 view::modality(t.modality).to_string(),
                 partners.join(", "),
-                t.departments.join(", "),
-                view::countries_cell(&t.countries, t.countries_reached),
+                departments.join(", "),
+                text(&view::countries_cell(&t.countries, t.countries_reached)),
                 view::participants_cell(t.participants),
             ]
         }),
@@ -167,7 +195,13 @@ pub fn render(r: &Report) -> String {
             &mut out,
             &["Figure", "Published", "From the records", "Note"],
             "lrrl",
-            view::published_rows(r),
+            view::published_rows(r).into_iter().map(|mut row| {
+                // The note is typed with the published figures; the rest is cadre's own.
+                if let Some(note) = row.last_mut() {
+                    *note = text(note);
+                }
+                row
+            }),
         );
     }
 
@@ -181,13 +215,49 @@ pub fn render(r: &Report) -> String {
         for q in &r.quality {
             match &q.training {
                 Some(code) => {
-                    let _ = writeln!(out, "- **{code}** ({}): {}", q.rule, q.message);
+                    let _ = writeln!(
+                        out,
+                        "- **{}** ({}): {}",
+                        text(code),
+                        q.rule,
+                        text(&q.message)
+                    );
                 }
                 None => {
-                    let _ = writeln!(out, "- **Period** ({}): {}", q.rule, q.message);
+                    // Period notes name training codes and published figures.
+                    let _ = writeln!(out, "- **Period** ({}): {}", q.rule, text(&q.message));
                 }
             }
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{cell, text};
+
+    #[test]
+    fn record_text_is_shown_not_run() {
+        assert_eq!(
+            text("[click](javascript:alert(1))"),
+            r"\[click\]\(javascript:alert\(1\)\)"
+        );
+        assert_eq!(text("<img src=x>"), "&lt;img src=x&gt;");
+        assert_eq!(text("Trinidad & Tobago"), "Trinidad &amp; Tobago");
+        assert_eq!(text("# Title"), r"\# Title");
+        assert_eq!(text("  #1"), r"  \#1");
+        assert_eq!(
+            text("Course #1"),
+            "Course #1",
+            "a heading only at the start"
+        );
+        assert_eq!(text("a\\b *c* _d_ `e`"), r"a\\b \*c\* \_d\_ \`e\`");
+        assert_eq!(text("one\r\n# two"), "one  # two", "no new block");
+        assert_eq!(
+            text("Train-the-Trainers, Côte d'Ivoire"),
+            "Train-the-Trainers, Côte d'Ivoire"
+        );
+        assert_eq!(cell(&text(r"a|b\")), r"a\|b\\");
+    }
 }

@@ -288,3 +288,125 @@ async fn csv_is_long_form_and_adds_up() {
         .sum();
     assert_eq!(gender, r.participants.total);
 }
+
+/// The 2020 report with hostile text where records put text: a formula, a `javascript:` link,
+/// raw HTML and a script, as a careless or malicious entry would type them.
+async fn report_hostile() -> Report {
+    let mut r = report_2020().await;
+    r.listing[0].title = "=HYPERLINK(\"http://evil.example\",\"Open\")".into();
+    r.listing[1].title = "[click](javascript:alert(1))".into();
+    r.listing[2].title = "<img src=x onerror=alert(1)>".into();
+    r.listing[3].title = "<script>alert(1)</script>".into();
+    r.listing[4].title = "*bold* _it_ `code` a|b back\\slash".into();
+    r.listing[5].code = "\r2020-07".into();
+    r.listing[6].title = "Train-the-Trainers for Côte d'Ivoire's Customs".into();
+    r.partners[0].name = "+cmd|' /C calc'!A0".into();
+    r.partners[0].short_name = "@SUM(1+1)".into();
+    r.departments[0].name = "-2+3".into();
+    r.departments[1].name = "<b onmouseover=alert(1)>Customs</b>".into();
+    r.countries[0].name = "\tBarbados".into();
+    r.countries[1].name = "Côte d'Ivoire".into();
+    r
+}
+
+/// What a spreadsheet takes for the start of a formula (OWASP, CSV injection).
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+#[tokio::test]
+async fn csv_text_cells_cannot_start_a_formula() {
+    let r = report_hostile().await;
+    let csv_text = text(&r, Format::Csv);
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    for row in &rows {
+        for cell in row.iter().take(3) {
+            assert!(!cell.starts_with(FORMULA_START), "{row:?}");
+        }
+    }
+    let cell = |section: &str, col: usize, value: &str| {
+        rows.iter()
+            .any(|row| &row[0] == section && &row[col] == value)
+    };
+    assert!(cell(
+        "training",
+        2,
+        "'=HYPERLINK(\"http://evil.example\",\"Open\")"
+    ));
+    assert!(cell("training", 1, "'\r2020-07"));
+    assert!(cell("partner", 1, "'@SUM(1+1)"));
+    assert!(cell("partner", 2, "'+cmd|' /C calc'!A0"));
+    assert!(cell("department", 1, "'-2+3"));
+    assert!(cell("department", 2, "'-2+3"));
+    assert!(cell("country", 2, "'\tBarbados"));
+    assert!(cell("country", 2, "Côte d'Ivoire"), "other text as typed");
+    assert!(cell("training", 1, "2020-01"));
+    // Figures cadre formats are not text: they stay numbers.
+    assert!(rows
+        .iter()
+        .filter(|row| &row[0] == "training")
+        .all(|row| row[3].is_empty() || row[3].parse::<u64>().is_ok()));
+}
+
+#[tokio::test]
+async fn markdown_shows_hostile_text_as_text() {
+    let md = text(&report_hostile().await, Format::Markdown);
+    for banned in ["<img", "<script", "<b ", "](javascript:", "[click]"] {
+        assert!(!md.contains(banned), "{banned}");
+    }
+    for shown in [
+        r"\[click\]\(javascript:alert\(1\)\)",
+        r"&lt;img src=x onerror=alert\(1\)&gt;",
+        r"&lt;script&gt;alert\(1\)&lt;/script&gt;",
+        r"\*bold\* \_it\_ \`code\` a\|b back\\slash",
+        r"@SUM\(1+1\)",
+        "| Train-the-Trainers for Côte d'Ivoire's Customs |",
+        "| &lt;b onmouseover=alert\\(1\\)&gt;Customs&lt;/b&gt; |",
+    ] {
+        assert!(md.contains(shown), "{shown} not in\n{md}");
+    }
+    assert!(!md.contains('\r'), "a carriage return ends a table row");
+}
+
+#[tokio::test]
+async fn html_escapes_hostile_text() {
+    let html = text(&report_hostile().await, Format::Html);
+    // The department also goes through the SVG chart, which the page includes unescaped.
+    for banned in ["<script", "<img", "onerror=alert(1)>", "<b onmouseover"] {
+        assert!(!html.contains(banned), "{banned}");
+    }
+    // askama writes `<` and `>` as numeric entities; either spelling is escaped.
+    let html = html.replace("&#60;", "&lt;").replace("&#62;", "&gt;");
+    assert!(html.contains("<h3>&lt;script&gt;alert(1)&lt;/script&gt; <span"));
+    assert!(html.contains("<h3>&lt;img src=x onerror=alert(1)&gt; <span"));
+}
+
+#[tokio::test]
+async fn the_workbook_holds_record_text_as_strings_not_formulas() {
+    use calamine::{Data, Reader, Xlsx};
+    let r = report_hostile().await;
+    let bytes = render(&r, Format::Xlsx).unwrap();
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    for sheet in book.sheet_names() {
+        let formulas = book.worksheet_formula(&sheet).unwrap();
+        assert!(
+            formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+            "a formula in {sheet}"
+        );
+    }
+    let trainings = book.worksheet_range("Trainings").unwrap();
+    assert_eq!(
+        trainings.get_value((1, 1)),
+        Some(&Data::String(
+            "=HYPERLINK(\"http://evil.example\",\"Open\")".into()
+        ))
+    );
+    let partners = book.worksheet_range("Partners").unwrap();
+    assert_eq!(
+        partners.get_value((1, 0)),
+        Some(&Data::String("@SUM(1+1)".into()))
+    );
+    assert_eq!(
+        partners.get_value((1, 1)),
+        Some(&Data::String("+cmd|' /C calc'!A0".into()))
+    );
+}
