@@ -5,7 +5,7 @@
 //! it never writes. The store writes the records inside one transaction, so an import lands
 //! whole or not at all.
 
-mod excel;
+pub mod columns;
 mod lookups;
 mod parse;
 mod problem;
@@ -16,8 +16,9 @@ pub use parse::{
     AttendanceParser, DepartmentParser, PartnerParser, PublishedParser, SessionParser,
     TrainingParser,
 };
+pub use problem::column_letters;
 pub use problem::{Problem, Problems, MAX_PROBLEMS};
-pub use sheet::{Row, Sheet};
+pub use sheet::{Layout, Limits, ReadOptions, Row, Sheet, TextEncoding};
 
 use std::path::PathBuf;
 

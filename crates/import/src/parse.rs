@@ -17,10 +17,13 @@ use crate::lookups::Lookups;
 use crate::problem::{Problem, Problems};
 use crate::sheet::{Row, Sheet};
 
-/// Where each known column sits in the file.
+/// Where each known column sits in the file, and how the sheet names it.
 struct Columns {
     index: ColumnIndex,
-    offset: usize,
+    /// By position in the sheet's header: the column's number in the file, and the sheet's
+    /// own header when it differs from the v1 name (a mapped column).
+    sources: Vec<(Option<usize>, Option<String>)>,
+    letters: bool,
 }
 
 /// Field name -> position in the row. A list, not a map: a file has a dozen columns and every
@@ -49,52 +52,85 @@ impl ColumnIndex {
 
 impl Columns {
     /// Matches the header against the columns of a kind of file. Names are compared without
-    /// case; unknown columns are refused, since a misspelt header would silently drop data.
+    /// case; unknown columns are refused, since a misspelt header would silently drop data:
+    /// the problem names the closest v1 columns, and a mapping says what the others mean.
     fn read(
         sheet: &Sheet,
-        known: &[&'static str],
+        known: &'static [&'static str],
         required: &[&'static str],
     ) -> Result<Columns, Problems> {
         let mut problems = Problems::default();
         let mut index = ColumnIndex::default();
         let line = sheet.header_line();
-        let offset = sheet.column_offset();
+        let mut sources = Vec::new();
+        let header_problem = |column: Option<usize>, code: &'static str, message: String| Problem {
+            column,
+            letters: sheet.letters(),
+            ..Problem::at(sheet.file(), line, code, message)
+        };
+        let mut unknown = Vec::new();
         for (i, header) in sheet.headers().iter().enumerate() {
+            sources.push(sheet.column_source(i));
             let key = fold(header).replace(' ', "_");
             if key.is_empty() {
                 continue;
             }
+            let column = sheet.column_source(i).0;
             match known.iter().find(|k| **k == key) {
                 Some(k) => {
                     if !index.insert(k, i) {
-                        problems.push(sheet.problem(
-                            line,
-                            Some(offset + i + 1),
+                        problems.push(header_problem(
+                            column,
+                            "duplicate-column",
                             format!("column \"{header}\" appears twice"),
                         ));
                     }
                 }
-                None => problems.push(sheet.problem(
-                    line,
-                    Some(offset + i + 1),
-                    format!(
-                        "unknown column \"{header}\": the columns of this file are {}",
-                        known.join(",")
-                    ),
-                )),
+                None => unknown.push((column, header)),
             }
+        }
+        for (column, header) in &unknown {
+            let closest = crate::columns::closest(header, known);
+            let hint = if closest.is_empty() {
+                String::new()
+            } else {
+                format!(" (closest: {})", closest.join(", "))
+            };
+            problems.push(header_problem(
+                *column,
+                "unknown-column",
+                format!(
+                    "unknown column \"{header}\"{hint}: the columns of this file are {}; the file's headers are {}. \
+Map them with --mapping (see --propose-mapping)",
+                    known.join(","),
+                    sheet
+                        .headers()
+                        .iter()
+                        .filter(|h| !h.trim().is_empty())
+                        .map(|h| format!("\"{h}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
         }
         for r in required {
             if !index.contains_key(r) {
-                problems.push(sheet.problem(
-                    line,
-                    None,
-                    format!("the header has no column \"{r}\", which is required"),
-                ));
+                problems.push(Problem {
+                    field: Some(r),
+                    ..header_problem(
+                        None,
+                        "missing-column",
+                        format!("the header has no column \"{r}\", which is required"),
+                    )
+                });
             }
         }
         if problems.is_empty() {
-            Ok(Columns { index, offset })
+            Ok(Columns {
+                index,
+                sources,
+                letters: sheet.letters(),
+            })
         } else {
             Err(problems)
         }
@@ -119,8 +155,13 @@ impl<'a> Cells<'a> {
         }
     }
 
-    fn column(&self, field: &str) -> Option<usize> {
-        self.cols.index.get(field).map(|i| self.cols.offset + i + 1)
+    /// The field's column in the file, and the sheet's own header of it.
+    fn source(&self, field: &str) -> (Option<usize>, Option<String>) {
+        self.cols
+            .index
+            .get(field)
+            .and_then(|&i| self.cols.sources.get(i).cloned())
+            .unwrap_or((None, None))
     }
 
     /// The trimmed cell, or "" when blank or when the file has no such column.
@@ -137,19 +178,22 @@ impl<'a> Cells<'a> {
         (!raw.is_empty()).then(|| raw.to_string())
     }
 
-    fn fail(&mut self, field: &str, message: impl Display) {
+    /// A problem of `field` in this row, of the kind `code`.
+    fn fail(&mut self, field: &'static str, code: &'static str, message: impl Display) {
+        let (column, header) = self.source(field);
         self.problems.push(Problem {
-            file: self.file.to_string(),
-            line: self.row.line,
-            column: self.column(field),
-            message: format!("{field}: {message}"),
+            column,
+            field: Some(field),
+            header,
+            letters: self.cols.letters,
+            ..Problem::at(self.file, self.row.line, code, message.to_string())
         });
     }
 
-    fn required(&mut self, field: &str) -> &'a str {
+    fn required(&mut self, field: &'static str) -> &'a str {
         let raw = self.raw(field);
         if raw.is_empty() {
-            self.fail(field, "is required");
+            self.fail(field, "required", "is required");
         }
         raw
     }
@@ -157,7 +201,7 @@ impl<'a> Cells<'a> {
     /// Parses a non-blank cell; a blank cell is `None`, a bad one is a problem.
     fn parse<T, E: Display>(
         &mut self,
-        field: &str,
+        field: &'static str,
         f: impl FnOnce(&str) -> Result<T, E>,
     ) -> Option<T> {
         let raw = self.raw(field);
@@ -167,23 +211,23 @@ impl<'a> Cells<'a> {
         match f(raw) {
             Ok(v) => Some(v),
             Err(e) => {
-                self.fail(field, e);
+                self.fail(field, code_of(field), e);
                 None
             }
         }
     }
 
-    fn count(&mut self, field: &str) -> Option<u32> {
+    fn count(&mut self, field: &'static str) -> Option<u32> {
         self.parse(field, parse_count)
     }
 
-    fn countries(&mut self, field: &str) -> Vec<String> {
+    fn countries(&mut self, field: &'static str) -> Vec<String> {
         let mut codes = Vec::new();
         for typed in split_list(self.raw(field)) {
             match Countries::get().lookup(typed) {
                 Ok(c) if !codes.contains(&c.code) => codes.push(c.code.clone()),
                 Ok(_) => {}
-                Err(e) => self.fail(field, e),
+                Err(e) => self.fail(field, "unknown-country", e),
             }
         }
         codes
@@ -216,7 +260,11 @@ fn parse_count(typed: &str) -> Result<u32, String> {
 fn check_span(cells: &mut Cells, start: Option<PartialDate>, end: Option<PartialDate>) {
     if let (Some(s), Some(e)) = (start, end) {
         if e.last_day() < s.first_day() {
-            cells.fail("end_date", format!("{e} is before the start date {s}"));
+            cells.fail(
+                "end_date",
+                "inconsistent-dates",
+                format!("{e} is before the start date {s}"),
+            );
         }
     }
 }
@@ -247,7 +295,11 @@ impl DepartmentParser {
         let mut c = Cells::new(&self.file, row, &self.cols);
         let name = c.required("name").to_string();
         match self.names.get(&department_key(&name)) {
-            Some(first) => c.fail("name", format!("\"{name}\" is already on line {first}")),
+            Some(first) => c.fail(
+                "name",
+                "duplicate",
+                format!("\"{name}\" is already on line {first}"),
+            ),
             None => {
                 self.names.insert(department_key(&name), row.line);
             }
@@ -257,6 +309,7 @@ impl DepartmentParser {
             match lookups.department(alias) {
                 Some(other) if department_key(other) != department_key(&name) => c.fail(
                     "aliases",
+                    "duplicate",
                     format!("\"{alias}\" already names the department \"{other}\""),
                 ),
                 _ => aliases.push(alias.to_string()),
@@ -301,9 +354,11 @@ impl PartnerParser {
         for (field, value) in [("name", Some(&name)), ("short_name", short_name.as_ref())] {
             if let Some(v) = value.filter(|v| !v.is_empty()) {
                 match self.seen.get(&fold(v)) {
-                    Some(first) => {
-                        c.fail(field, format!("\"{v}\" is already used on line {first}"))
-                    }
+                    Some(first) => c.fail(
+                        field,
+                        "duplicate",
+                        format!("\"{v}\" is already used on line {first}"),
+                    ),
                     None => {
                         self.seen.insert(fold(v), row.line);
                     }
@@ -330,11 +385,19 @@ impl PartnerParser {
         records: &mut [(usize, PartnerRecord)],
         lookups: &Lookups,
     ) -> Vec<Problem> {
-        let column = self
+        let (column, header) = self
             .cols
             .index
             .get("parent")
-            .map(|i| self.cols.offset + i + 1);
+            .and_then(|&i| self.cols.sources.get(i).cloned())
+            .unwrap_or((None, None));
+        let problem = |line: usize, code: &'static str, message: String| Problem {
+            column,
+            field: Some("parent"),
+            header: header.clone(),
+            letters: self.cols.letters,
+            ..Problem::at(&self.file, line, code, message)
+        };
         let mut problems = Vec::new();
         for (line, record) in records.iter_mut() {
             let line = *line;
@@ -342,23 +405,19 @@ impl PartnerParser {
                 continue;
             };
             match lookups.partner(&typed) {
-                Some(canonical) if fold(canonical) == fold(&record.name) => {
-                    problems.push(Problem {
-                        file: self.file.clone(),
-                        line,
-                        column,
-                        message: "parent: a partner cannot be its own parent".to_string(),
-                    })
-                }
-                Some(canonical) => record.parent = Some(canonical.to_string()),
-                None => problems.push(Problem {
-                    file: self.file.clone(),
+                Some(canonical) if fold(canonical) == fold(&record.name) => problems.push(problem(
                     line,
-                    column,
-                    message: format!(
-                        "parent: unknown partner \"{typed}\": it must be in this file or already imported"
+                    "own-parent",
+                    "a partner cannot be its own parent".to_string(),
+                )),
+                Some(canonical) => record.parent = Some(canonical.to_string()),
+                None => problems.push(problem(
+                    line,
+                    "unknown-partner",
+                    format!(
+                        "unknown partner \"{typed}\": it must be in this file or already imported"
                     ),
-                }),
+                )),
             }
         }
         problems
@@ -414,6 +473,7 @@ impl TrainingParser {
         match self.codes.get(&code) {
             Some(first) => c.fail(
                 "code",
+                "duplicate",
                 format!("training {code} is already on line {first}"),
             ),
             None if !code.is_empty() => {
@@ -427,7 +487,7 @@ impl TrainingParser {
         check_span(&mut c, start, end);
         let modality = c.parse("modality", Modality::parse);
         let status = c.parse("status", Status::parse);
-        let partners_of = |c: &mut Cells, field: &str| {
+        let partners_of = |c: &mut Cells, field: &'static str| {
             let mut names = Vec::new();
             for typed in split_list(c.raw(field)) {
                 match lookups.partner(typed) {
@@ -435,6 +495,7 @@ impl TrainingParser {
                     Some(_) => {}
                     None => c.fail(
                         field,
+                        "unknown-partner",
                         format!("unknown partner \"{typed}\": import it in partners.csv first"),
                     ),
                 }
@@ -455,6 +516,7 @@ impl TrainingParser {
             if known > u64::from(t) {
                 c.fail(
                     "participants_total",
+                    "inconsistent-counts",
                     format!("male and female add up to {known}, more than the total of {t}"),
                 );
             }
@@ -468,7 +530,11 @@ impl TrainingParser {
                     departments.push(name.to_string())
                 }
                 Some(_) => {}
-                None => c.fail("departments", unknown_department(typed)),
+                None => c.fail(
+                    "departments",
+                    "unknown-department",
+                    unknown_department(typed),
+                ),
             }
         }
         let record = c.finish(TrainingRecord {
@@ -503,6 +569,20 @@ impl TrainingParser {
         };
         lookups.add_training(&record.code);
         Ok(record)
+    }
+}
+
+/// The code of a problem with a cell that could not be read as its column's type.
+fn code_of(field: &str) -> &'static str {
+    match field {
+        f if f.ends_with("date") => "bad-date",
+        "value_usd" => "bad-money",
+        "country" | "requested_by" | "countries" => "unknown-country",
+        "department" | "departments" => "unknown-department",
+        f if f.starts_with("participants") || f == "countries_reached" || f == "value" => {
+            "bad-count"
+        }
+        _ => "bad-value",
     }
 }
 
@@ -544,10 +624,10 @@ impl SessionParser {
         let mut c = Cells::new(&self.file, row, &self.cols);
         let code = c.required("training_code").to_string();
         if !code.is_empty() && lookups.sessions(&code).is_none() {
-            c.fail("training_code", unknown_training(&code));
+            c.fail("training_code", "unknown-training", unknown_training(&code));
         }
         if c.raw("start_date").is_empty() {
-            c.fail("start_date", "is required");
+            c.fail("start_date", "required", "is required");
         }
         let start = c.parse("start_date", PartialDate::parse);
         let end = c.parse("end_date", PartialDate::parse);
@@ -556,6 +636,7 @@ impl SessionParser {
             match self.seen.get(&(code.clone(), s)) {
                 Some(first) => c.fail(
                     "start_date",
+                    "duplicate",
                     format!("training {code} already has a session starting {s} on line {first}"),
                 ),
                 None => {
@@ -687,7 +768,7 @@ impl AttendanceParser {
         } else {
             let s = lookups.sessions(code);
             if s.is_none() {
-                c.fail("training_code", unknown_training(code));
+                c.fail("training_code", "unknown-training", unknown_training(code));
             }
             s
         };
@@ -697,7 +778,7 @@ impl AttendanceParser {
             (Some(list), Some(date)) if list.contains(&date) => Some(date),
             (Some([]), Some(_)) => {
                 c.fail(
-                    "session_date",
+                    "session_date", "unknown-session",
                     format!("training {code} has no sessions: leave session_date blank, or import its sessions first"),
                 );
                 None
@@ -705,6 +786,7 @@ impl AttendanceParser {
             (Some(list), Some(date)) => {
                 c.fail(
                     "session_date",
+                    "unknown-session",
                     format!(
                         "training {code} has no session starting {date}; its sessions start {}",
                         join_dates(list)
@@ -718,6 +800,7 @@ impl AttendanceParser {
                 if c.raw("session_date").is_empty() {
                     c.fail(
                         "session_date",
+                        "session-needed",
                         format!(
                             "training {code} has {} sessions ({}): say which one",
                             list.len(),
@@ -733,7 +816,11 @@ impl AttendanceParser {
         let email = Some(c.raw("email")).filter(|e| !e.is_empty());
         if let Some(e) = email {
             if !looks_like_email(e) {
-                c.fail("email", format!("\"{e}\" is not an e-mail address"));
+                c.fail(
+                    "email",
+                    "bad-email",
+                    format!("\"{e}\" is not an e-mail address"),
+                );
             }
         }
         if email.is_none() && (given_name.is_empty() || family_name.is_empty()) {
@@ -744,6 +831,7 @@ impl AttendanceParser {
             };
             c.fail(
                 field,
+                "identity-needed",
                 "a participant needs an e-mail, or a given name and a family name",
             );
         }
@@ -834,12 +922,16 @@ impl PublishedParser {
             return Err(c.problems);
         }
         if let Some(first) = self.seen.get(&name) {
-            c.fail("figure", format!("{name} is already on line {first}"));
+            c.fail(
+                "figure",
+                "duplicate",
+                format!("{name} is already on line {first}"),
+            );
             return Err(c.problems);
         }
         self.seen.insert(name.clone(), row.line);
         if c.raw("value").is_empty() {
-            c.fail("value", "is required");
+            c.fail("value", "required", "is required");
             return Err(c.problems);
         }
         match name.as_str() {
@@ -857,6 +949,7 @@ impl PublishedParser {
                     Err(_) => {
                         c.fail(
                             "figure",
+                            "unknown-figure",
                             format!(
                         "unknown figure \"{name}\": use period_from, period_to or one of {}",
                         Figure::ALL.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
@@ -885,25 +978,26 @@ impl PublishedParser {
 
     /// The record, once every row is read: the period must be named.
     pub fn finish(self) -> Result<PublishedRecord, Vec<Problem>> {
-        let missing = |what: &str| Problem {
-            file: self.file.clone(),
-            line: self.header_line,
-            column: None,
-            message: format!(
-                "the file has no {what} row: name the period the figures were published for"
-            ),
+        let missing = |what: &str| {
+            Problem::at(
+                &self.file,
+                self.header_line,
+                "missing-period",
+                format!(
+                    "the file has no {what} row: name the period the figures were published for"
+                ),
+            )
         };
         match (self.from, self.to) {
-            (Some(from), Some(to)) if to < from => Err(vec![Problem {
-                file: self.file.clone(),
-                line: self
-                    .seen
+            (Some(from), Some(to)) if to < from => Err(vec![Problem::at(
+                &self.file,
+                self.seen
                     .get("period_to")
                     .copied()
                     .unwrap_or(self.header_line),
-                column: None,
-                message: format!("period_to {to} is before period_from {from}"),
-            }]),
+                "inconsistent-dates",
+                format!("period_to {to} is before period_from {from}"),
+            )]),
             (Some(from), Some(to)) => Ok(PublishedRecord {
                 from,
                 to,

@@ -1,4 +1,4 @@
-//! A problem with a file's content, located to the cell.
+//! A problem with a file's content, located to the cell in the sheet's own terms.
 
 use std::fmt;
 
@@ -8,19 +8,74 @@ pub const MAX_PROBLEMS: usize = 200;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub file: String,
-    /// 1-based line (CSV) or row (XLSX); the header is line 1.
+    /// 1-based line (CSV) or row (XLSX) as the editor or spreadsheet program shows it.
     pub line: usize,
     /// 1-based column, where the problem lies in one cell.
     pub column: Option<usize>,
+    /// A stable name for the kind of problem (`required`, `unknown-partner`, ...): programs
+    /// and forms key on it, people read `message`.
+    pub code: &'static str,
+    /// The cadre column (v1 name) the problem is about, when it is about one.
+    pub field: Option<&'static str>,
+    /// The sheet's own header of that column, when it differs from the v1 name.
+    pub header: Option<String>,
+    /// Whether columns are shown as letters (workbooks) or numbers (CSV).
+    pub letters: bool,
     pub message: String,
+}
+
+impl Problem {
+    /// A problem of the file as a whole or of one of its lines, not of a field.
+    pub fn at(file: &str, line: usize, code: &'static str, message: impl Into<String>) -> Problem {
+        Problem {
+            file: file.to_string(),
+            line,
+            column: None,
+            code,
+            field: None,
+            header: None,
+            letters: false,
+            message: message.into(),
+        }
+    }
+
+    /// The column as the program the file came from shows it: `C` in a workbook, `3` in a CSV.
+    pub fn column_label(&self) -> Option<String> {
+        self.column.map(|c| {
+            if self.letters {
+                column_letters(c)
+            } else {
+                c.to_string()
+            }
+        })
+    }
+}
+
+/// `1` -> `A`, `27` -> `AA`, `16384` -> `XFD`.
+pub fn column_letters(mut column: usize) -> String {
+    let mut letters = Vec::new();
+    while column > 0 {
+        let rem = (column - 1) % 26;
+        letters.push(b'A' + rem as u8);
+        column = (column - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.column {
-            Some(c) => write!(f, "{}:{}:{}: {}", self.file, self.line, c, self.message),
-            None => write!(f, "{}:{}: {}", self.file, self.line, self.message),
+        write!(f, "{}:{}", self.file, self.line)?;
+        if let Some(c) = self.column_label() {
+            write!(f, ":{c}")?;
         }
+        write!(f, ": ")?;
+        match (self.field, &self.header) {
+            (Some(field), Some(header)) => write!(f, "{header} ({field}): ")?,
+            (Some(field), None) => write!(f, "{field}: ")?,
+            (None, _) => {}
+        }
+        write!(f, "{}", self.message)
     }
 }
 
@@ -33,6 +88,12 @@ pub struct Problems {
 }
 
 impl Problems {
+    pub fn one(p: Problem) -> Problems {
+        let mut problems = Problems::default();
+        problems.push(p);
+        problems
+    }
+
     pub fn push(&mut self, p: Problem) {
         if self.list.len() < MAX_PROBLEMS {
             self.list.push(p);
@@ -62,5 +123,30 @@ impl fmt::Display for Problems {
             write!(f, "\n... and {} more problems not listed", self.more)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_are_named_as_the_program_shows_them() {
+        assert_eq!(column_letters(1), "A");
+        assert_eq!(column_letters(26), "Z");
+        assert_eq!(column_letters(27), "AA");
+        assert_eq!(column_letters(16_384), "XFD");
+        let mut p = Problem::at("s.xlsx", 5, "required", "is required");
+        p.column = Some(3);
+        p.field = Some("family_name");
+        p.header = Some("Surname".into());
+        p.letters = true;
+        assert_eq!(
+            p.to_string(),
+            "s.xlsx:5:C: Surname (family_name): is required"
+        );
+        p.letters = false;
+        p.header = None;
+        assert_eq!(p.to_string(), "s.xlsx:5:3: family_name: is required");
     }
 }

@@ -1,0 +1,737 @@
+//! A sheet of rows read from a CSV or XLSX file, one row at a time, so that large attendance
+//! files stream instead of being held whole. Files come as people make them: a title above
+//! the header, several sheets, another encoding or delimiter. The sheet finds its way through
+//! those, and refuses what would lose data: a broken quote, a row wider than its header, a cell
+//! under no header, or anything past the [`Limits`].
+
+mod csv;
+mod xlsx;
+
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+pub use self::csv::TextEncoding;
+use self::csv::{Decode, Guard, Lines};
+use self::xlsx::{Workbook, XlsxError, XlsxRows};
+use crate::problem::{Problem, Problems};
+use crate::ImportError;
+
+/// One data row: its line in the file (header = 1) and its cells, trimmed of nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Row {
+    pub line: usize,
+    /// One buffer for the whole row (a cell each would be an allocation each, millions of
+    /// times over in a large attendance file).
+    pub cells: ::csv::StringRecord,
+    /// How far into the file this row ends, in the sheet's progress units.
+    pub progress: u64,
+}
+
+/// What one file may hold at most. Every limit is checked while reading, so that memory stays
+/// bounded whatever the file, and each error names its limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    pub max_rows: u64,
+    pub max_columns: usize,
+    /// Excel's own limit of one cell.
+    pub max_cell_chars: usize,
+    /// One CSV row, quoted line breaks included.
+    pub max_row_bytes: usize,
+    pub max_shared_strings: usize,
+    pub max_shared_bytes: u64,
+    /// What a workbook's parts may inflate to, together.
+    pub max_inflated: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            // Ten times the largest attendance file measured (size L).
+            max_rows: 100_000_000,
+            max_columns: 16_384,
+            max_cell_chars: 32_767,
+            max_row_bytes: 1 << 20,
+            max_shared_strings: 8_000_000,
+            max_shared_bytes: 256 << 20,
+            max_inflated: 2 << 30,
+        }
+    }
+}
+
+/// How to read a file; everything is found out from the file when not given.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// The workbook's sheet to read, by name.
+    pub sheet: Option<String>,
+    /// The line (CSV) or row (XLSX) of the header, as the program shows it.
+    pub header_row: Option<usize>,
+    pub delimiter: Option<u8>,
+    pub encoding: Option<TextEncoding>,
+    /// The columns of the kind being imported, to recognise the header among title rows.
+    pub known: &'static [&'static str],
+    /// Cells beyond the header's last column, or under an empty header, are ignored instead
+    /// of refused.
+    pub ignore_extra: bool,
+    pub limits: Limits,
+}
+
+/// How many rows at the top of a sheet are looked at to find its header.
+const HEADER_SEARCH: usize = 30;
+
+enum Source {
+    Csv(::csv::Reader<Box<dyn Read + Send>>, Lines),
+    Xlsx(Box<XlsxRows>),
+    Rows(std::vec::IntoIter<Result<Row, Problem>>),
+}
+
+/// What was found out about the file on the way to its header.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Layout {
+    /// The workbook's sheets, and the one read.
+    pub sheets: Vec<String>,
+    pub sheet: Option<String>,
+    pub encoding: Option<TextEncoding>,
+    pub delimiter: Option<u8>,
+    /// Lines above the header that were passed over (titles, logos, notes).
+    pub skipped_above: usize,
+}
+
+/// The header and the rows of a file.
+pub struct Sheet {
+    file: String,
+    headers: Vec<String>,
+    /// Where the header starts in the file: problems with headers name this line.
+    header_line: usize,
+    total: u64,
+    source: Source,
+    /// Rows read while looking for the header, given out before the source's.
+    pending: VecDeque<Row>,
+    /// Columns within the header's width whose header is empty.
+    headerless: Vec<usize>,
+    letters: bool,
+    ignore_extra: bool,
+    limits: Limits,
+    rows: u64,
+    done: bool,
+    /// A problem met while looking for the header, given out after the rows before it.
+    deferred: Option<Problem>,
+    layout: Layout,
+}
+
+fn read_error(path: &Path, e: std::io::Error) -> ImportError {
+    ImportError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    }
+}
+
+impl Sheet {
+    /// Opens a `.csv` or `.xlsx` file, finding out what it can.
+    pub fn open(path: &Path) -> Result<Sheet, ImportError> {
+        Sheet::open_with(path, &ReadOptions::default())
+    }
+
+    pub fn open_with(path: &Path, options: &ReadOptions) -> Result<Sheet, ImportError> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        match ext.as_str() {
+            "csv" | "txt" | "tsv" => {
+                let file = File::open(path).map_err(|e| read_error(path, e))?;
+                let total = file.metadata().map_err(|e| read_error(path, e))?.len();
+                Sheet::from_csv_with(
+                    &path.display().to_string(),
+                    BufReader::new(file),
+                    total,
+                    options,
+                )
+            }
+            "xlsx" | "xlsm" => Sheet::from_workbook(path, options),
+            "xls" | "ods" | "xlsb" => Err(ImportError::Workbook {
+                path: path.to_path_buf(),
+                message: format!(
+                    "cadre reads .xlsx workbooks and .csv files, not .{ext}: save it as .xlsx (Excel Workbook) first"
+                ),
+            }),
+            _ => Err(ImportError::UnknownFormat {
+                path: path.to_path_buf(),
+            }),
+        }
+    }
+
+    /// Reads CSV from any reader; `file` is the name problems will carry and `total` the size
+    /// in bytes, for progress.
+    pub fn from_csv(
+        file: &str,
+        reader: impl Read + Send + 'static,
+        total: u64,
+    ) -> Result<Sheet, ImportError> {
+        Sheet::from_csv_with(file, reader, total, &ReadOptions::default())
+    }
+
+    pub fn from_csv_with(
+        file: &str,
+        mut reader: impl Read + Send + 'static,
+        total: u64,
+        options: &ReadOptions,
+    ) -> Result<Sheet, ImportError> {
+        // The first bytes say the encoding and delimiter; they are then read again.
+        let mut head = Vec::with_capacity(64 * 1024);
+        (&mut reader)
+            .take(64 * 1024)
+            .read_to_end(&mut head)
+            .map_err(|e| read_error(Path::new(file), e))?;
+        let (encoding, skip) = match (options.encoding, csv::bom(&head)) {
+            (Some(chosen), Some((found, len))) if chosen == found => (chosen, len),
+            (Some(chosen), _) => (chosen, 0),
+            (None, Some((found, len))) => (found, len),
+            (None, None) => (csv::sniff_encoding(&head), 0),
+        };
+        let sample = match encoding {
+            TextEncoding::Utf8 => String::from_utf8_lossy(&head[skip..]).into_owned(),
+            other => {
+                let mut text = String::new();
+                if let Ok(mut d) = Decode::new(&head[skip..], other) {
+                    let _ = d.read_to_string(&mut text);
+                }
+                text
+            }
+        };
+        let delimiter = options
+            .delimiter
+            .unwrap_or_else(|| csv::sniff_delimiter(&sample));
+        let whole = std::io::Cursor::new(head).chain(reader);
+        let mut whole: Box<dyn Read + Send> = Box::new(whole);
+        if skip > 0 {
+            let mut bom = vec![0; skip];
+            whole
+                .read_exact(&mut bom)
+                .map_err(|e| read_error(Path::new(file), e))?;
+        }
+        let decoded: Box<dyn Read + Send> = match Decode::new(whole, encoding) {
+            Ok(d) => Box::new(d),
+            Err(plain) => plain,
+        };
+        let lines = Lines::default();
+        let guarded: Box<dyn Read + Send> =
+            Box::new(Guard::new(decoded, delimiter, &options.limits, &lines));
+        let records = ::csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(guarded);
+        let layout = Layout {
+            encoding: Some(encoding),
+            delimiter: Some(delimiter),
+            ..Layout::default()
+        };
+        Sheet::start(
+            file.to_string(),
+            Source::Csv(records, lines),
+            total,
+            false,
+            layout,
+            options,
+        )
+    }
+
+    fn from_workbook(path: &Path, options: &ReadOptions) -> Result<Sheet, ImportError> {
+        let file = path.display().to_string();
+        let refuse = |e: XlsxError| match e {
+            XlsxError::Unreadable(message) => ImportError::Workbook {
+                path: path.to_path_buf(),
+                message,
+            },
+            XlsxError::Limit(message) => {
+                ImportError::Problems(Problems::one(Problem::at(&file, 1, "limit", message)))
+            }
+            XlsxError::Cell(row, col, code, message) => {
+                ImportError::Problems(Problems::one(cell_problem(&file, row, col, code, message)))
+            }
+        };
+        let workbook = Workbook::open(path, &options.limits).map_err(refuse)?;
+        let names: Vec<String> = workbook.sheets.iter().map(|s| s.name.clone()).collect();
+        let index = match &options.sheet {
+            Some(wanted) => names
+                .iter()
+                .position(|n| n == wanted)
+                .or_else(|| {
+                    let folded = cadre_core::text::fold(wanted);
+                    names
+                        .iter()
+                        .position(|n| cadre_core::text::fold(n) == folded)
+                })
+                .ok_or_else(|| ImportError::Workbook {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "it has no sheet \"{wanted}\": its sheets are {}",
+                        quoted_list(&names)
+                    ),
+                })?,
+            None => propose_sheet(&workbook.sheets),
+        };
+        let total = workbook.sheets[index].size;
+        let layout = Layout {
+            sheets: names.clone(),
+            sheet: Some(names[index].clone()),
+            ..Layout::default()
+        };
+        let rows = workbook.rows(index).map_err(refuse)?;
+        Sheet::start(
+            file,
+            Source::Xlsx(Box::new(rows)),
+            total,
+            true,
+            layout,
+            options,
+        )
+    }
+
+    /// Sheets given as rows already read, with their header (for tests and other front ends).
+    pub fn from_rows(
+        file: String,
+        headers: Vec<String>,
+        header_line: usize,
+        rows: Vec<Result<Row, Problem>>,
+    ) -> Sheet {
+        let total = rows.len() as u64;
+        let headerless = headerless(&headers);
+        Sheet {
+            file,
+            headers,
+            header_line,
+            total,
+            source: Source::Rows(rows.into_iter()),
+            pending: VecDeque::new(),
+            headerless,
+            letters: false,
+            ignore_extra: false,
+            limits: Limits::default(),
+            rows: 0,
+            done: false,
+            deferred: None,
+            layout: Layout::default(),
+        }
+    }
+
+    /// Reads the top of the sheet and settles its header.
+    fn start(
+        file: String,
+        source: Source,
+        total: u64,
+        letters: bool,
+        layout: Layout,
+        options: &ReadOptions,
+    ) -> Result<Sheet, ImportError> {
+        let mut sheet = Sheet {
+            file,
+            headers: Vec::new(),
+            header_line: 1,
+            total,
+            source,
+            pending: VecDeque::new(),
+            headerless: Vec::new(),
+            letters,
+            ignore_extra: options.ignore_extra,
+            limits: options.limits.clone(),
+            rows: 0,
+            done: false,
+            deferred: None,
+            layout,
+        };
+        let mut top: Vec<Row> = Vec::new();
+        let mut row = Row::default();
+        while top.len() < HEADER_SEARCH {
+            match sheet.next_raw(&mut row) {
+                None => break,
+                Some(Err(p)) if top.is_empty() => {
+                    return Err(ImportError::Problems(Problems::one(p)))
+                }
+                // Said after the rows before it, as if read in turn.
+                Some(Err(p)) => {
+                    sheet.deferred = Some(p);
+                    break;
+                }
+                Some(Ok(())) if row.cells.iter().all(|c| c.trim().is_empty()) => {}
+                Some(Ok(())) => {
+                    if options.header_row.is_some_and(|h| row.line < h) {
+                        sheet.layout.skipped_above += 1;
+                        continue;
+                    }
+                    top.push(row.clone());
+                    if options.header_row.is_some() {
+                        break;
+                    }
+                }
+            }
+        }
+        let what = if letters { "sheet" } else { "file" };
+        if let Some(h) = options.header_row {
+            if top.first().is_none_or(|r| r.line != h) {
+                return Err(ImportError::Problems(Problems::one(Problem::at(
+                    &sheet.file,
+                    h,
+                    "no-header",
+                    format!("the header row was said to be {h}, and that row is blank or missing"),
+                ))));
+            }
+        }
+        if top.is_empty() {
+            return Err(ImportError::Problems(Problems::one(Problem::at(
+                &sheet.file,
+                1,
+                "empty",
+                format!("the {what} is empty: it needs a header row"),
+            ))));
+        }
+        let at = if options.header_row.is_some() {
+            0
+        } else {
+            detect_header(&top, options.known)
+        };
+        sheet.layout.skipped_above += at;
+        let mut rest = top.into_iter().skip(at);
+        let header = rest.next().unwrap_or_default();
+        sheet.header_line = header.line;
+        let mut headers: Vec<String> = header.cells.iter().map(str::to_string).collect();
+        if let Some(first) = headers.first_mut() {
+            // Spreadsheet programs start their CSV exports with a byte-order mark.
+            *first = first.trim_start_matches('\u{feff}').to_string();
+        }
+        while headers.last().is_some_and(|h| h.trim().is_empty()) {
+            headers.pop();
+        }
+        if headers.len() > sheet.limits.max_columns {
+            return Err(ImportError::Problems(Problems::one(Problem::at(
+                &sheet.file,
+                sheet.header_line,
+                "limit",
+                format!(
+                    "the header has {} columns, more than {} (the limit)",
+                    headers.len(),
+                    sheet.limits.max_columns
+                ),
+            ))));
+        }
+        sheet.headerless = headerless(&headers);
+        sheet.headers = headers;
+        sheet.pending = rest.collect();
+        Ok(sheet)
+    }
+
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    pub fn header_line(&self) -> usize {
+        self.header_line
+    }
+
+    /// Where the sheet's `i`-th column comes from: its number in the file, and the file's own
+    /// header when a mapping renamed it.
+    pub fn column_source(&self, i: usize) -> (Option<usize>, Option<String>) {
+        (Some(i + 1), None)
+    }
+
+    /// What was found out about the file: its sheets, encoding, delimiter, title rows.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// Whether columns are named by letters (a workbook) or numbers (a CSV).
+    pub fn letters(&self) -> bool {
+        self.letters
+    }
+
+    /// The size of the file in progress units (bytes of text for CSV and for the sheet's XML).
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    pub fn problem(&self, line: usize, column: Option<usize>, message: String) -> Problem {
+        Problem {
+            column,
+            letters: self.letters,
+            ..Problem::at(&self.file, line, "unreadable", message)
+        }
+    }
+
+    /// The next row as the file holds it, blank rows included.
+    fn next_raw(&mut self, row: &mut Row) -> Option<Result<(), Problem>> {
+        if let Some(next) = self.pending.pop_front() {
+            *row = next;
+            return Some(Ok(()));
+        }
+        if let Some(p) = self.deferred.take() {
+            self.done = true;
+            return Some(Err(p));
+        }
+        if self.done {
+            return None;
+        }
+        let item = match &mut self.source {
+            Source::Rows(rows) => match rows.next()? {
+                Ok(next) => {
+                    *row = next;
+                    Ok(())
+                }
+                Err(p) => Err(p),
+            },
+            Source::Csv(records, lines) => match records.read_record(&mut row.cells) {
+                Ok(false) => return None,
+                Ok(true) => {
+                    let byte = row.cells.position().map_or(0, |p| p.byte());
+                    row.line = lines.line_of(byte);
+                    row.progress = byte;
+                    Ok(())
+                }
+                Err(e) => {
+                    self.done = true;
+                    Err(csv_problem(&self.file, &e, lines))
+                }
+            },
+            Source::Xlsx(rows) => match rows.next_row()? {
+                Ok((line, cells)) => {
+                    row.line = line;
+                    row.progress = line as u64;
+                    row.cells.clear();
+                    let mut col = 0;
+                    for (c, text) in &cells {
+                        while col < *c {
+                            row.cells.push_field("");
+                            col += 1;
+                        }
+                        row.cells.push_field(text);
+                        col += 1;
+                    }
+                    Ok(())
+                }
+                Err(e) => {
+                    self.done = true;
+                    Err(match e {
+                        XlsxError::Cell(r, c, code, message) => {
+                            cell_problem(rows.file(), r, c, code, message)
+                        }
+                        XlsxError::Limit(message) => Problem::at(rows.file(), 1, "limit", message),
+                        XlsxError::Unreadable(message) => {
+                            Problem::at(rows.file(), 1, "unreadable", message)
+                        }
+                    })
+                }
+            },
+        };
+        Some(item)
+    }
+
+    /// As `next`, but into `row`, whose buffers are reused: reading a file of millions of rows
+    /// then allocates nothing per row. `None` at the end of the sheet.
+    pub fn next_into(&mut self, row: &mut Row) -> Option<Result<(), Problem>> {
+        loop {
+            match self.next_raw(row)? {
+                Err(p) => return Some(Err(p)),
+                Ok(()) => {}
+            }
+            if row.cells.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            self.rows += 1;
+            if self.rows > self.limits.max_rows {
+                self.done = true;
+                self.pending.clear();
+                return Some(Err(Problem::at(
+                    &self.file,
+                    row.line,
+                    "limit",
+                    format!(
+                        "the file has more than {} rows (the limit): split it",
+                        self.limits.max_rows
+                    ),
+                )));
+            }
+            return Some(self.check_shape(row));
+        }
+    }
+
+    /// Refuses a row with cells that no header names (an unquoted comma in a note, data in
+    /// a column without a header), or a cell past the size limit: either would lose data.
+    fn check_shape(&self, row: &Row) -> Result<(), Problem> {
+        let width = self.headers.len();
+        let max = self.limits.max_cell_chars;
+        // The row's bytes bound its characters: only a long row needs its cells counted.
+        if row.cells.as_slice().len() > max {
+            for (i, cell) in row.cells.iter().enumerate() {
+                if cell.len() > max && cell.chars().count() > max {
+                    return Err(Problem {
+                        column: Some(i + 1),
+                        letters: self.letters,
+                        ..Problem::at(
+                            &self.file,
+                            row.line,
+                            "cell-too-long",
+                            format!("the cell holds more than {max} characters (the limit)"),
+                        )
+                    });
+                }
+            }
+        }
+        if self.ignore_extra || (row.cells.len() <= width && self.headerless.is_empty()) {
+            return Ok(());
+        }
+        let extra: Vec<usize> = self
+            .headerless
+            .iter()
+            .copied()
+            .chain(width..row.cells.len())
+            .filter(|&i| row.cells.get(i).is_some_and(|c| !c.trim().is_empty()))
+            .collect();
+        let Some(&first) = extra.first() else {
+            return Ok(());
+        };
+        let shown: Vec<String> = extra
+            .iter()
+            .take(5)
+            .map(|&i| format!("\"{}\"", row.cells.get(i).unwrap_or("").trim()))
+            .collect();
+        let beyond = first >= width;
+        let message = if beyond {
+            format!(
+                "the row has {} more cell{} than the header's {width} ({}): an unquoted delimiter in a cell? Quote the cell, or map the extra cells to be ignored",
+                extra.len(),
+                if extra.len() == 1 { "" } else { "s" },
+                shown.join(", ")
+            )
+        } else {
+            format!(
+                "data under a column with no header ({}): name the column in the header, or map it to be ignored",
+                shown.join(", ")
+            )
+        };
+        Err(Problem {
+            column: Some(first + 1),
+            letters: self.letters,
+            ..Problem::at(&self.file, row.line, "cell-without-header", message)
+        })
+    }
+}
+
+impl Iterator for Sheet {
+    type Item = Result<Row, Problem>;
+
+    /// The next row that is not blank.
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut row = Row::default();
+        self.next_into(&mut row).map(|r| r.map(|()| row))
+    }
+}
+
+fn headerless(headers: &[String]) -> Vec<usize> {
+    headers
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.trim().is_empty())
+        .map(|(i, _)| i)
+        .collect()
+}
+
+fn cell_problem(
+    file: &str,
+    row: usize,
+    col: usize,
+    code: &'static str,
+    message: String,
+) -> Problem {
+    Problem {
+        column: Some(col + 1),
+        letters: true,
+        ..Problem::at(
+            file,
+            row,
+            code,
+            format!("cell {}: {message}", xlsx::cell_name(row, col)),
+        )
+    }
+}
+
+fn csv_problem(file: &str, e: &::csv::Error, lines: &mut Lines) -> Problem {
+    if let Some(broken) = csv::broken(e) {
+        return Problem::at(file, broken.line(), broken.code(), broken.to_string());
+    }
+    let line = e.position().map_or(0, |p| lines.line_of(p.byte()));
+    match e.kind() {
+        ::csv::ErrorKind::Utf8 { .. } => Problem::at(
+            file,
+            line,
+            "not-utf8",
+            "the line is not valid UTF-8 while the start of the file is: save the file as CSV UTF-8",
+        ),
+        _ => Problem::at(file, line, "unreadable", format!("unreadable CSV: {e}")),
+    }
+}
+
+fn quoted_list(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The sheet that looks like data: the largest, so that a cover page, notes or a logo sheet
+/// in front of the data is passed over.
+fn propose_sheet(sheets: &[xlsx::SheetEntry]) -> usize {
+    let mut best = 0;
+    for (i, s) in sheets.iter().enumerate() {
+        if s.size > sheets[best].size {
+            best = i;
+        }
+    }
+    best
+}
+
+/// Which of the first rows is the header: the one naming the most of the kind's columns
+/// (exactly or in other words), else the first row with as many filled cells as the widest,
+/// since titles above a table fill one or two cells.
+fn detect_header(top: &[Row], known: &[&'static str]) -> usize {
+    let mut best: Option<(usize, usize)> = None;
+    if !known.is_empty() {
+        for (i, row) in top.iter().enumerate() {
+            let named = row
+                .cells
+                .iter()
+                .filter(|c| crate::columns::recognises(c, known))
+                .count();
+            if named >= 2 && best.is_none_or(|(_, n)| named > n) {
+                best = Some((i, named));
+            }
+        }
+    }
+    if let Some((i, _)) = best {
+        return i;
+    }
+    let filled = |r: &Row| {
+        let mut distinct: Vec<&str> = r
+            .cells
+            .iter()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        distinct.len()
+    };
+    let widest = top.iter().map(filled).max().unwrap_or(0);
+    top.iter()
+        .position(|r| filled(r) * 2 >= widest && filled(r) >= widest.min(2))
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests;
