@@ -225,6 +225,9 @@ mod tests {
         assert_eq!(code("British Virgin Islands"), "VG");
         assert_eq!(code("Virgin Islands, British"), "VG");
         assert_eq!(code("Curacao"), "CW");
+        assert_eq!(code("Curaçao"), "CW");
+        assert_eq!(code("Curac\u{327}ao"), "CW", "typed on a Mac");
+        assert_eq!(code("Re\u{301}union"), "RE");
         assert_eq!(code("Bolivia"), "BO");
         assert_eq!(code("Antigua & Barbuda"), "AG");
     }

@@ -135,6 +135,12 @@ pub enum DateError {
     },
     #[error("\"{0}\" must be a full date (YYYY-MM-DD)")]
     NotADay(String),
+    /// A day/month date that is not in the column's order's shape (see `date_order`).
+    #[error("\"{text}\" is not a date: write {pattern}, YYYY-MM-DD, YYYY-MM or YYYY")]
+    NotInOrder { text: String, pattern: &'static str },
+    /// "05/07/21": the century would be a guess, and a wrong one moves a training by a century.
+    #[error("\"{0}\" has a two-digit year: write the year in full (2021, not 21)")]
+    ShortYear(String),
 }
 
 /// A date known to the day, the month or the year.

@@ -35,4 +35,13 @@ mod tests {
             department_key("attorney general")
         );
     }
+
+    #[test]
+    fn keys_ignore_unicode_composition() {
+        assert_eq!(
+            department_key("Se\u{301}curite\u{301} publique"),
+            department_key("Sécurité Publique")
+        );
+        assert_eq!(department_key("Sécurité"), "securite");
+    }
 }

@@ -26,14 +26,22 @@ impl Gender {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("gender \"{0}\" is not understood: write M, F, Male or Female (any case), or leave blank, \"prefer not to say\" or \"unknown\" when not recorded")]
+#[error("gender \"{0}\" is not understood: write M, F, Male or Female (any case, or the word in Spanish, French or Dutch), or leave blank, \"prefer not to say\" or \"unknown\" when not recorded")]
 pub struct GenderError(pub String);
 
-/// Reads gender as typed. `Ok(None)` means not recorded: the report counts it as such.
+/// Reads gender as typed, in English, Spanish, French or Dutch. `Ok(None)` means not recorded:
+/// the report counts it as such.
+///
+/// The letters keep their English meaning: Spanish sheets write "M" for *mujer* (female) and
+/// some write "V" for *varón* (male), against English "M" and Dutch "V" (*vrouw*). A sheet's own
+/// letters are the import's value mapping to settle, not a guess here. "H" (*hombre*, *homme*)
+/// means male in every language that uses it.
 pub fn parse_gender(typed: &str) -> Result<Option<Gender>, GenderError> {
     match fold(typed).as_str() {
-        "m" | "male" => Ok(Some(Gender::Male)),
-        "f" | "female" => Ok(Some(Gender::Female)),
+        "m" | "male" | "h" | "man" | "hombre" | "masculino" | "varón" | "varon" | "homme"
+        | "masculin" | "mannelijk" => Ok(Some(Gender::Male)),
+        "f" | "female" | "v" | "mujer" | "femenino" | "femme" | "féminin" | "feminin" | "vrouw"
+        | "vrouwelijk" => Ok(Some(Gender::Female)),
         "" | "prefer not to say" | "unknown" => Ok(None),
         _ => Err(GenderError(typed.trim().to_string())),
     }
@@ -105,6 +113,40 @@ mod tests {
     }
 
     #[test]
+    fn gender_words_in_spanish_french_and_dutch() {
+        for typed in [
+            "Hombre",
+            "masculino",
+            "Varón",
+            "varon",
+            "Homme",
+            "MASCULIN",
+            "man",
+            "Mannelijk",
+            "H",
+            "h",
+        ] {
+            assert_eq!(parse_gender(typed), Ok(Some(Gender::Male)), "{typed:?}");
+        }
+        for typed in [
+            "Mujer",
+            "FEMENINO",
+            "Femme",
+            "féminin",
+            "Fe\u{301}minin",
+            "feminin",
+            "Vrouw",
+            "vrouwelijk",
+            "V",
+        ] {
+            assert_eq!(parse_gender(typed), Ok(Some(Gender::Female)), "{typed:?}");
+        }
+        // English M stays male: a Spanish sheet's "M" (mujer) is the import's value mapping.
+        assert_eq!(parse_gender("M"), Ok(Some(Gender::Male)));
+        assert!(parse_gender("hombres").is_err());
+    }
+
+    #[test]
     fn unknown_gender_lists_the_accepted_spellings() {
         let err = parse_gender(" X ").unwrap_err();
         assert_eq!(err, GenderError("X".into()));
@@ -142,5 +184,18 @@ mod tests {
             name_key("Ann", "Lee", Some("BB")),
             name_key("Ann", "Lee", Some("JM"))
         );
+    }
+
+    /// The same person typed on a Mac (decomposed accents) and elsewhere gets one key.
+    #[test]
+    fn person_keys_ignore_unicode_composition() {
+        assert_eq!(
+            name_key("Jose\u{301}", "Nun\u{303}ez", Some("CW")),
+            name_key("José", "NUÑEZ", Some("cw"))
+        );
+        let mut buf = String::new();
+        name_key_into(&mut buf, "Ame\u{301}lie", "Franc\u{327}ois", None);
+        assert_eq!(buf, name_key("Amélie", "François", None));
+        assert_ne!(name_key("José", "Lee", None), name_key("Jose", "Lee", None));
     }
 }

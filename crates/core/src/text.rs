@@ -1,7 +1,22 @@
 //! Text folding shared by every lookup that must ignore case and stray spaces.
 
-/// Lower-cases, trims and collapses runs of white space to one space, so that
-/// "  Saint   Lucia " and "saint lucia" compare equal.
+use std::borrow::Cow;
+
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+/// The text in Unicode NFC, so that a letter typed as one character ("ç") and as a letter with a
+/// combining mark ("c\u{327}", as macOS writes file names and some keyboards type) compare
+/// equal. Borrowed when already NFC: ASCII, nearly every cell, pays only for `is_ascii`.
+pub fn nfc(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.nfc().collect())
+    }
+}
+
+/// Lower-cases, trims, collapses runs of white space to one space and normalises to NFC, so that
+/// "  Saint   Lucia " and "saint lucia" compare equal, and "Curac\u{327}ao" and "Curaçao" too.
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     fold_into(&mut out, s);
@@ -27,6 +42,7 @@ pub fn fold_into(out: &mut String, s: &str) {
             }
         }
     } else {
+        let s = nfc(s);
         for word in s.split_whitespace() {
             if out.len() > start {
                 out.push(' ');
@@ -37,9 +53,11 @@ pub fn fold_into(out: &mut String, s: &str) {
 }
 
 /// Replaces the Latin letters with diacritics that occur in country and person names by their
-/// base letter, so "Curaçao" is found when typed "Curacao".
+/// base letter, so "Curaçao" is found when typed "Curacao". The text is put in NFC first, so a
+/// letter typed with a combining mark is folded too.
 pub fn strip_accents(s: &str) -> String {
-    s.chars()
+    nfc(s)
+        .chars()
         .map(|c| match c {
             'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
             'ç' => 'c',
@@ -110,6 +128,21 @@ mod tests {
     fn accents_are_folded() {
         assert_eq!(strip_accents("Curaçao"), "Curacao");
         assert_eq!(strip_accents("Saint Barthélemy"), "Saint Barthelemy");
+        assert_eq!(strip_accents("Curac\u{327}ao"), "Curacao", "decomposed");
+        assert_eq!(strip_accents("Saint Barthe\u{301}lemy"), "Saint Barthelemy");
+    }
+
+    #[test]
+    fn composed_and_decomposed_letters_fold_alike() {
+        assert_eq!(fold("Curac\u{327}ao"), fold("Curaçao"));
+        assert_eq!(fold("  JOSE\u{301}  Nun\u{303}ez"), "josé nuñez");
+        assert_eq!(fold("Ame\u{301}lie"), "amélie");
+        assert!(matches!(nfc("Ann Lee"), Cow::Borrowed(_)));
+        assert!(matches!(nfc("Amélie"), Cow::Borrowed(_)), "already NFC");
+        assert_eq!(nfc("Ame\u{301}lie"), "Amélie");
+        let mut buf = String::from("kept|");
+        fold_into(&mut buf, "Franc\u{327}ois");
+        assert_eq!(buf, "kept|françois");
     }
 
     #[test]
