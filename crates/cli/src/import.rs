@@ -1,15 +1,19 @@
-//! `cadre import KIND FILE [--dry-run]`.
+//! `cadre import KIND FILE [--mapping M] [--sheet NAME] [--header-row N] [--date-order dmy|mdy]
+//! [--training CODE [--session DATE]] [--rejects FILE.csv] [--dry-run] [--propose-mapping]`,
+//! and `cadre import history`.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use cadre_import::{Kind, Sheet};
+use cadre_app::{Actor, App, ImportRequest};
+use cadre_core::date_order::DateOrder;
+use cadre_import::{Kind, Problems, Sheet};
 use cadre_store::{ImportOptions, Store, StoreError};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum KindArg {
     Departments,
     Partners,
@@ -18,48 +22,211 @@ pub enum KindArg {
     Attendance,
     /// Figures published for a period, to show beside the records' own.
     Published,
+    /// List the imports made so far (no file).
+    History,
 }
 
-impl From<KindArg> for Kind {
-    fn from(k: KindArg) -> Kind {
-        match k {
+impl KindArg {
+    fn kind(self) -> Option<Kind> {
+        Some(match self {
             KindArg::Departments => Kind::Departments,
             KindArg::Partners => Kind::Partners,
             KindArg::Trainings => Kind::Trainings,
             KindArg::Sessions => Kind::Sessions,
             KindArg::Attendance => Kind::Attendance,
             KindArg::Published => Kind::Published,
-        }
+            KindArg::History => return None,
+        })
     }
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum OrderArg {
+    /// Day first: 05/07/2021 is the 5th of July.
+    Dmy,
+    /// Month first: 05/07/2021 is the 7th of May.
+    Mdy,
 }
 
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Import partners before trainings, and trainings before sessions and \
-attendance: rows name what earlier imports created.\nThe format is described in \
-docs/import-format.md."
+attendance: rows name what earlier imports created.\nSheets whose headers are not cadre's \
+column names need a mapping: `--propose-mapping` prints one to check and save as \
+MAPPING.toml.\nThe format and mappings are described in docs/import-format.md."
 )]
 pub struct Args {
-    /// What the file holds.
+    /// What the file holds, or `history` to list the imports made so far.
     kind: KindArg,
-    /// The file: .csv (UTF-8) or .xlsx (first sheet).
-    file: PathBuf,
+    /// The file: .csv (UTF-8, Windows-1252 or UTF-16; comma, semicolon or tab) or .xlsx.
+    file: Option<PathBuf>,
+    /// How the sheet's columns and values map to cadre's (see --propose-mapping).
+    #[arg(long, value_name = "MAPPING.toml")]
+    mapping: Option<PathBuf>,
+    /// The workbook's sheet to read (the one that looks like data by default).
+    #[arg(long, value_name = "NAME")]
+    sheet: Option<String>,
+    /// The line or row of the header, as the spreadsheet shows it (found by default).
+    #[arg(long, value_name = "N")]
+    header_row: Option<usize>,
+    /// Whether dates typed as 05/07/2021 are day or month first (found from the dates when
+    /// they settle it).
+    #[arg(long, value_enum)]
+    date_order: Option<OrderArg>,
+    /// The training of every row, for an attendance sheet without a training column.
+    #[arg(long, value_name = "CODE")]
+    training: Option<String>,
+    /// The session of every row (its start date), with --training.
+    #[arg(long, value_name = "DATE", requires = "training")]
+    session: Option<String>,
+    /// Import the good rows and write the rejected ones here, with what is wrong, to fix and
+    /// import again.
+    #[arg(long, value_name = "FILE.csv")]
+    rejects: Option<PathBuf>,
     /// Check the file and report what would change, writing nothing.
     #[arg(long)]
     dry_run: bool,
+    /// Print the mapping cadre proposes for this file (TOML, the --mapping format) and stop.
+    #[arg(long)]
+    propose_mapping: bool,
+    /// With `history`: how many imports to list.
+    #[arg(long, default_value_t = 20)]
+    limit: i64,
 }
 
 pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
     let store = Store::open(database)
         .await
         .with_context(|| format!("cannot open the database {database}"))?;
-    let sheet = Sheet::open(&args.file);
-    let code = import_sheet(&store, args.kind.into(), sheet, args.dry_run).await?;
+    let app = App::new(store.clone());
+    let actor = Actor::local();
+    let code = match (args.kind.kind(), &args.file) {
+        (None, _) => history(&app, &actor, args.limit).await?,
+        (Some(kind), Some(file)) => {
+            let request = ImportRequest {
+                kind,
+                path: file.clone(),
+                mapping: args.mapping.clone(),
+                sheet: args.sheet.clone(),
+                header_row: args.header_row,
+                date_order: args.date_order.map(|o| match o {
+                    OrderArg::Dmy => DateOrder::Dmy,
+                    OrderArg::Mdy => DateOrder::Mdy,
+                }),
+                training: args.training.clone(),
+                session: args.session.clone(),
+                rejects: args.rejects.clone(),
+                dry_run: args.dry_run,
+            };
+            if args.propose_mapping {
+                let proposal = app.propose_mapping(&actor, &request).await?;
+                say!("{}", proposal.to_toml().trim_end());
+                ExitCode::SUCCESS
+            } else {
+                import(&app, &actor, &request).await?
+            }
+        }
+        (Some(_), None) => anyhow::bail!("name the file to import"),
+    };
     store.close().await;
     Ok(code)
 }
 
-/// Imports one sheet, printing its problems or its closing line; shared with the demo.
+async fn import(app: &App, actor: &Actor, request: &ImportRequest) -> anyhow::Result<ExitCode> {
+    let bar = progress_bar(0);
+    let mut tick = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let outcome = app.import(actor, request, &mut tick).await;
+    bar.finish_and_clear();
+    let outcome = outcome?;
+    let layout = &outcome.layout;
+    if layout.sheets.len() > 1 {
+        eprintln!(
+            "read the sheet \"{}\" of {} (another with --sheet NAME)",
+            layout.sheet.as_deref().unwrap_or(""),
+            layout
+                .sheets
+                .iter()
+                .map(|s| format!("\"{s}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    if layout.skipped_above > 0 {
+        eprintln!(
+            "passed over {} row{} above the header (another with --header-row N)",
+            layout.skipped_above,
+            if layout.skipped_above == 1 { "" } else { "s" }
+        );
+    }
+    if let Some(cadre_app::MappingSource::Remembered(saved)) = &outcome.mapping {
+        eprintln!("read with the mapping remembered for sheets with this header (saved {saved}); another with --mapping");
+    }
+    let code = match &outcome.summary {
+        None => report_problems(&outcome.problems),
+        Some(summary) => {
+            if !outcome.problems.is_empty() {
+                eprintln!("{}", outcome.problems);
+            }
+            say!("{summary}");
+            ExitCode::SUCCESS
+        }
+    };
+    if let Some((path, n)) = &outcome.rejects {
+        eprintln!(
+            "{n} rejected row{} written to {} with what is wrong: fix them there and import that file",
+            if *n == 1 { "" } else { "s" },
+            path.display()
+        );
+    }
+    Ok(code)
+}
+
+async fn history(app: &App, actor: &Actor, limit: i64) -> anyhow::Result<ExitCode> {
+    let list = app.import_history(actor, limit).await?;
+    if list.is_empty() {
+        say!("No imports yet.");
+    }
+    for r in list {
+        say!(
+            "#{} {} {} {} {} by {}: {} rows, {} created, {} updated, {} unchanged{}{} (sha256 {})",
+            r.id,
+            r.started_at,
+            r.outcome,
+            r.kind,
+            r.file_name,
+            r.actor,
+            r.rows,
+            r.created,
+            r.updated,
+            r.unchanged,
+            if r.rejected > 0 {
+                format!(", {} set aside", r.rejected)
+            } else {
+                String::new()
+            },
+            if r.mapping.is_some() {
+                ", with a mapping"
+            } else {
+                ""
+            },
+            &r.digest[..r.digest.len().min(12)],
+        );
+        for line in r.problems.lines().take(5) {
+            say!("    {line}");
+        }
+        let more = r.problems.lines().count().saturating_sub(5);
+        if more > 0 {
+            say!("    ... and {more} more lines");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Imports one sheet made by cadre itself (the demo's data), printing its problems or its
+/// closing line.
 pub async fn import_sheet(
     store: &Store,
     kind: Kind,
@@ -69,7 +236,7 @@ pub async fn import_sheet(
     let sheet = match sheet {
         Ok(s) => s,
         Err(cadre_import::ImportError::Problems(problems)) => {
-            return Ok(report_problems(&StoreError::Rejected(problems)))
+            return Ok(report_problems(&problems))
         }
         Err(e) => return Err(e.into()),
     };
@@ -78,29 +245,29 @@ pub async fn import_sheet(
         bar.set_length(total);
         bar.set_position(done);
     };
-    let result = store
-        .import(kind, sheet, ImportOptions { dry_run }, &mut tick)
-        .await;
+    let options = ImportOptions {
+        dry_run,
+        ..ImportOptions::default()
+    };
+    let result = store.import(kind, sheet, options, &mut tick).await;
     bar.finish_and_clear();
     match result {
         Ok(summary) => {
             say!("{summary}");
             Ok(ExitCode::SUCCESS)
         }
-        Err(e @ StoreError::Rejected(_)) => Ok(report_problems(&e)),
+        Err(StoreError::Rejected(problems)) => Ok(report_problems(&problems)),
         Err(e) => Err(e.into()),
     }
 }
 
-fn report_problems(e: &StoreError) -> ExitCode {
-    if let StoreError::Rejected(problems) = e {
-        eprintln!("{problems}");
-        let n = problems.len();
-        eprintln!(
-            "{n} problem{} found; nothing was imported",
-            if n == 1 { "" } else { "s" }
-        );
-    }
+fn report_problems(problems: &Problems) -> ExitCode {
+    eprintln!("{problems}");
+    let n = problems.len();
+    eprintln!(
+        "{n} problem{} found; nothing was imported",
+        if n == 1 { "" } else { "s" }
+    );
     ExitCode::FAILURE
 }
 

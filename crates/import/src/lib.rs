@@ -7,16 +7,24 @@
 
 pub mod columns;
 mod lookups;
+pub mod mapping;
 mod parse;
 mod problem;
 mod sheet;
+mod survey;
 
 pub use lookups::Lookups;
+pub use mapping::{header_signature, Mapping, MappingError, Plan, Proposal};
 pub use parse::{
     AttendanceParser, DepartmentParser, PartnerParser, PublishedParser, SessionParser,
     TrainingParser,
 };
 pub use problem::column_letters;
+pub use survey::{survey, survey_dates, DateEvidence, Survey};
+
+/// The column a rejects file adds to the sheet's own, saying what was wrong with each row;
+/// it is passed over when the file is imported again.
+pub const REJECTS_COLUMN: &str = "cadre_problems";
 pub use problem::{Problem, Problems, MAX_PROBLEMS};
 pub use sheet::{Layout, Limits, ReadOptions, Row, Sheet, TextEncoding};
 
@@ -34,6 +42,31 @@ pub enum Kind {
 }
 
 impl Kind {
+    pub const ALL: [Kind; 6] = [
+        Kind::Departments,
+        Kind::Partners,
+        Kind::Trainings,
+        Kind::Sessions,
+        Kind::Attendance,
+        Kind::Published,
+    ];
+
+    pub fn parse(typed: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == typed.trim())
+    }
+
+    /// The v1 columns of this kind of file.
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            Kind::Departments => DepartmentParser::COLUMNS,
+            Kind::Partners => PartnerParser::COLUMNS,
+            Kind::Trainings => TrainingParser::COLUMNS,
+            Kind::Sessions => SessionParser::COLUMNS,
+            Kind::Attendance => AttendanceParser::COLUMNS,
+            Kind::Published => PublishedParser::COLUMNS,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Departments => "departments",

@@ -48,6 +48,35 @@ impl Lookups {
             .map(String::as_str)
     }
 
+    /// The department a person probably meant by `typed`: one whose initials it is ("RPF"
+    /// for a "Royal ... Police Force"), or whose name holds it or is held by it.
+    pub fn closest_department(&self, typed: &str) -> Option<String> {
+        let key = department_key(typed);
+        if key.is_empty() {
+            return None;
+        }
+        let mut names: Vec<&String> = self.departments.values().collect();
+        names.sort();
+        names.dedup();
+        let initials = |name: &str| -> String {
+            name.split_whitespace()
+                .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+                .filter_map(|w| w.chars().next())
+                .collect::<String>()
+                .to_lowercase()
+        };
+        names
+            .iter()
+            .find(|n| initials(n) == key.replace(' ', ""))
+            .or_else(|| {
+                names.iter().find(|n| {
+                    let k = department_key(n);
+                    k.contains(&key) || key.contains(&k)
+                })
+            })
+            .map(|n| n.to_string())
+    }
+
     pub fn add_training(&mut self, code: &str) {
         self.trainings.entry(code.to_string()).or_default();
     }

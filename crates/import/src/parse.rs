@@ -72,7 +72,7 @@ impl Columns {
         for (i, header) in sheet.headers().iter().enumerate() {
             sources.push(sheet.column_source(i));
             let key = fold(header).replace(' ', "_");
-            if key.is_empty() {
+            if key.is_empty() || key == crate::REJECTS_COLUMN {
                 continue;
             }
             let column = sheet.column_source(i).0;
@@ -115,14 +115,16 @@ Map them with --mapping (see --propose-mapping)",
         }
         for r in required {
             if !index.contains_key(r) {
-                problems.push(Problem {
-                    field: Some(r),
-                    ..header_problem(
-                        None,
-                        "missing-column",
-                        format!("the header has no column \"{r}\", which is required"),
-                    )
-                });
+                let hint = if *r == "training_code" && known.contains(&"session_date") {
+                    ": name the training with --training CODE for a sheet of one training"
+                } else {
+                    ""
+                };
+                problems.push(header_problem(
+                    None,
+                    "missing-column",
+                    format!("the header has no column \"{r}\", which is required{hint}"),
+                ));
             }
         }
         if problems.is_empty() {

@@ -39,6 +39,21 @@ impl Problem {
         }
     }
 
+    /// What is wrong, without the file and line: `Surname (family_name): is required`.
+    pub fn reason(&self) -> String {
+        let mut out = String::new();
+        if let Some(c) = self.column_label() {
+            out.push_str(&format!("column {c}: "));
+        }
+        match (self.field, &self.header) {
+            (Some(field), Some(header)) => out.push_str(&format!("{header} ({field}): ")),
+            (Some(field), None) => out.push_str(&format!("{field}: ")),
+            (None, _) => {}
+        }
+        out.push_str(&self.message);
+        out
+    }
+
     /// The column as the program the file came from shows it: `C` in a workbook, `3` in a CSV.
     pub fn column_label(&self) -> Option<String> {
         self.column.map(|c| {
@@ -79,12 +94,19 @@ impl fmt::Display for Problem {
     }
 }
 
+/// How many rows with problems are remembered by line, to set them aside.
+pub const MAX_REJECTED_ROWS: usize = 100_000;
+
 /// The problems of one import, capped at [`MAX_PROBLEMS`] with a count of the rest.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Problems {
     pub list: Vec<Problem>,
     /// Problems found beyond the cap, counted but not kept.
     pub more: usize,
+    /// Each line with a problem, and what was wrong with it (all its problems, `; `-joined),
+    /// up to [`MAX_REJECTED_ROWS`] lines; `rows_overflow` says when there were more.
+    pub rows: std::collections::BTreeMap<usize, String>,
+    pub rows_overflow: bool,
 }
 
 impl Problems {
@@ -95,6 +117,20 @@ impl Problems {
     }
 
     pub fn push(&mut self, p: Problem) {
+        let reason = p.reason();
+        let room = self.rows.len() < MAX_REJECTED_ROWS;
+        match self.rows.get_mut(&p.line) {
+            Some(r) => {
+                if r.len() < 1000 {
+                    r.push_str("; ");
+                    r.push_str(&reason);
+                }
+            }
+            None if room => {
+                self.rows.insert(p.line, reason);
+            }
+            None => self.rows_overflow = true,
+        }
         if self.list.len() < MAX_PROBLEMS {
             self.list.push(p);
         } else {

@@ -16,7 +16,7 @@ use cadre_core::{PartnerRecord, SessionRecord, TrainingRecord};
 use cadre_import::{Kind, Sheet};
 
 use backend::{postgres, sqlite};
-pub use types::{CopyReport, Counts, ImportOptions, Outcome, Participant, Summary};
+pub use types::{CopyReport, Counts, ImportOptions, ImportRecord, Outcome, Participant, Summary};
 
 /// Errors of the store layer.
 #[derive(Debug, thiserror::Error)]
@@ -188,6 +188,41 @@ impl Store {
         progress: &mut (dyn FnMut(u64, u64) + Send),
     ) -> Result<Summary> {
         on_backend!(self, load::import(kind, sheet, options, progress))
+    }
+
+    /// The partners and departments names are checked against, as an import sees them.
+    pub async fn lookups(&self) -> Result<cadre_import::Lookups> {
+        on_backend!(self, history::lookups())
+    }
+
+    /// Keeps the record of one import (whatever its outcome); returns its id.
+    pub async fn record_import(&self, record: &ImportRecord) -> Result<i64> {
+        on_backend!(self, history::record(record))
+    }
+
+    /// The most recent imports first, at most `limit`.
+    pub async fn import_history(&self, limit: i64) -> Result<Vec<ImportRecord>> {
+        on_backend!(self, history::list(limit))
+    }
+
+    /// Remembers a mapping (as its file's text) for sheets of this kind and header signature.
+    pub async fn remember_mapping(
+        &self,
+        kind: &str,
+        signature: &str,
+        mapping: &str,
+        at: &str,
+    ) -> Result<()> {
+        on_backend!(self, history::remember(kind, signature, mapping, at))
+    }
+
+    /// The mapping remembered for this kind and header signature, and when it was saved.
+    pub async fn remembered_mapping(
+        &self,
+        kind: &str,
+        signature: &str,
+    ) -> Result<Option<(String, String)>> {
+        on_backend!(self, history::remembered(kind, signature))
     }
 
     pub async fn counts(&self) -> Result<Counts> {

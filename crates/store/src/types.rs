@@ -12,14 +12,43 @@ pub enum Outcome {
     Unchanged,
 }
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
     /// Check and count everything, then roll back.
     pub dry_run: bool,
+    /// Rows with problems are set aside (returned in [`Summary::set_aside`]) and the others
+    /// written, instead of the whole file being refused.
+    pub set_aside: bool,
+    /// Spellings of departments to keep as aliases (alias, department), written first in the
+    /// import's own transaction.
+    pub aliases: Vec<(String, String)>,
+}
+
+/// One import as the history keeps it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportRecord {
+    pub id: i64,
+    pub started_at: String,
+    pub finished_at: String,
+    pub actor: String,
+    pub file_name: String,
+    pub digest: String,
+    pub kind: String,
+    pub mapping: Option<String>,
+    /// `committed`, `dry-run`, `refused` or `failed`.
+    pub outcome: String,
+    pub rows: u64,
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub removed: u64,
+    pub rejected: u64,
+    /// The problems as the import said them, one a line.
+    pub problems: String,
 }
 
 /// What an import did, for its closing line.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Summary {
     pub kind: &'static str,
     pub file: String,
@@ -30,6 +59,9 @@ pub struct Summary {
     /// Participants met for the first time (attendance only).
     pub persons_created: u64,
     pub dry_run: bool,
+    /// Rows set aside for their problems (with [`ImportOptions::set_aside`]).
+    pub rejected: u64,
+    pub set_aside: cadre_import::Problems,
 }
 
 impl Summary {
@@ -51,6 +83,9 @@ impl fmt::Display for Summary {
         )?;
         if self.kind == Kind::Attendance.as_str() {
             write!(f, "; {} new participants", self.persons_created)?;
+        }
+        if self.rejected > 0 {
+            write!(f, "; {} rows set aside with problems", self.rejected)?;
         }
         if self.dry_run {
             write!(f, " (dry run: nothing written)")?;

@@ -136,7 +136,7 @@ async fn a_changed_row_updates_its_training_and_nothing_else(t: &TestStore) {
             "Reception and Reintegration of Returnees,",
         )
         .replace(
-            ",2020-07-16,2020-07-17,virtual,,,delivered,CoE,,,,263,",
+            ",2020-07-16,2020-07-17,virtual,,,delivered,CoE,,,,263,,,",
             ",2020-07-16,2020-07-17,virtual,,,delivered,CoE,,,\"12,500.50\",263,140,120,",
         );
     let s = t

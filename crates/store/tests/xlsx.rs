@@ -74,8 +74,8 @@ async fn workbook_problems_name_the_row_and_column(t: &TestStore) {
     assert_eq!(
         got,
         [
-            format!("{name}:2:2: start_date: 2020-02-30 does not exist (February 2020 has 29 days)"),
-            format!("{name}:3:1: training_code: unknown training code \"nope\": import it in trainings.csv first"),
+            format!("{name}:2:B: start_date: 2020-02-30 does not exist (February 2020 has 29 days)"),
+            format!("{name}:3:A: training_code: unknown training code \"nope\": import it in trainings.csv first"),
         ]
     );
 }

@@ -118,6 +118,9 @@ pub struct Sheet {
     /// A problem met while looking for the header, given out after the rows before it.
     deferred: Option<Problem>,
     layout: Layout,
+    /// The mapping that turns the sheet's columns into cadre's, with the sheet's own header
+    /// and a buffer for its rows as they come.
+    plan: Option<(crate::mapping::Plan, Vec<String>, Row)>,
 }
 
 fn read_error(path: &Path, e: std::io::Error) -> ImportError {
@@ -314,6 +317,7 @@ impl Sheet {
             rows: 0,
             done: false,
             deferred: None,
+            plan: None,
             layout: Layout::default(),
         }
     }
@@ -341,6 +345,7 @@ impl Sheet {
             rows: 0,
             done: false,
             deferred: None,
+            plan: None,
             layout,
         };
         let mut top: Vec<Row> = Vec::new();
@@ -427,8 +432,24 @@ impl Sheet {
         &self.file
     }
 
+    /// The header: cadre's columns once a mapping is applied, else the sheet's own.
     pub fn headers(&self) -> &[String] {
+        match &self.plan {
+            Some((plan, _, _)) => plan.headers(),
+            None => &self.headers,
+        }
+    }
+
+    /// The sheet's own header, whatever mapping is applied.
+    pub fn sheet_headers(&self) -> &[String] {
         &self.headers
+    }
+
+    /// Reads the rows through a mapping from now on: [`headers`](Self::headers) become
+    /// cadre's columns and each row is rebuilt in their order.
+    pub fn apply(&mut self, plan: crate::mapping::Plan) {
+        let own = self.headers.clone();
+        self.plan = Some((plan, own, Row::default()));
     }
 
     pub fn header_line(&self) -> usize {
@@ -438,7 +459,10 @@ impl Sheet {
     /// Where the sheet's `i`-th column comes from: its number in the file, and the file's own
     /// header when a mapping renamed it.
     pub fn column_source(&self, i: usize) -> (Option<usize>, Option<String>) {
-        (Some(i + 1), None)
+        match &self.plan {
+            Some((plan, _, _)) => plan.origin(i),
+            None => (Some(i + 1), None),
+        }
     }
 
     /// What was found out about the file: its sheets, encoding, delimiter, title rows.
@@ -534,10 +558,20 @@ impl Sheet {
     /// As `next`, but into `row`, whose buffers are reused: reading a file of millions of rows
     /// then allocates nothing per row. `None` at the end of the sheet.
     pub fn next_into(&mut self, row: &mut Row) -> Option<Result<(), Problem>> {
+        let Some((plan, own, mut raw)) = self.plan.take() else {
+            return self.next_unmapped(row);
+        };
+        let item = self.next_unmapped(&mut raw);
+        let item = item.map(|r| r.and_then(|()| plan.apply(&raw, row, &self.file, self.letters)));
+        self.plan = Some((plan, own, raw));
+        item
+    }
+
+    /// The next row as the sheet has it, checked.
+    fn next_unmapped(&mut self, row: &mut Row) -> Option<Result<(), Problem>> {
         loop {
-            match self.next_raw(row)? {
-                Err(p) => return Some(Err(p)),
-                Ok(()) => {}
+            if let Err(p) = self.next_raw(row)? {
+                return Some(Err(p));
             }
             if row.cells.iter().all(|c| c.trim().is_empty()) {
                 continue;

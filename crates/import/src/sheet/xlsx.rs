@@ -814,7 +814,6 @@ impl XlsxRows {
     }
 }
 
-#[expect(clippy::too_many_arguments)]
 fn push_capped(
     value: &mut Option<String>,
     inline: &mut String,

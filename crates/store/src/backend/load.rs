@@ -25,6 +25,24 @@ pub(crate) async fn import(
     let mut w = Writer::begin(pool, kind == Kind::Attendance).await?;
     let mut lookups = w.lookups().await?;
     let mut problems = Problems::default();
+    // Spellings the mapping keeps as aliases, in this transaction, before any row needs them.
+    for (alias, department) in &options.aliases {
+        let Some(canonical) = lookups.department(department).map(str::to_string) else {
+            return Err(StoreError::Rejected(Problems::one(cadre_import::Problem::at(
+                sheet.file(),
+                sheet.header_line(),
+                "unknown-department",
+                format!("the mapping keeps \"{alias}\" as an alias of \"{department}\", which is not a department: use a name from the list of departments"),
+            ))));
+        };
+        w.department(&cadre_core::DepartmentRecord {
+            name: canonical.clone(),
+            aliases: vec![alias.clone()],
+        })
+        .await?;
+        lookups.add_department_alias(alias, &canonical);
+    }
+    let set_aside = options.set_aside;
     let total = sheet.total();
     let mut summary = Summary {
         kind: kind.as_str(),
@@ -35,6 +53,7 @@ pub(crate) async fn import(
         unchanged: 0,
         persons_created: 0,
         dry_run: options.dry_run,
+        ..Summary::default()
     };
     let rejected = StoreError::Rejected;
     // Rows are written while the file is still clean; after the first problem the rest are
@@ -49,7 +68,7 @@ pub(crate) async fn import(
                         progress($row.progress, total);
                         match $parse {
                             Err(list) => list.into_iter().for_each(|p| problems.push(p)),
-                            Ok($rec) if problems.is_empty() => $write,
+                            Ok($rec) if set_aside || problems.is_empty() => $write,
                             Ok(_) => {}
                         }
                     }
@@ -74,7 +93,13 @@ pub(crate) async fn import(
             for p in parser.resolve_parents(&mut records, &lookups) {
                 problems.push(p);
             }
-            if problems.is_empty() {
+            if set_aside {
+                // A partner whose parent is set aside is set aside too.
+                let bad: std::collections::BTreeSet<usize> =
+                    problems.rows.keys().copied().collect();
+                records.retain(|(line, _)| !bad.contains(line));
+            }
+            if set_aside || problems.is_empty() {
                 let recs: Vec<_> = records.into_iter().map(|(_, r)| r).collect();
                 for outcome in w.partners(&recs).await? {
                     summary.count(outcome);
@@ -106,7 +131,9 @@ pub(crate) async fn import(
             // new persons freed on the thread that did not allocate them cost the writer time.
             let (spent, returned) = std::sync::mpsc::channel();
             let reader = std::thread::spawn(move || {
-                read_attendance(sheet, parser, lookups, resolver, batches, returned)
+                read_attendance(
+                    sheet, parser, lookups, resolver, batches, returned, set_aside,
+                )
             });
             while let Some((batch, at)) = arriving.recv().await {
                 progress(at, total);
@@ -119,7 +146,7 @@ pub(crate) async fn import(
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             summary.rows = rows;
             problems = found;
-            if problems.is_empty() {
+            if set_aside || problems.is_empty() {
                 w.write_merged().await?;
                 w.refresh_report_cache().await?;
                 if summary.created > 10_000 {
@@ -155,9 +182,16 @@ async fn finish(
     options: ImportOptions,
     summary: Summary,
 ) -> Result<Summary> {
+    let mut summary = summary;
     if !problems.is_empty() {
-        w.tx.rollback().await?;
-        return Err(StoreError::Rejected(problems));
+        // Published figures are one record: they cannot be taken in part.
+        let partial = options.set_aside && summary.kind != Kind::Published.as_str();
+        if !partial || problems.rows_overflow {
+            w.tx.rollback().await?;
+            return Err(StoreError::Rejected(problems));
+        }
+        summary.rejected = problems.rows.len() as u64;
+        summary.set_aside = problems;
     }
     if options.dry_run {
         w.tx.rollback().await?;
@@ -184,6 +218,7 @@ fn read_attendance(
     mut resolver: Resolver,
     batches: tokio::sync::mpsc::Sender<(Resolved, u64)>,
     returned: std::sync::mpsc::Receiver<Resolved>,
+    set_aside: bool,
 ) -> (u64, Problems) {
     let mut problems = Problems::default();
     let mut rows = 0;
@@ -201,7 +236,7 @@ fn read_attendance(
                 at = row.progress;
                 match parser.parse_into(&row, &lookups, &mut group[in_group]) {
                     Err(list) => list.into_iter().for_each(|p| problems.push(p)),
-                    Ok(()) if problems.is_empty() && writing => {
+                    Ok(()) if (set_aside || problems.is_empty()) && writing => {
                         in_group += 1;
                         if in_group < GROUP {
                             continue;
@@ -222,7 +257,7 @@ fn read_attendance(
             }
         }
     }
-    if problems.is_empty() && writing {
+    if (set_aside || problems.is_empty()) && writing {
         resolver.add_all(&group[..in_group]);
         if resolver.rows() > 0 {
             let _ = batches.blocking_send((resolver.take(), at));

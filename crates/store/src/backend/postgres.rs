@@ -8,6 +8,8 @@ pub(crate) mod cache;
 pub(crate) mod copy;
 #[path = "dump.rs"]
 pub(crate) mod dump;
+#[path = "history.rs"]
+pub(crate) mod history;
 #[path = "load.rs"]
 pub(crate) mod load;
 #[path = "read.rs"]

@@ -1,0 +1,621 @@
+//! Importing a sheet, as a user asks for it: the file read as it comes, the mapping found
+//! (given, or remembered for sheets of the same header), the day/month order of its dates
+//! settled, the rows checked and written in one transaction, the rejected rows set aside in a
+//! file to fix, and the whole of it kept in the import history.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use cadre_core::date_order::DateOrder;
+use cadre_core::text::fold;
+use cadre_import::{
+    header_signature, survey, survey_dates, ImportError, Kind, Layout, Lookups, Mapping, Plan,
+    Problem, Problems, Proposal, ReadOptions, Sheet, TextEncoding, REJECTS_COLUMN,
+};
+use cadre_store::{ImportOptions, ImportRecord, StoreError, Summary};
+
+use crate::{clock, rejects, Actor, App, AppError};
+
+/// An import as asked for on the command line or an upload page.
+#[derive(Debug, Clone)]
+pub struct ImportRequest {
+    pub kind: Kind,
+    pub path: PathBuf,
+    /// A mapping file (`MAPPING.toml`).
+    pub mapping: Option<PathBuf>,
+    pub sheet: Option<String>,
+    pub header_row: Option<usize>,
+    pub date_order: Option<DateOrder>,
+    /// The training of every row, for an attendance sheet without a training column.
+    pub training: Option<String>,
+    /// The session of every row (its start date), with `training`.
+    pub session: Option<String>,
+    /// Where to write the rows set aside for their problems; the others are imported.
+    pub rejects: Option<PathBuf>,
+    pub dry_run: bool,
+}
+
+impl ImportRequest {
+    pub fn new(kind: Kind, path: impl Into<PathBuf>) -> ImportRequest {
+        ImportRequest {
+            kind,
+            path: path.into(),
+            mapping: None,
+            sheet: None,
+            header_row: None,
+            date_order: None,
+            training: None,
+            session: None,
+            rejects: None,
+            dry_run: false,
+        }
+    }
+}
+
+/// Where the mapping of an import came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MappingSource {
+    File(PathBuf),
+    /// Remembered for sheets with this header, saved at this time.
+    Remembered(String),
+}
+
+/// What an import did.
+#[derive(Debug, Clone)]
+pub struct ImportOutcome {
+    /// What was counted; `None` when the file was refused.
+    pub summary: Option<Summary>,
+    /// Why it was refused, or what was set aside.
+    pub problems: Problems,
+    pub layout: Layout,
+    pub mapping: Option<MappingSource>,
+    /// The rejects file written, and how many rows it holds.
+    pub rejects: Option<(PathBuf, u64)>,
+    /// The import's record in the history.
+    pub history_id: i64,
+}
+
+impl ImportOutcome {
+    pub fn refused(&self) -> bool {
+        self.summary.is_none()
+    }
+}
+
+impl App {
+    /// Imports one file. A file with problems is refused whole (the outcome says why), or,
+    /// when `rejects` is given, its good rows are imported and the others written there.
+    /// Either way the import is recorded in the history.
+    pub async fn import(
+        &self,
+        actor: &Actor,
+        request: &ImportRequest,
+        progress: &mut (dyn FnMut(u64, u64) + Send),
+    ) -> Result<ImportOutcome, AppError> {
+        let started = clock::now();
+        let file_name = request.path.display().to_string();
+        let mut record = ImportRecord {
+            started_at: started,
+            actor: actor.name.clone(),
+            file_name: file_name.clone(),
+            kind: request.kind.as_str().to_string(),
+            ..ImportRecord::default()
+        };
+        record.digest = digest(&request.path)?;
+        let result = self.run_import(request, &mut record, progress).await;
+        record.finished_at = clock::now();
+        match result {
+            Ok(mut outcome) => {
+                record.outcome = match (&outcome.summary, request.dry_run) {
+                    (None, _) => "refused",
+                    (Some(_), true) => "dry-run",
+                    (Some(_), false) => "committed",
+                }
+                .to_string();
+                record.problems = problem_lines(&outcome.problems);
+                outcome.history_id = self.store.record_import(&record).await?;
+                Ok(outcome)
+            }
+            Err(e) => {
+                record.outcome = "failed".to_string();
+                record.problems = e.to_string();
+                // The failure is what the user must hear; a history that cannot be written
+                // then is a second fault, and the first one's message matters more.
+                let _ = self.store.record_import(&record).await;
+                Err(e)
+            }
+        }
+    }
+
+    async fn run_import(
+        &self,
+        request: &ImportRequest,
+        record: &mut ImportRecord,
+        progress: &mut (dyn FnMut(u64, u64) + Send),
+    ) -> Result<ImportOutcome, AppError> {
+        let kind = request.kind;
+        let mut mapping = match &request.mapping {
+            Some(path) => Some(read_mapping(path, kind)?),
+            None => None,
+        };
+        let mut options = read_options(kind, request, mapping.as_ref())?;
+        let mut sheet = match Sheet::open_with(&request.path, &options) {
+            Ok(s) => s,
+            Err(ImportError::Problems(problems)) => {
+                return Ok(refused(problems, Layout::default()))
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let mut source = request.mapping.clone().map(MappingSource::File);
+        if mapping.is_none() && !all_v1(sheet.sheet_headers(), kind) {
+            let signature = header_signature(kind, sheet.sheet_headers());
+            if let Some((text, saved)) = self
+                .store
+                .remembered_mapping(kind.as_str(), &signature)
+                .await?
+            {
+                let m = Mapping::parse(&text).map_err(|e| AppError::Mapping {
+                    file: "the remembered mapping".to_string(),
+                    message: e.to_string(),
+                })?;
+                // Options the mapping sets (a sheet, a delimiter) are read again with it.
+                options = read_options(kind, request, Some(&m))?;
+                sheet = match Sheet::open_with(&request.path, &options) {
+                    Ok(s) => s,
+                    Err(ImportError::Problems(p)) => return Ok(refused(p, Layout::default())),
+                    Err(e) => return Err(e.into()),
+                };
+                mapping = Some(m);
+                source = Some(MappingSource::Remembered(saved));
+            }
+        }
+        let mapping = with_overrides(mapping, request, sheet.sheet_headers())?;
+        let mapping = match mapping {
+            Some(m) if m.date_order.is_none() => match self.settle_dates(request, &options, &m)? {
+                Settling::Settled(order) => Some(Mapping {
+                    date_order: order.map(|o| o.as_str().to_string()),
+                    ..m
+                }),
+                Settling::Refuse(p) => {
+                    return Ok(refused(Problems::one(p), sheet.layout().clone()))
+                }
+            },
+            None if kind_has_dates(kind) => {
+                let m = Mapping::default();
+                match self.settle_dates(request, &options, &m)? {
+                    Settling::Settled(Some(order)) => Some(Mapping {
+                        date_order: Some(order.as_str().to_string()),
+                        ..m
+                    }),
+                    Settling::Settled(None) => None,
+                    Settling::Refuse(p) => {
+                        return Ok(refused(Problems::one(p), sheet.layout().clone()))
+                    }
+                }
+            }
+            other => other,
+        };
+        let mut aliases = Vec::new();
+        if let Some(m) = &mapping {
+            let plan = Plan::new(m, sheet.sheet_headers(), kind.columns()).map_err(|e| {
+                AppError::Mapping {
+                    file: mapping_name(&source),
+                    message: e.to_string(),
+                }
+            })?;
+            aliases = plan.aliases.clone();
+            sheet.apply(plan);
+            record.mapping = Some(m.to_toml(&BTreeMap::new()));
+        }
+        let layout = sheet.layout().clone();
+        let own_headers = sheet.sheet_headers().to_vec();
+        if let Some(path) = &request.rejects {
+            // Made writable before anything is written: rows set aside must have a place.
+            std::fs::File::create(path).map_err(|e| AppError::Io {
+                path: path.display().to_string(),
+                source: e,
+            })?;
+        }
+        let store_options = ImportOptions {
+            dry_run: request.dry_run,
+            set_aside: request.rejects.is_some(),
+            aliases,
+        };
+        let result = self
+            .store
+            .import(kind, sheet, store_options, progress)
+            .await;
+        let (summary, problems) = match result {
+            Ok(mut summary) => {
+                let problems = std::mem::take(&mut summary.set_aside);
+                (Some(summary), problems)
+            }
+            Err(StoreError::Rejected(problems)) => (None, problems),
+            Err(e) => return Err(e.into()),
+        };
+        if let Some(s) = &summary {
+            record.rows = s.rows;
+            record.created = s.created;
+            record.updated = s.updated;
+            record.unchanged = s.unchanged;
+            record.rejected = s.rejected;
+        }
+        let mut written = None;
+        if let Some(path) = &request.rejects {
+            let mut raw = options.clone();
+            raw.ignore_extra = true;
+            let n = rejects::write(&request.path, &raw, &problems, path)?;
+            written = Some((path.clone(), n));
+        }
+        if let (Some(m), Some(MappingSource::File(_)), Some(_), false) =
+            (&mapping, &source, &summary, request.dry_run)
+        {
+            let signature = header_signature(kind, &own_headers);
+            let text = m.to_toml(&BTreeMap::new());
+            self.store
+                .remember_mapping(kind.as_str(), &signature, &text, &clock::now())
+                .await?;
+        }
+        Ok(ImportOutcome {
+            summary,
+            problems,
+            layout,
+            mapping: source,
+            rejects: written,
+            history_id: 0,
+        })
+    }
+
+    /// Settles the day/month order of the sheet's dates from the dates themselves, reading
+    /// the file a second time only when its first rows hold dates typed with slashes.
+    fn settle_dates(
+        &self,
+        request: &ImportRequest,
+        options: &ReadOptions,
+        mapping: &Mapping,
+    ) -> Result<Settling, AppError> {
+        let mut sheet = match Sheet::open_with(&request.path, options) {
+            Ok(s) => s,
+            // The import itself will say what is wrong.
+            Err(_) => return Ok(Settling::Settled(None)),
+        };
+        if let Ok(plan) = Plan::new(mapping, sheet.sheet_headers(), request.kind.columns()) {
+            sheet.apply(plan);
+        } else if !mapping.is_identity() {
+            return Ok(Settling::Settled(None));
+        }
+        let found = survey_dates(&mut sheet, 200);
+        let mut order = None;
+        for (column, evidence) in &found {
+            if evidence.slashed == 0 {
+                continue;
+            }
+            let at = Problem {
+                field: Some(crate::imports::static_column(column)),
+                ..Problem::at(
+                    sheet.file(),
+                    sheet.header_line(),
+                    "date-order",
+                    String::new(),
+                )
+            };
+            match (&evidence.day_first, &evidence.month_first, evidence.order()) {
+                (Some(d), Some(m), _) => {
+                    return Ok(Settling::Refuse(Problem {
+                        message: format!(
+                            "the column holds dates that can only be day first ({d}) and others that can only be month first ({m}): correct them, then import again"
+                        ),
+                        ..at
+                    }))
+                }
+                (_, _, Some(o)) if order.is_none_or(|x| x == o) => order = Some(o),
+                (_, _, Some(_)) => {
+                    return Ok(Settling::Refuse(Problem {
+                        message: "the date columns settle different day/month orders: say which with --date-order dmy or mdy".to_string(),
+                        ..at
+                    }))
+                }
+                _ => {
+                    let example = "05/07/2021";
+                    return Ok(Settling::Refuse(Problem {
+                        message: format!(
+                            "its dates can be read day first or month first (as {example}), and none of them settles it: say which with --date-order dmy or mdy (or date_order in the mapping)"
+                        ),
+                        ..at
+                    }));
+                }
+            }
+        }
+        Ok(Settling::Settled(order))
+    }
+
+    /// Proposes a mapping for a sheet: its columns from their headers' words, how whole names
+    /// split, the order of its dates, and each value cadre does not know with its count of
+    /// rows, for a person to check and complete.
+    pub async fn propose_mapping(
+        &self,
+        _actor: &Actor,
+        request: &ImportRequest,
+    ) -> Result<Proposal, AppError> {
+        let kind = request.kind;
+        let options = read_options(kind, request, None)?;
+        let mut sheet = Sheet::open_with(&request.path, &options)?;
+        let headers = sheet.sheet_headers().to_vec();
+        let signature = header_signature(kind, &headers);
+        if let Some((text, saved)) = self
+            .store
+            .remembered_mapping(kind.as_str(), &signature)
+            .await?
+        {
+            if let Ok(mapping) = Mapping::parse(&text) {
+                let mut notes = BTreeMap::new();
+                notes.insert(
+                    "date_order".to_string(),
+                    format!("remembered for sheets with this header (saved {saved})"),
+                );
+                return Ok(Proposal { mapping, notes });
+            }
+        }
+        let mut samples = Vec::new();
+        let mut first = Vec::new();
+        for row in sheet.by_ref().take(50).flatten() {
+            samples.push(row.cells.iter().map(str::to_string).collect::<Vec<_>>());
+            first.push(row);
+        }
+        let mut proposal =
+            cadre_import::mapping::propose_columns(kind, &headers, &samples, kind.columns());
+        let m = &mut proposal.mapping;
+        m.sheet = sheet
+            .layout()
+            .sheet
+            .clone()
+            .filter(|_| sheet.layout().sheets.len() > 1);
+        m.header_row = request.header_row;
+        m.delimiter = sheet
+            .layout()
+            .delimiter
+            .filter(|&d| d != b',')
+            .map(|d| match d {
+                b'\t' => "tab".to_string(),
+                d => char::from(d).to_string(),
+            });
+        m.encoding = sheet
+            .layout()
+            .encoding
+            .filter(|&e| e != TextEncoding::Utf8)
+            .map(|e| e.as_str().to_string());
+        if kind == Kind::Attendance && request.training.is_some() {
+            m.columns.retain(|_, c| c != "training_code");
+        }
+        if let Some(t) = &request.training {
+            m.fixed.insert("training_code".to_string(), t.clone());
+        }
+        if let Some(s) = &request.session {
+            m.fixed.insert("session_date".to_string(), s.clone());
+        }
+        drop(sheet);
+        // The values and dates, read through the proposed columns.
+        let lookups = self.store.lookups().await?;
+        if let Ok(plan) = Plan::new(&proposal.mapping, &headers, kind.columns()) {
+            let mut sheet = Sheet::open_with(&request.path, &options)?;
+            sheet.apply(plan);
+            let found = survey(&mut sheet, &lookups);
+            note_survey(&mut proposal, &found, &lookups);
+        }
+        Ok(proposal)
+    }
+}
+
+enum Settling {
+    Settled(Option<DateOrder>),
+    Refuse(Problem),
+}
+
+/// The v1 column named `name`, as the `'static` text problems carry.
+fn static_column(name: &str) -> &'static str {
+    Kind::ALL
+        .iter()
+        .flat_map(|k| k.columns().iter().copied())
+        .find(|c| *c == name)
+        .unwrap_or("date")
+}
+
+fn note_survey(p: &mut Proposal, found: &cadre_import::Survey, lookups: &Lookups) {
+    for (column, evidence) in &found.dates {
+        if evidence.slashed == 0 {
+            continue;
+        }
+        let note = match (evidence.order(), &evidence.day_first, &evidence.month_first) {
+            (Some(o), Some(d), _) | (Some(o), _, Some(d)) => {
+                format!("{column}: settled by its own values ({d} can only be read {o})")
+            }
+            (None, Some(d), Some(m)) => format!(
+                "{column}: holds dates only day first ({d}) and only month first ({m}): correct them"
+            ),
+            _ => format!(
+                "{column}: every date reads both ways (as 05/07/2021): day first is proposed; check"
+            ),
+        };
+        p.notes.insert("date_order".to_string(), note);
+        let order = evidence.order().unwrap_or(DateOrder::Dmy);
+        p.mapping.date_order = Some(order.as_str().to_string());
+    }
+    for (column, values) in &found.unknown {
+        let map = p.mapping.values.entry(column.clone()).or_default();
+        for (typed, rows) in values {
+            let guess = match column.as_str() {
+                "department" | "departments" => lookups.closest_department(typed),
+                _ => None,
+            };
+            let note = match &guess {
+                Some(g) => format!(
+                    "{rows} row{}: not known; \"{g}\" is the closest department (or keep it as an alias under [aliases])",
+                    if *rows == 1 { "" } else { "s" }
+                ),
+                None => format!(
+                    "{rows} row{}: not known; write what it means, or delete this line to leave it an error",
+                    if *rows == 1 { "" } else { "s" }
+                ),
+            };
+            p.notes.insert(format!("values.{column}.{typed}"), note);
+            map.insert(typed.clone(), guess.unwrap_or_default());
+        }
+    }
+}
+
+fn refused(problems: Problems, layout: Layout) -> ImportOutcome {
+    ImportOutcome {
+        summary: None,
+        problems,
+        layout,
+        mapping: None,
+        rejects: None,
+        history_id: 0,
+    }
+}
+
+fn mapping_name(source: &Option<MappingSource>) -> String {
+    match source {
+        Some(MappingSource::File(p)) => p.display().to_string(),
+        Some(MappingSource::Remembered(_)) => "the remembered mapping".to_string(),
+        None => "the mapping".to_string(),
+    }
+}
+
+fn kind_has_dates(kind: Kind) -> bool {
+    kind.columns()
+        .iter()
+        .any(|c| cadre_import::mapping::DATE_COLUMNS.contains(c))
+}
+
+/// Whether every header of the sheet is a v1 column name (no mapping needed).
+fn all_v1(headers: &[String], kind: Kind) -> bool {
+    headers.iter().all(|h| {
+        let key = fold(h).replace(' ', "_");
+        key.is_empty() || key == REJECTS_COLUMN || kind.columns().contains(&key.as_str())
+    })
+}
+
+fn read_mapping(path: &Path, kind: Kind) -> Result<Mapping, AppError> {
+    let bad = |message: String| AppError::Mapping {
+        file: path.display().to_string(),
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+    let m = Mapping::parse(&text).map_err(|e| bad(e.to_string()))?;
+    if let Some(k) = &m.kind {
+        if k != kind.as_str() {
+            return Err(bad(format!(
+                "this mapping is for {k} files, and the import is of {}",
+                kind.as_str()
+            )));
+        }
+    }
+    Ok(m)
+}
+
+fn read_options(
+    kind: Kind,
+    request: &ImportRequest,
+    mapping: Option<&Mapping>,
+) -> Result<ReadOptions, AppError> {
+    let bad = |e: cadre_import::MappingError| AppError::Mapping {
+        file: request
+            .mapping
+            .as_ref()
+            .map_or("the mapping".to_string(), |p| p.display().to_string()),
+        message: e.to_string(),
+    };
+    let mut o = ReadOptions {
+        known: kind.columns(),
+        sheet: request.sheet.clone(),
+        header_row: request.header_row,
+        ..ReadOptions::default()
+    };
+    if let Some(m) = mapping {
+        o.sheet = o.sheet.or_else(|| m.sheet.clone());
+        o.header_row = o.header_row.or(m.header_row);
+        o.delimiter = m.delimiter().map_err(bad)?;
+        o.encoding = match &m.encoding {
+            None => None,
+            Some(e) => Some(TextEncoding::parse(e).ok_or_else(|| {
+                bad(cadre_import::MappingError(format!(
+                    "encoding: \"{e}\" is not one of utf-8, windows-1252, utf-16le, utf-16be"
+                )))
+            })?),
+        };
+        o.ignore_extra = m.ignores_extra().map_err(bad)?;
+    }
+    Ok(o)
+}
+
+/// The mapping with what the command line says on top: a date order, the training and
+/// session of a sheet sent for one event.
+fn with_overrides(
+    mapping: Option<Mapping>,
+    request: &ImportRequest,
+    headers: &[String],
+) -> Result<Option<Mapping>, AppError> {
+    if request.date_order.is_none() && request.training.is_none() && request.session.is_none() {
+        return Ok(mapping);
+    }
+    let mut m = mapping.unwrap_or_default();
+    if let Some(o) = request.date_order {
+        m.date_order = Some(o.as_str().to_string());
+    }
+    let has = |column: &str| {
+        headers.iter().any(|h| fold(h).replace(' ', "_") == column)
+            || m.columns.values().any(|c| c == column)
+    };
+    if let Some(t) = &request.training {
+        if request.kind != Kind::Attendance {
+            return Err(AppError::Invalid(
+                "--training is for attendance sheets without a training column".to_string(),
+            ));
+        }
+        if has("training_code") {
+            return Err(AppError::Invalid(format!(
+                "the sheet has a training_code column already: --training {t} is for sheets without one"
+            )));
+        }
+        m.fixed.insert("training_code".to_string(), t.clone());
+    }
+    if let Some(s) = &request.session {
+        if request.training.is_none() {
+            return Err(AppError::Invalid(
+                "--session names a session of the training given with --training".to_string(),
+            ));
+        }
+        if has("session_date") {
+            return Err(AppError::Invalid(format!(
+                "the sheet has a session_date column already: --session {s} is for sheets without one"
+            )));
+        }
+        m.fixed.insert("session_date".to_string(), s.clone());
+    }
+    Ok(Some(m))
+}
+
+/// The SHA-256 of a file, hex: which file was imported, whatever its name.
+fn digest(path: &Path) -> Result<String, AppError> {
+    use sha2::Digest;
+    let io = |e| AppError::Io {
+        path: path.display().to_string(),
+        source: e,
+    };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let mut hash = sha2::Sha256::new();
+    let mut buf = vec![0; 1 << 20];
+    loop {
+        let n = file.read(&mut buf).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        hash.update(&buf[..n]);
+    }
+    Ok(hash.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn problem_lines(problems: &Problems) -> String {
+    problems.to_string()
+}
