@@ -37,4 +37,13 @@ MSG
   exit 1
 fi
 
+# The import tests read workbooks written by another program: openpyxl, from PyPI, in a
+# virtualenv of its own (made once, kept in target/).
+VENV=target/test-venv
+if ! "$VENV/bin/python" -c 'import openpyxl' >/dev/null 2>&1; then
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q 'openpyxl==3.1.5'
+fi
+export CADRE_TEST_PYTHON="$PWD/$VENV/bin/python"
+
 cargo test --workspace --locked "$@"

@@ -284,6 +284,7 @@ impl Plan {
             aliases: mapping
                 .aliases
                 .iter()
+                .filter(|(_, d)| !d.trim().is_empty())
                 .map(|(a, d)| (a.clone(), d.clone()))
                 .collect(),
         };
@@ -371,7 +372,12 @@ impl Plan {
                     "values.{column}: the sheet has no column mapped to {column}"
                 )));
             };
-            let folded = map.iter().map(|(t, k)| (fold(t), k.clone())).collect();
+            // A value left blank is not decided yet: its rows stay errors.
+            let folded = map
+                .iter()
+                .filter(|(_, k)| !k.trim().is_empty())
+                .map(|(t, k)| (fold(t), k.clone()))
+                .collect();
             plan.values.resize(plan.headers.len(), None);
             plan.values[at] = Some(folded);
         }
@@ -379,7 +385,8 @@ impl Plan {
         if !plan.aliases.is_empty() {
             if let Some(at) = plan.headers.iter().position(|h| h == "department") {
                 let map = plan.values[at].get_or_insert_with(HashMap::new);
-                for (alias, department) in &plan.aliases {
+                for (alias, department) in plan.aliases.iter().filter(|(_, d)| !d.trim().is_empty())
+                {
                     map.entry(fold(alias)).or_insert_with(|| department.clone());
                 }
             }
