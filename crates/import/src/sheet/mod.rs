@@ -5,6 +5,7 @@
 //! under no header, or anything past the [`Limits`].
 
 mod csv;
+mod options;
 mod xlsx;
 
 use std::collections::VecDeque;
@@ -14,6 +15,8 @@ use std::path::Path;
 
 pub use self::csv::TextEncoding;
 use self::csv::{Decode, Guard, Lines};
+use self::options::{detect_header, propose_sheet, HEADER_SEARCH};
+pub use self::options::{Layout, Limits, ReadOptions};
 use self::xlsx::{Workbook, XlsxError, XlsxRows};
 use crate::problem::{Problem, Problems};
 use crate::ImportError;
@@ -29,73 +32,10 @@ pub struct Row {
     pub progress: u64,
 }
 
-/// What one file may hold at most. Every limit is checked while reading, so that memory stays
-/// bounded whatever the file, and each error names its limit.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Limits {
-    pub max_rows: u64,
-    pub max_columns: usize,
-    /// Excel's own limit of one cell.
-    pub max_cell_chars: usize,
-    /// One CSV row, quoted line breaks included.
-    pub max_row_bytes: usize,
-    pub max_shared_strings: usize,
-    pub max_shared_bytes: u64,
-    /// What a workbook's parts may inflate to, together.
-    pub max_inflated: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Limits {
-        Limits {
-            // Ten times the largest attendance file measured (size L).
-            max_rows: 100_000_000,
-            max_columns: 16_384,
-            max_cell_chars: 32_767,
-            max_row_bytes: 1 << 20,
-            max_shared_strings: 8_000_000,
-            max_shared_bytes: 256 << 20,
-            max_inflated: 2 << 30,
-        }
-    }
-}
-
-/// How to read a file; everything is found out from the file when not given.
-#[derive(Debug, Clone, Default)]
-pub struct ReadOptions {
-    /// The workbook's sheet to read, by name.
-    pub sheet: Option<String>,
-    /// The line (CSV) or row (XLSX) of the header, as the program shows it.
-    pub header_row: Option<usize>,
-    pub delimiter: Option<u8>,
-    pub encoding: Option<TextEncoding>,
-    /// The columns of the kind being imported, to recognise the header among title rows.
-    pub known: &'static [&'static str],
-    /// Cells beyond the header's last column, or under an empty header, are ignored instead
-    /// of refused.
-    pub ignore_extra: bool,
-    pub limits: Limits,
-}
-
-/// How many rows at the top of a sheet are looked at to find its header.
-const HEADER_SEARCH: usize = 30;
-
 enum Source {
     Csv(::csv::Reader<Box<dyn Read + Send>>, Lines),
     Xlsx(Box<XlsxRows>),
     Rows(std::vec::IntoIter<Result<Row, Problem>>),
-}
-
-/// What was found out about the file on the way to its header.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Layout {
-    /// The workbook's sheets, and the one read.
-    pub sheets: Vec<String>,
-    pub sheet: Option<String>,
-    pub encoding: Option<TextEncoding>,
-    pub delimiter: Option<u8>,
-    /// Lines above the header that were passed over (titles, logos, notes).
-    pub skipped_above: usize,
 }
 
 /// The header and the rows of a file.
@@ -716,55 +656,6 @@ fn quoted_list(names: &[String]) -> String {
         .map(|n| format!("\"{n}\""))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// The sheet that looks like data: the largest, so that a cover page, notes or a logo sheet
-/// in front of the data is passed over.
-fn propose_sheet(sheets: &[xlsx::SheetEntry]) -> usize {
-    let mut best = 0;
-    for (i, s) in sheets.iter().enumerate() {
-        if s.size > sheets[best].size {
-            best = i;
-        }
-    }
-    best
-}
-
-/// Which of the first rows is the header: the one naming the most of the kind's columns
-/// (exactly or in other words), else the first row with as many filled cells as the widest,
-/// since titles above a table fill one or two cells.
-fn detect_header(top: &[Row], known: &[&'static str]) -> usize {
-    let mut best: Option<(usize, usize)> = None;
-    if !known.is_empty() {
-        for (i, row) in top.iter().enumerate() {
-            let named = row
-                .cells
-                .iter()
-                .filter(|c| crate::columns::recognises(c, known))
-                .count();
-            if named >= 2 && best.is_none_or(|(_, n)| named > n) {
-                best = Some((i, named));
-            }
-        }
-    }
-    if let Some((i, _)) = best {
-        return i;
-    }
-    let filled = |r: &Row| {
-        let mut distinct: Vec<&str> = r
-            .cells
-            .iter()
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .collect();
-        distinct.sort_unstable();
-        distinct.dedup();
-        distinct.len()
-    };
-    let widest = top.iter().map(filled).max().unwrap_or(0);
-    top.iter()
-        .position(|r| filled(r) * 2 >= widest && filled(r) >= widest.min(2))
-        .unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -12,11 +12,18 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::Event;
 use quick_xml::Reader;
 
+mod cells;
+mod values;
+
+pub(crate) use self::cells::XlsxRows;
+use self::cells::{attr, entity};
+pub(crate) use self::values::cell_name;
+use self::values::{builtin_is_date, cell_ref, format_is_date};
+
 use super::Limits;
-use crate::problem::column_letters;
 
 /// Why a workbook cannot be read at all, or a cell in it.
 #[derive(Debug)]
@@ -29,9 +36,9 @@ pub(crate) enum XlsxError {
     Cell(usize, usize, &'static str, String),
 }
 
-type Result<T> = std::result::Result<T, XlsxError>;
+pub(super) type Result<T> = std::result::Result<T, XlsxError>;
 
-fn unreadable(what: impl std::fmt::Display) -> XlsxError {
+pub(super) fn unreadable(what: impl std::fmt::Display) -> XlsxError {
     XlsxError::Unreadable(what.to_string())
 }
 
@@ -96,7 +103,7 @@ fn io_error(e: std::io::Error) -> XlsxError {
     }
 }
 
-fn xml_error(e: quick_xml::Error) -> XlsxError {
+pub(super) fn xml_error(e: quick_xml::Error) -> XlsxError {
     match e {
         quick_xml::Error::Io(io) => {
             match io.get_ref().and_then(|i| i.downcast_ref::<BudgetSpent>()) {
@@ -477,10 +484,10 @@ impl Workbook {
 }
 
 /// As [`Budget`], owning its count: the sheet's reader lives on after the workbook.
-struct OwnedBudget {
-    inner: Box<dyn Read + Send>,
-    used: u64,
-    limit: u64,
+pub(super) struct OwnedBudget {
+    pub(super) inner: Box<dyn Read + Send>,
+    pub(super) used: u64,
+    pub(super) limit: u64,
 }
 
 impl Read for OwnedBudget {
@@ -495,7 +502,7 @@ impl Read for OwnedBudget {
 }
 
 #[derive(Default)]
-struct SharedStrings {
+pub(super) struct SharedStrings {
     text: String,
     ends: Vec<u32>,
     current_start: usize,
@@ -523,7 +530,7 @@ impl SharedStrings {
         Ok(())
     }
 
-    fn get(&self, i: usize) -> Option<&str> {
+    pub(super) fn get(&self, i: usize) -> Option<&str> {
         let end = *self.ends.get(i)? as usize;
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
         self.text.get(start..end)
@@ -531,496 +538,9 @@ impl SharedStrings {
 }
 
 #[derive(Debug, Clone, Copy)]
-struct Merge {
-    top: usize,
-    left: usize,
-    bottom: usize,
-    right: usize,
-}
-
-/// One row as read: its number and its non-empty cells (0-based column, text).
-pub(crate) type SparseRow = (usize, Vec<(usize, String)>);
-
-pub(crate) struct XlsxRows {
-    file: String,
-    xml: Reader<BufReader<OwnedBudget>>,
-    strings: SharedStrings,
-    styles: Vec<bool>,
-    date1904: bool,
-    merges: Vec<Merge>,
-    /// The value of each merged range whose top-left cell has been read.
-    merged_values: HashMap<usize, String>,
-    buf: Vec<u8>,
-    inner_buf: Vec<u8>,
-    next_row: usize,
-    limits: Limits,
-    done: bool,
-}
-
-impl XlsxRows {
-    pub(crate) fn file(&self) -> &str {
-        &self.file
-    }
-
-    /// The next row that has a cell (empty rows are skipped, as the sheet does not store
-    /// them), or `None` at the end of the sheet.
-    pub(crate) fn next_row(&mut self) -> Option<Result<SparseRow>> {
-        if self.done {
-            return None;
-        }
-        let item = self.read_row();
-        if !matches!(item, Ok(Some(_))) {
-            self.done = true;
-        }
-        item.transpose()
-    }
-
-    fn read_row(&mut self) -> Result<Option<SparseRow>> {
-        loop {
-            self.buf.clear();
-            let event = self.xml.read_event_into(&mut self.buf).map_err(xml_error)?;
-            match event {
-                Event::Start(e) if e.local_name().as_ref() == b"row" => {
-                    let number = row_number(&e, self.next_row)?;
-                    self.next_row = number + 1;
-                    let e = e.into_owned();
-                    let cells = self.read_cells(number, &e)?;
-                    return Ok(Some((number, self.with_merges(number, cells))));
-                }
-                Event::Empty(e) if e.local_name().as_ref() == b"row" => {
-                    let number = row_number(&e, self.next_row)?;
-                    self.next_row = number + 1;
-                    let cells = self.with_merges(number, Vec::new());
-                    if !cells.is_empty() {
-                        return Ok(Some((number, cells)));
-                    }
-                }
-                Event::End(e) if e.local_name().as_ref() == b"sheetData" => return Ok(None),
-                Event::Eof => return Ok(None),
-                _ => {}
-            }
-        }
-    }
-
-    /// The cells of the row just opened, up to its end tag.
-    fn read_cells(&mut self, row: usize, _start: &BytesStart) -> Result<Vec<(usize, String)>> {
-        let mut cells: Vec<(usize, String)> = Vec::new();
-        let mut next_col = 0usize;
-        loop {
-            self.buf.clear();
-            let event = self.xml.read_event_into(&mut self.buf).map_err(xml_error)?;
-            match event {
-                Event::Start(e) if e.local_name().as_ref() == b"c" => {
-                    let c = e.into_owned();
-                    let col = cell_column(&c, next_col, row)?;
-                    next_col = col + 1;
-                    let value = self.read_value(&c, row, col, false)?;
-                    self.keep(&mut cells, col, value, row)?;
-                }
-                Event::Empty(e) if e.local_name().as_ref() == b"c" => {
-                    let col = cell_column(&e, next_col, row)?;
-                    next_col = col + 1;
-                }
-                Event::End(e) if e.local_name().as_ref() == b"row" => return Ok(cells),
-                Event::Eof => return Err(unreadable("the sheet ends inside a row")),
-                _ => {}
-            }
-        }
-    }
-
-    fn keep(
-        &mut self,
-        cells: &mut Vec<(usize, String)>,
-        col: usize,
-        value: String,
-        row: usize,
-    ) -> Result<()> {
-        if value.is_empty() {
-            return Ok(());
-        }
-        if value.chars().count() > self.limits.max_cell_chars {
-            return Err(XlsxError::Cell(
-                row,
-                col,
-                "cell-too-long",
-                format!(
-                    "the cell holds more than {} characters (the limit)",
-                    self.limits.max_cell_chars
-                ),
-            ));
-        }
-        if cells.len() >= self.limits.max_columns {
-            return Err(XlsxError::Limit(format!(
-                "row {row} has more than {} cells (the limit)",
-                self.limits.max_columns
-            )));
-        }
-        cells.push((col, value));
-        Ok(())
-    }
-
-    /// The text of the cell just opened (`c`), as a CSV export would hold it.
-    fn read_value(&mut self, c: &BytesStart, row: usize, col: usize, _: bool) -> Result<String> {
-        let kind = attr(c, b"t").unwrap_or_default();
-        let style: usize = attr(c, b"s").and_then(|s| s.parse().ok()).unwrap_or(0);
-        let mut value: Option<String> = None;
-        let mut formula = false;
-        let mut inline = String::new();
-        let mut depth_is = false;
-        let mut in_text = false;
-        loop {
-            self.inner_buf.clear();
-            let event = self
-                .xml
-                .read_event_into(&mut self.inner_buf)
-                .map_err(xml_error)?;
-            match event {
-                Event::Start(e) => match e.local_name().as_ref() {
-                    b"v" => in_text = true,
-                    b"f" => formula = true,
-                    b"is" => depth_is = true,
-                    b"t" if depth_is => in_text = true,
-                    _ => {}
-                },
-                Event::Empty(e) if e.local_name().as_ref() == b"f" => formula = true,
-                Event::Text(t) if in_text => {
-                    let text = t.xml10_content().map_err(|e| unreadable(e.to_string()))?;
-                    push_capped(
-                        &mut value,
-                        &mut inline,
-                        depth_is,
-                        &text,
-                        &self.limits,
-                        row,
-                        col,
-                    )?;
-                }
-                Event::GeneralRef(r) if in_text => {
-                    let text = entity(&r)?;
-                    push_capped(
-                        &mut value,
-                        &mut inline,
-                        depth_is,
-                        &text,
-                        &self.limits,
-                        row,
-                        col,
-                    )?;
-                }
-                Event::End(e) => match e.local_name().as_ref() {
-                    b"v" => {
-                        in_text = false;
-                        value.get_or_insert_with(String::new);
-                    }
-                    b"t" => in_text = false,
-                    b"is" => depth_is = false,
-                    b"c" => break,
-                    _ => {}
-                },
-                Event::Eof => return Err(unreadable("the sheet ends inside a cell")),
-                _ => {}
-            }
-        }
-        if kind == "inlineStr" {
-            return Ok(inline);
-        }
-        let Some(v) = value else {
-            if formula {
-                return Err(XlsxError::Cell(
-                    row,
-                    col,
-                    "formula-without-value",
-                    "the cell holds a formula with no saved result: open the workbook in a spreadsheet program, let it calculate and save it, or paste the values".to_string(),
-                ));
-            }
-            return Ok(String::new());
-        };
-        match kind.as_str() {
-            "s" => {
-                let i: usize = v.trim().parse().map_err(|_| {
-                    XlsxError::Cell(
-                        row,
-                        col,
-                        "bad-cell",
-                        format!("shared string index \"{v}\" is not a number"),
-                    )
-                })?;
-                self.strings.get(i).map(str::to_string).ok_or_else(|| {
-                    XlsxError::Cell(
-                        row,
-                        col,
-                        "bad-cell",
-                        format!("the cell refers to shared string {i}, which the workbook does not have"),
-                    )
-                })
-            }
-            "str" => Ok(v),
-            "b" => Ok(if v.trim() == "1" { "true" } else { "false" }.to_string()),
-            "e" => Err(XlsxError::Cell(
-                row,
-                col,
-                "spreadsheet-error",
-                format!("the cell holds a spreadsheet error ({v})"),
-            )),
-            "d" => Ok(v.chars().take(10).collect()),
-            _ => {
-                let Ok(number) = v.trim().parse::<f64>() else {
-                    return Ok(v);
-                };
-                if self.styles.get(style).copied().unwrap_or(false) {
-                    return serial_to_date(number, self.date1904).ok_or_else(|| {
-                        XlsxError::Cell(
-                            row,
-                            col,
-                            "bad-date",
-                            format!("{v} is not a date the spreadsheet can show"),
-                        )
-                    });
-                }
-                Ok(number_text(number))
-            }
-        }
-    }
-
-    /// Fills the cells of merged ranges with the value of their top-left cell, which is the
-    /// only one the sheet stores: a country merged over five rows holds for each of them.
-    fn with_merges(&mut self, row: usize, mut cells: Vec<(usize, String)>) -> Vec<(usize, String)> {
-        if self.merges.is_empty() {
-            return cells;
-        }
-        for (i, m) in self.merges.iter().enumerate() {
-            if row < m.top || row > m.bottom {
-                continue;
-            }
-            if row == m.top {
-                if let Some((_, v)) = cells.iter().find(|(c, _)| *c == m.left) {
-                    self.merged_values.insert(i, v.clone());
-                }
-            }
-            let Some(v) = self.merged_values.get(&i) else {
-                continue;
-            };
-            for col in m.left..=m.right {
-                if (row, col) != (m.top, m.left) && !cells.iter().any(|(c, _)| *c == col) {
-                    cells.push((col, v.clone()));
-                }
-            }
-            if row == m.bottom {
-                self.merged_values.remove(&i);
-            }
-        }
-        cells.sort_by_key(|(c, _)| *c);
-        cells
-    }
-}
-
-fn push_capped(
-    value: &mut Option<String>,
-    inline: &mut String,
-    is_inline: bool,
-    text: &str,
-    limits: &Limits,
-    row: usize,
-    col: usize,
-) -> Result<()> {
-    let target = if is_inline {
-        inline
-    } else {
-        value.get_or_insert_with(String::new)
-    };
-    // Bytes, a bound on characters: checked here so that one huge cell is never held whole.
-    if target.len() + text.len() > limits.max_cell_chars * 4 {
-        return Err(XlsxError::Cell(
-            row,
-            col,
-            "cell-too-long",
-            format!(
-                "the cell holds more than {} characters (the limit)",
-                limits.max_cell_chars
-            ),
-        ));
-    }
-    target.push_str(text);
-    Ok(())
-}
-
-fn entity(r: &quick_xml::events::BytesRef) -> Result<String> {
-    if let Some(c) = r
-        .resolve_char_ref()
-        .map_err(|e| unreadable(e.to_string()))?
-    {
-        return Ok(c.to_string());
-    }
-    let name = r.decode().map_err(|e| unreadable(e.to_string()))?;
-    quick_xml::escape::resolve_predefined_entity(&name)
-        .map(str::to_string)
-        .ok_or_else(|| unreadable(format!("unknown entity &{name};")))
-}
-
-fn attr(e: &BytesStart, name: &[u8]) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.as_ref() == name)
-        .map(|a| {
-            let raw = String::from_utf8_lossy(&a.value);
-            quick_xml::escape::unescape(&raw)
-                .map(|v| v.into_owned())
-                .unwrap_or_else(|_| raw.into_owned())
-        })
-}
-
-fn row_number(e: &BytesStart, next: usize) -> Result<usize> {
-    match attr(e, b"r") {
-        None => Ok(next),
-        Some(r) => match r.trim().parse::<usize>() {
-            Ok(n) if (1..=1_048_576).contains(&n) => Ok(n),
-            _ => Err(unreadable(format!(
-                "row number \"{r}\" is not a row of a sheet"
-            ))),
-        },
-    }
-}
-
-fn cell_column(e: &BytesStart, next: usize, row: usize) -> Result<usize> {
-    match attr(e, b"r") {
-        None => Ok(next),
-        Some(r) => cell_ref(&r).map(|(_, c)| c).ok_or_else(|| {
-            unreadable(format!(
-                "row {row}: cell reference \"{r}\" is not a cell of a sheet"
-            ))
-        }),
-    }
-}
-
-/// `C5` -> (5, 2): the 1-based row and 0-based column; `None` outside a sheet's bounds.
-fn cell_ref(r: &str) -> Option<(usize, usize)> {
-    let r = r.trim().trim_start_matches('$');
-    let letters = r.bytes().take_while(u8::is_ascii_alphabetic).count();
-    if letters == 0 || letters > 3 {
-        return None;
-    }
-    let mut col = 0usize;
-    for b in r[..letters].bytes() {
-        col = col * 26 + usize::from(b.to_ascii_uppercase() - b'A') + 1;
-    }
-    let row: usize = r[letters..].trim_start_matches('$').parse().ok()?;
-    ((1..=16_384).contains(&col) && (1..=1_048_576).contains(&row)).then(|| (row, col - 1))
-}
-
-/// The name of a cell, for messages: (5, 2) -> `C5`.
-pub(crate) fn cell_name(row: usize, col: usize) -> String {
-    format!("{}{row}", column_letters(col + 1))
-}
-
-/// A number as a CSV export of the sheet would hold it: whole numbers without a decimal point.
-fn number_text(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        n.to_string()
-    }
-}
-
-/// Number formats 14-22, 27-36, 45-47 and 50-58 are Excel's built-in dates and times.
-fn builtin_is_date(id: u32) -> bool {
-    matches!(id, 14..=22 | 27..=36 | 45..=47 | 50..=58)
-}
-
-/// Whether a custom number format shows a date: it has a day, month-with-day or year part
-/// outside quoted text, escapes and [colour] blocks.
-fn format_is_date(code: &str) -> bool {
-    let mut plain = String::new();
-    let mut chars = code.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => {
-                for q in chars.by_ref() {
-                    if q == '"' {
-                        break;
-                    }
-                }
-            }
-            '\\' | '_' | '*' => {
-                chars.next();
-            }
-            '[' => {
-                for q in chars.by_ref() {
-                    if q == ']' {
-                        break;
-                    }
-                }
-            }
-            _ => plain.push(c.to_ascii_lowercase()),
-        }
-    }
-    // The first section is the one positive numbers use.
-    let first = plain.split(';').next().unwrap_or("");
-    first.contains('d') || first.contains('y')
-}
-
-/// A date serial as `YYYY-MM-DD`: days since 1899-12-30 in the 1900 date system (Excel for
-/// Windows), since 1904-01-01 in the 1904 system (older Excel for Mac); time of day ignored.
-fn serial_to_date(serial: f64, date1904: bool) -> Option<String> {
-    if !serial.is_finite() || !(0.0..3_000_000.0).contains(&serial) {
-        return None;
-    }
-    let days_from_1970 = serial.floor() as i64 - if date1904 { 24_107 } else { 25_569 };
-    // The civil-from-days algorithm (proleptic Gregorian).
-    let z = days_from_1970 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    Some(format!("{year:04}-{month:02}-{day:02}"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn excel_serials_become_iso_dates_in_both_systems() {
-        assert_eq!(serial_to_date(43857.0, false).unwrap(), "2020-01-27");
-        assert_eq!(serial_to_date(43890.5, false).unwrap(), "2020-02-29");
-        assert_eq!(serial_to_date(25569.0, false).unwrap(), "1970-01-01");
-        // The same day is 1462 days fewer in the 1904 system.
-        assert_eq!(
-            serial_to_date(43857.0 - 1462.0, true).unwrap(),
-            "2020-01-27"
-        );
-        assert_eq!(serial_to_date(0.0, true).unwrap(), "1904-01-01");
-        assert!(serial_to_date(-1.0, false).is_none());
-        assert!(serial_to_date(f64::NAN, false).is_none());
-    }
-
-    #[test]
-    fn cell_references_stay_inside_a_sheet() {
-        assert_eq!(cell_ref("A1"), Some((1, 0)));
-        assert_eq!(cell_ref("XFD1048576"), Some((1_048_576, 16_383)));
-        assert_eq!(cell_ref("XFE1"), None);
-        assert_eq!(cell_ref("A1048577"), None);
-        assert_eq!(cell_ref("AAAA1"), None);
-        assert_eq!(cell_name(5, 2), "C5");
-    }
-
-    #[test]
-    fn date_formats_are_recognised() {
-        for date in [
-            "dd/mm/yyyy",
-            "d-mmm-yy",
-            "yyyy-mm-dd",
-            "[$-409]d mmmm yyyy",
-            "m/d/yy h:mm",
-        ] {
-            assert!(format_is_date(date), "{date}");
-        }
-        for not in ["0.00", "#,##0", "\"day\" 0", "[Red]0", "h:mm:ss", "General"] {
-            assert!(!format_is_date(not), "{not}");
-        }
-        assert!(builtin_is_date(14) && !builtin_is_date(2));
-    }
+pub(super) struct Merge {
+    pub(super) top: usize,
+    pub(super) left: usize,
+    pub(super) bottom: usize,
+    pub(super) right: usize,
 }
