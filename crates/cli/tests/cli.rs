@@ -373,3 +373,82 @@ fn db_copy_moves_everything_and_refuses_to_overwrite() {
     );
     assert!(forced.status.success());
 }
+
+/// An attendance file of `n` new persons, all in one training.
+fn roster(path: &Path, training: &str, tag: &str, n: usize) {
+    let mut text = String::from(
+        "training_code,session_date,given_name,family_name,email,gender,country,organisation,department,completed\n",
+    );
+    for i in 0..n {
+        text.push_str(&format!(
+            "{training},,P{i},Q{tag},p{i}.{tag}@example.org,F,BB,,,yes\n"
+        ));
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+/// Two imports started at the same instant on one SQLite file: the second waits for the
+/// first's write lock instead of failing with "database is locked".
+#[test]
+fn two_imports_at_once_into_one_sqlite_file_take_turns() {
+    let dir = tempfile::tempdir().unwrap();
+    load_2020(dir.path());
+    roster(&dir.path().join("a.csv"), "2020-01", "a", 20_000);
+    roster(&dir.path().join("b.csv"), "2020-07", "b", 20_000);
+    let start = |file: &str| {
+        Command::new(env!("CARGO_BIN_EXE_cadre"))
+            .args(["import", "attendance", file])
+            .current_dir(dir.path())
+            .env_remove("CADRE_DATABASE_URL")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (start("a.csv"), start("b.csv"));
+    for (file, child) in [("a.csv", a), ("b.csv", b)] {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{file}: {}", text(&out.stderr));
+        assert_eq!(
+            text(&out.stdout),
+            format!("{file}: 20000 rows read, 20000 created, 0 updated, 0 unchanged; 20000 new participants\n")
+        );
+    }
+    let status = text(&cadre(dir.path(), &["db", "status"]).stdout);
+    assert!(status.contains("attendance       40000"), "{status}");
+}
+
+/// The error line says each cause once (sqlx's errors repeat their cause in their text).
+fn assert_said_once(stderr: &str) {
+    let line = stderr.trim_end();
+    let line = line.strip_prefix("error: ").unwrap_or(line);
+    let parts: Vec<&str> = line.split(": ").collect();
+    for (i, part) in parts.iter().enumerate() {
+        assert!(
+            !parts[i + 1..]
+                .iter()
+                .any(|later| later.contains(part) || part.contains(later)),
+            "repeated {part:?} in {line:?}"
+        );
+    }
+}
+
+#[test]
+fn a_failed_open_says_why_once() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["db", "status"][..],
+        &["import", "partners", "partners.csv"][..],
+    ] {
+        let mut all = vec!["--database", "sqlite:no/such/folder/cadre.db"];
+        all.extend_from_slice(args);
+        let out = cadre(dir.path(), &all);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.starts_with("error: cannot open the database sqlite:no/such/folder/cadre.db: "),
+            "{stderr}"
+        );
+        assert_said_once(&stderr);
+    }
+}

@@ -25,10 +25,11 @@ pub enum StoreError {
         "database URL \"{0}\" is not understood: use sqlite:PATH, a file path, or postgres://..."
     )]
     Url(String),
-    #[error("database error: {0}")]
+    /// Transparent: sqlx's text already says the error came from the database.
+    #[error(transparent)]
     Database(#[from] sqlx::Error),
     /// From the bulk writes, which run through rusqlite on sqlx's SQLite connection.
-    #[error("database error: {0}")]
+    #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
     /// Something the import relies on did not hold (a fault in cadre, not in the file); the
     /// import was undone.

@@ -42,9 +42,18 @@ pub(crate) async fn open(url: &str, schema: Option<&str>) -> Result<sqlx::Pool<D
         .max_connections(4)
         .connect_with(options)
         .await?;
+    // sqlx holds an advisory lock while it migrates: two commands opening at once take turns.
     sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-    seed::countries(&pool).await?;
+    let mut tx = begin_write(&pool).await?;
+    seed::countries(&mut tx).await?;
+    tx.commit().await?;
     Ok(pool)
+}
+
+/// Begins a transaction that will write. PostgreSQL locks rows, not the database: writers
+/// wait for each other where they meet, and a plain `BEGIN` is enough.
+pub(crate) async fn begin_write(pool: &sqlx::Pool<Db>) -> Result<sqlx::Transaction<'static, Db>> {
+    Ok(pool.begin().await?)
 }
 
 /// Every row of every record table, quoted as SQLite would, so both list alike.

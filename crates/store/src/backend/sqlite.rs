@@ -26,21 +26,48 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 
 use crate::{Result, StoreError};
 
+/// How long a connection waits for another's write transaction to end before it gives up
+/// with "database is locked". SQLite has one writer at a time: a second `cadre import` (or
+/// the open of any writing command) waits for the import before it, and an import of millions
+/// of rows holds the write lock for a minute or more on a slow, shared machine (a re-import of
+/// size L ran for minutes before it was made fast). Ten minutes lets the second wait its turn
+/// rather than fail; a connection that really is stuck still fails in the end, saying so.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// What every transaction that writes begins with. A transaction begun deferred (SQLite's
+/// default) reads under a snapshot and asks for the write lock only at its first write; if
+/// another connection committed in between, its snapshot is stale and SQLite fails it at once
+/// with "database is locked", whatever the busy timeout. `BEGIN IMMEDIATE` takes the write
+/// lock first, waiting for it under the busy timeout, so writers take turns.
+const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
+
+/// Opens (creating it if needed) the database file and brings its schema up to date.
 pub(crate) async fn open(path: &Path) -> Result<sqlx::Pool<Db>> {
     let options = SqliteConnectOptions::from_str("sqlite:")?
         .filename(path)
         .create_if_missing(true)
         .foreign_keys(true)
         .journal_mode(SqliteJournalMode::Wal)
-        .busy_timeout(std::time::Duration::from_secs(10));
+        .busy_timeout(BUSY_TIMEOUT);
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
         .after_release(reset)
         .connect_with(options)
         .await?;
-    sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-    seed::countries(&pool).await?;
+    // Migrations and reference data under the write lock: two commands opening a database
+    // that needs migrating at the same moment would otherwise both apply the same migration.
+    let mut tx = begin_write(&pool).await?;
+    sqlx::migrate!("./migrations/sqlite")
+        .run_direct(&mut *tx)
+        .await?;
+    seed::countries(&mut tx).await?;
+    tx.commit().await?;
     Ok(pool)
+}
+
+/// Begins a transaction that will write (see [`BEGIN_WRITE`]).
+pub(crate) async fn begin_write(pool: &sqlx::Pool<Db>) -> Result<sqlx::Transaction<'static, Db>> {
+    Ok(pool.begin_with(BEGIN_WRITE).await?)
 }
 
 /// Every row of every record table, as SQLite quotes it.
@@ -89,7 +116,7 @@ pub(crate) async fn begin_import(
             .execute(&mut *conn)
             .await?;
     }
-    Ok(sqlx::Transaction::begin(conn, None).await?)
+    Ok(sqlx::Transaction::begin(conn, Some(BEGIN_WRITE.into())).await?)
 }
 
 /// What every connection is set to whenever it goes back to the pool: an import may have
