@@ -50,6 +50,38 @@ pub(crate) async fn open(url: &str, schema: Option<&str>) -> Result<sqlx::Pool<D
     Ok(pool)
 }
 
+/// Connects for reading only (see `Store::open_read_only`): every transaction of the session
+/// is read-only (`default_transaction_read_only`), so the server refuses any write, and
+/// nothing is migrated or created, not even the schema.
+pub(crate) async fn open_read_only(url: &str, schema: Option<&str>) -> Result<sqlx::Pool<Db>> {
+    let mut settings = vec![("default_transaction_read_only", "on")];
+    if let Some(schema) = schema {
+        settings.push(("search_path", schema));
+    }
+    let options = PgConnectOptions::from_str(url)?.options(settings);
+    let pool = PgPoolOptions::new()
+        .max_connections(4)
+        .connect_with(options)
+        .await?;
+    // `to_regclass` looks the table up along the search path, as the queries will.
+    let present: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+        .fetch_one(&pool)
+        .await?;
+    let applied = if present {
+        Some(
+            sqlx::query_scalar(
+                "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version",
+            )
+            .fetch_all(&pool)
+            .await?,
+        )
+    } else {
+        None
+    };
+    crate::schema::check(applied, &sqlx::migrate!("./migrations/postgres"))?;
+    Ok(pool)
+}
+
 /// Begins a transaction that will write. PostgreSQL locks rows, not the database: writers
 /// wait for each other where they meet, and a plain `BEGIN` is enough.
 pub(crate) async fn begin_write(pool: &sqlx::Pool<Db>) -> Result<sqlx::Transaction<'static, Db>> {

@@ -65,6 +65,74 @@ pub(crate) async fn open(path: &Path) -> Result<sqlx::Pool<Db>> {
     Ok(pool)
 }
 
+/// Opens an existing database file for reading only, without migrating (see
+/// `Store::open_read_only`).
+pub(crate) async fn open_read_only(path: &Path) -> Result<sqlx::Pool<Db>> {
+    if !path.exists() {
+        return Err(StoreError::NoDatabase(path.display().to_string()));
+    }
+    let options = SqliteConnectOptions::from_str("sqlite:")?
+        .filename(path)
+        .read_only(true)
+        .foreign_keys(true)
+        .busy_timeout(BUSY_TIMEOUT);
+    let pool_of = |options: SqliteConnectOptions| {
+        SqlitePoolOptions::new()
+            .max_connections(4)
+            .after_release(reset)
+            .connect_lazy_with(options)
+    };
+    let ro = pool_of(options.clone());
+    let (pool, applied) = match applied_migrations(&ro).await {
+        Err(StoreError::Database(sqlx::Error::Database(e))) if cannot_share_memory(&*e) => {
+            // A database in WAL mode is read through its -shm file (the readers' shared
+            // index of the log), which SQLite creates on first use; in a folder the user may
+            // not write it cannot, and even a read-only open fails ("attempt to write a
+            // readonly database"). Opened immutable, SQLite reads the file alone, with no
+            // locks, no -shm and no -wal. That is right when the log holds nothing (no one
+            // can be writing a database in a folder that cannot hold its -shm); a log that
+            // holds writes not yet copied into the file would be ignored, so that is refused.
+            ro.close().await;
+            let mut log = path.as_os_str().to_owned();
+            log.push("-wal");
+            let log = std::path::PathBuf::from(log);
+            if std::fs::metadata(&log).is_ok_and(|m| m.len() > 0) {
+                return Err(StoreError::UnreadableLog(log.display().to_string()));
+            }
+            let immutable = pool_of(options.immutable(true));
+            let applied = applied_migrations(&immutable).await?;
+            (immutable, applied)
+        }
+        other => (ro, other?),
+    };
+    crate::schema::check(applied, &sqlx::migrate!("./migrations/sqlite"))?;
+    Ok(pool)
+}
+
+/// SQLite's answer when a read-only connection cannot create the WAL's -shm file: a read-only
+/// error (SQLITE_READONLY_CANTINIT, or plain READONLY in some versions) or CANTOPEN.
+fn cannot_share_memory(e: &dyn sqlx::error::DatabaseError) -> bool {
+    let code = e.code().and_then(|c| c.parse::<i32>().ok()).unwrap_or(0);
+    matches!(code & 0xff, 8 | 14)
+}
+
+/// The versions of the migrations applied to the database, `None` if it has no table of them.
+async fn applied_migrations(pool: &sqlx::Pool<Db>) -> Result<Option<Vec<i64>>> {
+    let tables: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+    )
+    .fetch_one(pool)
+    .await?;
+    if tables == 0 {
+        return Ok(None);
+    }
+    Ok(Some(
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+            .fetch_all(pool)
+            .await?,
+    ))
+}
+
 /// Begins a transaction that will write (see [`BEGIN_WRITE`]).
 pub(crate) async fn begin_write(pool: &sqlx::Pool<Db>) -> Result<sqlx::Transaction<'static, Db>> {
     Ok(pool.begin_with(BEGIN_WRITE).await?)
