@@ -1,4 +1,4 @@
-//! `cadre import KIND FILE [--dry-run]`.
+//! `cadre import KIND FILE [--dry-run] [--replace-roster]`.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -47,14 +47,28 @@ pub struct Args {
     /// Check the file and report what would change, writing nothing.
     #[arg(long)]
     dry_run: bool,
+    /// Attendance only: the file is the whole roster of every training it names; their
+    /// records missing from it are removed (listed with --dry-run).
+    #[arg(long)]
+    replace_roster: bool,
 }
 
 pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
+    let kind: Kind = args.kind.into();
+    if args.replace_roster && kind != Kind::Attendance {
+        anyhow::bail!(
+            "--replace-roster is for attendance files: a roster is a training's attendance"
+        );
+    }
     let store = Store::open(database)
         .await
         .with_context(|| format!("cannot open the database {database}"))?;
     let sheet = Sheet::open(&args.file);
-    let code = import_sheet(&store, args.kind.into(), sheet, args.dry_run).await?;
+    let options = ImportOptions {
+        dry_run: args.dry_run,
+        replace_roster: args.replace_roster,
+    };
+    let code = import_sheet(&store, kind, sheet, options).await?;
     store.close().await;
     Ok(code)
 }
@@ -64,7 +78,7 @@ pub async fn import_sheet(
     store: &Store,
     kind: Kind,
     sheet: Result<Sheet, cadre_import::ImportError>,
-    dry_run: bool,
+    options: ImportOptions,
 ) -> anyhow::Result<ExitCode> {
     let sheet = match sheet {
         Ok(s) => s,
@@ -78,13 +92,19 @@ pub async fn import_sheet(
         bar.set_length(total);
         bar.set_position(done);
     };
-    let result = store
-        .import(kind, sheet, ImportOptions { dry_run }, &mut tick)
-        .await;
+    let result = store.import(kind, sheet, options, &mut tick).await;
     bar.finish_and_clear();
     match result {
         Ok(summary) => {
             say!("{summary}");
+            for r in &summary.removed_records {
+                say!(
+                    "  would remove: {} {} {}",
+                    r.training_code,
+                    r.session.as_deref().unwrap_or("-"),
+                    r.person
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(e @ StoreError::Rejected(_)) => Ok(report_problems(&e)),

@@ -556,3 +556,44 @@ fn a_report_of_no_database_says_there_is_none() {
     );
     assert!(!dir.path().join("cadre.db").exists());
 }
+
+#[test]
+fn replace_roster_lists_in_a_dry_run_and_removes() {
+    let dir = tempfile::tempdir().unwrap();
+    load_2020(dir.path());
+    roster(&dir.path().join("a.csv"), "2020-01", "a", 3);
+    roster(&dir.path().join("b.csv"), "2020-01", "a", 2);
+    assert!(cadre(dir.path(), &["import", "attendance", "a.csv"])
+        .status
+        .success());
+    let out = cadre(
+        dir.path(),
+        &[
+            "import",
+            "attendance",
+            "b.csv",
+            "--replace-roster",
+            "--dry-run",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "b.csv: 2 rows read, 0 created, 0 updated, 2 unchanged; 0 new participants; \
+         1 removed (not in the roster) (dry run: nothing written)\n  \
+         would remove: 2020-01 - P2 Qa\n"
+    );
+    let out = cadre(
+        dir.path(),
+        &["import", "attendance", "b.csv", "--replace-roster"],
+    );
+    assert!(text(&out.stdout).contains("; 1 removed (not in the roster)\n"));
+    let status = text(&cadre(dir.path(), &["db", "status"]).stdout);
+    assert!(status.contains("attendance           2"), "{status}");
+    let out = cadre(
+        dir.path(),
+        &["import", "partners", "a.csv", "--replace-roster"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("--replace-roster is for attendance files"));
+}

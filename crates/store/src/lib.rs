@@ -17,7 +17,7 @@ use cadre_core::{PartnerRecord, SessionRecord, TrainingRecord};
 use cadre_import::{Kind, Sheet};
 
 use backend::{postgres, sqlite};
-pub use types::{CopyReport, Counts, ImportOptions, Outcome, Participant, Summary};
+pub use types::{CopyReport, Counts, ImportOptions, Outcome, Participant, RemovedRecord, Summary};
 
 /// Errors of the store layer.
 #[derive(Debug, thiserror::Error)]

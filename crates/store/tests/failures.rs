@@ -78,7 +78,10 @@ async fn a_dry_run_counts_what_would_change_and_writes_nothing(t: &TestStore) {
             Kind::Trainings,
             "t.csv",
             &text,
-            ImportOptions { dry_run: true },
+            ImportOptions {
+                dry_run: true,
+                ..Default::default()
+            },
         )
         .await
         .unwrap();
@@ -94,7 +97,10 @@ async fn a_dry_run_counts_what_would_change_and_writes_nothing(t: &TestStore) {
             Kind::Trainings,
             "t.csv",
             &bad,
-            ImportOptions { dry_run: true },
+            ImportOptions {
+                dry_run: true,
+                ..Default::default()
+            },
         )
         .await,
     );

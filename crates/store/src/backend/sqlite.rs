@@ -14,6 +14,8 @@ pub(crate) mod load;
 pub(crate) mod read;
 #[path = "report.rs"]
 pub(crate) mod report;
+#[path = "roster.rs"]
+pub(crate) mod roster;
 #[path = "seed.rs"]
 pub(crate) mod seed;
 #[path = "write.rs"]
@@ -286,30 +288,6 @@ pub(crate) async fn insert_persons(
     Ok((first..first + rows.len() as i64).collect())
 }
 
-/// Inserts attendance records unless recorded already; says for each row whether it was
-/// inserted. A row whose record exists (from before, or from an earlier row) is left alone.
-pub(crate) async fn insert_attendance(
-    tx: &mut sqlx::Transaction<'static, Db>,
-    rows: &[write::AttendanceRow],
-) -> Result<Vec<bool>> {
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    with_rusqlite(&mut *tx, |conn| {
-        let mut stmt = conn.prepare(
-            "INSERT INTO attendance (training_id, person_id, session_id, session_key, \
-             completed) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        )?;
-        rows.iter()
-            .map(|&(t, p, s, c)| {
-                let n = stmt.execute(rusqlite::params![t, p, (s != 0).then_some(s), s, c])?;
-                Ok(n == 1)
-            })
-            .collect()
-    })
-    .await
-}
-
 /// Inserts attendance records known to be new, many to a statement (see [`insert_many`]). A
 /// record that exists after all stops the import.
 pub(crate) async fn insert_new_attendance(
@@ -340,6 +318,65 @@ pub(crate) async fn insert_new_attendance(
         rows.len(),
         "attendance records taken for new were recorded already",
     )
+}
+
+/// The attendance records of a training, (person, session_key, completed), in key order: the
+/// table's own order (it is stored by training, person and session_key), read through
+/// rusqlite since a re-import reads every record of the store this way.
+pub(crate) async fn training_roster(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    training: i64,
+) -> Result<Vec<roster::Recorded>> {
+    with_rusqlite(&mut *tx, |conn| {
+        let mut stmt = conn.prepare_cached(
+            "SELECT person_id, session_key, completed FROM attendance WHERE training_id = ? \
+             ORDER BY person_id, session_key",
+        )?;
+        let rows = stmt.query_map([training], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect()
+    })
+    .await
+}
+
+/// Sets `completed` of recorded attendance records.
+pub(crate) async fn update_completion(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    rows: &[write::AttendanceRow],
+) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    with_rusqlite(&mut *tx, |conn| {
+        let mut stmt = conn.prepare(
+            "UPDATE attendance SET completed = ? \
+             WHERE training_id = ? AND person_id = ? AND session_key = ?",
+        )?;
+        for &(t, p, s, c) in rows {
+            stmt.execute(rusqlite::params![c, t, p, s])?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Removes attendance records, by (training, person, session_key).
+pub(crate) async fn delete_attendance(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    keys: &[(i64, i64, i64)],
+) -> Result<()> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    with_rusqlite(&mut *tx, |conn| {
+        let mut stmt = conn.prepare(
+            "DELETE FROM attendance WHERE training_id = ? AND person_id = ? AND session_key = ?",
+        )?;
+        for &(t, p, s) in keys {
+            stmt.execute([t, p, s])?;
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// Inserts rows into `into` ("table (columns)") about a hundred to a statement, `bind` setting

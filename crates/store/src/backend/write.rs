@@ -14,8 +14,9 @@ use cadre_core::{
 use cadre_import::Lookups;
 use sqlx::{Database, Row, Transaction};
 
+use super::roster::{Rosters, RunCounts};
 use super::Db;
-use crate::types::Outcome;
+use crate::types::{Outcome, RemovedRecord};
 use crate::Result;
 
 pub(crate) struct Writer {
@@ -31,6 +32,8 @@ pub(crate) struct Writer {
     merged: FastMap<i64, StoredPerson>,
     /// Those of them not yet written.
     unwritten: std::collections::BTreeSet<i64>,
+    /// The recorded attendance of the training being written (see `roster`).
+    rosters: Rosters,
     /// What the import changed that the report cache derives from.
     touched_trainings: std::collections::BTreeSet<i64>,
     /// Report cache chunks (of persons by id) whose persons the import added or changed.
@@ -110,6 +113,16 @@ pub(crate) struct BatchCounts {
     pub updated: u64,
     pub unchanged: u64,
     pub persons_created: u64,
+}
+
+/// An attendance record a roster replacement removed: (training, person, session_key).
+pub(crate) type Removed = (i64, i64, i64);
+
+fn add_run(into: &mut RunCounts, more: RunCounts) {
+    into.created += more.created;
+    into.updated += more.updated;
+    into.unchanged += more.unchanged;
+    into.touched.extend(more.touched);
 }
 
 /// A map with the fast hasher: its keys come from our own files and database, and an import
@@ -560,6 +573,7 @@ impl Writer {
             new_ids: Vec::new(),
             merged: FastMap::default(),
             unwritten: Default::default(),
+            rosters: Rosters::new(Default::default(), false),
             touched_trainings: Default::default(),
             touched_chunks: Default::default(),
         })
@@ -921,7 +935,9 @@ impl Writer {
 
     /// What the reading thread needs to resolve rows to ids: every person of the store (loaded
     /// here, once per import), trainings, sessions and departments.
-    pub(crate) async fn resolver(&mut self) -> Result<Resolver> {
+    pub(crate) async fn resolver(&mut self, replace_roster: bool) -> Result<Resolver> {
+        let had_attendance = trainings_with_attendance(&mut self.tx).await?;
+        self.rosters = Rosters::new(had_attendance.iter().copied().collect(), replace_roster);
         Ok(Resolver {
             people: PersonIndex::load(&mut self.tx).await?,
             trainings: names(&self.trainings),
@@ -933,10 +949,7 @@ impl Writer {
             last_training: None,
             last_session: None,
             buf: String::new(),
-            had_attendance: trainings_with_attendance(&mut self.tx)
-                .await?
-                .into_iter()
-                .collect(),
+            had_attendance: had_attendance.into_iter().collect(),
             run: None,
             run_keys: FastSet::default(),
             ended: FastSet::default(),
@@ -944,10 +957,9 @@ impl Writer {
     }
 
     /// Records a batch of resolved attendance rows (person x session): inserts the persons
-    /// new to the store, completes known ones, and inserts each attendance record unless it
-    /// exists (from an earlier import, or an earlier row of this one). The insert says of each
-    /// row whether it wrote it, so nothing is looked up first, and each row it skipped may
-    /// still complete the stored record.
+    /// new to the store, completes known ones, inserts the records sure to be new, and hands
+    /// the other rows to the rosters (see `roster`), which look each up among its training's
+    /// records and write only what changes.
     pub(crate) async fn attendance_batch(&mut self, batch: &Resolved) -> Result<BatchCounts> {
         let mut counts = BatchCounts {
             persons_created: batch.new_persons.len() as u64,
@@ -964,14 +976,9 @@ impl Writer {
             .collect();
         self.merge_persons(&merges).await?;
 
-        let mut last = None;
-        let mut resolve = |rows: &[(i64, PersonRef, i64, Option<i64>)]| -> Vec<AttendanceRow> {
+        let resolve = |rows: &[(i64, PersonRef, i64, Option<i64>)]| -> Vec<AttendanceRow> {
             rows.iter()
                 .map(|&(training_id, who, session, completed)| {
-                    if last != Some(training_id) {
-                        self.touched_trainings.insert(training_id);
-                        last = Some(training_id);
-                    }
                     let person = match who {
                         PersonRef::Stored(id) => id,
                         PersonRef::New(n) => self.new_ids[n as usize],
@@ -982,43 +989,33 @@ impl Writer {
         };
         // The new records first: a row that may repeat one of them comes after it in the sheet.
         let mut new_rows = resolve(&batch.new_rows);
-        let rows = resolve(&batch.rows);
+        let mut rows = resolve(&batch.rows);
         // In key order, new records go in one after another at the end of the table's tree
         // (a sheet's trainings are mostly new and numbered in order), rather than all over the
         // pages of the trainings being read: fewer, fuller pages to write.
         new_rows.sort_unstable();
-        super::insert_new_attendance(&mut self.tx, &new_rows).await?;
-        counts.created += new_rows.len() as u64;
-        let inserted = super::insert_attendance(&mut self.tx, &rows).await?;
-        for (&(t, p, s, completed), inserted) in rows.iter().zip(inserted) {
-            if inserted {
-                counts.created += 1;
-                continue;
-            }
-            // A blank completed cell does not erase what is recorded.
-            let Some(c) = completed else {
-                counts.unchanged += 1;
-                continue;
-            };
-            let changed = sqlx::query(
-                "UPDATE attendance SET completed = $1 WHERE training_id = $2 \
-                 AND person_id = $3 AND session_key = $4 \
-                 AND (completed IS NULL OR completed <> $5)",
-            )
-            .bind(c)
-            .bind(t)
-            .bind(p)
-            .bind(s)
-            .bind(c)
-            .execute(&mut *self.tx)
-            .await?
-            .rows_affected();
-            if changed > 0 {
-                counts.updated += 1;
-            } else {
-                counts.unchanged += 1;
+        let mut run = RunCounts::default();
+        // The training in hand is read again after records of its are written directly.
+        if let Some(t) = self.rosters.current() {
+            if new_rows.binary_search_by(|r| r.0.cmp(&t)).is_ok() {
+                self.rosters.finish(&mut self.tx, &mut run).await?;
             }
         }
+        super::insert_new_attendance(&mut self.tx, &new_rows).await?;
+        counts.created += new_rows.len() as u64;
+        self.touched_trainings
+            .extend(new_rows.chunk_by(|a, b| a.0 == b.0).map(|g| g[0].0));
+        let written = self.rosters.write(&mut self.tx, &mut rows).await?;
+        add_run(&mut run, written);
+        if let Some(t) = self.rosters.current() {
+            if batch.ended.contains(&t) {
+                self.rosters.finish(&mut self.tx, &mut run).await?;
+            }
+        }
+        counts.created += run.created;
+        counts.updated += run.updated;
+        counts.unchanged += run.unchanged;
+        self.touched_trainings.extend(run.touched);
         // The attendee lists of trainings the sheet has gone past are brought up to date now,
         // while their pages are fresh in the cache and the reading thread keeps this one
         // waiting anyway; a training listed again further down is refreshed again.
@@ -1030,6 +1027,53 @@ impl Writer {
             .collect();
         super::cache::refresh_trainings(&mut self.tx, &ended).await?;
         Ok(counts)
+    }
+
+    /// Ends the attendance of an import, once every batch is in: writes the rows of the last
+    /// training, and with `replace_roster` removes the records no row named.
+    pub(crate) async fn finish_attendance(&mut self) -> Result<(BatchCounts, Vec<Removed>)> {
+        let mut run = RunCounts::default();
+        self.rosters.finish(&mut self.tx, &mut run).await?;
+        let removed = self.rosters.remove_unnamed(&mut self.tx).await?;
+        self.touched_trainings.extend(run.touched);
+        self.touched_trainings.extend(removed.iter().map(|r| r.0));
+        let counts = BatchCounts {
+            created: run.created,
+            updated: run.updated,
+            unchanged: run.unchanged,
+            persons_created: 0,
+        };
+        Ok((counts, removed))
+    }
+
+    /// Attendance records by training code, session date and person's name, in that order.
+    pub(crate) async fn describe(&mut self, records: &[Removed]) -> Result<Vec<RemovedRecord>> {
+        let codes: HashMap<i64, &String> = self.trainings.iter().map(|(c, id)| (*id, c)).collect();
+        let dates: HashMap<i64, PartialDate> =
+            self.sessions.iter().map(|((_, d), id)| (*id, *d)).collect();
+        let mut ids: Vec<i64> = records.iter().map(|r| r.1).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let persons = super::persons_by_id(&mut self.tx, &ids).await?;
+        let mut out: Vec<RemovedRecord> = records
+            .iter()
+            .map(|&(t, p, s)| RemovedRecord {
+                training_code: codes.get(&t).map(|c| c.to_string()).unwrap_or_default(),
+                session: dates.get(&s).map(|d| d.to_string()),
+                person: persons
+                    .get(&p)
+                    .map(|p| format!("{} {}", p.given_name, p.family_name))
+                    .unwrap_or_default(),
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            (&a.training_code, &a.session, &a.person).cmp(&(
+                &b.training_code,
+                &b.session,
+                &b.person,
+            ))
+        });
+        Ok(out)
     }
 
     fn id_of(&self, who: PersonRef) -> i64 {
