@@ -14,6 +14,8 @@ pub(crate) mod load;
 pub(crate) mod read;
 #[path = "report.rs"]
 pub(crate) mod report;
+#[path = "resolve.rs"]
+pub(crate) mod resolve;
 #[path = "roster.rs"]
 pub(crate) mod roster;
 #[path = "seed.rs"]
