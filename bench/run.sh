@@ -4,11 +4,14 @@
 #
 #   bench/run.sh            size S (1M attendance rows)
 #   bench/run.sh S L        both sizes (L: 10M rows; about 20 more minutes)
+#   CADRE_BENCH_ONLY=reimport bench/run.sh S L
+#                           only the re-import measure (first import against re-import)
 #
 # Needs: Rust, python3 (a virtualenv with duckdb and psycopg is made in bench/.venv), and
 # PostgreSQL at CADRE_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432/test).
-# Writes bench/results/<size>.md and prints it. Any figure that differs between cadre and the
-# SQL, or cadre and DuckDB, stops the run with a non-zero exit.
+# Writes bench/results/<size>.md (<size>-<part>.md for CADRE_BENCH_ONLY=<part>) and prints it.
+# Any figure that differs between cadre and the SQL, or cadre and DuckDB, stops the run with a
+# non-zero exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
@@ -17,12 +20,19 @@ PG="${CADRE_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432/test}"
 ONE_YEAR=(2015-01-01 2015-12-31)
 ALL_YEARS=(2011-01-01 2020-12-31)
 
-cargo build --release --locked -q
-cargo bench -p cadre --bench warm_report --no-run -q 2>/dev/null
-B="$PWD/target/release/cadre"
-WARM=$(ls -t target/release/deps/warm_report-* | grep -v '\.d$' | head -1)
+ONLY="${CADRE_BENCH_ONLY:-}"
+# skip PART: whether CADRE_BENCH_ONLY names another part than PART.
+skip() { [ -n "$ONLY" ] && [ "$ONLY" != "$1" ]; }
+TARGET="${CARGO_TARGET_DIR:-$PWD/target}"
 
-if [ ! -x bench/.venv/bin/python ]; then
+cargo build --release --locked -q
+B="$TARGET/release/cadre"
+if ! skip main; then
+cargo bench -p cadre --bench warm_report --no-run -q 2>/dev/null
+WARM=$(ls -t "$TARGET"/release/deps/warm_report-* | grep -v '\.d$' | head -1)
+fi
+
+if ! skip main && [ ! -x bench/.venv/bin/python ]; then
   python3 -m venv bench/.venv
   bench/.venv/bin/pip install -q duckdb 'psycopg[binary]'
 fi
@@ -50,6 +60,8 @@ once() {
   echo "$t $((m / 1024))"
 }
 
+median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+
 same() { # same A.json B.json WHAT
   if ! cmp -s "$1" "$2"; then
     echo "FIGURES DIFFER ($3):" >&2
@@ -65,7 +77,8 @@ for size in "${sizes[@]}"; do
   work=$(mktemp -d)
   "$B" gen --size "$lower" --out "$data" >/dev/null
   rows=$(($(wc -l <"$data/attendance.csv") - 1))
-  report="bench/results/$size.md"
+  # A run of one part keeps its results apart from those of a whole run.
+  report="bench/results/$size${ONLY:+-$ONLY}.md"
   {
     echo "## Size $size: $rows attendance rows ($(date -u +%Y-%m-%d), $(nproc) cores)"
     echo
@@ -73,6 +86,7 @@ for size in "${sizes[@]}"; do
     echo "| --- | --- | ---: | ---: | --- |"
   } >"$report"
 
+  if ! skip main; then
   for backend in sqlite postgres; do
     if [ "$backend" = sqlite ]; then
       url="sqlite:$work/$size.db"
@@ -132,7 +146,6 @@ for size in "${sizes[@]}"; do
     copies+=("$t")
     psql "$PG" -qAtc "DROP TABLE $raw" >/dev/null
   done
-  median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
   mi=$(median "${imports[@]}")
   mc=$(median "${copies[@]}")
   {
@@ -140,7 +153,39 @@ for size in "${sizes[@]}"; do
     echo "| COPY of attendance.csv, the same rounds (median of ${copies[*]}) | postgres | $mc | | |"
     echo "| SQLite import / COPY, head to head | | $(python3 -c "print(f'{$mi / max($mc, 0.001):.2f}')") | | target: at most 1 |"
   } >>"$report"
+  fi
 
+  # Importing the same attendance file again, head to head with the first import: three
+  # rounds, each a fresh SQLite import (the other three files loaded untimed before it) and
+  # then the same file again into that database, which changes nothing; medians, their
+  # ratio, the re-import's largest peak memory and its closing line (0 created, 0 updated).
+  if ! skip reimport; then
+  firsts=() agains=() again_peak=0
+  for _ in 1 2 3; do
+    db="$work/reimport.db"
+    rm -f "$db" "$db-wal" "$db-shm"
+    for kind in partners trainings sessions; do
+      "$B" --database "sqlite:$db" import "$kind" "$data/$kind.csv" >/dev/null
+    done
+    read -r t m < <(once "$B" --database "sqlite:$db" import attendance "$data/attendance.csv")
+    firsts+=("$t")
+    /usr/bin/time -f "%e %M" -o /tmp/cadre-bench-time "$B" --database "sqlite:$db" import attendance "$data/attendance.csv" >"$work/again.txt"
+    read -r t m </tmp/cadre-bench-time
+    agains+=("$t")
+    [ $((m / 1024)) -gt "$again_peak" ] && again_peak=$((m / 1024))
+  done
+  mf=$(median "${firsts[@]}")
+  ma=$(median "${agains[@]}")
+  said=$(sed 's/^.*: [0-9]* rows read, //; s/;.*$//' "$work/again.txt")
+  {
+    echo "| import attendance, first (median of ${firsts[*]}) | sqlite | $mf | | |"
+    echo "| import attendance again, unchanged (median of ${agains[*]}) | sqlite | $ma | $again_peak | $said |"
+    echo "| re-import / first import, head to head | | $(python3 -c "print(f'{$ma / max($mf, 0.001):.2f}')") | | target: at most 1.5 |"
+  } >>"$report"
+  rm -f "$db" "$db-wal" "$db-shm"
+  fi
+
+  if ! skip main; then
   for period in one all; do
     if [ "$period" = one ]; then from=${ONE_YEAR[0]}; to=${ONE_YEAR[1]}; else from=${ALL_YEARS[0]}; to=${ALL_YEARS[1]}; fi
     read -r t m < <(measure $PY bench/figures.py duckdb "$data" "$from" "$to")
@@ -155,6 +200,7 @@ for size in "${sizes[@]}"; do
   done
   echo >>"$report"
   echo "Figures: cadre, the straightforward SQL and DuckDB agreed on every run." >>"$report"
+  fi
   cat "$report"
   rm -rf "$work"
 done

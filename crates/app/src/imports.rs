@@ -34,6 +34,9 @@ pub struct ImportRequest {
     /// Where to write the rows set aside for their problems; the others are imported.
     pub rejects: Option<PathBuf>,
     pub dry_run: bool,
+    /// Attendance: the file is the whole roster of each training it names (records it does
+    /// not name are removed).
+    pub replace_roster: bool,
 }
 
 impl ImportRequest {
@@ -49,6 +52,7 @@ impl ImportRequest {
             session: None,
             rejects: None,
             dry_run: false,
+            replace_roster: false,
         }
     }
 }
@@ -134,6 +138,18 @@ impl App {
         progress: &mut (dyn FnMut(u64, u64) + Send),
     ) -> Result<ImportOutcome, AppError> {
         let kind = request.kind;
+        if request.replace_roster && request.rejects.is_some() {
+            // A row set aside would leave its record out of the roster, and so remove it.
+            return Err(AppError::Invalid(
+                "--replace-roster needs the whole roster: it cannot set rows aside with --rejects"
+                    .to_string(),
+            ));
+        }
+        if request.replace_roster && kind != Kind::Attendance {
+            return Err(AppError::Invalid(
+                "--replace-roster is for attendance files".to_string(),
+            ));
+        }
         let mut mapping = match &request.mapping {
             Some(path) => Some(read_mapping(path, kind)?),
             None => None,
@@ -220,6 +236,7 @@ impl App {
             dry_run: request.dry_run,
             set_aside: request.rejects.is_some(),
             aliases,
+            replace_roster: request.replace_roster,
         };
         let result = self
             .store
@@ -239,6 +256,7 @@ impl App {
             record.updated = s.updated;
             record.unchanged = s.unchanged;
             record.rejected = s.rejected;
+            record.removed = s.removed.unwrap_or(0);
         }
         let mut written = None;
         if let Some(path) = &request.rejects {

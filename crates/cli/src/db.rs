@@ -41,7 +41,10 @@ async fn open(url: &str) -> anyhow::Result<Store> {
 pub async fn run(database: &str, command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Status => {
-            let store = open(database).await?;
+            // Read-only: status must work on a database the user may only read.
+            let store = Store::open_read_only(database)
+                .await
+                .with_context(|| format!("cannot open the database {database}"))?;
             let c = store.counts().await?;
             say!("{database} ({})", store.backend());
             say!("  trainings   {:>10}", c.trainings);

@@ -69,7 +69,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     say!("Loading the 2020 facts (published figures, no personal data):");
     for (kind, name, text) in FACTS_2020 {
         let sheet = Sheet::from_csv(name, text.as_bytes(), text.len() as u64);
-        if import_sheet(&store, *kind, sheet, false).await? != ExitCode::SUCCESS {
+        if import_sheet(&store, *kind, sheet, Default::default()).await? != ExitCode::SUCCESS {
             anyhow::bail!("the built-in 2020 facts did not import");
         }
     }
@@ -101,7 +101,9 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         .into_iter()
         .zip(&paths)
     {
-        if import_sheet(&store, kind, Sheet::open(path), false).await? != ExitCode::SUCCESS {
+        if import_sheet(&store, kind, Sheet::open(path), Default::default()).await?
+            != ExitCode::SUCCESS
+        {
             anyhow::bail!("the synthetic {} did not import", kind.as_str());
         }
     }

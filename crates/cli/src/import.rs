@@ -1,5 +1,6 @@
 //! `cadre import KIND FILE [--mapping M] [--sheet NAME] [--header-row N] [--date-order dmy|mdy]
-//! [--training CODE [--session DATE]] [--rejects FILE.csv] [--dry-run] [--propose-mapping]`,
+//! [--training CODE [--session DATE]] [--rejects FILE.csv] [--dry-run] [--replace-roster]
+//! [--propose-mapping]`,
 //! and `cadre import history`.
 
 use std::io::IsTerminal;
@@ -92,9 +93,18 @@ pub struct Args {
     /// With `history`: how many imports to list.
     #[arg(long, default_value_t = 20)]
     limit: i64,
+    /// Attendance only: the file is the whole roster of every training it names; their
+    /// records missing from it are removed (listed with --dry-run).
+    #[arg(long)]
+    replace_roster: bool,
 }
 
 pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
+    if args.replace_roster && args.kind.kind() != Some(Kind::Attendance) {
+        anyhow::bail!(
+            "--replace-roster is for attendance files: a roster is a training's attendance"
+        );
+    }
     let store = Store::open(database)
         .await
         .with_context(|| format!("cannot open the database {database}"))?;
@@ -117,6 +127,7 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
                 session: args.session.clone(),
                 rejects: args.rejects.clone(),
                 dry_run: args.dry_run,
+                replace_roster: args.replace_roster,
             };
             if args.propose_mapping {
                 let proposal = app.propose_mapping(&actor, &request).await?;
@@ -171,6 +182,14 @@ async fn import(app: &App, actor: &Actor, request: &ImportRequest) -> anyhow::Re
                 eprintln!("{}", outcome.problems);
             }
             say!("{summary}");
+            for r in &summary.removed_records {
+                say!(
+                    "  would remove: {} {} {}",
+                    r.training_code,
+                    r.session.as_deref().unwrap_or("-"),
+                    r.person
+                );
+            }
             ExitCode::SUCCESS
         }
     };
@@ -231,7 +250,7 @@ pub async fn import_sheet(
     store: &Store,
     kind: Kind,
     sheet: Result<Sheet, cadre_import::ImportError>,
-    dry_run: bool,
+    options: ImportOptions,
 ) -> anyhow::Result<ExitCode> {
     let sheet = match sheet {
         Ok(s) => s,
@@ -244,10 +263,6 @@ pub async fn import_sheet(
     let mut tick = |done: u64, total: u64| {
         bar.set_length(total);
         bar.set_position(done);
-    };
-    let options = ImportOptions {
-        dry_run,
-        ..ImportOptions::default()
     };
     let result = store.import(kind, sheet, options, &mut tick).await;
     bar.finish_and_clear();

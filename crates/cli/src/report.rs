@@ -106,7 +106,8 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
             format.extension()
         );
     }
-    let store = Store::open(database)
+    // Read-only: a report must work on a database the user may only read.
+    let store = Store::open_read_only(database)
         .await
         .with_context(|| format!("cannot open the database {database}"))?;
     let input = store.report_input(period).await?;

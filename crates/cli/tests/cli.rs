@@ -373,3 +373,227 @@ fn db_copy_moves_everything_and_refuses_to_overwrite() {
     );
     assert!(forced.status.success());
 }
+
+/// An attendance file of `n` new persons, all in one training.
+fn roster(path: &Path, training: &str, tag: &str, n: usize) {
+    let mut text = String::from(
+        "training_code,session_date,given_name,family_name,email,gender,country,organisation,department,completed\n",
+    );
+    for i in 0..n {
+        text.push_str(&format!(
+            "{training},,P{i},Q{tag},p{i}.{tag}@example.org,F,BB,,,yes\n"
+        ));
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+/// Two imports started at the same instant on one SQLite file: the second waits for the
+/// first's write lock instead of failing with "database is locked".
+#[test]
+fn two_imports_at_once_into_one_sqlite_file_take_turns() {
+    let dir = tempfile::tempdir().unwrap();
+    load_2020(dir.path());
+    roster(&dir.path().join("a.csv"), "2020-01", "a", 20_000);
+    roster(&dir.path().join("b.csv"), "2020-07", "b", 20_000);
+    let start = |file: &str| {
+        Command::new(env!("CARGO_BIN_EXE_cadre"))
+            .args(["import", "attendance", file])
+            .current_dir(dir.path())
+            .env_remove("CADRE_DATABASE_URL")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (start("a.csv"), start("b.csv"));
+    for (file, child) in [("a.csv", a), ("b.csv", b)] {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{file}: {}", text(&out.stderr));
+        assert_eq!(
+            text(&out.stdout),
+            format!("{file}: 20000 rows read, 20000 created, 0 updated, 0 unchanged; 20000 new participants\n")
+        );
+    }
+    let status = text(&cadre(dir.path(), &["db", "status"]).stdout);
+    assert!(status.contains("attendance       40000"), "{status}");
+}
+
+/// The error line says each cause once (sqlx's errors repeat their cause in their text).
+fn assert_said_once(stderr: &str) {
+    let line = stderr.trim_end();
+    let line = line.strip_prefix("error: ").unwrap_or(line);
+    let parts: Vec<&str> = line.split(": ").collect();
+    for (i, part) in parts.iter().enumerate() {
+        assert!(
+            !parts[i + 1..]
+                .iter()
+                .any(|later| later.contains(part) || part.contains(later)),
+            "repeated {part:?} in {line:?}"
+        );
+    }
+}
+
+#[test]
+fn a_failed_open_says_why_once() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["db", "status"][..],
+        &["import", "partners", "partners.csv"][..],
+    ] {
+        let mut all = vec!["--database", "sqlite:no/such/folder/cadre.db"];
+        all.extend_from_slice(args);
+        let out = cadre(dir.path(), &all);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.starts_with("error: cannot open the database sqlite:no/such/folder/cadre.db: "),
+            "{stderr}"
+        );
+        assert_said_once(&stderr);
+    }
+}
+
+/// `report` and `db status` on a database the user may only read: a file they cannot write
+/// in a folder they cannot write, as an unprivileged user (root ignores file modes), both with
+/// the write-ahead log's files beside it (as a writer leaves them) and without (a database
+/// checkpointed, or copied alone). The folder is left byte for byte as it was, and a command
+/// that writes fails saying why once.
+#[test]
+fn reads_work_on_a_read_only_database() {
+    use std::os::unix::fs::PermissionsExt;
+    if Command::new("setpriv").arg("--version").output().is_err() {
+        println!("setpriv (util-linux) is missing: the read-only database test is skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mode = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    mode(dir.path(), 0o755);
+    let folder = dir.path().join("records");
+    std::fs::create_dir(&folder).unwrap();
+    load_2020(&folder);
+    roster(&folder.join("a.csv"), "2020-01", "a", 50);
+    assert!(cadre(&folder, &["import", "attendance", "a.csv"])
+        .status
+        .success());
+    let report = ["report", "--year", "2020", "--format", "json"];
+    let expected = cadre(&folder, &report);
+    assert!(expected.status.success(), "{}", text(&expected.stderr));
+    let db = folder.join("cadre.db");
+    // Every file of the folder, by name, with its bytes.
+    let snapshot = || {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                let name = e.file_name().to_string_lossy().into_owned();
+                (name, std::fs::read(e.path()).unwrap())
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let as_nobody = |args: &[&str]| {
+        Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_cadre"))
+            .args(args)
+            .current_dir(&folder)
+            .env_remove("CADRE_DATABASE_URL")
+            .output()
+            .unwrap()
+    };
+    let reads_only = |files: &[&str]| {
+        let names: Vec<String> = snapshot().into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, files);
+        let before = snapshot();
+        mode(&db, 0o444);
+        mode(&folder, 0o555);
+        let out = as_nobody(&report);
+        assert!(out.status.success(), "{files:?}: {}", text(&out.stderr));
+        assert_eq!(text(&out.stdout), text(&expected.stdout));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["trainings"]["total"], 14);
+        let out = as_nobody(&["db", "status"]);
+        assert!(out.status.success(), "{files:?}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stdout).contains("attendance          50"),
+            "{}",
+            text(&out.stdout)
+        );
+        let out = as_nobody(&["import", "attendance", "a.csv"]);
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains("readonly database"), "{stderr}");
+        assert_said_once(&stderr);
+        assert!(snapshot() == before, "{files:?}: the folder was written");
+        mode(&folder, 0o755);
+        mode(&db, 0o644);
+    };
+    reads_only(&["a.csv", "cadre.db", "cadre.db-shm", "cadre.db-wal"]);
+    // Checkpointed, and closed by its last connection: the log's files are removed.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    drop(conn);
+    reads_only(&["a.csv", "cadre.db"]);
+}
+
+/// A read-only command does not create a database that is not there, and says so.
+#[test]
+fn a_report_of_no_database_says_there_is_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cadre(
+        dir.path(),
+        &["report", "--year", "2020", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("there is no database at cadre.db"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!dir.path().join("cadre.db").exists());
+}
+
+#[test]
+fn replace_roster_lists_in_a_dry_run_and_removes() {
+    let dir = tempfile::tempdir().unwrap();
+    load_2020(dir.path());
+    roster(&dir.path().join("a.csv"), "2020-01", "a", 3);
+    roster(&dir.path().join("b.csv"), "2020-01", "a", 2);
+    assert!(cadre(dir.path(), &["import", "attendance", "a.csv"])
+        .status
+        .success());
+    let out = cadre(
+        dir.path(),
+        &[
+            "import",
+            "attendance",
+            "b.csv",
+            "--replace-roster",
+            "--dry-run",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "b.csv: 2 rows read, 0 created, 0 updated, 2 unchanged; 0 new participants; \
+         1 removed (not in the roster) (dry run: nothing written)\n  \
+         would remove: 2020-01 - P2 Qa\n"
+    );
+    let out = cadre(
+        dir.path(),
+        &["import", "attendance", "b.csv", "--replace-roster"],
+    );
+    assert!(text(&out.stdout).contains("; 1 removed (not in the roster)\n"));
+    let status = text(&cadre(dir.path(), &["db", "status"]).stdout);
+    assert!(status.contains("attendance           2"), "{status}");
+    let out = cadre(
+        dir.path(),
+        &["import", "partners", "a.csv", "--replace-roster"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("--replace-roster is for attendance files"));
+}

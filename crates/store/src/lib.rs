@@ -7,6 +7,7 @@
 
 mod backend;
 mod cache;
+mod schema;
 mod types;
 
 use std::path::PathBuf;
@@ -16,7 +17,9 @@ use cadre_core::{PartnerRecord, SessionRecord, TrainingRecord};
 use cadre_import::{Kind, Sheet};
 
 use backend::{postgres, sqlite};
-pub use types::{CopyReport, Counts, ImportOptions, ImportRecord, Outcome, Participant, Summary};
+pub use types::{
+    CopyReport, Counts, ImportOptions, ImportRecord, Outcome, Participant, RemovedRecord, Summary,
+};
 
 /// Errors of the store layer.
 #[derive(Debug, thiserror::Error)]
@@ -25,10 +28,11 @@ pub enum StoreError {
         "database URL \"{0}\" is not understood: use sqlite:PATH, a file path, or postgres://..."
     )]
     Url(String),
-    #[error("database error: {0}")]
+    /// Transparent: sqlx's text already says the error came from the database.
+    #[error(transparent)]
     Database(#[from] sqlx::Error),
     /// From the bulk writes, which run through rusqlite on sqlx's SQLite connection.
-    #[error("database error: {0}")]
+    #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
     /// Something the import relies on did not hold (a fault in cadre, not in the file); the
     /// import was undone.
@@ -44,6 +48,17 @@ pub enum StoreError {
     /// The file was read, and some of its rows are wrong: nothing was written.
     #[error("{0}")]
     Rejected(cadre_import::Problems),
+    /// A read-only open of an SQLite file that is not there (a writing command creates it).
+    #[error("there is no database at {0}: an import creates it")]
+    NoDatabase(String),
+    #[error("{0} holds writes not yet in the database file, and SQLite cannot read it from a folder this user may not write (it would create a -shm file beside it): run a command that writes once where the folder can be written, or give this user the right to write the folder")]
+    UnreadableLog(String),
+    #[error("the database's schema is older than this cadre's (migration {0} is not applied), and a read-only open does not migrate: run a command that writes once (`cadre import`, with --dry-run if there is nothing to import), then try again")]
+    SchemaOutdated(i64),
+    #[error("the database was brought up to date by a newer cadre (its migration {0} is unknown to this one): use that version")]
+    SchemaNewer(i64),
+    #[error("the database's report cache was never built, and a read-only open does not build it: run a command that writes once (`cadre import`, with --dry-run if there is nothing to import), then try again")]
+    CacheStale,
     #[error("the target already holds records ({0}): copy into an empty database, or pass --force to replace them")]
     TargetNotEmpty(String),
     #[error("the copy of {table} does not add up: {source_rows} rows in the source, {target_rows} in the target; nothing was written")]
@@ -158,6 +173,28 @@ impl Store {
         let store = Store { pool };
         if on_backend!(store, cache::stale_in())? {
             store.rebuild_report_cache().await?;
+        }
+        Ok(store)
+    }
+
+    /// Opens the database at `url` for reading only, for commands that only read (a report, a
+    /// status) and must work on a database they may not write: SQLite read-only, PostgreSQL in
+    /// read-only transactions. Nothing is migrated or rebuilt: a schema older than this
+    /// binary's is an error saying to open the database once with a writing command, and so is
+    /// a report cache never built. (Reporting without the cache would need a second way of
+    /// reading every report, kept equal to the first, for a state only a database from before
+    /// the cache can be in until its first writing open; an error saying what to run is
+    /// simpler and honest.)
+    pub async fn open_read_only(url: &str) -> Result<Store> {
+        let pool = match Location::parse(url)? {
+            Location::Sqlite(path) => Pool::Sqlite(sqlite::open_read_only(&path).await?),
+            Location::Postgres { url, schema } => {
+                Pool::Postgres(postgres::open_read_only(&url, schema.as_deref()).await?)
+            }
+        };
+        let store = Store { pool };
+        if on_backend!(store, cache::stale_in())? {
+            return Err(StoreError::CacheStale);
         }
         Ok(store)
     }

@@ -22,6 +22,10 @@ pub struct ImportOptions {
     /// Spellings of departments to keep as aliases (alias, department), written first in the
     /// import's own transaction.
     pub aliases: Vec<(String, String)>,
+    /// Attendance only: the file is the whole roster of each training it names, so the
+    /// training's attendance records that no row names are removed, in the same transaction.
+    /// Trainings the file does not name are left alone.
+    pub replace_roster: bool,
 }
 
 /// One import as the history keeps it.
@@ -47,7 +51,22 @@ pub struct ImportRecord {
     pub problems: String,
 }
 
-/// What an import did, for its closing line.
+/// An attendance record a roster replacement removes, as a coordinator knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RemovedRecord {
+    pub training_code: String,
+    /// The session's start date, for a training held in sessions.
+    pub session: Option<String>,
+    /// The person's name.
+    pub person: String,
+}
+
+/// What an import did, for its closing line. Every row read is counted once. For attendance
+/// the counts are by record: the first row naming a record not in the store creates it; a
+/// record of the store is updated when the rows leave it other than it was (however many rows
+/// name it: two that disagree and set it back leave it unchanged); every other row is
+/// unchanged. (A training whose rows the sheet lists in pieces, apart, is compared piece by
+/// piece with the store as the piece finds it.)
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Summary {
     pub kind: &'static str,
@@ -58,6 +77,11 @@ pub struct Summary {
     pub unchanged: u64,
     /// Participants met for the first time (attendance only).
     pub persons_created: u64,
+    /// Attendance records removed by a roster replacement (`None`: not asked for).
+    pub removed: Option<u64>,
+    /// In a dry run of a roster replacement, the records it would remove, by training,
+    /// session and person.
+    pub removed_records: Vec<RemovedRecord>,
     pub dry_run: bool,
     /// Rows set aside for their problems (with [`ImportOptions::set_aside`]).
     pub rejected: u64,
@@ -86,6 +110,9 @@ impl fmt::Display for Summary {
         }
         if self.rejected > 0 {
             write!(f, "; {} rows set aside with problems", self.rejected)?;
+        }
+        if let Some(removed) = self.removed {
+            write!(f, "; {removed} removed (not in the roster)")?;
         }
         if self.dry_run {
             write!(f, " (dry run: nothing written)")?;

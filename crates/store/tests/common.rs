@@ -8,6 +8,8 @@ use tempfile::TempDir;
 
 pub struct TestStore {
     pub store: Store,
+    /// What the store was opened with.
+    pub url: String,
     pub dir: TempDir,
     /// The PostgreSQL schema this test's records live in.
     schema: Option<(String, String)>,
@@ -40,6 +42,7 @@ pub async fn fresh_sqlite() -> TestStore {
     let store = Store::open(&url).await.unwrap();
     TestStore {
         store,
+        url,
         dir,
         schema: None,
     }
@@ -62,13 +65,13 @@ pub async fn fresh_postgres() -> TestStore {
     let schema = format!("cadre_test_{}_{n}_{nanos}", std::process::id());
     let base = postgres_url();
     let sep = if base.contains('?') { '&' } else { '?' };
-    let store = Store::open(&format!("{base}{sep}schema={schema}"))
-        .await
-        .unwrap_or_else(|e| {
-            panic!("PostgreSQL at {base} is needed for these tests (set CADRE_TEST_POSTGRES): {e}")
-        });
+    let url = format!("{base}{sep}schema={schema}");
+    let store = Store::open(&url).await.unwrap_or_else(|e| {
+        panic!("PostgreSQL at {base} is needed for these tests (set CADRE_TEST_POSTGRES): {e}")
+    });
     TestStore {
         store,
+        url,
         dir: tempfile::tempdir().unwrap(),
         schema: Some((base, schema)),
     }

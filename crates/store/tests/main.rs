@@ -5,4 +5,5 @@ mod common;
 mod copy;
 mod facts_2020;
 mod failures;
+mod read_only;
 mod xlsx;

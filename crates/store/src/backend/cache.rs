@@ -152,7 +152,7 @@ pub(crate) async fn stale_in(pool: &sqlx::Pool<Db>) -> Result<bool> {
 
 /// [`rebuild_all`] in a transaction of its own.
 pub(crate) async fn rebuild_all_in(pool: &sqlx::Pool<Db>) -> Result<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::begin_write(pool).await?;
     rebuild_all(&mut tx).await?;
     tx.commit().await?;
     Ok(())

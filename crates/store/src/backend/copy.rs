@@ -128,6 +128,7 @@ pub(crate) async fn count_in(pool: &sqlx::Pool<Db>, table: &str) -> Result<i64> 
         .await?)
 }
 
+/// The copy's transaction on the target, which writes from its first statement on.
 pub(crate) async fn begin(pool: &sqlx::Pool<Db>) -> Result<Transaction<'static, Db>> {
-    Ok(pool.begin().await?)
+    super::begin_write(pool).await
 }

@@ -52,6 +52,8 @@ pub(crate) async fn import(
         updated: 0,
         unchanged: 0,
         persons_created: 0,
+        removed: None,
+        removed_records: Vec::new(),
         dry_run: options.dry_run,
         ..Summary::default()
     };
@@ -125,7 +127,7 @@ pub(crate) async fn import(
             // Who each row's person is gets worked out there too, against every person of
             // the store, so that the writer is handed ids, and the rows' text is freed on the
             // thread that read it.
-            let resolver = w.resolver().await?;
+            let resolver = w.resolver(options.replace_roster).await?;
             let (batches, mut arriving) = tokio::sync::mpsc::channel(4);
             // Written batches go back to the reading thread to be freed: the strings of
             // new persons freed on the thread that did not allocate them cost the writer time.
@@ -147,6 +149,14 @@ pub(crate) async fn import(
             summary.rows = rows;
             problems = found;
             if set_aside || problems.is_empty() {
+                let (counts, removed) = w.finish_attendance().await?;
+                add_counts(&mut summary, counts);
+                if options.replace_roster {
+                    summary.removed = Some(removed.len() as u64);
+                    if options.dry_run {
+                        summary.removed_records = w.describe(&removed).await?;
+                    }
+                }
                 w.write_merged().await?;
                 w.refresh_report_cache().await?;
                 if summary.created > 10_000 {

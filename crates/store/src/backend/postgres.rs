@@ -16,6 +16,10 @@ pub(crate) mod load;
 pub(crate) mod read;
 #[path = "report.rs"]
 pub(crate) mod report;
+#[path = "resolve.rs"]
+pub(crate) mod resolve;
+#[path = "roster.rs"]
+pub(crate) mod roster;
 #[path = "seed.rs"]
 pub(crate) mod seed;
 #[path = "write.rs"]
@@ -44,9 +48,50 @@ pub(crate) async fn open(url: &str, schema: Option<&str>) -> Result<sqlx::Pool<D
         .max_connections(4)
         .connect_with(options)
         .await?;
+    // sqlx holds an advisory lock while it migrates: two commands opening at once take turns.
     sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-    seed::countries(&pool).await?;
+    let mut tx = begin_write(&pool).await?;
+    seed::countries(&mut tx).await?;
+    tx.commit().await?;
     Ok(pool)
+}
+
+/// Connects for reading only (see `Store::open_read_only`): every transaction of the session
+/// is read-only (`default_transaction_read_only`), so the server refuses any write, and
+/// nothing is migrated or created, not even the schema.
+pub(crate) async fn open_read_only(url: &str, schema: Option<&str>) -> Result<sqlx::Pool<Db>> {
+    let mut settings = vec![("default_transaction_read_only", "on")];
+    if let Some(schema) = schema {
+        settings.push(("search_path", schema));
+    }
+    let options = PgConnectOptions::from_str(url)?.options(settings);
+    let pool = PgPoolOptions::new()
+        .max_connections(4)
+        .connect_with(options)
+        .await?;
+    // `to_regclass` looks the table up along the search path, as the queries will.
+    let present: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+        .fetch_one(&pool)
+        .await?;
+    let applied = if present {
+        Some(
+            sqlx::query_scalar(
+                "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version",
+            )
+            .fetch_all(&pool)
+            .await?,
+        )
+    } else {
+        None
+    };
+    crate::schema::check(applied, &sqlx::migrate!("./migrations/postgres"))?;
+    Ok(pool)
+}
+
+/// Begins a transaction that will write. PostgreSQL locks rows, not the database: writers
+/// wait for each other where they meet, and a plain `BEGIN` is enough.
+pub(crate) async fn begin_write(pool: &sqlx::Pool<Db>) -> Result<sqlx::Transaction<'static, Db>> {
+    Ok(pool.begin().await?)
 }
 
 /// Every row of every record table, quoted as SQLite would, so both list alike.
@@ -163,37 +208,6 @@ pub(crate) async fn insert_persons(
     Ok(ids.into_iter().map(|(id,)| id).collect())
 }
 
-/// Inserts attendance records unless recorded already; says for each row whether it was
-/// inserted. A row whose record exists (from before, or from an earlier row) is left alone.
-pub(crate) async fn insert_attendance(
-    tx: &mut sqlx::Transaction<'static, Db>,
-    rows: &[write::AttendanceRow],
-) -> Result<Vec<bool>> {
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    let inserted: Vec<(i64, i64, i64)> = sqlx::query_as(
-        "INSERT INTO attendance (training_id, person_id, session_id, session_key, completed) \
-         SELECT t, p, NULLIF(s, 0), s, c \
-         FROM unnest($1::int8[], $2::int8[], $3::int8[], $4::int8[]) \
-         WITH ORDINALITY AS r(t, p, s, c, n) ORDER BY n \
-         ON CONFLICT DO NOTHING RETURNING training_id, person_id, session_key",
-    )
-    .bind(rows.iter().map(|r| r.0).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.1).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.2).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.3).collect::<Vec<_>>())
-    .fetch_all(&mut **tx)
-    .await?;
-    // Rows are inserted in order, so of several rows with one key the first is the one
-    // inserted and the others found it recorded.
-    let mut keys: std::collections::HashSet<(i64, i64, i64)> = inserted.into_iter().collect();
-    Ok(rows
-        .iter()
-        .map(|&(t, p, s, _)| keys.remove(&(t, p, s)))
-        .collect())
-}
-
 /// Inserts attendance records known to be new. A record that exists after all fails the
 /// import.
 pub(crate) async fn insert_new_attendance(
@@ -212,6 +226,63 @@ pub(crate) async fn insert_new_attendance(
     .bind(rows.iter().map(|r| r.1).collect::<Vec<_>>())
     .bind(rows.iter().map(|r| r.2).collect::<Vec<_>>())
     .bind(rows.iter().map(|r| r.3).collect::<Vec<_>>())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The attendance records of a training, (person, session_key, completed), in key order.
+pub(crate) async fn training_roster(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    training: i64,
+) -> Result<Vec<roster::Recorded>> {
+    Ok(sqlx::query_as(
+        "SELECT person_id, session_key, completed FROM attendance WHERE training_id = $1 \
+         ORDER BY person_id, session_key",
+    )
+    .bind(training)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+/// Sets `completed` of recorded attendance records, in one statement.
+pub(crate) async fn update_completion(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    rows: &[write::AttendanceRow],
+) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "UPDATE attendance a SET completed = r.c \
+         FROM unnest($1::int8[], $2::int8[], $3::int8[], $4::int8[]) AS r(t, p, s, c) \
+         WHERE a.training_id = r.t AND a.person_id = r.p AND a.session_key = r.s",
+    )
+    .bind(rows.iter().map(|r| r.0).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.1).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.2).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.3).collect::<Vec<_>>())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Removes attendance records, by (training, person, session_key), in one statement.
+pub(crate) async fn delete_attendance(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    keys: &[(i64, i64, i64)],
+) -> Result<()> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "DELETE FROM attendance a \
+         USING unnest($1::int8[], $2::int8[], $3::int8[]) AS r(t, p, s) \
+         WHERE a.training_id = r.t AND a.person_id = r.p AND a.session_key = r.s",
+    )
+    .bind(keys.iter().map(|k| k.0).collect::<Vec<_>>())
+    .bind(keys.iter().map(|k| k.1).collect::<Vec<_>>())
+    .bind(keys.iter().map(|k| k.2).collect::<Vec<_>>())
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -1,9 +1,12 @@
 //! Reading records back in the form import produces them.
 
-use cadre_core::{PartialDate, PartnerKind, PartnerRecord, SessionRecord, TrainingRecord};
-use sqlx::Row;
+use std::collections::HashMap;
 
-use super::write::read_training;
+use cadre_core::{
+    Modality, Money, PartialDate, PartnerKind, PartnerRecord, SessionRecord, Status, TrainingRecord,
+};
+use sqlx::{Database, Row};
+
 use super::Db;
 use crate::types::Participant;
 use crate::Result;
@@ -102,4 +105,162 @@ pub(crate) async fn participants(pool: &sqlx::Pool<Db>) -> Result<Vec<Participan
             trainings: r.get("trainings"),
         })
         .collect())
+}
+
+/// Which trainings to read.
+pub(crate) enum Which<'a> {
+    Id(i64),
+    /// Starting in `[from, to]` (first days, `YYYY-MM-DD`).
+    StartingBetween(&'a str, &'a str),
+}
+
+impl Which<'_> {
+    fn condition(&self) -> &'static str {
+        match self {
+            Which::Id(_) => "id = $1",
+            Which::StartingBetween(..) => "start_on >= $1 AND start_on <= $2",
+        }
+    }
+
+    fn bind<'q>(
+        &self,
+        q: sqlx::query::Query<'q, Db, <Db as Database>::Arguments<'q>>,
+    ) -> sqlx::query::Query<'q, Db, <Db as Database>::Arguments<'q>> {
+        match self {
+            Which::Id(id) => q.bind(*id),
+            Which::StartingBetween(from, to) => q.bind(from.to_string()).bind(to.to_string()),
+        }
+    }
+}
+
+/// Trainings as stored, in the form import produces, with their ids, ordered by start and code:
+/// four queries whatever their number.
+pub(crate) async fn read_trainings(
+    conn: &mut <Db as Database>::Connection,
+    which: Which<'_>,
+) -> Result<Vec<(i64, TrainingRecord)>> {
+    let cond = which.condition();
+    let rows = which
+        .bind(sqlx::query(&format!(
+            "SELECT * FROM trainings WHERE {cond} ORDER BY start_on, code"
+        )))
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut out: Vec<(i64, TrainingRecord)> = Vec::with_capacity(rows.len());
+    let mut at: HashMap<i64, usize> = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let id: i64 = row.get("id");
+        at.insert(id, out.len());
+        out.push((
+            id,
+            TrainingRecord {
+                code: row.get("code"),
+                title: row.get("title"),
+                start: date(row.get("start_date")),
+                end: date(row.get("end_date")),
+                modality: row
+                    .get::<Option<String>, _>("modality")
+                    .and_then(|m| Modality::parse(&m).ok()),
+                venue: row.get("venue"),
+                platform: row.get("platform"),
+                status: row
+                    .get::<Option<String>, _>("status")
+                    .and_then(|s| Status::parse(&s).ok()),
+                partners: Vec::new(),
+                funders: Vec::new(),
+                requested_by: row.get("requested_by"),
+                value: row
+                    .get::<Option<i64>, _>("value_cents")
+                    .map(Money::from_cents),
+                participants_total: count(row.get("participants_total")),
+                participants_male: count(row.get("participants_male")),
+                participants_female: count(row.get("participants_female")),
+                countries: Vec::new(),
+                countries_reached: count(row.get("countries_reached")),
+                departments: Vec::new(),
+                theme: row.get("theme"),
+                note: row.get("note"),
+            },
+        ));
+    }
+    if out.is_empty() {
+        return Ok(out);
+    }
+    let within = format!("SELECT id FROM trainings WHERE {cond}");
+    for (training_id, role, name) in which
+        .bind(sqlx::query(&format!(
+            "SELECT tp.training_id, tp.role, p.name FROM training_partners tp
+             JOIN partners p ON p.id = tp.partner_id
+             WHERE tp.training_id IN ({within}) ORDER BY tp.training_id, tp.position"
+        )))
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|r| {
+            (
+                r.get::<i64, _>(0),
+                r.get::<String, _>(1),
+                r.get::<String, _>(2),
+            )
+        })
+    {
+        if let Some(&i) = at.get(&training_id) {
+            let t = &mut out[i].1;
+            if role == "funder" {
+                t.funders.push(name)
+            } else {
+                t.partners.push(name)
+            }
+        }
+    }
+    for (training_id, code) in which
+        .bind(sqlx::query(&format!(
+            "SELECT training_id, country_code FROM training_countries
+             WHERE training_id IN ({within}) ORDER BY training_id, position"
+        )))
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|r| (r.get::<i64, _>(0), r.get::<String, _>(1)))
+    {
+        if let Some(&i) = at.get(&training_id) {
+            out[i].1.countries.push(code);
+        }
+    }
+    for (training_id, name) in which
+        .bind(sqlx::query(&format!(
+            "SELECT td.training_id, d.name FROM training_departments td
+             JOIN departments d ON d.id = td.department_id
+             WHERE td.training_id IN ({within}) ORDER BY td.training_id, td.position"
+        )))
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|r| (r.get::<i64, _>(0), r.get::<String, _>(1)))
+    {
+        if let Some(&i) = at.get(&training_id) {
+            out[i].1.departments.push(name);
+        }
+    }
+    Ok(out)
+}
+
+/// The training as stored, in the form import produces, to tell whether a row changes it.
+pub(crate) async fn read_training(
+    conn: &mut <Db as Database>::Connection,
+    id: i64,
+) -> Result<TrainingRecord> {
+    read_trainings(conn, Which::Id(id))
+        .await?
+        .pop()
+        .map(|(_, t)| t)
+        .ok_or(crate::StoreError::Database(sqlx::Error::RowNotFound))
+}
+
+pub(crate) fn date(s: Option<String>) -> Option<PartialDate> {
+    s.and_then(|s| PartialDate::parse(&s).ok())
+}
+
+pub(crate) fn count(v: Option<i64>) -> Option<u32> {
+    v.and_then(|v| u32::try_from(v).ok())
 }

@@ -7,7 +7,7 @@ use cadre_core::report::{PartnerInfo, Period, ReportInput, TrainingFacts};
 use cadre_core::{Figure, PartialDate, PublishedFigure, SessionRecord};
 use sqlx::Row;
 
-use super::write::{read_trainings, Which};
+use super::read::{read_trainings, Which};
 use super::Db;
 use crate::Result;
 

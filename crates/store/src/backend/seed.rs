@@ -6,8 +6,8 @@ use cadre_core::Countries;
 use super::Db;
 use crate::Result;
 
-pub(crate) async fn countries(pool: &sqlx::Pool<Db>) -> Result<()> {
-    let mut tx = pool.begin().await?;
+/// Upserts the countries and their groups, in the caller's transaction.
+pub(crate) async fn countries(tx: &mut sqlx::Transaction<'static, Db>) -> Result<()> {
     for c in Countries::get().all() {
         sqlx::query(
             "INSERT INTO countries (code, alpha3, name) VALUES ($1, $2, $3)
@@ -17,7 +17,7 @@ pub(crate) async fn countries(pool: &sqlx::Pool<Db>) -> Result<()> {
         .bind(&c.code)
         .bind(&c.alpha3)
         .bind(&c.name)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         for group in &c.groups {
             sqlx::query(
@@ -26,10 +26,9 @@ pub(crate) async fn countries(pool: &sqlx::Pool<Db>) -> Result<()> {
             )
             .bind(&c.code)
             .bind(group)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         }
     }
-    tx.commit().await?;
     Ok(())
 }

@@ -16,6 +16,10 @@ pub(crate) mod load;
 pub(crate) mod read;
 #[path = "report.rs"]
 pub(crate) mod report;
+#[path = "resolve.rs"]
+pub(crate) mod resolve;
+#[path = "roster.rs"]
+pub(crate) mod roster;
 #[path = "seed.rs"]
 pub(crate) mod seed;
 #[path = "write.rs"]
@@ -28,21 +32,116 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 
 use crate::{Result, StoreError};
 
+/// How long a connection waits for another's write transaction to end before it gives up
+/// with "database is locked". SQLite has one writer at a time: a second `cadre import` (or
+/// the open of any writing command) waits for the import before it, and an import of millions
+/// of rows holds the write lock for a minute or more on a slow, shared machine (a re-import of
+/// size L ran for minutes before it was made fast). Ten minutes lets the second wait its turn
+/// rather than fail; a connection that really is stuck still fails in the end, saying so.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// What every transaction that writes begins with. A transaction begun deferred (SQLite's
+/// default) reads under a snapshot and asks for the write lock only at its first write; if
+/// another connection committed in between, its snapshot is stale and SQLite fails it at once
+/// with "database is locked", whatever the busy timeout. `BEGIN IMMEDIATE` takes the write
+/// lock first, waiting for it under the busy timeout, so writers take turns.
+const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
+
+/// Opens (creating it if needed) the database file and brings its schema up to date.
 pub(crate) async fn open(path: &Path) -> Result<sqlx::Pool<Db>> {
     let options = SqliteConnectOptions::from_str("sqlite:")?
         .filename(path)
         .create_if_missing(true)
         .foreign_keys(true)
         .journal_mode(SqliteJournalMode::Wal)
-        .busy_timeout(std::time::Duration::from_secs(10));
+        .busy_timeout(BUSY_TIMEOUT);
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
         .after_release(reset)
         .connect_with(options)
         .await?;
-    sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-    seed::countries(&pool).await?;
+    // Migrations and reference data under the write lock: two commands opening a database
+    // that needs migrating at the same moment would otherwise both apply the same migration.
+    let mut tx = begin_write(&pool).await?;
+    sqlx::migrate!("./migrations/sqlite")
+        .run_direct(&mut *tx)
+        .await?;
+    seed::countries(&mut tx).await?;
+    tx.commit().await?;
     Ok(pool)
+}
+
+/// Opens an existing database file for reading only, without migrating (see
+/// `Store::open_read_only`).
+pub(crate) async fn open_read_only(path: &Path) -> Result<sqlx::Pool<Db>> {
+    if !path.exists() {
+        return Err(StoreError::NoDatabase(path.display().to_string()));
+    }
+    let options = SqliteConnectOptions::from_str("sqlite:")?
+        .filename(path)
+        .read_only(true)
+        .foreign_keys(true)
+        .busy_timeout(BUSY_TIMEOUT);
+    let pool_of = |options: SqliteConnectOptions| {
+        SqlitePoolOptions::new()
+            .max_connections(4)
+            .after_release(reset)
+            .connect_lazy_with(options)
+    };
+    let ro = pool_of(options.clone());
+    let (pool, applied) = match applied_migrations(&ro).await {
+        Err(StoreError::Database(sqlx::Error::Database(e))) if cannot_share_memory(&*e) => {
+            // A database in WAL mode is read through its -shm file (the readers' shared
+            // index of the log), which SQLite creates on first use; in a folder the user may
+            // not write it cannot, and even a read-only open fails ("attempt to write a
+            // readonly database"). Opened immutable, SQLite reads the file alone, with no
+            // locks, no -shm and no -wal. That is right when the log holds nothing (no one
+            // can be writing a database in a folder that cannot hold its -shm); a log that
+            // holds writes not yet copied into the file would be ignored, so that is refused.
+            ro.close().await;
+            let mut log = path.as_os_str().to_owned();
+            log.push("-wal");
+            let log = std::path::PathBuf::from(log);
+            if std::fs::metadata(&log).is_ok_and(|m| m.len() > 0) {
+                return Err(StoreError::UnreadableLog(log.display().to_string()));
+            }
+            let immutable = pool_of(options.immutable(true));
+            let applied = applied_migrations(&immutable).await?;
+            (immutable, applied)
+        }
+        other => (ro, other?),
+    };
+    crate::schema::check(applied, &sqlx::migrate!("./migrations/sqlite"))?;
+    Ok(pool)
+}
+
+/// SQLite's answer when a read-only connection cannot create the WAL's -shm file: a read-only
+/// error (SQLITE_READONLY_CANTINIT, or plain READONLY in some versions) or CANTOPEN.
+fn cannot_share_memory(e: &dyn sqlx::error::DatabaseError) -> bool {
+    let code = e.code().and_then(|c| c.parse::<i32>().ok()).unwrap_or(0);
+    matches!(code & 0xff, 8 | 14)
+}
+
+/// The versions of the migrations applied to the database, `None` if it has no table of them.
+async fn applied_migrations(pool: &sqlx::Pool<Db>) -> Result<Option<Vec<i64>>> {
+    let tables: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+    )
+    .fetch_one(pool)
+    .await?;
+    if tables == 0 {
+        return Ok(None);
+    }
+    Ok(Some(
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+            .fetch_all(pool)
+            .await?,
+    ))
+}
+
+/// Begins a transaction that will write (see [`BEGIN_WRITE`]).
+pub(crate) async fn begin_write(pool: &sqlx::Pool<Db>) -> Result<sqlx::Transaction<'static, Db>> {
+    Ok(pool.begin_with(BEGIN_WRITE).await?)
 }
 
 /// Every row of every record table, as SQLite quotes it.
@@ -91,7 +190,7 @@ pub(crate) async fn begin_import(
             .execute(&mut *conn)
             .await?;
     }
-    Ok(sqlx::Transaction::begin(conn, None).await?)
+    Ok(sqlx::Transaction::begin(conn, Some(BEGIN_WRITE.into())).await?)
 }
 
 /// What every connection is set to whenever it goes back to the pool: an import may have
@@ -193,30 +292,6 @@ pub(crate) async fn insert_persons(
     Ok((first..first + rows.len() as i64).collect())
 }
 
-/// Inserts attendance records unless recorded already; says for each row whether it was
-/// inserted. A row whose record exists (from before, or from an earlier row) is left alone.
-pub(crate) async fn insert_attendance(
-    tx: &mut sqlx::Transaction<'static, Db>,
-    rows: &[write::AttendanceRow],
-) -> Result<Vec<bool>> {
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    with_rusqlite(&mut *tx, |conn| {
-        let mut stmt = conn.prepare(
-            "INSERT INTO attendance (training_id, person_id, session_id, session_key, \
-             completed) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        )?;
-        rows.iter()
-            .map(|&(t, p, s, c)| {
-                let n = stmt.execute(rusqlite::params![t, p, (s != 0).then_some(s), s, c])?;
-                Ok(n == 1)
-            })
-            .collect()
-    })
-    .await
-}
-
 /// Inserts attendance records known to be new, many to a statement (see [`insert_many`]). A
 /// record that exists after all stops the import.
 pub(crate) async fn insert_new_attendance(
@@ -247,6 +322,65 @@ pub(crate) async fn insert_new_attendance(
         rows.len(),
         "attendance records taken for new were recorded already",
     )
+}
+
+/// The attendance records of a training, (person, session_key, completed), in key order: the
+/// table's own order (it is stored by training, person and session_key), read through
+/// rusqlite since a re-import reads every record of the store this way.
+pub(crate) async fn training_roster(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    training: i64,
+) -> Result<Vec<roster::Recorded>> {
+    with_rusqlite(&mut *tx, |conn| {
+        let mut stmt = conn.prepare_cached(
+            "SELECT person_id, session_key, completed FROM attendance WHERE training_id = ? \
+             ORDER BY person_id, session_key",
+        )?;
+        let rows = stmt.query_map([training], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect()
+    })
+    .await
+}
+
+/// Sets `completed` of recorded attendance records.
+pub(crate) async fn update_completion(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    rows: &[write::AttendanceRow],
+) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    with_rusqlite(&mut *tx, |conn| {
+        let mut stmt = conn.prepare(
+            "UPDATE attendance SET completed = ? \
+             WHERE training_id = ? AND person_id = ? AND session_key = ?",
+        )?;
+        for &(t, p, s, c) in rows {
+            stmt.execute(rusqlite::params![c, t, p, s])?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Removes attendance records, by (training, person, session_key).
+pub(crate) async fn delete_attendance(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    keys: &[(i64, i64, i64)],
+) -> Result<()> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    with_rusqlite(&mut *tx, |conn| {
+        let mut stmt = conn.prepare(
+            "DELETE FROM attendance WHERE training_id = ? AND person_id = ? AND session_key = ?",
+        )?;
+        for &(t, p, s) in keys {
+            stmt.execute([t, p, s])?;
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// Inserts rows into `into` ("table (columns)") about a hundred to a statement, `bind` setting
