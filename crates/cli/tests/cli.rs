@@ -1,26 +1,11 @@
 //! The `cadre` binary as users run it.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn data(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../data")
-        .join(path)
-}
+use std::path::Path;
+use std::process::Command;
 
-fn cadre(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cadre"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CADRE_DATABASE_URL")
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{cadre, data, text};
 
 #[test]
 fn every_subcommand_has_help() {

@@ -5,23 +5,12 @@
 #[path = "../../app/tests/imports/hostile_files.rs"]
 mod hostile_files;
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::{Command, Output};
 
-fn data(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../data")
-        .join(path)
-}
-
-fn cadre(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cadre"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CADRE_DATABASE_URL")
-        .output()
-        .unwrap()
-}
+use common::{cadre, data, text};
 
 /// The binary with its address space capped (prlimit, util-linux): a reader that allocated by
 /// what a file claims, or inflated a sheet into memory, would be killed or abort.
@@ -34,10 +23,6 @@ fn cadre_capped(dir: &Path, bytes: u64, args: &[&str]) -> Output {
         .env_remove("CADRE_DATABASE_URL")
         .output()
         .expect("prlimit (util-linux) runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn load_2020(dir: &Path) {

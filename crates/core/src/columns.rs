@@ -9,6 +9,53 @@
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
+/// The v1 columns of each kind of file, as the import format names them (docs/import-format.md).
+/// The import's parsers read these; the proposals below map other words onto them.
+pub const DEPARTMENTS: &[&str] = &["name", "aliases"];
+pub const PARTNERS: &[&str] = &["name", "short_name", "parent", "kind"];
+pub const TRAININGS: &[&str] = &[
+    "code",
+    "title",
+    "start_date",
+    "end_date",
+    "modality",
+    "venue",
+    "platform",
+    "status",
+    "partners",
+    "funders",
+    "requested_by",
+    "value_usd",
+    "participants_total",
+    "participants_male",
+    "participants_female",
+    "countries",
+    "countries_reached",
+    "departments",
+    "theme",
+    "note",
+];
+pub const SESSIONS: &[&str] = &[
+    "training_code",
+    "start_date",
+    "end_date",
+    "participants_total",
+    "note",
+];
+pub const ATTENDANCE: &[&str] = &[
+    "training_code",
+    "session_date",
+    "given_name",
+    "family_name",
+    "email",
+    "gender",
+    "country",
+    "organisation",
+    "department",
+    "completed",
+];
+pub const PUBLISHED: &[&str] = &["figure", "value", "note"];
+
 /// Each v1 column with the headers that mean it, separated by commas and written as
 /// [`header_key`] writes them (a test checks). Where a
 /// phrase is listed for two columns, they never occur in one kind, or the first listed wins

@@ -1,52 +1,7 @@
-//! Tests of the header proposals, against copies of the import's v1 column lists.
+//! Tests of the header proposals, against the v1 column lists.
 
 use super::*;
 
-// Copies of the `COLUMNS` consts of crates/import/src/parse.rs, which core cannot see.
-const DEPARTMENTS: &[&str] = &["name", "aliases"];
-const PARTNERS: &[&str] = &["name", "short_name", "parent", "kind"];
-const TRAININGS: &[&str] = &[
-    "code",
-    "title",
-    "start_date",
-    "end_date",
-    "modality",
-    "venue",
-    "platform",
-    "status",
-    "partners",
-    "funders",
-    "requested_by",
-    "value_usd",
-    "participants_total",
-    "participants_male",
-    "participants_female",
-    "countries",
-    "countries_reached",
-    "departments",
-    "theme",
-    "note",
-];
-const SESSIONS: &[&str] = &[
-    "training_code",
-    "start_date",
-    "end_date",
-    "participants_total",
-    "note",
-];
-const ATTENDANCE: &[&str] = &[
-    "training_code",
-    "session_date",
-    "given_name",
-    "family_name",
-    "email",
-    "gender",
-    "country",
-    "organisation",
-    "department",
-    "completed",
-];
-const PUBLISHED: &[&str] = &["figure", "value", "note"];
 const KINDS: &[&[&str]] = &[
     DEPARTMENTS,
     PARTNERS,

@@ -279,7 +279,7 @@ pub struct DepartmentParser {
 }
 
 impl DepartmentParser {
-    pub const COLUMNS: &'static [&'static str] = &["name", "aliases"];
+    pub const COLUMNS: &'static [&'static str] = cadre_core::columns::DEPARTMENTS;
 
     pub fn new(sheet: &Sheet) -> Result<Self, Problems> {
         Ok(DepartmentParser {
@@ -334,7 +334,7 @@ pub struct PartnerParser {
 }
 
 impl PartnerParser {
-    pub const COLUMNS: &'static [&'static str] = &["name", "short_name", "parent", "kind"];
+    pub const COLUMNS: &'static [&'static str] = cadre_core::columns::PARTNERS;
 
     pub fn new(sheet: &Sheet) -> Result<Self, Problems> {
         Ok(PartnerParser {
@@ -434,28 +434,7 @@ pub struct TrainingParser {
 }
 
 impl TrainingParser {
-    pub const COLUMNS: &'static [&'static str] = &[
-        "code",
-        "title",
-        "start_date",
-        "end_date",
-        "modality",
-        "venue",
-        "platform",
-        "status",
-        "partners",
-        "funders",
-        "requested_by",
-        "value_usd",
-        "participants_total",
-        "participants_male",
-        "participants_female",
-        "countries",
-        "countries_reached",
-        "departments",
-        "theme",
-        "note",
-    ];
+    pub const COLUMNS: &'static [&'static str] = cadre_core::columns::TRAININGS;
 
     pub fn new(sheet: &Sheet) -> Result<Self, Problems> {
         Ok(TrainingParser {
@@ -602,13 +581,7 @@ pub struct SessionParser {
 }
 
 impl SessionParser {
-    pub const COLUMNS: &'static [&'static str] = &[
-        "training_code",
-        "start_date",
-        "end_date",
-        "participants_total",
-        "note",
-    ];
+    pub const COLUMNS: &'static [&'static str] = cadre_core::columns::SESSIONS;
 
     pub fn new(sheet: &Sheet) -> Result<Self, Problems> {
         Ok(SessionParser {
@@ -723,18 +696,7 @@ fn put_some(to: &mut Option<String>, text: Option<&str>) {
 }
 
 impl AttendanceParser {
-    pub const COLUMNS: &'static [&'static str] = &[
-        "training_code",
-        "session_date",
-        "given_name",
-        "family_name",
-        "email",
-        "gender",
-        "country",
-        "organisation",
-        "department",
-        "completed",
-    ];
+    pub const COLUMNS: &'static [&'static str] = cadre_core::columns::ATTENDANCE;
 
     pub fn new(sheet: &Sheet) -> Result<Self, Problems> {
         Ok(AttendanceParser {
@@ -903,7 +865,7 @@ pub struct PublishedParser {
 }
 
 impl PublishedParser {
-    pub const COLUMNS: &'static [&'static str] = &["figure", "value", "note"];
+    pub const COLUMNS: &'static [&'static str] = cadre_core::columns::PUBLISHED;
 
     pub fn new(sheet: &Sheet) -> Result<Self, Problems> {
         Ok(PublishedParser {

@@ -108,9 +108,19 @@ pub(crate) async fn remembered(
 /// The partners and departments an import checks names against, outside any import (for a
 /// proposal, which reads a sheet without writing it).
 pub(crate) async fn lookups(pool: &sqlx::Pool<Db>) -> Result<cadre_import::Lookups> {
+    let mut conn = pool.acquire().await?;
     let mut l = cadre_import::Lookups::default();
+    add_names(&mut conn, &mut l).await?;
+    Ok(l)
+}
+
+/// Adds every partner (by name and short name) and department (by name and alias) to `l`.
+pub(crate) async fn add_names(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    l: &mut cadre_import::Lookups,
+) -> Result<()> {
     for row in sqlx::query("SELECT name, short_name FROM partners")
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?
     {
         let name: String = row.get("name");
@@ -120,12 +130,12 @@ pub(crate) async fn lookups(pool: &sqlx::Pool<Db>) -> Result<cadre_import::Looku
         "SELECT a.alias, d.name FROM department_aliases a
          JOIN departments d ON d.id = a.department_id",
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?
     {
         let name: String = row.get("name");
         l.add_department(&name);
         l.add_department_alias(&row.get::<String, _>("alias"), &name);
     }
-    Ok(l)
+    Ok(())
 }

@@ -129,24 +129,7 @@ impl Writer {
     /// What the rows of a file are checked against.
     pub(crate) async fn lookups(&mut self) -> Result<Lookups> {
         let mut l = Lookups::default();
-        for row in sqlx::query("SELECT name, short_name FROM partners")
-            .fetch_all(&mut *self.tx)
-            .await?
-        {
-            let name: String = row.get("name");
-            l.add_partner(&name, row.get::<Option<String>, _>("short_name").as_deref());
-        }
-        for row in sqlx::query(
-            "SELECT a.alias, d.name FROM department_aliases a
-             JOIN departments d ON d.id = a.department_id",
-        )
-        .fetch_all(&mut *self.tx)
-        .await?
-        {
-            let name: String = row.get("name");
-            l.add_department(&name);
-            l.add_department_alias(&row.get::<String, _>("alias"), &name);
-        }
+        super::history::add_names(&mut self.tx, &mut l).await?;
         for code in self.trainings.keys() {
             l.add_training(code);
         }

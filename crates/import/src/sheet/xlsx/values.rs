@@ -75,16 +75,7 @@ pub(super) fn serial_to_date(serial: f64, date1904: bool) -> Option<String> {
         return None;
     }
     let days_from_1970 = serial.floor() as i64 - if date1904 { 24_107 } else { 25_569 };
-    // The civil-from-days algorithm (proleptic Gregorian).
-    let z = days_from_1970 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = cadre_core::date::civil_from_days(days_from_1970);
     Some(format!("{year:04}-{month:02}-{day:02}"))
 }
 
