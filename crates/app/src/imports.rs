@@ -13,7 +13,9 @@ use cadre_import::{
     header_signature, survey, survey_dates, ImportError, Kind, Layout, Lookups, Mapping, Plan,
     Problem, Problems, Proposal, ReadOptions, Sheet, TextEncoding, REJECTS_COLUMN,
 };
-use cadre_store::{ImportOptions, ImportRecord, StoreError, Summary};
+use cadre_store::ImportRecord;
+
+use crate::pipeline::{import_sheet, ImportOptions, Summary};
 
 use crate::{clock, rejects, Actor, App, AppError};
 
@@ -238,17 +240,14 @@ impl App {
             aliases,
             replace_roster: request.replace_roster,
         };
-        let result = self
-            .store
-            .import(kind, sheet, store_options, progress)
-            .await;
+        let result = import_sheet(&self.store, kind, sheet, store_options, progress).await;
         let (summary, problems) = match result {
             Ok(mut summary) => {
                 let problems = std::mem::take(&mut summary.set_aside);
                 (Some(summary), problems)
             }
-            Err(StoreError::Rejected(problems)) => (None, problems),
-            Err(e) => return Err(e.into()),
+            Err(AppError::Rejected(problems)) => (None, problems),
+            Err(e) => return Err(e),
         };
         if let Some(s) = &summary {
             record.rows = s.rows;

@@ -6,9 +6,11 @@
 
 mod clock;
 mod imports;
+mod pipeline;
 mod rejects;
 
 pub use imports::{ImportOutcome, ImportRequest, MappingSource};
+pub use pipeline::{import_sheet, ImportOptions, Summary};
 
 use cadre_store::{Store, StoreError};
 
@@ -36,6 +38,9 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Read(#[from] cadre_import::ImportError),
+    /// The sheet was read, and some of its rows are wrong: nothing was written.
+    #[error("{0}")]
+    Rejected(cadre_import::Problems),
     /// The mapping file cannot be read or does not fit the sheet.
     #[error("{file}: {message}")]
     Mapping { file: String, message: String },

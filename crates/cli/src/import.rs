@@ -9,9 +9,10 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use cadre_app::{Actor, App, ImportRequest};
+use cadre_app::{AppError, ImportOptions};
 use cadre_core::date_order::DateOrder;
 use cadre_import::{Kind, Problems, Sheet};
-use cadre_store::{ImportOptions, Store, StoreError};
+use cadre_store::Store;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -264,14 +265,14 @@ pub async fn import_sheet(
         bar.set_length(total);
         bar.set_position(done);
     };
-    let result = store.import(kind, sheet, options, &mut tick).await;
+    let result = cadre_app::import_sheet(store, kind, sheet, options, &mut tick).await;
     bar.finish_and_clear();
     match result {
         Ok(summary) => {
             say!("{summary}");
             Ok(ExitCode::SUCCESS)
         }
-        Err(StoreError::Rejected(problems)) => Ok(report_problems(&problems)),
+        Err(AppError::Rejected(problems)) => Ok(report_problems(&problems)),
         Err(e) => Err(e.into()),
     }
 }

@@ -6,14 +6,14 @@
 //! whole or not at all.
 
 pub mod columns;
-mod lookups;
 pub mod mapping;
 mod parse;
 mod problem;
 mod sheet;
 mod survey;
 
-pub use lookups::Lookups;
+pub use cadre_core::kind::Kind;
+pub use cadre_core::lookups::Lookups;
 pub use mapping::{header_signature, Mapping, MappingError, Plan, Proposal};
 pub use parse::{
     AttendanceParser, DepartmentParser, PartnerParser, PublishedParser, SessionParser,
@@ -29,55 +29,6 @@ pub use problem::{Problem, Problems, MAX_PROBLEMS};
 pub use sheet::{Layout, Limits, ReadOptions, Row, Sheet, TextEncoding};
 
 use std::path::PathBuf;
-
-/// The kinds of file cadre imports, named as on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Departments,
-    Partners,
-    Trainings,
-    Sessions,
-    Attendance,
-    Published,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 6] = [
-        Kind::Departments,
-        Kind::Partners,
-        Kind::Trainings,
-        Kind::Sessions,
-        Kind::Attendance,
-        Kind::Published,
-    ];
-
-    pub fn parse(typed: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.as_str() == typed.trim())
-    }
-
-    /// The v1 columns of this kind of file.
-    pub fn columns(self) -> &'static [&'static str] {
-        match self {
-            Kind::Departments => DepartmentParser::COLUMNS,
-            Kind::Partners => PartnerParser::COLUMNS,
-            Kind::Trainings => TrainingParser::COLUMNS,
-            Kind::Sessions => SessionParser::COLUMNS,
-            Kind::Attendance => AttendanceParser::COLUMNS,
-            Kind::Published => PublishedParser::COLUMNS,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Departments => "departments",
-            Kind::Partners => "partners",
-            Kind::Trainings => "trainings",
-            Kind::Sessions => "sessions",
-            Kind::Attendance => "attendance",
-            Kind::Published => "published",
-        }
-    }
-}
 
 /// Failures to read a file at all; problems with its content are [`Problem`]s.
 #[derive(Debug, thiserror::Error)]

@@ -13,9 +13,9 @@ use cadre_core::{
     SessionRecord, Status, TrainingRecord,
 };
 
-use crate::lookups::Lookups;
 use crate::problem::{Problem, Problems};
 use crate::sheet::{Row, Sheet};
+use cadre_core::Lookups;
 
 /// Where each known column sits in the file, and how the sheet names it.
 struct Columns {

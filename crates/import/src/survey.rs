@@ -9,8 +9,8 @@ use cadre_core::date_order::DateOrder;
 use cadre_core::text::{fold, split_list};
 use cadre_core::Countries;
 
-use crate::lookups::Lookups;
 use crate::sheet::{Row, Sheet};
+use cadre_core::Lookups;
 
 /// How many distinct unknown values are kept per column; the rest are counted.
 const MAX_UNKNOWN: usize = 500;

@@ -2,10 +2,11 @@
 
 use std::path::PathBuf;
 
+use cadre_app::{import_sheet, ImportOptions};
 use cadre_core::report::{build, Period, Report};
 use cadre_import::{Kind, Sheet};
 use cadre_render::{render, Format};
-use cadre_store::{ImportOptions, Store};
+use cadre_store::Store;
 
 fn data(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -25,10 +26,15 @@ async fn store_with_2020() -> (tempfile::TempDir, Store) {
         (Kind::Published, "period-2020-published.csv"),
     ] {
         let sheet = Sheet::open(&data(&format!("2020/{file}"))).unwrap();
-        store
-            .import(kind, sheet, ImportOptions::default(), &mut |_, _| {})
-            .await
-            .unwrap();
+        import_sheet(
+            &store,
+            kind,
+            sheet,
+            ImportOptions::default(),
+            &mut |_, _| {},
+        )
+        .await
+        .unwrap();
     }
     (dir, store)
 }
@@ -55,10 +61,15 @@ async fn report_synthetic() -> Report {
     ] {
         let len = bytes.len() as u64;
         let sheet = Sheet::from_csv("synthetic.csv", std::io::Cursor::new(bytes), len).unwrap();
-        store
-            .import(kind, sheet, ImportOptions::default(), &mut |_, _| {})
-            .await
-            .unwrap();
+        import_sheet(
+            &store,
+            kind,
+            sheet,
+            ImportOptions::default(),
+            &mut |_, _| {},
+        )
+        .await
+        .unwrap();
     }
     let period = Period::year(2021);
     let report = build(period, &store.report_input(period).await.unwrap());

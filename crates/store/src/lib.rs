@@ -7,6 +7,7 @@
 
 mod backend;
 mod cache;
+mod import_tx;
 mod schema;
 mod types;
 
@@ -14,11 +15,11 @@ use std::path::PathBuf;
 
 use cadre_core::report::{Period, ReportInput};
 use cadre_core::{PartnerRecord, SessionRecord, TrainingRecord};
-use cadre_import::{Kind, Sheet};
 
 use backend::{postgres, sqlite};
+pub use import_tx::{AttendanceBatch, ImportTx, PersonResolver, Removed};
 pub use types::{
-    CopyReport, Counts, ImportOptions, ImportRecord, Outcome, Participant, RemovedRecord, Summary,
+    BatchCounts, CopyReport, Counts, ImportRecord, Outcome, Participant, RemovedRecord,
 };
 
 /// Errors of the store layer.
@@ -42,12 +43,6 @@ pub enum StoreError {
     Fault(String),
     #[error("could not bring the database schema up to date: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    /// The file could not be read at all.
-    #[error(transparent)]
-    Read(#[from] cadre_import::ImportError),
-    /// The file was read, and some of its rows are wrong: nothing was written.
-    #[error("{0}")]
-    Rejected(cadre_import::Problems),
     /// A read-only open of an SQLite file that is not there (a writing command creates it).
     #[error("there is no database at {0}: an import creates it")]
     NoDatabase(String),
@@ -214,21 +209,8 @@ impl Store {
         }
     }
 
-    /// Imports one file of the given kind. On any problem nothing is written and every problem
-    /// (up to the cap) is returned as [`StoreError::Rejected`]. `progress` is told how far into
-    /// the sheet the import is, in the sheet's units, and the sheet's total.
-    pub async fn import(
-        &self,
-        kind: Kind,
-        sheet: Sheet,
-        options: ImportOptions,
-        progress: &mut (dyn FnMut(u64, u64) + Send),
-    ) -> Result<Summary> {
-        on_backend!(self, load::import(kind, sheet, options, progress))
-    }
-
     /// The partners and departments names are checked against, as an import sees them.
-    pub async fn lookups(&self) -> Result<cadre_import::Lookups> {
+    pub async fn lookups(&self) -> Result<cadre_core::Lookups> {
         on_backend!(self, history::lookups())
     }
 

@@ -1,31 +1,11 @@
 //! The types the store's callers see, the same whichever database is behind it.
 
-use std::fmt;
-
-use cadre_import::Kind;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 /// What an upsert did to a record.
 pub enum Outcome {
     Created,
     Updated,
     Unchanged,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct ImportOptions {
-    /// Check and count everything, then roll back.
-    pub dry_run: bool,
-    /// Rows with problems are set aside (returned in [`Summary::set_aside`]) and the others
-    /// written, instead of the whole file being refused.
-    pub set_aside: bool,
-    /// Spellings of departments to keep as aliases (alias, department), written first in the
-    /// import's own transaction.
-    pub aliases: Vec<(String, String)>,
-    /// Attendance only: the file is the whole roster of each training it names, so the
-    /// training's attendance records that no row names are removed, in the same transaction.
-    /// Trainings the file does not name are left alone.
-    pub replace_roster: bool,
 }
 
 /// One import as the history keeps it.
@@ -61,64 +41,13 @@ pub struct RemovedRecord {
     pub person: String,
 }
 
-/// What an import did, for its closing line. Every row read is counted once. For attendance
-/// the counts are by record: the first row naming a record not in the store creates it; a
-/// record of the store is updated when the rows leave it other than it was (however many rows
-/// name it: two that disagree and set it back leave it unchanged); every other row is
-/// unchanged. (A training whose rows the sheet lists in pieces, apart, is compared piece by
-/// piece with the store as the piece finds it.)
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Summary {
-    pub kind: &'static str,
-    pub file: String,
-    pub rows: u64,
+/// What a batch of attendance rows did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct BatchCounts {
     pub created: u64,
     pub updated: u64,
     pub unchanged: u64,
-    /// Participants met for the first time (attendance only).
     pub persons_created: u64,
-    /// Attendance records removed by a roster replacement (`None`: not asked for).
-    pub removed: Option<u64>,
-    /// In a dry run of a roster replacement, the records it would remove, by training,
-    /// session and person.
-    pub removed_records: Vec<RemovedRecord>,
-    pub dry_run: bool,
-    /// Rows set aside for their problems (with [`ImportOptions::set_aside`]).
-    pub rejected: u64,
-    pub set_aside: cadre_import::Problems,
-}
-
-impl Summary {
-    pub(crate) fn count(&mut self, outcome: Outcome) {
-        match outcome {
-            Outcome::Created => self.created += 1,
-            Outcome::Updated => self.updated += 1,
-            Outcome::Unchanged => self.unchanged += 1,
-        }
-    }
-}
-
-impl fmt::Display for Summary {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: {} rows read, {} created, {} updated, {} unchanged",
-            self.file, self.rows, self.created, self.updated, self.unchanged
-        )?;
-        if self.kind == Kind::Attendance.as_str() {
-            write!(f, "; {} new participants", self.persons_created)?;
-        }
-        if self.rejected > 0 {
-            write!(f, "; {} rows set aside with problems", self.rejected)?;
-        }
-        if let Some(removed) = self.removed {
-            write!(f, "; {removed} removed (not in the roster)")?;
-        }
-        if self.dry_run {
-            write!(f, " (dry run: nothing written)")?;
-        }
-        Ok(())
-    }
 }
 
 /// How many records of each kind the store holds.

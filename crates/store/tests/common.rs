@@ -2,8 +2,9 @@
 
 use std::path::PathBuf;
 
+use cadre_app::{import_sheet, AppError, ImportOptions, Summary};
 use cadre_import::{Kind, Sheet};
-use cadre_store::{ImportOptions, Store, StoreError, Summary};
+use cadre_store::Store;
 use tempfile::TempDir;
 
 pub struct TestStore {
@@ -102,11 +103,16 @@ impl TestStore {
         &self,
         kind: Kind,
         path: &std::path::Path,
-    ) -> Result<Summary, StoreError> {
+    ) -> Result<Summary, AppError> {
         let sheet = Sheet::open(path)?;
-        self.store
-            .import(kind, sheet, ImportOptions::default(), &mut |_, _| {})
-            .await
+        import_sheet(
+            &self.store,
+            kind,
+            sheet,
+            ImportOptions::default(),
+            &mut |_, _| {},
+        )
+        .await
     }
 
     /// Imports CSV text as if it were the file `name`.
@@ -115,7 +121,7 @@ impl TestStore {
         kind: Kind,
         name: &str,
         text: &str,
-    ) -> Result<Summary, StoreError> {
+    ) -> Result<Summary, AppError> {
         self.import_text_with(kind, name, text, ImportOptions::default())
             .await
     }
@@ -126,15 +132,13 @@ impl TestStore {
         name: &str,
         text: &str,
         options: ImportOptions,
-    ) -> Result<Summary, StoreError> {
+    ) -> Result<Summary, AppError> {
         let sheet = Sheet::from_csv(
             name,
             std::io::Cursor::new(text.to_string()),
             text.len() as u64,
         )?;
-        self.store
-            .import(kind, sheet, options, &mut |_, _| {})
-            .await
+        import_sheet(&self.store, kind, sheet, options, &mut |_, _| {}).await
     }
 
     pub async fn load_2020(&self) {
@@ -151,9 +155,9 @@ impl TestStore {
 }
 
 /// The problems of a rejected import, one per line as the command prints them.
-pub fn problems(result: Result<Summary, StoreError>) -> Vec<String> {
+pub fn problems(result: Result<Summary, AppError>) -> Vec<String> {
     match result {
-        Err(StoreError::Rejected(p)) => p.list.iter().map(|p| p.to_string()).collect(),
+        Err(AppError::Rejected(p)) => p.list.iter().map(|p| p.to_string()).collect(),
         other => panic!("expected the import to be rejected, got {other:?}"),
     }
 }

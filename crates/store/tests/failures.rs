@@ -1,7 +1,7 @@
 //! Bad input: every problem is reported with file, line and column, and nothing is written.
 
+use cadre_app::ImportOptions;
 use cadre_import::Kind;
-use cadre_store::ImportOptions;
 
 use crate::common::{both, problems, TestStore};
 
@@ -176,7 +176,7 @@ async fn the_list_of_problems_is_capped_and_counts_the_rest(t: &TestStore) {
         text.push_str(&format!("B-{i},Bad,2021-02-30,,,,,,,,,\n"));
     }
     match t.import_text(Kind::Trainings, "many.csv", &text).await {
-        Err(cadre_store::StoreError::Rejected(p)) => {
+        Err(cadre_app::AppError::Rejected(p)) => {
             assert_eq!(p.list.len(), cadre_import::MAX_PROBLEMS);
             assert_eq!(p.len(), 250);
             assert!(p

@@ -21,13 +21,20 @@ async fn a_read_only_store_reads_and_refuses_writes(t: &TestStore) {
     let sheet =
         cadre_import::Sheet::from_csv("p.csv", std::io::Cursor::new(text), text.len() as u64)
             .unwrap();
-    let refused = store
-        .import(Kind::Partners, sheet, Default::default(), &mut |_, _| {})
-        .await;
+    let refused = cadre_app::import_sheet(
+        &store,
+        Kind::Partners,
+        sheet,
+        Default::default(),
+        &mut |_, _| {},
+    )
+    .await;
     assert!(
         matches!(
             refused,
-            Err(StoreError::Database(_) | StoreError::Sqlite(_))
+            Err(cadre_app::AppError::Store(
+                StoreError::Database(_) | StoreError::Sqlite(_)
+            ))
         ),
         "{refused:?}"
     );

@@ -107,9 +107,9 @@ pub(crate) async fn remembered(
 
 /// The partners and departments an import checks names against, outside any import (for a
 /// proposal, which reads a sheet without writing it).
-pub(crate) async fn lookups(pool: &sqlx::Pool<Db>) -> Result<cadre_import::Lookups> {
+pub(crate) async fn lookups(pool: &sqlx::Pool<Db>) -> Result<cadre_core::Lookups> {
     let mut conn = pool.acquire().await?;
-    let mut l = cadre_import::Lookups::default();
+    let mut l = cadre_core::Lookups::default();
     add_names(&mut conn, &mut l).await?;
     Ok(l)
 }
@@ -117,7 +117,7 @@ pub(crate) async fn lookups(pool: &sqlx::Pool<Db>) -> Result<cadre_import::Looku
 /// Adds every partner (by name and short name) and department (by name and alias) to `l`.
 pub(crate) async fn add_names(
     conn: &mut <Db as sqlx::Database>::Connection,
-    l: &mut cadre_import::Lookups,
+    l: &mut cadre_core::Lookups,
 ) -> Result<()> {
     for row in sqlx::query("SELECT name, short_name FROM partners")
         .fetch_all(&mut *conn)

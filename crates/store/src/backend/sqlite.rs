@@ -10,8 +10,6 @@ pub(crate) mod copy;
 pub(crate) mod dump;
 #[path = "history.rs"]
 pub(crate) mod history;
-#[path = "load.rs"]
-pub(crate) mod load;
 #[path = "read.rs"]
 pub(crate) mod read;
 #[path = "report.rs"]

@@ -7,11 +7,11 @@ use std::collections::HashMap;
 use cadre_core::department::department_key;
 use cadre_core::person::name_key;
 use cadre_core::text::fold;
+use cadre_core::Lookups;
 use cadre_core::{
     DepartmentRecord, Modality, Money, PartialDate, PartnerKind, PartnerRecord, PersonRecord,
     PublishedRecord, SessionRecord, Status, TrainingRecord,
 };
-use cadre_import::Lookups;
 use sqlx::{Row, Transaction};
 
 use super::read::{count, date, read_training};
@@ -46,14 +46,7 @@ pub(crate) struct Writer {
 /// One attendance record to write: training, person, session (0 for none), completed.
 pub(crate) type AttendanceRow = (i64, i64, i64, Option<i64>);
 
-/// What a batch of attendance rows did.
-#[derive(Debug, Default)]
-pub(crate) struct BatchCounts {
-    pub created: u64,
-    pub updated: u64,
-    pub unchanged: u64,
-    pub persons_created: u64,
-}
+pub(crate) use crate::types::BatchCounts;
 
 /// An attendance record a roster replacement removed: (training, person, session_key).
 pub(crate) type Removed = (i64, i64, i64);

@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 
-use cadre_core::department::department_key;
-use cadre_core::text::fold;
-use cadre_core::PartialDate;
+use crate::department::department_key;
+use crate::text::fold;
+use crate::PartialDate;
 
 #[derive(Debug, Clone, Default)]
 pub struct Lookups {

@@ -1,34 +1,116 @@
-//! One import, from file to records: every row is checked, rows are written as they pass, and
-//! the transaction is committed only when the whole file is good (and not a dry run).
+//! One import, from sheet to records: every row is checked, rows are written as they pass, and
+//! the transaction is committed only when the whole file is good (and not a dry run), or, when
+//! rows are to be set aside, with the good ones. The store is driven through its
+//! [`ImportTx`]; attendance is read and resolved on a thread of its own while this task writes.
+
+use std::fmt;
 
 use cadre_core::AttendanceRecord;
 use cadre_import::{
     AttendanceParser, DepartmentParser, Kind, Lookups, PartnerParser, Problems, PublishedParser,
     Row, SessionParser, Sheet, TrainingParser,
 };
+use cadre_store::{
+    AttendanceBatch, BatchCounts, ImportTx, Outcome, PersonResolver, RemovedRecord, Store,
+};
 
-use super::write::{Resolved, Resolver, Writer};
-use super::Db;
-use crate::types::{ImportOptions, Summary};
-use crate::{Result, StoreError};
+use crate::AppError;
 
-/// Imports one file of the given kind. On any problem nothing is written and every problem
-/// (up to the cap) is returned as [`StoreError::Rejected`]. `progress` is told how far into
+/// How one import is to run.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Check and count everything, then roll back.
+    pub dry_run: bool,
+    /// Rows with problems are set aside (returned in [`Summary::set_aside`]) and the others
+    /// written, instead of the whole file being refused.
+    pub set_aside: bool,
+    /// Spellings of departments to keep as aliases (alias, department), written first in the
+    /// import's own transaction.
+    pub aliases: Vec<(String, String)>,
+    /// Attendance only: the file is the whole roster of each training it names, so the
+    /// training's attendance records that no row names are removed, in the same transaction.
+    /// Trainings the file does not name are left alone.
+    pub replace_roster: bool,
+}
+
+/// What an import did, for its closing line. Every row read is counted once. For attendance
+/// the counts are by record: the first row naming a record not in the store creates it; a
+/// record of the store is updated when the rows leave it other than it was (however many rows
+/// name it: two that disagree and set it back leave it unchanged); every other row is
+/// unchanged. (A training whose rows the sheet lists in pieces, apart, is compared piece by
+/// piece with the store as the piece finds it.)
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Summary {
+    pub kind: &'static str,
+    pub file: String,
+    pub rows: u64,
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    /// Participants met for the first time (attendance only).
+    pub persons_created: u64,
+    /// Attendance records removed by a roster replacement (`None`: not asked for).
+    pub removed: Option<u64>,
+    /// In a dry run of a roster replacement, the records it would remove, by training,
+    /// session and person.
+    pub removed_records: Vec<RemovedRecord>,
+    pub dry_run: bool,
+    /// Rows set aside for their problems (with [`ImportOptions::set_aside`]).
+    pub rejected: u64,
+    pub set_aside: Problems,
+}
+
+impl Summary {
+    fn count(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Created => self.created += 1,
+            Outcome::Updated => self.updated += 1,
+            Outcome::Unchanged => self.unchanged += 1,
+        }
+    }
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {} rows read, {} created, {} updated, {} unchanged",
+            self.file, self.rows, self.created, self.updated, self.unchanged
+        )?;
+        if self.kind == Kind::Attendance.as_str() {
+            write!(f, "; {} new participants", self.persons_created)?;
+        }
+        if self.rejected > 0 {
+            write!(f, "; {} rows set aside with problems", self.rejected)?;
+        }
+        if let Some(removed) = self.removed {
+            write!(f, "; {removed} removed (not in the roster)")?;
+        }
+        if self.dry_run {
+            write!(f, " (dry run: nothing written)")?;
+        }
+        Ok(())
+    }
+}
+
+/// Imports one sheet of the given kind into the store. On any problem nothing is written and
+/// every problem (up to the cap) is returned as [`AppError::Rejected`] (unless rows are to be
+/// set aside). `progress` is told how far into
 /// the sheet the import is, in the sheet's units, and the sheet's total.
-pub(crate) async fn import(
-    pool: &sqlx::Pool<Db>,
+pub async fn import_sheet(
+    store: &Store,
     kind: Kind,
     mut sheet: Sheet,
     options: ImportOptions,
     progress: &mut (dyn FnMut(u64, u64) + Send),
-) -> Result<Summary> {
-    let mut w = Writer::begin(pool, kind == Kind::Attendance).await?;
+) -> Result<Summary, AppError> {
+    let mut w = store.begin_import(kind == Kind::Attendance).await?;
     let mut lookups = w.lookups().await?;
     let mut problems = Problems::default();
     // Spellings the mapping keeps as aliases, in this transaction, before any row needs them.
     for (alias, department) in &options.aliases {
         let Some(canonical) = lookups.department(department).map(str::to_string) else {
-            return Err(StoreError::Rejected(Problems::one(cadre_import::Problem::at(
+            return Err(AppError::Rejected(Problems::one(cadre_import::Problem::at(
                 sheet.file(),
                 sheet.header_line(),
                 "unknown-department",
@@ -57,7 +139,7 @@ pub(crate) async fn import(
         dry_run: options.dry_run,
         ..Summary::default()
     };
-    let rejected = StoreError::Rejected;
+    let rejected = AppError::Rejected;
     // Rows are written while the file is still clean; after the first problem the rest are
     // only checked, so that every problem is reported in one go.
     macro_rules! each_row {
@@ -160,7 +242,7 @@ pub(crate) async fn import(
                 w.write_merged().await?;
                 w.refresh_report_cache().await?;
                 if summary.created > 10_000 {
-                    super::after_import(&mut w.tx).await?;
+                    w.after_large_import().await?;
                 }
             }
             progress(total, total);
@@ -187,26 +269,26 @@ pub(crate) async fn import(
 
 /// Commits the import if the file was good and this is not a dry run.
 async fn finish(
-    w: Writer,
+    w: ImportTx,
     problems: Problems,
     options: ImportOptions,
     summary: Summary,
-) -> Result<Summary> {
+) -> Result<Summary, AppError> {
     let mut summary = summary;
     if !problems.is_empty() {
         // Published figures are one record: they cannot be taken in part.
         let partial = options.set_aside && summary.kind != Kind::Published.as_str();
         if !partial || problems.rows_overflow {
-            w.tx.rollback().await?;
-            return Err(StoreError::Rejected(problems));
+            w.rollback().await?;
+            return Err(AppError::Rejected(problems));
         }
         summary.rejected = problems.rows.len() as u64;
         summary.set_aside = problems;
     }
     if options.dry_run {
-        w.tx.rollback().await?;
+        w.rollback().await?;
     } else {
-        w.tx.commit().await?;
+        w.commit().await?;
     }
     Ok(summary)
 }
@@ -225,9 +307,9 @@ fn read_attendance(
     mut sheet: Sheet,
     mut parser: AttendanceParser,
     lookups: Lookups,
-    mut resolver: Resolver,
-    batches: tokio::sync::mpsc::Sender<(Resolved, u64)>,
-    returned: std::sync::mpsc::Receiver<Resolved>,
+    mut resolver: PersonResolver,
+    batches: tokio::sync::mpsc::Sender<(AttendanceBatch, u64)>,
+    returned: std::sync::mpsc::Receiver<AttendanceBatch>,
     set_aside: bool,
 ) -> (u64, Problems) {
     let mut problems = Problems::default();
@@ -276,7 +358,7 @@ fn read_attendance(
     (rows, problems)
 }
 
-fn add_counts(summary: &mut Summary, c: super::write::BatchCounts) {
+fn add_counts(summary: &mut Summary, c: BatchCounts) {
     summary.created += c.created;
     summary.updated += c.updated;
     summary.unchanged += c.unchanged;

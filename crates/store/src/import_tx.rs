@@ -1,0 +1,198 @@
+//! One import's transaction, as the layers above drive it: the store writes records (upserts by
+//! stable key that say created / updated / unchanged) and resolved attendance batches, keeps
+//! its report cache current, and commits or rolls back; reading and checking the file is the
+//! import layer's, the pipeline between them the application layer's.
+
+use cadre_core::{
+    AttendanceRecord, DepartmentRecord, Lookups, PartnerRecord, PublishedRecord, SessionRecord,
+    TrainingRecord,
+};
+
+use crate::backend::{postgres, sqlite};
+use crate::types::{BatchCounts, Outcome, RemovedRecord};
+use crate::{Pool, Result, Store};
+
+enum Writer {
+    Sqlite(sqlite::write::Writer),
+    Postgres(postgres::write::Writer),
+}
+
+/// An import in progress: nothing it writes is seen by others until [`ImportTx::commit`], and
+/// nothing stays if it is dropped or rolled back.
+pub struct ImportTx {
+    w: Writer,
+}
+
+/// Works out who each attendance row's person is, against every person of the store, on the
+/// thread that reads the file (see DEVELOPERS.md, "Bulk attendance import").
+pub struct PersonResolver(ResolverInner);
+
+enum ResolverInner {
+    Sqlite(sqlite::resolve::Resolver),
+    Postgres(postgres::resolve::Resolver),
+}
+
+/// A batch of attendance rows resolved to ids, for [`ImportTx::attendance_batch`].
+pub struct AttendanceBatch(BatchInner);
+
+enum BatchInner {
+    Sqlite(sqlite::resolve::Resolved),
+    Postgres(postgres::resolve::Resolved),
+}
+
+/// Attendance records a roster replacement removed (training, person, session key).
+pub struct Removed(Vec<(i64, i64, i64)>);
+
+impl Removed {
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Runs the same method on the writer of whichever database the import is on.
+macro_rules! on_writer {
+    ($self:expr, $w:ident => $call:expr) => {
+        match &mut $self.w {
+            Writer::Sqlite($w) => $call.await,
+            Writer::Postgres($w) => $call.await,
+        }
+    };
+}
+
+impl Store {
+    /// Begins an import; `bulk` for one that may write millions of rows (attendance). SQLite
+    /// imports take the write lock at once and wait their turn for it.
+    pub async fn begin_import(&self, bulk: bool) -> Result<ImportTx> {
+        let w = match &self.pool {
+            Pool::Sqlite(p) => Writer::Sqlite(sqlite::write::Writer::begin(p, bulk).await?),
+            Pool::Postgres(p) => Writer::Postgres(postgres::write::Writer::begin(p, bulk).await?),
+        };
+        Ok(ImportTx { w })
+    }
+}
+
+impl ImportTx {
+    /// What the rows of a file are checked against: partners, departments, trainings and
+    /// their sessions, as this transaction sees them.
+    pub async fn lookups(&mut self) -> Result<Lookups> {
+        on_writer!(self, w => w.lookups())
+    }
+
+    pub async fn department(&mut self, rec: &DepartmentRecord) -> Result<Outcome> {
+        on_writer!(self, w => w.department(rec))
+    }
+
+    /// Partners, written together since a parent may come after its programme.
+    pub async fn partners(&mut self, recs: &[PartnerRecord]) -> Result<Vec<Outcome>> {
+        on_writer!(self, w => w.partners(recs))
+    }
+
+    pub async fn training(&mut self, rec: &TrainingRecord) -> Result<Outcome> {
+        on_writer!(self, w => w.training(rec))
+    }
+
+    pub async fn session(&mut self, rec: &SessionRecord) -> Result<Outcome> {
+        on_writer!(self, w => w.session(rec))
+    }
+
+    pub async fn published(&mut self, rec: &PublishedRecord) -> Result<Vec<Outcome>> {
+        on_writer!(self, w => w.published(rec))
+    }
+
+    /// The resolver for this import's attendance rows; `replace_roster` makes the import
+    /// the whole roster of each training it names.
+    pub async fn resolver(&mut self, replace_roster: bool) -> Result<PersonResolver> {
+        Ok(PersonResolver(match &mut self.w {
+            Writer::Sqlite(w) => ResolverInner::Sqlite(w.resolver(replace_roster).await?),
+            Writer::Postgres(w) => ResolverInner::Postgres(w.resolver(replace_roster).await?),
+        }))
+    }
+
+    /// Writes one resolved batch (from this import's own resolver).
+    pub async fn attendance_batch(&mut self, batch: &AttendanceBatch) -> Result<BatchCounts> {
+        match (&mut self.w, &batch.0) {
+            (Writer::Sqlite(w), BatchInner::Sqlite(b)) => w.attendance_batch(b).await,
+            (Writer::Postgres(w), BatchInner::Postgres(b)) => w.attendance_batch(b).await,
+            _ => Err(crate::StoreError::Fault(
+                "an attendance batch of one database was handed to the other".to_string(),
+            )),
+        }
+    }
+
+    /// Ends the attendance, once every batch is in: the last training's rows, and with a
+    /// roster replacement the records no row named, removed.
+    pub async fn finish_attendance(&mut self) -> Result<(BatchCounts, Removed)> {
+        let (counts, removed) = on_writer!(self, w => w.finish_attendance())?;
+        Ok((counts, Removed(removed)))
+    }
+
+    /// Removed records as a coordinator knows them: training code, session date, person.
+    pub async fn describe(&mut self, removed: &Removed) -> Result<Vec<RemovedRecord>> {
+        on_writer!(self, w => w.describe(&removed.0))
+    }
+
+    /// Writes what the rows taught about persons already known, once per person.
+    pub async fn write_merged(&mut self) -> Result<()> {
+        on_writer!(self, w => w.write_merged())
+    }
+
+    /// Brings the report cache up to date for what this import touched.
+    pub async fn refresh_report_cache(&mut self) -> Result<()> {
+        on_writer!(self, w => w.refresh_report_cache())
+    }
+
+    /// After a large import: fresh planner statistics (PostgreSQL).
+    pub async fn after_large_import(&mut self) -> Result<()> {
+        match &mut self.w {
+            Writer::Sqlite(w) => sqlite::after_import(&mut w.tx).await,
+            Writer::Postgres(w) => postgres::after_import(&mut w.tx).await,
+        }
+    }
+
+    pub async fn commit(self) -> Result<()> {
+        match self.w {
+            Writer::Sqlite(w) => w.tx.commit().await?,
+            Writer::Postgres(w) => w.tx.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<()> {
+        match self.w {
+            Writer::Sqlite(w) => w.tx.rollback().await?,
+            Writer::Postgres(w) => w.tx.rollback().await?,
+        }
+        Ok(())
+    }
+}
+
+impl PersonResolver {
+    /// Rows resolved and not yet taken.
+    pub fn rows(&self) -> usize {
+        match &self.0 {
+            ResolverInner::Sqlite(r) => r.rows(),
+            ResolverInner::Postgres(r) => r.rows(),
+        }
+    }
+
+    /// Resolves a group of rows together (their persons are looked up at once, so that the
+    /// waits on memory overlap).
+    pub fn add_all(&mut self, recs: &[AttendanceRecord]) {
+        match &mut self.0 {
+            ResolverInner::Sqlite(r) => r.add_all(recs),
+            ResolverInner::Postgres(r) => r.add_all(recs),
+        }
+    }
+
+    /// The rows resolved so far, as a batch to write.
+    pub fn take(&mut self) -> AttendanceBatch {
+        AttendanceBatch(match &mut self.0 {
+            ResolverInner::Sqlite(r) => BatchInner::Sqlite(r.take()),
+            ResolverInner::Postgres(r) => BatchInner::Postgres(r.take()),
+        })
+    }
+}
