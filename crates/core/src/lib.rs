@@ -14,6 +14,7 @@ pub mod person;
 pub mod records;
 pub mod report;
 pub mod text;
+pub mod validate;
 pub mod words;
 
 pub use country::{Countries, Country, CountryError};

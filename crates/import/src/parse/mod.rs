@@ -1,0 +1,277 @@
+//! Row parsers, one per kind of file: each checks a row's cells and turns them into a record,
+//! or reports every problem of the row with its column.
+
+mod attendance;
+mod records;
+
+pub use attendance::AttendanceParser;
+pub use records::{
+    DepartmentParser, PartnerParser, PublishedParser, SessionParser, TrainingParser,
+};
+
+use std::fmt::Display;
+
+use cadre_core::text::{fold, split_list};
+use cadre_core::validate::{self, FieldProblem};
+use cadre_core::Countries;
+
+use crate::problem::{Problem, Problems};
+use crate::sheet::{Row, Sheet};
+
+/// Where each known column sits in the file, and how the sheet names it.
+pub(super) struct Columns {
+    index: ColumnIndex,
+    /// By position in the sheet's header: the column's number in the file, and the sheet's
+    /// own header when it differs from the v1 name (a mapped column).
+    sources: Vec<(Option<usize>, Option<String>)>,
+    letters: bool,
+}
+
+/// Field name -> position in the row. A list, not a map: a file has a dozen columns and every
+/// cell of every row is found through it, and comparing a few short names beats hashing one.
+#[derive(Default)]
+struct ColumnIndex(Vec<(&'static str, usize)>);
+
+impl ColumnIndex {
+    fn get(&self, field: &str) -> Option<&usize> {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, i)| i)
+    }
+
+    fn contains_key(&self, field: &str) -> bool {
+        self.get(field).is_some()
+    }
+
+    /// Adds a column; `false` if the field had one already.
+    fn insert(&mut self, field: &'static str, i: usize) -> bool {
+        if self.contains_key(field) {
+            return false;
+        }
+        self.0.push((field, i));
+        true
+    }
+}
+
+impl Columns {
+    /// Matches the header against the columns of a kind of file. Names are compared without
+    /// case; unknown columns are refused, since a misspelt header would silently drop data:
+    /// the problem names the closest v1 columns, and a mapping says what the others mean.
+    fn read(
+        sheet: &Sheet,
+        known: &'static [&'static str],
+        required: &[&'static str],
+    ) -> Result<Columns, Problems> {
+        let mut problems = Problems::default();
+        let mut index = ColumnIndex::default();
+        let line = sheet.header_line();
+        let mut sources = Vec::new();
+        let header_problem = |column: Option<usize>, code: &'static str, message: String| Problem {
+            column,
+            letters: sheet.letters(),
+            ..Problem::at(sheet.file(), line, code, message)
+        };
+        let mut unknown = Vec::new();
+        for (i, header) in sheet.headers().iter().enumerate() {
+            sources.push(sheet.column_source(i));
+            let key = fold(header).replace(' ', "_");
+            if key.is_empty() || key == crate::REJECTS_COLUMN {
+                continue;
+            }
+            let column = sheet.column_source(i).0;
+            match known.iter().find(|k| **k == key) {
+                Some(k) => {
+                    if !index.insert(k, i) {
+                        problems.push(header_problem(
+                            column,
+                            "duplicate-column",
+                            format!("column \"{header}\" appears twice"),
+                        ));
+                    }
+                }
+                None => unknown.push((column, header)),
+            }
+        }
+        for (column, header) in &unknown {
+            let closest = crate::columns::closest(header, known);
+            let hint = if closest.is_empty() {
+                String::new()
+            } else {
+                format!(" (closest: {})", closest.join(", "))
+            };
+            problems.push(header_problem(
+                *column,
+                "unknown-column",
+                format!(
+                    "unknown column \"{header}\"{hint}: the columns of this file are {}; the file's headers are {}. \
+Map them with --mapping (see --propose-mapping)",
+                    known.join(","),
+                    sheet
+                        .headers()
+                        .iter()
+                        .filter(|h| !h.trim().is_empty())
+                        .map(|h| format!("\"{h}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        for r in required {
+            if !index.contains_key(r) {
+                let hint = if *r == "training_code" && known.contains(&"session_date") {
+                    ": name the training with --training CODE for a sheet of one training"
+                } else {
+                    ""
+                };
+                problems.push(header_problem(
+                    None,
+                    "missing-column",
+                    format!("the header has no column \"{r}\", which is required{hint}"),
+                ));
+            }
+        }
+        if problems.is_empty() {
+            Ok(Columns {
+                index,
+                sources,
+                letters: sheet.letters(),
+            })
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+/// The cells of one row, with the problems found in them so far.
+pub(super) struct Cells<'a> {
+    file: &'a str,
+    row: &'a Row,
+    cols: &'a Columns,
+    problems: Vec<Problem>,
+}
+
+impl<'a> Cells<'a> {
+    fn new(file: &'a str, row: &'a Row, cols: &'a Columns) -> Cells<'a> {
+        Cells {
+            file,
+            row,
+            cols,
+            problems: Vec::new(),
+        }
+    }
+
+    /// The field's column in the file, and the sheet's own header of it.
+    fn source(&self, field: &str) -> (Option<usize>, Option<String>) {
+        self.cols
+            .index
+            .get(field)
+            .and_then(|&i| self.cols.sources.get(i).cloned())
+            .unwrap_or((None, None))
+    }
+
+    /// The trimmed cell, or "" when blank or when the file has no such column.
+    fn raw(&self, field: &str) -> &'a str {
+        self.cols
+            .index
+            .get(field)
+            .and_then(|&i| self.row.cells.get(i))
+            .map_or("", |c| c.trim())
+    }
+
+    fn text(&self, field: &str) -> Option<String> {
+        let raw = self.raw(field);
+        (!raw.is_empty()).then(|| raw.to_string())
+    }
+
+    /// A problem of `field` in this row, of the kind `code`.
+    fn fail(&mut self, field: &'static str, code: &'static str, message: impl Display) {
+        let (column, header) = self.source(field);
+        self.problems.push(Problem {
+            column,
+            field: Some(field),
+            header,
+            letters: self.cols.letters,
+            ..Problem::at(self.file, self.row.line, code, message.to_string())
+        });
+    }
+
+    fn required(&mut self, field: &'static str) -> &'a str {
+        let raw = self.raw(field);
+        if raw.is_empty() {
+            self.fail(field, "required", "is required");
+        }
+        raw
+    }
+
+    /// Parses a non-blank cell; a blank cell is `None`, a bad one is a problem.
+    fn parse<T, E: Display>(
+        &mut self,
+        field: &'static str,
+        f: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Option<T> {
+        let raw = self.raw(field);
+        if raw.is_empty() {
+            return None;
+        }
+        match f(raw) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.fail(field, code_of(field), e);
+                None
+            }
+        }
+    }
+
+    fn count(&mut self, field: &'static str) -> Option<u32> {
+        self.parse(field, validate::parse_count)
+    }
+
+    fn countries(&mut self, field: &'static str) -> Vec<String> {
+        let mut codes = Vec::new();
+        for typed in split_list(self.raw(field)) {
+            match Countries::get().lookup(typed) {
+                Ok(c) if !codes.contains(&c.code) => codes.push(c.code.clone()),
+                Ok(_) => {}
+                Err(e) => self.fail(field, "unknown-country", e),
+            }
+        }
+        codes
+    }
+
+    /// A problem a core rule found in this row's fields.
+    fn rule(&mut self, problem: Option<FieldProblem>) {
+        if let Some(p) = problem {
+            self.fail(p.field, p.code, p.message);
+        }
+    }
+
+    fn finish<T>(self, value: T) -> Result<T, Vec<Problem>> {
+        if self.problems.is_empty() {
+            Ok(value)
+        } else {
+            Err(self.problems)
+        }
+    }
+}
+
+/// The code of a problem with a cell that could not be read as its column's type.
+fn code_of(field: &str) -> &'static str {
+    match field {
+        f if f.ends_with("date") => "bad-date",
+        "value_usd" => "bad-money",
+        "country" | "requested_by" | "countries" => "unknown-country",
+        "department" | "departments" => "unknown-department",
+        f if f.starts_with("participants") || f == "countries_reached" || f == "value" => {
+            "bad-count"
+        }
+        _ => "bad-value",
+    }
+}
+
+pub(super) fn unknown_department(typed: &str) -> String {
+    format!(
+        "unknown department \"{typed}\": use a name or alias from the list of departments, or add it with `cadre import departments`"
+    )
+}
+
+pub(super) fn unknown_training(code: &str) -> String {
+    format!("unknown training code \"{code}\": import it in trainings.csv first")
+}

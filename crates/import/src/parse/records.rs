@@ -1,0 +1,474 @@
+//! The parsers of the files that hold records one a row: departments, partners, trainings,
+//! sessions, and the published figures of a period.
+
+use std::collections::HashMap;
+
+use cadre_core::department::department_key;
+use cadre_core::text::{fold, split_list};
+use cadre_core::validate;
+use cadre_core::{
+    Countries, Date, DepartmentRecord, Figure, Lookups, Modality, Money, PartialDate, PartnerKind,
+    PartnerRecord, PublishedFigure, PublishedRecord, SessionRecord, Status, TrainingRecord,
+};
+
+use super::{unknown_department, unknown_training, Cells, Columns};
+use crate::problem::{Problem, Problems};
+use crate::sheet::{Row, Sheet};
+
+/// Reads `departments.csv`: `name,aliases`.
+pub struct DepartmentParser {
+    cols: Columns,
+    file: String,
+    names: HashMap<String, usize>,
+}
+
+impl DepartmentParser {
+    pub const COLUMNS: &'static [&'static str] = cadre_core::columns::DEPARTMENTS;
+
+    pub fn new(sheet: &Sheet) -> Result<Self, Problems> {
+        Ok(DepartmentParser {
+            cols: Columns::read(sheet, Self::COLUMNS, &["name"])?,
+            file: sheet.file().to_string(),
+            names: HashMap::new(),
+        })
+    }
+
+    pub fn parse(
+        &mut self,
+        row: &Row,
+        lookups: &mut Lookups,
+    ) -> Result<DepartmentRecord, Vec<Problem>> {
+        let mut c = Cells::new(&self.file, row, &self.cols);
+        let name = c.required("name").to_string();
+        match self.names.get(&department_key(&name)) {
+            Some(first) => c.fail(
+                "name",
+                "duplicate",
+                format!("\"{name}\" is already on line {first}"),
+            ),
+            None => {
+                self.names.insert(department_key(&name), row.line);
+            }
+        }
+        let mut aliases = Vec::new();
+        for alias in split_list(c.raw("aliases")) {
+            match lookups.department(alias) {
+                Some(other) if department_key(other) != department_key(&name) => c.fail(
+                    "aliases",
+                    "duplicate",
+                    format!("\"{alias}\" already names the department \"{other}\""),
+                ),
+                _ => aliases.push(alias.to_string()),
+            }
+        }
+        let record = c.finish(DepartmentRecord { name, aliases })?;
+        lookups.add_department(&record.name);
+        for alias in &record.aliases {
+            lookups.add_department_alias(alias, &record.name);
+        }
+        Ok(record)
+    }
+}
+
+/// Reads `partners.csv`: `name,short_name,parent,kind`.
+pub struct PartnerParser {
+    cols: Columns,
+    file: String,
+    seen: HashMap<String, usize>,
+}
+
+impl PartnerParser {
+    pub const COLUMNS: &'static [&'static str] = cadre_core::columns::PARTNERS;
+
+    pub fn new(sheet: &Sheet) -> Result<Self, Problems> {
+        Ok(PartnerParser {
+            cols: Columns::read(sheet, Self::COLUMNS, &["name"])?,
+            file: sheet.file().to_string(),
+            seen: HashMap::new(),
+        })
+    }
+
+    /// Parses one row; the record's `parent` is as typed until [`PartnerParser::resolve_parents`].
+    pub fn parse(
+        &mut self,
+        row: &Row,
+        lookups: &mut Lookups,
+    ) -> Result<PartnerRecord, Vec<Problem>> {
+        let mut c = Cells::new(&self.file, row, &self.cols);
+        let name = c.required("name").to_string();
+        let short_name = c.text("short_name");
+        for (field, value) in [("name", Some(&name)), ("short_name", short_name.as_ref())] {
+            if let Some(v) = value.filter(|v| !v.is_empty()) {
+                match self.seen.get(&fold(v)) {
+                    Some(first) => c.fail(
+                        field,
+                        "duplicate",
+                        format!("\"{v}\" is already used on line {first}"),
+                    ),
+                    None => {
+                        self.seen.insert(fold(v), row.line);
+                    }
+                }
+            }
+        }
+        let kind = c.parse("kind", PartnerKind::parse);
+        let parent = c.text("parent");
+        let record = c.finish(PartnerRecord {
+            name,
+            short_name,
+            parent,
+            kind,
+        })?;
+        lookups.add_partner(&record.name, record.short_name.as_deref());
+        Ok(record)
+    }
+
+    /// Replaces each typed parent by the canonical name of the partner it names, in the store
+    /// or anywhere in the file (a parent may come after its programme). Records come with the
+    /// line they were read from.
+    pub fn resolve_parents(
+        &self,
+        records: &mut [(usize, PartnerRecord)],
+        lookups: &Lookups,
+    ) -> Vec<Problem> {
+        let (column, header) = self
+            .cols
+            .index
+            .get("parent")
+            .and_then(|&i| self.cols.sources.get(i).cloned())
+            .unwrap_or((None, None));
+        let problem = |line: usize, code: &'static str, message: String| Problem {
+            column,
+            field: Some("parent"),
+            header: header.clone(),
+            letters: self.cols.letters,
+            ..Problem::at(&self.file, line, code, message)
+        };
+        let mut problems = Vec::new();
+        for (line, record) in records.iter_mut() {
+            let line = *line;
+            let Some(typed) = record.parent.clone() else {
+                continue;
+            };
+            match lookups.partner(&typed) {
+                Some(canonical) if fold(canonical) == fold(&record.name) => problems.push(problem(
+                    line,
+                    "own-parent",
+                    "a partner cannot be its own parent".to_string(),
+                )),
+                Some(canonical) => record.parent = Some(canonical.to_string()),
+                None => problems.push(problem(
+                    line,
+                    "unknown-partner",
+                    format!(
+                        "unknown partner \"{typed}\": it must be in this file or already imported"
+                    ),
+                )),
+            }
+        }
+        problems
+    }
+}
+
+/// Reads `trainings.csv`.
+pub struct TrainingParser {
+    cols: Columns,
+    file: String,
+    codes: HashMap<String, usize>,
+}
+
+impl TrainingParser {
+    pub const COLUMNS: &'static [&'static str] = cadre_core::columns::TRAININGS;
+
+    pub fn new(sheet: &Sheet) -> Result<Self, Problems> {
+        Ok(TrainingParser {
+            cols: Columns::read(sheet, Self::COLUMNS, &["code", "title"])?,
+            file: sheet.file().to_string(),
+            codes: HashMap::new(),
+        })
+    }
+
+    pub fn parse(
+        &mut self,
+        row: &Row,
+        lookups: &mut Lookups,
+    ) -> Result<TrainingRecord, Vec<Problem>> {
+        let mut c = Cells::new(&self.file, row, &self.cols);
+        let code = c.required("code").to_string();
+        match self.codes.get(&code) {
+            Some(first) => c.fail(
+                "code",
+                "duplicate",
+                format!("training {code} is already on line {first}"),
+            ),
+            None if !code.is_empty() => {
+                self.codes.insert(code.clone(), row.line);
+            }
+            None => {}
+        }
+        let title = c.required("title").to_string();
+        let start = c.parse("start_date", PartialDate::parse);
+        let end = c.parse("end_date", PartialDate::parse);
+        c.rule(validate::span(start, end));
+        let modality = c.parse("modality", Modality::parse);
+        let status = c.parse("status", Status::parse);
+        let partners_of = |c: &mut Cells, field: &'static str| {
+            let mut names = Vec::new();
+            for typed in split_list(c.raw(field)) {
+                match lookups.partner(typed) {
+                    Some(name) if !names.iter().any(|n| n == name) => names.push(name.to_string()),
+                    Some(_) => {}
+                    None => c.fail(
+                        field,
+                        "unknown-partner",
+                        format!("unknown partner \"{typed}\": import it in partners.csv first"),
+                    ),
+                }
+            }
+            names
+        };
+        let partners = partners_of(&mut c, "partners");
+        let funders = partners_of(&mut c, "funders");
+        let requested_by = c.parse("requested_by", |t| {
+            Countries::get().lookup(t).map(|c| c.code.clone())
+        });
+        let value = c.parse("value_usd", Money::parse_usd);
+        let total = c.count("participants_total");
+        let male = c.count("participants_male");
+        let female = c.count("participants_female");
+        c.rule(validate::gender_counts(total, male, female));
+        let countries = c.countries("countries");
+        let countries_reached = c.count("countries_reached");
+        let mut departments = Vec::new();
+        for typed in split_list(c.raw("departments")) {
+            match lookups.department(typed) {
+                Some(name) if !departments.iter().any(|d| d == name) => {
+                    departments.push(name.to_string())
+                }
+                Some(_) => {}
+                None => c.fail(
+                    "departments",
+                    "unknown-department",
+                    unknown_department(typed),
+                ),
+            }
+        }
+        let record = c.finish(TrainingRecord {
+            code,
+            title,
+            start,
+            end,
+            modality,
+            venue: None,
+            platform: None,
+            status,
+            partners,
+            funders,
+            requested_by,
+            value,
+            participants_total: total,
+            participants_male: male,
+            participants_female: female,
+            countries,
+            countries_reached,
+            departments,
+            theme: None,
+            note: None,
+        })?;
+        let cells = Cells::new(&self.file, row, &self.cols);
+        let record = TrainingRecord {
+            venue: cells.text("venue"),
+            platform: cells.text("platform"),
+            theme: cells.text("theme"),
+            note: cells.text("note"),
+            ..record
+        };
+        lookups.add_training(&record.code);
+        Ok(record)
+    }
+}
+
+/// Reads `sessions.csv`: `training_code,start_date,end_date,participants_total,note`.
+pub struct SessionParser {
+    cols: Columns,
+    file: String,
+    seen: HashMap<(String, PartialDate), usize>,
+}
+
+impl SessionParser {
+    pub const COLUMNS: &'static [&'static str] = cadre_core::columns::SESSIONS;
+
+    pub fn new(sheet: &Sheet) -> Result<Self, Problems> {
+        Ok(SessionParser {
+            cols: Columns::read(sheet, Self::COLUMNS, &["training_code", "start_date"])?,
+            file: sheet.file().to_string(),
+            seen: HashMap::new(),
+        })
+    }
+
+    pub fn parse(
+        &mut self,
+        row: &Row,
+        lookups: &mut Lookups,
+    ) -> Result<SessionRecord, Vec<Problem>> {
+        let mut c = Cells::new(&self.file, row, &self.cols);
+        let code = c.required("training_code").to_string();
+        if !code.is_empty() && lookups.sessions(&code).is_none() {
+            c.fail("training_code", "unknown-training", unknown_training(&code));
+        }
+        if c.raw("start_date").is_empty() {
+            c.fail("start_date", "required", "is required");
+        }
+        let start = c.parse("start_date", PartialDate::parse);
+        let end = c.parse("end_date", PartialDate::parse);
+        c.rule(validate::span(start, end));
+        if let Some(s) = start {
+            match self.seen.get(&(code.clone(), s)) {
+                Some(first) => c.fail(
+                    "start_date",
+                    "duplicate",
+                    format!("training {code} already has a session starting {s} on line {first}"),
+                ),
+                None => {
+                    self.seen.insert((code.clone(), s), row.line);
+                }
+            }
+        }
+        let participants_total = c.count("participants_total");
+        let note = c.text("note");
+        // A row without a usable start date has a problem already.
+        let Some(start) = start.filter(|_| c.problems.is_empty()) else {
+            return Err(c.problems);
+        };
+        let record = SessionRecord {
+            training_code: code,
+            start,
+            end,
+            participants_total,
+            note,
+        };
+        lookups.add_session(&record.training_code, record.start);
+        Ok(record)
+    }
+}
+
+/// Reads a file of published figures: `figure,value,note`, with `period_from` and `period_to`
+/// rows naming the period they were published for.
+pub struct PublishedParser {
+    cols: Columns,
+    file: String,
+    header_line: usize,
+    from: Option<Date>,
+    to: Option<Date>,
+    figures: Vec<PublishedFigure>,
+    seen: HashMap<String, usize>,
+}
+
+impl PublishedParser {
+    pub const COLUMNS: &'static [&'static str] = cadre_core::columns::PUBLISHED;
+
+    pub fn new(sheet: &Sheet) -> Result<Self, Problems> {
+        Ok(PublishedParser {
+            cols: Columns::read(sheet, Self::COLUMNS, &["figure", "value"])?,
+            file: sheet.file().to_string(),
+            header_line: sheet.header_line(),
+            from: None,
+            to: None,
+            figures: Vec::new(),
+            seen: HashMap::new(),
+        })
+    }
+
+    pub fn parse(&mut self, row: &Row) -> Result<(), Vec<Problem>> {
+        let mut c = Cells::new(&self.file, row, &self.cols);
+        let name = fold(c.required("figure"));
+        if name.is_empty() {
+            return Err(c.problems);
+        }
+        if let Some(first) = self.seen.get(&name) {
+            c.fail(
+                "figure",
+                "duplicate",
+                format!("{name} is already on line {first}"),
+            );
+            return Err(c.problems);
+        }
+        self.seen.insert(name.clone(), row.line);
+        if c.raw("value").is_empty() {
+            c.fail("value", "required", "is required");
+            return Err(c.problems);
+        }
+        match name.as_str() {
+            "period_from" | "period_to" => {
+                if let Some(d) = c.parse("value", Date::parse) {
+                    if name == "period_from" {
+                        self.from = Some(d);
+                    } else {
+                        self.to = Some(d);
+                    }
+                }
+            }
+            _ => {
+                match Figure::parse(&name) {
+                    Err(_) => {
+                        c.fail(
+                            "figure",
+                            "unknown-figure",
+                            format!(
+                        "unknown figure \"{name}\": use period_from, period_to or one of {}",
+                        Figure::ALL.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                        )
+                    }
+                    Ok(figure) => {
+                        let value = if figure == Figure::ValueUsd {
+                            c.parse("value", Money::parse_usd).map(Money::cents)
+                        } else {
+                            c.count("value").map(i64::from)
+                        };
+                        if let Some(value) = value {
+                            self.figures.push(PublishedFigure {
+                                figure,
+                                value,
+                                note: c.text("note"),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        c.finish(())
+    }
+
+    /// The record, once every row is read: the period must be named.
+    pub fn finish(self) -> Result<PublishedRecord, Vec<Problem>> {
+        let missing = |what: &str| {
+            Problem::at(
+                &self.file,
+                self.header_line,
+                "missing-period",
+                format!(
+                    "the file has no {what} row: name the period the figures were published for"
+                ),
+            )
+        };
+        match (self.from, self.to) {
+            (Some(from), Some(to)) if to < from => Err(vec![Problem::at(
+                &self.file,
+                self.seen
+                    .get("period_to")
+                    .copied()
+                    .unwrap_or(self.header_line),
+                "inconsistent-dates",
+                format!("period_to {to} is before period_from {from}"),
+            )]),
+            (Some(from), Some(to)) => Ok(PublishedRecord {
+                from,
+                to,
+                figures: self.figures,
+            }),
+            (None, _) => Err(vec![missing("period_from")]),
+            (_, None) => Err(vec![missing("period_to")]),
+        }
+    }
+}
