@@ -41,7 +41,13 @@ fi
 # virtualenv of its own (made once, kept in target/).
 VENV=target/test-venv
 if ! "$VENV/bin/python" -c 'import openpyxl' >/dev/null 2>&1; then
-  python3 -m venv "$VENV"
+  if ! python3 -m venv "$VENV" >/dev/null 2>&1; then
+    # Debian's python3 keeps venv in a package of its own.
+    if command -v apt-get >/dev/null 2>&1; then
+      apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null
+    fi
+    python3 -m venv "$VENV"
+  fi
   "$VENV/bin/pip" install -q 'openpyxl==3.1.5'
 fi
 export CADRE_TEST_PYTHON="$PWD/$VENV/bin/python"

@@ -250,3 +250,85 @@ fn unknown_extensions_are_refused() {
         Err(ImportError::Workbook { .. })
     ));
 }
+
+fn tight(limits: Limits) -> ReadOptions {
+    ReadOptions {
+        limits,
+        ..ReadOptions::default()
+    }
+}
+
+#[test]
+fn a_cell_past_its_limit_is_refused_with_the_limit() {
+    let options = tight(Limits {
+        max_cell_chars: 10,
+        ..Limits::default()
+    });
+    let text = b"code,note\nA,short\nB,a note far longer than ten\n";
+    let s = Sheet::from_csv_with("f.csv", &text[..], 0, &options).unwrap();
+    let items: Vec<_> = s.collect();
+    assert!(items[0].is_ok());
+    let p = items[1].as_ref().unwrap_err();
+    assert_eq!((p.line, p.column, p.code), (3, Some(2), "cell-too-long"));
+    assert!(p.message.contains("more than 10 characters"), "{p}");
+}
+
+#[test]
+fn a_header_past_the_column_limit_is_refused_with_the_limit() {
+    let options = tight(Limits {
+        max_columns: 3,
+        ..Limits::default()
+    });
+    let p = problems_of(Sheet::from_csv_with(
+        "f.csv",
+        &b"a,b,c,d\n1,2,3,4\n"[..],
+        0,
+        &options,
+    ));
+    assert!(
+        p.to_string().contains("4 columns, more than 3 (the limit)"),
+        "{p}"
+    );
+}
+
+/// Workbooks past the limits of shared strings (count and text) or of inflated size are
+/// refused before their rows are read, each naming its limit.
+#[test]
+fn workbook_limits_are_checked_while_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "code").unwrap();
+    for i in 1..=50u32 {
+        sheet.write_string(i, 0, format!("T-{i:04}")).unwrap();
+    }
+    book.save(&path).unwrap();
+    assert!(Sheet::open(&path).is_ok());
+    let refused = |limits: Limits| match Sheet::open_with(&path, &tight(limits)) {
+        Err(ImportError::Problems(p)) => p.to_string(),
+        Err(e) => e.to_string(),
+        Ok(_) => panic!("past a limit, the workbook must be refused"),
+    };
+    let said = refused(Limits {
+        max_shared_strings: 20,
+        ..Limits::default()
+    });
+    assert!(
+        said.contains("more than 20 shared strings (the limit)"),
+        "{said}"
+    );
+    let said = refused(Limits {
+        max_shared_bytes: 100,
+        ..Limits::default()
+    });
+    assert!(
+        said.contains("more than 100 bytes of text (the limit)"),
+        "{said}"
+    );
+    let said = refused(Limits {
+        max_inflated: 2_000,
+        ..Limits::default()
+    });
+    assert!(said.contains("inflates to more than"), "{said}");
+}
