@@ -187,6 +187,9 @@ impl App {
                 source = Some(MappingSource::Remembered(saved));
             }
         }
+        // What is remembered for the next sheet of this form is the mapping as given, not what
+        // this command line added (the training of one event, a date order said once).
+        let as_given = mapping.clone();
         let mapping = with_overrides(mapping, request, sheet.sheet_headers())?;
         let mapping = match mapping {
             Some(m) if m.date_order.is_none() => match self.settle_dates(request, &options, &m)? {
@@ -228,6 +231,12 @@ impl App {
         let layout = sheet.layout().clone();
         let own_headers = sheet.sheet_headers().to_vec();
         if let Some(path) = &request.rejects {
+            if same_file(path, &request.path) {
+                return Err(AppError::Invalid(format!(
+                    "--rejects {} is the file being imported: name another file for the rejected rows",
+                    path.display()
+                )));
+            }
             // Made writable before anything is written: rows set aside must have a place.
             std::fs::File::create(path).map_err(|e| AppError::Io {
                 path: path.display().to_string(),
@@ -261,11 +270,12 @@ impl App {
         if let Some(path) = &request.rejects {
             let mut raw = options.clone();
             raw.ignore_extra = true;
-            let n = rejects::write(&request.path, &raw, &problems, path)?;
+            let delimiter = layout.delimiter.unwrap_or(b',');
+            let n = rejects::write(&request.path, &raw, &problems, path, delimiter)?;
             written = Some((path.clone(), n));
         }
         if let (Some(m), Some(MappingSource::File(_)), Some(_), false) =
-            (&mapping, &source, &summary, request.dry_run)
+            (&as_given, &source, &summary, request.dry_run)
         {
             let signature = header_signature(kind, &own_headers);
             let text = m.to_toml(&BTreeMap::new());
@@ -611,6 +621,15 @@ fn with_overrides(
         m.fixed.insert("session_date".to_string(), s.clone());
     }
     Ok(Some(m))
+}
+
+/// Whether two paths name one file (the same path, a link, or a hard link to it).
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => false,
+    }
 }
 
 /// The SHA-256 of a file, hex: which file was imported, whatever its name.

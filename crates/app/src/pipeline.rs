@@ -278,7 +278,7 @@ async fn finish(
     if !problems.is_empty() {
         // Published figures are one record: they cannot be taken in part.
         let partial = options.set_aside && summary.kind != Kind::Published.as_str();
-        if !partial || problems.rows_overflow {
+        if !partial || problems.rows_overflow || problems.stopped {
             w.rollback().await?;
             return Err(AppError::Rejected(problems));
         }

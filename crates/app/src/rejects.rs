@@ -10,12 +10,25 @@ use cadre_import::{Problems, ReadOptions, Row, Sheet, REJECTS_COLUMN};
 
 use crate::AppError;
 
+/// A cell as the rejects file holds it: one that a spreadsheet would take for a formula
+/// (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, the
+/// OWASP rule, since the file is made to be opened in one. Reading a rejects file back takes
+/// the mark off again (`Sheet`, for files whose first column is `cadre_problems`).
+fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 /// Writes the rows of `source` that `problems` names to `out`; returns how many.
 pub(crate) fn write(
     source: &Path,
     options: &ReadOptions,
     problems: &Problems,
     out: &Path,
+    delimiter: u8,
 ) -> Result<u64, AppError> {
     let io = |e: std::io::Error| AppError::Io {
         path: out.display().to_string(),
@@ -23,7 +36,9 @@ pub(crate) fn write(
     };
     let mut file = std::io::BufWriter::new(std::fs::File::create(out).map_err(io)?);
     file.write_all(b"\xEF\xBB\xBF").map_err(io)?;
-    let mut w = csv::Writer::from_writer(file);
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .from_writer(file);
     let csv_error = |e: csv::Error| AppError::Io {
         path: out.display().to_string(),
         source: std::io::Error::other(e),
@@ -33,6 +48,7 @@ pub(crate) fn write(
         Err(_) => {
             // Nothing of the file can be read again (its header is the problem): the file
             // says so, so that the person knows there are no rows to fix here.
+            let _ = delimiter;
             w.write_record([REJECTS_COLUMN]).map_err(csv_error)?;
             for (line, reason) in &problems.rows {
                 w.write_record([format!("line {line}: {reason}")])
@@ -53,6 +69,7 @@ pub(crate) fn write(
     }
     let mut row = Row::default();
     let mut written = 0;
+    let mut done = std::collections::BTreeSet::new();
     let mut cells: Vec<String> = Vec::new();
     while let Some(item) = sheet.next_into(&mut row) {
         if item.is_err() {
@@ -63,9 +80,21 @@ pub(crate) fn write(
         };
         cells.clear();
         cells.push(format!("line {}: {reason}", row.line));
-        cells.extend(row.cells.iter().map(str::to_string));
+        cells.extend(row.cells.iter().map(|c| neutralised(c).into_owned()));
         w.write_record(&cells).map_err(csv_error)?;
+        done.insert(row.line);
         written += 1;
+    }
+    // Rows that could not be read at all (a cell the workbook cannot give, a line that is not
+    // text) are said on their own, so that none is lost from sight.
+    for (line, reason) in problems.rows.range(header_line + 1..) {
+        if !done.contains(line) {
+            w.write_record([format!(
+                "line {line}: {reason} (the row could not be read: fix it in the original)"
+            )])
+            .map_err(csv_error)?;
+            written += 1;
+        }
     }
     w.flush().map_err(io)?;
     Ok(written)

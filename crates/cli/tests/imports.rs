@@ -88,6 +88,7 @@ fn hostile_workbooks_are_refused_within_a_memory_limit() {
     let before = status(dir.path());
     hostile_files::far_cell(&dir.path().join("far.xlsx"));
     hostile_files::zip_bomb(&dir.path().join("bomb.xlsx"), 4_000_000_000);
+    hostile_files::long_text(&dir.path().join("long.xlsx"), 1_500_000_000);
     let cap = 1 << 30;
     let out = cadre_capped(dir.path(), cap, &["import", "attendance", "far.xlsx"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
@@ -100,6 +101,14 @@ fn hostile_workbooks_are_refused_within_a_memory_limit() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(
         text(&out.stderr).contains("inflates to more than 2147483648 bytes (the limit)"),
+        "{}",
+        text(&out.stderr)
+    );
+    // One text of 1.5 GB: held whole by an XML reader, it would pass the 1 GiB cap.
+    let out = cadre_capped(dir.path(), cap, &["import", "attendance", "long.xlsx"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("longer than 1048576 bytes"),
         "{}",
         text(&out.stderr)
     );

@@ -107,7 +107,13 @@ pub struct Problems {
     /// up to [`MAX_REJECTED_ROWS`] lines; `rows_overflow` says when there were more.
     pub rows: std::collections::BTreeMap<usize, String>,
     pub rows_overflow: bool,
+    /// A problem that stopped the reading (a limit, a broken quote, an unreadable part): the
+    /// rows after it were never read, so the file cannot be taken even in part.
+    pub stopped: bool,
 }
+
+/// The codes of problems after which nothing more of a file is read.
+pub const STOPPING: &[&str] = &["limit", "unreadable", "unclosed-quote", "row-too-long"];
 
 impl Problems {
     pub fn one(p: Problem) -> Problems {
@@ -117,6 +123,7 @@ impl Problems {
     }
 
     pub fn push(&mut self, p: Problem) {
+        self.stopped |= STOPPING.contains(&p.code);
         let reason = p.reason();
         let room = self.rows.len() < MAX_REJECTED_ROWS;
         match self.rows.get_mut(&p.line) {

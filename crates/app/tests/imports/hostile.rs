@@ -46,3 +46,19 @@ async fn a_zip_bomb_is_stopped_at_the_inflated_limit_and_nothing_is_written() {
     );
     assert_eq!(before, env.content().await);
 }
+
+#[tokio::test]
+async fn a_text_longer_than_any_cell_is_refused_as_it_streams_in() {
+    let env = Env::with_2020().await;
+    let path = env.dir.path().join("long.xlsx");
+    files::long_text(&path, 1_500_000_000);
+    let out = env
+        .import(ImportRequest::new(Kind::Attendance, &path))
+        .await;
+    assert!(out.refused());
+    let said = out.problems.to_string();
+    assert!(
+        said.contains("a text or tag longer than 1048576 bytes (the limit)"),
+        "{said}"
+    );
+}

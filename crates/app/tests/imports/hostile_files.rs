@@ -39,9 +39,11 @@ impl Bits {
     }
 }
 
-/// A deflate stream of `prefix` then about `inflated` spaces: one fixed-Huffman block in which
-/// every 258 spaces cost 13 bits (a length of 258 at distance 1).
-fn bomb_stream(prefix: &[u8], inflated: u64) -> Vec<u8> {
+/// A deflate stream of `prefix`, then `unit` (one to four bytes) repeated to about `inflated`
+/// bytes: one fixed-Huffman block in which every 258 bytes cost 13 bits (a length of 258 at a
+/// distance of the unit's length).
+fn bomb_stream(prefix: &[u8], unit: &[u8], inflated: u64) -> Vec<u8> {
+    assert!((1..=4).contains(&unit.len()));
     let mut b = Bits {
         out: Vec::with_capacity((inflated / 258 * 13 / 8) as usize + 64),
         acc: 0,
@@ -59,10 +61,12 @@ fn bomb_stream(prefix: &[u8], inflated: u64) -> Vec<u8> {
     for &byte in prefix {
         literal(&mut b, byte);
     }
-    literal(&mut b, b' ');
+    for &byte in unit {
+        literal(&mut b, byte);
+    }
     for _ in 0..inflated / 258 {
         b.code(0xC0 + 5, 8); // length code 285: 258 bytes
-        b.code(0, 5); // distance code 0: 1 byte back
+        b.code(unit.len() as u32 - 1, 5); // distance codes 0-3: 1 to 4 bytes back
     }
     b.code(0, 7); // end of block
     b.finish()
@@ -140,10 +144,21 @@ fn zip(path: &Path, entries: &[Entry]) {
 const WORKBOOK: &str = r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
 const RELS: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#;
 
-/// A workbook whose one sheet inflates to `inflated` bytes (the file is about 1/160 of that).
+/// A workbook whose one sheet inflates to `inflated` bytes (the file is about 1/160 of that)
+/// of empty elements.
 pub fn zip_bomb(path: &Path, inflated: u64) {
     let prefix = b"<?xml version=\"1.0\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>";
-    let data = bomb_stream(prefix, inflated);
+    sheet_workbook(path, bomb_stream(prefix, b"<x/>", inflated), inflated);
+}
+
+/// A workbook whose first cell's text is `inflated` bytes long, inflated from a few megabytes:
+/// the XML reader would hold it whole.
+pub fn long_text(path: &Path, inflated: u64) {
+    let prefix = b"<?xml version=\"1.0\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>";
+    sheet_workbook(path, bomb_stream(prefix, b"a", inflated), inflated);
+}
+
+fn sheet_workbook(path: &Path, data: Vec<u8>, inflated: u64) {
     let sheet = Entry {
         name: "xl/worksheets/sheet1.xml",
         data,

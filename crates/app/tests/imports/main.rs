@@ -294,7 +294,7 @@ async fn rejected_rows_round_trip() {
          2020-07,Ann,Grant,ann@example.org,Belize\n\
          2020-07,Bob,Hall,bob@example,Guyana\n\
          2020-07,Cy,Innis,cy@example.org,Belize\n\
-         2020-99,Di,Joy,di@example.org,Belize\n\
+         2020-99,=Di,Joy,di@example.org,Belize\n\
          2020-07,Ed,King,ed@example.org,Jamaica\n"
             .as_bytes(),
     );
@@ -312,6 +312,11 @@ async fn rejected_rows_round_trip() {
     );
     assert!(lines[1].starts_with("\"line 3: column 4: email: \"\"bob@example\"\" is not an e-mail address\",2020-07,Bob,Hall,bob@example,Guyana"), "{}", lines[1]);
     assert!(lines[2].contains("unknown training code"), "{}", lines[2]);
+    assert!(
+        lines[2].contains(",'=Di,"),
+        "a formula-looking cell is marked: {}",
+        lines[2]
+    );
     assert_eq!(lines.len(), 3);
 
     // The person corrects the two rows in the rejects file and imports it as it is.
@@ -325,6 +330,18 @@ async fn rejected_rows_round_trip() {
     assert_eq!(counts(&out), (2, 0, 0));
 
     // The original again: the three good rows unchanged, the two bad ones set aside again.
+    // The rejects file may not be the file being imported.
+    let mut onto_itself = request.clone();
+    onto_itself.rejects = Some(original.clone());
+    let e = env
+        .app
+        .import(&env.actor, &onto_itself, &mut |_, _| {})
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("is the file being imported"), "{e}");
+    assert!(std::fs::read_to_string(&original)
+        .unwrap()
+        .contains("Ed,King"));
     let again = env.dir.path().join("again.csv");
     request.rejects = Some(again);
     let out = env.import(request).await;
@@ -378,6 +395,28 @@ async fn a_sheet_of_one_event_goes_to_the_training_named() {
     );
     r.session = Some("2020-07-13".into());
     assert_eq!(counts(&env.import(r).await), (2, 0, 0));
+
+    // A mapping for such sheets is remembered as it was given: the training named on the
+    // command line is not, and the next event's sheet must name its own.
+    let first = env.write("first.csv", b"First,Last\nCy,Innis\n");
+    let mapping = env.write(
+        "m.toml",
+        b"format = 1\n[columns]\nFirst = \"given_name\"\nLast = \"family_name\"\n",
+    );
+    let mut r = ImportRequest::new(Kind::Attendance, &first);
+    r.mapping = Some(mapping);
+    r.training = Some("2020-07".into());
+    assert_eq!(counts(&env.import(r).await), (1, 0, 0));
+    let next = env.write("next.csv", b"First,Last\nDee,Jones\n");
+    let out = env
+        .import(ImportRequest::new(Kind::Attendance, &next))
+        .await;
+    assert!(matches!(out.mapping, Some(MappingSource::Remembered(_))));
+    assert!(
+        out.problems.to_string().contains("--training CODE"),
+        "{}",
+        out.problems
+    );
 }
 
 /// Workbooks written by openpyxl: dates in the 1904 system, a formula never calculated,
@@ -420,10 +459,15 @@ async fn workbooks_from_another_program_are_read_as_they_are() {
             env.dir.path().join("merged.xlsx"),
         ))
         .await;
-    assert_eq!(counts(&out), (3, 0, 0));
+    assert_eq!(counts(&out), (4, 0, 0));
     let people = env.app.store().participants().await.unwrap();
     assert!(people
         .iter()
         .filter(|p| ["Grant", "Hall", "Innis"].contains(&p.person.family_name.as_str()))
         .all(|p| p.person.country.as_deref() == Some("BZ")));
+    let dee = people
+        .iter()
+        .find(|p| p.person.family_name == "Jones")
+        .unwrap();
+    assert_eq!(dee.person.country, None, "a drop-down is not a merge");
 }

@@ -66,10 +66,11 @@ pub(crate) fn bom(head: &[u8]) -> Option<(TextEncoding, usize)> {
 /// valid UTF-8 (a character cut at the end of the sample is fine), else Windows-1252, the
 /// encoding of older Excel's "CSV" on Windows. A sample with real UTF-8 characters as well as
 /// invalid bytes is a UTF-8 file with a fault, which is then reported at its line.
-pub(crate) fn sniff_encoding(head: &[u8]) -> TextEncoding {
+/// `whole` says the sample is the whole file, so nothing of it was cut.
+pub(crate) fn sniff_encoding(head: &[u8], whole: bool) -> TextEncoding {
     match std::str::from_utf8(head) {
         Ok(_) => TextEncoding::Utf8,
-        Err(e) if e.error_len().is_none() => TextEncoding::Utf8,
+        Err(e) if e.error_len().is_none() && !whole => TextEncoding::Utf8,
         Err(_) => {
             let text = String::from_utf8_lossy(head);
             if text
@@ -136,6 +137,9 @@ pub(crate) struct Decode<R> {
     start: usize,
     end: usize,
     eof: bool,
+    /// The decoder has been told the input ended; it must not be called again (the csv
+    /// reader asks once more after a last line without a line end).
+    finished: bool,
 }
 
 impl<R: Read> Decode<R> {
@@ -149,6 +153,7 @@ impl<R: Read> Decode<R> {
                 start: 0,
                 end: 0,
                 eof: false,
+                finished: false,
             }),
         }
     }
@@ -160,20 +165,48 @@ impl<R: Read> Read for Decode<R> {
             // One character of UTF-8 needs up to four bytes; the csv crate reads in 8 KiB.
             return Err(io::Error::other("read buffer too small to decode into"));
         }
+        if self.finished {
+            return Ok(0);
+        }
         loop {
             if self.start == self.end && !self.eof {
                 self.start = 0;
                 self.end = self.inner.read(&mut self.raw)?;
                 self.eof = self.end == 0;
             }
-            let (_, read, written, _) =
+            let (result, read, written, _) =
                 self.decoder
                     .decode_to_utf8(&self.raw[self.start..self.end], buf, self.eof);
             self.start += read;
+            if self.eof && result == encoding_rs::CoderResult::InputEmpty {
+                self.finished = true;
+            }
             if written > 0 || (self.eof && self.start == self.end) {
                 return Ok(written);
             }
         }
+    }
+}
+
+/// Whether a file's lines end with a carriage return alone (Excel for Mac before 2011): its
+/// first bytes hold carriage returns and no line feed.
+pub(crate) fn cr_only(head: &[u8]) -> bool {
+    memchr::memchr(b'\r', head).is_some() && memchr::memchr(b'\n', head).is_none()
+}
+
+/// Turns every carriage return into a line feed, for a file whose lines end with carriage
+/// returns alone: lines are then counted, and rows bounded, as in any other file.
+pub(crate) struct CrToLf<R>(pub(crate) R);
+
+impl<R: Read> Read for CrToLf<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.0.read(buf)?;
+        for b in &mut buf[..n] {
+            if *b == b'\r' {
+                *b = b'\n';
+            }
+        }
+        Ok(n)
     }
 }
 
@@ -421,10 +454,20 @@ mod tests {
 
     #[test]
     fn encodings_are_told_apart() {
-        assert_eq!(sniff_encoding("Curaçao".as_bytes()), TextEncoding::Utf8);
-        assert_eq!(sniff_encoding(b"Cura\xe7ao"), TextEncoding::Windows1252);
+        assert_eq!(
+            sniff_encoding("Curaçao".as_bytes(), true),
+            TextEncoding::Utf8
+        );
+        assert_eq!(
+            sniff_encoding(b"Cura\xe7ao", true),
+            TextEncoding::Windows1252
+        );
+        assert_eq!(sniff_encoding(b"Caf\xe9", true), TextEncoding::Windows1252);
         // A character cut at the end of the sample is still UTF-8.
-        assert_eq!(sniff_encoding(&"abç".as_bytes()[..3]), TextEncoding::Utf8);
+        assert_eq!(
+            sniff_encoding(&"abç".as_bytes()[..3], false),
+            TextEncoding::Utf8
+        );
         assert_eq!(bom(b"\xEF\xBB\xBFa"), Some((TextEncoding::Utf8, 3)));
         assert_eq!(bom(b"\xFF\xFEa\0"), Some((TextEncoding::Utf16Le, 2)));
     }

@@ -57,6 +57,9 @@ pub struct Sheet {
     done: bool,
     /// A problem met while looking for the header, given out after the rows before it.
     deferred: Option<Problem>,
+    /// The file is a rejects file cadre wrote (its first column is `cadre_problems`): the
+    /// `'` it put before cells that look like formulas comes off.
+    rejects_file: bool,
     layout: Layout,
     /// The mapping that turns the sheet's columns into cadre's, with the sheet's own header
     /// and a buffer for its rows as they come.
@@ -129,10 +132,11 @@ impl Sheet {
             .read_to_end(&mut head)
             .map_err(|e| read_error(Path::new(file), e))?;
         let (encoding, skip) = match (options.encoding, csv::bom(&head)) {
-            (Some(chosen), Some((found, len))) if chosen == found => (chosen, len),
-            (Some(chosen), _) => (chosen, 0),
-            (None, Some((found, len))) => (found, len),
-            (None, None) => (csv::sniff_encoding(&head), 0),
+            // A byte-order mark says what the file is, whatever a mapping made for another
+            // file of the same form says (a rejects file is UTF-8 with a mark).
+            (_, Some((found, len))) => (found, len),
+            (Some(chosen), None) => (chosen, 0),
+            (None, None) => (csv::sniff_encoding(&head, head.len() < 64 * 1024), 0),
         };
         let sample = match encoding {
             TextEncoding::Utf8 => String::from_utf8_lossy(&head[skip..]).into_owned(),
@@ -158,6 +162,11 @@ impl Sheet {
         let decoded: Box<dyn Read + Send> = match Decode::new(whole, encoding) {
             Ok(d) => Box::new(d),
             Err(plain) => plain,
+        };
+        let decoded: Box<dyn Read + Send> = if csv::cr_only(sample.as_bytes()) {
+            Box::new(csv::CrToLf(decoded))
+        } else {
+            decoded
         };
         let lines = Lines::default();
         let guarded: Box<dyn Read + Send> =
@@ -257,6 +266,7 @@ impl Sheet {
             rows: 0,
             done: false,
             deferred: None,
+            rejects_file: false,
             plan: None,
             layout: Layout::default(),
         }
@@ -285,6 +295,7 @@ impl Sheet {
             rows: 0,
             done: false,
             deferred: None,
+            rejects_file: false,
             plan: None,
             layout,
         };
@@ -363,6 +374,9 @@ impl Sheet {
             ))));
         }
         sheet.headerless = headerless(&headers);
+        sheet.rejects_file = headers
+            .first()
+            .is_some_and(|h| h.trim() == crate::REJECTS_COLUMN);
         sheet.headers = headers;
         sheet.pending = rest.collect();
         Ok(sheet)
@@ -458,7 +472,8 @@ impl Sheet {
                     Ok(())
                 }
                 Err(e) => {
-                    self.done = true;
+                    // A line that is not UTF-8 is a problem of its row; the reader is past it.
+                    self.done = !matches!(e.kind(), ::csv::ErrorKind::Utf8 { .. });
                     Err(csv_problem(&self.file, &e, lines))
                 }
             },
@@ -479,7 +494,7 @@ impl Sheet {
                     Ok(())
                 }
                 Err(e) => {
-                    self.done = true;
+                    self.done = !matches!(e, XlsxError::Cell(..));
                     Err(match e {
                         XlsxError::Cell(r, c, code, message) => {
                             cell_problem(rows.file(), r, c, code, message)
@@ -515,6 +530,9 @@ impl Sheet {
             }
             if row.cells.iter().all(|c| c.trim().is_empty()) {
                 continue;
+            }
+            if self.rejects_file {
+                unmark_formulas(row);
             }
             self.rows += 1;
             if self.rows > self.limits.max_rows {
@@ -604,6 +622,29 @@ impl Iterator for Sheet {
         let mut row = Row::default();
         self.next_into(&mut row).map(|r| r.map(|()| row))
     }
+}
+
+/// Takes off the `'` a rejects file puts before a cell that looks like a formula.
+fn unmark_formulas(row: &mut Row) {
+    let marked = |c: &str| {
+        c.strip_prefix('\'')
+            .is_some_and(|rest| rest.starts_with(['=', '+', '-', '@', '\t', '\r']))
+    };
+    if !row.cells.iter().any(marked) {
+        return;
+    }
+    let cells: Vec<String> = row
+        .cells
+        .iter()
+        .map(|c| {
+            if marked(c) {
+                c[1..].to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
+    row.cells = ::csv::StringRecord::from(cells);
 }
 
 fn headerless(headers: &[String]) -> Vec<usize> {

@@ -218,12 +218,19 @@ fn a_line_that_is_not_utf8_is_a_located_problem() {
     for _ in 0..8000 {
         text.extend_from_slice("A,café\n".as_bytes());
     }
-    text.extend_from_slice(b"B,caf\xE9\n");
+    text.extend_from_slice(b"B,caf\xE9\nC,fine\n");
     let len = text.len() as u64;
     let s = Sheet::from_csv("f.csv", std::io::Cursor::new(text), len).unwrap();
-    let problem = s.into_iter().find_map(Result::err).expect("a problem");
+    let items: Vec<_> = s.collect();
+    let problem = items
+        .iter()
+        .find_map(|i| i.as_ref().err())
+        .expect("a problem");
     assert_eq!(problem.line, 8002);
     assert!(problem.message.contains("UTF-8"), "{problem}");
+    // The rows after it are read on: the problem is its row's.
+    assert_eq!(items.len(), 8002);
+    assert_eq!(&items.last().unwrap().as_ref().unwrap().cells[0], "C");
 }
 
 #[test]
@@ -331,4 +338,30 @@ fn workbook_limits_are_checked_while_reading() {
         ..Limits::default()
     });
     assert!(said.contains("inflates to more than"), "{said}");
+}
+
+/// The defect: a Windows-1252 file whose last line has no line end made the decoder panic.
+#[test]
+fn a_last_line_without_a_line_end_is_read_in_any_encoding() {
+    let s = sheet(b"code;title\nA;Caf\xe9");
+    let rows: Vec<Row> = s.map(Result::unwrap).collect();
+    assert_eq!(&rows[0].cells[1], "Café");
+}
+
+/// Old Excel for Mac ends lines with a carriage return alone: lines are counted as such.
+#[test]
+fn lines_ended_by_carriage_returns_alone_are_lines() {
+    let s = sheet(b"code,title\rA,One\rB,\"Two\"\r\rC,x");
+    let rows: Vec<(usize, String)> = s
+        .map(Result::unwrap)
+        .map(|r| (r.line, r.cells[0].to_string()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (2, "A".to_string()),
+            (3, "B".to_string()),
+            (5, "C".to_string())
+        ]
+    );
 }

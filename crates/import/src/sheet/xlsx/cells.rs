@@ -23,6 +23,9 @@ pub(crate) struct XlsxRows {
     pub(super) merges: Vec<Merge>,
     /// The value of each merged range whose top-left cell has been read.
     pub(super) merged_values: HashMap<usize, String>,
+    /// The next merged range (by top row) not yet reached, and those covering the current row.
+    pub(super) next_merge: usize,
+    pub(super) active: Vec<usize>,
     pub(super) buf: Vec<u8>,
     pub(super) inner_buf: Vec<u8>,
     pub(super) next_row: usize,
@@ -42,7 +45,8 @@ impl XlsxRows {
             return None;
         }
         let item = self.read_row();
-        if !matches!(item, Ok(Some(_))) {
+        // A cell that cannot be taken is a problem of its row: the rows after it are read on.
+        if !matches!(item, Ok(Some(_)) | Err(XlsxError::Cell(..))) {
             self.done = true;
         }
         item.transpose()
@@ -58,12 +62,13 @@ impl XlsxRows {
                     self.next_row = number + 1;
                     let e = e.into_owned();
                     let cells = self.read_cells(number, &e)?;
-                    return Ok(Some((number, self.with_merges(number, cells))));
+                    let cells = self.with_merges(number, cells)?;
+                    return Ok(Some((number, cells)));
                 }
                 Event::Empty(e) if e.local_name().as_ref() == b"row" => {
                     let number = row_number(&e, self.next_row)?;
                     self.next_row = number + 1;
-                    let cells = self.with_merges(number, Vec::new());
+                    let cells = self.with_merges(number, Vec::new())?;
                     if !cells.is_empty() {
                         return Ok(Some((number, cells)));
                     }
@@ -79,6 +84,9 @@ impl XlsxRows {
     fn read_cells(&mut self, row: usize, _start: &BytesStart) -> Result<Vec<(usize, String)>> {
         let mut cells: Vec<(usize, String)> = Vec::new();
         let mut next_col = 0usize;
+        // The row's first cell that cannot be taken; the rest of the row is still read, so
+        // that the next row starts where it should.
+        let mut failed: Option<XlsxError> = None;
         loop {
             self.buf.clear();
             let event = self.xml.read_event_into(&mut self.buf).map_err(xml_error)?;
@@ -87,14 +95,40 @@ impl XlsxRows {
                     let c = e.into_owned();
                     let col = cell_column(&c, next_col, row)?;
                     next_col = col + 1;
-                    let value = self.read_value(&c, row, col, false)?;
-                    self.keep(&mut cells, col, value, row)?;
+                    match self
+                        .read_value(&c, row, col, false)
+                        .and_then(|value| self.keep(&mut cells, col, value, row))
+                    {
+                        Ok(()) => {}
+                        Err(e @ XlsxError::Cell(..)) => {
+                            failed.get_or_insert(e);
+                        }
+                        Err(e) => return Err(e),
+                    }
                 }
                 Event::Empty(e) if e.local_name().as_ref() == b"c" => {
                     let col = cell_column(&e, next_col, row)?;
                     next_col = col + 1;
                 }
-                Event::End(e) if e.local_name().as_ref() == b"row" => return Ok(cells),
+                Event::End(e) if e.local_name().as_ref() == b"row" => {
+                    if let Some(e) = failed {
+                        return Err(e);
+                    }
+                    // Cells come in column order; one out of order is put in its place, and two
+                    // for one cell are refused (either would shift a value to another column).
+                    if !cells.windows(2).all(|w| w[0].0 < w[1].0) {
+                        cells.sort_by_key(|(c, _)| *c);
+                        if let Some(w) = cells.windows(2).find(|w| w[0].0 == w[1].0) {
+                            return Err(XlsxError::Cell(
+                                row,
+                                w[0].0,
+                                "bad-cell",
+                                "the sheet holds this cell twice".to_string(),
+                            ));
+                        }
+                    }
+                    return Ok(cells);
+                }
                 Event::Eof => return Err(unreadable("the sheet ends inside a row")),
                 _ => {}
             }
@@ -256,15 +290,27 @@ impl XlsxRows {
     }
 
     /// Fills the cells of merged ranges with the value of their top-left cell, which is the
-    /// only one the sheet stores: a country merged over five rows holds for each of them.
-    fn with_merges(&mut self, row: usize, mut cells: Vec<(usize, String)>) -> Vec<(usize, String)> {
-        if self.merges.is_empty() {
-            return cells;
+    /// only one the sheet stores: a country merged over five rows holds for each of them. The
+    /// ranges are sorted by their top row and only those covering the row are looked at; the
+    /// filled row is held to the limits of columns and of a row's size.
+    fn with_merges(
+        &mut self,
+        row: usize,
+        mut cells: Vec<(usize, String)>,
+    ) -> Result<Vec<(usize, String)>> {
+        while self.next_merge < self.merges.len() && self.merges[self.next_merge].top <= row {
+            self.active.push(self.next_merge);
+            self.next_merge += 1;
         }
-        for (i, m) in self.merges.iter().enumerate() {
-            if row < m.top || row > m.bottom {
-                continue;
-            }
+        let merges = &self.merges;
+        self.active.retain(|&i| merges[i].bottom >= row);
+        if self.active.is_empty() {
+            return Ok(cells);
+        }
+        let mut present: std::collections::HashSet<usize> = cells.iter().map(|(c, _)| *c).collect();
+        let mut bytes: usize = cells.iter().map(|(_, v)| v.len()).sum();
+        for &i in &self.active {
+            let m = self.merges[i];
             if row == m.top {
                 if let Some((_, v)) = cells.iter().find(|(c, _)| *c == m.left) {
                     self.merged_values.insert(i, v.clone());
@@ -274,16 +320,26 @@ impl XlsxRows {
                 continue;
             };
             for col in m.left..=m.right {
-                if (row, col) != (m.top, m.left) && !cells.iter().any(|(c, _)| *c == col) {
+                if present.insert(col) {
+                    bytes += v.len();
+                    if present.len() > self.limits.max_columns || bytes > self.limits.max_row_bytes
+                    {
+                        return Err(XlsxError::Limit(format!(
+                            "row {row}: its merged cells fill more than {} cells or {} bytes (the limits)",
+                            self.limits.max_columns, self.limits.max_row_bytes
+                        )));
+                    }
                     cells.push((col, v.clone()));
                 }
             }
-            if row == m.bottom {
+        }
+        for &i in &self.active {
+            if self.merges[i].bottom == row {
                 self.merged_values.remove(&i);
             }
         }
         cells.sort_by_key(|(c, _)| *c);
-        cells
+        Ok(cells)
     }
 }
 
@@ -303,15 +359,12 @@ fn push_capped(
     };
     // Bytes, a bound on characters: checked here so that one huge cell is never held whole.
     if target.len() + text.len() > limits.max_cell_chars * 4 {
-        return Err(XlsxError::Cell(
-            row,
-            col,
-            "cell-too-long",
-            format!(
-                "the cell holds more than {} characters (the limit)",
-                limits.max_cell_chars
-            ),
-        ));
+        // Said as a limit, which ends the reading: the cell is left half read.
+        return Err(XlsxError::Limit(format!(
+            "cell {}: the cell holds more than {} characters (the limit)",
+            super::values::cell_name(row, col),
+            limits.max_cell_chars
+        )));
     }
     target.push_str(text);
     Ok(())

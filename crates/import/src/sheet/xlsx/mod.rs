@@ -68,6 +68,7 @@ struct Budget<'a, R> {
     inner: R,
     used: &'a mut u64,
     limit: u64,
+    run: usize,
 }
 
 impl<R: Read> Read for Budget<'_, R> {
@@ -77,8 +78,32 @@ impl<R: Read> Read for Budget<'_, R> {
         if *self.used > self.limit {
             return Err(std::io::Error::other(BudgetSpent(self.limit)));
         }
+        markup_run(&mut self.run, &buf[..n])?;
         Ok(n)
     }
+}
+
+/// The longest run of XML between two angle brackets: a cell's text (32,767 characters, each
+/// at most six bytes as written) or a tag fits well within it. The XML reader holds a whole
+/// text or tag before it can be looked at, so a longer one is refused as it streams in.
+const MAX_MARKUP_RUN: usize = 1 << 20;
+
+/// Counts the bytes since the last `<` or `>`, refusing a run past [`MAX_MARKUP_RUN`].
+fn markup_run(run: &mut usize, data: &[u8]) -> std::io::Result<()> {
+    match memchr::memrchr2(b'<', b'>', data) {
+        Some(last) => {
+            let first = memchr::memchr2(b'<', b'>', data).unwrap_or(last);
+            if *run + first > MAX_MARKUP_RUN {
+                return Err(std::io::Error::other(BudgetSpent(0)));
+            }
+            *run = data.len() - last - 1;
+        }
+        None => *run += data.len(),
+    }
+    if *run > MAX_MARKUP_RUN {
+        return Err(std::io::Error::other(BudgetSpent(0)));
+    }
+    Ok(())
 }
 
 #[derive(Debug)]
@@ -86,6 +111,12 @@ struct BudgetSpent(u64);
 
 impl std::fmt::Display for BudgetSpent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0 == 0 {
+            return write!(
+                f,
+                "the workbook holds a text or tag longer than {MAX_MARKUP_RUN} bytes (the limit): it is not read"
+            );
+        }
         write!(
             f,
             "the workbook inflates to more than {} bytes (the limit): it is not read",
@@ -157,6 +188,7 @@ impl Workbook {
             inner: part,
             used,
             limit,
+            run: 0,
         }
         .take(cap + 1);
         capped.read_to_end(&mut out).map_err(io_error)?;
@@ -303,6 +335,7 @@ impl Workbook {
             inner: part,
             used,
             limit,
+            run: 0,
         }));
         let mut buf = Vec::new();
         let mut in_si = false;
@@ -355,7 +388,8 @@ impl Workbook {
         let strings = self.shared_strings()?;
         let styles = self.date_styles()?;
         let path = self.sheets[index].path.clone();
-        let merges = self.merged_cells(&path)?;
+        let mut merges = self.merged_cells(&path)?;
+        merges.sort_by_key(|m| m.top);
         let part = self
             .zip
             .by_name(&path)
@@ -386,6 +420,7 @@ impl Workbook {
                 inner: data,
                 used: 0,
                 limit: budget,
+                run: 0,
             },
         ));
         Ok(XlsxRows {
@@ -396,6 +431,8 @@ impl Workbook {
             date1904: self.date1904,
             merges,
             merged_values: HashMap::new(),
+            next_merge: 0,
+            active: Vec::new(),
             buf: Vec::new(),
             inner_buf: Vec::new(),
             next_row: 1,
@@ -417,6 +454,7 @@ impl Workbook {
                 inner: part,
                 used,
                 limit,
+                run: 0,
             },
         );
         const TAG: &[u8] = b"mergeCells";
@@ -456,13 +494,35 @@ impl Workbook {
             return Ok(Vec::new());
         };
         let mut merges = Vec::new();
-        let finder = memchr::memmem::Finder::new(b"ref=\"");
-        for at in finder.find_iter(&section) {
-            let rest = &section[at + 5..];
-            let Some(end) = memchr::memchr(b'"', rest) else {
+        // Only the <mergeCell> elements of the <mergeCells> list: data validations,
+        // conditional formats and the like that follow it name ranges too (`sqref="..."`),
+        // and they are not merges.
+        let end = memchr::memmem::find_iter(&section, b"mergeCells>")
+            .find(|&at| {
+                // The closing tag: `</mergeCells>`, or `</x:mergeCells>` with a prefix.
+                let open = memchr::memrchr(b'<', &section[..at]).unwrap_or(0);
+                section.get(open + 1) == Some(&b'/')
+            })
+            .unwrap_or(section.len());
+        let section = &section[..end];
+        let mut merges_found: Vec<String> = Vec::new();
+        for at in memchr::memmem::find_iter(section, b"mergeCell ") {
+            // A <mergeCell ...> tag (or <x:mergeCell ...>): its `ref` attribute, within the tag.
+            if at == 0 || !matches!(section[at - 1], b'<' | b':') {
+                continue;
+            }
+            let tag_end = memchr::memchr(b'>', &section[at..]).map_or(section.len(), |e| at + e);
+            let tag = &section[at..tag_end];
+            let Some(r) = memchr::memmem::find(tag, b" ref=\"") else {
                 continue;
             };
-            let text = String::from_utf8_lossy(&rest[..end]);
+            let rest = &tag[r + 6..];
+            let Some(close) = memchr::memchr(b'"', rest) else {
+                continue;
+            };
+            merges_found.push(String::from_utf8_lossy(&rest[..close]).into_owned());
+        }
+        for text in merges_found {
             if let Some((a, b)) = text.split_once(':') {
                 if let (Some(a), Some(b)) = (cell_ref(a), cell_ref(b)) {
                     if merges.len() >= 100_000 {
@@ -488,6 +548,7 @@ pub(super) struct OwnedBudget {
     pub(super) inner: Box<dyn Read + Send>,
     pub(super) used: u64,
     pub(super) limit: u64,
+    pub(super) run: usize,
 }
 
 impl Read for OwnedBudget {
@@ -497,6 +558,7 @@ impl Read for OwnedBudget {
         if self.used > self.limit {
             return Err(std::io::Error::other(BudgetSpent(self.limit)));
         }
+        markup_run(&mut self.run, &buf[..n])?;
         Ok(n)
     }
 }

@@ -31,9 +31,10 @@ pub(super) fn number_text(n: f64) -> String {
     }
 }
 
-/// Number formats 14-22, 27-36, 45-47 and 50-58 are Excel's built-in dates and times.
+/// Excel's built-in date formats: 14-17 and 22 (18-21 and 45-47 are times of day, which
+/// are not dates), and 27-36 and 50-58 of the East Asian locales.
 pub(super) fn builtin_is_date(id: u32) -> bool {
-    matches!(id, 14..=22 | 27..=36 | 45..=47 | 50..=58)
+    matches!(id, 14..=17 | 22 | 27..=36 | 50..=58)
 }
 
 /// Whether a custom number format shows a date: it has a day, month-with-day or year part
