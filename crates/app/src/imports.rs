@@ -191,30 +191,29 @@ impl App {
         // this command line added (the training of one event, a date order said once).
         let as_given = mapping.clone();
         let mapping = with_overrides(mapping, request, sheet.sheet_headers())?;
+        // Columns of dates typed day or month first, without an order said for them, are
+        // settled each by its own dates (or the import is refused, once per column).
         let mapping = match mapping {
-            Some(m) if m.date_order.is_none() => match self.settle_dates(request, &options, &m)? {
-                Settling::Settled(order) => Some(Mapping {
-                    date_order: order.map(|o| o.as_str().to_string()),
-                    ..m
-                }),
-                Settling::Refuse(p) => {
-                    return Ok(refused(Problems::one(p), sheet.layout().clone()))
-                }
-            },
-            None if kind_has_dates(kind) => {
-                let m = Mapping::default();
+            Some(m) if m.date_order.is_some() => Some(m),
+            None if !kind_has_dates(kind) => None,
+            given => {
+                let m = given.clone().unwrap_or_default();
                 match self.settle_dates(request, &options, &m)? {
-                    Settling::Settled(Some(order)) => Some(Mapping {
-                        date_order: Some(order.as_str().to_string()),
-                        ..m
-                    }),
-                    Settling::Settled(None) => None,
                     Settling::Refuse(p) => {
                         return Ok(refused(Problems::one(p), sheet.layout().clone()))
                     }
+                    Settling::Settled(orders) if orders.is_empty() => given,
+                    Settling::Settled(orders) => {
+                        let mut m = m;
+                        for (column, o) in orders {
+                            m.date_orders
+                                .entry(column)
+                                .or_insert_with(|| o.as_str().to_string());
+                        }
+                        Some(m)
+                    }
                 }
             }
-            other => other,
         };
         let mut aliases = Vec::new();
         if let Some(m) = &mapping {
@@ -304,17 +303,17 @@ impl App {
         let mut sheet = match Sheet::open_with(&request.path, options) {
             Ok(s) => s,
             // The import itself will say what is wrong.
-            Err(_) => return Ok(Settling::Settled(None)),
+            Err(_) => return Ok(Settling::Settled(BTreeMap::new())),
         };
         if let Ok(plan) = Plan::new(mapping, sheet.sheet_headers(), request.kind.columns()) {
             sheet.apply(plan);
         } else if !mapping.is_identity() {
-            return Ok(Settling::Settled(None));
+            return Ok(Settling::Settled(BTreeMap::new()));
         }
         let found = survey_dates(&mut sheet, 200);
-        let mut order = None;
+        let mut orders = BTreeMap::new();
         for (column, evidence) in &found {
-            if evidence.slashed == 0 {
+            if evidence.slashed == 0 || mapping.date_orders.contains_key(column) {
                 continue;
             }
             let at = Problem {
@@ -335,25 +334,21 @@ impl App {
                         ..at
                     }))
                 }
-                (_, _, Some(o)) if order.is_none_or(|x| x == o) => order = Some(o),
-                (_, _, Some(_)) => {
-                    return Ok(Settling::Refuse(Problem {
-                        message: "the date columns settle different day/month orders: say which with --date-order dmy or mdy".to_string(),
-                        ..at
-                    }))
+                (_, _, Some(o)) => {
+                    orders.insert(column.clone(), o);
                 }
                 _ => {
                     let example = "05/07/2021";
                     return Ok(Settling::Refuse(Problem {
                         message: format!(
-                            "its dates can be read day first or month first (as {example}), and none of them settles it: say which with --date-order dmy or mdy (or date_order in the mapping)"
+                            "its dates can be read day first or month first (as {example}), and none of them settles it: say which with --date-order dmy or mdy (or, in the mapping, date_order, or date_orders for this column)"
                         ),
                         ..at
                     }));
                 }
             }
         }
-        Ok(Settling::Settled(order))
+        Ok(Settling::Settled(orders))
     }
 
     /// Proposes a mapping for a sheet: its columns from their headers' words, how whole names
@@ -434,7 +429,8 @@ impl App {
 }
 
 enum Settling {
-    Settled(Option<DateOrder>),
+    /// The order each column of dates settles by itself (none for columns that need none).
+    Settled(BTreeMap<String, DateOrder>),
     Refuse(Problem),
 }
 
@@ -463,9 +459,11 @@ fn note_survey(p: &mut Proposal, found: &cadre_import::Survey, lookups: &Lookups
                 "{column}: every date reads both ways (as 05/07/2021): day first is proposed; check"
             ),
         };
-        p.notes.insert("date_order".to_string(), note);
+        p.notes.insert(format!("date_orders.{column}"), note);
         let order = evidence.order().unwrap_or(DateOrder::Dmy);
-        p.mapping.date_order = Some(order.as_str().to_string());
+        p.mapping
+            .date_orders
+            .insert(column.clone(), order.as_str().to_string());
     }
     for (column, values) in &found.unknown {
         let map = p.mapping.values.entry(column.clone()).or_default();

@@ -109,6 +109,18 @@ pub async fn import_sheet(
     let mut problems = Problems::default();
     // Spellings the mapping keeps as aliases, in this transaction, before any row needs them.
     for (alias, department) in &options.aliases {
+        if let (Some(already), Some(meant)) =
+            (lookups.department(alias), lookups.department(department))
+        {
+            if already != meant {
+                return Err(AppError::Rejected(Problems::one(cadre_import::Problem::at(
+                    sheet.file(),
+                    sheet.header_line(),
+                    "alias-taken",
+                    format!("the mapping keeps \"{alias}\" as an alias of \"{meant}\", and it already names the department \"{already}\": map the value instead, or choose another department"),
+                ))));
+            }
+        }
         let Some(canonical) = lookups.department(department).map(str::to_string) else {
             return Err(AppError::Rejected(Problems::one(cadre_import::Problem::at(
                 sheet.file(),

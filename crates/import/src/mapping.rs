@@ -33,6 +33,9 @@ pub struct Mapping {
     pub encoding: Option<String>,
     /// `dmy` or `mdy`, for dates typed as 05/07/2021.
     pub date_order: Option<String>,
+    /// The same, column by column (`start_date = "mdy"`), over `date_order`.
+    #[serde(default)]
+    pub date_orders: BTreeMap<String, String>,
     /// `error` (the default) or `ignore`: cells beyond the header, or under an empty one.
     pub extra_cells: Option<String>,
     /// Sheet header -> cadre column, or `ignore`.
@@ -112,6 +115,7 @@ impl Mapping {
             && self.values.is_empty()
             && self.aliases.is_empty()
             && self.date_order.is_none()
+            && self.date_orders.is_empty()
     }
 
     /// The mapping as the file a person reads, with comments on what was guessed.
@@ -139,6 +143,16 @@ impl Mapping {
         }
         opt(&mut out, "date_order", &self.date_order);
         opt(&mut out, "extra_cells", &self.extra_cells);
+        if !self.date_orders.is_empty() {
+            let _ = writeln!(out, "\n# The order of day and month, column by column.");
+            let _ = writeln!(out, "[date_orders]");
+            for (column, order) in &self.date_orders {
+                if let Some(note) = notes.get(&format!("date_orders.{column}")) {
+                    let _ = writeln!(out, "# {note}");
+                }
+                let _ = writeln!(out, "{column} = {}", quote(order));
+            }
+        }
         let _ = writeln!(
             out,
             "\n# Each header of the sheet -> a cadre column, or \"ignore\"."
@@ -391,13 +405,25 @@ impl Plan {
                 }
             }
         }
+        let mut by_column = HashMap::new();
+        for (column, o) in &mapping.date_orders {
+            if !DATE_COLUMNS.contains(&column.as_str()) {
+                return Err(MappingError(format!(
+                    "date_orders: {column} is not a date column ({})",
+                    DATE_COLUMNS.join(", ")
+                )));
+            }
+            let o = DateOrder::parse(o)
+                .map_err(|e| MappingError(format!("date_orders.{column}: {e}")))?;
+            by_column.insert(column.as_str(), o);
+        }
         plan.dates = plan
             .headers
             .iter()
             .map(|h| {
                 DATE_COLUMNS
                     .contains(&h.as_str())
-                    .then_some(order)
+                    .then(|| by_column.get(h.as_str()).copied().or(order))
                     .flatten()
             })
             .collect();

@@ -242,9 +242,14 @@ async fn a_french_csv_in_windows_1252_with_dates_to_settle() {
     assert_eq!(proposal.mapping.delimiter.as_deref(), Some(";"));
     assert_eq!(proposal.mapping.encoding.as_deref(), Some("windows-1252"));
     assert_eq!(
-        proposal.mapping.date_order.as_deref(),
+        proposal
+            .mapping
+            .date_orders
+            .get("session_date")
+            .map(String::as_str),
         Some("dmy"),
-        "13/07 settles it"
+        "13/07 settles it: {}",
+        proposal.to_toml()
     );
     let mapping = env.write("m.toml", proposal.to_toml().as_bytes());
     let mut with_mapping = request.clone();
@@ -259,7 +264,7 @@ async fn a_french_csv_in_windows_1252_with_dates_to_settle() {
     let both = env.write("both.csv", &sheet(["07/05/2020", "07/05/2020"]));
     let text = std::fs::read_to_string(&mapping)
         .unwrap()
-        .replace("date_order = \"dmy\"\n", "");
+        .replace("session_date = \"dmy\"\n", "");
     let undecided = env.write("undecided.toml", text.as_bytes());
     let mut r = ImportRequest::new(Kind::Attendance, &both);
     r.mapping = Some(undecided);

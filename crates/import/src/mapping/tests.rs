@@ -162,3 +162,27 @@ fn header_signatures_ignore_case_and_spacing_only() {
     assert_ne!(a, d);
     assert_eq!(a.len(), 32);
 }
+
+#[test]
+fn each_date_column_keeps_its_own_order() {
+    let text = "Code,Title,From,To\nT-1,One,13/07/2021,07/14/2021\n";
+    let mut sheet = sheet_of(Box::leak(text.to_string().into_boxed_str()));
+    let mapping = Mapping::parse(
+        "format = 1\ndate_order = \"dmy\"\n[date_orders]\nend_date = \"mdy\"\n[columns]\nCode = \"code\"\nTitle = \"title\"\nFrom = \"start_date\"\nTo = \"end_date\"\n",
+    )
+    .unwrap();
+    let plan = Plan::new(
+        &mapping,
+        sheet.sheet_headers(),
+        crate::TrainingParser::COLUMNS,
+    )
+    .unwrap();
+    sheet.apply(plan);
+    let h = sheet.headers().to_vec();
+    let row = sheet.next().unwrap().unwrap();
+    let cell = |name: &str| row.cells[h.iter().position(|x| x == name).unwrap()].to_string();
+    assert_eq!(cell("start_date"), "2021-07-13");
+    assert_eq!(cell("end_date"), "2021-07-14");
+    let bad = Mapping::parse("format = 1\n[date_orders]\ntitle = \"dmy\"\n").unwrap();
+    assert!(Plan::new(&bad, &headers(&["title"]), crate::TrainingParser::COLUMNS).is_err());
+}
