@@ -7,6 +7,7 @@
 mod clock;
 mod imports;
 mod pipeline;
+mod proposals;
 mod rejects;
 
 pub use imports::{ImportOutcome, ImportRequest, MappingSource};

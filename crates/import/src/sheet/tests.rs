@@ -2,6 +2,7 @@
 //! cells under no header refused, encodings, delimiters and title rows found out.
 
 use super::*;
+use crate::problem::Problems;
 
 fn sheet(text: &'static [u8]) -> Sheet {
     Sheet::from_csv("f.csv", text, text.len() as u64).unwrap()
