@@ -15,8 +15,11 @@ use std::path::Path;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
+mod budget;
 mod cells;
 mod values;
+
+use self::budget::{Budget, BudgetSpent, OwnedBudget};
 
 pub(crate) use self::cells::XlsxRows;
 use self::cells::{attr, entity};
@@ -62,70 +65,6 @@ pub(crate) struct Workbook {
     /// Bytes inflated so far, across parts, against `limits.max_inflated`.
     inflated: u64,
 }
-
-/// A reader of one part that refuses to inflate past what is left of the workbook's budget.
-struct Budget<'a, R> {
-    inner: R,
-    used: &'a mut u64,
-    limit: u64,
-    run: usize,
-}
-
-impl<R: Read> Read for Budget<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        *self.used += n as u64;
-        if *self.used > self.limit {
-            return Err(std::io::Error::other(BudgetSpent(self.limit)));
-        }
-        markup_run(&mut self.run, &buf[..n])?;
-        Ok(n)
-    }
-}
-
-/// The longest run of XML between two angle brackets: a cell's text (32,767 characters, each
-/// at most six bytes as written) or a tag fits well within it. The XML reader holds a whole
-/// text or tag before it can be looked at, so a longer one is refused as it streams in.
-const MAX_MARKUP_RUN: usize = 1 << 20;
-
-/// Counts the bytes since the last `<` or `>`, refusing a run past [`MAX_MARKUP_RUN`].
-fn markup_run(run: &mut usize, data: &[u8]) -> std::io::Result<()> {
-    match memchr::memrchr2(b'<', b'>', data) {
-        Some(last) => {
-            let first = memchr::memchr2(b'<', b'>', data).unwrap_or(last);
-            if *run + first > MAX_MARKUP_RUN {
-                return Err(std::io::Error::other(BudgetSpent(0)));
-            }
-            *run = data.len() - last - 1;
-        }
-        None => *run += data.len(),
-    }
-    if *run > MAX_MARKUP_RUN {
-        return Err(std::io::Error::other(BudgetSpent(0)));
-    }
-    Ok(())
-}
-
-#[derive(Debug)]
-struct BudgetSpent(u64);
-
-impl std::fmt::Display for BudgetSpent {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.0 == 0 {
-            return write!(
-                f,
-                "the workbook holds a text or tag longer than {MAX_MARKUP_RUN} bytes (the limit): it is not read"
-            );
-        }
-        write!(
-            f,
-            "the workbook inflates to more than {} bytes (the limit): it is not read",
-            self.0
-        )
-    }
-}
-
-impl std::error::Error for BudgetSpent {}
 
 fn io_error(e: std::io::Error) -> XlsxError {
     match e.get_ref().and_then(|i| i.downcast_ref::<BudgetSpent>()) {
@@ -540,26 +479,6 @@ impl Workbook {
             }
         }
         Ok(merges)
-    }
-}
-
-/// As [`Budget`], owning its count: the sheet's reader lives on after the workbook.
-pub(super) struct OwnedBudget {
-    pub(super) inner: Box<dyn Read + Send>,
-    pub(super) used: u64,
-    pub(super) limit: u64,
-    pub(super) run: usize,
-}
-
-impl Read for OwnedBudget {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.used += n as u64;
-        if self.used > self.limit {
-            return Err(std::io::Error::other(BudgetSpent(self.limit)));
-        }
-        markup_run(&mut self.run, &buf[..n])?;
-        Ok(n)
     }
 }
 
