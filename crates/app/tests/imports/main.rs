@@ -363,7 +363,7 @@ async fn unknown_headers_name_the_closest_columns() {
     let out = env.import(ImportRequest::new(Kind::Trainings, path)).await;
     let said = out.problems.to_string();
     assert!(
-        said.contains("unknown column \"Titel\" (closest: title"),
+        said.contains("unknown column \"Titel\" (it looks like title)"),
         "{said}"
     );
     assert!(

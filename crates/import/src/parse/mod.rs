@@ -90,19 +90,24 @@ impl Columns {
                 None => unknown.push((column, header)),
             }
         }
-        for (column, header) in &unknown {
-            let closest = crate::columns::closest(header, known);
-            let hint = if closest.is_empty() {
-                String::new()
-            } else {
-                format!(" (closest: {})", closest.join(", "))
+        for (n, (column, header)) in unknown.iter().enumerate() {
+            // In other words it may well be a cadre column ("Apellido" is family_name): say so;
+            // else the v1 names it is closest to, as a misspelling would be.
+            let hint = match cadre_core::columns::propose(header, known) {
+                Some(meant) => format!(" (it looks like {meant})"),
+                None => {
+                    let closest = crate::columns::closest(header, known);
+                    if closest.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (closest: {})", closest.join(", "))
+                    }
+                }
             };
-            problems.push(header_problem(
-                *column,
-                "unknown-column",
+            // The lists are said once, with the first unknown column.
+            let lists = if n == 0 {
                 format!(
-                    "unknown column \"{header}\"{hint}: the columns of this file are {}; the file's headers are {}. \
-Map them with --mapping (see --propose-mapping)",
+                    ": the columns of this file are {}; the file's headers are {}. Map them with --mapping (see --propose-mapping)",
                     known.join(","),
                     sheet
                         .headers()
@@ -111,7 +116,14 @@ Map them with --mapping (see --propose-mapping)",
                         .map(|h| format!("\"{h}\""))
                         .collect::<Vec<_>>()
                         .join(", ")
-                ),
+                )
+            } else {
+                String::new()
+            };
+            problems.push(header_problem(
+                *column,
+                "unknown-column",
+                format!("unknown column \"{header}\"{hint}{lists}"),
             ));
         }
         for r in required {
