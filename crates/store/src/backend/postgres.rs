@@ -22,6 +22,8 @@ pub(crate) mod roster;
 pub(crate) mod seed;
 #[path = "write.rs"]
 pub(crate) mod write;
+#[path = "write_attendance.rs"]
+pub(crate) mod write_attendance;
 
 use std::str::FromStr;
 

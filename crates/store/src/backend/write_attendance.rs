@@ -1,0 +1,261 @@
+//! The attendance half of an import's writer: resolved batches of rows written (new persons,
+//! records sure to be new in bulk, the others through the rosters), persons completed by rows
+//! kept and written once, and a roster replacement finished and described.
+
+use std::collections::HashMap;
+
+use cadre_core::person::name_key;
+use cadre_core::text::fold;
+use cadre_core::{PartialDate, PersonRecord};
+
+use super::resolve::{trainings_with_attendance, Resolved, Resolver};
+use super::roster::{Rosters, RunCounts};
+use super::write::{add_run, AttendanceRow, BatchCounts, PersonRef, Removed, Writer};
+use crate::types::RemovedRecord;
+use crate::Result;
+
+impl Writer {
+    /// What the reading thread needs to resolve rows to ids: every person of the store (loaded
+    /// here, once per import), trainings, sessions and departments.
+    pub(crate) async fn resolver(&mut self, replace_roster: bool) -> Result<Resolver> {
+        let had_attendance = trainings_with_attendance(&mut self.tx).await?;
+        self.rosters = Rosters::new(had_attendance.iter().copied().collect(), replace_roster);
+        Resolver::load(
+            &mut self.tx,
+            &self.trainings,
+            &self.sessions,
+            &self.departments,
+            had_attendance,
+        )
+        .await
+    }
+
+    /// Records a batch of resolved attendance rows (person x session): inserts the persons
+    /// new to the store, completes known ones, inserts the records sure to be new, and hands
+    /// the other rows to the rosters (see `roster`), which look each up among its training's
+    /// records and write only what changes.
+    pub(crate) async fn attendance_batch(&mut self, batch: &Resolved) -> Result<BatchCounts> {
+        let mut counts = BatchCounts {
+            persons_created: batch.new_persons.len() as u64,
+            ..BatchCounts::default()
+        };
+        let new_ids = super::insert_persons(&mut self.tx, &batch.new_persons).await?;
+        self.touched_chunks
+            .extend(new_ids.iter().map(|id| id / crate::cache::CHUNK));
+        self.new_ids.extend(new_ids);
+        let merges: Vec<(i64, &PersonRecord)> = batch
+            .merges
+            .iter()
+            .map(|(who, p)| (self.id_of(*who), p))
+            .collect();
+        self.merge_persons(&merges).await?;
+
+        let resolve = |rows: &[(i64, PersonRef, i64, Option<i64>)]| -> Vec<AttendanceRow> {
+            rows.iter()
+                .map(|&(training_id, who, session, completed)| {
+                    let person = match who {
+                        PersonRef::Stored(id) => id,
+                        PersonRef::New(n) => self.new_ids[n as usize],
+                    };
+                    (training_id, person, session, completed)
+                })
+                .collect()
+        };
+        // The new records first: a row that may repeat one of them comes after it in the sheet.
+        let mut new_rows = resolve(&batch.new_rows);
+        let mut rows = resolve(&batch.rows);
+        // In key order, new records go in one after another at the end of the table's tree
+        // (a sheet's trainings are mostly new and numbered in order), rather than all over the
+        // pages of the trainings being read: fewer, fuller pages to write.
+        new_rows.sort_unstable();
+        let mut run = RunCounts::default();
+        // The training in hand is read again after records of its are written directly.
+        if let Some(t) = self.rosters.current() {
+            if new_rows.binary_search_by(|r| r.0.cmp(&t)).is_ok() {
+                self.rosters.finish(&mut self.tx, &mut run).await?;
+            }
+        }
+        super::insert_new_attendance(&mut self.tx, &new_rows).await?;
+        counts.created += new_rows.len() as u64;
+        self.touched_trainings
+            .extend(new_rows.chunk_by(|a, b| a.0 == b.0).map(|g| g[0].0));
+        let written = self.rosters.write(&mut self.tx, &mut rows).await?;
+        add_run(&mut run, written);
+        if let Some(t) = self.rosters.current() {
+            if batch.ended.contains(&t) {
+                self.rosters.finish(&mut self.tx, &mut run).await?;
+            }
+        }
+        counts.created += run.created;
+        counts.updated += run.updated;
+        counts.unchanged += run.unchanged;
+        self.touched_trainings.extend(run.touched);
+        // The attendee lists of trainings the sheet has gone past are brought up to date now,
+        // while their pages are fresh in the cache and the reading thread keeps this one
+        // waiting anyway; a training listed again further down is refreshed again.
+        let ended: Vec<i64> = batch
+            .ended
+            .iter()
+            .copied()
+            .filter(|t| self.touched_trainings.remove(t))
+            .collect();
+        super::cache::refresh_trainings(&mut self.tx, &ended).await?;
+        Ok(counts)
+    }
+
+    /// Ends the attendance of an import, once every batch is in: writes the rows of the last
+    /// training, and with `replace_roster` removes the records no row named.
+    pub(crate) async fn finish_attendance(&mut self) -> Result<(BatchCounts, Vec<Removed>)> {
+        let mut run = RunCounts::default();
+        self.rosters.finish(&mut self.tx, &mut run).await?;
+        let removed = self.rosters.remove_unnamed(&mut self.tx).await?;
+        self.touched_trainings.extend(run.touched);
+        self.touched_trainings.extend(removed.iter().map(|r| r.0));
+        let counts = BatchCounts {
+            created: run.created,
+            updated: run.updated,
+            unchanged: run.unchanged,
+            persons_created: 0,
+        };
+        Ok((counts, removed))
+    }
+
+    /// Attendance records by training code, session date and person's name, in that order.
+    pub(crate) async fn describe(&mut self, records: &[Removed]) -> Result<Vec<RemovedRecord>> {
+        let codes: HashMap<i64, &String> = self.trainings.iter().map(|(c, id)| (*id, c)).collect();
+        let dates: HashMap<i64, PartialDate> =
+            self.sessions.iter().map(|((_, d), id)| (*id, *d)).collect();
+        let mut ids: Vec<i64> = records.iter().map(|r| r.1).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let persons = super::persons_by_id(&mut self.tx, &ids).await?;
+        let mut out: Vec<RemovedRecord> = records
+            .iter()
+            .map(|&(t, p, s)| RemovedRecord {
+                training_code: codes.get(&t).map(|c| c.to_string()).unwrap_or_default(),
+                session: dates.get(&s).map(|d| d.to_string()),
+                person: persons
+                    .get(&p)
+                    .map(|p| format!("{} {}", p.given_name, p.family_name))
+                    .unwrap_or_default(),
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            (&a.training_code, &a.session, &a.person).cmp(&(
+                &b.training_code,
+                &b.session,
+                &b.person,
+            ))
+        });
+        Ok(out)
+    }
+
+    fn id_of(&self, who: PersonRef) -> i64 {
+        match who {
+            PersonRef::Stored(id) => id,
+            PersonRef::New(n) => self.new_ids[n as usize],
+        }
+    }
+
+    /// Completes known persons with what rows say of them; `merges` in row order, so that a
+    /// person named by several rows ends as the last of them leaves them. Known details are
+    /// completed, never erased, by a row that leaves them blank.
+    async fn merge_persons(&mut self, merges: &[(i64, &PersonRecord)]) -> Result<()> {
+        if merges.is_empty() {
+            return Ok(());
+        }
+        let mut ids: Vec<i64> = merges.iter().map(|(id, _)| *id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        // Persons completed once tend to be completed again (a name shared by several people
+        // without e-mail, whose rows disagree): they are kept as stored, within a bound.
+        const KEPT: usize = 100_000;
+        let mut missing: Vec<i64> = ids
+            .iter()
+            .copied()
+            .filter(|id| !self.merged.contains_key(id))
+            .collect();
+        if self.merged.len() + missing.len() > KEPT {
+            self.write_merged().await?;
+            self.merged.clear();
+            missing = ids;
+        }
+        let read = super::persons_by_id(&mut self.tx, &missing).await?;
+        self.merged.extend(read);
+        let stored = &mut self.merged;
+        let mut changed = std::collections::BTreeSet::new();
+        for &(id, p) in merges {
+            let department_id = p
+                .department
+                .as_ref()
+                .and_then(|d| self.departments.get(d))
+                .copied();
+            let Some(old) = stored.get_mut(&id) else {
+                continue;
+            };
+            if old.complete(p, department_id) {
+                changed.insert(id);
+            }
+        }
+        self.touched_chunks
+            .extend(changed.iter().map(|id| id / crate::cache::CHUNK));
+        // Written once, at the end: such a person may change with every batch.
+        self.unwritten.extend(changed);
+        Ok(())
+    }
+
+    /// Writes the persons completed since the last call; an import of attendance calls it
+    /// when all rows are in.
+    pub(crate) async fn write_merged(&mut self) -> Result<()> {
+        let ids = std::mem::take(&mut self.unwritten);
+        let updates: Vec<(i64, &StoredPerson)> =
+            ids.iter().map(|id| (*id, &self.merged[id])).collect();
+        super::update_persons(&mut self.tx, &updates).await
+    }
+}
+
+/// The details of a person that rows complete.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct StoredPerson {
+    pub given_name: String,
+    pub family_name: String,
+    pub gender: Option<String>,
+    pub country: Option<String>,
+    pub organisation: Option<String>,
+    pub department_id: Option<i64>,
+}
+
+impl StoredPerson {
+    /// Completes the details with a row's; says whether anything changed. A name typed with
+    /// other case or spacing is the same name, and the first spelling stays; a different one
+    /// (a correction) replaces it.
+    fn complete(&mut self, p: &PersonRecord, department_id: Option<i64>) -> bool {
+        let before = self.clone();
+        let keep = |new: &str, old: &mut String| {
+            let new = new.trim();
+            if !new.is_empty() && fold(new) != fold(old) {
+                *old = new.to_string();
+            }
+        };
+        keep(&p.given_name, &mut self.given_name);
+        keep(&p.family_name, &mut self.family_name);
+        if let Some(g) = p.gender {
+            self.gender = Some(g.as_str().to_string());
+        }
+        if p.country.is_some() {
+            self.country.clone_from(&p.country);
+        }
+        if p.organisation.is_some() {
+            self.organisation.clone_from(&p.organisation);
+        }
+        if department_id.is_some() {
+            self.department_id = department_id;
+        }
+        *self != before
+    }
+
+    /// The name key follows the completed name and country.
+    pub(crate) fn name_key(&self) -> String {
+        name_key(&self.given_name, &self.family_name, self.country.as_deref())
+    }
+}
