@@ -1,0 +1,280 @@
+//! A training's share of any report it is in, the same whatever the period: its participants
+//! (records, else the published figure), the countries and departments it reached, and its own
+//! quality notes; and the order trainings are listed in.
+
+use super::model::{CountSource, GenderCounts, QualityNote, TrainingFacts};
+use super::persons::{Interner, PersonId, Persons};
+use crate::date::{month_name, Precision};
+
+/// A training's participants: distinct persons from records, else the aggregate figures.
+/// `distinct` is the training's persons, sorted and without repeats.
+fn count_training(
+    t: &TrainingFacts,
+    distinct: &[PersonId],
+    persons: &Persons,
+) -> (CountSource, Option<GenderCounts>) {
+    if !distinct.is_empty() {
+        let mut g = GenderCounts::default();
+        for &id in distinct {
+            g.total += 1;
+            match usize::try_from(id).ok().and_then(|i| persons.gender.get(i)) {
+                Some(2) => g.male += 1,
+                Some(3) => g.female += 1,
+                _ => g.not_recorded += 1,
+            }
+        }
+        return (CountSource::Records, Some(g));
+    }
+    let r = &t.record;
+    match r.participants_total {
+        Some(total) => {
+            let male = u64::from(r.participants_male.unwrap_or(0));
+            let female = u64::from(r.participants_female.unwrap_or(0));
+            let total = u64::from(total);
+            (
+                CountSource::Aggregate,
+                Some(GenderCounts {
+                    total,
+                    male,
+                    female,
+                    not_recorded: total.saturating_sub(male + female),
+                }),
+            )
+        }
+        None => (CountSource::Unknown, None),
+    }
+}
+
+/// What a training contributes to any report it is in: the same whatever the period, so a warm
+/// [`Engine`](super::Engine) works it out once.
+#[derive(Debug, Clone)]
+pub(super) struct Prepared {
+    pub(super) source: CountSource,
+    pub(super) counts: Option<GenderCounts>,
+    /// Interned country: participants from records (0 where only the training's list names it).
+    pub(super) countries: Vec<(u16, u64)>,
+    pub(super) departments: Vec<(u16, u64)>,
+    /// The training's own quality notes, in the order the report lists them.
+    pub(super) notes: Vec<QualityNote>,
+}
+
+/// Counts per interned code for one training at a time, reset cheaply between trainings.
+pub(super) struct Scratch {
+    counts: Vec<u64>,
+    touched: Vec<u16>,
+}
+
+impl Scratch {
+    pub(super) fn new() -> Scratch {
+        Scratch {
+            counts: Vec::new(),
+            touched: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, code: u16, n: u64) {
+        let c = usize::from(code);
+        if self.counts.len() <= c {
+            self.counts.resize(c + 1, 0);
+        }
+        if self.counts[c] == 0 && !self.touched.contains(&code) {
+            self.touched.push(code);
+        }
+        self.counts[c] += n;
+    }
+
+    fn take(&mut self) -> Vec<(u16, u64)> {
+        let out = self
+            .touched
+            .iter()
+            .map(|&c| (c, self.counts[usize::from(c)]))
+            .collect();
+        for &c in &self.touched {
+            self.counts[usize::from(c)] = 0;
+        }
+        self.touched.clear();
+        out
+    }
+}
+
+/// The names trainings and persons give countries and departments, numbered once.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Names {
+    pub(super) countries: Interner,
+    pub(super) departments: Interner,
+}
+
+/// A training's persons sorted and without repeats (the store hands them so already).
+fn distinct(t: &TrainingFacts) -> std::borrow::Cow<'_, [PersonId]> {
+    if t.participants.windows(2).all(|w| w[0] < w[1]) {
+        std::borrow::Cow::Borrowed(&t.participants)
+    } else {
+        let mut v = t.participants.clone();
+        v.sort_unstable();
+        v.dedup();
+        std::borrow::Cow::Owned(v)
+    }
+}
+
+pub(super) fn prepare(
+    t: &TrainingFacts,
+    persons: &Persons,
+    names: &mut Names,
+    countries: &mut Scratch,
+    departments: &mut Scratch,
+) -> Prepared {
+    let r = &t.record;
+    let code = r.code.as_str();
+    let note = |rule: &'static str, message: String| QualityNote {
+        rule,
+        training: Some(code.to_string()),
+        message,
+    };
+    let distinct = distinct(t);
+    let (source, counts) = count_training(t, &distinct, persons);
+
+    // Countries and departments: participants from records; reached by record or list.
+    for &id in distinct.iter() {
+        let Ok(i) = usize::try_from(id) else { continue };
+        if let Some(&c) = persons.country.get(i).filter(|c| **c > 0) {
+            countries.add(c, 1);
+        }
+        if let Some(&d) = persons.department.get(i).filter(|d| **d > 0) {
+            departments.add(d, 1);
+        }
+    }
+    for c in &r.countries {
+        countries.add(names.countries.intern(c), 0);
+    }
+    for d in &r.departments {
+        departments.add(names.departments.intern(d), 0);
+    }
+
+    let mut notes = Vec::new();
+    if let Some(start) = r.start {
+        match start.precision() {
+            Precision::Month => notes.push(note(
+                "date_month_only",
+                format!(
+                    "Start date known only to the month ({} {}): counted from its first day.",
+                    month_name(start.month_part().unwrap_or(1)),
+                    start.year_part()
+                ),
+            )),
+            Precision::Year => notes.push(note(
+                "date_year_only",
+                format!(
+                    "Start date known only to the year ({}): counted from 1 January and shown under \"month not known\".",
+                    start.year_part()
+                ),
+            )),
+            Precision::Day => {}
+        }
+    }
+    match (source, counts) {
+        (CountSource::Unknown, _) => notes.push(note(
+            "count_unknown",
+            "No participant count: neither attendance records nor a published figure.".into(),
+        )),
+        (CountSource::Aggregate, Some(c)) => {
+            let no_split = c.male == 0 && c.female == 0;
+            notes.push(note(
+                "aggregate_only",
+                format!(
+                    "{} participants from a published figure, with no attendance records{}.",
+                    crate::money::group_thousands(c.total),
+                    if no_split && c.total > 0 {
+                        " and no gender split"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+            if c.not_recorded > 0 && !no_split {
+                notes.push(note(
+                    "gender_not_recorded",
+                    format!(
+                        "Gender not recorded for {} of {} participants.",
+                        c.not_recorded, c.total
+                    ),
+                ));
+            }
+        }
+        (CountSource::Records, Some(c)) => {
+            if c.not_recorded > 0 {
+                notes.push(note(
+                    "gender_not_recorded",
+                    format!(
+                        "Gender not recorded for {} of {} participants.",
+                        c.not_recorded, c.total
+                    ),
+                ));
+            }
+            if let Some(figure) = r.participants_total {
+                if u64::from(figure) != c.total {
+                    notes.push(note(
+                        "records_differ_from_figure",
+                        format!(
+                            "Attendance records name {} persons; the published figure is {figure}. The records are counted.",
+                            c.total
+                        ),
+                    ));
+                }
+            }
+        }
+        _ => {}
+    }
+    let session_figures: Vec<u32> = t
+        .sessions
+        .iter()
+        .filter_map(|s| s.participants_total)
+        .collect();
+    if let Some(total) = r.participants_total {
+        if !session_figures.is_empty() && session_figures.len() == t.sessions.len() {
+            let sum: u64 = session_figures.iter().map(|&n| u64::from(n)).sum();
+            if sum != u64::from(total) {
+                notes.push(note(
+                    "sessions_differ_from_total",
+                    format!("Its sessions add up to {sum} participants; the training's figure is {total}."),
+                ));
+            }
+        }
+    }
+    if let Some(n) = r.countries_reached {
+        if (n as usize) > r.countries.len() {
+            let named = r.countries.len();
+            notes.push(note(
+                "countries_not_named",
+                if named == 0 {
+                    format!(
+                        "Reached {n} countries, not named: they are not in the country breakdown."
+                    )
+                } else {
+                    format!("Reached {n} countries, of which {named} are named.")
+                },
+            ));
+        }
+    }
+    Prepared {
+        source,
+        counts,
+        countries: countries.take(),
+        departments: departments.take(),
+        notes,
+    }
+}
+
+/// The order of the listing: by date, a date known only to the year after that year's months
+/// (as in the month chart), then by code.
+pub(super) fn listing_key(t: &TrainingFacts) -> (Option<(i32, u8, u8)>, &str) {
+    (
+        t.record.start.map(|s| {
+            (
+                s.year_part(),
+                s.month_part().unwrap_or(13),
+                s.first_day().day,
+            )
+        }),
+        t.record.code.as_str(),
+    )
+}

@@ -1,0 +1,201 @@
+//! What a report is computed from and what it gives: the facts of the trainings, and the figures,
+//! lines and notes every format renders.
+
+use super::period::Period;
+use super::persons::{PersonId, Persons};
+use crate::date::PartialDate;
+use crate::money::Money;
+use crate::records::{Figure, Modality, PublishedFigure, SessionRecord, TrainingRecord};
+
+/// One training with what the store knows of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrainingFacts {
+    pub record: TrainingRecord,
+    pub sessions: Vec<SessionRecord>,
+    /// The distinct persons with attendance records at any of its sessions.
+    pub participants: Vec<PersonId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartnerInfo {
+    pub name: String,
+    pub short_name: Option<String>,
+}
+
+/// Everything a report is computed from. Trainings outside the period are ignored.
+#[derive(Debug, Clone, Default)]
+pub struct ReportInput {
+    pub trainings: Vec<TrainingFacts>,
+    pub persons: Persons,
+    pub partners: Vec<PartnerInfo>,
+    /// Figures the agency published for exactly this period.
+    pub published: Vec<PublishedFigure>,
+}
+
+/// A published figure beside what the records give for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reconciliation {
+    pub figure: Figure,
+    /// A count, or cents for the value.
+    pub published: i64,
+    /// What the records give, where they give this figure.
+    pub records: Option<i64>,
+    pub note: Option<String>,
+}
+
+impl Reconciliation {
+    pub fn differs(&self) -> bool {
+        self.records.is_some_and(|r| r != self.published)
+    }
+}
+
+/// Participants by gender; `not_recorded` is always the remainder of the total.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GenderCounts {
+    pub total: u64,
+    pub male: u64,
+    pub female: u64,
+    pub not_recorded: u64,
+}
+
+impl GenderCounts {
+    pub(super) fn add(&mut self, other: GenderCounts) {
+        self.total += other.total;
+        self.male += other.male;
+        self.female += other.female;
+        self.not_recorded += other.not_recorded;
+    }
+}
+
+/// Where a training's participant figures come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CountSource {
+    /// Distinct persons in its attendance records.
+    Records,
+    /// The aggregate figures published for it.
+    Aggregate,
+    /// Neither: the count is unknown.
+    Unknown,
+}
+
+impl CountSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CountSource::Records => "records",
+            CountSource::Aggregate => "aggregate",
+            CountSource::Unknown => "unknown",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TrainingTotals {
+    pub total: u64,
+    pub physical: u64,
+    pub virtual_: u64,
+    pub hybrid: u64,
+    pub modality_unknown: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountryLine {
+    pub code: String,
+    pub name: String,
+    /// Participants from this country, from attendance records.
+    pub participants: u64,
+    /// Trainings that reached the country, by a record or by their list of countries.
+    pub trainings: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DepartmentLine {
+    pub name: String,
+    /// Participants from this department, from attendance records.
+    pub participants: u64,
+    /// Trainings aimed at it or attended from it.
+    pub trainings: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartnerLine {
+    pub short_name: String,
+    pub name: String,
+    /// `partner`, `funder`, or both.
+    pub roles: Vec<&'static str>,
+    pub trainings: u64,
+    /// Participants of those trainings whose count is known.
+    pub participants: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthLine {
+    pub year: i32,
+    /// `None` for trainings whose date is known only to the year.
+    pub month: Option<u8>,
+    pub label: String,
+    pub trainings: u64,
+    pub participants: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrainingLine {
+    pub code: String,
+    pub title: String,
+    pub start: Option<PartialDate>,
+    pub end: Option<PartialDate>,
+    pub modality: Option<Modality>,
+    pub venue: Option<String>,
+    pub platform: Option<String>,
+    /// Short names of the delivery partners, then of the funders.
+    pub partners: Vec<String>,
+    pub funders: Vec<String>,
+    /// The audience: target departments.
+    pub departments: Vec<String>,
+    /// Countries named for it, and how many it reached where only a count is known.
+    pub countries: Vec<String>,
+    pub countries_reached: Option<u32>,
+    pub participants: Option<GenderCounts>,
+    pub source: CountSource,
+    pub value: Option<Money>,
+    pub note: Option<String>,
+}
+
+/// A plain statement of what the data does not support.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QualityNote {
+    /// A stable rule name, e.g. `count_unknown`.
+    pub rule: &'static str,
+    /// The training's code, or `None` for the period as a whole.
+    pub training: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub period: Period,
+    pub trainings: TrainingTotals,
+    pub value: Money,
+    /// How many trainings have a recorded value.
+    pub value_known: u64,
+    pub participants: GenderCounts,
+    /// Unique individuals: each person with records once, plus the aggregate figures.
+    pub persons: u64,
+    pub countries: Vec<CountryLine>,
+    pub departments: Vec<DepartmentLine>,
+    pub partners: Vec<PartnerLine>,
+    pub months: Vec<MonthLine>,
+    pub listing: Vec<TrainingLine>,
+    pub quality: Vec<QualityNote>,
+    /// The published figures of the period beside the records' own.
+    pub published: Vec<Reconciliation>,
+}
+
+impl Report {
+    /// Trainings whose participant count is unknown.
+    pub fn trainings_without_count(&self) -> u64 {
+        self.listing
+            .iter()
+            .filter(|t| t.source == CountSource::Unknown)
+            .count() as u64
+    }
+}
