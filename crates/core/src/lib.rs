@@ -6,6 +6,7 @@ pub mod country;
 pub mod date;
 pub mod date_order;
 pub mod department;
+pub mod fields;
 pub mod kind;
 pub mod lookups;
 pub mod money;

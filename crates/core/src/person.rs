@@ -61,6 +61,50 @@ pub fn parse_completed(typed: &str) -> Result<Option<bool>, CompletedError> {
     }
 }
 
+/// Completes a stored name with one stated later: the same name typed with other case or
+/// spacing leaves the first spelling; a different one (a correction) replaces it; a blank says
+/// nothing. Returns whether it changed.
+pub fn complete_name(stored: &mut String, stated: &str) -> bool {
+    let stated = stated.trim();
+    if !stated.is_empty() && fold(stated) != fold(stored) {
+        *stored = stated.to_string();
+        return true;
+    }
+    false
+}
+
+/// Completes a stored fact (gender, country, organisation, department) with one stated later:
+/// a stated fact is the newer and replaces it; a blank says nothing. Returns whether it changed.
+pub fn complete_fact<T: Clone + PartialEq>(stored: &mut Option<T>, stated: &Option<T>) -> bool {
+    match stated {
+        Some(v) if stored.as_ref() != Some(v) => {
+            *stored = Some(v.clone());
+            true
+        }
+        _ => false,
+    }
+}
+
+/// The one record two records of the same person become when merged: the kept record's facts,
+/// with what it lacks taken from the other. Attendance of both goes to the kept record.
+pub fn merge(kept: &crate::PersonRecord, other: &crate::PersonRecord) -> crate::PersonRecord {
+    fn or<T: Clone>(a: &Option<T>, b: &Option<T>) -> Option<T> {
+        a.clone().or_else(|| b.clone())
+    }
+    fn name(a: &str, b: &str) -> String {
+        if a.trim().is_empty() { b } else { a }.to_string()
+    }
+    crate::PersonRecord {
+        given_name: name(&kept.given_name, &other.given_name),
+        family_name: name(&kept.family_name, &other.family_name),
+        email: or(&kept.email, &other.email),
+        gender: or(&kept.gender, &other.gender),
+        country: or(&kept.country, &other.country),
+        organisation: or(&kept.organisation, &other.organisation),
+        department: or(&kept.department, &other.department),
+    }
+}
+
 /// The form of an e-mail address compared across rows: trimmed, without case.
 pub fn email_key(email: &str) -> Option<String> {
     let key = email.trim().to_lowercase();
@@ -197,5 +241,58 @@ mod tests {
         name_key_into(&mut buf, "Ame\u{301}lie", "Franc\u{327}ois", None);
         assert_eq!(buf, name_key("Amélie", "François", None));
         assert_ne!(name_key("José", "Lee", None), name_key("Jose", "Lee", None));
+    }
+}
+
+#[cfg(test)]
+mod merge_tests {
+    use super::*;
+    use crate::PersonRecord;
+
+    fn person(given: &str, family: &str, email: Option<&str>) -> PersonRecord {
+        PersonRecord {
+            given_name: given.into(),
+            family_name: family.into(),
+            email: email.map(Into::into),
+            gender: None,
+            country: None,
+            organisation: None,
+            department: None,
+        }
+    }
+
+    #[test]
+    fn a_name_retyped_keeps_its_first_spelling_and_a_correction_replaces_it() {
+        let mut name = "Ann Marie".to_string();
+        assert!(!complete_name(&mut name, "  ann   MARIE "));
+        assert_eq!(name, "Ann Marie");
+        assert!(!complete_name(&mut name, " "));
+        assert!(complete_name(&mut name, "Anne Marie"));
+        assert_eq!(name, "Anne Marie");
+    }
+
+    #[test]
+    fn a_stated_fact_replaces_the_stored_one_and_a_blank_says_nothing() {
+        let mut country = Some("JM".to_string());
+        assert!(!complete_fact(&mut country, &None));
+        assert!(!complete_fact(&mut country, &Some("JM".into())));
+        assert!(complete_fact(&mut country, &Some("TT".into())));
+        assert_eq!(country.as_deref(), Some("TT"));
+    }
+
+    #[test]
+    fn a_merge_keeps_the_kept_records_facts_and_fills_its_blanks() {
+        let mut kept = person("Ann", "Lee", None);
+        kept.country = Some("JM".into());
+        let mut other = person("Anne", "Lee", Some("ann@example.org"));
+        other.country = Some("TT".into());
+        other.gender = Some(Gender::Female);
+        let merged = merge(&kept, &other);
+        assert_eq!(merged.given_name, "Ann");
+        assert_eq!(merged.email.as_deref(), Some("ann@example.org"));
+        assert_eq!(merged.country.as_deref(), Some("JM"));
+        assert_eq!(merged.gender, Some(Gender::Female));
+        let blank = merge(&person(" ", "Lee", None), &other);
+        assert_eq!(blank.given_name, "Anne");
     }
 }

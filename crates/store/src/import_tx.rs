@@ -153,10 +153,18 @@ impl ImportTx {
         }
     }
 
+    /// Commits the import, raising the data version (pages and API answers made before it
+    /// are no longer current).
     pub async fn commit(self) -> Result<()> {
         match self.w {
-            Writer::Sqlite(w) => w.tx.commit().await?,
-            Writer::Postgres(w) => w.tx.commit().await?,
+            Writer::Sqlite(mut w) => {
+                sqlite::edit::bump(&mut w.tx).await?;
+                w.tx.commit().await?
+            }
+            Writer::Postgres(mut w) => {
+                postgres::edit::bump(&mut w.tx).await?;
+                w.tx.commit().await?
+            }
         }
         Ok(())
     }

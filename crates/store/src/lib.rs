@@ -7,6 +7,7 @@
 
 mod backend;
 mod cache;
+mod edits;
 mod import_tx;
 mod schema;
 mod types;
@@ -19,7 +20,8 @@ use cadre_core::{PartnerRecord, SessionRecord, TrainingRecord};
 use backend::{postgres, sqlite};
 pub use import_tx::{AttendanceBatch, ImportTx, PersonResolver, Removed};
 pub use types::{
-    BatchCounts, CopyReport, Counts, ImportRecord, Outcome, Participant, RemovedRecord,
+    BatchCounts, CopyReport, Counts, Dependents, EditRecord, ImportRecord, Outcome, Participant,
+    PersonAttendance, RemovedRecord, Stamp, Versioned,
 };
 
 /// Errors of the store layer.
@@ -54,6 +56,39 @@ pub enum StoreError {
     SchemaNewer(i64),
     #[error("the database's report cache was never built, and a read-only open does not build it: run a command that writes once (`cadre import`, with --dry-run if there is nothing to import), then try again")]
     CacheStale,
+    #[error("there is no {kind} {id}: it may have been deleted")]
+    NotFound { kind: &'static str, id: i64 },
+    /// The record changed since the version a write was made from.
+    #[error("{kind} {id} was changed by someone else since you opened it (it is now at version {current}, you had version {yours})")]
+    Conflict {
+        kind: &'static str,
+        id: i64,
+        yours: i64,
+        current: i64,
+    },
+    /// A value that must be unique is already another record's.
+    #[error("{field} \"{value}\" is already {kind} {other}'s")]
+    Duplicate {
+        kind: &'static str,
+        field: &'static str,
+        value: String,
+        other: i64,
+    },
+    /// A name the write refers to is not in the store (it may have been deleted meanwhile).
+    #[error("{field}: there is no \"{value}\"")]
+    Unknown { field: &'static str, value: String },
+    #[error("{kind} {id} is referred to by {}: delete them first, or delete it with what depends on it", .dependents.describe())]
+    InUse {
+        kind: &'static str,
+        id: i64,
+        dependents: Dependents,
+    },
+    /// A field a record keeps for life (a session's training).
+    #[error("{field} cannot be changed: {why}")]
+    Fixed {
+        field: &'static str,
+        why: &'static str,
+    },
     #[error("the target already holds records ({0}): copy into an empty database, or pass --force to replace them")]
     TargetNotEmpty(String),
     #[error("the copy of {table} does not add up: {source_rows} rows in the source, {target_rows} in the target; nothing was written")]

@@ -144,6 +144,7 @@ pub(crate) const SPECS: &[TableSpec] = &[
             ("short_name", Text),
             ("parent_id", Int),
             ("kind", Text),
+            ("version", Int),
         ],
     },
     TableSpec {
@@ -170,6 +171,7 @@ pub(crate) const SPECS: &[TableSpec] = &[
             ("countries_reached", Int),
             ("theme", Text),
             ("note", Text),
+            ("version", Int),
         ],
     },
     TableSpec {
@@ -216,6 +218,7 @@ pub(crate) const SPECS: &[TableSpec] = &[
             ("end_on", Text),
             ("participants_total", Int),
             ("note", Text),
+            ("version", Int),
         ],
     },
     TableSpec {
@@ -233,6 +236,7 @@ pub(crate) const SPECS: &[TableSpec] = &[
             ("country_code", Text),
             ("organisation", Text),
             ("department_id", Int),
+            ("version", Int),
         ],
     },
     TableSpec {
@@ -283,4 +287,81 @@ impl Value {
 pub struct CopyReport {
     /// Rows per table, the same on both sides.
     pub tables: Vec<(&'static str, i64)>,
+}
+
+/// A record as stored, with its id and the version a change to it must name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Versioned<T> {
+    pub id: i64,
+    pub version: i64,
+    pub record: T,
+}
+
+/// What refers to a record about to be deleted: deleting it deletes these too (attendance,
+/// sessions) or leaves them without it (a training's link to a partner, a programme's parent).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Dependents {
+    pub sessions: i64,
+    pub attendance: i64,
+    /// Trainings that name the partner (as partner or funder).
+    pub trainings: i64,
+    /// Programmes whose parent the partner is.
+    pub programmes: i64,
+}
+
+impl Dependents {
+    pub fn is_empty(&self) -> bool {
+        *self == Dependents::default()
+    }
+
+    /// In words, for a message: "3 sessions and 120 attendance records".
+    pub fn describe(&self) -> String {
+        let parts: Vec<String> = [
+            (self.sessions, "session", "sessions"),
+            (self.attendance, "attendance record", "attendance records"),
+            (self.trainings, "training", "trainings"),
+            (self.programmes, "programme", "programmes"),
+        ]
+        .into_iter()
+        .filter(|(n, ..)| *n > 0)
+        .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
+        .collect();
+        match parts.len() {
+            0 => "nothing".to_string(),
+            1 => parts[0].clone(),
+            n => format!("{} and {}", parts[..n - 1].join(", "), parts[n - 1]),
+        }
+    }
+}
+
+/// Who makes a single-record write and when (RFC 3339, UTC): kept with it in `edits`.
+#[derive(Debug, Clone, Copy)]
+pub struct Stamp<'a> {
+    pub actor: &'a str,
+    pub at: &'a str,
+}
+
+/// One single-record write, as kept in `edits`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditRecord {
+    pub at: String,
+    pub actor: String,
+    pub kind: String,
+    pub record_id: i64,
+    pub action: String,
+    pub version: i64,
+    pub detail: String,
+}
+
+/// A participant as a person's page shows them: the record, its id and version, and what they
+/// attended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonAttendance {
+    pub training_id: i64,
+    pub code: String,
+    pub title: String,
+    pub start: Option<cadre_core::PartialDate>,
+    /// Sessions attended (0 for a training held as one event).
+    pub sessions: i64,
+    pub completed: Option<bool>,
 }

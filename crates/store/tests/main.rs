@@ -3,6 +3,7 @@
 mod attendance;
 mod common;
 mod copy;
+mod edits;
 mod facts_2020;
 mod failures;
 mod read_only;

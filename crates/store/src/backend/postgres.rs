@@ -8,6 +8,10 @@ pub(crate) mod cache;
 pub(crate) mod copy;
 #[path = "dump.rs"]
 pub(crate) mod dump;
+#[path = "edit.rs"]
+pub(crate) mod edit;
+#[path = "edit_persons.rs"]
+pub(crate) mod edit_persons;
 #[path = "history.rs"]
 pub(crate) mod history;
 #[path = "read.rs"]
@@ -157,6 +161,11 @@ pub(crate) async fn begin_import(
         sqlx::query(setting).execute(&mut *tx).await?;
     }
     Ok(tx)
+}
+
+/// Begins a single-record write.
+pub(crate) async fn begin_edit(pool: &sqlx::Pool<Db>) -> Result<sqlx::Transaction<'static, Db>> {
+    Ok(pool.begin().await?)
 }
 
 /// After an import, fresh statistics: the planner of every later query (reports included)
@@ -339,8 +348,8 @@ pub(crate) async fn update_persons(
     for (id, p) in updates {
         sqlx::query(
             "UPDATE persons SET given_name = $2, family_name = $3, gender = $4, \
-             country_code = $5, organisation = $6, department_id = $7, name_key = $8 \
-             WHERE id = $1",
+             country_code = $5, organisation = $6, department_id = $7, name_key = $8, \
+             version = version + 1 WHERE id = $1",
         )
         .bind(id)
         .bind(&p.given_name)

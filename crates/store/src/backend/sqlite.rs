@@ -8,6 +8,10 @@ pub(crate) mod cache;
 pub(crate) mod copy;
 #[path = "dump.rs"]
 pub(crate) mod dump;
+#[path = "edit.rs"]
+pub(crate) mod edit;
+#[path = "edit_persons.rs"]
+pub(crate) mod edit_persons;
 #[path = "history.rs"]
 pub(crate) mod history;
 #[path = "read.rs"]
@@ -190,6 +194,13 @@ pub(crate) async fn begin_import(
             .execute(&mut *conn)
             .await?;
     }
+    Ok(sqlx::Transaction::begin(conn, Some(BEGIN_WRITE.into())).await?)
+}
+
+/// Begins a single-record write: a write transaction from its start, so that two editors wait
+/// their turn instead of one failing to upgrade its read lock.
+pub(crate) async fn begin_edit(pool: &sqlx::Pool<Db>) -> Result<sqlx::Transaction<'static, Db>> {
+    let conn = pool.acquire().await?;
     Ok(sqlx::Transaction::begin(conn, Some(BEGIN_WRITE.into())).await?)
 }
 
@@ -490,7 +501,7 @@ pub(crate) async fn update_persons(
     with_rusqlite(&mut *tx, |conn| {
         let mut stmt = conn.prepare(
             "UPDATE persons SET given_name = ?, family_name = ?, gender = ?, country_code = ?, \
-             organisation = ?, department_id = ?, name_key = ? WHERE id = ?",
+             organisation = ?, department_id = ?, name_key = ?, version = version + 1 WHERE id = ?",
         )?;
         for (id, p) in updates {
             stmt.execute(rusqlite::params![

@@ -205,7 +205,8 @@ impl Writer {
                 }
                 Some((id, old_name, ..)) => {
                     sqlx::query(
-                        "UPDATE partners SET name = $1, short_name = $2, kind = $3 WHERE id = $4",
+                        "UPDATE partners SET name = $1, short_name = $2, kind = $3, version = version + 1
+                         WHERE id = $4",
                     )
                     .bind(&rec.name)
                     .bind(&rec.short_name)
@@ -246,11 +247,13 @@ impl Writer {
                     .fetch_one(&mut *self.tx)
                     .await?;
             if stored != parent {
-                sqlx::query("UPDATE partners SET parent_id = $1 WHERE id = $2")
-                    .bind(parent)
-                    .bind(id)
-                    .execute(&mut *self.tx)
-                    .await?;
+                sqlx::query(
+                    "UPDATE partners SET parent_id = $1, version = version + 1 WHERE id = $2",
+                )
+                .bind(parent)
+                .bind(id)
+                .execute(&mut *self.tx)
+                .await?;
                 if *outcome == Outcome::Unchanged {
                     *outcome = Outcome::Updated;
                 }
@@ -341,7 +344,7 @@ impl Writer {
              participants_male = excluded.participants_male,
              participants_female = excluded.participants_female,
              countries_reached = excluded.countries_reached, theme = excluded.theme,
-             note = excluded.note
+             note = excluded.note, version = trainings.version + 1
              RETURNING id",
         )
         .bind(&rec.code)
@@ -427,7 +430,7 @@ impl Writer {
             }
             sqlx::query(
                 "UPDATE sessions SET end_date = $2, end_on = $3, participants_total = $4,
-                 note = $5 WHERE id = $1",
+                 note = $5, version = version + 1 WHERE id = $1",
             )
             .bind(id)
             .bind(text(rec.end))

@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use cadre_core::person::name_key;
-use cadre_core::text::fold;
 use cadre_core::{PartialDate, PersonRecord};
 
 use super::resolve::{trainings_with_attendance, Resolved, Resolver};
@@ -230,28 +229,15 @@ impl StoredPerson {
     /// other case or spacing is the same name, and the first spelling stays; a different one
     /// (a correction) replaces it.
     fn complete(&mut self, p: &PersonRecord, department_id: Option<i64>) -> bool {
-        let before = self.clone();
-        let keep = |new: &str, old: &mut String| {
-            let new = new.trim();
-            if !new.is_empty() && fold(new) != fold(old) {
-                *old = new.to_string();
-            }
-        };
-        keep(&p.given_name, &mut self.given_name);
-        keep(&p.family_name, &mut self.family_name);
-        if let Some(g) = p.gender {
-            self.gender = Some(g.as_str().to_string());
-        }
-        if p.country.is_some() {
-            self.country.clone_from(&p.country);
-        }
-        if p.organisation.is_some() {
-            self.organisation.clone_from(&p.organisation);
-        }
-        if department_id.is_some() {
-            self.department_id = department_id;
-        }
-        *self != before
+        use cadre_core::person::{complete_fact, complete_name};
+        let gender = p.gender.map(|g| g.as_str().to_string());
+        // Every rule runs: `|` does not stop at the first change.
+        complete_name(&mut self.given_name, &p.given_name)
+            | complete_name(&mut self.family_name, &p.family_name)
+            | complete_fact(&mut self.gender, &gender)
+            | complete_fact(&mut self.country, &p.country)
+            | complete_fact(&mut self.organisation, &p.organisation)
+            | complete_fact(&mut self.department_id, &department_id)
     }
 
     /// The name key follows the completed name and country.

@@ -1,0 +1,225 @@
+//! Single-record reads and writes of trainings, sessions, partners and participants, with ids
+//! and versions: what a form or an API call does, as against an import's bulk upserts.
+
+use cadre_core::{PartnerRecord, PersonRecord, SessionRecord, TrainingRecord};
+
+use crate::backend::{postgres, sqlite};
+use crate::types::{Dependents, EditRecord, Participant, PersonAttendance, Stamp, Versioned};
+use crate::{Pool, Result, Store};
+
+/// Runs the same function of the backend module that matches the store's database.
+macro_rules! on_backend {
+    ($store:expr, $module:ident :: $f:ident ( $($arg:expr),* )) => {
+        match &$store.pool {
+            Pool::Sqlite(p) => sqlite::$module::$f(p $(, $arg)*).await,
+            Pool::Postgres(p) => postgres::$module::$f(p $(, $arg)*).await,
+        }
+    };
+}
+
+impl Store {
+    /// A number raised by every write that changes records (an import, an edit): equal numbers
+    /// mean equal records, so it serves as the ETag of everything shown from them.
+    pub async fn data_version(&self) -> Result<i64> {
+        on_backend!(self, edit::data_version())
+    }
+
+    /// The single-record writes, newest first: of one record (`kind`, `id`), or of all.
+    pub async fn edits(&self, record: Option<(&str, i64)>, limit: i64) -> Result<Vec<EditRecord>> {
+        on_backend!(self, edit::edits(record, limit))
+    }
+
+    pub async fn training_by_id(&self, id: i64) -> Result<Option<Versioned<TrainingRecord>>> {
+        on_backend!(self, edit::training(id))
+    }
+
+    pub async fn training_id(&self, code: &str) -> Result<Option<i64>> {
+        on_backend!(self, edit::training_id(code))
+    }
+
+    /// Trainings in id order after `after`, at most `limit` (a page of the API's list).
+    pub async fn trainings_after(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<Versioned<TrainingRecord>>> {
+        on_backend!(self, edit::trainings_after(after, limit))
+    }
+
+    pub async fn create_training(
+        &self,
+        rec: &TrainingRecord,
+        stamp: Stamp<'_>,
+    ) -> Result<Versioned<TrainingRecord>> {
+        on_backend!(self, edit::create_training(rec, stamp))
+    }
+
+    /// Replaces the training if it is still at `version` (else `Conflict`); returns the new
+    /// version.
+    pub async fn update_training(
+        &self,
+        id: i64,
+        version: i64,
+        rec: &TrainingRecord,
+        stamp: Stamp<'_>,
+    ) -> Result<i64> {
+        on_backend!(self, edit::update_training(id, version, rec, stamp))
+    }
+
+    /// Deletes a training; it must be at `version` when one is given. One with sessions or
+    /// attendance is refused (`InUse`, saying what) unless `cascade` says to delete them too.
+    pub async fn delete_training(
+        &self,
+        id: i64,
+        version: Option<i64>,
+        cascade: bool,
+        stamp: Stamp<'_>,
+    ) -> Result<Dependents> {
+        on_backend!(self, edit::delete_training(id, version, cascade, stamp))
+    }
+
+    pub async fn session_by_id(&self, id: i64) -> Result<Option<Versioned<SessionRecord>>> {
+        on_backend!(self, edit::session(id))
+    }
+
+    /// A training's sessions with their ids and versions, in date order.
+    pub async fn sessions_of(&self, training_id: i64) -> Result<Vec<Versioned<SessionRecord>>> {
+        on_backend!(self, edit::sessions_of(training_id))
+    }
+
+    pub async fn sessions_after(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<Versioned<SessionRecord>>> {
+        on_backend!(self, edit::sessions_after(after, limit))
+    }
+
+    pub async fn create_session(
+        &self,
+        rec: &SessionRecord,
+        stamp: Stamp<'_>,
+    ) -> Result<Versioned<SessionRecord>> {
+        on_backend!(self, edit::create_session(rec, stamp))
+    }
+
+    pub async fn update_session(
+        &self,
+        id: i64,
+        version: i64,
+        rec: &SessionRecord,
+        stamp: Stamp<'_>,
+    ) -> Result<i64> {
+        on_backend!(self, edit::update_session(id, version, rec, stamp))
+    }
+
+    pub async fn delete_session(
+        &self,
+        id: i64,
+        version: Option<i64>,
+        cascade: bool,
+        stamp: Stamp<'_>,
+    ) -> Result<Dependents> {
+        on_backend!(self, edit::delete_session(id, version, cascade, stamp))
+    }
+
+    pub async fn partner_by_id(&self, id: i64) -> Result<Option<Versioned<PartnerRecord>>> {
+        on_backend!(self, edit::partner(id))
+    }
+
+    pub async fn partners_after(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<Versioned<PartnerRecord>>> {
+        on_backend!(self, edit::partners_after(after, limit))
+    }
+
+    pub async fn create_partner(
+        &self,
+        rec: &PartnerRecord,
+        stamp: Stamp<'_>,
+    ) -> Result<Versioned<PartnerRecord>> {
+        on_backend!(self, edit::create_partner(rec, stamp))
+    }
+
+    pub async fn update_partner(
+        &self,
+        id: i64,
+        version: i64,
+        rec: &PartnerRecord,
+        stamp: Stamp<'_>,
+    ) -> Result<i64> {
+        on_backend!(self, edit::update_partner(id, version, rec, stamp))
+    }
+
+    /// Deletes a partner; one named by trainings or parent of programmes is refused unless
+    /// `cascade`, which leaves those trainings without it and those programmes without a parent.
+    pub async fn delete_partner(
+        &self,
+        id: i64,
+        version: Option<i64>,
+        cascade: bool,
+        stamp: Stamp<'_>,
+    ) -> Result<Dependents> {
+        on_backend!(self, edit::delete_partner(id, version, cascade, stamp))
+    }
+
+    pub async fn person_by_id(&self, id: i64) -> Result<Option<Versioned<Participant>>> {
+        on_backend!(self, edit_persons::person(id))
+    }
+
+    /// Participants in id order after `after`, at most `limit`; with `search`, those whose name
+    /// or e-mail holds it (case and accents aside).
+    pub async fn persons_after(
+        &self,
+        search: Option<&str>,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<Versioned<Participant>>> {
+        on_backend!(self, edit_persons::persons(search, after, limit))
+    }
+
+    /// The trainings a person attended, newest first.
+    pub async fn attended(&self, id: i64) -> Result<Vec<PersonAttendance>> {
+        on_backend!(self, edit_persons::attended(id))
+    }
+
+    pub async fn update_person(
+        &self,
+        id: i64,
+        version: i64,
+        rec: &PersonRecord,
+        stamp: Stamp<'_>,
+    ) -> Result<i64> {
+        on_backend!(self, edit_persons::update_person(id, version, rec, stamp))
+    }
+
+    pub async fn delete_person(
+        &self,
+        id: i64,
+        version: Option<i64>,
+        cascade: bool,
+        stamp: Stamp<'_>,
+    ) -> Result<Dependents> {
+        on_backend!(
+            self,
+            edit_persons::delete_person(id, version, cascade, stamp)
+        )
+    }
+
+    /// Merges participant `other` into `kept`, which becomes `merged`; both at the versions the
+    /// merge was previewed at. Returns `kept`'s new version.
+    pub async fn merge_persons(
+        &self,
+        (kept, kept_version): (i64, i64),
+        (other, other_version): (i64, i64),
+        merged: &PersonRecord,
+        stamp: Stamp<'_>,
+    ) -> Result<i64> {
+        on_backend!(
+            self,
+            edit_persons::merge_persons(kept, kept_version, other, other_version, merged, stamp)
+        )
+    }
+}

@@ -1,0 +1,252 @@
+//! Single-record writes: versions, conflicts, deletes that say what depends on a record,
+//! merges, and the report and data version following every one of them, on both databases.
+
+use cadre_core::report::{build, Period};
+use cadre_core::{Gender, Money, PartnerRecord};
+use cadre_import::Kind;
+use cadre_store::{Stamp, StoreError};
+
+use crate::common::{both, TestStore};
+
+const STAMP: Stamp<'static> = Stamp {
+    actor: "coordinator",
+    at: "2026-12-01T12:00:00Z",
+};
+
+async fn report_2020(t: &TestStore) -> cadre_core::report::Report {
+    let period = Period::year(2020);
+    build(period, &t.store.report_input(period).await.unwrap())
+}
+
+async fn a_training_is_changed_only_from_the_version_it_was_read_at(t: &TestStore) {
+    t.load_2020().await;
+    let id = t.store.training_id("2020-07").await.unwrap().unwrap();
+    let read = t.store.training_by_id(id).await.unwrap().unwrap();
+    assert_eq!(read.version, 1);
+    let before = t.store.data_version().await.unwrap();
+    let value_before = report_2020(t).await.value;
+
+    let mut mine = read.record.clone();
+    mine.title = "Firearms examination (corrected)".into();
+    mine.value = Some(Money::from_cents(mine.value.map_or(0, |v| v.cents()) + 100));
+    let v2 = t.store.update_training(id, 1, &mine, STAMP).await.unwrap();
+    assert_eq!(v2, 2);
+    assert!(t.store.data_version().await.unwrap() > before);
+    let stored = t.store.training_by_id(id).await.unwrap().unwrap();
+    assert_eq!((stored.version, &stored.record), (2, &mine));
+    assert_eq!(
+        report_2020(t).await.value.cents(),
+        value_before.cents() + 100,
+        "the report follows the edit"
+    );
+
+    // A second editor who read version 1 is refused, and told the version it is at now.
+    let mut theirs = read.record.clone();
+    theirs.note = Some("theirs".into());
+    match t.store.update_training(id, 1, &theirs, STAMP).await {
+        Err(StoreError::Conflict {
+            yours: 1,
+            current: 2,
+            ..
+        }) => {}
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(
+        t.store.training_by_id(id).await.unwrap().unwrap().record,
+        mine
+    );
+    assert!(matches!(
+        t.store.update_training(999_999, 1, &mine, STAMP).await,
+        Err(StoreError::NotFound { id: 999_999, .. })
+    ));
+    let mut other_code = mine.clone();
+    other_code.code = "2020-01".into();
+    assert!(matches!(
+        t.store.update_training(id, 2, &other_code, STAMP).await,
+        Err(StoreError::Duplicate { field: "code", .. })
+    ));
+    let edits = t.store.edits(Some(("training", id)), 10).await.unwrap();
+    assert_eq!(edits.len(), 1, "refused writes leave no edit");
+    assert_eq!(
+        (
+            edits[0].actor.as_str(),
+            edits[0].action.as_str(),
+            edits[0].version
+        ),
+        ("coordinator", "updated", 2)
+    );
+}
+both!(a_training_is_changed_only_from_the_version_it_was_read_at);
+
+async fn an_import_that_changes_a_record_raises_its_version(t: &TestStore) {
+    let header = "code,title,start_date\n";
+    t.import_text(
+        Kind::Trainings,
+        "t.csv",
+        &format!("{header}X-1,One,2020-03\n"),
+    )
+    .await
+    .unwrap();
+    let id = t.store.training_id("X-1").await.unwrap().unwrap();
+    let after_first = t.store.data_version().await.unwrap();
+    t.import_text(
+        Kind::Trainings,
+        "t.csv",
+        &format!("{header}X-1,One,2020-03\n"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        t.store.training_by_id(id).await.unwrap().unwrap().version,
+        1
+    );
+    t.import_text(
+        Kind::Trainings,
+        "t.csv",
+        &format!("{header}X-1,One again,2020-03\n"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        t.store.training_by_id(id).await.unwrap().unwrap().version,
+        2
+    );
+    assert!(t.store.data_version().await.unwrap() > after_first);
+}
+both!(an_import_that_changes_a_record_raises_its_version);
+
+async fn a_delete_says_what_depends_on_the_record_and_cascades_only_when_told(t: &TestStore) {
+    t.load_2020().await;
+    let id = t.store.training_id("2020-03").await.unwrap().unwrap();
+    let sessions = t.store.sessions_of(id).await.unwrap();
+    assert!(!sessions.is_empty());
+    let trainings_before = report_2020(t).await.trainings.total;
+    match t.store.delete_training(id, Some(1), false, STAMP).await {
+        Err(StoreError::InUse { dependents, .. }) => {
+            assert_eq!(dependents.sessions, sessions.len() as i64)
+        }
+        other => panic!("expected the delete to be refused, got {other:?}"),
+    }
+    assert!(t.store.training_by_id(id).await.unwrap().is_some());
+    assert!(matches!(
+        t.store.delete_training(id, Some(7), true, STAMP).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let gone = t
+        .store
+        .delete_training(id, Some(1), true, STAMP)
+        .await
+        .unwrap();
+    assert_eq!(gone.sessions, sessions.len() as i64);
+    assert!(t.store.training_by_id(id).await.unwrap().is_none());
+    assert!(t
+        .store
+        .session_by_id(sessions[0].id)
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(report_2020(t).await.trainings.total, trainings_before - 1);
+    assert!(matches!(
+        t.store.delete_training(id, None, true, STAMP).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+both!(a_delete_says_what_depends_on_the_record_and_cascades_only_when_told);
+
+async fn partner_names_are_unique_as_people_read_them(t: &TestStore) {
+    let rec = PartnerRecord {
+        name: "Élan Agency".into(),
+        short_name: Some("ÉA".into()),
+        parent: None,
+        kind: None,
+    };
+    let created = t.store.create_partner(&rec, STAMP).await.unwrap();
+    // Case beyond ASCII is compared the same way on both databases.
+    let same = PartnerRecord {
+        name: "éLAN agency".into(),
+        short_name: None,
+        ..rec.clone()
+    };
+    assert!(matches!(
+        t.store.create_partner(&same, STAMP).await,
+        Err(StoreError::Duplicate { field: "name", other, .. }) if other == created.id
+    ));
+    let child = PartnerRecord {
+        name: "Élan Programme".into(),
+        short_name: None,
+        parent: Some("Élan Agency".into()),
+        kind: None,
+    };
+    let child = t.store.create_partner(&child, STAMP).await.unwrap();
+    match t.store.delete_partner(created.id, None, false, STAMP).await {
+        Err(StoreError::InUse { dependents, .. }) => assert_eq!(dependents.programmes, 1),
+        other => panic!("expected the delete to be refused, got {other:?}"),
+    }
+    t.store
+        .delete_partner(created.id, None, true, STAMP)
+        .await
+        .unwrap();
+    let orphan = t.store.partner_by_id(child.id).await.unwrap().unwrap();
+    assert_eq!((orphan.record.parent, orphan.version), (None, 2));
+}
+both!(partner_names_are_unique_as_people_read_them);
+
+const HEADER: &str = "training_code,session_date,given_name,family_name,email,gender,country,organisation,department,completed\n";
+
+async fn two_records_of_one_person_merge_into_one(t: &TestStore) {
+    t.load_2020().await;
+    let text = format!(
+        "{HEADER}\
+         2020-01,,Bob,Ray,,M,Jamaica,JCF,,yes\n\
+         2020-07,,Bob,Ray,,,Trinidad & Tobago,,,\n\
+         2020-01,,Robert,Ray,,,Trinidad & Tobago,,,no\n\
+         2020-07,,Ann,Lée,ann@example.org,F,Barbados,,,\n"
+    );
+    t.import_text(Kind::Attendance, "a.csv", &text)
+        .await
+        .unwrap();
+    let found = t.store.persons_after(Some("bob ray"), 0, 10).await.unwrap();
+    assert_eq!(found.len(), 2, "{found:?}");
+    let lee = t.store.persons_after(Some("LÉE"), 0, 10).await.unwrap();
+    assert_eq!(lee.len(), 1, "accents and case aside: {lee:?}");
+    let (kept, other) = (&found[0], &found[1]);
+    let persons_before = report_2020(t).await.persons;
+    let merged = cadre_core::person::merge(&kept.record.person, &other.record.person);
+    let v = t
+        .store
+        .merge_persons(
+            (kept.id, kept.version),
+            (other.id, other.version),
+            &merged,
+            STAMP,
+        )
+        .await
+        .unwrap();
+    assert_eq!(v, kept.version + 1);
+    assert!(t.store.person_by_id(other.id).await.unwrap().is_none());
+    let now = t.store.person_by_id(kept.id).await.unwrap().unwrap();
+    assert_eq!(now.record.attendance, 2);
+    assert_eq!(now.record.person.country.as_deref(), Some("JM"));
+    assert_eq!(report_2020(t).await.persons, persons_before - 1);
+    let attended = t.store.attended(kept.id).await.unwrap();
+    assert_eq!(attended.len(), 2);
+
+    // A correction of a person moves the report's gender counts.
+    let robert = t.store.persons_after(Some("robert"), 0, 10).await.unwrap();
+    let robert = &robert[0];
+    let male_before = report_2020(t).await.participants.male;
+    let mut corrected = robert.record.person.clone();
+    corrected.gender = Some(Gender::Male);
+    t.store
+        .update_person(robert.id, robert.version, &corrected, STAMP)
+        .await
+        .unwrap();
+    assert_eq!(report_2020(t).await.participants.male, male_before + 1);
+    assert!(matches!(
+        t.store
+            .update_person(robert.id, robert.version, &corrected, STAMP)
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+}
+both!(two_records_of_one_person_merge_into_one);
