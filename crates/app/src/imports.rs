@@ -120,6 +120,9 @@ impl App {
                 .to_string();
                 record.problems = problem_lines(&outcome.problems);
                 outcome.history_id = self.store.record_import(&record).await?;
+                if record.outcome == "committed" {
+                    self.refresh_all().await?;
+                }
                 Ok(outcome)
             }
             Err(e) => {

@@ -8,10 +8,14 @@ mod clock;
 mod imports;
 mod pipeline;
 mod proposals;
+mod records;
 mod rejects;
+mod warm;
 
 pub use imports::{ImportOutcome, ImportRequest, MappingSource};
 pub use pipeline::{import_sheet, ImportOptions, Summary};
+pub use records::MergePreview;
+pub use warm::all_time;
 
 use cadre_store::{Store, StoreError};
 
@@ -48,6 +52,26 @@ pub enum AppError {
     /// What was asked does not hold together (a flag that needs another, say).
     #[error("{0}")]
     Invalid(String),
+    /// Fields that do not make a valid record; each problem names its field.
+    #[error("{}", .0.iter().map(|p| format!("{}: {}", p.field, p.message)).collect::<Vec<_>>().join("; "))]
+    Fields(Vec<cadre_core::validate::FieldProblem>),
+    #[error("there is no {kind} {id}: it may have been deleted")]
+    NotFound { kind: &'static str, id: i64 },
+    /// The record changed since the version the write was made from: nothing was written.
+    #[error("{kind} {id} was changed by someone else since you opened it (you had version {yours}, it is now at version {current}): nothing was saved")]
+    Conflict {
+        kind: &'static str,
+        id: i64,
+        yours: i64,
+        current: i64,
+    },
+    /// Other records depend on it, and the delete was not told to take them too.
+    #[error("{kind} {id} has {}: delete them first, or delete it with them", .dependents.describe())]
+    InUse {
+        kind: &'static str,
+        id: i64,
+        dependents: cadre_store::Dependents,
+    },
     #[error("{path}: {source}")]
     Io {
         path: String,
@@ -59,11 +83,17 @@ pub enum AppError {
 #[derive(Debug, Clone)]
 pub struct App {
     store: Store,
+    warm: warm::Warm,
 }
 
 impl App {
+    /// The operations on this store; reports are built from the store each time until
+    /// [`App::warm_up`] is called.
     pub fn new(store: Store) -> App {
-        App { store }
+        App {
+            store,
+            warm: Default::default(),
+        }
     }
 
     pub fn store(&self) -> &Store {

@@ -8,6 +8,7 @@ pub mod date_order;
 pub mod department;
 pub mod fields;
 pub mod kind;
+pub mod listing;
 pub mod lookups;
 pub mod money;
 pub mod names;

@@ -23,6 +23,17 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// What a search compares: `fold`, and without accents ("Sécurité" is found by "securite").
+pub fn search_key(s: &str) -> String {
+    use unicode_normalization::char::is_combining_mark;
+    use unicode_normalization::UnicodeNormalization;
+    let folded = fold(s);
+    if folded.is_ascii() {
+        return folded;
+    }
+    folded.nfd().filter(|c| !is_combining_mark(*c)).collect()
+}
+
 /// Appends `fold(s)` to `out`, so that a caller folding millions of names can reuse one
 /// buffer. ASCII text, nearly every name, is folded a byte at a time.
 pub fn fold_into(out: &mut String, s: &str) {

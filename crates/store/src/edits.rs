@@ -1,7 +1,8 @@
 //! Single-record reads and writes of trainings, sessions, partners and participants, with ids
 //! and versions: what a form or an API call does, as against an import's bulk upserts.
 
-use cadre_core::{PartnerRecord, PersonRecord, SessionRecord, TrainingRecord};
+use cadre_core::report::{PartnerInfo, Period, PersonFacts, TrainingFacts};
+use cadre_core::{PartnerRecord, PersonRecord, PublishedFigure, SessionRecord, TrainingRecord};
 
 use crate::backend::{postgres, sqlite};
 use crate::types::{Dependents, EditRecord, Participant, PersonAttendance, Stamp, Versioned};
@@ -221,5 +222,25 @@ impl Store {
             self,
             edit_persons::merge_persons(kept, kept_version, other, other_version, merged, stamp)
         )
+    }
+
+    /// One training as the report engine holds it (record, sessions, attendees).
+    pub async fn training_facts(&self, id: i64) -> Result<Option<TrainingFacts>> {
+        on_backend!(self, report::training_facts(id))
+    }
+
+    /// What the report needs of one person.
+    pub async fn person_facts(&self, id: i64) -> Result<Option<PersonFacts>> {
+        on_backend!(self, report::person_facts(id))
+    }
+
+    /// The figures published for exactly this period.
+    pub async fn published(&self, period: Period) -> Result<Vec<PublishedFigure>> {
+        on_backend!(self, report::published(period))
+    }
+
+    /// The partners' names and short names.
+    pub async fn partner_names(&self) -> Result<Vec<PartnerInfo>> {
+        on_backend!(self, report::partners())
     }
 }

@@ -13,7 +13,7 @@ use super::period::Period;
 use super::persons::PersonSet;
 use crate::date::{month_name, Precision};
 use crate::money::Money;
-use crate::records::{Figure, Modality};
+use crate::records::{Figure, Modality, PublishedFigure};
 use crate::Countries;
 
 /// Per country or department: participants from records, and the trainings that reached it,
@@ -77,7 +77,14 @@ pub fn build(period: Period, input: &ReportInput) -> Report {
         }
     }
     let items: Vec<(&TrainingFacts, &Prepared)> = in_period.into_iter().zip(&prepared).collect();
-    assemble(period, &items, persons.len(), input, &names)
+    assemble(
+        period,
+        &items,
+        persons.len(),
+        input,
+        &input.published,
+        &names,
+    )
 }
 
 /// Adds up the shares of the period's trainings, in listing order, into the report.
@@ -86,6 +93,7 @@ pub(super) fn assemble(
     items: &[(&TrainingFacts, &Prepared)],
     record_persons: u64,
     input: &ReportInput,
+    published: &[PublishedFigure],
     names: &Names,
 ) -> Report {
     let countries = Countries::get();
@@ -300,8 +308,7 @@ pub(super) fn assemble(
         };
         i64::try_from(v).ok()
     };
-    let mut published: Vec<Reconciliation> = input
-        .published
+    let mut published: Vec<Reconciliation> = published
         .iter()
         .map(|f| Reconciliation {
             figure: f.figure,

@@ -1,14 +1,16 @@
 //! The report engine kept warm for a long-running process: every training's share worked out
 //! once, and the persons of each month's trainings kept as a set.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::assemble::assemble;
 use super::count::{listing_key, prepare, Names, Prepared, Scratch};
-use super::model::{CountSource, Report, ReportInput, TrainingFacts};
+use super::model::{CountSource, PartnerInfo, Report, ReportInput, TrainingFacts};
 use super::period::Period;
-use super::persons::PersonSet;
+use super::persons::{PersonFacts, PersonId, PersonSet, Persons};
 use crate::date::Date;
+use crate::person::Gender;
+use crate::records::PublishedFigure;
 
 /// A report engine kept warm, as a long-running process (the web application) holds it: every
 /// training's share is worked out once, and the persons of each month's trainings are kept as a
@@ -22,6 +24,19 @@ pub struct Engine {
     order: Vec<usize>,
     /// Persons of the trainings with records, by the (year, month) of the first day they start.
     months: BTreeMap<(i32, u8), PersonSet>,
+    /// Training indexes by the store's id.
+    by_id: HashMap<i64, usize>,
+}
+
+/// The month whose set holds a training's persons, if any.
+fn month_of(t: &TrainingFacts, p: &Prepared) -> Option<(i32, u8)> {
+    match (t.record.start, p.source) {
+        (Some(start), CountSource::Records) => {
+            let first = start.first_day();
+            Some((first.year, first.month))
+        }
+        _ => None,
+    }
 }
 
 impl Engine {
@@ -50,17 +65,172 @@ impl Engine {
                     .extend(&t.participants);
             }
         }
+        let by_id = index_by_id(&input.trainings);
         Engine {
             input,
             prepared,
             names,
             order,
             months,
+            by_id,
         }
     }
 
-    /// The report for a period.
+    /// The trainings it holds, in no particular order.
+    pub fn trainings(&self) -> &[TrainingFacts] {
+        &self.input.trainings
+    }
+
+    /// The training with this store id.
+    pub fn training(&self, id: i64) -> Option<&TrainingFacts> {
+        self.by_id.get(&id).map(|&i| &self.input.trainings[i])
+    }
+
+    /// The persons it knows the facts of.
+    pub fn persons(&self) -> &Persons {
+        &self.input.persons
+    }
+
+    /// The partners' names and short names.
+    pub fn partners(&self) -> &[PartnerInfo] {
+        &self.input.partners
+    }
+
+    pub fn set_partners(&mut self, partners: Vec<PartnerInfo>) {
+        self.input.partners = partners;
+    }
+
+    /// Puts a training in, or replaces the one with its id: only its own share is worked out
+    /// again, and only the month sets it leaves or joins are rebuilt.
+    pub fn put_training(&mut self, facts: TrainingFacts) {
+        let (mut cs, mut ds) = (Scratch::new(), Scratch::new());
+        let prepared = prepare(
+            &facts,
+            &self.input.persons,
+            &mut self.names,
+            &mut cs,
+            &mut ds,
+        );
+        let mut months: Vec<(i32, u8)> = month_of(&facts, &prepared).into_iter().collect();
+        match self.by_id.get(&facts.id).copied().filter(|_| facts.id != 0) {
+            Some(i) => {
+                months.extend(month_of(&self.input.trainings[i], &self.prepared[i]));
+                self.input.trainings[i] = facts;
+                self.prepared[i] = prepared;
+            }
+            None => {
+                self.by_id.insert(facts.id, self.input.trainings.len());
+                self.input.trainings.push(facts);
+                self.prepared.push(prepared);
+            }
+        }
+        self.reorder();
+        for month in months {
+            self.rebuild_month(month);
+        }
+    }
+
+    /// Takes the training with this store id out; says whether it was there.
+    pub fn remove_training(&mut self, id: i64) -> bool {
+        let Some(i) = self.by_id.get(&id).copied() else {
+            return false;
+        };
+        let month = month_of(&self.input.trainings[i], &self.prepared[i]);
+        self.input.trainings.remove(i);
+        self.prepared.remove(i);
+        self.by_id = index_by_id(&self.input.trainings);
+        self.reorder();
+        if let Some(month) = month {
+            self.rebuild_month(month);
+        }
+        true
+    }
+
+    /// A person's facts changed (a correction, a merge), or the person is gone (`None`): the
+    /// shares of the trainings they attended are worked out again. A merge also changes those
+    /// trainings' participants: put them in with [`Engine::put_training`] as well.
+    pub fn put_person(&mut self, id: PersonId, facts: Option<PersonFacts>) {
+        let Ok(at) = usize::try_from(id) else { return };
+        let grows = at >= self.input.persons.id_bound();
+        match facts {
+            Some(facts) => {
+                // Countries and departments are numbered in the engine's names, which extend
+                // the persons' own numbering; the persons take the extended list so that both
+                // keep meaning the same by the same number.
+                let country = facts
+                    .country
+                    .as_deref()
+                    .map_or(0, |c| self.names.countries.intern(c));
+                let department = facts
+                    .department
+                    .as_deref()
+                    .map_or(0, |d| self.names.departments.intern(d));
+                let persons = &mut self.input.persons;
+                persons.countries = self.names.countries.clone();
+                persons.departments = self.names.departments.clone();
+                persons.insert(id, PersonFacts::default());
+                persons.gender[at] = match facts.gender {
+                    None => 1,
+                    Some(Gender::Male) => 2,
+                    Some(Gender::Female) => 3,
+                };
+                persons.country[at] = country;
+                persons.department[at] = department;
+            }
+            None => {
+                let persons = &mut self.input.persons;
+                if let Some(g) = persons.gender.get_mut(at) {
+                    *g = 0;
+                    persons.country[at] = 0;
+                    persons.department[at] = 0;
+                }
+            }
+        }
+        let (mut cs, mut ds) = (Scratch::new(), Scratch::new());
+        for (t, p) in self.input.trainings.iter().zip(self.prepared.iter_mut()) {
+            if t.participants.contains(&id) {
+                *p = prepare(t, &self.input.persons, &mut self.names, &mut cs, &mut ds);
+            }
+        }
+        if grows {
+            // Month sets are sized to the persons they were made for.
+            let months: Vec<(i32, u8)> = self.months.keys().copied().collect();
+            for month in months {
+                self.rebuild_month(month);
+            }
+        }
+    }
+
+    fn reorder(&mut self) {
+        let trainings = &self.input.trainings;
+        self.order = (0..trainings.len()).collect();
+        self.order
+            .sort_by(|&a, &b| listing_key(&trainings[a]).cmp(&listing_key(&trainings[b])));
+    }
+
+    fn rebuild_month(&mut self, month: (i32, u8)) {
+        let mut set = PersonSet::new(self.input.persons.id_bound());
+        let mut any = false;
+        for (t, p) in self.input.trainings.iter().zip(&self.prepared) {
+            if month_of(t, p) == Some(month) {
+                set.extend(&t.participants);
+                any = true;
+            }
+        }
+        if any {
+            self.months.insert(month, set);
+        } else {
+            self.months.remove(&month);
+        }
+    }
+
+    /// The report for a period, with the published figures the engine was given.
     pub fn report(&self, period: Period) -> Report {
+        self.report_with(period, &self.input.published)
+    }
+
+    /// The report for a period, beside these published figures (those of exactly this period).
+    pub fn report_with(&self, period: Period, published: &[PublishedFigure]) -> Report {
         let items: Vec<(&TrainingFacts, &Prepared)> = self
             .order
             .iter()
@@ -99,6 +269,22 @@ impl Engine {
                 persons.extend(&t.participants);
             }
         }
-        assemble(period, &items, persons.len(), &self.input, &self.names)
+        assemble(
+            period,
+            &items,
+            persons.len(),
+            &self.input,
+            published,
+            &self.names,
+        )
     }
+}
+
+fn index_by_id(trainings: &[TrainingFacts]) -> HashMap<i64, usize> {
+    trainings
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.id != 0)
+        .map(|(i, t)| (t.id, i))
+        .collect()
 }

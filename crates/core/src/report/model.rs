@@ -10,6 +10,9 @@ use crate::records::{Figure, Modality, PublishedFigure, SessionRecord, TrainingR
 /// One training with what the store knows of it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TrainingFacts {
+    /// The store's id of the training (0 where it has none, as in tests): what a warm
+    /// [`Engine`](super::Engine) replaces it by when it changes.
+    pub id: i64,
     pub record: TrainingRecord,
     pub sessions: Vec<SessionRecord>,
     /// The distinct persons with attendance records at any of its sessions.

@@ -368,8 +368,8 @@ fn published_figures_stand_beside_the_records() {
 
 /// The warm engine gives what a one-off build gives, for periods that cut months in two,
 /// take them whole, or hold nothing.
-#[test]
-fn the_warm_engine_agrees_with_a_build() {
+/// Forty trainings of 2021 over fifty persons, of every kind the counting tells apart.
+fn sample() -> ReportInput {
     let mut trainings = Vec::new();
     let mut persons = Vec::new();
     for i in 0..40u32 {
@@ -387,6 +387,7 @@ fn the_warm_engine_agrees_with_a_build() {
         } else {
             training(&format!("T{i}"), &start)
         };
+        t.id = i64::from(i) + 1;
         t.participants = (0..(i % 6) as i64 * 3)
             .map(|k| (k * 7 + i as i64) % 50 + 1)
             .collect();
@@ -409,11 +410,25 @@ fn the_warm_engine_agrees_with_a_build() {
             person(gender, country, ["Police", "Customs"][id as usize % 2]),
         ));
     }
-    let input = ReportInput {
+    ReportInput {
         trainings,
         persons: Persons::from_iter(persons),
         ..Default::default()
-    };
+    }
+}
+
+const PERIODS: [(&str, &str); 6] = [
+    ("2021-01-01", "2021-12-31"),
+    ("2021-02-10", "2021-07-20"),
+    ("2021-03-01", "2021-03-31"),
+    ("2021-01-01", "2021-01-01"),
+    ("2022-01-01", "2022-12-31"),
+    ("2020-06-15", "2021-05-14"),
+];
+
+#[test]
+fn the_warm_engine_agrees_with_a_build() {
+    let input = sample();
     let engine = Engine::new(input.clone());
     for (from, to) in [
         ("2021-01-01", "2021-12-31"),
@@ -426,6 +441,59 @@ fn the_warm_engine_agrees_with_a_build() {
         let p = period(from, to);
         assert_eq!(engine.report(p), build(p, &input), "{from} – {to}");
     }
+}
+
+/// An edit puts one training or person in the warm engine; every report after it is what a
+/// build over the edited records gives.
+#[test]
+fn the_warm_engine_follows_edits_as_a_build_would() {
+    let mut input = sample();
+    let mut engine = Engine::new(input.clone());
+    let agree = |engine: &Engine, input: &ReportInput, what: &str| {
+        for (from, to) in PERIODS {
+            let p = period(from, to);
+            assert_eq!(engine.report(p), build(p, input), "{what}: {from} – {to}");
+        }
+    };
+    // A training moves to another month, gains persons and a value.
+    let mut moved = input.trainings[3].clone();
+    moved.record.start = Some(date("2021-11-20"));
+    moved.record.value = Some(Money::from_cents(12_345));
+    moved.participants.extend([2, 4, 49]);
+    moved.participants.sort_unstable();
+    moved.participants.dedup();
+    input.trainings[3] = moved.clone();
+    engine.put_training(moved);
+    agree(&engine, &input, "moved");
+    // One with records becomes one with aggregate figures only.
+    let mut aggregated = input.trainings[7].clone();
+    aggregated.participants.clear();
+    aggregated.record.participants_total = Some(31);
+    input.trainings[7] = aggregated.clone();
+    engine.put_training(aggregated);
+    agree(&engine, &input, "aggregated");
+    // A new training, and one deleted.
+    let mut new = training("NEW", "2021-03-05");
+    new.id = 1000;
+    new.participants = vec![1, 2, 3];
+    input.trainings.push(new.clone());
+    engine.put_training(new);
+    let gone = input.trainings.remove(10);
+    assert!(engine.remove_training(gone.id));
+    assert!(!engine.remove_training(gone.id));
+    agree(&engine, &input, "added and removed");
+    // A person corrected to a country and department no one had, and a person beyond all ids.
+    let corrected = person(Some(Gender::Male), "BS", "Immigration");
+    input.persons.insert(4, corrected.clone());
+    engine.put_person(4, Some(corrected));
+    let far = person(Some(Gender::Female), "JM", "Police");
+    input.persons.insert(400, far.clone());
+    engine.put_person(400, Some(far));
+    let mut with_far = input.trainings[0].clone();
+    with_far.participants.push(400);
+    input.trainings[0] = with_far.clone();
+    engine.put_training(with_far);
+    agree(&engine, &input, "persons");
 }
 
 #[test]

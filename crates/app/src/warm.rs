@@ -1,0 +1,154 @@
+//! The report engine kept warm for a long-running front end (the web application): built once
+//! from the store, then brought up to date by every write the application layer makes, for
+//! what that write changed. Reports, the dashboard and the trainings list are served from it.
+
+use std::sync::{Arc, RwLock, RwLockReadGuard};
+
+use cadre_core::report::{build, Engine, Period, Report};
+use cadre_core::Date;
+
+use crate::{Actor, App, AppError};
+
+/// The warm engine, shared by the clones of an [`App`].
+#[derive(Clone, Default)]
+pub(crate) struct Warm(Option<Arc<RwLock<Engine>>>);
+
+impl std::fmt::Debug for Warm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Warm(engine)"
+        } else {
+            "Warm(none)"
+        })
+    }
+}
+
+/// Every day a training can start on: the engine holds them all.
+pub fn all_time() -> Period {
+    Period {
+        from: Date {
+            year: 1,
+            month: 1,
+            day: 1,
+        },
+        to: Date {
+            year: 9999,
+            month: 12,
+            day: 31,
+        },
+    }
+}
+
+impl App {
+    /// Builds the warm engine from the store: from now on this `App` (and its clones) answers
+    /// reports from memory and keeps the engine current with every write it makes.
+    pub async fn warm_up(&mut self) -> Result<(), AppError> {
+        let engine = self.build_engine().await?;
+        match &self.warm.0 {
+            Some(shared) => *write(shared) = engine,
+            None => self.warm = Warm(Some(Arc::new(RwLock::new(engine)))),
+        }
+        Ok(())
+    }
+
+    /// The warm engine, if this `App` keeps one.
+    pub fn engine(&self) -> Option<RwLockReadGuard<'_, Engine>> {
+        self.warm
+            .0
+            .as_ref()
+            .map(|e| e.read().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// The report for a period: from the warm engine when there is one, else built from the
+    /// store. The same report either way (the engine's tests prove it).
+    pub async fn report(&self, _actor: &Actor, period: Period) -> Result<Report, AppError> {
+        if self.warm.0.is_some() {
+            let published = self.store.published(period).await?;
+            if let Some(engine) = self.engine() {
+                return Ok(engine.report_with(period, &published));
+            }
+        }
+        let input = self.store.report_input(period).await?;
+        Ok(build(period, &input))
+    }
+
+    /// Puts the training's current facts into the engine (or takes it out, once deleted).
+    pub(crate) async fn refresh_training(&self, id: i64) -> Result<(), AppError> {
+        let Some(shared) = &self.warm.0 else {
+            return Ok(());
+        };
+        let facts = self.store.training_facts(id).await?;
+        let mut engine = write(shared);
+        match facts {
+            Some(facts) => engine.put_training(facts),
+            None => {
+                engine.remove_training(id);
+            }
+        }
+        Ok(())
+    }
+
+    /// Puts a person's current facts into the engine (or takes them out, once deleted).
+    pub(crate) async fn refresh_person(&self, id: i64) -> Result<(), AppError> {
+        let Some(shared) = &self.warm.0 else {
+            return Ok(());
+        };
+        let facts = self.store.person_facts(id).await?;
+        write(shared).put_person(id, facts);
+        Ok(())
+    }
+
+    /// The partners' names changed: the engine's list of them, and the trainings that named
+    /// the partner by its old name.
+    pub(crate) async fn refresh_partners(&self, old_name: Option<&str>) -> Result<(), AppError> {
+        let Some(shared) = &self.warm.0 else {
+            return Ok(());
+        };
+        let partners = self.store.partner_names().await?;
+        let named: Vec<i64> = match old_name {
+            Some(old) => read(shared)
+                .trainings()
+                .iter()
+                .filter(|t| {
+                    t.record
+                        .partners
+                        .iter()
+                        .chain(&t.record.funders)
+                        .any(|n| n == old)
+                })
+                .map(|t| t.id)
+                .collect(),
+            None => Vec::new(),
+        };
+        write(shared).set_partners(partners);
+        for id in named {
+            self.refresh_training(id).await?;
+        }
+        Ok(())
+    }
+
+    /// After an import: the engine is built again (an import may change anything).
+    pub(crate) async fn refresh_all(&self) -> Result<(), AppError> {
+        let Some(shared) = &self.warm.0 else {
+            return Ok(());
+        };
+        let engine = self.build_engine().await?;
+        *write(shared) = engine;
+        Ok(())
+    }
+
+    async fn build_engine(&self) -> Result<Engine, AppError> {
+        let input = self.store.report_input(all_time()).await?;
+        tokio::task::spawn_blocking(move || Engine::new(input))
+            .await
+            .map_err(|e| AppError::Invalid(format!("the report engine could not be built: {e}")))
+    }
+}
+
+fn write(shared: &RwLock<Engine>) -> std::sync::RwLockWriteGuard<'_, Engine> {
+    shared.write().unwrap_or_else(|p| p.into_inner())
+}
+
+fn read(shared: &RwLock<Engine>) -> RwLockReadGuard<'_, Engine> {
+    shared.read().unwrap_or_else(|p| p.into_inner())
+}

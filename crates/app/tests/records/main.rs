@@ -1,0 +1,217 @@
+//! The single-record operations of the application layer on a real SQLite store: field
+//! problems, version conflicts, deletes, merges, and the warm engine's report following every
+//! write exactly as a report built from the store does.
+
+use std::collections::BTreeMap;
+
+use cadre_app::{Actor, App, AppError};
+use cadre_core::report::Period;
+use cadre_store::Store;
+
+fn fields(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn actor() -> Actor {
+    Actor {
+        name: "coordinator".into(),
+    }
+}
+
+struct Apps {
+    warm: App,
+    cold: App,
+    _dir: tempfile::TempDir,
+}
+
+async fn apps() -> Apps {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("cadre.db").display());
+    let store = Store::open(&url).await.unwrap();
+    let cold = App::new(store.clone());
+    let mut warm = App::new(store);
+    warm.warm_up().await.unwrap();
+    Apps {
+        warm,
+        cold,
+        _dir: dir,
+    }
+}
+
+impl Apps {
+    /// The 2020 report, from the warm engine; checked against one built from the store.
+    async fn report(&self) -> cadre_core::report::Report {
+        let warm = self
+            .warm
+            .report(&actor(), Period::year(2020))
+            .await
+            .unwrap();
+        let cold = self
+            .cold
+            .report(&actor(), Period::year(2020))
+            .await
+            .unwrap();
+        assert_eq!(warm, cold, "the warm engine and the store agree");
+        warm
+    }
+}
+
+#[tokio::test]
+async fn a_training_created_edited_and_deleted_shows_in_the_next_report() {
+    let a = apps().await;
+    let me = actor();
+    a.warm
+        .create_partner(
+            &me,
+            &fields(&[("name", "Regional Security System"), ("short_name", "RSS")]),
+        )
+        .await
+        .unwrap();
+    let created = a
+        .warm
+        .create_training(
+            &me,
+            &fields(&[
+                ("code", "2020-05"),
+                ("title", "Maritime interdiction"),
+                ("start_date", "2020-05"),
+                ("value_usd", "3,937,801"),
+                ("partners", "rss"),
+                ("participants_total", "20"),
+                ("participants_female", "8"),
+                ("modality", "virtual"),
+            ]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(created.record.partners, ["Regional Security System"]);
+    let r = a.report().await;
+    assert_eq!((r.trainings.total, r.value.cents()), (1, 393_780_100));
+    assert_eq!(r.participants.female, 8);
+
+    let mut edit = cadre_core::fields::training_fields(&created.record);
+    edit.insert("value_usd".into(), "3937801.50".into());
+    let edited = a
+        .warm
+        .update_training(&me, created.id, created.version, &edit)
+        .await
+        .unwrap();
+    assert_eq!(edited.version, created.version + 1);
+    assert_eq!(a.report().await.value.cents(), 393_780_150);
+
+    // The second person to save from the first version is refused; nothing changes.
+    edit.insert("title".into(), "Someone else's title".into());
+    match a
+        .warm
+        .update_training(&me, created.id, created.version, &edit)
+        .await
+    {
+        Err(AppError::Conflict { yours, current, .. }) => {
+            assert_eq!((yours, current), (created.version, edited.version))
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(
+        a.warm.training(&me, created.id).await.unwrap().record.title,
+        "Maritime interdiction"
+    );
+
+    // A bad field is a problem of that field, and nothing is written.
+    edit.insert("start_date".into(), "2020-13".into());
+    match a
+        .warm
+        .update_training(&me, created.id, edited.version, &edit)
+        .await
+    {
+        Err(AppError::Fields(problems)) => {
+            assert_eq!(problems[0].field, "start_date");
+            assert_eq!(problems[0].code, "bad-date");
+        }
+        other => panic!("expected a field problem, got {other:?}"),
+    }
+    // A code another training has is a problem of the code field.
+    a.warm
+        .create_training(
+            &me,
+            &fields(&[
+                ("code", "2020-06"),
+                ("title", "Other"),
+                ("start_date", "2020-06"),
+            ]),
+        )
+        .await
+        .unwrap();
+    edit.insert("start_date".into(), "2020-05".into());
+    edit.insert("code".into(), "2020-06".into());
+    match a
+        .warm
+        .update_training(&me, created.id, edited.version, &edit)
+        .await
+    {
+        Err(AppError::Fields(problems)) => {
+            assert_eq!((problems[0].field, problems[0].code), ("code", "duplicate"))
+        }
+        other => panic!("expected a duplicate code, got {other:?}"),
+    }
+
+    // A session moves the training's count source nowhere (no attendance), but it is there.
+    let session = a
+        .warm
+        .create_session(
+            &me,
+            &fields(&[("training_code", "2020-05"), ("start_date", "2020-05-12")]),
+        )
+        .await
+        .unwrap();
+    match a.warm.delete_training(&me, created.id, None, false).await {
+        Err(AppError::InUse { dependents, .. }) => assert_eq!(dependents.sessions, 1),
+        other => panic!("expected the delete to be refused, got {other:?}"),
+    }
+    a.warm
+        .delete_training(&me, created.id, None, true)
+        .await
+        .unwrap();
+    assert!(matches!(
+        a.warm.session(&me, session.id).await,
+        Err(AppError::NotFound { .. })
+    ));
+    let r = a.report().await;
+    assert_eq!((r.trainings.total, r.value.cents()), (1, 0));
+}
+
+#[tokio::test]
+async fn a_renamed_partner_is_renamed_in_the_report() {
+    let a = apps().await;
+    let me = actor();
+    let p = a
+        .warm
+        .create_partner(&me, &fields(&[("name", "Old Name"), ("short_name", "ON")]))
+        .await
+        .unwrap();
+    a.warm
+        .create_training(
+            &me,
+            &fields(&[
+                ("code", "T1"),
+                ("title", "t"),
+                ("start_date", "2020-02-03"),
+                ("partners", "Old Name"),
+            ]),
+        )
+        .await
+        .unwrap();
+    a.warm
+        .update_partner(
+            &me,
+            p.id,
+            p.version,
+            &fields(&[("name", "New Name"), ("short_name", "NN")]),
+        )
+        .await
+        .unwrap();
+    let r = a.report().await;
+    assert_eq!(r.partners[0].name, "New Name");
+}
