@@ -124,7 +124,7 @@ fn matches(t: &TrainingFacts, q: &Query, words: &[String]) -> bool {
         return false;
     }
     if let Some(theme) = &q.theme {
-        if !r.theme.as_deref().is_some_and(|t| fold(t) == fold(theme)) {
+        if r.theme.as_deref().is_none_or(|t| fold(t) != fold(theme)) {
             return false;
         }
     }
