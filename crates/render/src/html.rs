@@ -48,7 +48,7 @@ struct Chart {
 }
 
 #[derive(Template)]
-#[template(path = "report.html")]
+#[template(path = "report.html", blocks = ["body"])]
 struct Page {
     title: String,
     period: String,
@@ -67,6 +67,19 @@ struct Page {
 }
 
 pub fn render(r: &Report) -> Result<String, askama::Error> {
+    page(r).render()
+}
+
+/// The report's content without the document around it, for a page that shows it inside its
+/// own (the web application's report page), styled by [`REPORT_CSS`].
+pub fn body(r: &Report) -> Result<String, askama::Error> {
+    page(r).as_body().render()
+}
+
+/// The report's stylesheet, as the standalone page inlines it.
+pub const REPORT_CSS: &str = include_str!("../templates/report.css");
+
+fn page(r: &Report) -> Page {
     let p = &r.participants;
     let figures = vec![
         Figure {
@@ -268,5 +281,4 @@ pub fn render(r: &Report) -> Result<String, askama::Error> {
         published_intro: view::PUBLISHED_INTRO,
         quality,
     }
-    .render()
 }

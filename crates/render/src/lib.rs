@@ -2,11 +2,11 @@
 //! `cadre_core::report::Report`; nothing here counts.
 
 mod csv_long;
-mod html;
+pub mod html;
 mod json;
 mod markdown;
 mod pdf;
-mod svg;
+pub mod svg;
 pub mod view;
 mod xlsx;
 
