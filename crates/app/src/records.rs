@@ -107,6 +107,7 @@ impl App {
             .create_training(&rec, Self::stamp(actor, &at))
             .await
             .map_err(from_store)?;
+        self.wrote();
         self.refresh_training(created.id).await?;
         Ok(created)
     }
@@ -126,6 +127,7 @@ impl App {
             .update_training(id, version, &rec, Self::stamp(actor, &at))
             .await
             .map_err(from_store)?;
+        self.wrote();
         self.refresh_training(id).await?;
         Ok(Versioned {
             id,
@@ -147,6 +149,7 @@ impl App {
             .delete_training(id, version, cascade, Self::stamp(actor, &at))
             .await
             .map_err(from_store)?;
+        self.wrote();
         self.refresh_training(id).await?;
         Ok(gone)
     }
@@ -187,6 +190,7 @@ impl App {
             .create_session(&rec, Self::stamp(actor, &at))
             .await
             .map_err(from_store)?;
+        self.wrote();
         self.refresh_training(training).await?;
         Ok(created)
     }
@@ -205,6 +209,7 @@ impl App {
             .update_session(id, version, &rec, Self::stamp(actor, &at))
             .await
             .map_err(from_store)?;
+        self.wrote();
         self.refresh_training(training).await?;
         Ok(Versioned {
             id,
@@ -231,6 +236,7 @@ impl App {
             .delete_session(id, version, cascade, Self::stamp(actor, &at))
             .await
             .map_err(from_store)?;
+        self.wrote();
         if let Some(training) = training {
             self.refresh_training(training).await?;
         }
@@ -260,6 +266,7 @@ impl App {
             .create_partner(&rec, Self::stamp(actor, &at))
             .await
             .map_err(from_store)?;
+        self.wrote();
         self.refresh_partners(None).await?;
         Ok(created)
     }
@@ -280,6 +287,7 @@ impl App {
             .update_partner(id, version, &rec, Self::stamp(actor, &at))
             .await
             .map_err(from_store)?;
+        self.wrote();
         self.refresh_partners(Some(&before.record.name)).await?;
         Ok(Versioned {
             id,
@@ -302,6 +310,7 @@ impl App {
             .delete_partner(id, version, cascade, Self::stamp(actor, &at))
             .await
             .map_err(from_store)?;
+        self.wrote();
         self.refresh_partners(Some(&before.record.name)).await?;
         Ok(gone)
     }
@@ -358,6 +367,7 @@ impl App {
             .update_person(id, version, &rec, Self::stamp(actor, &at))
             .await
             .map_err(from_store)?;
+        self.wrote();
         self.refresh_person(id).await?;
         Ok(Versioned {
             id,
@@ -380,6 +390,7 @@ impl App {
             .delete_person(id, version, cascade, Self::stamp(actor, &at))
             .await
             .map_err(from_store)?;
+        self.wrote();
         self.refresh_person(id).await?;
         for t in trainings {
             self.refresh_training(t.training_id).await?;
@@ -420,6 +431,7 @@ impl App {
             .merge_persons(kept, other, &rec, Self::stamp(actor, &at))
             .await
             .map_err(from_store)?;
+        self.wrote();
         self.refresh_person(other.0).await?;
         self.refresh_person(kept.0).await?;
         for t in self.store.attended(kept.0).await? {

@@ -2,6 +2,7 @@
 //! from the store, then brought up to date by every write the application layer makes, for
 //! what that write changed. Reports, the dashboard and the trainings list are served from it.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 use cadre_core::report::{build, Engine, Period, Report};
@@ -11,7 +12,15 @@ use crate::{Actor, App, AppError};
 
 /// The warm engine, shared by the clones of an [`App`].
 #[derive(Clone, Default)]
-pub(crate) struct Warm(Option<Arc<RwLock<Engine>>>);
+pub(crate) struct Warm(Option<Arc<Shared>>);
+
+pub(crate) struct Shared {
+    engine: RwLock<Engine>,
+    /// The data version the engine holds. Every write through this `App` raises the store's
+    /// by one and the engine's with it; a store ahead of it was written by another process
+    /// (an import at the command line), and the engine is built again.
+    known: AtomicI64,
+}
 
 impl std::fmt::Debug for Warm {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -43,26 +52,50 @@ impl App {
     /// Builds the warm engine from the store: from now on this `App` (and its clones) answers
     /// reports from memory and keeps the engine current with every write it makes.
     pub async fn warm_up(&mut self) -> Result<(), AppError> {
-        let engine = self.build_engine().await?;
+        let (engine, version) = self.build_engine().await?;
         match &self.warm.0 {
-            Some(shared) => *write(shared) = engine,
-            None => self.warm = Warm(Some(Arc::new(RwLock::new(engine)))),
+            Some(shared) => {
+                *write(shared) = engine;
+                shared.known.store(version, Ordering::SeqCst);
+            }
+            None => {
+                self.warm = Warm(Some(Arc::new(Shared {
+                    engine: RwLock::new(engine),
+                    known: AtomicI64::new(version),
+                })))
+            }
         }
         Ok(())
     }
 
+    /// Builds the engine again if the store was written by someone else since.
+    pub async fn catch_up(&self) -> Result<(), AppError> {
+        let Some(shared) = &self.warm.0 else {
+            return Ok(());
+        };
+        if self.store.data_version().await? != shared.known.load(Ordering::SeqCst) {
+            self.refresh_all().await?;
+        }
+        Ok(())
+    }
+
+    /// A write through this `App` has been made and put into the engine.
+    pub(crate) fn wrote(&self) {
+        if let Some(shared) = &self.warm.0 {
+            shared.known.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
     /// The warm engine, if this `App` keeps one.
     pub fn engine(&self) -> Option<RwLockReadGuard<'_, Engine>> {
-        self.warm
-            .0
-            .as_ref()
-            .map(|e| e.read().unwrap_or_else(|p| p.into_inner()))
+        self.warm.0.as_ref().map(|s| read(s))
     }
 
     /// The report for a period: from the warm engine when there is one, else built from the
     /// store. The same report either way (the engine's tests prove it).
     pub async fn report(&self, _actor: &Actor, period: Period) -> Result<Report, AppError> {
         if self.warm.0.is_some() {
+            self.catch_up().await?;
             let published = self.store.published(period).await?;
             if let Some(engine) = self.engine() {
                 return Ok(engine.report_with(period, &published));
@@ -132,23 +165,28 @@ impl App {
         let Some(shared) = &self.warm.0 else {
             return Ok(());
         };
-        let engine = self.build_engine().await?;
+        let (engine, version) = self.build_engine().await?;
         *write(shared) = engine;
+        shared.known.store(version, Ordering::SeqCst);
         Ok(())
     }
 
-    async fn build_engine(&self) -> Result<Engine, AppError> {
+    /// A new engine, and the data version read before its records (so that a write landing
+    /// meanwhile makes it look behind, and it is built again, never the other way).
+    async fn build_engine(&self) -> Result<(Engine, i64), AppError> {
+        let version = self.store.data_version().await?;
         let input = self.store.report_input(all_time()).await?;
-        tokio::task::spawn_blocking(move || Engine::new(input))
+        let engine = tokio::task::spawn_blocking(move || Engine::new(input))
             .await
-            .map_err(|e| AppError::Invalid(format!("the report engine could not be built: {e}")))
+            .map_err(|e| AppError::Invalid(format!("the report engine could not be built: {e}")))?;
+        Ok((engine, version))
     }
 }
 
-fn write(shared: &RwLock<Engine>) -> std::sync::RwLockWriteGuard<'_, Engine> {
-    shared.write().unwrap_or_else(|p| p.into_inner())
+fn write(shared: &Shared) -> std::sync::RwLockWriteGuard<'_, Engine> {
+    shared.engine.write().unwrap_or_else(|p| p.into_inner())
 }
 
-fn read(shared: &RwLock<Engine>) -> RwLockReadGuard<'_, Engine> {
-    shared.read().unwrap_or_else(|p| p.into_inner())
+fn read(shared: &Shared) -> RwLockReadGuard<'_, Engine> {
+    shared.engine.read().unwrap_or_else(|p| p.into_inner())
 }

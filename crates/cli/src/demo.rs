@@ -47,6 +47,12 @@ pub struct Args {
     /// The generator's seed: the same seed makes the same synthetic year.
     #[arg(long, default_value_t = 2021)]
     seed: u64,
+    /// Build the demo database and stop, without serving it.
+    #[arg(long)]
+    no_serve: bool,
+    /// Where to serve it (loopback only).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: std::net::SocketAddr,
 }
 
 pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -109,7 +115,6 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
 
     let c = store.counts().await?;
-    store.close().await;
     say!("");
     say!("The demo database {} holds:", db.display());
     say!(
@@ -130,5 +135,14 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     say!("  cargo run --release -- --database {url} report --from 2020-01-01 --to 2020-09-30 --out report-2020.html");
     say!("  cargo run --release -- --database {url} report --year {year} --format md");
     say!("Import more into it with `cadre --database {url} import KIND FILE`.");
-    Ok(ExitCode::SUCCESS)
+    if args.no_serve {
+        store.close().await;
+        return Ok(ExitCode::SUCCESS);
+    }
+    say!("");
+    crate::serve::serve(store, args.addr, |addr| {
+        say!("Open http://{addr}/ in a browser to see the demo (Ctrl-C stops it).");
+        say!("No sign-in is needed yet: cadre serves only this computer until accounts exist.");
+    })
+    .await
 }

@@ -14,6 +14,7 @@ mod demo;
 mod gen;
 mod import;
 mod report;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -48,13 +49,16 @@ enum Command {
     Db(db::Command),
     /// Write a synthetic data set in the import format (for demos and benchmarks).
     Gen(gen::Args),
-    /// Make a fresh demo database with the 2020 facts and a synthetic year, and say what it holds.
+    /// Make a fresh demo database with the 2020 facts and a synthetic year, and serve it (or,
+    /// with --no-serve, say what it holds).
     Demo(demo::Args),
+    /// Serve the web application on this computer.
+    Serve(serve::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_current_thread()
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
     {
@@ -70,6 +74,7 @@ fn main() -> ExitCode {
             Command::Report(args) => report::run(&cli.database, args).await,
             Command::Db(command) => db::run(&cli.database, command).await,
             Command::Demo(args) => demo::run(args).await,
+            Command::Serve(args) => serve::run(&cli.database, args).await,
             Command::Gen(args) => gen::run(args),
         }
     });

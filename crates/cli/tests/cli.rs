@@ -157,7 +157,10 @@ fn a_dry_run_says_so_and_leaves_nothing_behind() {
 fn the_demo_loads_the_facts_and_a_synthetic_year() {
     let dir = tempfile::tempdir().unwrap();
     let demo = dir.path().join("demo");
-    let out = cadre(dir.path(), &["demo", "--dir", demo.to_str().unwrap()]);
+    let out = cadre(
+        dir.path(),
+        &["demo", "--no-serve", "--dir", demo.to_str().unwrap()],
+    );
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
     assert!(
@@ -167,7 +170,10 @@ fn the_demo_loads_the_facts_and_a_synthetic_year() {
     assert!(stdout.contains("synthetic-2021-attendance.csv"), "{stdout}");
     assert!(demo.join("cadre.db").exists());
     // Run again: a fresh database, the same content.
-    let again = cadre(dir.path(), &["demo", "--dir", demo.to_str().unwrap()]);
+    let again = cadre(
+        dir.path(),
+        &["demo", "--no-serve", "--dir", demo.to_str().unwrap()],
+    );
     assert_eq!(text(&again.stdout), stdout);
 }
 

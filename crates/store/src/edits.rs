@@ -5,7 +5,9 @@ use cadre_core::report::{PartnerInfo, Period, PersonFacts, TrainingFacts};
 use cadre_core::{PartnerRecord, PersonRecord, PublishedFigure, SessionRecord, TrainingRecord};
 
 use crate::backend::{postgres, sqlite};
-use crate::types::{Dependents, EditRecord, Participant, PersonAttendance, Stamp, Versioned};
+use crate::types::{
+    Dependents, EditRecord, Participant, PersonAttendance, RosterLine, Stamp, Versioned,
+};
 use crate::{Pool, Result, Store};
 
 /// Runs the same function of the backend module that matches the store's database.
@@ -242,5 +244,11 @@ impl Store {
     /// The partners' names and short names.
     pub async fn partner_names(&self) -> Result<Vec<PartnerInfo>> {
         on_backend!(self, report::partners())
+    }
+
+    /// A training's attendance, one line per person and session, by name; at most `limit`
+    /// lines, and how many there are in all.
+    pub async fn roster(&self, training_id: i64, limit: i64) -> Result<(Vec<RosterLine>, i64)> {
+        on_backend!(self, edit_persons::roster(training_id, limit))
     }
 }

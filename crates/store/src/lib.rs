@@ -21,7 +21,7 @@ use backend::{postgres, sqlite};
 pub use import_tx::{AttendanceBatch, ImportTx, PersonResolver, Removed};
 pub use types::{
     BatchCounts, CopyReport, Counts, Dependents, EditRecord, ImportRecord, Outcome, Participant,
-    PersonAttendance, RemovedRecord, Stamp, Versioned,
+    PersonAttendance, RemovedRecord, RosterLine, Stamp, Versioned,
 };
 
 /// Errors of the store layer.
@@ -295,6 +295,11 @@ impl Store {
     /// The training with this code.
     pub async fn training(&self, code: &str) -> Result<Option<TrainingRecord>> {
         on_backend!(self, read::training(code))
+    }
+
+    /// Every department with the other spellings that name it, by name.
+    pub async fn departments(&self) -> Result<Vec<cadre_core::DepartmentRecord>> {
+        on_backend!(self, read::departments())
     }
 
     /// Every partner, by name, with its parent's name.

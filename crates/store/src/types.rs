@@ -365,3 +365,18 @@ pub struct PersonAttendance {
     pub sessions: i64,
     pub completed: Option<bool>,
 }
+
+/// One person at one session of a training (or at the training, held as one event).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterLine {
+    pub person_id: i64,
+    pub given_name: String,
+    pub family_name: String,
+    pub gender: Option<cadre_core::Gender>,
+    pub country: Option<String>,
+    pub organisation: Option<String>,
+    pub department: Option<String>,
+    /// The session's start, `None` for a training held as one event.
+    pub session: Option<cadre_core::PartialDate>,
+    pub completed: Option<bool>,
+}

@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::assemble::assemble;
 use super::count::{listing_key, prepare, Names, Prepared, Scratch};
-use super::model::{CountSource, PartnerInfo, Report, ReportInput, TrainingFacts};
+use super::model::{
+    CountSource, GenderCounts, PartnerInfo, QualityNote, Report, ReportInput, TrainingFacts,
+};
 use super::period::Period;
 use super::persons::{PersonFacts, PersonId, PersonSet, Persons};
 use crate::date::Date;
@@ -26,6 +28,18 @@ pub struct Engine {
     months: BTreeMap<(i32, u8), PersonSet>,
     /// Training indexes by the store's id.
     by_id: HashMap<i64, usize>,
+}
+
+/// One training's share of the reports it is in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrainingShare {
+    pub source: CountSource,
+    pub counts: Option<GenderCounts>,
+    /// Countries (alpha-2) with the participants from records in each (0 where only the
+    /// training's list names it).
+    pub countries: Vec<(String, u64)>,
+    pub departments: Vec<(String, u64)>,
+    pub notes: Vec<QualityNote>,
 }
 
 /// The month whose set holds a training's persons, if any.
@@ -84,6 +98,27 @@ impl Engine {
     /// The training with this store id.
     pub fn training(&self, id: i64) -> Option<&TrainingFacts> {
         self.by_id.get(&id).map(|&i| &self.input.trainings[i])
+    }
+
+    /// What a training contributes to any report it is in (its page shows it): participants
+    /// and where the count comes from, the countries and departments reached, its notes.
+    pub fn share(&self, id: i64) -> Option<TrainingShare> {
+        let &i = self.by_id.get(&id)?;
+        let p = &self.prepared[i];
+        let named = |codes: &[(u16, u64)], names: &super::persons::Interner| {
+            codes
+                .iter()
+                .filter(|(c, _)| *c > 0)
+                .map(|&(c, n)| (names.name(c).to_string(), n))
+                .collect()
+        };
+        Some(TrainingShare {
+            source: p.source,
+            counts: p.counts,
+            countries: named(&p.countries, &self.names.countries),
+            departments: named(&p.departments, &self.names.departments),
+            notes: p.notes.clone(),
+        })
     }
 
     /// The persons it knows the facts of.

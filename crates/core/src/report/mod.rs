@@ -16,7 +16,7 @@ mod persons;
 mod tests;
 
 pub use assemble::build;
-pub use engine::Engine;
+pub use engine::{Engine, TrainingShare};
 pub use model::{
     CountSource, CountryLine, DepartmentLine, GenderCounts, MonthLine, PartnerInfo, PartnerLine,
     QualityNote, Reconciliation, Report, ReportInput, TrainingFacts, TrainingLine, TrainingTotals,

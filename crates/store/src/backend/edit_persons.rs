@@ -11,7 +11,7 @@ use sqlx::{Database, Row};
 use super::edit::{expect_version, finish, missed, note};
 use super::Db;
 use crate::cache::CHUNK;
-use crate::types::{Dependents, Participant, PersonAttendance, Stamp, Versioned};
+use crate::types::{Dependents, Participant, PersonAttendance, RosterLine, Stamp, Versioned};
 use crate::{Result, StoreError};
 
 type Conn = <Db as Database>::Connection;
@@ -385,4 +385,54 @@ pub(crate) async fn merge_persons(
     let detail = format!("took participant {other} and {moved} of their attendance records");
     finish(tx, stamp, "participant", kept, "merged", new, &detail).await?;
     Ok(new)
+}
+
+/// The attendance of a training, one line per person and session, by family and given name
+/// (sorted here: the two databases collate names differently), at most `limit` lines.
+pub(crate) async fn roster(
+    pool: &sqlx::Pool<Db>,
+    training_id: i64,
+    limit: i64,
+) -> Result<(Vec<RosterLine>, i64)> {
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attendance WHERE training_id = $1")
+        .bind(training_id)
+        .fetch_one(pool)
+        .await?;
+    let rows = sqlx::query(
+        "SELECT p.id, p.given_name, p.family_name, p.gender, p.country_code, p.organisation,
+                d.name AS department, s.start_date, a.completed
+         FROM attendance a JOIN persons p ON p.id = a.person_id
+         LEFT JOIN departments d ON d.id = p.department_id
+         LEFT JOIN sessions s ON s.id = a.session_id
+         WHERE a.training_id = $1 ORDER BY a.person_id, a.session_key LIMIT $2",
+    )
+    .bind(training_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    let mut lines: Vec<RosterLine> = rows
+        .into_iter()
+        .map(|r| RosterLine {
+            person_id: r.get("id"),
+            given_name: r.get("given_name"),
+            family_name: r.get("family_name"),
+            gender: r
+                .get::<Option<String>, _>("gender")
+                .and_then(|g| Gender::from_stored(&g)),
+            country: r.get("country_code"),
+            organisation: r.get("organisation"),
+            department: r.get("department"),
+            session: super::read::date(r.get("start_date")),
+            completed: r.get::<Option<i64>, _>("completed").map(|c| c == 1),
+        })
+        .collect();
+    lines.sort_by_cached_key(|l| {
+        (
+            cadre_core::text::fold(&l.family_name),
+            cadre_core::text::fold(&l.given_name),
+            l.person_id,
+            l.session.map(|d| d.first_day()),
+        )
+    });
+    Ok((lines, total))
 }

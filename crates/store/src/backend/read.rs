@@ -264,3 +264,35 @@ pub(crate) fn date(s: Option<String>) -> Option<PartialDate> {
 pub(crate) fn count(v: Option<i64>) -> Option<u32> {
     v.and_then(|v| u32::try_from(v).ok())
 }
+
+/// Every department with the other spellings that name it, sorted by name (in Rust: the two
+/// databases collate differently).
+pub(crate) async fn departments(
+    pool: &sqlx::Pool<Db>,
+) -> Result<Vec<cadre_core::DepartmentRecord>> {
+    let rows: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT d.id, d.name, a.alias FROM departments d
+         LEFT JOIN department_aliases a ON a.department_id = d.id",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut by_id: std::collections::BTreeMap<i64, cadre_core::DepartmentRecord> =
+        Default::default();
+    for (id, name, alias) in rows {
+        let d = by_id
+            .entry(id)
+            .or_insert_with(|| cadre_core::DepartmentRecord {
+                name: name.clone(),
+                aliases: Vec::new(),
+            });
+        if let Some(alias) = alias.filter(|a| *a != name) {
+            d.aliases.push(alias);
+        }
+    }
+    let mut out: Vec<_> = by_id.into_values().collect();
+    for d in &mut out {
+        d.aliases.sort_by_key(|a| cadre_core::text::fold(a));
+    }
+    out.sort_by_key(|d| cadre_core::text::fold(&d.name));
+    Ok(out)
+}

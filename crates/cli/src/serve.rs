@@ -1,0 +1,66 @@
+//! `cadre serve`: the web application on this computer, until Ctrl-C or SIGTERM.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use cadre_app::{Actor, App};
+use cadre_store::Store;
+use cadre_web::AppState;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The address to listen on: loopback only (127.0.0.1 or [::1]) until accounts exist.
+    /// Port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+}
+
+/// Logs to standard error, one line per request; `RUST_LOG` (e.g. `warn`) narrows it.
+fn init_logging() {
+    use tracing_subscriber::prelude::*;
+    let filter: tracing_subscriber::filter::Targets = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            tracing_subscriber::filter::Targets::new().with_default(tracing::Level::INFO)
+        });
+    let _ = tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_ansi(false),
+        )
+        .with(filter)
+        .try_init();
+}
+
+pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
+    let store = Store::open(database)
+        .await
+        .with_context(|| format!("cannot open the database {database}"))?;
+    serve(store, args.addr, |addr| {
+        say!("cadre is serving {database} at http://{addr}/ (Ctrl-C stops it)");
+    })
+    .await
+}
+
+/// Serves the store at `addr`, telling `ready` the address once it listens.
+pub async fn serve(
+    store: Store,
+    addr: SocketAddr,
+    ready: impl FnOnce(SocketAddr),
+) -> anyhow::Result<ExitCode> {
+    init_logging();
+    let mut app = App::new(store);
+    app.warm_up()
+        .await
+        .context("cannot build the report engine")?;
+    let state = AppState {
+        app,
+        actor: Actor::local(),
+    };
+    cadre_web::serve(state, addr, cadre_web::shutdown_signal(), ready).await?;
+    say!("cadre stopped serving.");
+    Ok(ExitCode::SUCCESS)
+}

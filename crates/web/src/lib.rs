@@ -1,0 +1,94 @@
+//! The web application: server-rendered pages that work without JavaScript (any script is an
+//! addition, never a requirement), on the application layer that the command line uses too.
+//! Handlers only read the request, call one operation and show its result.
+
+mod assets;
+mod error;
+mod forms;
+mod middleware;
+mod pages;
+mod period;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use cadre_app::{Actor, App};
+
+pub use error::WebError;
+
+/// What every handler is given.
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    /// Who acts through this server. Until accounts exist, the person who started it.
+    pub actor: Actor,
+}
+
+/// The largest upload or form body accepted, in bytes.
+pub const BODY_LIMIT: usize = 64 * 1024 * 1024;
+
+/// Every route of the application.
+pub fn router(state: AppState) -> Router {
+    let routes = pages::routes()
+        .merge(assets::routes())
+        .fallback(pages::not_found)
+        .with_state(state.clone());
+    middleware::wrap(routes, state)
+}
+
+/// Why `serve` did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cadre serves only this computer (a loopback address such as 127.0.0.1) until accounts exist: {0} would let anyone on the network change the records")]
+    NotLoopback(SocketAddr),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the server stopped: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Listens on `addr` (loopback only) and serves until `shutdown` resolves; requests in flight
+/// are answered first. `ready` is told the address once listening (port 0 picks a free one).
+pub async fn serve(
+    state: AppState,
+    addr: SocketAddr,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ready: impl FnOnce(SocketAddr),
+) -> Result<(), ServeError> {
+    if !addr.ip().is_loopback() {
+        return Err(ServeError::NotLoopback(addr));
+    }
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServeError::Bind { addr, source })?;
+    ready(listener.local_addr()?);
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,0 +1,99 @@
+//! What every request passes through: one log line (method, route, status, time; never the
+//! query string or a form, which hold names), cross-origin write protection, the body limit,
+//! security headers, and the ETag of the data version with its 304.
+
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::csrf::CsrfLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::AppState;
+
+/// Pages and styles come from this server only; nothing is framed or sent elsewhere.
+const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+pub(crate) fn wrap(routes: Router, state: AppState) -> Router {
+    routes
+        .layer(axum::middleware::from_fn_with_state(state, etag))
+        .layer(axum::middleware::from_fn(log))
+        .layer(axum::extract::DefaultBodyLimit::max(crate::BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(crate::BODY_LIMIT))
+        .layer(CsrfLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(CatchPanicLayer::new())
+}
+
+/// One line per request. The route is the pattern (`/trainings/{id}`), not the path asked
+/// for, and the query string is left out: both can carry a person's name.
+async fn log(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "(no route)".to_owned());
+    let started = Instant::now();
+    let res = next.run(req).await;
+    tracing::info!(
+        %method,
+        %route,
+        status = res.status().as_u16(),
+        micros = started.elapsed().as_micros() as u64,
+        "request"
+    );
+    res
+}
+
+/// The ETag every page and API answer carries: the data version (raised by every write) and
+/// this build (whose pages may differ). A repeated request with it in `If-None-Match` is
+/// answered 304 without building the page.
+async fn etag(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let cacheable = matches!(*req.method(), Method::GET | Method::HEAD)
+        && !req.uri().path().starts_with("/assets/");
+    if !cacheable {
+        return next.run(req).await;
+    }
+    let Ok(version) = state.app.store().data_version().await else {
+        return next.run(req).await;
+    };
+    let tag = format!("\"d{version}-{}\"", env!("CARGO_PKG_VERSION"));
+    let matches = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+    if matches {
+        let mut res = StatusCode::NOT_MODIFIED.into_response();
+        if let Ok(v) = HeaderValue::from_str(&tag) {
+            res.headers_mut().insert(header::ETAG, v);
+        }
+        return res;
+    }
+    let mut res = next.run(req).await;
+    if res.status() == StatusCode::OK && !res.headers().contains_key(header::ETAG) {
+        if let Ok(v) = HeaderValue::from_str(&tag) {
+            res.headers_mut().insert(header::ETAG, v);
+        }
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    }
+    res
+}

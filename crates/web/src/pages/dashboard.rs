@@ -1,0 +1,144 @@
+//! The dashboard: the current period's headline figures in words and figures, its months as
+//! a chart, the most recent trainings, and the data-quality notes still open.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use cadre_core::listing::{self, Sort};
+use cadre_core::report::Period;
+use cadre_render::{svg, view};
+
+use super::trainings::Line;
+use super::{num, page};
+use crate::error::{PageResult, WebError};
+use crate::period::PeriodQuery;
+use crate::AppState;
+
+struct Figure {
+    value: String,
+    label: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct Dashboard {
+    nav: &'static str,
+    period_label: String,
+    period_query: String,
+    headline: String,
+    persons: String,
+    figures: Vec<Figure>,
+    months_chart: String,
+    recent: Vec<Line>,
+    notes: Vec<(String, String)>,
+    notes_total: usize,
+    empty: bool,
+    years: Vec<i32>,
+    year: i32,
+}
+
+/// The latest year with a training that started in it, else this year.
+fn current_year(trainings: &[cadre_core::report::TrainingFacts]) -> i32 {
+    trainings
+        .iter()
+        .filter_map(|t| t.record.start.map(|d| d.first_day().year))
+        .max()
+        .unwrap_or(2020)
+}
+
+pub(crate) async fn show(
+    State(s): State<AppState>,
+    Query(q): Query<PeriodQuery>,
+) -> PageResult<Response> {
+    s.app.catch_up().await?;
+    let (period, years, recent, empty) = {
+        let engine = s
+            .app
+            .engine()
+            .ok_or_else(|| WebError::BadRequest("the report engine is not running".into()))?;
+        let trainings = engine.trainings();
+        let period = match q.period().map_err(WebError::BadRequest)? {
+            Some(p) => p,
+            None => Period::year(current_year(trainings)),
+        };
+        let mut years: Vec<i32> = trainings
+            .iter()
+            .filter_map(|t| t.record.start.map(|d| d.first_day().year))
+            .collect();
+        years.sort_unstable_by(|a, b| b.cmp(a));
+        years.dedup();
+        let recent = listing::select(
+            trainings,
+            &listing::Query {
+                sort: Sort::Newest,
+                page: 1,
+                per_page: 6,
+                ..Default::default()
+            },
+        )
+        .trainings
+        .into_iter()
+        .map(Line::of)
+        .collect();
+        (period, years, recent, trainings.is_empty())
+    };
+    let r = s.app.report(&s.actor, period).await?;
+    let p = &r.participants;
+    let figures = vec![
+        Figure {
+            value: num(r.trainings.total),
+            label: "trainings",
+        },
+        Figure {
+            value: num(p.total),
+            label: "participants",
+        },
+        Figure {
+            value: num(p.female),
+            label: "women",
+        },
+        Figure {
+            value: num(r.persons),
+            label: "individual persons",
+        },
+        Figure {
+            value: num(r.countries.len() as u64),
+            label: "countries reached",
+        },
+        Figure {
+            value: view::usd(r.value),
+            label: "estimated value",
+        },
+    ];
+    let months: Vec<(String, u64)> = r
+        .months
+        .iter()
+        .map(|m| (m.label.clone(), m.trainings))
+        .collect();
+    let months_chart = if months.is_empty() {
+        String::new()
+    } else {
+        svg::bars("months-chart", "Trainings by month", &months)
+    };
+    let notes: Vec<(String, String)> = r
+        .quality
+        .iter()
+        .take(8)
+        .map(|n| (n.training.clone().unwrap_or_default(), n.message.clone()))
+        .collect();
+    page(Dashboard {
+        nav: "home",
+        period_label: r.period.label(),
+        period_query: PeriodQuery::of(period).query_string(),
+        headline: view::headline(&r),
+        persons: view::persons_sentence(&r),
+        figures,
+        months_chart,
+        recent,
+        notes_total: r.quality.len(),
+        notes,
+        empty,
+        year: period.from.year,
+        years,
+    })
+}

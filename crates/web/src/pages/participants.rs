@@ -1,0 +1,294 @@
+//! Participants: the list with search, a person's page with their trainings, correcting a
+//! person, and merging two records of the same person after a preview of the result.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Form;
+use cadre_app::{AppError, MergePreview};
+use cadre_core::PersonRecord;
+use cadre_render::view;
+use cadre_store::{Participant, PersonAttendance, Versioned};
+use serde::Deserialize;
+
+use super::{page, page_with, see_other, url_encode};
+use crate::error::{PageResult, WebError};
+use crate::forms::FormView;
+use crate::AppState;
+
+const PER_PAGE: i64 = 50;
+const FIELDS: [&str; 7] = [
+    "given_name",
+    "family_name",
+    "email",
+    "gender",
+    "country",
+    "organisation",
+    "department",
+];
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ListQuery {
+    #[serde(default)]
+    q: Option<String>,
+    #[serde(default)]
+    after: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "participants.html")]
+struct ListPage {
+    nav: &'static str,
+    q: String,
+    people: Vec<Versioned<Participant>>,
+    next: Option<String>,
+}
+
+pub(crate) async fn list(
+    State(s): State<AppState>,
+    Query(query): Query<ListQuery>,
+) -> PageResult<Response> {
+    let q = query.q.unwrap_or_default().trim().to_string();
+    let search = (!q.is_empty()).then_some(q.as_str());
+    let mut people = s
+        .app
+        .participants(&s.actor, search, query.after.unwrap_or(0), PER_PAGE + 1)
+        .await?;
+    let next = (people.len() as i64 > PER_PAGE).then(|| {
+        people.truncate(PER_PAGE as usize);
+        let last = people.last().map_or(0, |p| p.id);
+        if q.is_empty() {
+            format!("?after={last}")
+        } else {
+            format!("?q={}&after={last}", url_encode(&q))
+        }
+    });
+    page(ListPage {
+        nav: "participants",
+        q,
+        people,
+        next,
+    })
+}
+
+fn gender_label(p: &PersonRecord) -> &'static str {
+    match p.gender {
+        Some(cadre_core::Gender::Male) => "Male",
+        Some(cadre_core::Gender::Female) => "Female",
+        None => "Not recorded",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "participant.html")]
+struct PersonPage {
+    nav: &'static str,
+    p: Versioned<Participant>,
+    gender: &'static str,
+    attended: Vec<(PersonAttendance, String)>,
+}
+
+pub(crate) async fn show(State(s): State<AppState>, Path(id): Path<i64>) -> PageResult<Response> {
+    let p = s.app.participant(&s.actor, id).await?;
+    let attended = s
+        .app
+        .attended(&s.actor, id)
+        .await?
+        .into_iter()
+        .map(|a| {
+            let dates = view::date_range(a.start, None);
+            (a, dates)
+        })
+        .collect();
+    page(PersonPage {
+        nav: "participants",
+        gender: gender_label(&p.record.person),
+        p,
+        attended,
+    })
+}
+
+fn person_fields(p: &PersonRecord) -> BTreeMap<String, String> {
+    let mut f = BTreeMap::new();
+    f.insert("given_name".into(), p.given_name.clone());
+    f.insert("family_name".into(), p.family_name.clone());
+    f.insert("email".into(), p.email.clone().unwrap_or_default());
+    f.insert(
+        "gender".into(),
+        p.gender.map(|g| g.as_str().to_string()).unwrap_or_default(),
+    );
+    f.insert("country".into(), p.country.clone().unwrap_or_default());
+    f.insert(
+        "organisation".into(),
+        p.organisation.clone().unwrap_or_default(),
+    );
+    f.insert(
+        "department".into(),
+        p.department.clone().unwrap_or_default(),
+    );
+    f
+}
+
+const GENDERS: [(&str, &str); 3] = [("", "Not recorded"), ("male", "Male"), ("female", "Female")];
+
+#[derive(Template)]
+#[template(path = "participant_form.html")]
+struct EditPage {
+    nav: &'static str,
+    id: i64,
+    version: i64,
+    form: FormView,
+    genders: [(&'static str, &'static str); 3],
+    conflict: bool,
+}
+
+pub(crate) async fn edit(State(s): State<AppState>, Path(id): Path<i64>) -> PageResult<Response> {
+    let p = s.app.participant(&s.actor, id).await?;
+    page(EditPage {
+        nav: "participants",
+        id,
+        version: p.version,
+        form: FormView::new(person_fields(&p.record.person)),
+        genders: GENDERS,
+        conflict: false,
+    })
+}
+
+pub(crate) async fn update(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    Form(mut values): Form<BTreeMap<String, String>>,
+) -> PageResult<Response> {
+    let version: i64 = values
+        .remove("version")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    match s
+        .app
+        .update_participant(&s.actor, id, version, &values)
+        .await
+    {
+        Ok(_) => Ok(see_other(&format!("/participants/{id}"))),
+        Err(AppError::Fields(problems)) => page_with(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            EditPage {
+                nav: "participants",
+                id,
+                version,
+                form: FormView::new(values).with_problems(&problems, &FIELDS),
+                genders: GENDERS,
+                conflict: false,
+            },
+        ),
+        Err(AppError::Conflict { current, .. }) => page_with(
+            StatusCode::CONFLICT,
+            EditPage {
+                nav: "participants",
+                id,
+                version: current,
+                form: FormView::new(values),
+                genders: GENDERS,
+                conflict: true,
+            },
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct MergeQuery {
+    kept: Option<String>,
+    other: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "merge.html")]
+struct MergePage {
+    nav: &'static str,
+    preview: MergePreview,
+    form: FormView,
+    genders: [(&'static str, &'static str); 3],
+    stale: bool,
+}
+
+fn id_of(s: &Option<String>, what: &str) -> Result<i64, WebError> {
+    s.as_deref()
+        .map(|v| v.trim().trim_start_matches('#'))
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| {
+            WebError::BadRequest(format!(
+                "the {what} record's number is missing or not a number"
+            ))
+        })
+}
+
+pub(crate) async fn merge_preview(
+    State(s): State<AppState>,
+    Query(q): Query<MergeQuery>,
+) -> PageResult<Response> {
+    let kept = id_of(&q.kept, "kept")?;
+    let other = id_of(&q.other, "other")?;
+    if kept == other {
+        return Err(WebError::BadRequest(
+            "a record cannot be merged with itself: give the number of the other record".into(),
+        ));
+    }
+    let preview = s.app.merge_preview(&s.actor, kept, other).await?;
+    page(MergePage {
+        nav: "participants",
+        form: FormView::new(person_fields(&preview.merged)),
+        preview,
+        genders: GENDERS,
+        stale: false,
+    })
+}
+
+pub(crate) async fn merge(
+    State(s): State<AppState>,
+    Form(mut values): Form<BTreeMap<String, String>>,
+) -> PageResult<Response> {
+    let mut take = |k: &str| -> Result<i64, WebError> {
+        values
+            .remove(k)
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| WebError::BadRequest(format!("{k} is missing")))
+    };
+    let kept = (take("kept")?, take("kept_version")?);
+    let other = (take("other")?, take("other_version")?);
+    match s
+        .app
+        .merge_participants(&s.actor, kept, other, &values)
+        .await
+    {
+        Ok(_) => Ok(see_other(&format!("/participants/{}?merged=1", kept.0))),
+        Err(e @ (AppError::Fields(_) | AppError::Conflict { .. })) => {
+            let preview = s.app.merge_preview(&s.actor, kept.0, other.0).await?;
+            let (form, stale) = match &e {
+                AppError::Fields(problems) => (
+                    FormView::new(values).with_problems(problems, &FIELDS),
+                    false,
+                ),
+                _ => (FormView::new(person_fields(&preview.merged)), true),
+            };
+            let status = if stale {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            page_with(
+                status,
+                MergePage {
+                    nav: "participants",
+                    preview,
+                    form,
+                    genders: GENDERS,
+                    stale,
+                },
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}

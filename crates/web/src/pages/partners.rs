@@ -1,0 +1,173 @@
+//! Partners and funders: the list, and creating, editing and deleting one.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Form;
+use cadre_app::AppError;
+use cadre_core::{PartnerKind, PartnerRecord};
+use cadre_store::Versioned;
+
+use super::{page, page_with, see_other};
+use crate::error::PageResult;
+use crate::forms::FormView;
+use crate::AppState;
+
+const FIELDS: [&str; 4] = ["name", "short_name", "parent", "kind"];
+
+#[derive(Template)]
+#[template(path = "partners.html")]
+struct ListPage {
+    nav: &'static str,
+    partners: Vec<(Versioned<PartnerRecord>, &'static str)>,
+}
+
+fn kind_label(k: Option<PartnerKind>) -> &'static str {
+    k.map(PartnerKind::as_str).unwrap_or("")
+}
+
+pub(crate) async fn list(State(s): State<AppState>) -> PageResult<Response> {
+    let mut partners: Vec<(Versioned<PartnerRecord>, &'static str)> = s
+        .app
+        .store()
+        .partners_after(0, 100_000)
+        .await
+        .map_err(AppError::from)?
+        .into_iter()
+        .map(|p| {
+            let k = kind_label(p.record.kind);
+            (p, k)
+        })
+        .collect();
+    partners.sort_by_key(|(p, _)| cadre_core::text::fold(&p.record.name));
+    page(ListPage {
+        nav: "partners",
+        partners,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "partner_form.html")]
+struct FormPage {
+    nav: &'static str,
+    id: Option<i64>,
+    version: i64,
+    form: FormView,
+    kinds: Vec<(&'static str, &'static str)>,
+    conflict: bool,
+    refused: Option<String>,
+}
+
+fn kinds() -> Vec<(&'static str, &'static str)> {
+    let mut k = vec![("", "Not recorded")];
+    k.extend(PartnerKind::ALL.iter().map(|k| (k.as_str(), k.as_str())));
+    k
+}
+
+fn fields_of(p: &PartnerRecord) -> BTreeMap<String, String> {
+    let mut f = BTreeMap::new();
+    f.insert("name".into(), p.name.clone());
+    f.insert(
+        "short_name".into(),
+        p.short_name.clone().unwrap_or_default(),
+    );
+    f.insert("parent".into(), p.parent.clone().unwrap_or_default());
+    f.insert("kind".into(), kind_label(p.kind).to_string());
+    f
+}
+
+fn form_page(id: Option<i64>, version: i64, form: FormView) -> FormPage {
+    FormPage {
+        nav: "partners",
+        id,
+        version,
+        form,
+        kinds: kinds(),
+        conflict: false,
+        refused: None,
+    }
+}
+
+pub(crate) async fn new() -> PageResult<Response> {
+    page(form_page(None, 0, FormView::default()))
+}
+
+pub(crate) async fn create(
+    State(s): State<AppState>,
+    Form(values): Form<BTreeMap<String, String>>,
+) -> PageResult<Response> {
+    match s.app.create_partner(&s.actor, &values).await {
+        Ok(_) => Ok(see_other("/partners")),
+        Err(AppError::Fields(problems)) => page_with(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form_page(
+                None,
+                0,
+                FormView::new(values).with_problems(&problems, &FIELDS),
+            ),
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(crate) async fn edit(State(s): State<AppState>, Path(id): Path<i64>) -> PageResult<Response> {
+    let p = s.app.partner(&s.actor, id).await?;
+    page(form_page(
+        Some(id),
+        p.version,
+        FormView::new(fields_of(&p.record)),
+    ))
+}
+
+pub(crate) async fn update(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    Form(mut values): Form<BTreeMap<String, String>>,
+) -> PageResult<Response> {
+    let version: i64 = values
+        .remove("version")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    match s.app.update_partner(&s.actor, id, version, &values).await {
+        Ok(_) => Ok(see_other("/partners")),
+        Err(AppError::Fields(problems)) => page_with(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form_page(
+                Some(id),
+                version,
+                FormView::new(values).with_problems(&problems, &FIELDS),
+            ),
+        ),
+        Err(AppError::Conflict { current, .. }) => {
+            let mut view = form_page(Some(id), current, FormView::new(values));
+            view.conflict = true;
+            page_with(StatusCode::CONFLICT, view)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(crate) async fn delete(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    Form(values): Form<BTreeMap<String, String>>,
+) -> PageResult<Response> {
+    let cascade = values.get("cascade").is_some_and(|v| v == "yes");
+    let version = values.get("version").and_then(|v| v.parse().ok());
+    match s.app.delete_partner(&s.actor, id, version, cascade).await {
+        Ok(_) => Ok(see_other("/partners")),
+        Err(AppError::InUse { dependents, .. }) => {
+            let p = s.app.partner(&s.actor, id).await?;
+            let mut view = form_page(Some(id), p.version, FormView::new(fields_of(&p.record)));
+            view.refused = Some(format!(
+                "Nothing was deleted: {} refer to it. Tick the box to delete it anyway; the trainings stay, without it.",
+                dependents.describe()
+            ));
+            page_with(StatusCode::CONFLICT, view)
+        }
+        Err(e) => Err(e.into()),
+    }
+}

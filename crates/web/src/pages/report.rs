@@ -1,0 +1,135 @@
+//! The report page: a period picker (year, quarter, month or any range) over the same report
+//! `cadre report` writes, shown in the page and downloadable in every format.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use cadre_core::report::Period;
+use cadre_render::Format;
+
+use super::page;
+use crate::error::{PageResult, WebError};
+use crate::period::PeriodQuery;
+use crate::AppState;
+
+const FORMATS: [(Format, &str, &str); 6] = [
+    (
+        Format::Xlsx,
+        "Excel workbook",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    (Format::Pdf, "PDF", "application/pdf"),
+    (Format::Csv, "CSV", "text/csv; charset=utf-8"),
+    (Format::Json, "JSON", "application/json"),
+    (Format::Markdown, "Markdown", "text/markdown; charset=utf-8"),
+    (Format::Html, "Web page", "text/html; charset=utf-8"),
+];
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    nav: &'static str,
+    label: String,
+    picked: PeriodQuery,
+    query: String,
+    problem: Option<String>,
+    downloads: Vec<(&'static str, &'static str)>,
+    body: String,
+    years: Vec<i32>,
+    months: Vec<(u8, &'static str)>,
+}
+
+async fn period_of(s: &AppState, q: &PeriodQuery) -> (Period, Option<String>) {
+    let fallback = || {
+        let year = s
+            .app
+            .engine()
+            .and_then(|e| {
+                e.trainings()
+                    .iter()
+                    .filter_map(|t| t.record.start.map(|d| d.first_day().year))
+                    .max()
+            })
+            .unwrap_or(2020);
+        Period::year(year)
+    };
+    match q.period() {
+        Ok(Some(p)) => (p, None),
+        Ok(None) => (fallback(), None),
+        Err(e) => (fallback(), Some(e)),
+    }
+}
+
+pub(crate) async fn show(
+    State(s): State<AppState>,
+    Query(q): Query<PeriodQuery>,
+) -> PageResult<Response> {
+    s.app.catch_up().await?;
+    let (period, problem) = period_of(&s, &q).await;
+    let report = s.app.report(&s.actor, period).await?;
+    let picked = PeriodQuery::of(period);
+    let mut years: Vec<i32> = s
+        .app
+        .engine()
+        .map(|e| {
+            e.trainings()
+                .iter()
+                .filter_map(|t| t.record.start.map(|d| d.first_day().year))
+                .collect()
+        })
+        .unwrap_or_default();
+    years.push(period.from.year);
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    page(ReportPage {
+        nav: "report",
+        label: report.period.label(),
+        query: picked.query_string(),
+        picked,
+        problem,
+        downloads: FORMATS
+            .iter()
+            .map(|(f, l, _)| (f.extension(), *l))
+            .collect(),
+        body: cadre_render::html::body(&report)?,
+        years,
+        months: (1..=12)
+            .map(|m| (m, cadre_core::date::month_name(m)))
+            .collect(),
+    })
+}
+
+pub(crate) async fn download(
+    State(s): State<AppState>,
+    Path(format): Path<String>,
+    Query(q): Query<PeriodQuery>,
+) -> PageResult<Response> {
+    let Some((format, _, mime)) = FORMATS.iter().find(|(f, ..)| f.extension() == format) else {
+        return Err(WebError::NotFound);
+    };
+    let period = match q.period().map_err(WebError::BadRequest)? {
+        Some(p) => p,
+        None => period_of(&s, &q).await.0,
+    };
+    let report = s.app.report(&s.actor, period).await?;
+    let bytes = cadre_render::render(&report, *format)
+        .map_err(|e| WebError::BadRequest(format!("the report could not be written: {e}")))?;
+    let name = format!(
+        "cadre-report-{}-{}.{}",
+        period.from,
+        period.to,
+        format.extension()
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

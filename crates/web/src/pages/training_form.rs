@@ -1,0 +1,289 @@
+//! Creating, editing and deleting a training, and adding or deleting its sessions. A refused
+//! save shows the form again as typed, each problem at its field; a save from a version that
+//! is no longer current shows both versions side by side and lets the editor re-apply theirs.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Form;
+use cadre_app::AppError;
+use cadre_core::fields::training_fields;
+use cadre_store::Dependents;
+
+use super::{page, page_with, see_other, MODALITIES, STATUSES};
+use crate::error::PageResult;
+use crate::forms::FormView;
+use crate::AppState;
+
+/// The fields of the training form, with their labels, in order.
+pub(crate) const FIELDS: [(&str, &str); 20] = [
+    ("code", "Code"),
+    ("title", "Title"),
+    ("start_date", "First day"),
+    ("end_date", "Last day"),
+    ("modality", "Modality"),
+    ("venue", "Venue"),
+    ("platform", "Platform"),
+    ("status", "Status"),
+    ("partners", "Partners"),
+    ("funders", "Funders"),
+    ("requested_by", "Requested by"),
+    ("value_usd", "Value (US$)"),
+    ("participants_total", "Participants"),
+    ("participants_male", "Male participants"),
+    ("participants_female", "Female participants"),
+    ("countries", "Countries taking part"),
+    ("countries_reached", "Countries reached"),
+    ("departments", "Departments"),
+    ("theme", "Theme"),
+    ("note", "Note"),
+];
+
+fn shown() -> Vec<&'static str> {
+    FIELDS.iter().map(|(f, _)| *f).collect()
+}
+
+/// A row of the side-by-side view of a conflict.
+pub(crate) struct Difference {
+    pub label: &'static str,
+    pub mine: String,
+    pub theirs: String,
+}
+
+pub(crate) struct Conflict {
+    pub version: i64,
+    pub differences: Vec<Difference>,
+}
+
+#[derive(Template)]
+#[template(path = "training_form.html")]
+struct FormPage {
+    nav: &'static str,
+    /// `None` for a new training.
+    id: Option<i64>,
+    version: i64,
+    heading: String,
+    form: FormView,
+    conflict: Option<Conflict>,
+    modalities: [(&'static str, &'static str); 4],
+    statuses: [(&'static str, &'static str); 5],
+    partners: String,
+}
+
+impl FormPage {
+    async fn new(
+        s: &AppState,
+        id: Option<i64>,
+        version: i64,
+        heading: String,
+        form: FormView,
+    ) -> Self {
+        let partners = s
+            .app
+            .store()
+            .partners()
+            .await
+            .map(|ps| {
+                ps.iter()
+                    .map(|p| p.short_name.clone().unwrap_or_else(|| p.name.clone()))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .unwrap_or_default();
+        FormPage {
+            nav: "trainings",
+            id,
+            version,
+            heading,
+            form,
+            conflict: None,
+            modalities: MODALITIES,
+            statuses: STATUSES,
+            partners,
+        }
+    }
+}
+
+pub(crate) async fn new(State(s): State<AppState>) -> PageResult<Response> {
+    page(FormPage::new(&s, None, 0, "New training".into(), FormView::default()).await)
+}
+
+pub(crate) async fn create(
+    State(s): State<AppState>,
+    Form(values): Form<BTreeMap<String, String>>,
+) -> PageResult<Response> {
+    match s.app.create_training(&s.actor, &values).await {
+        Ok(created) => Ok(see_other(&format!("/trainings/{}?saved=1", created.id))),
+        Err(AppError::Fields(problems)) => {
+            let form = FormView::new(values).with_problems(&problems, &shown());
+            let view = FormPage::new(&s, None, 0, "New training".into(), form).await;
+            page_with(StatusCode::UNPROCESSABLE_ENTITY, view)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(crate) async fn edit(State(s): State<AppState>, Path(id): Path<i64>) -> PageResult<Response> {
+    let t = s.app.training(&s.actor, id).await?;
+    let heading = format!("Edit {}", t.record.title);
+    let form = FormView::new(training_fields(&t.record));
+    page(FormPage::new(&s, Some(id), t.version, heading, form).await)
+}
+
+pub(crate) async fn update(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    Form(mut values): Form<BTreeMap<String, String>>,
+) -> PageResult<Response> {
+    let version: i64 = values
+        .remove("version")
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    match s.app.update_training(&s.actor, id, version, &values).await {
+        Ok(_) => Ok(see_other(&format!("/trainings/{id}?saved=1"))),
+        Err(AppError::Fields(problems)) => {
+            let form = FormView::new(values).with_problems(&problems, &shown());
+            let heading = format!("Edit {}", form.value("title"));
+            let view = FormPage::new(&s, Some(id), version, heading, form).await;
+            page_with(StatusCode::UNPROCESSABLE_ENTITY, view)
+        }
+        Err(AppError::Conflict { current, .. }) => {
+            // Theirs is what is stored now; mine is what this editor typed, kept whole in the
+            // form, which now carries the current version: saving it again applies mine over
+            // theirs, knowingly.
+            let stored = s.app.training(&s.actor, id).await?;
+            let theirs = training_fields(&stored.record);
+            let differences = FIELDS
+                .iter()
+                .filter_map(|(field, label)| {
+                    let mine = values.get(*field).map_or("", |v| v.trim());
+                    let other = theirs.get(*field).map_or("", String::as_str);
+                    (mine != other).then(|| Difference {
+                        label,
+                        mine: mine.to_string(),
+                        theirs: other.to_string(),
+                    })
+                })
+                .collect();
+            let heading = format!("Edit {}", stored.record.title);
+            let mut view =
+                FormPage::new(&s, Some(id), current, heading, FormView::new(values)).await;
+            view.conflict = Some(Conflict {
+                version: current,
+                differences,
+            });
+            page_with(StatusCode::CONFLICT, view)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "training_delete.html")]
+struct DeletePage {
+    nav: &'static str,
+    id: i64,
+    version: i64,
+    title: String,
+    code: String,
+    sessions: i64,
+    attendance: i64,
+    refused: Option<String>,
+}
+
+async fn delete_page(s: &AppState, id: i64, refused: Option<String>) -> PageResult<DeletePage> {
+    let t = s.app.training(&s.actor, id).await?;
+    let sessions = s
+        .app
+        .store()
+        .sessions_of(id)
+        .await
+        .map_err(AppError::from)?
+        .len() as i64;
+    let (_, attendance) = s.app.store().roster(id, 0).await.map_err(AppError::from)?;
+    Ok(DeletePage {
+        nav: "trainings",
+        id,
+        version: t.version,
+        title: t.record.title,
+        code: t.record.code,
+        sessions,
+        attendance,
+        refused,
+    })
+}
+
+pub(crate) async fn confirm_delete(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+) -> PageResult<Response> {
+    page(delete_page(&s, id, None).await?)
+}
+
+pub(crate) async fn delete(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    Form(values): Form<BTreeMap<String, String>>,
+) -> PageResult<Response> {
+    let version = values.get("version").and_then(|v| v.parse().ok());
+    let cascade = values.get("cascade").is_some_and(|v| v == "yes");
+    match s.app.delete_training(&s.actor, id, version, cascade).await {
+        Ok(_) => Ok(see_other("/trainings?deleted=1")),
+        Err(AppError::InUse { dependents, .. }) => {
+            let why = format!(
+                "It has {}. Tick the box to delete them with it.",
+                Dependents::describe(&dependents)
+            );
+            page_with(StatusCode::CONFLICT, delete_page(&s, id, Some(why)).await?)
+        }
+        Err(AppError::Conflict { .. }) => {
+            let why = "It was changed by someone else since you opened this page: check it again before deleting.".to_string();
+            page_with(StatusCode::CONFLICT, delete_page(&s, id, Some(why)).await?)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(crate) async fn create_session(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    Form(mut values): Form<BTreeMap<String, String>>,
+) -> PageResult<Response> {
+    let t = s.app.training(&s.actor, id).await?;
+    values.insert("training_code".into(), t.record.code.clone());
+    match s.app.create_session(&s.actor, &values).await {
+        Ok(_) => Ok(see_other(&format!("/trainings/{id}#sessions"))),
+        Err(AppError::Fields(problems)) => {
+            let form = FormView::new(values).with_problems(
+                &problems,
+                &["start_date", "end_date", "participants_total", "note"],
+            );
+            let view = super::trainings::training_page(&s, id, form).await?;
+            page_with(StatusCode::UNPROCESSABLE_ENTITY, view)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(crate) async fn delete_session(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    Form(values): Form<BTreeMap<String, String>>,
+) -> PageResult<Response> {
+    let cascade = values.get("cascade").is_some_and(|v| v == "yes");
+    let session = s.app.session(&s.actor, id).await?;
+    let training = s
+        .app
+        .store()
+        .training_id(&session.record.training_code)
+        .await
+        .map_err(AppError::from)?;
+    s.app.delete_session(&s.actor, id, None, cascade).await?;
+    Ok(see_other(&match training {
+        Some(t) => format!("/trainings/{t}#sessions"),
+        None => "/trainings".to_string(),
+    }))
+}
