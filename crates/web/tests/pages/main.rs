@@ -1,0 +1,437 @@
+//! The web application in-process (`router.oneshot`) on real databases: pages answer, forms
+//! create and refuse as users expect, two editors of one training meet a conflict and never a
+//! silent overwrite, the report follows an edit, ETags give 304, and writes from another
+//! site are refused. The writes run on SQLite and PostgreSQL.
+
+use std::path::PathBuf;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use cadre_app::{import_sheet, Actor, App, ImportOptions};
+use cadre_import::{Kind, Sheet};
+use cadre_store::Store;
+use cadre_web::{router, AppState};
+use tower::ServiceExt;
+
+struct Site {
+    router: Router,
+    _dir: tempfile::TempDir,
+    schema: Option<String>,
+}
+
+fn data(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data/2020")
+        .join(path)
+}
+
+async fn load(store: &Store) {
+    for (kind, file) in [
+        (Kind::Partners, "partners.csv"),
+        (Kind::Trainings, "trainings.csv"),
+        (Kind::Sessions, "sessions.csv"),
+    ] {
+        let sheet = Sheet::open(&data(file)).unwrap();
+        import_sheet(store, kind, sheet, ImportOptions::default(), &mut |_, _| {})
+            .await
+            .unwrap();
+    }
+}
+
+async fn site_on(url: &str, dir: tempfile::TempDir, schema: Option<String>) -> Site {
+    let store = Store::open(url).await.unwrap();
+    load(&store).await;
+    let mut app = App::new(store);
+    app.warm_up().await.unwrap();
+    let state = AppState {
+        app,
+        actor: Actor {
+            name: "coordinator".into(),
+        },
+    };
+    Site {
+        router: router(state),
+        _dir: dir,
+        schema,
+    }
+}
+
+async fn sqlite() -> Site {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("cadre.db").display());
+    site_on(&url, dir, None).await
+}
+
+async fn postgres() -> Site {
+    let base = std::env::var("CADRE_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    let schema = format!("cadre_web_{}_{nanos}", std::process::id());
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}schema={schema}");
+    site_on(&url, tempfile::tempdir().unwrap(), Some(schema)).await
+}
+
+impl Site {
+    async fn send(&self, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (
+            status,
+            headers,
+            String::from_utf8_lossy(&bytes).into_owned(),
+        )
+    }
+
+    async fn get(&self, uri: &str) -> (StatusCode, String) {
+        let (status, _, body) = self
+            .send(Request::get(uri).body(Body::empty()).unwrap())
+            .await;
+        (status, body)
+    }
+
+    async fn post(
+        &self,
+        uri: &str,
+        form: &[(&str, &str)],
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
+        let body: Vec<String> = form
+            .iter()
+            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .collect();
+        self.send(
+            Request::post(uri)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::from(body.join("&")))
+                .unwrap(),
+        )
+        .await
+    }
+
+    async fn drop_schema(&self) {
+        if let Some(schema) = &self.schema {
+            use sqlx::Connection;
+            let base = std::env::var("CADRE_TEST_POSTGRES")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
+            let mut conn = sqlx::PgConnection::connect(&base).await.unwrap();
+            sqlx::query(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+        }
+    }
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The id in a `303` to `/trainings/{id}...`.
+fn created_id(headers: &axum::http::HeaderMap) -> i64 {
+    let to = headers[header::LOCATION].to_str().unwrap();
+    to.trim_start_matches("/trainings/")
+        .split(['?', '#'])
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn every_main_page_answers() {
+    let site = sqlite().await;
+    for uri in [
+        "/",
+        "/?year=2020",
+        "/trainings",
+        "/trainings?q=cyber&sort=title",
+        "/trainings?year=2020&modality=virtual&page=2",
+        "/trainings/1",
+        "/trainings/new",
+        "/trainings/1/edit",
+        "/trainings/1/delete",
+        "/report",
+        "/report?kind=quarter&year=2020&quarter=3",
+        "/report?kind=range&from=2020-01-01&to=2020-09-30",
+        "/participants",
+        "/partners",
+        "/partners/new",
+        "/countries",
+        "/departments",
+        "/assets/cadre.css",
+    ] {
+        let (status, body) = site.get(uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}: {body}");
+    }
+    let (status, body) = site.get("/no/such/page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("Not found"));
+    let (status, _) = site.get("/trainings/999999").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_list_keeps_its_search_in_the_url_and_finds_by_words() {
+    let site = sqlite().await;
+    let (_, all) = site.get("/trainings").await;
+    assert!(all.contains("Train the Trainers Workshop on Electronic Evidence"));
+    let (_, found) = site.get("/trainings?q=ELECTRONIC+evidence").await;
+    assert!(found.contains("Train the Trainers Workshop on Electronic Evidence"));
+    assert!(
+        found.contains("value=\"ELECTRONIC evidence\""),
+        "the search stays in the box"
+    );
+    let (_, none) = site.get("/trainings?q=no+such+words+anywhere").await;
+    assert!(none.contains("No training matches this search"));
+    let (status, bad) = site.get("/trainings?year=twenty").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(bad.contains("was not understood"));
+}
+
+async fn a_form_refuses_with_its_fields_and_keeps_what_was_typed(site: &Site) {
+    let (status, _, body) = site
+        .post(
+            "/trainings",
+            &[
+                ("code", "WEB-1"),
+                ("title", "Typed with care"),
+                ("start_date", "2020-13-40"),
+                ("value_usd", "3,937,801"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("id=\"e-start_date\""),
+        "the error is at its field"
+    );
+    assert!(body.contains("aria-invalid=\"true\""));
+    assert!(
+        body.contains("value=\"Typed with care\""),
+        "what was typed stays"
+    );
+    assert!(body.contains("value=\"3,937,801\""));
+    assert!(body.contains("role=\"alert\""));
+
+    let (status, headers, _) = site
+        .post(
+            "/trainings",
+            &[
+                ("code", "WEB-1"),
+                ("title", "Typed with care"),
+                ("start_date", "2020-07"),
+                ("value_usd", "3,937,801"),
+                ("participants_total", "20"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let id = created_id(&headers);
+    let (status, page) = site.get(&format!("/trainings/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Typed with care"));
+    assert!(page.contains("USD 3,937,801"));
+}
+
+async fn two_editors_meet_a_conflict_not_a_silent_overwrite(site: &Site) {
+    let (_, headers, _) = site
+        .post(
+            "/trainings",
+            &[
+                ("code", "WEB-2"),
+                ("title", "Original"),
+                ("start_date", "2020-05"),
+            ],
+        )
+        .await;
+    let id = created_id(&headers);
+    let uri = format!("/trainings/{id}");
+    let first = site
+        .post(
+            &uri,
+            &[
+                ("version", "1"),
+                ("code", "WEB-2"),
+                ("title", "First editor's title"),
+                ("start_date", "2020-05"),
+            ],
+        )
+        .await;
+    assert_eq!(first.0, StatusCode::SEE_OTHER);
+    let (status, _, body) = site
+        .post(
+            &uri,
+            &[
+                ("version", "1"),
+                ("code", "WEB-2"),
+                ("title", "Second editor's title"),
+                ("start_date", "2020-05"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        body.contains("Second editor&#39;s title") || body.contains("Second editor&#x27;s title")
+    );
+    assert!(
+        body.contains("First editor&#39;s title") || body.contains("First editor&#x27;s title")
+    );
+    assert!(
+        body.contains("name=\"version\" value=\"2\""),
+        "re-applying mine names theirs"
+    );
+    let (_, page) = site.get(&uri).await;
+    assert!(page.contains("First editor"), "nothing was overwritten");
+    // Saving again from the version shown applies the second editor's values knowingly.
+    let (status, _, _) = site
+        .post(
+            &uri,
+            &[
+                ("version", "2"),
+                ("code", "WEB-2"),
+                ("title", "Second editor's title"),
+                ("start_date", "2020-05"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+}
+
+async fn the_report_follows_an_edit(site: &Site) {
+    let before = site
+        .get("/report/download/json?kind=year&year=2020")
+        .await
+        .1;
+    let (_, headers, _) = site
+        .post(
+            "/trainings",
+            &[
+                ("code", "WEB-3"),
+                ("title", "Counted"),
+                ("start_date", "2020-11-02"),
+                ("participants_total", "17"),
+                ("participants_female", "9"),
+            ],
+        )
+        .await;
+    assert!(created_id(&headers) > 0);
+    let after = site
+        .get("/report/download/json?kind=year&year=2020")
+        .await
+        .1;
+    let total = |json: &str| -> i64 {
+        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        v["trainings"]["total"].as_i64().unwrap()
+    };
+    assert_eq!(total(&after), total(&before) + 1);
+}
+
+#[tokio::test]
+async fn forms_on_sqlite() {
+    let site = sqlite().await;
+    a_form_refuses_with_its_fields_and_keeps_what_was_typed(&site).await;
+    two_editors_meet_a_conflict_not_a_silent_overwrite(&site).await;
+    the_report_follows_an_edit(&site).await;
+}
+
+#[tokio::test]
+async fn forms_on_postgres() {
+    let site = postgres().await;
+    a_form_refuses_with_its_fields_and_keeps_what_was_typed(&site).await;
+    two_editors_meet_a_conflict_not_a_silent_overwrite(&site).await;
+    the_report_follows_an_edit(&site).await;
+    site.drop_schema().await;
+}
+
+#[tokio::test]
+async fn a_repeated_request_gets_304_until_the_data_changes() {
+    let site = sqlite().await;
+    let get = |tag: Option<String>| {
+        let mut req = Request::get("/trainings");
+        if let Some(t) = tag {
+            req = req.header(header::IF_NONE_MATCH, t);
+        }
+        req.body(Body::empty()).unwrap()
+    };
+    let (status, headers, _) = site.send(get(None)).await;
+    assert_eq!(status, StatusCode::OK);
+    let tag = headers[header::ETAG].to_str().unwrap().to_string();
+    let (status, _, body) = site.send(get(Some(tag.clone()))).await;
+    assert_eq!((status, body.len()), (StatusCode::NOT_MODIFIED, 0));
+    site.post("/partners", &[("name", "A New Partner")]).await;
+    let (status, headers, _) = site.send(get(Some(tag.clone()))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_ne!(headers[header::ETAG].to_str().unwrap(), tag);
+}
+
+#[tokio::test]
+async fn a_write_from_another_site_is_refused() {
+    let site = sqlite().await;
+    let (status, _, _) = site
+        .send(
+            Request::post("/partners")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header("sec-fetch-site", "cross-site")
+                .header(header::ORIGIN, "http://evil.example")
+                .body(Body::from("name=Evil"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, partners) = site.get("/partners").await;
+    assert!(!partners.contains("Evil"));
+}
+
+#[tokio::test]
+async fn pages_say_nothing_to_other_hosts() {
+    let site = sqlite().await;
+    let (_, headers, body) = site
+        .send(Request::get("/").body(Body::empty()).unwrap())
+        .await;
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(csp.contains("default-src 'self'"));
+    for other_host in ["src=\"http", "href=\"http", "url(http", "action=\"http"] {
+        assert!(
+            !body.contains(other_host),
+            "no request to another host: {other_host}"
+        );
+    }
+    assert!(body.contains("href=\"#main\""), "a skip link");
+}
+
+#[tokio::test]
+async fn serve_listens_only_on_loopback() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("cadre.db").display());
+    let state = AppState {
+        app: App::new(Store::open(&url).await.unwrap()),
+        actor: Actor { name: "t".into() },
+    };
+    let refused = cadre_web::serve(
+        state,
+        "0.0.0.0:0".parse().unwrap(),
+        std::future::ready(()),
+        |_| {},
+    )
+    .await;
+    assert!(matches!(
+        refused,
+        Err(cadre_web::ServeError::NotLoopback(_))
+    ));
+}
