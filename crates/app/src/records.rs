@@ -353,6 +353,23 @@ impl App {
         fields::person(fields, &lookups).map_err(AppError::Fields)
     }
 
+    pub async fn create_participant(
+        &self,
+        actor: &Actor,
+        fields: &(impl Fields + Sync),
+    ) -> Result<Versioned<PersonRecord>, AppError> {
+        let rec = self.check_participant(fields).await?;
+        let at = clock::now();
+        let created = self
+            .store
+            .create_person(&rec, Self::stamp(actor, &at))
+            .await
+            .map_err(from_store)?;
+        self.wrote();
+        self.refresh_person(created.id).await?;
+        Ok(created)
+    }
+
     pub async fn update_participant(
         &self,
         actor: &Actor,

@@ -173,6 +173,26 @@ fn compare(a: &TrainingFacts, b: &TrainingFacts, sort: Sort) -> Ordering {
     }
 }
 
+fn words_of(q: &Query) -> Vec<String> {
+    q.text
+        .as_deref()
+        .map(|t| {
+            search_key(t)
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Every training the query's filters keep, in the order given (its sort and page aside): for
+/// a list paged by id, as the API's is.
+pub fn filter<'a>(trainings: &'a [TrainingFacts], q: &Query) -> Vec<&'a TrainingFacts> {
+    let words = words_of(q);
+    trainings.iter().filter(|t| matches(t, q, &words)).collect()
+}
+
 /// The page of trainings the query asks for.
 pub fn select<'a>(trainings: &'a [TrainingFacts], q: &Query) -> Page<'a> {
     let words: Vec<String> = q

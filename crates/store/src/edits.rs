@@ -251,4 +251,27 @@ impl Store {
     pub async fn roster(&self, training_id: i64, limit: i64) -> Result<(Vec<RosterLine>, i64)> {
         on_backend!(self, edit_persons::roster(training_id, limit))
     }
+
+    /// Records a participant entered by hand.
+    pub async fn create_person(
+        &self,
+        rec: &PersonRecord,
+        stamp: Stamp<'_>,
+    ) -> Result<Versioned<PersonRecord>> {
+        on_backend!(self, edit_persons::create_person(rec, stamp))
+    }
+
+    /// The current versions of these records; `table` is one of `trainings`, `sessions`,
+    /// `partners`, `persons`.
+    pub async fn versions(
+        &self,
+        table: &'static str,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, i64>> {
+        assert!(
+            ["trainings", "sessions", "partners", "persons"].contains(&table),
+            "versions of {table}"
+        );
+        on_backend!(self, edit::versions(table, ids))
+    }
 }

@@ -2,6 +2,7 @@
 //! addition, never a requirement), on the application layer that the command line uses too.
 //! Handlers only read the request, call one operation and show its result.
 
+mod api;
 mod assets;
 mod error;
 mod forms;
@@ -14,6 +15,7 @@ use std::net::SocketAddr;
 use axum::Router;
 use cadre_app::{Actor, App};
 
+pub use api::openapi_json;
 pub use error::WebError;
 
 /// What every handler is given.
@@ -30,6 +32,7 @@ pub const BODY_LIMIT: usize = 64 * 1024 * 1024;
 /// Every route of the application.
 pub fn router(state: AppState) -> Router {
     let routes = pages::routes()
+        .merge(api::routes())
         .merge(assets::routes())
         .fallback(pages::not_found)
         .with_state(state.clone());

@@ -956,3 +956,23 @@ pub(crate) async fn delete_partner(
     finish(tx, stamp, "partner", id, "deleted", at, &detail).await?;
     Ok(dependents)
 }
+
+/// The versions of these records of `table` (trainings, sessions, partners, persons).
+pub(crate) async fn versions(
+    pool: &sqlx::Pool<Db>,
+    table: &str,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, i64>> {
+    let mut out = std::collections::HashMap::with_capacity(ids.len());
+    for group in ids.chunks(500) {
+        let list: Vec<String> = group.iter().map(i64::to_string).collect();
+        let rows: Vec<(i64, i64)> = sqlx::query_as(&format!(
+            "SELECT id, version FROM {table} WHERE id IN ({})",
+            list.join(",")
+        ))
+        .fetch_all(pool)
+        .await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}

@@ -436,3 +436,57 @@ pub(crate) async fn roster(
     });
     Ok((lines, total))
 }
+
+/// Records a person entered by hand (a form, the API). One with the e-mail, or without an
+/// e-mail the name and country, of a person already recorded is refused: an import would take
+/// the two for one person, so two records would be a duplicate from the start.
+pub(crate) async fn create_person(
+    pool: &sqlx::Pool<Db>,
+    rec: &PersonRecord,
+    stamp: Stamp<'_>,
+) -> Result<Versioned<PersonRecord>> {
+    let mut tx = super::begin_edit(pool).await?;
+    let key = rec.email.as_deref().and_then(email_key);
+    email_free(&mut tx, key.as_deref(), &[]).await?;
+    let name = name_key(&rec.given_name, &rec.family_name, rec.country.as_deref());
+    if key.is_none() {
+        let same: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM persons WHERE name_key = $1 AND email_key IS NULL LIMIT 1",
+        )
+        .bind(&name)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(other) = same {
+            return Err(StoreError::Duplicate {
+                kind: "participant",
+                field: "family_name",
+                value: format!("{} {}", rec.given_name, rec.family_name),
+                other,
+            });
+        }
+    }
+    let department = department_id(&mut tx, rec).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO persons (given_name, family_name, email, email_key, name_key, gender,
+         country_code, organisation, department_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         RETURNING id",
+    )
+    .bind(&rec.given_name)
+    .bind(&rec.family_name)
+    .bind(&rec.email)
+    .bind(key)
+    .bind(name)
+    .bind(rec.gender.map(Gender::as_str))
+    .bind(&rec.country)
+    .bind(&rec.organisation)
+    .bind(department)
+    .fetch_one(&mut *tx)
+    .await?;
+    super::cache::refresh_persons(&mut tx, &[chunk_of(id)]).await?;
+    finish(tx, stamp, "participant", id, "created", 1, "").await?;
+    Ok(Versioned {
+        id,
+        version: 1,
+        record: rec.clone(),
+    })
+}

@@ -1,0 +1,102 @@
+//! The JSON API under `/api/v1`: list (filters, `limit`, `cursor`), get, create, update (`PUT`
+//! with the version in the body or as `If-Match`) and delete of trainings, sessions, partners
+//! and participants; a training's attendance; the report of any period. A record's keys are
+//! its v1 import column names plus `id` and `version`. Errors are `application/problem+json`
+//! (RFC 9457) with the field problems. The OpenAPI document is generated from this code.
+
+mod extract;
+mod problem;
+mod records;
+mod report;
+mod schema;
+
+use axum::http::{header, HeaderMap};
+use axum::routing::get;
+use axum::Router;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub(crate) use problem::Problem;
+
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "cadre",
+        description = "Trainings an agency delivers with its partners, who took part, and the period report.",
+        version = "1"
+    ),
+    tags(
+        (name = "trainings"), (name = "sessions"), (name = "partners"),
+        (name = "participants"), (name = "report")
+    )
+)]
+struct ApiDoc;
+
+/// The API's routes and its OpenAPI document, made from the same handlers.
+pub(crate) fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(records::list_trainings, records::create_training))
+        .routes(routes!(
+            records::get_training,
+            records::put_training,
+            records::delete_training
+        ))
+        .routes(routes!(records::training_attendance))
+        .routes(routes!(records::list_sessions, records::create_session))
+        .routes(routes!(
+            records::get_session,
+            records::put_session,
+            records::delete_session
+        ))
+        .routes(routes!(records::list_partners, records::create_partner))
+        .routes(routes!(
+            records::get_partner,
+            records::put_partner,
+            records::delete_partner
+        ))
+        .routes(routes!(
+            records::list_participants,
+            records::create_participant
+        ))
+        .routes(routes!(
+            records::get_participant,
+            records::put_participant,
+            records::delete_participant
+        ))
+        .routes(routes!(report::report))
+        .split_for_parts();
+    doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
+    (router, doc)
+}
+
+/// The OpenAPI 3.1 document, as served at `/api/v1/openapi.json`.
+pub fn openapi_json() -> String {
+    parts().1.to_pretty_json().unwrap_or_default()
+}
+
+pub(crate) fn routes() -> Router<AppState> {
+    let (api, _) = parts();
+    let doc = openapi_json();
+    Router::new().nest(
+        "/api/v1",
+        api.route(
+            "/openapi.json",
+            get(move || async move { ([(header::CONTENT_TYPE, "application/json")], doc) }),
+        )
+        .fallback(|| async { Problem::not_found("there is no such API route") }),
+    )
+}
+
+/// The version an `If-Match` header names (`"3"`, `W/"3"`, `3`), if any.
+pub(crate) fn if_match(headers: &HeaderMap) -> Option<i64> {
+    let v = headers.get(header::IF_MATCH)?.to_str().ok()?;
+    v.trim()
+        .trim_start_matches("W/")
+        .trim_matches('"')
+        .trim_start_matches('v')
+        .parse()
+        .ok()
+}

@@ -1,0 +1,110 @@
+//! Errors as `application/problem+json` (RFC 9457): a status, a title, what went wrong, and for
+//! a record that does not hold together, each field's problem with its stable code.
+
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use cadre_app::AppError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One field's problem.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct FieldError {
+    /// The field, by its v1 column name.
+    pub field: String,
+    /// A stable code, e.g. `required`, `bad-date`, `unknown-partner`, `duplicate`.
+    pub code: String,
+    pub message: String,
+}
+
+/// An error, as RFC 9457 describes it.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Problem {
+    /// `about:blank`, or a cadre problem type.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// For a record that does not hold together: every field's problem.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(default = json!([]))]
+    pub errors: Vec<FieldError>,
+    /// For a conflict: the version the record is at now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i64>,
+}
+
+impl Problem {
+    pub(crate) fn new(status: StatusCode, kind: &str, detail: impl Into<String>) -> Problem {
+        Problem {
+            kind: kind.to_string(),
+            title: status.canonical_reason().unwrap_or("Error").to_string(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            errors: Vec::new(),
+            current_version: None,
+        }
+    }
+
+    pub(crate) fn not_found(detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::NOT_FOUND, "not-found", detail)
+    }
+
+    pub(crate) fn bad_request(detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::BAD_REQUEST, "bad-request", detail)
+    }
+}
+
+impl From<AppError> for Problem {
+    fn from(e: AppError) -> Problem {
+        let detail = e.to_string();
+        match e {
+            AppError::NotFound { .. } => Problem::not_found(detail),
+            AppError::Conflict { current, .. } => Problem {
+                current_version: Some(current),
+                ..Problem::new(StatusCode::CONFLICT, "version-conflict", detail)
+            },
+            AppError::InUse { .. } => Problem::new(StatusCode::CONFLICT, "in-use", detail),
+            AppError::Fields(problems) => Problem {
+                errors: problems
+                    .into_iter()
+                    .map(|p| FieldError {
+                        field: p.field.to_string(),
+                        code: p.code.to_string(),
+                        message: p.message,
+                    })
+                    .collect(),
+                ..Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid-record",
+                    "the record does not hold together: see errors",
+                )
+            },
+            AppError::Invalid(_) => {
+                Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", detail)
+            }
+            other => {
+                tracing::error!(error = %other, "API request failed");
+                Problem::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "cadre could not complete this request; nothing was changed",
+                )
+            }
+        }
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&self).unwrap_or_default();
+        (
+            status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            body,
+        )
+            .into_response()
+    }
+}

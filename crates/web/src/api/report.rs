@@ -1,0 +1,52 @@
+//! The report of any period, as the same JSON `cadre report --format json` writes (keys as in
+//! docs/report-json.md).
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use cadre_core::report::Period;
+use cadre_core::Date;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::extract::ApiQuery;
+use super::Problem;
+use crate::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ReportParams {
+    /// The period's first day, YYYY-MM-DD.
+    #[param(format = Date)]
+    from: String,
+    /// The period's last day, YYYY-MM-DD, included.
+    #[param(format = Date)]
+    to: String,
+}
+
+/// The report for a period.
+#[utoipa::path(get, path = "/report", tag = "report",
+    params(ReportParams),
+    responses(
+        (status = 200, description = "The report, as `cadre report --format json` writes it (docs/report-json.md)", body = Object, content_type = "application/json"),
+        (status = 400, description = "The period is not understood", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn report(
+    State(s): State<AppState>,
+    ApiQuery(p): ApiQuery<ReportParams>,
+) -> Result<Response, Problem> {
+    let day =
+        |d: &str| Date::parse(d.trim()).map_err(|e| Problem::bad_request(format!("{d}: {e}")));
+    let period =
+        Period::new(day(&p.from)?, day(&p.to)?).map_err(|e| Problem::bad_request(e.to_string()))?;
+    let report = s.app.report(&s.actor, period).await?;
+    let json = cadre_render::render(&report, cadre_render::Format::Json).map_err(|e| {
+        tracing::error!(error = %e, "the report could not be written");
+        Problem::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the report could not be written",
+        )
+    })?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
+}
