@@ -14,6 +14,7 @@ mod warm;
 
 pub use imports::{ImportOutcome, ImportRequest, MappingSource};
 pub use pipeline::{import_sheet, ImportOptions, Summary};
+pub use proposals::Preview;
 pub use records::MergePreview;
 pub use warm::all_time;
 

@@ -134,3 +134,44 @@ fn note_survey(p: &mut Proposal, found: &cadre_import::Survey, lookups: &Lookups
         }
     }
 }
+
+/// The first rows of a sheet as cadre reads them, for a person to check the header and the
+/// sheet before mapping its columns.
+#[derive(Debug, Clone)]
+pub struct Preview {
+    pub layout: cadre_import::Layout,
+    pub headers: Vec<String>,
+    /// (line, cells) of the first rows.
+    pub rows: Vec<(usize, Vec<String>)>,
+    /// Problems met in those rows (a cell beyond the header, say).
+    pub problems: Vec<String>,
+}
+
+impl App {
+    /// Reads the first `rows` rows of the sheet the request names.
+    pub async fn preview(
+        &self,
+        _actor: &Actor,
+        request: &ImportRequest,
+        rows: usize,
+    ) -> Result<Preview, AppError> {
+        let options = read_options(request.kind, request, None)?;
+        let mut sheet = Sheet::open_with(&request.path, &options)?;
+        let headers = sheet.sheet_headers().to_vec();
+        let layout = sheet.layout().clone();
+        let mut out = Vec::new();
+        let mut problems = Vec::new();
+        for row in sheet.by_ref().take(rows) {
+            match row {
+                Ok(r) => out.push((r.line, r.cells.iter().map(str::to_string).collect())),
+                Err(p) => problems.push(p.to_string()),
+            }
+        }
+        Ok(Preview {
+            layout,
+            headers,
+            rows: out,
+            problems,
+        })
+    }
+}

@@ -56,10 +56,7 @@ pub async fn serve(
     app.warm_up()
         .await
         .context("cannot build the report engine")?;
-    let state = AppState {
-        app,
-        actor: Actor::local(),
-    };
+    let state = AppState::new(app, Actor::local());
     cadre_web::serve(state, addr, cadre_web::shutdown_signal(), ready).await?;
     say!("cadre stopped serving.");
     Ok(ExitCode::SUCCESS)

@@ -24,6 +24,20 @@ pub struct AppState {
     pub app: App,
     /// Who acts through this server. Until accounts exist, the person who started it.
     pub actor: Actor,
+    /// Where uploads wait between the steps of an import.
+    pub uploads: std::path::PathBuf,
+}
+
+impl AppState {
+    /// The state of a server for `app`, acting as `actor`, keeping uploads in a folder of the
+    /// system's temporary directory.
+    pub fn new(app: App, actor: Actor) -> AppState {
+        AppState {
+            app,
+            actor,
+            uploads: std::env::temp_dir().join("cadre-uploads"),
+        }
+    }
 }
 
 /// The largest upload or form body accepted, in bytes.

@@ -3,6 +3,7 @@
 //! and render; nothing here counts or checks a record.
 
 mod dashboard;
+mod imports;
 mod participants;
 mod partners;
 mod places;
@@ -41,6 +42,13 @@ pub(crate) fn routes() -> Router<AppState> {
             post(training_form::create_session),
         )
         .route("/sessions/{id}/delete", post(training_form::delete_session))
+        .route("/imports", get(imports::history).post(imports::upload))
+        .route("/imports/new", get(imports::new))
+        .route(
+            "/imports/staged/{token}",
+            get(imports::staged_view).post(imports::run),
+        )
+        .route("/imports/staged/{token}/rejects.csv", get(imports::rejects))
         .route("/report", get(report::show))
         .route("/report/download/{format}", get(report::download))
         .route("/participants", get(participants::list))

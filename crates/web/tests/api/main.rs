@@ -45,10 +45,7 @@ async fn api() -> Api {
     let mut app = App::new(store);
     app.warm_up().await.unwrap();
     Api {
-        router: router(AppState {
-            app,
-            actor: Actor { name: "api".into() },
-        }),
+        router: router(AppState::new(app, Actor { name: "api".into() })),
         _dir: dir,
     }
 }
