@@ -37,10 +37,11 @@ MSG
   exit 1
 fi
 
-# The import tests read workbooks written by another program: openpyxl, from PyPI, in a
-# virtualenv of its own (made once, kept in target/).
+# The import tests read workbooks written by another program (openpyxl), and the API is tested
+# against its OpenAPI document by schemathesis: both from PyPI, in a virtualenv of its own
+# (made once, kept in target/).
 VENV=target/test-venv
-if ! "$VENV/bin/python" -c 'import openpyxl' >/dev/null 2>&1; then
+if ! "$VENV/bin/python" -c 'import openpyxl' >/dev/null 2>&1 || ! [ -x "$VENV/bin/st" ]; then
   if ! python3 -m venv "$VENV" >/dev/null 2>&1; then
     # Debian's python3 keeps venv in a package of its own.
     if command -v apt-get >/dev/null 2>&1; then
@@ -48,8 +49,9 @@ if ! "$VENV/bin/python" -c 'import openpyxl' >/dev/null 2>&1; then
     fi
     python3 -m venv "$VENV"
   fi
-  "$VENV/bin/pip" install -q 'openpyxl==3.1.5'
+  "$VENV/bin/pip" install -q 'openpyxl==3.1.5' 'schemathesis==4.32.5'
 fi
 export CADRE_TEST_PYTHON="$PWD/$VENV/bin/python"
 
 cargo test --workspace --locked "$@"
+bash scripts/schemathesis.sh

@@ -187,6 +187,19 @@ impl<'a, F: Fields + ?Sized> Reader<'a, F> {
         }
     }
 
+    /// A field longer than `max` characters is a problem (a title of a page's length is a
+    /// paste gone wrong, and no report can show it).
+    fn at_most(&mut self, field: &'static str, max: usize) {
+        let n = self.raw(field).chars().count();
+        if n > max {
+            self.fail(
+                field,
+                "too-long",
+                format!("is {n} characters long: at most {max}"),
+            );
+        }
+    }
+
     fn finish<T>(self, value: T) -> Result<T, Vec<FieldProblem>> {
         if self.problems.is_empty() {
             Ok(value)
@@ -205,6 +218,12 @@ pub fn training(
     let mut r = Reader::new(fields);
     let code = r.required("code");
     let title = r.required("title");
+    r.at_most("code", 200);
+    r.at_most("title", 500);
+    for field in ["venue", "platform", "theme"] {
+        r.at_most(field, 500);
+    }
+    r.at_most("note", 10_000);
     let start = r.date("start_date");
     let end = r.date("end_date");
     r.rule(validate::span(start, end));
@@ -295,6 +314,8 @@ pub fn partner(
 ) -> Result<PartnerRecord, Vec<FieldProblem>> {
     let mut r = Reader::new(fields);
     let name = r.required("name");
+    r.at_most("name", 500);
+    r.at_most("short_name", 100);
     let short_name = r.text("short_name");
     let kind = r.parse("kind", "bad-value", PartnerKind::parse);
     let parent = match r.text("parent") {

@@ -74,7 +74,68 @@ pub(crate) fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 
 /// The OpenAPI 3.1 document, as served at `/api/v1/openapi.json`.
 pub fn openapi_json() -> String {
-    parts().1.to_pretty_json().unwrap_or_default()
+    let doc = serde_json::to_value(parts().1).unwrap_or_default();
+    serde_json::to_string_pretty(&complete(doc)).unwrap_or_default()
+}
+
+/// What every operation of the document says alike, added once here rather than on each
+/// handler: the problems any request can meet (a query or path that does not parse, a body
+/// that is not JSON), and that a replacement names the version it is made from.
+fn complete(mut doc: serde_json::Value) -> serde_json::Value {
+    use serde_json::json;
+    let problem = |description: &str| {
+        json!({
+            "description": description,
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        })
+    };
+    let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) else {
+        return doc;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, op) in item.iter_mut() {
+            let has_body = op.get("requestBody").is_some();
+            if method == "put" {
+                if let Some(schema) =
+                    op.pointer_mut("/requestBody/content/application~1json/schema")
+                {
+                    let base = schema.take();
+                    *schema = json!({"allOf": [base, {
+                        "required": ["version"],
+                        "properties": {"version": {"type": "integer", "format": "int64", "minimum": 1}}
+                    }]});
+                }
+            }
+            let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut()) else {
+                continue;
+            };
+            let mut add = |status: &str, description: &str| {
+                responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| problem(description));
+            };
+            add("400", "The query or the body is not understood");
+            add(
+                "422",
+                "Understood, and asking what cannot be (a period that ends before it starts, a 31 February)",
+            );
+            if path.contains('{') {
+                add("404", "No such record");
+            }
+            if has_body {
+                add("413", "The body is over the size limit");
+                add("415", "The body is not JSON");
+                add(
+                    "409",
+                    "The record conflicts with the records held (a duplicate, a partner not recorded, or a newer version)",
+                );
+            }
+        }
+    }
+    doc
 }
 
 pub(crate) fn routes() -> Router<AppState> {

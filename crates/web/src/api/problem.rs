@@ -51,6 +51,11 @@ impl Problem {
         Problem::new(StatusCode::NOT_FOUND, "not-found", detail)
     }
 
+    /// Well formed, and asking what cannot be: a period that ends before it starts.
+    pub(crate) fn unprocessable(detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "unprocessable", detail)
+    }
+
     pub(crate) fn bad_request(detail: impl Into<String>) -> Problem {
         Problem::new(StatusCode::BAD_REQUEST, "bad-request", detail)
     }
@@ -66,21 +71,45 @@ impl From<AppError> for Problem {
                 ..Problem::new(StatusCode::CONFLICT, "version-conflict", detail)
             },
             AppError::InUse { .. } => Problem::new(StatusCode::CONFLICT, "in-use", detail),
-            AppError::Fields(problems) => Problem {
-                errors: problems
-                    .into_iter()
-                    .map(|p| FieldError {
-                        field: p.field.to_string(),
-                        code: p.code.to_string(),
-                        message: p.message,
-                    })
-                    .collect(),
-                ..Problem::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid-record",
-                    "the record does not hold together: see errors",
-                )
-            },
+            AppError::Fields(problems) => {
+                // A record that names what the store does not hold, or takes what another
+                // holds, conflicts with the records as they are (409); one that is wrong in
+                // itself (a 31 February, a count below zero) cannot be processed (422).
+                let state = problems.iter().all(|p| {
+                    matches!(
+                        p.code,
+                        "duplicate"
+                            | "unknown"
+                            | "unknown-partner"
+                            | "unknown-training"
+                            | "unknown-department"
+                    )
+                });
+                let (status, kind, detail) = if state {
+                    (
+                        StatusCode::CONFLICT,
+                        "conflicts-with-records",
+                        "the record conflicts with the records held: see errors",
+                    )
+                } else {
+                    (
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "invalid-record",
+                        "the record does not hold together: see errors",
+                    )
+                };
+                Problem {
+                    errors: problems
+                        .into_iter()
+                        .map(|p| FieldError {
+                            field: p.field.to_string(),
+                            code: p.code.to_string(),
+                            message: p.message,
+                        })
+                        .collect(),
+                    ..Problem::new(status, kind, detail)
+                }
+            }
             AppError::Invalid(_) => {
                 Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", detail)
             }

@@ -23,6 +23,7 @@ pub(crate) struct PageParams {
     #[param(minimum = 1, maximum = 500)]
     limit: Option<u32>,
     /// The `next_cursor` of the page before.
+    #[param(pattern = r"^[0-9]{0,18}$")]
     cursor: Option<String>,
 }
 
@@ -63,6 +64,7 @@ fn record<T: serde::Serialize>(status: StatusCode, version: i64, body: T) -> Res
 
 /// The version a write is made from: `If-Match`, else the body's `version`.
 fn version_of(headers: &HeaderMap, body: Option<i64>) -> Result<i64, Problem> {
+    no_bad_version(body)?;
     if_match(headers).or(body).ok_or_else(|| {
         Problem::new(
             StatusCode::PRECONDITION_REQUIRED,
@@ -70,6 +72,16 @@ fn version_of(headers: &HeaderMap, body: Option<i64>) -> Result<i64, Problem> {
             "say which version the change is made from: `version` in the body or an If-Match header",
         )
     })
+}
+
+/// A version is 1 or more: 0 or less names none the store ever had.
+fn no_bad_version(v: Option<i64>) -> Result<(), Problem> {
+    match v {
+        Some(v) if v < 1 => Err(Problem::bad_request(format!(
+            "version {v} is not a version: versions start at 1"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 fn next<T>(items: &[T], limit: i64, id: impl Fn(&T) -> i64) -> Option<String> {
@@ -85,17 +97,21 @@ fn next<T>(items: &[T], limit: i64, id: impl Fn(&T) -> i64) -> Option<String> {
 #[into_params(parameter_in = Query)]
 pub(crate) struct TrainingFilters {
     /// Starting on or after this day (YYYY-MM-DD).
-    #[param(format = Date)]
+    #[param(
+        pattern = r"^(|(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))$"
+    )]
     from: Option<String>,
     /// Starting on or before this day (YYYY-MM-DD).
-    #[param(format = Date)]
+    #[param(
+        pattern = r"^(|(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))$"
+    )]
     to: Option<String>,
     /// A partner's name, as partner or funder.
     partner: Option<String>,
     /// Alpha-2 code: requested by it or taking part.
     country: Option<String>,
-    modality: Option<String>,
-    status: Option<String>,
+    modality: Option<Modality>,
+    status: Option<Status>,
     theme: Option<String>,
     /// Words in the code, title, venue, theme or note.
     q: Option<String>,
@@ -115,24 +131,24 @@ impl TrainingFilters {
                 let day = |s: Option<String>, default: &str| -> Result<cadre_core::Date, Problem> {
                     let s = s.unwrap_or_else(|| default.to_string());
                     cadre_core::Date::parse(&s)
-                        .map_err(|e| Problem::bad_request(format!("{s}: {e}")))
+                        .map_err(|e| Problem::unprocessable(format!("{s}: {e}")))
                 };
-                let from = day(from, "0001-01-01")?;
-                let to = day(to, "9999-12-31")?;
+                let from = day(from, "1900-01-01")?;
+                let to = day(to, "2100-12-31")?;
                 Some(
                     cadre_core::report::Period::new(from, to)
-                        .map_err(|e| Problem::bad_request(e.to_string()))?,
+                        .map_err(|e| Problem::unprocessable(e.to_string()))?,
                 )
             }
         };
-        let modality = match blank(&self.modality) {
+        let modality = match self.modality.map(|m| format!("{m:?}").to_lowercase()) {
             Some(m) => Some(
                 cadre_core::Modality::parse(&m)
                     .map_err(|e| Problem::bad_request(format!("modality: {e}")))?,
             ),
             None => None,
         };
-        let status = match blank(&self.status) {
+        let status = match self.status.map(|m| format!("{m:?}").to_lowercase()) {
             Some(s) => Some(
                 cadre_core::Status::parse(&s)
                     .map_err(|e| Problem::bad_request(format!("status: {e}")))?,
@@ -228,6 +244,7 @@ pub(crate) async fn create_training(
     State(s): State<AppState>,
     ApiJson(input): ApiJson<TrainingInput>,
 ) -> ApiResult {
+    no_bad_version(input.version)?;
     let created = s.app.create_training(&s.actor, &input.fields()).await?;
     let mut res = record(
         StatusCode::CREATED,
@@ -425,6 +442,7 @@ pub(crate) async fn create_session(
     State(s): State<AppState>,
     ApiJson(input): ApiJson<SessionInput>,
 ) -> ApiResult {
+    no_bad_version(input.version)?;
     let v = s.app.create_session(&s.actor, &input.fields()).await?;
     Ok(record(StatusCode::CREATED, v.version, Session::from(v)))
 }
@@ -527,6 +545,7 @@ pub(crate) async fn create_partner(
     State(s): State<AppState>,
     ApiJson(input): ApiJson<PartnerInput>,
 ) -> ApiResult {
+    no_bad_version(input.version)?;
     let v = s.app.create_partner(&s.actor, &input.fields()).await?;
     Ok(record(StatusCode::CREATED, v.version, Partner::from(v)))
 }
@@ -639,6 +658,7 @@ pub(crate) async fn create_participant(
     State(s): State<AppState>,
     ApiJson(input): ApiJson<ParticipantInput>,
 ) -> ApiResult {
+    no_bad_version(input.version)?;
     let v = s.app.create_participant(&s.actor, &input.fields()).await?;
     let version = v.version;
     Ok(record(StatusCode::CREATED, version, person_json(v, 0, 0)))

@@ -17,10 +17,10 @@ use crate::AppState;
 #[into_params(parameter_in = Query)]
 pub(crate) struct ReportParams {
     /// The period's first day, YYYY-MM-DD.
-    #[param(format = Date)]
+    #[param(format = Date, pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
     from: String,
     /// The period's last day, YYYY-MM-DD, included.
-    #[param(format = Date)]
+    #[param(format = Date, pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
     to: String,
 }
 
@@ -36,9 +36,9 @@ pub(crate) async fn report(
     ApiQuery(p): ApiQuery<ReportParams>,
 ) -> Result<Response, Problem> {
     let day =
-        |d: &str| Date::parse(d.trim()).map_err(|e| Problem::bad_request(format!("{d}: {e}")));
-    let period =
-        Period::new(day(&p.from)?, day(&p.to)?).map_err(|e| Problem::bad_request(e.to_string()))?;
+        |d: &str| Date::parse(d.trim()).map_err(|e| Problem::unprocessable(format!("{d}: {e}")));
+    let period = Period::new(day(&p.from)?, day(&p.to)?)
+        .map_err(|e| Problem::unprocessable(e.to_string()))?;
     let report = s.app.report(&s.actor, period).await?;
     let json = cadre_render::render(&report, cadre_render::Format::Json).map_err(|e| {
         tracing::error!(error = %e, "the report could not be written");

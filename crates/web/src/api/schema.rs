@@ -82,22 +82,29 @@ impl From<Versioned<TrainingRecord>> for Training {
 pub(crate) struct TrainingInput {
     /// The version the change is made from (or give it as `If-Match`); ignored on create.
     #[serde(default)]
+    #[schema(minimum = 1)]
     pub version: Option<i64>,
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub code: String,
-    #[schema(min_length = 1, max_length = 500)]
+    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
     pub title: String,
     #[serde(default)]
-    #[schema(pattern = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")]
+    #[schema(
+        pattern = r"^(|(19[0-9]{2}|20[0-9]{2}|2100)(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?)$"
+    )]
     pub start_date: Option<String>,
     #[serde(default)]
-    #[schema(pattern = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")]
+    #[schema(
+        pattern = r"^(|(19[0-9]{2}|20[0-9]{2}|2100)(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?)$"
+    )]
     pub end_date: Option<String>,
     #[serde(default)]
     pub modality: Option<Modality>,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub venue: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub platform: Option<String>,
     #[serde(default)]
     pub status: Option<Status>,
@@ -109,24 +116,31 @@ pub(crate) struct TrainingInput {
     /// A country's name or code.
     #[serde(default)]
     pub requested_by: Option<String>,
-    /// US dollars as people write them: `3937801.50` or `3,937,801`.
+    /// US dollars as people write them: `3937801.50` or `3,937,801`; blank for not known.
     #[serde(default)]
+    #[schema(pattern = r"^(|([0-9]{1,15}|[0-9]{1,3}(,[0-9]{3}){1,4})(\.[0-9]{1,2})?)$")]
     pub value_usd: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "count_in")]
+    #[schema(minimum = 0, maximum = 2147483647)]
     pub participants_total: Option<u32>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "count_in")]
+    #[schema(minimum = 0, maximum = 2147483647)]
     pub participants_male: Option<u32>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "count_in")]
+    #[schema(minimum = 0, maximum = 2147483647)]
     pub participants_female: Option<u32>,
     #[serde(default)]
     pub countries: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "count_in")]
+    #[schema(minimum = 0, maximum = 2147483647)]
     pub countries_reached: Option<u32>,
     #[serde(default)]
     pub departments: Vec<String>,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub theme: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 10000)]
     pub note: Option<String>,
 }
 
@@ -147,6 +161,29 @@ pub(crate) enum Status {
     Planned,
     Postponed,
     Cancelled,
+}
+
+/// A count as JSON writes it: `20`, or `20.0` (the same number, as JSON Schema's `integer`
+/// allows).
+fn count_in<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    use serde::de::Error;
+    let Some(n) = Option::<serde_json::Number>::deserialize(d)? else {
+        return Ok(None);
+    };
+    let whole = match (n.as_u64(), n.as_f64()) {
+        (Some(u), _) => Some(u),
+        (None, Some(f)) if f.fract() == 0.0 && (0.0..=f64::from(i32::MAX)).contains(&f) => {
+            Some(f as u64)
+        }
+        _ => None,
+    };
+    // At most 2^31 - 1, as the schema says (no training has two billion participants: a
+    // larger number is a typing slip).
+    whole
+        .filter(|u| *u <= i32::MAX as u64)
+        .and_then(|u| u32::try_from(u).ok())
+        .map(Some)
+        .ok_or_else(|| D::Error::custom(format!("{n} is not a count (a whole number, 0 or more)")))
 }
 
 fn put(t: &mut Typed, k: &str, v: Option<String>) {
@@ -229,15 +266,21 @@ impl From<Versioned<SessionRecord>> for Session {
 #[serde(deny_unknown_fields)]
 pub(crate) struct SessionInput {
     #[serde(default)]
+    #[schema(minimum = 1)]
     pub version: Option<i64>,
-    #[schema(min_length = 1)]
+    #[schema(min_length = 1, pattern = r"\S")]
     pub training_code: String,
-    #[schema(pattern = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")]
+    #[schema(
+        pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+    )]
     pub start_date: String,
     #[serde(default)]
-    #[schema(pattern = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")]
+    #[schema(
+        pattern = r"^(|(19[0-9]{2}|20[0-9]{2}|2100)(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?)$"
+    )]
     pub end_date: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "count_in")]
+    #[schema(minimum = 0, maximum = 2147483647)]
     pub participants_total: Option<u32>,
     #[serde(default)]
     pub note: Option<String>,
@@ -285,10 +328,12 @@ impl From<Versioned<PartnerRecord>> for Partner {
 #[serde(deny_unknown_fields)]
 pub(crate) struct PartnerInput {
     #[serde(default)]
+    #[schema(minimum = 1)]
     pub version: Option<i64>,
-    #[schema(min_length = 1)]
+    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
     pub name: String,
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub short_name: Option<String>,
     #[serde(default)]
     pub parent: Option<String>,
@@ -352,6 +397,7 @@ impl From<Versioned<StoredParticipant>> for Participant {
 #[serde(deny_unknown_fields)]
 pub(crate) struct ParticipantInput {
     #[serde(default)]
+    #[schema(minimum = 1)]
     pub version: Option<i64>,
     #[serde(default)]
     pub given_name: Option<String>,

@@ -219,11 +219,20 @@ async fn lists_page_by_cursor_and_filter() {
     let items = virtual_.json["items"].as_array().unwrap();
     assert!(!items.is_empty() && items.len() < seen.len());
     assert!(items.iter().all(|t| t["modality"] == "virtual"));
-    for bad in ["limit=0", "limit=501", "cursor=abc", "from=2020-13-01"] {
+    for (bad, status) in [
+        ("limit=0", StatusCode::BAD_REQUEST),
+        ("limit=501", StatusCode::BAD_REQUEST),
+        ("cursor=abc", StatusCode::BAD_REQUEST),
+        ("from=2020-13-01", StatusCode::UNPROCESSABLE_ENTITY),
+        (
+            "from=2020-03-01&to=2020-02-01",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
         let r = api
             .call("GET", &format!("/api/v1/trainings?{bad}"), None, None)
             .await;
-        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert_eq!(r.status, status, "{bad}");
         assert_eq!(content_type(&r), "application/problem+json");
     }
     let partners = api
@@ -291,7 +300,7 @@ async fn the_report_is_the_same_json_as_the_command_writes() {
             None,
         )
         .await;
-    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 #[tokio::test]
@@ -318,11 +327,7 @@ async fn participants_sessions_and_partners_through_the_api() {
             None,
         )
         .await;
-    assert_eq!(
-        again.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "the same person twice"
-    );
+    assert_eq!(again.status, StatusCode::CONFLICT, "the same person twice");
     let id = p.json["id"].as_i64().unwrap();
     let put = api
         .call(
@@ -358,7 +363,7 @@ async fn participants_sessions_and_partners_through_the_api() {
             None,
         )
         .await;
-    assert_eq!(dup.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(dup.status, StatusCode::CONFLICT);
     assert_eq!(dup.json["errors"][0]["field"], "start_date");
 
     let partner = api
