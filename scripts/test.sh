@@ -53,5 +53,27 @@ if ! "$VENV/bin/python" -c 'import openpyxl' >/dev/null 2>&1 || ! [ -x "$VENV/bi
 fi
 export CADRE_TEST_PYTHON="$PWD/$VENV/bin/python"
 
+# The browser tests drive Debian's Chromium through chromedriver, and check each page with
+# axe-core from npm (kept in target/axe).
+apt_install() {
+  if command -v apt-get >/dev/null 2>&1; then
+    [ -n "${CADRE_APT_UPDATED:-}" ] || { apt-get update -qq; CADRE_APT_UPDATED=1; }
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  else
+    echo "cannot install $*: install it, then run this again" >&2
+    exit 1
+  fi
+}
+if ! command -v chromedriver >/dev/null 2>&1 || ! [ -x /usr/bin/chromium ]; then
+  apt_install chromium chromium-driver
+fi
+AXE=target/axe/node_modules/axe-core/axe.min.js
+if ! [ -f "$AXE" ]; then
+  command -v npm >/dev/null 2>&1 || apt_install npm
+  mkdir -p target/axe
+  (cd target/axe && npm install --silent --no-audit --no-fund axe-core@4.14.1 >/dev/null)
+fi
+export CADRE_AXE="$PWD/$AXE"
+
 cargo test --workspace --locked "$@"
 bash scripts/schemathesis.sh
