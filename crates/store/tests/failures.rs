@@ -24,7 +24,7 @@ async fn every_bad_cell_is_named_by_file_line_and_column(t: &TestStore) {
             "new.csv:3:3: start_date: 2021-02-30 does not exist (February 2021 has 28 days)",
             "new.csv:4:4: end_date: 2021-03-01 is before the start date 2021-03-10",
             "new.csv:4:5: modality: \"online\" is not one of: physical, virtual, hybrid",
-            "new.csv:4:6: partners: unknown partner \"Nobody\": import it in partners.csv first",
+            "new.csv:4:6: partners: unknown partner \"Nobody\": add it to the partners first (on the partners page, or with `cadre import partners`)",
             "new.csv:4:7: value_usd: amount -5 is negative",
             "new.csv:4:8: participants_total: -3 is negative: counts are whole numbers from 0",
             "new.csv:4:11: countries: unknown country \"Atlantis\": use an ISO 3166 code (BB, BRB) or the English name (Barbados)",

@@ -11,9 +11,8 @@ pub use records::{
 
 use std::fmt::Display;
 
-use cadre_core::text::{fold, split_list};
+use cadre_core::text::fold;
 use cadre_core::validate::{self, FieldProblem};
-use cadre_core::Countries;
 
 use crate::problem::{Problem, Problems};
 use crate::sheet::{Row, Sheet};
@@ -234,18 +233,6 @@ impl<'a> Cells<'a> {
 
     fn count(&mut self, field: &'static str) -> Option<u32> {
         self.parse(field, validate::parse_count)
-    }
-
-    fn countries(&mut self, field: &'static str) -> Vec<String> {
-        let mut codes = Vec::new();
-        for typed in split_list(self.raw(field)) {
-            match Countries::get().lookup(typed) {
-                Ok(c) if !codes.contains(&c.code) => codes.push(c.code.clone()),
-                Ok(_) => {}
-                Err(e) => self.fail(field, "unknown-country", e),
-            }
-        }
-        codes
     }
 
     /// A problem a core rule found in this row's fields.

@@ -7,11 +7,11 @@ use cadre_core::department::department_key;
 use cadre_core::text::{fold, split_list};
 use cadre_core::validate;
 use cadre_core::{
-    Countries, Date, DepartmentRecord, Figure, Lookups, Modality, Money, PartialDate, PartnerKind,
-    PartnerRecord, PublishedFigure, PublishedRecord, SessionRecord, Status, TrainingRecord,
+    Date, DepartmentRecord, Figure, Lookups, Money, PartialDate, PartnerKind, PartnerRecord,
+    PublishedFigure, PublishedRecord, SessionRecord, TrainingRecord,
 };
 
-use super::{unknown_department, unknown_training, Cells, Columns};
+use super::{unknown_training, Cells, Columns};
 use crate::problem::{Problem, Problems};
 use crate::sheet::{Row, Sheet};
 
@@ -206,85 +206,31 @@ impl TrainingParser {
             }
             None => {}
         }
-        let title = c.required("title").to_string();
-        let start = c.parse("start_date", PartialDate::parse);
-        let end = c.parse("end_date", PartialDate::parse);
-        c.rule(validate::span(start, end));
-        let modality = c.parse("modality", Modality::parse);
-        let status = c.parse("status", Status::parse);
-        let partners_of = |c: &mut Cells, field: &'static str| {
-            let mut names = Vec::new();
-            for typed in split_list(c.raw(field)) {
-                match lookups.partner(typed) {
-                    Some(name) if !names.iter().any(|n| n == name) => names.push(name.to_string()),
-                    Some(_) => {}
-                    None => c.fail(
-                        field,
-                        "unknown-partner",
-                        format!("unknown partner \"{typed}\": import it in partners.csv first"),
-                    ),
+        // The record's own rules are core's, the same a form and a JSON body are checked
+        // with; what needs the whole file (a code twice) is checked here.
+        let record = match cadre_core::fields::training(&RowFields(&c), lookups) {
+            Ok(record) => Some(record),
+            Err(problems) => {
+                for p in problems {
+                    c.fail(p.field, p.code, p.message);
                 }
+                None
             }
-            names
         };
-        let partners = partners_of(&mut c, "partners");
-        let funders = partners_of(&mut c, "funders");
-        let requested_by = c.parse("requested_by", |t| {
-            Countries::get().lookup(t).map(|c| c.code.clone())
-        });
-        let value = c.parse("value_usd", Money::parse_usd);
-        let total = c.count("participants_total");
-        let male = c.count("participants_male");
-        let female = c.count("participants_female");
-        c.rule(validate::gender_counts(total, male, female));
-        let countries = c.countries("countries");
-        let countries_reached = c.count("countries_reached");
-        let mut departments = Vec::new();
-        for typed in split_list(c.raw("departments")) {
-            match lookups.department(typed) {
-                Some(name) if !departments.iter().any(|d| d == name) => {
-                    departments.push(name.to_string())
-                }
-                Some(_) => {}
-                None => c.fail(
-                    "departments",
-                    "unknown-department",
-                    unknown_department(typed),
-                ),
-            }
-        }
-        let record = c.finish(TrainingRecord {
-            code,
-            title,
-            start,
-            end,
-            modality,
-            venue: None,
-            platform: None,
-            status,
-            partners,
-            funders,
-            requested_by,
-            value,
-            participants_total: total,
-            participants_male: male,
-            participants_female: female,
-            countries,
-            countries_reached,
-            departments,
-            theme: None,
-            note: None,
-        })?;
-        let cells = Cells::new(&self.file, row, &self.cols);
-        let record = TrainingRecord {
-            venue: cells.text("venue"),
-            platform: cells.text("platform"),
-            theme: cells.text("theme"),
-            note: cells.text("note"),
-            ..record
-        };
+        let record = c
+            .finish(record)?
+            .expect("a record when there is no problem");
         lookups.add_training(&record.code);
         Ok(record)
+    }
+}
+
+/// A row's cells as the fields core's record rules read, by v1 column name.
+struct RowFields<'a, 'b>(&'b Cells<'a>);
+
+impl cadre_core::fields::Fields for RowFields<'_, '_> {
+    fn get(&self, field: &str) -> Option<&str> {
+        Some(self.0.raw(field))
     }
 }
 
