@@ -36,6 +36,8 @@ pub struct ImportRequest {
     /// Where to write the rows set aside for their problems; the others are imported.
     pub rejects: Option<PathBuf>,
     pub dry_run: bool,
+    /// The file's own name, for the history, where `path` is only where it is kept (an upload).
+    pub name: Option<String>,
     /// Attendance: the file is the whole roster of each training it names (records it does
     /// not name are removed).
     pub replace_roster: bool,
@@ -54,6 +56,7 @@ impl ImportRequest {
             session: None,
             rejects: None,
             dry_run: false,
+            name: None,
             replace_roster: false,
         }
     }
@@ -99,7 +102,10 @@ impl App {
         progress: &mut (dyn FnMut(u64, u64) + Send),
     ) -> Result<ImportOutcome, AppError> {
         let started = clock::now();
-        let file_name = request.path.display().to_string();
+        let file_name = request
+            .name
+            .clone()
+            .unwrap_or_else(|| request.path.display().to_string());
         let mut record = ImportRecord {
             started_at: started,
             actor: actor.name.clone(),

@@ -34,7 +34,7 @@ fn main() {
     let load = started.elapsed().as_secs_f64();
     let once = build(period, &input);
     let t = Instant::now();
-    let engine = Engine::new(input);
+    let mut engine = Engine::new(input.clone());
     let warm_up = t.elapsed().as_secs_f64();
     let mut times = Vec::with_capacity(runs);
     let mut persons = 0;
@@ -51,5 +51,40 @@ fn main() {
         times[0],
         times[runs / 2],
         times[runs - 1]
+    );
+
+    // An edit of one training, as the web application puts it into its engine: the training
+    // with the most attendees, its value changed (alternately), then the period's report.
+    let Some(biggest) = input
+        .trainings
+        .iter()
+        .max_by_key(|t| t.participants.len())
+        .cloned()
+    else {
+        return;
+    };
+    let mut updates = Vec::with_capacity(runs);
+    let mut edited = input.clone();
+    for run in 0..runs {
+        let mut t = biggest.clone();
+        t.record.value = Some(cadre_core::Money::from_cents(run as i64 * 100));
+        t.record.title = format!("{} (edit {run})", biggest.record.title);
+        let at = edited.trainings.iter().position(|x| x.id == t.id).unwrap();
+        edited.trainings[at] = t.clone();
+        let started = Instant::now();
+        engine.put_training(t);
+        updates.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    assert!(
+        engine.report(period) == build(period, &edited),
+        "the engine after the edits and a build of the edited facts disagree"
+    );
+    updates.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "edit of one training ({} attendees) put into the engine: min {:.2} ms, median {:.2} ms, max {:.2} ms over {runs} edits",
+        biggest.participants.len(),
+        updates[0],
+        updates[runs / 2],
+        updates[runs - 1]
     );
 }

@@ -128,6 +128,7 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
                 session: args.session.clone(),
                 rejects: args.rejects.clone(),
                 dry_run: args.dry_run,
+                name: None,
                 replace_roster: args.replace_roster,
             };
             if args.propose_mapping {

@@ -164,6 +164,12 @@ pub(crate) async fn upload(State(s): State<AppState>, mut form: Multipart) -> Pa
                         }
                     }
                 }
+                // A tokio file writes in the background: what is not flushed may not be on
+                // disk when the next step reads it.
+                tokio::io::AsyncWriteExt::flush(&mut out)
+                    .await
+                    .map_err(|e| WebError::BadRequest(format!("cannot keep the upload: {e}")))?;
+                drop(out);
                 if bytes > 0 {
                     file = Some(name);
                 }
@@ -202,6 +208,7 @@ fn upload_of(s: &AppState, token: &str) -> Result<Upload, WebError> {
 impl Upload {
     fn request(&self, sheet: Option<String>, header_row: Option<usize>) -> ImportRequest {
         let mut r = ImportRequest::new(self.kind, self.dir.join(&self.name));
+        r.name = Some(self.name.clone());
         r.sheet = sheet;
         r.header_row = header_row;
         r

@@ -562,7 +562,7 @@ async fn an_upload_is_mapped_checked_imported_and_its_rejects_fixed() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     let staged = headers[header::LOCATION].to_str().unwrap().to_string();
     let (_, page) = site.get(&staged).await;
-    assert!(page.contains("Bad date course"));
+    assert!(page.contains("Bad date course"), "{page}");
     let proposed = proposed_columns(&page);
     let mut import: Vec<(&str, &str)> = proposed
         .iter()

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# The web application under load, on loopback, on data made by `cadre gen`:
+#
+#   bench/web.sh        size S;   bench/web.sh L   size L (10M attendance rows; the import
+#                       alone takes several minutes)
+#
+# wrk (Debian) with 50 connections against the dashboard, the trainings list with a search, a
+# one-year report page and /api/v1/report for one year; nginx (Debian) serving the very bytes
+# of that API answer as a static file, head to head in the same run; an edit of one training
+# through the API and the next report showing it; and the server's peak memory. Needs wrk and
+# nginx (installed with apt-get when missing). Writes bench/results/web-<size>.md and prints it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+size="${1:-S}"
+lower=$(echo "$size" | tr 'A-Z' 'a-z')
+TARGET="${CARGO_TARGET_DIR:-$PWD/target}"
+DURATION="${CADRE_BENCH_SECONDS:-10}"
+YEAR="${CADRE_BENCH_YEAR:-2015}"
+
+for tool in wrk nginx; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null
+  fi
+done
+
+cargo build --release --locked -q
+B="$TARGET/release/cadre"
+data="bench/data/$size"
+[ -f "$data/attendance.csv" ] || "$B" gen --size "$lower" --out "$data" >/dev/null
+work=$(mktemp -d)
+db="sqlite:$work/cadre.db"
+for kind in partners trainings sessions attendance; do
+  "$B" --database "$db" import "$kind" "$data/$kind.csv" >/dev/null
+done
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+port=$(free_port)
+RUST_LOG=warn "$B" --database "$db" serve --addr "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
+server=$!
+nginx_pid=""
+cleanup() {
+  kill -TERM "$server" 2>/dev/null || true
+  [ -n "$nginx_pid" ] && kill -TERM "$nginx_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+base="http://127.0.0.1:$port"
+for _ in $(seq 1 600); do
+  curl -sf -o /dev/null "$base/" && break
+  kill -0 "$server" 2>/dev/null || { cat "$work/serve.log" >&2; exit 1; }
+  sleep 0.5
+done
+
+# load NAME URL: wrk's median, 99th percentile and requests per second.
+load() {
+  wrk -t2 -c50 -d"${DURATION}s" --latency "$2" >"$work/wrk.txt"
+  local p50 p99 rps
+  p50=$(awk '$1 == "50%" {print $2}' "$work/wrk.txt")
+  p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.txt")
+  rps=$(awk '/^Requests\/sec/ {print $2}' "$work/wrk.txt")
+  echo "| $1 | $p50 | $p99 | $rps |"
+}
+
+report="bench/results/web-$size.md"
+mkdir -p bench/results
+{
+  echo "# Web application under load, size $size ($(($(wc -l <"$data/attendance.csv") - 1)) attendance rows)"
+  echo
+  echo "wrk -t2 -c50 -d${DURATION}s on loopback, $(date -u +%Y-%m-%d), $(nproc) cores."
+  echo
+  echo "| request | median | 99th percentile | requests/s |"
+  echo "| --- | --- | --- | --- |"
+  load "dashboard /" "$base/"
+  load "trainings list, search \"financial\"" "$base/trainings?q=financial"
+  load "report page, $YEAR" "$base/report?kind=year&year=$YEAR"
+  load "/api/v1/report, $YEAR" "$base/api/v1/report?from=$YEAR-01-01&to=$YEAR-12-31"
+} >"$report"
+
+# nginx serving the same bytes as a static file, in the same run.
+mkdir -p "$work/static" "$work/nginx"
+curl -sf "$base/api/v1/report?from=$YEAR-01-01&to=$YEAR-12-31" >"$work/static/report.json"
+nport=$(free_port)
+cat >"$work/nginx/nginx.conf" <<CONF
+worker_processes 2;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  types { application/json json; }
+  server {
+    listen 127.0.0.1:$nport;
+    root $work/static;
+  }
+}
+CONF
+nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
+nginx_pid=$!
+for _ in $(seq 1 50); do curl -sf -o /dev/null "http://127.0.0.1:$nport/report.json" && break; sleep 0.1; done
+load "nginx, the same bytes as a file" "http://127.0.0.1:$nport/report.json" >>"$report"
+
+# An edit through the API shows in the next report.
+id=$(curl -sf "$base/api/v1/trainings?limit=1&from=$YEAR-01-01&to=$YEAR-12-31" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+before=$(curl -sf "$base/api/v1/report?from=$YEAR-01-01&to=$YEAR-12-31" | python3 -c 'import json,sys; print(json.load(sys.stdin)["value_usd"])')
+curl -sf "$base/api/v1/trainings/$id" | python3 -c '
+import json, sys
+t = json.load(sys.stdin)
+t["value_usd"] = "%d.00" % (int(float(t["value_usd"] or 0)) + 1000)
+t.pop("id")
+print(json.dumps(t))' >"$work/edit.json"
+start=$(date +%s.%N)
+curl -sf -X PUT -H 'content-type: application/json' --data @"$work/edit.json" "$base/api/v1/trainings/$id" >/dev/null
+after=$(curl -sf "$base/api/v1/report?from=$YEAR-01-01&to=$YEAR-12-31" | python3 -c 'import json,sys; print(json.load(sys.stdin)["value_usd"])')
+end=$(date +%s.%N)
+peak=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$server/status")
+{
+  echo
+  echo "An edit of training $id through the API (PUT) and the next report, in $(python3 -c "print(f'{($end - $start) * 1000:.0f}')") ms: the year's value went from $before to $after."
+  echo
+  echo "The server's peak memory (VmHWM): $peak MiB."
+} >>"$report"
+[ "$before" != "$after" ] || { echo "the edit did not show in the next report" >&2; exit 1; }
+cat "$report"
