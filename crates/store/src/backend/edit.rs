@@ -5,7 +5,7 @@
 
 use cadre_core::text::fold;
 use cadre_core::TrainingRecord;
-use cadre_core::{Modality, Money, PartialDate, PartnerKind, PartnerRecord, SessionRecord, Status};
+use cadre_core::{PartialDate, PartnerKind, PartnerRecord, SessionRecord};
 use sqlx::{Database, Row};
 
 use super::read::{count, date, read_training};
@@ -173,10 +173,6 @@ fn text(d: Option<PartialDate>) -> Option<String> {
     d.map(|d| d.to_string())
 }
 
-fn first_day(d: Option<PartialDate>) -> Option<String> {
-    d.map(|d| d.first_day().to_string())
-}
-
 fn last_day(d: Option<PartialDate>) -> Option<String> {
     d.map(|d| d.last_day().to_string())
 }
@@ -258,32 +254,17 @@ pub(crate) async fn create_training(
 ) -> Result<Versioned<TrainingRecord>> {
     let mut tx = super::begin_edit(pool).await?;
     code_taken(&mut tx, &rec.code, 0).await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO trainings (code, title, start_date, start_on, end_date, end_on,
+    let id: i64 = crate::backend::bind_training!(
+        sqlx::query_scalar(
+            "INSERT INTO trainings (code, title, start_date, start_on, end_date, end_on,
          modality, venue, platform, status, requested_by, value_cents,
          participants_total, participants_male, participants_female,
          countries_reached, theme, note)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
          RETURNING id",
+        ),
+        rec
     )
-    .bind(&rec.code)
-    .bind(&rec.title)
-    .bind(text(rec.start))
-    .bind(first_day(rec.start))
-    .bind(text(rec.end))
-    .bind(last_day(rec.end))
-    .bind(rec.modality.map(Modality::as_str))
-    .bind(&rec.venue)
-    .bind(&rec.platform)
-    .bind(rec.status.map(Status::as_str))
-    .bind(&rec.requested_by)
-    .bind(rec.value.map(Money::cents))
-    .bind(rec.participants_total.map(i64::from))
-    .bind(rec.participants_male.map(i64::from))
-    .bind(rec.participants_female.map(i64::from))
-    .bind(rec.countries_reached.map(i64::from))
-    .bind(&rec.theme)
-    .bind(&rec.note)
     .fetch_one(&mut *tx)
     .await?;
     write_links(&mut tx, id, rec).await?;
@@ -309,34 +290,19 @@ pub(crate) async fn update_training(
     let mut tx = super::begin_edit(pool).await?;
     expect_version(&mut tx, "trainings", "training", id, Some(version)).await?;
     code_taken(&mut tx, &rec.code, id).await?;
-    let new: Option<i64> = sqlx::query_scalar(
-        "UPDATE trainings SET code = $3, title = $4, start_date = $5, start_on = $6,
-         end_date = $7, end_on = $8, modality = $9, venue = $10, platform = $11,
-         status = $12, requested_by = $13, value_cents = $14, participants_total = $15,
-         participants_male = $16, participants_female = $17, countries_reached = $18,
-         theme = $19, note = $20, version = version + 1
-         WHERE id = $1 AND version = $2 RETURNING version",
+    let new: Option<i64> = crate::backend::bind_training!(
+        sqlx::query_scalar(
+            "UPDATE trainings SET code = $1, title = $2, start_date = $3, start_on = $4,
+             end_date = $5, end_on = $6, modality = $7, venue = $8, platform = $9,
+             status = $10, requested_by = $11, value_cents = $12, participants_total = $13,
+             participants_male = $14, participants_female = $15, countries_reached = $16,
+             theme = $17, note = $18, version = version + 1
+             WHERE id = $19 AND version = $20 RETURNING version",
+        ),
+        rec
     )
     .bind(id)
     .bind(version)
-    .bind(&rec.code)
-    .bind(&rec.title)
-    .bind(text(rec.start))
-    .bind(first_day(rec.start))
-    .bind(text(rec.end))
-    .bind(last_day(rec.end))
-    .bind(rec.modality.map(Modality::as_str))
-    .bind(&rec.venue)
-    .bind(&rec.platform)
-    .bind(rec.status.map(Status::as_str))
-    .bind(&rec.requested_by)
-    .bind(rec.value.map(Money::cents))
-    .bind(rec.participants_total.map(i64::from))
-    .bind(rec.participants_male.map(i64::from))
-    .bind(rec.participants_female.map(i64::from))
-    .bind(rec.countries_reached.map(i64::from))
-    .bind(&rec.theme)
-    .bind(&rec.note)
     .fetch_optional(&mut *tx)
     .await?;
     let Some(new) = new else {

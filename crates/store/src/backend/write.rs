@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use cadre_core::department::department_key;
 use cadre_core::Lookups;
 use cadre_core::{
-    DepartmentRecord, Modality, Money, PartialDate, PartnerKind, PartnerRecord, PublishedRecord,
-    SessionRecord, Status, TrainingRecord,
+    DepartmentRecord, PartialDate, PartnerKind, PartnerRecord, PublishedRecord, SessionRecord,
+    TrainingRecord,
 };
 use sqlx::{Row, Transaction};
 
@@ -59,10 +59,6 @@ pub(super) fn add_run(into: &mut RunCounts, more: RunCounts) {
 
 fn text(d: Option<PartialDate>) -> Option<String> {
     d.map(|d| d.to_string())
-}
-
-fn first_day(d: Option<PartialDate>) -> Option<String> {
-    d.map(|d| d.first_day().to_string())
 }
 
 fn last_day(d: Option<PartialDate>) -> Option<String> {
@@ -327,8 +323,9 @@ impl Writer {
                     .await?;
             }
         }
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO trainings (code, title, start_date, start_on, end_date, end_on,
+        let id: i64 = crate::backend::bind_training!(
+            sqlx::query_scalar(
+                "INSERT INTO trainings (code, title, start_date, start_on, end_date, end_on,
              modality, venue, platform, status, requested_by, value_cents,
              participants_total, participants_male, participants_female,
              countries_reached, theme, note)
@@ -346,25 +343,9 @@ impl Writer {
              countries_reached = excluded.countries_reached, theme = excluded.theme,
              note = excluded.note, version = trainings.version + 1
              RETURNING id",
+            ),
+            rec
         )
-        .bind(&rec.code)
-        .bind(&rec.title)
-        .bind(text(rec.start))
-        .bind(first_day(rec.start))
-        .bind(text(rec.end))
-        .bind(last_day(rec.end))
-        .bind(rec.modality.map(Modality::as_str))
-        .bind(&rec.venue)
-        .bind(&rec.platform)
-        .bind(rec.status.map(Status::as_str))
-        .bind(&rec.requested_by)
-        .bind(rec.value.map(Money::cents))
-        .bind(rec.participants_total.map(i64::from))
-        .bind(rec.participants_male.map(i64::from))
-        .bind(rec.participants_female.map(i64::from))
-        .bind(rec.countries_reached.map(i64::from))
-        .bind(&rec.theme)
-        .bind(&rec.note)
         .fetch_one(&mut *self.tx)
         .await?;
         self.trainings.insert(rec.code.clone(), id);
