@@ -4,6 +4,7 @@
 
 mod api;
 mod assets;
+mod cache;
 mod error;
 mod forms;
 mod middleware;
@@ -26,6 +27,8 @@ pub struct AppState {
     pub actor: Actor,
     /// Where uploads wait between the steps of an import.
     pub uploads: std::path::PathBuf,
+    /// The data version as last read, and the answers kept for it.
+    live: std::sync::Arc<cache::Live>,
 }
 
 impl AppState {
@@ -36,6 +39,18 @@ impl AppState {
             app,
             actor,
             uploads: std::env::temp_dir().join("cadre-uploads"),
+            live: Default::default(),
+        }
+    }
+
+    /// Reads the data version from the database.
+    pub(crate) async fn refresh_version(&self) -> i64 {
+        match self.app.store().data_version().await {
+            Ok(v) => {
+                self.live.set_version(v);
+                v
+            }
+            Err(_) => self.live.version(),
         }
     }
 }
@@ -45,6 +60,23 @@ pub const BODY_LIMIT: usize = 64 * 1024 * 1024;
 
 /// Every route of the application.
 pub fn router(state: AppState) -> Router {
+    // Writes by other processes are seen by polling the data version (a few microseconds a
+    // poll); the task ends with the last clone of the state.
+    if let Ok(rt) = tokio::runtime::Handle::try_current() {
+        let live = std::sync::Arc::downgrade(&state.live);
+        let poller = state.clone();
+        rt.spawn(async move {
+            let app = poller.app.clone();
+            drop(poller);
+            loop {
+                tokio::time::sleep(cache::POLL).await;
+                let Some(live) = live.upgrade() else { break };
+                if let Ok(v) = app.store().data_version().await {
+                    live.set_version(v);
+                }
+            }
+        });
+    }
     let routes = pages::routes()
         .merge(api::routes())
         .merge(assets::routes())

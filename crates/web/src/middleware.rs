@@ -64,16 +64,25 @@ async fn log(req: Request, next: Next) -> Response {
 
 /// The ETag every page and API answer carries: the data version (raised by every write) and
 /// this build (whose pages may differ). A repeated request with it in `If-None-Match` is
-/// answered 304 without building the page.
+/// answered 304, and one without it from the answers kept for this version; a write through
+/// this server reads the new version as soon as it is done.
 async fn etag(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let cacheable = matches!(*req.method(), Method::GET | Method::HEAD)
-        && !req.uri().path().starts_with("/assets/");
+    let path = req.uri().path();
+    let cacheable = *req.method() == Method::GET
+        && !path.starts_with("/assets/")
+        && !path.starts_with("/imports/staged/");
     if !cacheable {
-        return next.run(req).await;
+        let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+        let res = next.run(req).await;
+        if writes {
+            state.refresh_version().await;
+        }
+        return res;
     }
-    let Ok(version) = state.app.store().data_version().await else {
-        return next.run(req).await;
-    };
+    let mut version = state.live.version();
+    if version == 0 {
+        version = state.refresh_version().await;
+    }
     let tag = format!("\"d{version}-{}\"", env!("CARGO_PKG_VERSION"));
     let matches = req
         .headers()
@@ -87,13 +96,43 @@ async fn etag(State(state): State<AppState>, req: Request, next: Next) -> Respon
         }
         return res;
     }
-    let mut res = next.run(req).await;
-    if res.status() == StatusCode::OK && !res.headers().contains_key(header::ETAG) {
+    let key = req.uri().to_string();
+    if let Some(kept) = state.live.get(version, &key) {
+        let mut res = Response::new(axum::body::Body::from(kept.body));
+        *res.status_mut() = kept.status;
+        *res.headers_mut() = kept.headers;
+        return res;
+    }
+    let res = next.run(req).await;
+    if res.status() != StatusCode::OK {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    if !parts.headers.contains_key(header::ETAG) {
         if let Ok(v) = HeaderValue::from_str(&tag) {
-            res.headers_mut().insert(header::ETAG, v);
+            parts.headers.insert(header::ETAG, v);
         }
-        res.headers_mut()
+        parts
+            .headers
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     }
-    res
+    // Every answer here is already whole in memory (a rendered page, a written report):
+    // collecting it copies nothing new.
+    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, "an answer could not be read back");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    state.live.keep(
+        version,
+        key,
+        crate::cache::Kept {
+            status: parts.status,
+            headers: parts.headers.clone(),
+            body: bytes.clone(),
+        },
+    );
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }

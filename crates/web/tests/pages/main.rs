@@ -16,6 +16,7 @@ use tower::ServiceExt;
 
 struct Site {
     router: Router,
+    url: String,
     _dir: tempfile::TempDir,
     schema: Option<String>,
 }
@@ -52,6 +53,7 @@ async fn site_on(url: &str, dir: tempfile::TempDir, schema: Option<String>) -> S
     );
     Site {
         router: router(state),
+        url: url.to_string(),
         _dir: dir,
         schema,
     }
@@ -574,4 +576,40 @@ async fn an_upload_is_mapped_checked_imported_and_its_rejects_fixed() {
     assert_eq!(total(&site).await, before + 2);
     let (_, history) = site.get("/imports").await;
     assert!(history.contains("courses.csv") && history.contains("courses-rejected.csv"));
+}
+
+/// Pages are answered from memory while the data version stands; a write by another process
+/// (an import at the command line) moves it, and the next pages show the write.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_by_another_process_shows_within_a_poll() {
+    let site = sqlite().await;
+    let (_, before) = site.get("/trainings?q=elsewhere").await;
+    assert!(before.contains("No training matches"));
+    let other = App::new(Store::open(&site.url).await.unwrap());
+    let fields: std::collections::BTreeMap<String, String> = [
+        ("code", "ELSEWHERE-1"),
+        ("title", "Entered elsewhere"),
+        ("start_date", "2020-04"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    other
+        .create_training(&Actor { name: "cli".into() }, &fields)
+        .await
+        .unwrap();
+    let mut seen = false;
+    for _ in 0..40 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        if site
+            .get("/trainings?q=elsewhere")
+            .await
+            .1
+            .contains("Entered elsewhere")
+        {
+            seen = true;
+            break;
+        }
+    }
+    assert!(seen, "the other process's training never showed");
 }

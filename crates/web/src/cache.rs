@@ -1,0 +1,83 @@
+//! What the server knows of the data version without asking the database, and the answers it
+//! keeps for it. Every page and API answer is a function of the records (the data version) and
+//! the request's URL; while the version stands, a repeated request is answered from memory,
+//! as a static file would be. A write through this server takes the new version at once; a
+//! write by another process (an import at the command line) is seen within a poll.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
+
+/// How often the data version is read from the database, for writes made by others.
+pub(crate) const POLL: Duration = Duration::from_millis(250);
+/// At most this many answers are kept, and none larger than `MAX_BODY`: memory stays bounded
+/// whatever is asked.
+const CAPACITY: usize = 512;
+pub(crate) const MAX_BODY: usize = 4 * 1024 * 1024;
+const MAX_TOTAL: usize = 128 * 1024 * 1024;
+
+/// A kept answer.
+#[derive(Clone)]
+pub(crate) struct Kept {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+#[derive(Default)]
+pub(crate) struct Live {
+    /// The data version; 0 until first read.
+    version: AtomicI64,
+    kept: Mutex<Kept_>,
+}
+
+#[derive(Default)]
+struct Kept_ {
+    version: i64,
+    answers: HashMap<String, Kept>,
+    bytes: usize,
+}
+
+impl Live {
+    pub(crate) fn version(&self) -> i64 {
+        self.version.load(Ordering::SeqCst)
+    }
+
+    /// Takes the version read from the database; answers kept for another are let go.
+    pub(crate) fn set_version(&self, v: i64) {
+        if self.version.swap(v, Ordering::SeqCst) != v {
+            let mut k = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+            if k.version != v {
+                *k = Kept_ {
+                    version: v,
+                    ..Default::default()
+                };
+            }
+        }
+    }
+
+    pub(crate) fn get(&self, version: i64, key: &str) -> Option<Kept> {
+        let k = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        (k.version == version)
+            .then(|| k.answers.get(key).cloned())
+            .flatten()
+    }
+
+    pub(crate) fn keep(&self, version: i64, key: String, answer: Kept) {
+        let mut k = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        if k.version != version || answer.body.len() > MAX_BODY {
+            return;
+        }
+        if k.answers.len() >= CAPACITY || k.bytes + answer.body.len() > MAX_TOTAL {
+            // Simplest bound: start again. The answers asked for most come back first.
+            k.answers.clear();
+            k.bytes = 0;
+        }
+        k.bytes += answer.body.len();
+        k.answers.insert(key, answer);
+    }
+}
