@@ -29,6 +29,11 @@ pub struct AppState {
     pub uploads: std::path::PathBuf,
     /// The data version as last read, and the answers kept for it.
     live: std::sync::Arc<cache::Live>,
+    /// Imports running, by their upload's token.
+    jobs: pages::Jobs,
+    /// How long an import's request waits for it before answering with a progress page that
+    /// refreshes itself (small files are answered at once).
+    pub inline_wait: std::time::Duration,
 }
 
 impl AppState {
@@ -40,6 +45,8 @@ impl AppState {
             actor,
             uploads: std::env::temp_dir().join("cadre-uploads"),
             live: Default::default(),
+            jobs: Default::default(),
+            inline_wait: std::time::Duration::from_secs(2),
         }
     }
 

@@ -20,6 +20,8 @@ use cadre_core::{Modality, Status};
 use crate::error::WebError;
 use crate::AppState;
 
+pub(crate) use imports::Jobs;
+
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(dashboard::show))
@@ -49,6 +51,7 @@ pub(crate) fn routes() -> Router<AppState> {
             get(imports::staged_view).post(imports::run),
         )
         .route("/imports/staged/{token}/rejects.csv", get(imports::rejects))
+        .route("/imports/staged/{token}/progress", get(imports::progress))
         .route("/report", get(report::show))
         .route("/report/download/{format}", get(report::download))
         .route("/participants", get(participants::list))

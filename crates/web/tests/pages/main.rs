@@ -41,16 +41,27 @@ async fn load(store: &Store) {
 }
 
 async fn site_on(url: &str, dir: tempfile::TempDir, schema: Option<String>) -> Site {
+    site_waiting(url, dir, schema, std::time::Duration::from_secs(2)).await
+}
+
+/// A site whose imports answer with their progress page once they take longer than `wait`.
+async fn site_waiting(
+    url: &str,
+    dir: tempfile::TempDir,
+    schema: Option<String>,
+    wait: std::time::Duration,
+) -> Site {
     let store = Store::open(url).await.unwrap();
     load(&store).await;
     let mut app = App::new(store);
     app.warm_up().await.unwrap();
-    let state = AppState::new(
+    let mut state = AppState::new(
         app,
         Actor {
             name: "coordinator".into(),
         },
     );
+    state.inline_wait = wait;
     Site {
         router: router(state),
         url: url.to_string(),
@@ -612,4 +623,58 @@ async fn a_write_by_another_process_shows_within_a_poll() {
         }
     }
     assert!(seen, "the other process's training never showed");
+}
+
+/// An import that takes longer than the request waits is followed on a page that refreshes
+/// itself (no script) until it is done, and then says what it did.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_import_is_followed_on_a_progress_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("cadre.db").display());
+    let site = site_waiting(&url, dir, None, std::time::Duration::ZERO).await;
+    let mut sheet = String::from("code,title,start_date\n");
+    for i in 0..20_000 {
+        sheet.push_str(&format!("LONG-{i},Course {i},2020-05-{:02}\n", i % 28 + 1));
+    }
+    let (_, headers, _) = site.send(multipart("trainings", "long.csv", &sheet)).await;
+    let staged = headers[header::LOCATION].to_str().unwrap().to_string();
+    let (status, headers, _) = site
+        .post(
+            &staged,
+            &[
+                ("col.0", "code"),
+                ("col.1", "title"),
+                ("col.2", "start_date"),
+                ("action", "import"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let progress = headers[header::LOCATION].to_str().unwrap().to_string();
+    assert!(progress.ends_with("/progress"), "{progress}");
+    let mut done = None;
+    let mut followed = 0;
+    for _ in 0..3000 {
+        let (status, headers, page) = site
+            .send(Request::get(progress.as_str()).body(Body::empty()).unwrap())
+            .await;
+        if status == StatusCode::OK {
+            assert!(page.contains("http-equiv=\"refresh\""), "{page}");
+            assert!(page.contains("<progress"));
+            followed += 1;
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            continue;
+        }
+        assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+        done = Some(headers[header::LOCATION].to_str().unwrap().to_string());
+        break;
+    }
+    let done = done.expect("the import finished");
+    assert!(
+        followed > 0,
+        "the progress page was shown while the import ran"
+    );
+    assert!(done.starts_with("/imports?done="), "{done}");
+    let (_, list) = site.get("/trainings?q=LONG-19999").await;
+    assert!(list.contains("Course 19999"));
 }
