@@ -82,12 +82,12 @@ impl Store {
     }
 
     pub async fn session_by_id(&self, id: i64) -> Result<Option<Versioned<SessionRecord>>> {
-        on_backend!(self, edit::session(id))
+        on_backend!(self, edit_sessions::session(id))
     }
 
     /// A training's sessions with their ids and versions, in date order.
     pub async fn sessions_of(&self, training_id: i64) -> Result<Vec<Versioned<SessionRecord>>> {
-        on_backend!(self, edit::sessions_of(training_id))
+        on_backend!(self, edit_sessions::sessions_of(training_id))
     }
 
     pub async fn sessions_after(
@@ -95,7 +95,7 @@ impl Store {
         after: i64,
         limit: i64,
     ) -> Result<Vec<Versioned<SessionRecord>>> {
-        on_backend!(self, edit::sessions_after(after, limit))
+        on_backend!(self, edit_sessions::sessions_after(after, limit))
     }
 
     pub async fn create_session(
@@ -103,7 +103,7 @@ impl Store {
         rec: &SessionRecord,
         stamp: Stamp<'_>,
     ) -> Result<Versioned<SessionRecord>> {
-        on_backend!(self, edit::create_session(rec, stamp))
+        on_backend!(self, edit_sessions::create_session(rec, stamp))
     }
 
     pub async fn update_session(
@@ -113,7 +113,7 @@ impl Store {
         rec: &SessionRecord,
         stamp: Stamp<'_>,
     ) -> Result<i64> {
-        on_backend!(self, edit::update_session(id, version, rec, stamp))
+        on_backend!(self, edit_sessions::update_session(id, version, rec, stamp))
     }
 
     pub async fn delete_session(
@@ -123,11 +123,14 @@ impl Store {
         cascade: bool,
         stamp: Stamp<'_>,
     ) -> Result<Dependents> {
-        on_backend!(self, edit::delete_session(id, version, cascade, stamp))
+        on_backend!(
+            self,
+            edit_sessions::delete_session(id, version, cascade, stamp)
+        )
     }
 
     pub async fn partner_by_id(&self, id: i64) -> Result<Option<Versioned<PartnerRecord>>> {
-        on_backend!(self, edit::partner(id))
+        on_backend!(self, edit_partners::partner(id))
     }
 
     pub async fn partners_after(
@@ -135,7 +138,7 @@ impl Store {
         after: i64,
         limit: i64,
     ) -> Result<Vec<Versioned<PartnerRecord>>> {
-        on_backend!(self, edit::partners_after(after, limit))
+        on_backend!(self, edit_partners::partners_after(after, limit))
     }
 
     pub async fn create_partner(
@@ -143,7 +146,7 @@ impl Store {
         rec: &PartnerRecord,
         stamp: Stamp<'_>,
     ) -> Result<Versioned<PartnerRecord>> {
-        on_backend!(self, edit::create_partner(rec, stamp))
+        on_backend!(self, edit_partners::create_partner(rec, stamp))
     }
 
     pub async fn update_partner(
@@ -153,7 +156,7 @@ impl Store {
         rec: &PartnerRecord,
         stamp: Stamp<'_>,
     ) -> Result<i64> {
-        on_backend!(self, edit::update_partner(id, version, rec, stamp))
+        on_backend!(self, edit_partners::update_partner(id, version, rec, stamp))
     }
 
     /// Deletes a partner; one named by trainings or parent of programmes is refused unless
@@ -165,7 +168,10 @@ impl Store {
         cascade: bool,
         stamp: Stamp<'_>,
     ) -> Result<Dependents> {
-        on_backend!(self, edit::delete_partner(id, version, cascade, stamp))
+        on_backend!(
+            self,
+            edit_partners::delete_partner(id, version, cascade, stamp)
+        )
     }
 
     pub async fn person_by_id(&self, id: i64) -> Result<Option<Versioned<Participant>>> {

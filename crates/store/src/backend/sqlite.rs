@@ -10,8 +10,12 @@ pub(crate) mod copy;
 pub(crate) mod dump;
 #[path = "edit.rs"]
 pub(crate) mod edit;
+#[path = "edit_partners.rs"]
+pub(crate) mod edit_partners;
 #[path = "edit_persons.rs"]
 pub(crate) mod edit_persons;
+#[path = "edit_sessions.rs"]
+pub(crate) mod edit_sessions;
 #[path = "history.rs"]
 pub(crate) mod history;
 #[path = "read.rs"]

@@ -5,10 +5,14 @@
 //! (RFC 9457) with the field problems. The OpenAPI document is generated from this code.
 
 mod extract;
+mod participants;
+mod partners;
 mod problem;
 mod records;
 mod report;
 mod schema;
+mod sessions;
+mod trainings;
 
 use axum::http::{header, HeaderMap};
 use axum::routing::get;
@@ -38,33 +42,36 @@ struct ApiDoc;
 /// The API's routes and its OpenAPI document, made from the same handlers.
 pub(crate) fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(records::list_trainings, records::create_training))
         .routes(routes!(
-            records::get_training,
-            records::put_training,
-            records::delete_training
-        ))
-        .routes(routes!(records::training_attendance))
-        .routes(routes!(records::list_sessions, records::create_session))
-        .routes(routes!(
-            records::get_session,
-            records::put_session,
-            records::delete_session
-        ))
-        .routes(routes!(records::list_partners, records::create_partner))
-        .routes(routes!(
-            records::get_partner,
-            records::put_partner,
-            records::delete_partner
+            trainings::list_trainings,
+            trainings::create_training
         ))
         .routes(routes!(
-            records::list_participants,
-            records::create_participant
+            trainings::get_training,
+            trainings::put_training,
+            trainings::delete_training
+        ))
+        .routes(routes!(trainings::training_attendance))
+        .routes(routes!(sessions::list_sessions, sessions::create_session))
+        .routes(routes!(
+            sessions::get_session,
+            sessions::put_session,
+            sessions::delete_session
+        ))
+        .routes(routes!(partners::list_partners, partners::create_partner))
+        .routes(routes!(
+            partners::get_partner,
+            partners::put_partner,
+            partners::delete_partner
         ))
         .routes(routes!(
-            records::get_participant,
-            records::put_participant,
-            records::delete_participant
+            participants::list_participants,
+            participants::create_participant
+        ))
+        .routes(routes!(
+            participants::get_participant,
+            participants::put_participant,
+            participants::delete_participant
         ))
         .routes(routes!(report::report))
         .split_for_parts();

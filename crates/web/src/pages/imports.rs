@@ -3,17 +3,14 @@
 //! column mapping with its proposal, the values cadre does not know, a dry run with every
 //! problem, the rejected rows to download and fix, the commit; and the import history.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path as FsPath, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Form;
-use cadre_app::{AppError, ImportOutcome, ImportRequest, Preview};
+use cadre_app::{ImportOutcome, ImportRequest, Preview};
 use cadre_core::Kind;
 use cadre_import::Proposal;
 
@@ -193,13 +190,13 @@ pub(crate) async fn upload(State(s): State<AppState>, mut form: Multipart) -> Pa
 }
 
 /// What was uploaded, as kept in its folder.
-struct Upload {
-    dir: PathBuf,
-    kind: Kind,
-    name: String,
+pub(super) struct Upload {
+    pub(super) dir: PathBuf,
+    pub(super) kind: Kind,
+    pub(super) name: String,
 }
 
-fn upload_of(s: &AppState, token: &str) -> Result<Upload, WebError> {
+pub(super) fn upload_of(s: &AppState, token: &str) -> Result<Upload, WebError> {
     let dir = staged(s, token)?;
     let read = |f: &str| std::fs::read_to_string(dir.join(f)).map_err(|_| WebError::NotFound);
     let kind = kind_of(read("kind")?.trim())?;
@@ -208,7 +205,11 @@ fn upload_of(s: &AppState, token: &str) -> Result<Upload, WebError> {
 }
 
 impl Upload {
-    fn request(&self, sheet: Option<String>, header_row: Option<usize>) -> ImportRequest {
+    pub(super) fn request(
+        &self,
+        sheet: Option<String>,
+        header_row: Option<usize>,
+    ) -> ImportRequest {
         let mut r = ImportRequest::new(self.kind, self.dir.join(&self.name));
         r.name = Some(self.name.clone());
         r.sheet = sheet;
@@ -234,7 +235,7 @@ struct ValueChoice {
 
 #[derive(Template)]
 #[template(path = "import_staged.html")]
-struct StagedPage {
+pub(super) struct StagedPage {
     nav: &'static str,
     token: String,
     name: String,
@@ -252,16 +253,16 @@ struct StagedPage {
 }
 
 /// What a dry run or an import did, as the page says it.
-struct OutcomeView {
-    dry_run: bool,
-    refused: bool,
-    counts: String,
-    problems: Vec<String>,
-    more: usize,
-    rejects: Option<u64>,
+pub(super) struct OutcomeView {
+    pub(super) dry_run: bool,
+    pub(super) refused: bool,
+    pub(super) counts: String,
+    pub(super) problems: Vec<String>,
+    pub(super) more: usize,
+    pub(super) rejects: Option<u64>,
 }
 
-fn outcome_view(o: &ImportOutcome, dry_run: bool) -> OutcomeView {
+pub(super) fn outcome_view(o: &ImportOutcome, dry_run: bool) -> OutcomeView {
     let counts = match &o.summary {
         Some(s) => format!(
             "{} rows read: {} created, {} updated, {} unchanged{}.",
@@ -286,7 +287,7 @@ fn outcome_view(o: &ImportOutcome, dry_run: bool) -> OutcomeView {
     }
 }
 
-fn options(values: &BTreeMap<String, String>) -> (Option<String>, Option<usize>) {
+pub(super) fn options(values: &BTreeMap<String, String>) -> (Option<String>, Option<usize>) {
     let sheet = values
         .get("sheet")
         .map(|s| s.trim().to_string())
@@ -295,7 +296,7 @@ fn options(values: &BTreeMap<String, String>) -> (Option<String>, Option<usize>)
     (sheet, header_row)
 }
 
-async fn staged_page(
+pub(super) async fn staged_page(
     s: &AppState,
     token: &str,
     form: Option<&BTreeMap<String, String>>,
@@ -392,7 +393,7 @@ pub(crate) async fn staged_view(
 }
 
 /// The mapping the form describes, written as a mapping file beside the upload.
-fn write_mapping(
+pub(super) fn write_mapping(
     up: &Upload,
     preview_headers: &[String],
     values: &BTreeMap<String, String>,
@@ -437,201 +438,6 @@ fn write_mapping(
     std::fs::write(&path, text)
         .map_err(|e| WebError::BadRequest(format!("cannot keep the mapping: {e}")))?;
     Ok(path)
-}
-
-/// Checks (a dry run) or imports the upload with the mapping the form gives.
-pub(crate) async fn run(
-    State(s): State<AppState>,
-    Path(token): Path<String>,
-    Form(values): Form<BTreeMap<String, String>>,
-) -> PageResult<Response> {
-    let up = upload_of(&s, &token)?;
-    let dry_run = values.get("action").map(String::as_str) != Some("import");
-    let (sheet, header_row) = options(&values);
-    let mut request = up.request(sheet, header_row);
-    let preview = s
-        .app
-        .preview(&s.actor, &request, 1)
-        .await
-        .map_err(|e| WebError::BadRequest(e.to_string()))?;
-    request.mapping = Some(write_mapping(&up, &preview.headers, &values)?);
-    request.dry_run = dry_run;
-    let set_aside = values.get("set_aside").is_some_and(|v| v == "yes");
-    let rejects = up.dir.join("rejects.csv");
-    let _ = std::fs::remove_file(&rejects);
-    if set_aside {
-        request.rejects = Some(rejects);
-    }
-    // The import runs on its own; the request waits a little for it, and a file that takes
-    // longer is followed on a page that refreshes itself.
-    let job = Arc::new(Job::default());
-    s.jobs.put(&token, job.clone());
-    let (app, actor, running) = (s.app.clone(), s.actor.clone(), job.clone());
-    tokio::spawn(async move {
-        let result = app
-            .import(&actor, &request, &mut |read, total| {
-                running.read.store(read, Ordering::Relaxed);
-                running.total.store(total, Ordering::Relaxed);
-            })
-            .await;
-        *running.lock() = Some(Finished {
-            result,
-            values,
-            dry_run,
-        });
-    });
-    let waited = std::time::Instant::now();
-    while waited.elapsed() < s.inline_wait {
-        if job.lock().is_some() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    let finished = job.lock().take();
-    match finished {
-        Some(f) => {
-            s.jobs.remove(&token);
-            finish(&s, &token, f).await
-        }
-        None => Ok(see_other(&format!("/imports/staged/{token}/progress"))),
-    }
-}
-
-/// An import running in the background, and how far it has read.
-#[derive(Default)]
-pub(crate) struct Job {
-    read: AtomicU64,
-    total: AtomicU64,
-    finished: Mutex<Option<Finished>>,
-}
-
-impl Job {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Finished>> {
-        self.finished.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
-pub(crate) struct Finished {
-    result: Result<ImportOutcome, AppError>,
-    values: BTreeMap<String, String>,
-    dry_run: bool,
-}
-
-/// The imports running, by their upload's token.
-#[derive(Clone, Default)]
-pub(crate) struct Jobs(Arc<Mutex<HashMap<String, Arc<Job>>>>);
-
-impl Jobs {
-    fn put(&self, token: &str, job: Arc<Job>) {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(token.to_string(), job);
-    }
-
-    fn get(&self, token: &str) -> Option<Arc<Job>> {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(token)
-            .cloned()
-    }
-
-    fn remove(&self, token: &str) {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(token);
-    }
-}
-
-#[derive(Template)]
-#[template(path = "import_progress.html")]
-struct ProgressPage {
-    nav: &'static str,
-    name: String,
-    read: u64,
-    total: u64,
-    percent: u64,
-}
-
-/// How far a running import has read; once it is done, what it did.
-pub(crate) async fn progress(
-    State(s): State<AppState>,
-    Path(token): Path<String>,
-) -> PageResult<Response> {
-    let up = upload_of(&s, &token)?;
-    let Some(job) = s.jobs.get(&token) else {
-        // Done, and said already: the history has it.
-        return Ok(see_other("/imports"));
-    };
-    let finished = job.lock().take();
-    if let Some(f) = finished {
-        s.jobs.remove(&token);
-        return finish(&s, &token, f).await;
-    }
-    let (read, total) = (
-        job.read.load(Ordering::Relaxed),
-        job.total.load(Ordering::Relaxed),
-    );
-    let mut res = page(ProgressPage {
-        nav: "imports",
-        name: up.name,
-        read,
-        total,
-        percent: (read * 100).checked_div(total).unwrap_or(0).min(100),
-    })?;
-    // A page in progress is never kept or revalidated: the next look must ask again.
-    res.headers_mut().insert(
-        header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
-    Ok(res)
-}
-
-/// The page that says what a finished import did.
-async fn finish(s: &AppState, token: &str, f: Finished) -> PageResult<Response> {
-    let Finished {
-        result,
-        values,
-        dry_run,
-    } = f;
-    match result {
-        Ok(outcome) => {
-            let view = outcome_view(&outcome, dry_run);
-            let status = if outcome.refused() {
-                StatusCode::UNPROCESSABLE_ENTITY
-            } else {
-                StatusCode::OK
-            };
-            if !dry_run && !outcome.refused() {
-                return Ok(see_other(&format!("/imports?done={}", outcome.history_id)));
-            }
-            page_with(
-                status,
-                staged_page(s, token, Some(&values), Some(view), None).await?,
-            )
-        }
-        Err(AppError::Mapping { message, .. }) => page_with(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            staged_page(s, token, Some(&values), None, Some(message)).await?,
-        ),
-        Err(AppError::Rejected(problems)) => {
-            let view = OutcomeView {
-                dry_run,
-                refused: true,
-                counts: "Nothing was imported.".into(),
-                problems: problems.list.iter().map(|p| p.to_string()).collect(),
-                more: problems.more,
-                rejects: None,
-            };
-            page_with(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                staged_page(s, token, Some(&values), Some(view), None).await?,
-            )
-        }
-        Err(e) => Err(e.into()),
-    }
 }
 
 /// The rows a run set aside, with their problems in the first column, to fix and upload again.

@@ -3,6 +3,7 @@
 //! and render; nothing here counts or checks a record.
 
 mod dashboard;
+mod import_runs;
 mod imports;
 mod participants;
 mod partners;
@@ -20,7 +21,7 @@ use cadre_core::{Modality, Status};
 use crate::error::WebError;
 use crate::AppState;
 
-pub(crate) use imports::Jobs;
+pub(crate) use import_runs::Jobs;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -48,10 +49,13 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/imports/new", get(imports::new))
         .route(
             "/imports/staged/{token}",
-            get(imports::staged_view).post(imports::run),
+            get(imports::staged_view).post(import_runs::run),
         )
         .route("/imports/staged/{token}/rejects.csv", get(imports::rejects))
-        .route("/imports/staged/{token}/progress", get(imports::progress))
+        .route(
+            "/imports/staged/{token}/progress",
+            get(import_runs::progress),
+        )
         .route("/report", get(report::show))
         .route("/report/download/{format}", get(report::download))
         .route("/participants", get(participants::list))

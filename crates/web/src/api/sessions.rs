@@ -1,0 +1,145 @@
+//! The sessions endpoints: list (of one training, or all, by cursor), get, create, replace,
+//! delete.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::Json;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::records::{
+    deleted, next, no_bad_version, record, version_of, ApiResult, DeleteParams, PageParams,
+};
+use super::schema::*;
+use super::{if_match, Problem};
+use crate::AppState;
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct SessionFilters {
+    /// Only the sessions of this training.
+    training_code: Option<String>,
+}
+
+/// Sessions in id order.
+#[utoipa::path(get, path = "/sessions", tag = "sessions",
+    params(PageParams, SessionFilters),
+    responses(
+        (status = 200, description = "A page of sessions", body = SessionPage),
+        (status = 400, description = "The page is not understood", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn list_sessions(
+    State(s): State<AppState>,
+    ApiQuery(page): ApiQuery<PageParams>,
+    ApiQuery(f): ApiQuery<SessionFilters>,
+) -> ApiResult {
+    let (limit, after) = (page.limit()?, page.after()?);
+    let store = s.app.store();
+    let fail = |e| Problem::from(cadre_app::AppError::from(e));
+    let items: Vec<Session> = match f
+        .training_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        Some(code) => match store.training_id(code).await.map_err(fail)? {
+            Some(t) => {
+                let mut all = store.sessions_of(t).await.map_err(fail)?;
+                all.sort_by_key(|v| v.id);
+                all.into_iter()
+                    .filter(|v| v.id > after)
+                    .take(limit as usize)
+                    .map(Session::from)
+                    .collect()
+            }
+            None => Vec::new(),
+        },
+        None => store
+            .sessions_after(after, limit)
+            .await
+            .map_err(fail)?
+            .into_iter()
+            .map(Session::from)
+            .collect(),
+    };
+    let next_cursor = next(&items, limit, |t| t.id);
+    Ok(Json(SessionPage { items, next_cursor }).into_response())
+}
+
+/// One session.
+#[utoipa::path(get, path = "/sessions/{id}", tag = "sessions",
+    params(("id" = i64, Path, description = "The session's id")),
+    responses(
+        (status = 200, description = "The session", body = Session),
+        (status = 404, description = "No such session", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn get_session(State(s): State<AppState>, ApiPath(id): ApiPath<i64>) -> ApiResult {
+    let v = s.app.session(&s.actor, id).await?;
+    Ok(record(StatusCode::OK, v.version, Session::from(v)))
+}
+
+/// Creates a session of a training.
+#[utoipa::path(post, path = "/sessions", tag = "sessions",
+    request_body = SessionInput,
+    responses(
+        (status = 201, description = "Created", body = Session),
+        (status = 422, description = "The record does not hold together", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn create_session(
+    State(s): State<AppState>,
+    ApiJson(input): ApiJson<SessionInput>,
+) -> ApiResult {
+    no_bad_version(input.version)?;
+    let v = s.app.create_session(&s.actor, &input.fields()).await?;
+    Ok(record(StatusCode::CREATED, v.version, Session::from(v)))
+}
+
+/// Replaces a session, if it is still at the version given.
+#[utoipa::path(put, path = "/sessions/{id}", tag = "sessions",
+    params(("id" = i64, Path, description = "The session's id"),
+        ("If-Match" = Option<String>, Header, description = "The version the change is made from")),
+    request_body = SessionInput,
+    responses(
+        (status = 200, description = "Replaced", body = Session),
+        (status = 404, description = "No such session", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Changed since that version", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The record does not hold together", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "No version given", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn put_session(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<SessionInput>,
+) -> ApiResult {
+    let version = version_of(&headers, input.version)?;
+    let v = s
+        .app
+        .update_session(&s.actor, id, version, &input.fields())
+        .await?;
+    Ok(record(StatusCode::OK, v.version, Session::from(v)))
+}
+
+/// Deletes a session.
+#[utoipa::path(delete, path = "/sessions/{id}", tag = "sessions",
+    params(("id" = i64, Path, description = "The session's id"), DeleteParams,
+        ("If-Match" = Option<String>, Header, description = "Delete only if still at this version")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No such session", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "It has attendance, or it changed", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn delete_session(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(p): ApiQuery<DeleteParams>,
+    headers: HeaderMap,
+) -> ApiResult {
+    let d = s
+        .app
+        .delete_session(&s.actor, id, if_match(&headers), p.cascade.unwrap_or(false))
+        .await?;
+    Ok(deleted(d))
+}

@@ -1,0 +1,277 @@
+//! The trainings endpoints: list (filtered, by cursor), get, create, replace, delete, and a
+//! training's attendance.
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::IntoResponse;
+use axum::Json;
+use cadre_core::listing;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::records::{
+    deleted, next, no_bad_version, record, version_of, ApiResult, DeleteParams, PageParams,
+};
+use super::schema::*;
+use super::{if_match, Problem};
+use crate::AppState;
+
+/// Filters of the trainings list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct TrainingFilters {
+    /// Starting on or after this day (YYYY-MM-DD).
+    #[param(
+        pattern = r"^(|(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))$"
+    )]
+    from: Option<String>,
+    /// Starting on or before this day (YYYY-MM-DD).
+    #[param(
+        pattern = r"^(|(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))$"
+    )]
+    to: Option<String>,
+    /// A partner's name, as partner or funder.
+    partner: Option<String>,
+    /// Alpha-2 code: requested by it or taking part.
+    country: Option<String>,
+    modality: Option<Modality>,
+    status: Option<Status>,
+    theme: Option<String>,
+    /// Words in the code, title, venue, theme or note.
+    q: Option<String>,
+}
+
+impl TrainingFilters {
+    fn query(&self) -> Result<listing::Query, Problem> {
+        let blank = |s: &Option<String>| {
+            s.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        let period = match (blank(&self.from), blank(&self.to)) {
+            (None, None) => None,
+            (from, to) => {
+                let day = |s: Option<String>, default: &str| -> Result<cadre_core::Date, Problem> {
+                    let s = s.unwrap_or_else(|| default.to_string());
+                    cadre_core::Date::parse(&s)
+                        .map_err(|e| Problem::unprocessable(format!("{s}: {e}")))
+                };
+                let from = day(from, "1900-01-01")?;
+                let to = day(to, "2100-12-31")?;
+                Some(
+                    cadre_core::report::Period::new(from, to)
+                        .map_err(|e| Problem::unprocessable(e.to_string()))?,
+                )
+            }
+        };
+        let modality = match self.modality.map(|m| format!("{m:?}").to_lowercase()) {
+            Some(m) => Some(
+                cadre_core::Modality::parse(&m)
+                    .map_err(|e| Problem::bad_request(format!("modality: {e}")))?,
+            ),
+            None => None,
+        };
+        let status = match self.status.map(|m| format!("{m:?}").to_lowercase()) {
+            Some(s) => Some(
+                cadre_core::Status::parse(&s)
+                    .map_err(|e| Problem::bad_request(format!("status: {e}")))?,
+            ),
+            None => None,
+        };
+        Ok(listing::Query {
+            period,
+            partner: blank(&self.partner),
+            country: blank(&self.country),
+            modality,
+            theme: blank(&self.theme),
+            status,
+            text: blank(&self.q),
+            ..Default::default()
+        })
+    }
+}
+
+/// Trainings in id order, filtered.
+#[utoipa::path(get, path = "/trainings", tag = "trainings",
+    params(PageParams, TrainingFilters),
+    responses(
+        (status = 200, description = "A page of trainings", body = TrainingPage),
+        (status = 400, description = "A filter or the page is not understood", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn list_trainings(
+    State(s): State<AppState>,
+    ApiQuery(page): ApiQuery<PageParams>,
+    ApiQuery(filters): ApiQuery<TrainingFilters>,
+) -> ApiResult {
+    let (limit, after) = (page.limit()?, page.after()?);
+    let query = filters.query()?;
+    s.app.catch_up().await.map_err(Problem::from)?;
+    let mut hits: Vec<(i64, cadre_core::TrainingRecord)> = match s.app.engine() {
+        Some(engine) => {
+            let mut ids: Vec<&cadre_core::report::TrainingFacts> =
+                listing::filter(engine.trainings(), &query)
+                    .into_iter()
+                    .filter(|t| t.id > after)
+                    .collect();
+            ids.sort_by_key(|t| t.id);
+            ids.truncate(limit as usize);
+            ids.into_iter().map(|t| (t.id, t.record.clone())).collect()
+        }
+        None => Vec::new(),
+    };
+    hits.sort_by_key(|(id, _)| *id);
+    let ids: Vec<i64> = hits.iter().map(|(id, _)| *id).collect();
+    let versions = s
+        .app
+        .store()
+        .versions("trainings", &ids)
+        .await
+        .map_err(|e| Problem::from(cadre_app::AppError::from(e)))?;
+    let items: Vec<Training> = hits
+        .into_iter()
+        .map(|(id, record)| {
+            Training::from(cadre_store::Versioned {
+                id,
+                version: versions.get(&id).copied().unwrap_or(1),
+                record,
+            })
+        })
+        .collect();
+    let next_cursor = next(&items, limit, |t| t.id);
+    Ok(Json(TrainingPage { items, next_cursor }).into_response())
+}
+
+/// One training.
+#[utoipa::path(get, path = "/trainings/{id}", tag = "trainings",
+    params(("id" = i64, Path, description = "The training's id")),
+    responses(
+        (status = 200, description = "The training; its ETag is its version", body = Training),
+        (status = 404, description = "No such training", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn get_training(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult {
+    let t = s.app.training(&s.actor, id).await?;
+    Ok(record(StatusCode::OK, t.version, Training::from(t)))
+}
+
+/// Creates a training.
+#[utoipa::path(post, path = "/trainings", tag = "trainings",
+    request_body = TrainingInput,
+    responses(
+        (status = 201, description = "Created", body = Training),
+        (status = 422, description = "The record does not hold together", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn create_training(
+    State(s): State<AppState>,
+    ApiJson(input): ApiJson<TrainingInput>,
+) -> ApiResult {
+    no_bad_version(input.version)?;
+    let created = s.app.create_training(&s.actor, &input.fields()).await?;
+    let mut res = record(
+        StatusCode::CREATED,
+        created.version,
+        Training::from(created.clone()),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/trainings/{}", created.id)) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(res)
+}
+
+/// Replaces a training, if it is still at the version given (in the body or as If-Match).
+#[utoipa::path(put, path = "/trainings/{id}", tag = "trainings",
+    params(("id" = i64, Path, description = "The training's id"),
+        ("If-Match" = Option<String>, Header, description = "The version the change is made from, e.g. \"v3\"")),
+    request_body = TrainingInput,
+    responses(
+        (status = 200, description = "Replaced", body = Training),
+        (status = 404, description = "No such training", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Changed since that version: nothing was written", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The record does not hold together", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "No version given", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn put_training(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<TrainingInput>,
+) -> ApiResult {
+    let version = version_of(&headers, input.version)?;
+    let t = s
+        .app
+        .update_training(&s.actor, id, version, &input.fields())
+        .await?;
+    Ok(record(StatusCode::OK, t.version, Training::from(t)))
+}
+
+/// Deletes a training.
+#[utoipa::path(delete, path = "/trainings/{id}", tag = "trainings",
+    params(("id" = i64, Path, description = "The training's id"), DeleteParams,
+        ("If-Match" = Option<String>, Header, description = "Delete only if still at this version")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No such training", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Others depend on it, or it changed", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn delete_training(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(p): ApiQuery<DeleteParams>,
+    headers: HeaderMap,
+) -> ApiResult {
+    let d = s
+        .app
+        .delete_training(&s.actor, id, if_match(&headers), p.cascade.unwrap_or(false))
+        .await?;
+    Ok(deleted(d))
+}
+
+/// A page of a training's attendance, by name.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct AttendanceParams {
+    /// At most this many lines (1 to 10000, 1000 by default).
+    #[param(minimum = 1, maximum = 10000)]
+    limit: Option<u32>,
+}
+
+/// A training's attendance: one line per person and session.
+#[utoipa::path(get, path = "/trainings/{id}/attendance", tag = "trainings",
+    params(("id" = i64, Path, description = "The training's id"), AttendanceParams),
+    responses(
+        (status = 200, description = "The attendance", body = Attendance),
+        (status = 400, description = "The limit is out of range", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such training", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn training_attendance(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(p): ApiQuery<AttendanceParams>,
+) -> ApiResult {
+    let limit = match p.limit {
+        None => 1000,
+        Some(n @ 1..=10_000) => i64::from(n),
+        Some(n) => {
+            return Err(Problem::bad_request(format!(
+                "limit {n} is out of range: 1 to 10000"
+            )))
+        }
+    };
+    s.app.training(&s.actor, id).await?;
+    let (lines, total) = s
+        .app
+        .store()
+        .roster(id, limit)
+        .await
+        .map_err(|e| Problem::from(cadre_app::AppError::from(e)))?;
+    Ok(Json(Attendance {
+        training_id: id,
+        total,
+        items: lines.into_iter().map(AttendanceLine::from).collect(),
+    })
+    .into_response())
+}

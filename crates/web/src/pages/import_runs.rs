@@ -1,0 +1,214 @@
+//! Running an import from the browser: the dry run or the import itself on its own task, the
+//! request waiting a little for it, and a page that follows a longer one by refreshing itself
+//! (no script) until it says what the import did.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::Response;
+use axum::Form;
+use cadre_app::{AppError, ImportOutcome};
+
+use super::imports::{options, outcome_view, staged_page, upload_of, write_mapping, OutcomeView};
+use super::{page, page_with, see_other};
+use crate::error::{PageResult, WebError};
+use crate::AppState;
+
+/// Checks (a dry run) or imports the upload with the mapping the form gives.
+pub(crate) async fn run(
+    State(s): State<AppState>,
+    Path(token): Path<String>,
+    Form(values): Form<BTreeMap<String, String>>,
+) -> PageResult<Response> {
+    let up = upload_of(&s, &token)?;
+    let dry_run = values.get("action").map(String::as_str) != Some("import");
+    let (sheet, header_row) = options(&values);
+    let mut request = up.request(sheet, header_row);
+    let preview = s
+        .app
+        .preview(&s.actor, &request, 1)
+        .await
+        .map_err(|e| WebError::BadRequest(e.to_string()))?;
+    request.mapping = Some(write_mapping(&up, &preview.headers, &values)?);
+    request.dry_run = dry_run;
+    let set_aside = values.get("set_aside").is_some_and(|v| v == "yes");
+    let rejects = up.dir.join("rejects.csv");
+    let _ = std::fs::remove_file(&rejects);
+    if set_aside {
+        request.rejects = Some(rejects);
+    }
+    // The import runs on its own; the request waits a little for it, and a file that takes
+    // longer is followed on a page that refreshes itself.
+    let job = Arc::new(Job::default());
+    s.jobs.put(&token, job.clone());
+    let (app, actor, running) = (s.app.clone(), s.actor.clone(), job.clone());
+    tokio::spawn(async move {
+        let result = app
+            .import(&actor, &request, &mut |read, total| {
+                running.read.store(read, Ordering::Relaxed);
+                running.total.store(total, Ordering::Relaxed);
+            })
+            .await;
+        *running.lock() = Some(Finished {
+            result,
+            values,
+            dry_run,
+        });
+    });
+    let waited = std::time::Instant::now();
+    while waited.elapsed() < s.inline_wait {
+        if job.lock().is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let finished = job.lock().take();
+    match finished {
+        Some(f) => {
+            s.jobs.remove(&token);
+            finish(&s, &token, f).await
+        }
+        None => Ok(see_other(&format!("/imports/staged/{token}/progress"))),
+    }
+}
+
+/// An import running in the background, and how far it has read.
+#[derive(Default)]
+pub(crate) struct Job {
+    read: AtomicU64,
+    total: AtomicU64,
+    finished: Mutex<Option<Finished>>,
+}
+
+impl Job {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Finished>> {
+        self.finished.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+pub(crate) struct Finished {
+    result: Result<ImportOutcome, AppError>,
+    values: BTreeMap<String, String>,
+    dry_run: bool,
+}
+
+/// The imports running, by their upload's token.
+#[derive(Clone, Default)]
+pub(crate) struct Jobs(Arc<Mutex<HashMap<String, Arc<Job>>>>);
+
+impl Jobs {
+    fn put(&self, token: &str, job: Arc<Job>) {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(token.to_string(), job);
+    }
+
+    fn get(&self, token: &str) -> Option<Arc<Job>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(token)
+            .cloned()
+    }
+
+    fn remove(&self, token: &str) {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(token);
+    }
+}
+
+#[derive(Template)]
+#[template(path = "import_progress.html")]
+struct ProgressPage {
+    nav: &'static str,
+    name: String,
+    read: u64,
+    total: u64,
+    percent: u64,
+}
+
+/// How far a running import has read; once it is done, what it did.
+pub(crate) async fn progress(
+    State(s): State<AppState>,
+    Path(token): Path<String>,
+) -> PageResult<Response> {
+    let up = upload_of(&s, &token)?;
+    let Some(job) = s.jobs.get(&token) else {
+        // Done, and said already: the history has it.
+        return Ok(see_other("/imports"));
+    };
+    let finished = job.lock().take();
+    if let Some(f) = finished {
+        s.jobs.remove(&token);
+        return finish(&s, &token, f).await;
+    }
+    let (read, total) = (
+        job.read.load(Ordering::Relaxed),
+        job.total.load(Ordering::Relaxed),
+    );
+    let mut res = page(ProgressPage {
+        nav: "imports",
+        name: up.name,
+        read,
+        total,
+        percent: (read * 100).checked_div(total).unwrap_or(0).min(100),
+    })?;
+    // A page in progress is never kept or revalidated: the next look must ask again.
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(res)
+}
+
+/// The page that says what a finished import did.
+async fn finish(s: &AppState, token: &str, f: Finished) -> PageResult<Response> {
+    let Finished {
+        result,
+        values,
+        dry_run,
+    } = f;
+    match result {
+        Ok(outcome) => {
+            let view = outcome_view(&outcome, dry_run);
+            let status = if outcome.refused() {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::OK
+            };
+            if !dry_run && !outcome.refused() {
+                return Ok(see_other(&format!("/imports?done={}", outcome.history_id)));
+            }
+            page_with(
+                status,
+                staged_page(s, token, Some(&values), Some(view), None).await?,
+            )
+        }
+        Err(AppError::Mapping { message, .. }) => page_with(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            staged_page(s, token, Some(&values), None, Some(message)).await?,
+        ),
+        Err(AppError::Rejected(problems)) => {
+            let view = OutcomeView {
+                dry_run,
+                refused: true,
+                counts: "Nothing was imported.".into(),
+                problems: problems.list.iter().map(|p| p.to_string()).collect(),
+                more: problems.more,
+                rejects: None,
+            };
+            page_with(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                staged_page(s, token, Some(&values), Some(view), None).await?,
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,202 @@
+//! Imports in the browser, in-process: an upload whose headers need a mapping, its dry run, its
+//! rejected rows fixed and uploaded again, and a long import followed on its progress page.
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use tower::ServiceExt;
+
+use super::{site_waiting, sqlite, Site};
+
+fn multipart(kind: &str, name: &str, content: &str) -> Request<Body> {
+    let b = "cadreboundary7MA4YWxk";
+    let body = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n\
+         --{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n\
+         --{b}--\r\n"
+    );
+    Request::post("/imports")
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={b}"),
+        )
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(body))
+        .unwrap()
+}
+
+/// The column mapping a staged upload's page proposes, as a browser would send it back.
+fn proposed_columns(page: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for part in page.split("<select id=\"col-").skip(1) {
+        let name = part
+            .split("name=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap()
+            .to_string();
+        let select = part.split("</select>").next().unwrap();
+        let chosen = select
+            .split("<option value=\"")
+            .skip(1)
+            .find(|o| o.contains("\" selected"))
+            .and_then(|o| o.split('"').next())
+            .unwrap_or("ignore")
+            .to_string();
+        out.push((name, chosen));
+    }
+    out
+}
+
+/// A sheet whose headers are not cadre's: uploaded, its columns mapped, checked, one bad row
+/// set aside and downloaded, corrected, uploaded again, and the report counts both.
+#[tokio::test]
+async fn an_upload_is_mapped_checked_imported_and_its_rejects_fixed() {
+    let site = sqlite().await;
+    let total = |site: &Site| {
+        let site = site.router.clone();
+        async move {
+            let res = site
+                .oneshot(
+                    Request::get("/report/download/json?kind=year&year=2020")
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            v["trainings"]["total"].as_i64().unwrap()
+        }
+    };
+    let before = total(&site).await;
+    let sheet = "Course Code,Course Title,Start\nUP-1,Uploaded course,2020-06-15\nUP-2,Bad date course,2020-02-31\n";
+    let (status, headers, _) = site
+        .send(multipart("trainings", "courses.csv", sheet))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let staged = headers[header::LOCATION].to_str().unwrap().to_string();
+    let (status, page) = site.get(&staged).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        page.contains("Uploaded course"),
+        "the preview shows the rows"
+    );
+    assert!(page.contains("Course Title"));
+    let proposed = proposed_columns(&page);
+    let chosen: Vec<&str> = proposed.iter().map(|(_, c)| c.as_str()).collect();
+    assert_eq!(
+        chosen,
+        ["code", "title", "start_date"],
+        "proposed from the headers' words"
+    );
+    let mut mapping: Vec<(&str, &str)> = proposed
+        .iter()
+        .map(|(n, c)| (n.as_str(), c.as_str()))
+        .collect();
+    mapping.push(("set_aside", "yes"));
+    let mut check = mapping.clone();
+    check.push(("action", "check"));
+    let (status, _, page) = site.post(&staged, &check).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Dry run"), "{page}");
+    assert!(
+        page.contains("2020-02-31") || page.contains("February"),
+        "the bad row's problem is said"
+    );
+    assert_eq!(total(&site).await, before, "a dry run writes nothing");
+
+    let mut import = mapping.clone();
+    import.push(("action", "import"));
+    let (status, headers, _) = site.post(&staged, &import).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .starts_with("/imports?done="));
+    assert_eq!(
+        total(&site).await,
+        before + 1,
+        "the good row is in, the bad one set aside"
+    );
+    let (status, rejects) = site.get(&format!("{staged}/rejects.csv")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(rejects.contains("UP-2"), "{rejects}");
+    assert!(!rejects.contains("UP-1"));
+
+    // The rejected rows, corrected, come back in as a sheet of their own.
+    let fixed = rejects.replace("2020-02-31", "2020-02-28");
+    let (status, headers, _) = site
+        .send(multipart("trainings", "courses-rejected.csv", &fixed))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let staged = headers[header::LOCATION].to_str().unwrap().to_string();
+    let (_, page) = site.get(&staged).await;
+    assert!(page.contains("Bad date course"), "{page}");
+    let proposed = proposed_columns(&page);
+    let mut import: Vec<(&str, &str)> = proposed
+        .iter()
+        .map(|(n, c)| (n.as_str(), c.as_str()))
+        .collect();
+    import.push(("action", "import"));
+    let (status, _, page) = site.post(&staged, &import).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    assert_eq!(total(&site).await, before + 2);
+    let (_, history) = site.get("/imports").await;
+    assert!(history.contains("courses.csv") && history.contains("courses-rejected.csv"));
+}
+
+/// An import that takes longer than the request waits is followed on a page that refreshes
+/// itself (no script) until it is done, and then says what it did.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_import_is_followed_on_a_progress_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("cadre.db").display());
+    let site = site_waiting(&url, dir, None, std::time::Duration::ZERO).await;
+    let mut sheet = String::from("code,title,start_date\n");
+    for i in 0..20_000 {
+        sheet.push_str(&format!("LONG-{i},Course {i},2020-05-{:02}\n", i % 28 + 1));
+    }
+    let (_, headers, _) = site.send(multipart("trainings", "long.csv", &sheet)).await;
+    let staged = headers[header::LOCATION].to_str().unwrap().to_string();
+    let (status, headers, _) = site
+        .post(
+            &staged,
+            &[
+                ("col.0", "code"),
+                ("col.1", "title"),
+                ("col.2", "start_date"),
+                ("action", "import"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let progress = headers[header::LOCATION].to_str().unwrap().to_string();
+    assert!(progress.ends_with("/progress"), "{progress}");
+    let mut done = None;
+    let mut followed = 0;
+    for _ in 0..3000 {
+        let (status, headers, page) = site
+            .send(Request::get(progress.as_str()).body(Body::empty()).unwrap())
+            .await;
+        if status == StatusCode::OK {
+            assert!(page.contains("http-equiv=\"refresh\""), "{page}");
+            assert!(page.contains("<progress"));
+            followed += 1;
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            continue;
+        }
+        assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+        done = Some(headers[header::LOCATION].to_str().unwrap().to_string());
+        break;
+    }
+    let done = done.expect("the import finished");
+    assert!(
+        followed > 0,
+        "the progress page was shown while the import ran"
+    );
+    assert!(done.starts_with("/imports?done="), "{done}");
+    let (_, list) = site.get("/trainings?q=LONG-19999").await;
+    assert!(list.contains("Course 19999"));
+}
