@@ -10,16 +10,6 @@ use crate::types::{
 };
 use crate::{Pool, Result, Store};
 
-/// Runs the same function of the backend module that matches the store's database.
-macro_rules! on_backend {
-    ($store:expr, $module:ident :: $f:ident ( $($arg:expr),* )) => {
-        match &$store.pool {
-            Pool::Sqlite(p) => sqlite::$module::$f(p $(, $arg)*).await,
-            Pool::Postgres(p) => postgres::$module::$f(p $(, $arg)*).await,
-        }
-    };
-}
-
 impl Store {
     /// A number raised by every write that changes records (an import, an edit): equal numbers
     /// mean equal records, so it serves as the ETag of everything shown from them.

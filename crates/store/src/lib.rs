@@ -5,6 +5,17 @@
 //! from the URL and changes nothing for callers. The queries live once, in `backend/`, and are
 //! compiled for each database.
 
+/// Runs the same function of the backend module that matches the store's database (here and in
+/// `edits`, which holds the single-record methods of [`Store`]).
+macro_rules! on_backend {
+    ($store:expr, $module:ident :: $f:ident ( $($arg:expr),* )) => {
+        match &$store.pool {
+            Pool::Sqlite(p) => sqlite::$module::$f(p $(, $arg)*).await,
+            Pool::Postgres(p) => postgres::$module::$f(p $(, $arg)*).await,
+        }
+    };
+}
+
 mod backend;
 mod cache;
 mod edits;
@@ -179,16 +190,6 @@ enum Tx {
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: Pool,
-}
-
-/// Runs the same function of the backend module that matches the store's database.
-macro_rules! on_backend {
-    ($store:expr, $module:ident :: $f:ident ( $($arg:expr),* )) => {
-        match &$store.pool {
-            Pool::Sqlite(p) => sqlite::$module::$f(p $(, $arg)*).await,
-            Pool::Postgres(p) => postgres::$module::$f(p $(, $arg)*).await,
-        }
-    };
 }
 
 impl Store {

@@ -33,11 +33,7 @@ fn content_type(name: &str) -> &'static str {
 
 fn serve(bytes: Vec<u8>, kind: &'static str, tag: String, headers: &HeaderMap) -> Response {
     let tag = format!("\"{tag}\"");
-    let fresh = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag));
-    let mut res = if fresh {
+    let mut res = if crate::cache::names_tag(headers, &tag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         ([(header::CONTENT_TYPE, kind)], bytes).into_response()

@@ -32,11 +32,11 @@ pub(crate) struct Kept {
 pub(crate) struct Live {
     /// The data version; 0 until first read.
     version: AtomicI64,
-    kept: Mutex<Kept_>,
+    kept: Mutex<Answers>,
 }
 
 #[derive(Default)]
-struct Kept_ {
+struct Answers {
     version: i64,
     answers: HashMap<String, Kept>,
     bytes: usize,
@@ -52,7 +52,7 @@ impl Live {
         if self.version.swap(v, Ordering::SeqCst) != v {
             let mut k = self.kept.lock().unwrap_or_else(|p| p.into_inner());
             if k.version != v {
-                *k = Kept_ {
+                *k = Answers {
                     version: v,
                     ..Default::default()
                 };
@@ -80,4 +80,12 @@ impl Live {
         k.bytes += answer.body.len();
         k.answers.insert(key, answer);
     }
+}
+
+/// Whether a request's `If-None-Match` names this entity tag (or any, `*`).
+pub(crate) fn names_tag(headers: &HeaderMap, tag: &str) -> bool {
+    headers
+        .get(axum::http::header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"))
 }

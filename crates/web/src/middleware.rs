@@ -84,12 +84,7 @@ async fn etag(State(state): State<AppState>, req: Request, next: Next) -> Respon
         version = state.refresh_version().await;
     }
     let tag = format!("\"d{version}-{}\"", env!("CARGO_PKG_VERSION"));
-    let matches = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
-    if matches {
+    if crate::cache::names_tag(req.headers(), &tag) {
         let mut res = StatusCode::NOT_MODIFIED.into_response();
         if let Ok(v) = HeaderValue::from_str(&tag) {
             res.headers_mut().insert(header::ETAG, v);

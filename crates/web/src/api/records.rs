@@ -93,8 +93,3 @@ pub(crate) struct DeleteParams {
     /// name it (a partner). Without it, a record others depend on is refused.
     pub(super) cascade: Option<bool>,
 }
-
-pub(super) fn deleted(d: cadre_store::Dependents) -> Response {
-    let _ = d;
-    StatusCode::NO_CONTENT.into_response()
-}

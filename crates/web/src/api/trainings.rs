@@ -11,7 +11,7 @@ use utoipa::IntoParams;
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::records::{
-    deleted, next, no_bad_version, record, version_of, ApiResult, DeleteParams, PageParams,
+    next, no_bad_version, record, version_of, ApiResult, DeleteParams, PageParams,
 };
 use super::schema::*;
 use super::{if_match, Problem};
@@ -223,11 +223,10 @@ pub(crate) async fn delete_training(
     ApiQuery(p): ApiQuery<DeleteParams>,
     headers: HeaderMap,
 ) -> ApiResult {
-    let d = s
-        .app
+    s.app
         .delete_training(&s.actor, id, if_match(&headers), p.cascade.unwrap_or(false))
         .await?;
-    Ok(deleted(d))
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// A page of a training's attendance, by name.
