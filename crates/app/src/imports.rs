@@ -127,7 +127,11 @@ impl App {
                 record.problems = problem_lines(&outcome.problems);
                 outcome.history_id = self.store.record_import(&record).await?;
                 if record.outcome == "committed" {
-                    self.refresh_all().await?;
+                    let changed = outcome.summary.as_ref().and_then(|s| s.changed.as_ref());
+                    match changed {
+                        Some(changed) => self.take_changes(changed).await?,
+                        None => self.refresh_all().await?,
+                    }
                 }
                 Ok(outcome)
             }

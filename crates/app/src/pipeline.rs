@@ -58,6 +58,8 @@ pub struct Summary {
     /// Rows set aside for their problems (with [`ImportOptions::set_aside`]).
     pub rejected: u64,
     pub set_aside: Problems,
+    /// Once committed, what the import changed of the facts a warm report engine holds.
+    pub changed: Option<cadre_store::Changed>,
 }
 
 impl Summary {
@@ -300,7 +302,7 @@ async fn finish(
     if options.dry_run {
         w.rollback().await?;
     } else {
-        w.commit().await?;
+        summary.changed = Some(w.commit().await?);
     }
     Ok(summary)
 }

@@ -232,6 +232,11 @@ impl Store {
         on_backend!(self, report::person_facts(id))
     }
 
+    /// What the report needs of each of these persons (`None` for one no longer held).
+    pub async fn persons_facts(&self, ids: &[i64]) -> Result<Vec<(i64, Option<PersonFacts>)>> {
+        on_backend!(self, report::persons_facts(ids))
+    }
+
     /// The figures published for exactly this period.
     pub async fn published(&self, period: Period) -> Result<Vec<PublishedFigure>> {
         on_backend!(self, report::published(period))

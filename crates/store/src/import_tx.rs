@@ -9,7 +9,7 @@ use cadre_core::{
 };
 
 use crate::backend::{postgres, sqlite};
-use crate::types::{BatchCounts, Outcome, RemovedRecord};
+use crate::types::{BatchCounts, Changed, Outcome, RemovedRecord};
 use crate::{Pool, Result, Store};
 
 enum Writer {
@@ -154,19 +154,23 @@ impl ImportTx {
     }
 
     /// Commits the import, raising the data version (pages and API answers made before it
-    /// are no longer current).
-    pub async fn commit(self) -> Result<()> {
-        match self.w {
+    /// are no longer current). Says what it changed, for a warm report engine to take.
+    pub async fn commit(self) -> Result<Changed> {
+        let changed = match self.w {
             Writer::Sqlite(mut w) => {
-                sqlite::edit::bump(&mut w.tx).await?;
-                w.tx.commit().await?
+                let version = sqlite::edit::bump(&mut w.tx).await?;
+                let changed = w.take_changes(version);
+                w.tx.commit().await?;
+                changed
             }
             Writer::Postgres(mut w) => {
-                postgres::edit::bump(&mut w.tx).await?;
-                w.tx.commit().await?
+                let version = postgres::edit::bump(&mut w.tx).await?;
+                let changed = w.take_changes(version);
+                w.tx.commit().await?;
+                changed
             }
-        }
-        Ok(())
+        };
+        Ok(changed)
     }
 
     pub async fn rollback(self) -> Result<()> {

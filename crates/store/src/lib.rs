@@ -31,8 +31,8 @@ use cadre_core::{PartnerRecord, SessionRecord, TrainingRecord};
 use backend::{postgres, sqlite};
 pub use import_tx::{AttendanceBatch, ImportTx, PersonResolver, Removed};
 pub use types::{
-    BatchCounts, CopyReport, Counts, Dependents, EditRecord, ImportRecord, Outcome, Participant,
-    PersonAttendance, RemovedRecord, RosterLine, Stamp, Versioned,
+    BatchCounts, Changed, CopyReport, Counts, Dependents, EditRecord, ImportRecord, Outcome,
+    Participant, PersonAttendance, RemovedRecord, RosterLine, Stamp, Versioned,
 };
 
 /// Errors of the store layer.

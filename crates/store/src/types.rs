@@ -50,6 +50,28 @@ pub struct BatchCounts {
     pub persons_created: u64,
 }
 
+/// What a committed import changed of the facts a warm report engine holds, so that the
+/// engine takes those and nothing else: the trainings whose record, sessions or attendees it
+/// wrote and the persons whose facts it wrote. `everything` when it changed so many that
+/// building the engine anew is cheaper than following them (the lists are then empty).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changed {
+    /// The data version the import's commit made.
+    pub version: i64,
+    pub trainings: Vec<i64>,
+    pub persons: Vec<i64>,
+    /// Partners were written (their names and groups are held by the engine too).
+    pub partners: bool,
+    pub everything: bool,
+}
+
+impl Changed {
+    /// Whether nothing the engine holds was changed.
+    pub fn is_empty(&self) -> bool {
+        !self.everything && !self.partners && self.trainings.is_empty() && self.persons.is_empty()
+    }
+}
+
 /// How many records of each kind the store holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Counts {

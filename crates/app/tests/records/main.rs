@@ -215,3 +215,59 @@ async fn a_renamed_partner_is_renamed_in_the_report() {
     let r = a.report().await;
     assert_eq!(r.partners[0].name, "New Name");
 }
+
+/// An import through a warm application is followed by its engine, which takes the trainings
+/// and persons the import changed instead of being built again; every report after it is the
+/// one built from the store.
+#[tokio::test]
+async fn an_import_is_followed_by_the_warm_engine_without_a_rebuild() {
+    use cadre_app::ImportRequest;
+    use cadre_import::Kind;
+    let apps = apps().await;
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/2020");
+    let import = |kind, path: std::path::PathBuf| {
+        let app = apps.warm.clone();
+        async move {
+            let out = app
+                .import(&actor(), &ImportRequest::new(kind, path), &mut |_, _| {})
+                .await
+                .unwrap();
+            assert!(!out.refused(), "{}", out.problems);
+        }
+    };
+    for (kind, file) in [
+        (Kind::Partners, "partners.csv"),
+        (Kind::Trainings, "trainings.csv"),
+        (Kind::Sessions, "sessions.csv"),
+    ] {
+        import(kind, data.join(file)).await;
+    }
+    let before = apps.report().await;
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = dir.path().join("attendance.csv");
+    std::fs::write(
+        &sheet,
+        "training_code,session_date,given_name,family_name,email,gender,country,organisation,department,completed\n\
+         2020-01,,Ana,Rivera,,F,Barbados,,Police,yes\n\
+         2020-01,,Ben,Cole,,M,Jamaica,,Customs,yes\n\
+         2020-02,,Ana,Rivera,,F,Barbados,,Police,\n",
+    )
+    .unwrap();
+    import(Kind::Attendance, sheet.clone()).await;
+    let after = apps.report().await;
+    assert_ne!(before, after, "the attendance changed the report");
+    // One of them again, in another training and naming another department.
+    std::fs::write(
+        &sheet,
+        "training_code,session_date,given_name,family_name,email,gender,country,organisation,department,completed\n\
+         2020-03,2020-05-07,Ben,Cole,,M,Jamaica,,Immigration,yes\n",
+    )
+    .unwrap();
+    import(Kind::Attendance, sheet).await;
+    apps.report().await;
+    assert_eq!(
+        apps.warm.engine_builds(),
+        1,
+        "built once, at warm-up; every import followed"
+    );
+}

@@ -138,28 +138,39 @@ impl Engine {
     /// Puts a training in, or replaces the one with its id: only its own share is worked out
     /// again, and only the month sets it leaves or joins are rebuilt.
     pub fn put_training(&mut self, facts: TrainingFacts) {
+        self.put_trainings(vec![facts]);
+    }
+
+    /// [`Engine::put_training`] for many at once: the listing order and each month set they
+    /// touch are made once, not once a training.
+    pub fn put_trainings(&mut self, trainings: Vec<TrainingFacts>) {
         let (mut cs, mut ds) = (Scratch::new(), Scratch::new());
-        let prepared = prepare(
-            &facts,
-            &self.input.persons,
-            &mut self.names,
-            &mut cs,
-            &mut ds,
-        );
-        let mut months: Vec<(i32, u8)> = month_of(&facts, &prepared).into_iter().collect();
-        match self.by_id.get(&facts.id).copied().filter(|_| facts.id != 0) {
-            Some(i) => {
-                months.extend(month_of(&self.input.trainings[i], &self.prepared[i]));
-                self.input.trainings[i] = facts;
-                self.prepared[i] = prepared;
-            }
-            None => {
-                self.by_id.insert(facts.id, self.input.trainings.len());
-                self.input.trainings.push(facts);
-                self.prepared.push(prepared);
+        let mut months: Vec<(i32, u8)> = Vec::new();
+        for facts in trainings {
+            let prepared = prepare(
+                &facts,
+                &self.input.persons,
+                &mut self.names,
+                &mut cs,
+                &mut ds,
+            );
+            months.extend(month_of(&facts, &prepared));
+            match self.by_id.get(&facts.id).copied().filter(|_| facts.id != 0) {
+                Some(i) => {
+                    months.extend(month_of(&self.input.trainings[i], &self.prepared[i]));
+                    self.input.trainings[i] = facts;
+                    self.prepared[i] = prepared;
+                }
+                None => {
+                    self.by_id.insert(facts.id, self.input.trainings.len());
+                    self.input.trainings.push(facts);
+                    self.prepared.push(prepared);
+                }
             }
         }
         self.reorder();
+        months.sort_unstable();
+        months.dedup();
         for month in months {
             self.rebuild_month(month);
         }
@@ -185,8 +196,43 @@ impl Engine {
     /// shares of the trainings they attended are worked out again. A merge also changes those
     /// trainings' participants: put them in with [`Engine::put_training`] as well.
     pub fn put_person(&mut self, id: PersonId, facts: Option<PersonFacts>) {
-        let Ok(at) = usize::try_from(id) else { return };
-        let grows = at >= self.input.persons.id_bound();
+        self.put_persons(vec![(id, facts)]);
+    }
+
+    /// [`Engine::put_person`] for many at once: the trainings any of them attended are worked
+    /// out again once, in one pass over the attendees.
+    pub fn put_persons(&mut self, changes: Vec<(PersonId, Option<PersonFacts>)>) {
+        let mut grows = false;
+        let mut changed = Vec::with_capacity(changes.len());
+        for (id, facts) in changes {
+            let Ok(at) = usize::try_from(id) else {
+                continue;
+            };
+            grows |= at >= self.input.persons.id_bound();
+            changed.push(id);
+            self.set_person(id, at, facts);
+        }
+        if changed.is_empty() {
+            return;
+        }
+        let mut marked = PersonSet::new(self.input.persons.id_bound());
+        marked.extend(&changed);
+        let (mut cs, mut ds) = (Scratch::new(), Scratch::new());
+        for (t, p) in self.input.trainings.iter().zip(self.prepared.iter_mut()) {
+            if t.participants.iter().any(|&id| marked.contains(id)) {
+                *p = prepare(t, &self.input.persons, &mut self.names, &mut cs, &mut ds);
+            }
+        }
+        if grows {
+            // Month sets are sized to the persons they were made for.
+            let months: Vec<(i32, u8)> = self.months.keys().copied().collect();
+            for month in months {
+                self.rebuild_month(month);
+            }
+        }
+    }
+
+    fn set_person(&mut self, id: PersonId, at: usize, facts: Option<PersonFacts>) {
         match facts {
             Some(facts) => {
                 // Countries and departments are numbered in the engine's names, which extend
@@ -219,19 +265,6 @@ impl Engine {
                     persons.country[at] = 0;
                     persons.department[at] = 0;
                 }
-            }
-        }
-        let (mut cs, mut ds) = (Scratch::new(), Scratch::new());
-        for (t, p) in self.input.trainings.iter().zip(self.prepared.iter_mut()) {
-            if t.participants.contains(&id) {
-                *p = prepare(t, &self.input.persons, &mut self.names, &mut cs, &mut ds);
-            }
-        }
-        if grows {
-            // Month sets are sized to the persons they were made for.
-            let months: Vec<(i32, u8)> = self.months.keys().copied().collect();
-            for month in months {
-                self.rebuild_month(month);
             }
         }
     }

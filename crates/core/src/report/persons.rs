@@ -210,6 +210,13 @@ impl PersonSet {
         }
     }
 
+    pub(super) fn contains(&self, id: PersonId) -> bool {
+        match usize::try_from(id) {
+            Ok(i) if i / 64 < self.bits.len() => self.bits[i / 64] & (1 << (i % 64)) != 0,
+            _ => self.outside.contains(&id),
+        }
+    }
+
     pub(super) fn union(&mut self, other: &PersonSet) {
         for (a, b) in self.bits.iter_mut().zip(&other.bits) {
             *a |= b;

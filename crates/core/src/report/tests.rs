@@ -496,6 +496,44 @@ fn the_warm_engine_follows_edits_as_a_build_would() {
     agree(&engine, &input, "persons");
 }
 
+/// An import puts what it changed in at once: many persons (some new, beyond every id) and
+/// the trainings they attend; the reports are a build's over the imported records.
+#[test]
+fn the_warm_engine_takes_an_import_at_once_as_a_build_would() {
+    let mut input = sample();
+    let mut engine = Engine::new(input.clone());
+    let mut persons = Vec::new();
+    for (id, facts) in [
+        (2, person(Some(Gender::Female), "TT", "Customs")),
+        (5, person(None, "GY", "Coast Guard")),
+        (301, person(Some(Gender::Male), "BB", "Police")),
+        (302, person(Some(Gender::Female), "KN", "Immigration")),
+    ] {
+        input.persons.insert(id, facts.clone());
+        persons.push((id, Some(facts)));
+    }
+    let mut trainings = Vec::new();
+    for i in [1, 4, 8] {
+        let mut t = input.trainings[i].clone();
+        t.participants.extend([301, 302]);
+        t.participants.sort_unstable();
+        t.participants.dedup();
+        input.trainings[i] = t.clone();
+        trainings.push(t);
+    }
+    let mut new = training("IMPORTED", "2021-06-30");
+    new.id = 2000;
+    new.participants = vec![2, 5, 301];
+    input.trainings.push(new.clone());
+    trainings.push(new);
+    engine.put_persons(persons);
+    engine.put_trainings(trainings);
+    for (from, to) in PERIODS {
+        let p = period(from, to);
+        assert_eq!(engine.report(p), build(p, &input), "{from} – {to}");
+    }
+}
+
 #[test]
 fn period_labels() {
     assert_eq!(

@@ -16,11 +16,13 @@ pub(crate) type Tx = sqlx::Transaction<'static, Db>;
 pub(crate) type Conn = <Db as Database>::Connection;
 
 /// Raises the data version: every transaction that changes records does, once.
-pub(crate) async fn bump(conn: &mut Conn) -> Result<()> {
-    sqlx::query("UPDATE data_version SET n = n + 1 WHERE id = 1")
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+/// Raises the data version by one, and says the new one.
+pub(crate) async fn bump(conn: &mut Conn) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("UPDATE data_version SET n = n + 1 WHERE id = 1 RETURNING n")
+            .fetch_one(&mut *conn)
+            .await?,
+    )
 }
 
 pub(crate) async fn data_version(pool: &sqlx::Pool<Db>) -> Result<i64> {

@@ -202,3 +202,39 @@ pub(crate) async fn person_facts(pool: &sqlx::Pool<Db>, id: i64) -> Result<Optio
         department: r.get("department"),
     }))
 }
+
+/// What the report needs of each of these persons (`None` for an id no longer held), read a
+/// few hundred at a time.
+pub(crate) async fn persons_facts(
+    pool: &sqlx::Pool<Db>,
+    ids: &[i64],
+) -> Result<Vec<(i64, Option<PersonFacts>)>> {
+    let mut conn = pool.acquire().await?;
+    let mut out = Vec::with_capacity(ids.len());
+    for group in ids.chunks(500) {
+        // Ids are integers, written into the statement as such: no text of a user's in it.
+        let list: Vec<String> = group.iter().map(i64::to_string).collect();
+        let mut found: HashMap<i64, PersonFacts> = HashMap::new();
+        for r in sqlx::query(&format!(
+            "SELECT p.id, p.gender, p.country_code, d.name AS department FROM persons p
+             LEFT JOIN departments d ON d.id = p.department_id WHERE p.id IN ({})",
+            list.join(", ")
+        ))
+        .fetch_all(&mut *conn)
+        .await?
+        {
+            found.insert(
+                r.get("id"),
+                PersonFacts {
+                    gender: r
+                        .get::<Option<String>, _>("gender")
+                        .and_then(|g| cadre_core::Gender::from_stored(&g)),
+                    country: r.get("country_code"),
+                    department: r.get("department"),
+                },
+            );
+        }
+        out.extend(group.iter().map(|&id| (id, found.remove(&id))));
+    }
+    Ok(out)
+}

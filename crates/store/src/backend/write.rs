@@ -40,6 +40,68 @@ pub(crate) struct Writer {
     pub(super) touched_trainings: std::collections::BTreeSet<i64>,
     /// Report cache chunks (of persons by id) whose persons the import added or changed.
     pub(super) touched_chunks: std::collections::BTreeSet<i64>,
+    /// What a warm report engine must take from this import (never drained, unlike the two
+    /// sets above, which follow the report cache's own refreshes).
+    pub(super) changed: ChangeLog,
+}
+
+/// Past this many changed persons or trainings, an engine is built anew rather than told of
+/// each: a rebuild at size L is a few tenths of a second, and the list would cost memory that
+/// grows with the file.
+const FOLLOW_AT_MOST: usize = 50_000;
+
+/// The trainings and persons an import changed, while they are few enough to follow.
+#[derive(Default)]
+pub(super) struct ChangeLog {
+    trainings: std::collections::BTreeSet<i64>,
+    persons: std::collections::BTreeSet<i64>,
+    partners: bool,
+    everything: bool,
+}
+
+impl ChangeLog {
+    /// A change whose reach is not worth following (a department's or partner's name, which
+    /// any number of records show).
+    pub(super) fn everything(&mut self) {
+        self.check_with(true);
+    }
+
+    pub(super) fn trainings(&mut self, ids: impl IntoIterator<Item = i64>) {
+        if !self.everything {
+            self.trainings.extend(ids);
+            self.check();
+        }
+    }
+
+    pub(super) fn persons(&mut self, ids: impl IntoIterator<Item = i64>) {
+        if !self.everything {
+            self.persons.extend(ids);
+            self.check();
+        }
+    }
+
+    fn check(&mut self) {
+        self.check_with(false);
+    }
+
+    fn check_with(&mut self, anyway: bool) {
+        if anyway || self.trainings.len() + self.persons.len() > FOLLOW_AT_MOST {
+            *self = ChangeLog {
+                everything: true,
+                ..Default::default()
+            };
+        }
+    }
+
+    pub(super) fn finish(self, version: i64) -> crate::Changed {
+        crate::Changed {
+            version,
+            trainings: self.trainings.into_iter().collect(),
+            persons: self.persons.into_iter().collect(),
+            partners: self.partners,
+            everything: self.everything,
+        }
+    }
 }
 
 /// One attendance record to write: training, person, session (0 for none), completed.
@@ -111,6 +173,7 @@ impl Writer {
             rosters: Rosters::new(Default::default(), false),
             touched_trainings: Default::default(),
             touched_chunks: Default::default(),
+            changed: ChangeLog::default(),
         })
     }
 
@@ -147,6 +210,7 @@ impl Writer {
                     .bind(id)
                     .execute(&mut *self.tx)
                     .await?;
+                self.changed.everything();
                 (id, Outcome::Updated)
             }
             None => {
@@ -210,8 +274,13 @@ impl Writer {
                     .bind(id)
                     .execute(&mut *self.tx)
                     .await?;
+                    if old_name != rec.name {
+                        // Every training naming the partner shows the new name.
+                        self.changed.everything();
+                    }
                     self.partners.remove(&old_name);
                     self.partners.insert(rec.name.clone(), id);
+                    self.changed.partners = true;
                     Outcome::Updated
                 }
                 None => {
@@ -225,6 +294,7 @@ impl Writer {
                     .fetch_one(&mut *self.tx)
                     .await?;
                     self.partners.insert(rec.name.clone(), id);
+                    self.changed.partners = true;
                     Outcome::Created
                 }
             };
@@ -250,12 +320,18 @@ impl Writer {
                 .bind(id)
                 .execute(&mut *self.tx)
                 .await?;
+                self.changed.partners = true;
                 if *outcome == Outcome::Unchanged {
                     *outcome = Outcome::Updated;
                 }
             }
         }
         Ok(outcomes)
+    }
+
+    /// What this import changed of the facts a warm report engine holds.
+    pub(crate) fn take_changes(&mut self, version: i64) -> crate::Changed {
+        std::mem::take(&mut self.changed).finish(version)
     }
 
     /// Brings the report cache up to date with what this import changed.
@@ -349,6 +425,7 @@ impl Writer {
         .fetch_one(&mut *self.tx)
         .await?;
         self.trainings.insert(rec.code.clone(), id);
+        self.changed.trainings([id]);
         self.write_training_links(id, rec).await?;
         Ok(if existing.is_some() {
             Outcome::Updated
@@ -420,6 +497,7 @@ impl Writer {
             .bind(&rec.note)
             .execute(&mut *self.tx)
             .await?;
+            self.changed.trainings([training_id]);
             return Ok(Outcome::Updated);
         }
         let id: i64 = sqlx::query_scalar(
@@ -436,6 +514,7 @@ impl Writer {
         .fetch_one(&mut *self.tx)
         .await?;
         self.sessions.insert((training_id, rec.start), id);
+        self.changed.trainings([training_id]);
         Ok(Outcome::Created)
     }
 }

@@ -41,6 +41,7 @@ impl Writer {
         let new_ids = super::insert_persons(&mut self.tx, &batch.new_persons).await?;
         self.touched_chunks
             .extend(new_ids.iter().map(|id| id / crate::cache::CHUNK));
+        self.changed.persons(new_ids.iter().copied());
         self.new_ids.extend(new_ids);
         let merges: Vec<(i64, &PersonRecord)> = batch
             .merges
@@ -78,6 +79,8 @@ impl Writer {
         counts.created += new_rows.len() as u64;
         self.touched_trainings
             .extend(new_rows.chunk_by(|a, b| a.0 == b.0).map(|g| g[0].0));
+        self.changed
+            .trainings(new_rows.chunk_by(|a, b| a.0 == b.0).map(|g| g[0].0));
         let written = self.rosters.write(&mut self.tx, &mut rows).await?;
         add_run(&mut run, written);
         if let Some(t) = self.rosters.current() {
@@ -88,6 +91,7 @@ impl Writer {
         counts.created += run.created;
         counts.updated += run.updated;
         counts.unchanged += run.unchanged;
+        self.changed.trainings(run.touched.iter().copied());
         self.touched_trainings.extend(run.touched);
         // The attendee lists of trainings the sheet has gone past are brought up to date now,
         // while their pages are fresh in the cache and the reading thread keeps this one
@@ -108,6 +112,8 @@ impl Writer {
         let mut run = RunCounts::default();
         self.rosters.finish(&mut self.tx, &mut run).await?;
         let removed = self.rosters.remove_unnamed(&mut self.tx).await?;
+        self.changed.trainings(run.touched.iter().copied());
+        self.changed.trainings(removed.iter().map(|r| r.0));
         self.touched_trainings.extend(run.touched);
         self.touched_trainings.extend(removed.iter().map(|r| r.0));
         let counts = BatchCounts {
@@ -198,6 +204,7 @@ impl Writer {
         }
         self.touched_chunks
             .extend(changed.iter().map(|id| id / crate::cache::CHUNK));
+        self.changed.persons(changed.iter().copied());
         // Written once, at the end: such a person may change with every batch.
         self.unwritten.extend(changed);
         Ok(())
