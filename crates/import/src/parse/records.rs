@@ -5,10 +5,9 @@ use std::collections::HashMap;
 
 use cadre_core::department::department_key;
 use cadre_core::text::{fold, split_list};
-use cadre_core::validate;
 use cadre_core::{
-    Date, DepartmentRecord, Figure, Lookups, Money, PartialDate, PartnerKind, PartnerRecord,
-    PublishedFigure, PublishedRecord, SessionRecord, TrainingRecord,
+    Date, DepartmentRecord, Figure, Lookups, Money, PartialDate, PartnerRecord, PublishedFigure,
+    PublishedRecord, SessionRecord, TrainingRecord,
 };
 
 use super::{unknown_training, Cells, Columns};
@@ -95,7 +94,18 @@ impl PartnerParser {
         lookups: &mut Lookups,
     ) -> Result<PartnerRecord, Vec<Problem>> {
         let mut c = Cells::new(&self.file, row, &self.cols);
-        let name = c.required("name").to_string();
+        // The record's own rules are core's (a form's and a JSON body's too); the parent may
+        // come later in the file, so it is kept as typed here and resolved once all is read.
+        let record = match cadre_core::fields::partner(&WithoutParent(&c), lookups) {
+            Ok(record) => Some(record),
+            Err(problems) => {
+                for p in problems {
+                    c.fail(p.field, p.code, p.message);
+                }
+                None
+            }
+        };
+        let name = c.raw("name").to_string();
         let short_name = c.text("short_name");
         for (field, value) in [("name", Some(&name)), ("short_name", short_name.as_ref())] {
             if let Some(v) = value.filter(|v| !v.is_empty()) {
@@ -111,14 +121,10 @@ impl PartnerParser {
                 }
             }
         }
-        let kind = c.parse("kind", PartnerKind::parse);
         let parent = c.text("parent");
-        let record = c.finish(PartnerRecord {
-            name,
-            short_name,
-            parent,
-            kind,
-        })?;
+        let record = c
+            .finish(record.map(|r| PartnerRecord { parent, ..r }))?
+            .expect("a record when there is no problem");
         lookups.add_partner(&record.name, record.short_name.as_deref());
         Ok(record)
     }
@@ -234,6 +240,15 @@ impl cadre_core::fields::Fields for RowFields<'_, '_> {
     }
 }
 
+/// A partner row's cells without its parent, which the file may name before it defines it.
+struct WithoutParent<'a, 'b>(&'b Cells<'a>);
+
+impl cadre_core::fields::Fields for WithoutParent<'_, '_> {
+    fn get(&self, field: &str) -> Option<&str> {
+        (field != "parent").then(|| self.0.raw(field))
+    }
+}
+
 /// Reads `sessions.csv`: `training_code,start_date,end_date,participants_total,note`.
 pub struct SessionParser {
     cols: Columns,
@@ -258,41 +273,40 @@ impl SessionParser {
         lookups: &mut Lookups,
     ) -> Result<SessionRecord, Vec<Problem>> {
         let mut c = Cells::new(&self.file, row, &self.cols);
-        let code = c.required("training_code").to_string();
-        if !code.is_empty() && lookups.sessions(&code).is_none() {
-            c.fail("training_code", "unknown-training", unknown_training(&code));
-        }
-        if c.raw("start_date").is_empty() {
-            c.fail("start_date", "required", "is required");
-        }
-        let start = c.parse("start_date", PartialDate::parse);
-        let end = c.parse("end_date", PartialDate::parse);
-        c.rule(validate::span(start, end));
-        if let Some(s) = start {
-            match self.seen.get(&(code.clone(), s)) {
+        // The record's own rules are core's; a session twice in the file is checked here.
+        let record = match cadre_core::fields::session(&RowFields(&c), lookups) {
+            Ok(record) => Some(record),
+            Err(problems) => {
+                for p in problems {
+                    let message = match p.code {
+                        // In a file, the way out is another file: say which.
+                        "unknown-training" => unknown_training(c.raw("training_code")),
+                        _ => p.message,
+                    };
+                    c.fail(p.field, p.code, message);
+                }
+                None
+            }
+        };
+        if let Some(s) = &record {
+            let key = (s.training_code.clone(), s.start);
+            match self.seen.get(&key) {
                 Some(first) => c.fail(
                     "start_date",
                     "duplicate",
-                    format!("training {code} already has a session starting {s} on line {first}"),
+                    format!(
+                        "training {} already has a session starting {} on line {first}",
+                        s.training_code, s.start
+                    ),
                 ),
                 None => {
-                    self.seen.insert((code.clone(), s), row.line);
+                    self.seen.insert(key, row.line);
                 }
             }
         }
-        let participants_total = c.count("participants_total");
-        let note = c.text("note");
-        // A row without a usable start date has a problem already.
-        let Some(start) = start.filter(|_| c.problems.is_empty()) else {
-            return Err(c.problems);
-        };
-        let record = SessionRecord {
-            training_code: code,
-            start,
-            end,
-            participants_total,
-            note,
-        };
+        let record = c
+            .finish(record)?
+            .expect("a record when there is no problem");
         lookups.add_session(&record.training_code, record.start);
         Ok(record)
     }
