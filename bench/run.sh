@@ -186,6 +186,25 @@ for size in "${sizes[@]}"; do
   fi
 
   if ! skip main; then
+  # DuckDB over its own tables holding cadre's resolved records (loaded untimed): the fair
+  # yardstick for the report, which reads resolved records too.
+  $PY bench/figures.py load "$work/$size.db" "$work/$size.duckdb"
+  for period in one all; do
+    if [ "$period" = one ]; then from=${ONE_YEAR[0]}; to=${ONE_YEAR[1]}; else from=${ALL_YEARS[0]}; to=${ALL_YEARS[1]}; fi
+    read -r t m < <(measure $PY bench/figures.py native "$work/$size.duckdb" "$from" "$to")
+    inner=()
+    for _ in 1 2 3; do
+      inner+=("$($PY bench/figures.py native "$work/$size.duckdb" "$from" "$to" 2>&1 >"$work/native.json")")
+    done
+    same "$work/cadre-$period.json" "$work/native.json" "cadre vs DuckDB over native tables, $period"
+    mi=$(median "${inner[@]}")
+    echo "| report, $period year(s), whole process | DuckDB over native tables | $t | $m | queries alone (from opening the database): median $mi s of ${inner[*]} |" >>"$report"
+    for backend in sqlite postgres; do
+      var="cadre_${backend}_${period}"
+      ratio=$(python3 -c "print(f'{${!var} / max($mi, 0.001):.2f}')")
+      echo "| cadre whole process / DuckDB's queries alone, $period year(s) | $backend | $ratio | | target: at most 0.2 |" >>"$report"
+    done
+  done
   for period in one all; do
     if [ "$period" = one ]; then from=${ONE_YEAR[0]}; to=${ONE_YEAR[1]}; else from=${ALL_YEARS[0]}; to=${ALL_YEARS[1]}; fi
     read -r t m < <(measure $PY bench/figures.py duckdb "$data" "$from" "$to")
@@ -195,11 +214,11 @@ for size in "${sizes[@]}"; do
     for backend in sqlite postgres; do
       var="cadre_${backend}_${period}"
       ratio=$(python3 -c "print(f'{${!var} / max($t, 0.001):.2f}')")
-      echo "| cadre / DuckDB, $period year(s) | $backend | $ratio | | target: at most 0.2 |" >>"$report"
+      echo "| cadre / DuckDB on the CSV, $period year(s) | $backend | $ratio | | |" >>"$report"
     done
   done
   echo >>"$report"
-  echo "Figures: cadre, the straightforward SQL and DuckDB agreed on every run." >>"$report"
+  echo "Figures: cadre, the straightforward SQL and DuckDB (native tables and CSV) agreed on every run." >>"$report"
   fi
   cat "$report"
   rm -rf "$work"

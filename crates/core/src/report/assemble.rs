@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::count::{listing_key, prepare, Names, Prepared, Scratch};
+use super::count::{listing_key, prepare_all, Names, Prepared};
 use super::model::{
     CountSource, CountryLine, DepartmentLine, GenderCounts, MonthLine, PartnerLine, QualityNote,
     Reconciliation, Report, ReportInput, TrainingFacts, TrainingLine, TrainingTotals,
@@ -65,11 +65,7 @@ pub fn build(period: Period, input: &ReportInput) -> Report {
         countries: input.persons.countries.clone(),
         departments: input.persons.departments.clone(),
     };
-    let (mut cs, mut ds) = (Scratch::new(), Scratch::new());
-    let prepared: Vec<Prepared> = in_period
-        .iter()
-        .map(|t| prepare(t, &input.persons, &mut names, &mut cs, &mut ds))
-        .collect();
+    let prepared = prepare_all(&in_period, &input.persons, &mut names);
     let mut persons = PersonSet::new(input.persons.id_bound());
     for (t, p) in in_period.iter().zip(&prepared) {
         if p.source == CountSource::Records {

@@ -7,20 +7,34 @@ use super::persons::{Interner, PersonId, Persons};
 use crate::date::{month_name, Precision};
 
 /// A training's participants: distinct persons from records, else the aggregate figures.
-/// `distinct` is the training's persons, sorted and without repeats.
+/// `distinct` is the training's persons, sorted and without repeats; their countries and
+/// departments are counted into the scratches in the same pass (one walk over the persons'
+/// arrays, whose reads then wait on memory together rather than one after another).
 fn count_training(
     t: &TrainingFacts,
     distinct: &[PersonId],
     persons: &Persons,
+    countries: &mut Scratch,
+    departments: &mut Scratch,
 ) -> (CountSource, Option<GenderCounts>) {
     if !distinct.is_empty() {
         let mut g = GenderCounts::default();
         for &id in distinct {
             g.total += 1;
-            match usize::try_from(id).ok().and_then(|i| persons.gender.get(i)) {
-                Some(2) => g.male += 1,
-                Some(3) => g.female += 1,
+            let Some(cell) = usize::try_from(id).ok().and_then(|i| persons.cells.get(i)) else {
+                g.not_recorded += 1;
+                continue;
+            };
+            match cell.gender {
+                2 => g.male += 1,
+                3 => g.female += 1,
                 _ => g.not_recorded += 1,
+            }
+            if cell.country > 0 {
+                countries.add(cell.country, 1);
+            }
+            if cell.department > 0 {
+                departments.add(cell.department, 1);
             }
         }
         return (CountSource::Records, Some(g));
@@ -47,7 +61,7 @@ fn count_training(
 
 /// What a training contributes to any report it is in: the same whatever the period, so a warm
 /// [`Engine`](super::Engine) works it out once.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct Prepared {
     pub(super) source: CountSource,
     pub(super) counts: Option<GenderCounts>,
@@ -72,7 +86,11 @@ impl Scratch {
         }
     }
 
+    #[inline]
     fn add(&mut self, code: u16, n: u64) {
+        if code == 0 {
+            return;
+        }
         let c = usize::from(code);
         if self.counts.len() <= c {
             self.counts.resize(c + 1, 0);
@@ -116,10 +134,99 @@ fn distinct(t: &TrainingFacts) -> std::borrow::Cow<'_, [PersonId]> {
     }
 }
 
+/// A training's share of any report it is in.
 pub(super) fn prepare(
     t: &TrainingFacts,
     persons: &Persons,
     names: &mut Names,
+    countries: &mut Scratch,
+    departments: &mut Scratch,
+) -> Prepared {
+    intern_lists(t, names);
+    prepare_interned(t, persons, names, countries, departments)
+}
+
+/// Below this many attendees in all, the shares are worked out on one thread: starting others
+/// would cost more than it saves.
+const ON_ONE_THREAD: usize = 250_000;
+
+/// Every training's share, in order. With many attendees the trainings are shared out among
+/// the machine's cores (at most four): each share depends on its training and the persons
+/// alone, so the result is the same as one thread's, in the same order.
+pub(super) fn prepare_all(
+    trainings: &[&TrainingFacts],
+    persons: &Persons,
+    names: &mut Names,
+) -> Vec<Prepared> {
+    // The names the trainings' own lists give are numbered first, in order, so that the
+    // threads only read them and the numbering is the one a single thread would make.
+    for t in trainings {
+        intern_lists(t, names);
+    }
+    let attendees: usize = trainings.iter().map(|t| t.participants.len()).sum();
+    let threads = if attendees < ON_ONE_THREAD {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+    };
+    prepare_on(trainings, persons, names, threads)
+}
+
+/// [`prepare_all`] on this many threads, the names already numbered.
+pub(super) fn prepare_on(
+    trainings: &[&TrainingFacts],
+    persons: &Persons,
+    names: &Names,
+    threads: usize,
+) -> Vec<Prepared> {
+    let attendees: usize = trainings.iter().map(|t| t.participants.len()).sum();
+    let share = |part: &[&TrainingFacts]| -> Vec<Prepared> {
+        let (mut cs, mut ds) = (Scratch::new(), Scratch::new());
+        part.iter()
+            .map(|t| prepare_interned(t, persons, names, &mut cs, &mut ds))
+            .collect()
+    };
+    if threads <= 1 {
+        return share(trainings);
+    }
+    // Parts of about equal attendees, not of equal trainings: a year of large trainings
+    // would otherwise keep one thread busy long after the other is done.
+    let mut parts: Vec<&[&TrainingFacts]> = Vec::with_capacity(threads);
+    let (mut begin, mut sum) = (0, 0);
+    for (i, t) in trainings.iter().enumerate() {
+        sum += t.participants.len();
+        if sum * threads >= attendees * (parts.len() + 1) && parts.len() + 1 < threads {
+            parts.push(&trainings[begin..=i]);
+            begin = i + 1;
+        }
+    }
+    parts.push(&trainings[begin..]);
+    std::thread::scope(|scope| {
+        let running: Vec<_> = parts
+            .into_iter()
+            .map(|part| scope.spawn(move || share(part)))
+            .collect();
+        running
+            .into_iter()
+            .flat_map(|r| r.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
+}
+
+/// Numbers the countries and departments a training's own lists name.
+fn intern_lists(t: &TrainingFacts, names: &mut Names) {
+    for c in &t.record.countries {
+        names.countries.intern(c);
+    }
+    for d in &t.record.departments {
+        names.departments.intern(d);
+    }
+}
+
+fn prepare_interned(
+    t: &TrainingFacts,
+    persons: &Persons,
+    names: &Names,
     countries: &mut Scratch,
     departments: &mut Scratch,
 ) -> Prepared {
@@ -131,23 +238,13 @@ pub(super) fn prepare(
         message,
     };
     let distinct = distinct(t);
-    let (source, counts) = count_training(t, &distinct, persons);
-
     // Countries and departments: participants from records; reached by record or list.
-    for &id in distinct.iter() {
-        let Ok(i) = usize::try_from(id) else { continue };
-        if let Some(&c) = persons.country.get(i).filter(|c| **c > 0) {
-            countries.add(c, 1);
-        }
-        if let Some(&d) = persons.department.get(i).filter(|d| **d > 0) {
-            departments.add(d, 1);
-        }
-    }
+    let (source, counts) = count_training(t, &distinct, persons, countries, departments);
     for c in &r.countries {
-        countries.add(names.countries.intern(c), 0);
+        countries.add(names.countries.code(c), 0);
     }
     for d in &r.departments {
-        departments.add(names.departments.intern(d), 0);
+        departments.add(names.departments.code(d), 0);
     }
 
     let mut notes = Vec::new();

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::assemble::assemble;
-use super::count::{listing_key, prepare, Names, Prepared, Scratch};
+use super::count::{listing_key, prepare, prepare_all, Names, Prepared, Scratch};
 use super::model::{
     CountSource, GenderCounts, PartnerInfo, QualityNote, Report, ReportInput, TrainingFacts,
 };
@@ -59,12 +59,8 @@ impl Engine {
             countries: input.persons.countries.clone(),
             departments: input.persons.departments.clone(),
         };
-        let (mut cs, mut ds) = (Scratch::new(), Scratch::new());
-        let prepared: Vec<Prepared> = input
-            .trainings
-            .iter()
-            .map(|t| prepare(t, &input.persons, &mut names, &mut cs, &mut ds))
-            .collect();
+        let all: Vec<&TrainingFacts> = input.trainings.iter().collect();
+        let prepared = prepare_all(&all, &input.persons, &mut names);
         let mut order: Vec<usize> = (0..input.trainings.len()).collect();
         order.sort_by(|&a, &b| {
             listing_key(&input.trainings[a]).cmp(&listing_key(&input.trainings[b]))
@@ -210,7 +206,7 @@ impl Engine {
             };
             grows |= at >= self.input.persons.id_bound();
             changed.push(id);
-            self.set_person(id, at, facts);
+            self.set_person(at, facts);
         }
         if changed.is_empty() {
             return;
@@ -232,7 +228,7 @@ impl Engine {
         }
     }
 
-    fn set_person(&mut self, id: PersonId, at: usize, facts: Option<PersonFacts>) {
+    fn set_person(&mut self, at: usize, facts: Option<PersonFacts>) {
         match facts {
             Some(facts) => {
                 // Countries and departments are numbered in the engine's names, which extend
@@ -249,21 +245,19 @@ impl Engine {
                 let persons = &mut self.input.persons;
                 persons.countries = self.names.countries.clone();
                 persons.departments = self.names.departments.clone();
-                persons.insert(id, PersonFacts::default());
-                persons.gender[at] = match facts.gender {
-                    None => 1,
-                    Some(Gender::Male) => 2,
-                    Some(Gender::Female) => 3,
+                *persons.cell_mut(at) = super::persons::Cell {
+                    gender: match facts.gender {
+                        None => 1,
+                        Some(Gender::Male) => 2,
+                        Some(Gender::Female) => 3,
+                    },
+                    country,
+                    department,
                 };
-                persons.country[at] = country;
-                persons.department[at] = department;
             }
             None => {
-                let persons = &mut self.input.persons;
-                if let Some(g) = persons.gender.get_mut(at) {
-                    *g = 0;
-                    persons.country[at] = 0;
-                    persons.department[at] = 0;
+                if let Some(cell) = self.input.persons.cells.get_mut(at) {
+                    *cell = super::persons::Cell::default();
                 }
             }
         }

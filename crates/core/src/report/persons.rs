@@ -15,19 +15,26 @@ pub struct PersonFacts {
     pub department: Option<String>,
 }
 
-/// The persons of the attendance records, held by id in dense arrays with countries and
+/// The persons of the attendance records, held by id in one dense array with countries and
 /// departments interned: a period of millions of participations is counted with array lookups,
 /// not string maps.
 #[derive(Debug, Clone, Default)]
 pub struct Persons {
-    /// By person id: 0 absent, 1 gender not recorded, 2 male, 3 female.
-    pub(super) gender: Vec<u8>,
-    /// By person id: 0 none, else 1 + index into `countries`.
-    pub(super) country: Vec<u16>,
-    /// By person id: 0 none, else 1 + index into `departments`.
-    pub(super) department: Vec<u16>,
+    pub(super) cells: Vec<Cell>,
     pub(super) countries: Interner,
     pub(super) departments: Interner,
+}
+
+/// One person's facts, together: counting a training's attendees reads one place in memory a
+/// person rather than three (their ids are far apart, so each read is a cache miss).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Cell {
+    /// 0 absent, 1 gender not recorded, 2 male, 3 female.
+    pub(super) gender: u8,
+    /// 0 none, else 1 + index into `countries`.
+    pub(super) country: u16,
+    /// 0 none, else 1 + index into `departments`.
+    pub(super) department: u16,
 }
 
 /// Names numbered in the order they are first seen.
@@ -49,6 +56,11 @@ impl Interner {
         i + 1
     }
 
+    /// 1 + the index of `name`, or 0 if it was never numbered.
+    pub(super) fn code(&self, name: &str) -> u16 {
+        self.index.get(name).map_or(0, |&i| i + 1)
+    }
+
     pub(super) fn name(&self, code: u16) -> &str {
         &self.names[usize::from(code - 1)]
     }
@@ -57,56 +69,57 @@ impl Interner {
 impl Persons {
     pub fn with_capacity(max_id: usize) -> Persons {
         Persons {
-            gender: Vec::with_capacity(max_id + 1),
-            country: Vec::with_capacity(max_id + 1),
-            department: Vec::with_capacity(max_id + 1),
+            cells: Vec::with_capacity(max_id + 1),
             ..Default::default()
         }
     }
 
+    /// The cell of this id, the arrays grown to hold it.
+    pub(super) fn cell_mut(&mut self, i: usize) -> &mut Cell {
+        if i >= self.cells.len() {
+            self.cells.resize(i + 1, Cell::default());
+        }
+        &mut self.cells[i]
+    }
+
     pub fn insert(&mut self, id: PersonId, facts: PersonFacts) {
         let Ok(i) = usize::try_from(id) else { return };
-        if i >= self.gender.len() {
-            self.gender.resize(i + 1, 0);
-            self.country.resize(i + 1, 0);
-            self.department.resize(i + 1, 0);
-        }
-        self.gender[i] = match facts.gender {
-            None => 1,
-            Some(Gender::Male) => 2,
-            Some(Gender::Female) => 3,
+        let cell = Cell {
+            gender: match facts.gender {
+                None => 1,
+                Some(Gender::Male) => 2,
+                Some(Gender::Female) => 3,
+            },
+            country: facts
+                .country
+                .as_deref()
+                .map_or(0, |c| self.countries.intern(c)),
+            department: facts
+                .department
+                .as_deref()
+                .map_or(0, |d| self.departments.intern(d)),
         };
-        self.country[i] = facts
-            .country
-            .as_deref()
-            .map_or(0, |c| self.countries.intern(c));
-        self.department[i] = facts
-            .department
-            .as_deref()
-            .map_or(0, |d| self.departments.intern(d));
+        *self.cell_mut(i) = cell;
     }
 
     pub fn get(&self, id: PersonId) -> Option<PersonFacts> {
         let i = usize::try_from(id).ok()?;
-        match self.gender.get(i) {
-            None | Some(0) => None,
-            Some(&g) => Some(PersonFacts {
-                gender: match g {
-                    2 => Some(Gender::Male),
-                    3 => Some(Gender::Female),
-                    _ => None,
-                },
-                country: (self.country[i] > 0)
-                    .then(|| self.countries.name(self.country[i]).to_string()),
-                department: (self.department[i] > 0)
-                    .then(|| self.departments.name(self.department[i]).to_string()),
-            }),
-        }
+        let cell = self.cells.get(i).filter(|c| c.gender != 0)?;
+        Some(PersonFacts {
+            gender: match cell.gender {
+                2 => Some(Gender::Male),
+                3 => Some(Gender::Female),
+                _ => None,
+            },
+            country: (cell.country > 0).then(|| self.countries.name(cell.country).to_string()),
+            department: (cell.department > 0)
+                .then(|| self.departments.name(cell.department).to_string()),
+        })
     }
 
     /// How many ids the arrays cover.
     pub fn id_bound(&self) -> usize {
-        self.gender.len()
+        self.cells.len()
     }
 }
 
@@ -124,9 +137,7 @@ impl Persons {
     pub fn builder(id_bound: usize) -> PersonsBuilder {
         PersonsBuilder {
             persons: Persons {
-                gender: vec![0; id_bound],
-                country: vec![0; id_bound],
-                department: vec![0; id_bound],
+                cells: vec![Cell::default(); id_bound],
                 ..Default::default()
             },
             country_codes: vec![0; 1 << 16],
@@ -148,13 +159,7 @@ impl PersonsBuilder {
     /// `gender`: 1 not recorded, 2 male, 3 female; `department` from [`PersonsBuilder::department`], 0 for none.
     pub fn set(&mut self, id: usize, gender: u8, country: Option<[u8; 2]>, department: u16) {
         let p = &mut self.persons;
-        if id >= p.gender.len() {
-            p.gender.resize(id + 1, 0);
-            p.country.resize(id + 1, 0);
-            p.department.resize(id + 1, 0);
-        }
-        p.gender[id] = gender.clamp(1, 3);
-        p.country[id] = match country {
+        let country = match country {
             Some(code) => {
                 let slot = &mut self.country_codes[usize::from(u16::from_le_bytes(code))];
                 if *slot == 0 {
@@ -166,7 +171,11 @@ impl PersonsBuilder {
             }
             None => 0,
         };
-        p.department[id] = department;
+        *p.cell_mut(id) = Cell {
+            gender: gender.clamp(1, 3),
+            country,
+            department,
+        };
     }
 
     pub fn finish(self) -> Persons {

@@ -534,6 +534,23 @@ fn the_warm_engine_takes_an_import_at_once_as_a_build_would() {
     }
 }
 
+/// Shares worked out on several threads are the ones, in the same order, that one thread
+/// works out: each depends on its training and the persons only.
+#[test]
+fn shares_on_several_threads_are_those_of_one() {
+    let input = sample();
+    let all: Vec<&TrainingFacts> = input.trainings.iter().collect();
+    let mut names = count::Names {
+        countries: input.persons.countries.clone(),
+        departments: input.persons.departments.clone(),
+    };
+    let one = count::prepare_all(&all, &input.persons, &mut names);
+    for threads in [1, 2, 3, 7] {
+        let many = count::prepare_on(&all, &input.persons, &names, threads);
+        assert_eq!(many, one, "{threads} threads");
+    }
+}
+
 #[test]
 fn period_labels() {
     assert_eq!(

@@ -93,6 +93,9 @@ pub(crate) async fn persons(conn: &mut Conn, needed: &[u64]) -> Result<Persons> 
         .map(|(c, _)| c.to_string())
         .collect();
     let mut builder = Persons::builder(needed.len() * 64);
+    const UNSEEN: u16 = u16::MAX;
+    const MAX_TABLE: usize = 1 << 20;
+    let mut codes: Vec<u16> = Vec::new();
     if chunks.is_empty() {
         return Ok(builder.finish());
     }
@@ -115,9 +118,25 @@ pub(crate) async fn persons(conn: &mut Conn, needed: &[u64]) -> Result<Persons> 
             }
             let country = (fact[1] != 0).then(|| [fact[1], fact[2]]);
             let department = u32::from_le_bytes([fact[3], fact[4], fact[5], fact[6]]);
-            let department = match departments.get(&i64::from(department)) {
-                Some(name) if department != 0 => builder.department(department, name),
-                _ => 0,
+            // Department ids are few and small: a table by id, filled as each is first met
+            // (so they are numbered in the order a person names them), spares a hash lookup
+            // for each of a million persons.
+            let department = match codes.get(department as usize) {
+                _ if department == 0 => 0,
+                Some(&code) if code != UNSEEN => code,
+                _ => {
+                    let code = match departments.get(&i64::from(department)) {
+                        Some(name) => builder.department(department, name),
+                        None => 0,
+                    };
+                    if (department as usize) < MAX_TABLE {
+                        if codes.len() <= department as usize {
+                            codes.resize(department as usize + 1, UNSEEN);
+                        }
+                        codes[department as usize] = code;
+                    }
+                    code
+                }
             };
             builder.set(id, fact[0], country, department);
         }
