@@ -1,6 +1,7 @@
 //! The domain of cadre: trainings, sessions, partners, participants and the rules that read what
 //! people type into them. Everything here is pure (no IO), so every rule is tested on its own.
 
+pub mod access;
 pub mod columns;
 pub mod country;
 pub mod date;
