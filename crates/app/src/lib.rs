@@ -4,6 +4,7 @@
 //! acting, checks what it is given, and keeps the record of what it did; the front ends only
 //! gather input and show results.
 
+mod accounts;
 mod clock;
 mod imports;
 mod pipeline;
@@ -12,28 +13,41 @@ mod records;
 mod rejects;
 mod warm;
 
+pub use accounts::MIN_PASSWORD;
 pub use imports::{ImportOutcome, ImportRequest, MappingSource};
 pub use pipeline::{import_sheet, ImportOptions, Summary};
 pub use proposals::Preview;
 pub use records::MergePreview;
 pub use warm::all_time;
 
+use cadre_core::access::{Grant, Role};
 use cadre_store::{Store, StoreError};
 
-/// Who performs an operation. Until accounts exist this is the person at the command line
-/// (their login name) or the local web user; the accounts issue fills in real identities.
+/// Who performs an operation, and what they may do: every operation takes one and the access
+/// rules (`cadre_core::access`) are asked here, so the command line, the pages and the API
+/// obey the same ones.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
     pub name: String,
+    pub grant: Grant,
 }
 
 impl Actor {
-    /// The person running this process, by their login name.
+    /// Someone acting with this grant.
+    pub fn new(name: impl Into<String>, grant: Grant) -> Actor {
+        Actor {
+            name: name.into(),
+            grant,
+        }
+    }
+
+    /// The person running this process, by their login name. Whoever can run cadre on the
+    /// database's own machine holds the file itself, and acts as an admin.
     pub fn local() -> Actor {
         let name = std::env::var("USER")
             .or_else(|_| std::env::var("LOGNAME"))
             .unwrap_or_else(|_| "local".to_string());
-        Actor { name }
+        Actor::new(name, Grant::plain(Role::Admin))
     }
 }
 
@@ -58,6 +72,9 @@ pub enum AppError {
     Fields(Vec<cadre_core::validate::FieldProblem>),
     #[error("there is no {kind} {id}: it may have been deleted")]
     NotFound { kind: &'static str, id: i64 },
+    /// The actor's role does not allow the operation.
+    #[error("not allowed: {0}")]
+    Forbidden(&'static str),
     /// The record changed since the version the write was made from: nothing was written.
     #[error("{kind} {id} was changed by someone else since you opened it (you had version {yours}, it is now at version {current}): nothing was saved")]
     Conflict {

@@ -15,6 +15,7 @@ mod gen;
 mod import;
 mod report;
 mod serve;
+mod user;
 
 use std::process::ExitCode;
 
@@ -54,6 +55,9 @@ enum Command {
     Demo(demo::Args),
     /// Serve the web application on this computer.
     Serve(serve::Args),
+    /// Add, list, disable and enable accounts; reset a password; change a role.
+    #[command(subcommand)]
+    User(user::Command),
 }
 
 fn main() -> ExitCode {
@@ -76,6 +80,7 @@ fn main() -> ExitCode {
             Command::Demo(args) => demo::run(args).await,
             Command::Serve(args) => serve::run(&cli.database, args).await,
             Command::Gen(args) => gen::run(args),
+            Command::User(command) => user::run(&cli.database, command).await,
         }
     });
     match result {

@@ -17,6 +17,8 @@ fn every_subcommand_has_help() {
         vec!["report", "--help"],
         vec!["db", "--help"],
         vec!["db", "copy", "--help"],
+        vec!["user", "--help"],
+        vec!["user", "add", "--help"],
         vec!["help", "import"],
     ] {
         let out = cadre(dir.path(), &args);

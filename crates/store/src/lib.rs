@@ -16,6 +16,7 @@ macro_rules! on_backend {
     };
 }
 
+mod accounts;
 mod backend;
 mod cache;
 mod edits;
@@ -31,8 +32,8 @@ use cadre_core::{PartnerRecord, SessionRecord, TrainingRecord};
 use backend::{postgres, sqlite};
 pub use import_tx::{AttendanceBatch, ImportTx, PersonResolver, Removed};
 pub use types::{
-    BatchCounts, Changed, CopyReport, Counts, Dependents, EditRecord, ImportRecord, Outcome,
-    Participant, PersonAttendance, RemovedRecord, RosterLine, Stamp, Versioned,
+    Account, BatchCounts, Changed, CopyReport, Counts, Dependents, EditRecord, ImportRecord,
+    Outcome, Participant, PersonAttendance, RemovedRecord, RosterLine, Stamp, Versioned,
 };
 
 /// Errors of the store layer.
@@ -69,6 +70,8 @@ pub enum StoreError {
     CacheStale,
     #[error("there is no {kind} {id}: it may have been deleted")]
     NotFound { kind: &'static str, id: i64 },
+    #[error("there is no account for {0}")]
+    NoAccount(String),
     /// The record changed since the version a write was made from.
     #[error("{kind} {id} was changed by someone else since you opened it (it is now at version {current}, you had version {yours})")]
     Conflict {

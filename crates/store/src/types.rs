@@ -402,3 +402,15 @@ pub struct RosterLine {
     pub session: Option<cadre_core::PartialDate>,
     pub completed: Option<bool>,
 }
+
+/// An account of someone who signs in, without its password hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: i64,
+    /// As it was typed when the account was made (compared without case).
+    pub email: String,
+    pub grant: cadre_core::access::Grant,
+    pub disabled: bool,
+    pub created_at: String,
+    pub version: i64,
+}

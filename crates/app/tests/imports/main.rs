@@ -58,9 +58,10 @@ impl Env {
         let env = Env {
             dir,
             app,
-            actor: Actor {
-                name: "coordinator".into(),
-            },
+            actor: Actor::new(
+                "coordinator",
+                cadre_core::access::Grant::plain(cadre_core::access::Role::Coordinator),
+            ),
         };
         for (kind, file) in [
             (Kind::Partners, "partners.csv"),

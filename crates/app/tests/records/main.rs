@@ -16,9 +16,10 @@ fn fields(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 }
 
 fn actor() -> Actor {
-    Actor {
-        name: "coordinator".into(),
-    }
+    Actor::new(
+        "coordinator",
+        cadre_core::access::Grant::plain(cadre_core::access::Role::Coordinator),
+    )
 }
 
 struct Apps {

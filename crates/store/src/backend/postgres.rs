@@ -2,6 +2,8 @@
 
 pub(crate) type Db = sqlx::Postgres;
 
+#[path = "accounts.rs"]
+pub(crate) mod accounts;
 #[path = "cache.rs"]
 pub(crate) mod cache;
 #[path = "copy.rs"]

@@ -45,7 +45,13 @@ async fn api() -> Api {
     let mut app = App::new(store);
     app.warm_up().await.unwrap();
     Api {
-        router: router(AppState::new(app, Actor { name: "api".into() })),
+        router: router(AppState::new(
+            app,
+            Actor::new(
+                "api",
+                cadre_core::access::Grant::plain(cadre_core::access::Role::Coordinator),
+            ),
+        )),
         _dir: dir,
     }
 }

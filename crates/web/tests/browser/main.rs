@@ -128,9 +128,10 @@ async fn serve(dir: &Path) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
     app.warm_up().await.unwrap();
     let mut state = AppState::new(
         app,
-        Actor {
-            name: "browser".into(),
-        },
+        Actor::new(
+            "browser",
+            cadre_core::access::Grant::plain(cadre_core::access::Role::Coordinator),
+        ),
     );
     state.uploads = dir.join("uploads");
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();

@@ -59,9 +59,10 @@ async fn site_waiting(
     app.warm_up().await.unwrap();
     let mut state = AppState::new(
         app,
-        Actor {
-            name: "coordinator".into(),
-        },
+        Actor::new(
+            "coordinator",
+            cadre_core::access::Grant::plain(cadre_core::access::Role::Coordinator),
+        ),
     );
     state.inline_wait = wait;
     Site {
@@ -436,7 +437,10 @@ async fn serve_listens_only_on_loopback() {
     let url = format!("sqlite:{}", dir.path().join("cadre.db").display());
     let state = AppState::new(
         App::new(Store::open(&url).await.unwrap()),
-        Actor { name: "t".into() },
+        Actor::new(
+            "t",
+            cadre_core::access::Grant::plain(cadre_core::access::Role::Coordinator),
+        ),
     );
     let refused = cadre_web::serve(
         state,
@@ -468,7 +472,13 @@ async fn a_write_by_another_process_shows_within_a_poll() {
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
     other
-        .create_training(&Actor { name: "cli".into() }, &fields)
+        .create_training(
+            &Actor::new(
+                "cli",
+                cadre_core::access::Grant::plain(cadre_core::access::Role::Coordinator),
+            ),
+            &fields,
+        )
         .await
         .unwrap();
     let mut seen = false;

@@ -1,0 +1,180 @@
+//! Accounts: adding people who sign in, their role and scope, disabling them, their passwords.
+//! A password is hashed here with Argon2id and only the hash goes to the store; checking one
+//! takes the same time whether or not the account exists, so a sign-in says nothing of who has
+//! an account.
+
+use std::sync::OnceLock;
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use cadre_core::access::{self, Action, Grant};
+use cadre_store::Account;
+
+use crate::{clock, Actor, App, AppError};
+
+/// Shorter than this, a password is refused: long enough against guessing at the rate a
+/// throttled sign-in allows, short enough to be typed.
+pub const MIN_PASSWORD: usize = 12;
+/// Longer than this, a password is refused (hashing a megabyte would be work for nothing).
+const MAX_PASSWORD: usize = 1024;
+
+fn hash(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Invalid(format!("the password could not be hashed: {e}")))
+}
+
+/// A hash of no one's password, checked when the account asked for does not exist, so that
+/// the answer takes as long as for one that does.
+fn decoy() -> &'static str {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(|| hash("not anyone's password, only for timing").unwrap_or_default())
+}
+
+fn verify(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+fn check_password(password: &str) -> Result<(), AppError> {
+    let n = password.chars().count();
+    if n < MIN_PASSWORD {
+        return Err(AppError::Invalid(format!(
+            "a password has at least {MIN_PASSWORD} characters (this one has {n})"
+        )));
+    }
+    if password.len() > MAX_PASSWORD {
+        return Err(AppError::Invalid(format!(
+            "a password has at most {MAX_PASSWORD} bytes"
+        )));
+    }
+    Ok(())
+}
+
+fn check_email(email: &str) -> Result<(), AppError> {
+    match cadre_core::validate::email(Some(email.trim())) {
+        _ if email.trim().is_empty() => Err(AppError::Invalid("an account needs an e-mail".into())),
+        Some(problem) => Err(AppError::Invalid(problem.message)),
+        None => Ok(()),
+    }
+}
+
+impl App {
+    fn may_manage_users(actor: &Actor) -> Result<(), AppError> {
+        if access::may(Some(&actor.grant), Action::ManageUsers) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden("only an admin manages accounts"))
+        }
+    }
+
+    /// Adds an account with this role and scope and password.
+    pub async fn add_user(
+        &self,
+        actor: &Actor,
+        email: &str,
+        grant: &Grant,
+        password: &str,
+    ) -> Result<i64, AppError> {
+        Self::may_manage_users(actor)?;
+        check_email(email)?;
+        check_password(password)?;
+        let hash = hash(password)?;
+        Ok(self
+            .store
+            .create_account(email, grant, &hash, &clock::now())
+            .await?)
+    }
+
+    /// Every account, in the order they were added.
+    pub async fn users(&self, actor: &Actor) -> Result<Vec<Account>, AppError> {
+        Self::may_manage_users(actor)?;
+        Ok(self.store.accounts().await?)
+    }
+
+    /// Disables an account (`disabled`), or enables it again.
+    pub async fn set_user_disabled(
+        &self,
+        actor: &Actor,
+        email: &str,
+        disabled: bool,
+    ) -> Result<(), AppError> {
+        Self::may_manage_users(actor)?;
+        Ok(self.store.set_account_disabled(email, disabled).await?)
+    }
+
+    /// Gives an account a new password.
+    pub async fn reset_password(
+        &self,
+        actor: &Actor,
+        email: &str,
+        password: &str,
+    ) -> Result<(), AppError> {
+        Self::may_manage_users(actor)?;
+        check_password(password)?;
+        let hash = hash(password)?;
+        Ok(self.store.set_account_password(email, &hash).await?)
+    }
+
+    /// Gives an account another role and scope.
+    pub async fn set_role(
+        &self,
+        actor: &Actor,
+        email: &str,
+        grant: &Grant,
+    ) -> Result<(), AppError> {
+        Self::may_manage_users(actor)?;
+        Ok(self.store.set_account_grant(email, grant).await?)
+    }
+
+    /// The account these credentials sign in as: `None` for a wrong password, an unknown
+    /// e-mail or a disabled account alike (the caller says the same to all three).
+    pub async fn check_sign_in(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> Result<Option<Account>, AppError> {
+        if password.len() > MAX_PASSWORD {
+            return Ok(None);
+        }
+        match self.store.account_by_email(email).await? {
+            Some((account, stored)) => {
+                let right = verify(password, &stored);
+                Ok((right && !account.disabled).then_some(account))
+            }
+            None => {
+                verify(password, decoy());
+                Ok(None)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_is_kept_as_an_argon2id_hash_that_checks_it() {
+        let h = hash("correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$"), "{h}");
+        assert!(!h.contains("correct horse"));
+        assert!(verify("correct horse battery", &h));
+        assert!(!verify("correct horse battery!", &h));
+        assert!(!verify("correct horse battery", "not a hash"));
+        assert_ne!(hash("correct horse battery").unwrap(), h, "salted");
+    }
+
+    #[test]
+    fn short_and_huge_passwords_are_refused() {
+        assert!(check_password("eleven char").is_err());
+        assert!(check_password("twelve chars").is_ok());
+        assert!(check_password(&"x".repeat(2000)).is_err());
+    }
+}

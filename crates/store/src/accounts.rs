@@ -1,0 +1,48 @@
+//! The store's accounts: the people who sign in, their role and scope (migration 0010).
+
+use cadre_core::access::Grant;
+
+use crate::backend::{postgres, sqlite};
+use crate::{Account, Pool, Result, Store};
+
+impl Store {
+    /// Adds an account with a password hash made by the caller; an e-mail already held is a
+    /// `Duplicate`.
+    pub async fn create_account(
+        &self,
+        email: &str,
+        grant: &Grant,
+        password_hash: &str,
+        at: &str,
+    ) -> Result<i64> {
+        on_backend!(
+            self,
+            accounts::create_account(email, grant, password_hash, at)
+        )
+    }
+
+    /// Every account, in the order they were added.
+    pub async fn accounts(&self) -> Result<Vec<Account>> {
+        on_backend!(self, accounts::accounts())
+    }
+
+    /// One account by e-mail (compared without case), with its password hash.
+    pub async fn account_by_email(&self, email: &str) -> Result<Option<(Account, String)>> {
+        on_backend!(self, accounts::account_by_email(email))
+    }
+
+    /// Disables (or enables again) an account; `NoAccount` if there is none.
+    pub async fn set_account_disabled(&self, email: &str, disabled: bool) -> Result<()> {
+        on_backend!(self, accounts::set_disabled(email, disabled))
+    }
+
+    /// Replaces an account's password hash.
+    pub async fn set_account_password(&self, email: &str, hash: &str) -> Result<()> {
+        on_backend!(self, accounts::set_password(email, hash))
+    }
+
+    /// Gives an account another role and scope.
+    pub async fn set_account_grant(&self, email: &str, grant: &Grant) -> Result<()> {
+        on_backend!(self, accounts::set_grant(email, grant))
+    }
+}

@@ -1,0 +1,192 @@
+//! The accounts of the people who sign in, and the scope each role carries (migration 0010).
+//! An account is found by its e-mail as typed by anyone (trimmed, without case); a password
+//! is only ever stored as the hash the application layer made.
+
+use cadre_core::access::{Grant, Role};
+use sqlx::Row;
+
+use super::Db;
+use crate::types::Account;
+use crate::{Result, StoreError};
+
+/// How an e-mail is compared: trimmed, lower case.
+pub(crate) fn email_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// Adds an account; an e-mail already held is a `Duplicate`.
+pub(crate) async fn create_account(
+    pool: &sqlx::Pool<Db>,
+    email: &str,
+    grant: &Grant,
+    password_hash: &str,
+    at: &str,
+) -> Result<i64> {
+    let mut tx = super::begin_write(pool).await?;
+    let key = email_key(email);
+    let other: Option<i64> = sqlx::query_scalar("SELECT id FROM accounts WHERE email_key = $1")
+        .bind(&key)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if let Some(other) = other {
+        return Err(StoreError::Duplicate {
+            kind: "account",
+            field: "email",
+            value: email.trim().to_string(),
+            other,
+        });
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO accounts (email, email_key, role, password_hash, created_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(email.trim())
+    .bind(&key)
+    .bind(grant.role.as_str())
+    .bind(password_hash)
+    .bind(at)
+    .fetch_one(&mut *tx)
+    .await?;
+    write_scopes(&mut tx, id, grant).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn write_scopes(tx: &mut super::edit::Tx, id: i64, grant: &Grant) -> Result<()> {
+    sqlx::query("DELETE FROM account_scopes WHERE account_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    let scopes = grant
+        .countries
+        .iter()
+        .map(|c| ("country", c))
+        .chain(grant.partners.iter().map(|p| ("partner", p)));
+    for (kind, value) in scopes {
+        sqlx::query("INSERT INTO account_scopes (account_id, kind, value) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(kind)
+            .bind(value)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Every account, in the order they were added.
+pub(crate) async fn accounts(pool: &sqlx::Pool<Db>) -> Result<Vec<Account>> {
+    let rows = sqlx::query(
+        "SELECT id, email, role, disabled, created_at, version FROM accounts ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push(account_of(pool, &row).await?);
+    }
+    Ok(out)
+}
+
+/// One account by e-mail, with its password hash (for signing in).
+pub(crate) async fn account_by_email(
+    pool: &sqlx::Pool<Db>,
+    email: &str,
+) -> Result<Option<(Account, String)>> {
+    let row = sqlx::query(
+        "SELECT id, email, role, disabled, created_at, version, password_hash FROM accounts
+         WHERE email_key = $1",
+    )
+    .bind(email_key(email))
+    .fetch_optional(pool)
+    .await?;
+    match row {
+        Some(row) => {
+            let hash: String = row.get("password_hash");
+            Ok(Some((account_of(pool, &row).await?, hash)))
+        }
+        None => Ok(None),
+    }
+}
+
+async fn account_of(pool: &sqlx::Pool<Db>, row: &<Db as sqlx::Database>::Row) -> Result<Account> {
+    let id: i64 = row.get("id");
+    let stored: String = row.get("role");
+    let role = Role::parse(&stored)
+        .map_err(|_| StoreError::Fault(format!("account {id} has an unknown role {stored:?}")))?;
+    let mut countries = Vec::new();
+    let mut partners = Vec::new();
+    for scope in sqlx::query(
+        "SELECT kind, value FROM account_scopes WHERE account_id = $1 ORDER BY kind, value",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?
+    {
+        let value: String = scope.get("value");
+        match scope.get::<String, _>("kind").as_str() {
+            "country" => countries.push(value),
+            _ => partners.push(value),
+        }
+    }
+    Ok(Account {
+        id,
+        email: row.get("email"),
+        grant: Grant {
+            role,
+            countries: countries.into_iter().collect(),
+            partners: partners.into_iter().collect(),
+        },
+        disabled: row.get::<i64, _>("disabled") != 0,
+        created_at: row.get("created_at"),
+        version: row.get("version"),
+    })
+}
+
+/// The account's id, or `NoAccount`.
+async fn id_of(tx: &mut super::edit::Tx, email: &str) -> Result<i64> {
+    sqlx::query_scalar("SELECT id FROM accounts WHERE email_key = $1")
+        .bind(email_key(email))
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| StoreError::NoAccount(email.trim().to_string()))
+}
+
+/// Disables or enables an account.
+pub(crate) async fn set_disabled(pool: &sqlx::Pool<Db>, email: &str, disabled: bool) -> Result<()> {
+    let mut tx = super::begin_write(pool).await?;
+    let id = id_of(&mut tx, email).await?;
+    sqlx::query("UPDATE accounts SET disabled = $1, version = version + 1 WHERE id = $2")
+        .bind(i64::from(disabled))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Replaces an account's password hash.
+pub(crate) async fn set_password(pool: &sqlx::Pool<Db>, email: &str, hash: &str) -> Result<()> {
+    let mut tx = super::begin_write(pool).await?;
+    let id = id_of(&mut tx, email).await?;
+    sqlx::query("UPDATE accounts SET password_hash = $1, version = version + 1 WHERE id = $2")
+        .bind(hash)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Gives an account another role and scope.
+pub(crate) async fn set_grant(pool: &sqlx::Pool<Db>, email: &str, grant: &Grant) -> Result<()> {
+    let mut tx = super::begin_write(pool).await?;
+    let id = id_of(&mut tx, email).await?;
+    sqlx::query("UPDATE accounts SET role = $1, version = version + 1 WHERE id = $2")
+        .bind(grant.role.as_str())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    write_scopes(&mut tx, id, grant).await?;
+    tx.commit().await?;
+    Ok(())
+}
