@@ -150,7 +150,7 @@ pub(crate) async fn training_persons(
     from: &str,
     to: &str,
 ) -> Result<HashMap<i64, Vec<i64>>> {
-    Ok(sqlx::query(
+    let encoded: Vec<(i64, Vec<u8>)> = sqlx::query(
         "SELECT training_id, persons FROM report_training_persons WHERE training_id IN
          (SELECT id FROM trainings WHERE start_on >= $1 AND start_on <= $2)",
     )
@@ -159,8 +159,41 @@ pub(crate) async fn training_persons(
     .fetch_all(&mut *conn)
     .await?
     .into_iter()
-    .map(|r| (r.get::<i64, _>(0), decode_ids(&r.get::<Vec<u8>, _>(1))))
-    .collect())
+    .map(|r| (r.get::<i64, _>(0), r.get::<Vec<u8>, _>(1)))
+    .collect();
+    Ok(decode_all(&encoded))
+}
+
+/// Below this many encoded bytes, the lists are decoded on one thread.
+const DECODE_ON_ONE_THREAD: usize = 1 << 20;
+
+/// Decodes every training's list; ten years of trainings (millions of ids) are shared out
+/// among the machine's cores, each taking a run of trainings.
+fn decode_all(encoded: &[(i64, Vec<u8>)]) -> HashMap<i64, Vec<i64>> {
+    let bytes: usize = encoded.iter().map(|(_, b)| b.len()).sum();
+    let threads = if bytes < DECODE_ON_ONE_THREAD {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+    };
+    let part = encoded.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let running: Vec<_> = encoded
+            .chunks(part)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|(id, b)| (*id, decode_ids(b)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        running
+            .into_iter()
+            .flat_map(|r| r.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
 }
 
 /// [`stale`] on a connection of the pool.
@@ -175,4 +208,27 @@ pub(crate) async fn rebuild_all_in(pool: &sqlx::Pool<Db>) -> Result<()> {
     rebuild_all(&mut tx).await?;
     tx.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lists decoded on several threads are those one thread decodes, each with its training.
+    #[test]
+    fn lists_decoded_on_several_threads_are_the_same() {
+        let encoded: Vec<(i64, Vec<u8>)> = (0..400i64)
+            .map(|t| {
+                let ids: Vec<i64> = (0..4000).map(|k| t * 7 + k * (1 + t % 5)).collect();
+                (t, encode_ids(&ids))
+            })
+            .collect();
+        let bytes: usize = encoded.iter().map(|(_, b)| b.len()).sum();
+        assert!(bytes > DECODE_ON_ONE_THREAD, "large enough to share out");
+        let decoded = decode_all(&encoded);
+        assert_eq!(decoded.len(), encoded.len());
+        for (t, b) in &encoded {
+            assert_eq!(decoded[t], decode_ids(b), "training {t}");
+        }
+    }
 }
