@@ -96,15 +96,8 @@ impl PartnerParser {
         let mut c = Cells::new(&self.file, row, &self.cols);
         // The record's own rules are core's (a form's and a JSON body's too); the parent may
         // come later in the file, so it is kept as typed here and resolved once all is read.
-        let record = match cadre_core::fields::partner(&WithoutParent(&c), lookups) {
-            Ok(record) => Some(record),
-            Err(problems) => {
-                for p in problems {
-                    c.fail(p.field, p.code, p.message);
-                }
-                None
-            }
-        };
+        let record = cadre_core::fields::partner(&WithoutParent(&c), lookups);
+        let record = on_cells(&mut c, record);
         let name = c.raw("name").to_string();
         let short_name = c.text("short_name");
         for (field, value) in [("name", Some(&name)), ("short_name", short_name.as_ref())] {
@@ -214,20 +207,30 @@ impl TrainingParser {
         }
         // The record's own rules are core's, the same a form and a JSON body are checked
         // with; what needs the whole file (a code twice) is checked here.
-        let record = match cadre_core::fields::training(&RowFields(&c), lookups) {
-            Ok(record) => Some(record),
-            Err(problems) => {
-                for p in problems {
-                    c.fail(p.field, p.code, p.message);
-                }
-                None
-            }
-        };
+        let record = cadre_core::fields::training(&RowFields(&c), lookups);
+        let record = on_cells(&mut c, record);
         let record = c
             .finish(record)?
             .expect("a record when there is no problem");
         lookups.add_training(&record.code);
         Ok(record)
+    }
+}
+
+/// The record core's rules made of a row, or `None` with each of their problems put on the
+/// row's cells (with its column and line).
+fn on_cells<T>(
+    c: &mut Cells<'_>,
+    record: Result<T, Vec<cadre_core::validate::FieldProblem>>,
+) -> Option<T> {
+    match record {
+        Ok(record) => Some(record),
+        Err(problems) => {
+            for p in problems {
+                c.fail(p.field, p.code, p.message);
+            }
+            None
+        }
     }
 }
 
@@ -274,20 +277,20 @@ impl SessionParser {
     ) -> Result<SessionRecord, Vec<Problem>> {
         let mut c = Cells::new(&self.file, row, &self.cols);
         // The record's own rules are core's; a session twice in the file is checked here.
-        let record = match cadre_core::fields::session(&RowFields(&c), lookups) {
-            Ok(record) => Some(record),
-            Err(problems) => {
-                for p in problems {
-                    let message = match p.code {
-                        // In a file, the way out is another file: say which.
-                        "unknown-training" => unknown_training(c.raw("training_code")),
-                        _ => p.message,
-                    };
-                    c.fail(p.field, p.code, message);
-                }
-                None
-            }
-        };
+        let record = cadre_core::fields::session(&RowFields(&c), lookups).map_err(|problems| {
+            let code = c.raw("training_code");
+            problems
+                .into_iter()
+                .map(|mut p| {
+                    // In a file, the way out is another file: say which.
+                    if p.code == "unknown-training" {
+                        p.message = unknown_training(code);
+                    }
+                    p
+                })
+                .collect::<Vec<_>>()
+        });
+        let record = on_cells(&mut c, record);
         if let Some(s) = &record {
             let key = (s.training_code.clone(), s.start);
             match self.seen.get(&key) {

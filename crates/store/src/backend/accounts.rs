@@ -153,26 +153,35 @@ async fn id_of(tx: &mut super::edit::Tx, email: &str) -> Result<i64> {
 
 /// Disables or enables an account.
 pub(crate) async fn set_disabled(pool: &sqlx::Pool<Db>, email: &str, disabled: bool) -> Result<()> {
-    let mut tx = super::begin_write(pool).await?;
-    let id = id_of(&mut tx, email).await?;
-    sqlx::query("UPDATE accounts SET disabled = $1, version = version + 1 WHERE id = $2")
-        .bind(i64::from(disabled))
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(())
+    set_column(pool, email, "disabled", Value::Int(i64::from(disabled))).await
 }
 
 /// Replaces an account's password hash.
 pub(crate) async fn set_password(pool: &sqlx::Pool<Db>, email: &str, hash: &str) -> Result<()> {
+    set_column(pool, email, "password_hash", Value::Text(hash)).await
+}
+
+enum Value<'a> {
+    Int(i64),
+    Text(&'a str),
+}
+
+/// Sets one column of the account with this e-mail (`NoAccount` if there is none).
+async fn set_column(
+    pool: &sqlx::Pool<Db>,
+    email: &str,
+    column: &'static str,
+    value: Value<'_>,
+) -> Result<()> {
     let mut tx = super::begin_write(pool).await?;
     let id = id_of(&mut tx, email).await?;
-    sqlx::query("UPDATE accounts SET password_hash = $1, version = version + 1 WHERE id = $2")
-        .bind(hash)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    let sql = format!("UPDATE accounts SET {column} = $1, version = version + 1 WHERE id = $2");
+    let q = sqlx::query(&sql);
+    let q = match value {
+        Value::Int(n) => q.bind(n),
+        Value::Text(t) => q.bind(t),
+    };
+    q.bind(id).execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(())
 }
