@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use cadre_core::access::{self, Action, Grant};
+use cadre_core::access::{Action, Grant};
 use cadre_store::Account;
 
 use crate::{clock, Actor, App, AppError};
@@ -18,6 +18,24 @@ use crate::{clock, Actor, App, AppError};
 pub const MIN_PASSWORD: usize = 12;
 /// Longer than this, a password is refused (hashing a megabyte would be work for nothing).
 const MAX_PASSWORD: usize = 1024;
+
+/// A new password of sixteen letters and digits from the operating system's randomness, in
+/// groups of four to be read out (for demo accounts, and for an admin to hand on).
+pub fn new_password() -> String {
+    use argon2::password_hash::rand_core::RngCore;
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    let chars: Vec<char> = bytes
+        .iter()
+        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+        .collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
 
 fn hash(password: &str) -> Result<String, AppError> {
     let salt = SaltString::generate(&mut OsRng);
@@ -65,13 +83,32 @@ fn check_email(email: &str) -> Result<(), AppError> {
     }
 }
 
+/// Hashes on a thread of its own: Argon2 takes tens of milliseconds of one core, which would
+/// hold up every other request served by this thread.
+async fn hash_off_thread(password: &str) -> Result<String, AppError> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || hash(&password))
+        .await
+        .map_err(|e| AppError::Invalid(format!("the password could not be hashed: {e}")))?
+}
+
+/// Checks a password on a thread of its own (see [`hash_off_thread`]).
+pub(crate) async fn verify_off_thread(password: &str, stored: Option<String>) -> bool {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || match stored {
+        Some(h) => verify(&password, &h),
+        None => {
+            verify(&password, decoy());
+            false
+        }
+    })
+    .await
+    .unwrap_or(false)
+}
+
 impl App {
     fn may_manage_users(actor: &Actor) -> Result<(), AppError> {
-        if access::may(Some(&actor.grant), Action::ManageUsers) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden("only an admin manages accounts"))
-        }
+        actor.must(Action::ManageUsers)
     }
 
     /// Adds an account with this role and scope and password.
@@ -85,10 +122,11 @@ impl App {
         Self::may_manage_users(actor)?;
         check_email(email)?;
         check_password(password)?;
-        let hash = hash(password)?;
+        let hash = hash_off_thread(password).await?;
+        let at = clock::now();
         Ok(self
             .store
-            .create_account(email, grant, &hash, &clock::now())
+            .create_account(email, grant, &hash, actor.stamp(&at))
             .await?)
     }
 
@@ -106,7 +144,11 @@ impl App {
         disabled: bool,
     ) -> Result<(), AppError> {
         Self::may_manage_users(actor)?;
-        Ok(self.store.set_account_disabled(email, disabled).await?)
+        let at = clock::now();
+        Ok(self
+            .store
+            .set_account_disabled(email, disabled, actor.stamp(&at))
+            .await?)
     }
 
     /// Gives an account a new password.
@@ -118,8 +160,12 @@ impl App {
     ) -> Result<(), AppError> {
         Self::may_manage_users(actor)?;
         check_password(password)?;
-        let hash = hash(password)?;
-        Ok(self.store.set_account_password(email, &hash).await?)
+        let hash = hash_off_thread(password).await?;
+        let at = clock::now();
+        Ok(self
+            .store
+            .set_account_password(email, &hash, actor.stamp(&at))
+            .await?)
     }
 
     /// Gives an account another role and scope.
@@ -130,7 +176,11 @@ impl App {
         grant: &Grant,
     ) -> Result<(), AppError> {
         Self::may_manage_users(actor)?;
-        Ok(self.store.set_account_grant(email, grant).await?)
+        let at = clock::now();
+        Ok(self
+            .store
+            .set_account_grant(email, grant, actor.stamp(&at))
+            .await?)
     }
 
     /// The account these credentials sign in as: `None` for a wrong password, an unknown
@@ -145,11 +195,11 @@ impl App {
         }
         match self.store.account_by_email(email).await? {
             Some((account, stored)) => {
-                let right = verify(password, &stored);
+                let right = verify_off_thread(password, Some(stored)).await;
                 Ok((right && !account.disabled).then_some(account))
             }
             None => {
-                verify(password, decoy());
+                verify_off_thread(password, None).await;
                 Ok(None)
             }
         }

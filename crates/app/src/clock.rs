@@ -3,13 +3,17 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub(crate) fn now() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    rfc3339(secs)
+    rfc3339(unix())
 }
 
-fn rfc3339(secs: i64) -> String {
+/// Seconds since 1970 (sign-ins and tokens are timed in them).
+pub(crate) fn unix() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+pub(crate) fn rfc3339(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (year, month, day) = cadre_core::date::civil_from_days(days);

@@ -101,6 +101,7 @@ impl App {
         request: &ImportRequest,
         progress: &mut (dyn FnMut(u64, u64) + Send),
     ) -> Result<ImportOutcome, AppError> {
+        actor.must(cadre_core::access::Action::Import)?;
         let started = clock::now();
         let file_name = request
             .name
@@ -114,7 +115,7 @@ impl App {
             ..ImportRecord::default()
         };
         record.digest = digest(&request.path)?;
-        let result = self.run_import(request, &mut record, progress).await;
+        let result = self.run_import(actor, request, &mut record, progress).await;
         record.finished_at = clock::now();
         match result {
             Ok(mut outcome) => {
@@ -148,6 +149,7 @@ impl App {
 
     async fn run_import(
         &self,
+        actor: &Actor,
         request: &ImportRequest,
         record: &mut ImportRecord,
         progress: &mut (dyn FnMut(u64, u64) + Send),
@@ -260,6 +262,15 @@ impl App {
             set_aside: request.rejects.is_some(),
             aliases,
             replace_roster: request.replace_roster,
+            audit: Some(cadre_core::audit::Entry {
+                at: clock::now(),
+                actor: actor.name.clone(),
+                address: actor.address.clone(),
+                action: "imported".into(),
+                kind: "import".into(),
+                detail: record.file_name.clone(),
+                ..Default::default()
+            }),
         };
         let result = import_sheet(&self.store, kind, sheet, store_options, progress).await;
         let (summary, problems) = match result {

@@ -4,20 +4,25 @@
 //! acting, checks what it is given, and keeps the record of what it did; the front ends only
 //! gather input and show results.
 
+mod access;
 mod accounts;
+mod audit;
 mod clock;
 mod imports;
 mod pipeline;
 mod proposals;
 mod records;
 mod rejects;
+mod sign_in;
 mod warm;
 
-pub use accounts::MIN_PASSWORD;
+pub use accounts::{new_password, MIN_PASSWORD};
+pub use audit::Verified;
 pub use imports::{ImportOutcome, ImportRequest, MappingSource};
 pub use pipeline::{import_sheet, ImportOptions, Summary};
 pub use proposals::Preview;
-pub use records::MergePreview;
+pub use records::{MergePreview, Roster};
+pub use sign_in::{NewToken, SignedIn};
 pub use warm::all_time;
 
 use cadre_core::access::{Grant, Role};
@@ -28,8 +33,17 @@ use cadre_store::{Store, StoreError};
 /// obey the same ones.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
+    /// As the audit trail names them: an account's e-mail, or a login name.
     pub name: String,
-    pub grant: Grant,
+    /// `None` for someone not signed in, who reads only published reports.
+    pub grant: Option<Grant>,
+    /// The account acting, when it is one (not the local operator).
+    pub account: Option<i64>,
+    /// Acting through a read-only API token: no write, whatever the role.
+    pub read_only: bool,
+    /// Where the request came from (an IP address), for the audit trail; empty on the
+    /// command line.
+    pub address: String,
 }
 
 impl Actor {
@@ -37,7 +51,29 @@ impl Actor {
     pub fn new(name: impl Into<String>, grant: Grant) -> Actor {
         Actor {
             name: name.into(),
-            grant,
+            grant: Some(grant),
+            account: None,
+            read_only: false,
+            address: String::new(),
+        }
+    }
+
+    /// Someone not signed in.
+    pub fn anonymous() -> Actor {
+        Actor {
+            name: "anonymous".into(),
+            grant: None,
+            account: None,
+            read_only: false,
+            address: String::new(),
+        }
+    }
+
+    /// An account acting with its grant.
+    pub fn account(account: &cadre_store::Account) -> Actor {
+        Actor {
+            account: Some(account.id),
+            ..Actor::new(account.email.clone(), account.grant.clone())
         }
     }
 
@@ -48,6 +84,12 @@ impl Actor {
             .or_else(|_| std::env::var("LOGNAME"))
             .unwrap_or_else(|_| "local".to_string());
         Actor::new(name, Grant::plain(Role::Admin))
+    }
+
+    /// The same actor, acting from this address.
+    pub fn from_address(mut self, address: impl Into<String>) -> Actor {
+        self.address = address.into();
+        self
     }
 }
 
@@ -75,6 +117,12 @@ pub enum AppError {
     /// The actor's role does not allow the operation.
     #[error("not allowed: {0}")]
     Forbidden(&'static str),
+    /// The e-mail or the password is wrong, or the account is disabled: which, is not said.
+    #[error("the e-mail or the password is not right")]
+    SignIn,
+    /// Too many failed sign-ins, for this e-mail or from this address.
+    #[error("too many failed sign-ins: wait {minutes} minutes and try again")]
+    Throttled { minutes: i64 },
     /// The record changed since the version the write was made from: nothing was written.
     #[error("{kind} {id} was changed by someone else since you opened it (you had version {yours}, it is now at version {current}): nothing was saved")]
     Conflict {
@@ -121,9 +169,10 @@ impl App {
     /// The most recent imports first.
     pub async fn import_history(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         limit: i64,
     ) -> Result<Vec<cadre_store::ImportRecord>, AppError> {
+        actor.must(cadre_core::access::Action::Import)?;
         Ok(self.store.import_history(limit).await?)
     }
 }

@@ -31,6 +31,10 @@ pub struct ImportOptions {
     /// training's attendance records that no row names are removed, in the same transaction.
     /// Trainings the file does not name are left alone.
     pub replace_roster: bool,
+    /// The audit trail's entry for the import (who, from where, which file), completed with
+    /// its counts and appended in the import's own transaction, so that no import lands
+    /// unrecorded.
+    pub audit: Option<cadre_core::audit::Entry>,
 }
 
 /// What an import did, for its closing line. Every row read is counted once. For attendance
@@ -283,7 +287,7 @@ pub async fn import_sheet(
 
 /// Commits the import if the file was good and this is not a dry run.
 async fn finish(
-    w: ImportTx,
+    mut w: ImportTx,
     problems: Problems,
     options: ImportOptions,
     summary: Summary,
@@ -302,6 +306,19 @@ async fn finish(
     if options.dry_run {
         w.rollback().await?;
     } else {
+        if let Some(mut entry) = options.audit.clone() {
+            entry.detail = format!(
+                "{} ({}): {} rows, {} created, {} updated, {} unchanged, {} set aside",
+                entry.detail,
+                summary.kind,
+                summary.rows,
+                summary.created,
+                summary.updated,
+                summary.unchanged,
+                summary.rejected
+            );
+            w.note(entry).await?;
+        }
         summary.changed = Some(w.commit().await?);
     }
     Ok(summary)

@@ -18,9 +18,10 @@ impl App {
     /// rows, for a person to check and complete.
     pub async fn propose_mapping(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         request: &ImportRequest,
     ) -> Result<Proposal, AppError> {
+        actor.must(cadre_core::access::Action::Import)?;
         let kind = request.kind;
         let options = read_options(kind, request, None)?;
         let mut sheet = Sheet::open_with(&request.path, &options)?;
@@ -151,10 +152,11 @@ impl App {
     /// Reads the first `rows` rows of the sheet the request names.
     pub async fn preview(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         request: &ImportRequest,
         rows: usize,
     ) -> Result<Preview, AppError> {
+        actor.must(cadre_core::access::Action::Import)?;
         let options = read_options(request.kind, request, None)?;
         let mut sheet = Sheet::open_with(&request.path, &options)?;
         let headers = sheet.sheet_headers().to_vec();

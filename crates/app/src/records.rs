@@ -3,12 +3,30 @@
 //! the typed fields with core's rules (a problem names its field), writes through the store
 //! from the version it was read at, and keeps the warm engine current.
 
+use std::collections::BTreeMap;
+
+use cadre_core::access::{Action, Sight};
 use cadre_core::fields::{self, Fields};
 use cadre_core::validate::FieldProblem;
 use cadre_core::{PartnerRecord, PersonRecord, SessionRecord, TrainingRecord};
-use cadre_store::{Dependents, Participant, PersonAttendance, Stamp, StoreError, Versioned};
+use cadre_store::{Dependents, Participant, PersonAttendance, RosterLine, StoreError, Versioned};
 
 use crate::{clock, Actor, App, AppError};
+
+/// A record's fields as the audit trail keeps them, before and after a write.
+fn json(fields: &BTreeMap<String, String>) -> String {
+    serde_json::to_string(fields).unwrap_or_default()
+}
+
+/// A training's attendance as the actor may see it: the lines of participants they see by
+/// name, and how many lines there are in all.
+#[derive(Debug, Clone)]
+pub struct Roster {
+    pub lines: Vec<RosterLine>,
+    pub total: i64,
+    /// Lines left out because the actor sees those participants only in totals.
+    pub hidden: i64,
+}
 
 /// A store error as the application layer reports it: a duplicate, an unknown name or a fixed
 /// field is a problem of the field it concerns, so a form shows it there.
@@ -64,13 +82,6 @@ fn found<T>(kind: &'static str, id: i64, v: Option<T>) -> Result<T, AppError> {
 }
 
 impl App {
-    fn stamp<'a>(actor: &'a Actor, at: &'a str) -> Stamp<'a> {
-        Stamp {
-            actor: &actor.name,
-            at,
-        }
-    }
-
     async fn lookups(&self) -> Result<cadre_core::Lookups, AppError> {
         Ok(self.store.lookups().await?)
     }
@@ -79,10 +90,93 @@ impl App {
 
     pub async fn training(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         id: i64,
     ) -> Result<Versioned<TrainingRecord>, AppError> {
-        found("training", id, self.store.training_by_id(id).await?)
+        actor.must(Action::ReadReports)?;
+        let t = found("training", id, self.store.training_by_id(id).await?)?;
+        self.must_see_training(actor, id, &t.record).await?;
+        Ok(t)
+    }
+
+    /// Trainings in id order after `after`, at most `limit`, as the actor may read them, with
+    /// their versions.
+    pub async fn trainings_after(
+        &self,
+        actor: &Actor,
+        query: &cadre_core::listing::Query,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<Versioned<TrainingRecord>>, AppError> {
+        actor.must(Action::ReadReports)?;
+        let mut query = query.clone();
+        query.scope = self.partner_scope(actor).await?;
+        self.catch_up().await?;
+        let mut hits: Vec<(i64, TrainingRecord)> = match self.engine() {
+            Some(engine) => {
+                let mut ids: Vec<&cadre_core::report::TrainingFacts> =
+                    cadre_core::listing::filter(engine.trainings(), &query)
+                        .into_iter()
+                        .filter(|t| t.id > after)
+                        .collect();
+                ids.sort_by_key(|t| t.id);
+                ids.truncate(usize::try_from(limit).unwrap_or(0));
+                ids.into_iter().map(|t| (t.id, t.record.clone())).collect()
+            }
+            None => Vec::new(),
+        };
+        hits.sort_by_key(|(id, _)| *id);
+        let ids: Vec<i64> = hits.iter().map(|(id, _)| *id).collect();
+        let versions = self.store.versions("trainings", &ids).await?;
+        Ok(hits
+            .into_iter()
+            .map(|(id, record)| Versioned {
+                id,
+                version: versions.get(&id).copied().unwrap_or(1),
+                record,
+            })
+            .collect())
+    }
+
+    /// A training's sessions with their ids and versions, in date order.
+    pub async fn sessions_of(
+        &self,
+        actor: &Actor,
+        training: i64,
+    ) -> Result<Vec<Versioned<SessionRecord>>, AppError> {
+        self.training(actor, training).await?;
+        Ok(self.store.sessions_of(training).await?)
+    }
+
+    /// A training's attendance lines (at most `limit`), of the participants the actor sees by
+    /// name; the others are only counted.
+    pub async fn roster(
+        &self,
+        actor: &Actor,
+        training: i64,
+        limit: i64,
+    ) -> Result<Roster, AppError> {
+        self.training(actor, training).await?;
+        if !actor.sees_names() {
+            let (_, total) = self.store.roster(training, 0).await?;
+            return Ok(Roster {
+                lines: Vec::new(),
+                total,
+                hidden: total,
+            });
+        }
+        let (lines, total) = self.store.roster(training, limit).await?;
+        let shown = lines.len() as i64;
+        let lines: Vec<RosterLine> = lines
+            .into_iter()
+            .filter(|l| actor.sight(l.country.as_deref()) == Sight::Named)
+            .collect();
+        let hidden = shown - lines.len() as i64;
+        Ok(Roster {
+            lines,
+            total,
+            hidden,
+        })
     }
 
     /// Checks a training's fields without writing anything (a form's preview, a conflict's
@@ -100,11 +194,13 @@ impl App {
         actor: &Actor,
         fields: &(impl Fields + Sync),
     ) -> Result<Versioned<TrainingRecord>, AppError> {
+        actor.must(Action::EditRecords)?;
         let rec = self.check_training(fields).await?;
         let at = clock::now();
+        let after = json(&fields::training_fields(&rec));
         let created = self
             .store
-            .create_training(&rec, Self::stamp(actor, &at))
+            .create_training(&rec, actor.stamp(&at).after(&after))
             .await
             .map_err(from_store)?;
         self.wrote();
@@ -120,11 +216,17 @@ impl App {
         version: i64,
         fields: &(impl Fields + Sync),
     ) -> Result<Versioned<TrainingRecord>, AppError> {
+        actor.must(Action::EditRecords)?;
+        let before = self.training(actor, id).await?;
         let rec = self.check_training(fields).await?;
         let at = clock::now();
+        let (before, after) = (
+            json(&fields::training_fields(&before.record)),
+            json(&fields::training_fields(&rec)),
+        );
         let version = self
             .store
-            .update_training(id, version, &rec, Self::stamp(actor, &at))
+            .update_training(id, version, &rec, actor.stamp(&at).change(&before, &after))
             .await
             .map_err(from_store)?;
         self.wrote();
@@ -143,10 +245,13 @@ impl App {
         version: Option<i64>,
         cascade: bool,
     ) -> Result<Dependents, AppError> {
+        actor.must(Action::EditRecords)?;
+        let before = self.training(actor, id).await?;
+        let before = json(&fields::training_fields(&before.record));
         let at = clock::now();
         let gone = self
             .store
-            .delete_training(id, version, cascade, Self::stamp(actor, &at))
+            .delete_training(id, version, cascade, actor.stamp(&at).before(&before))
             .await
             .map_err(from_store)?;
         self.wrote();
@@ -158,10 +263,25 @@ impl App {
 
     pub async fn session(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         id: i64,
     ) -> Result<Versioned<SessionRecord>, AppError> {
-        found("session", id, self.store.session_by_id(id).await?)
+        actor.must(Action::ReadReports)?;
+        let session = found("session", id, self.store.session_by_id(id).await?)?;
+        if let Some(training) = self
+            .store
+            .training_id(&session.record.training_code)
+            .await?
+        {
+            // A session of a training the actor may not read is not there for them either.
+            self.training(actor, training)
+                .await
+                .map_err(|_| AppError::NotFound {
+                    kind: "session",
+                    id,
+                })?;
+        }
+        Ok(session)
     }
 
     async fn check_session(
@@ -183,11 +303,13 @@ impl App {
         actor: &Actor,
         fields: &(impl Fields + Sync),
     ) -> Result<Versioned<SessionRecord>, AppError> {
+        actor.must(Action::EditRecords)?;
         let (rec, training) = self.check_session(fields).await?;
         let at = clock::now();
+        let after = json(&fields::session_fields(&rec));
         let created = self
             .store
-            .create_session(&rec, Self::stamp(actor, &at))
+            .create_session(&rec, actor.stamp(&at).after(&after))
             .await
             .map_err(from_store)?;
         self.wrote();
@@ -202,11 +324,17 @@ impl App {
         version: i64,
         fields: &(impl Fields + Sync),
     ) -> Result<Versioned<SessionRecord>, AppError> {
+        actor.must(Action::EditRecords)?;
+        let before = self.session(actor, id).await?;
         let (rec, training) = self.check_session(fields).await?;
         let at = clock::now();
+        let (before, after) = (
+            json(&fields::session_fields(&before.record)),
+            json(&fields::session_fields(&rec)),
+        );
         let version = self
             .store
-            .update_session(id, version, &rec, Self::stamp(actor, &at))
+            .update_session(id, version, &rec, actor.stamp(&at).change(&before, &after))
             .await
             .map_err(from_store)?;
         self.wrote();
@@ -225,15 +353,17 @@ impl App {
         version: Option<i64>,
         cascade: bool,
     ) -> Result<Dependents, AppError> {
+        actor.must(Action::EditRecords)?;
         let session = self.session(actor, id).await?;
         let training = self
             .store
             .training_id(&session.record.training_code)
             .await?;
+        let before = json(&fields::session_fields(&session.record));
         let at = clock::now();
         let gone = self
             .store
-            .delete_session(id, version, cascade, Self::stamp(actor, &at))
+            .delete_session(id, version, cascade, actor.stamp(&at).before(&before))
             .await
             .map_err(from_store)?;
         self.wrote();
@@ -247,10 +377,22 @@ impl App {
 
     pub async fn partner(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         id: i64,
     ) -> Result<Versioned<PartnerRecord>, AppError> {
+        actor.must(Action::ReadReports)?;
         found("partner", id, self.store.partner_by_id(id).await?)
+    }
+
+    /// Partners in id order after `after`, at most `limit`.
+    pub async fn partners_after(
+        &self,
+        actor: &Actor,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<Versioned<PartnerRecord>>, AppError> {
+        actor.must(Action::ReadReports)?;
+        Ok(self.store.partners_after(after, limit).await?)
     }
 
     pub async fn create_partner(
@@ -258,12 +400,14 @@ impl App {
         actor: &Actor,
         fields: &(impl Fields + Sync),
     ) -> Result<Versioned<PartnerRecord>, AppError> {
+        actor.must(Action::EditRecords)?;
         let lookups = self.lookups().await?;
         let rec = fields::partner(fields, &lookups).map_err(AppError::Fields)?;
         let at = clock::now();
+        let after = json(&fields::partner_fields(&rec));
         let created = self
             .store
-            .create_partner(&rec, Self::stamp(actor, &at))
+            .create_partner(&rec, actor.stamp(&at).after(&after))
             .await
             .map_err(from_store)?;
         self.wrote();
@@ -278,13 +422,18 @@ impl App {
         version: i64,
         fields: &(impl Fields + Sync),
     ) -> Result<Versioned<PartnerRecord>, AppError> {
+        actor.must(Action::EditRecords)?;
         let before = self.partner(actor, id).await?;
         let lookups = self.lookups().await?;
         let rec = fields::partner(fields, &lookups).map_err(AppError::Fields)?;
         let at = clock::now();
+        let (was, after) = (
+            json(&fields::partner_fields(&before.record)),
+            json(&fields::partner_fields(&rec)),
+        );
         let version = self
             .store
-            .update_partner(id, version, &rec, Self::stamp(actor, &at))
+            .update_partner(id, version, &rec, actor.stamp(&at).change(&was, &after))
             .await
             .map_err(from_store)?;
         self.wrote();
@@ -303,11 +452,13 @@ impl App {
         version: Option<i64>,
         cascade: bool,
     ) -> Result<Dependents, AppError> {
+        actor.must(Action::EditRecords)?;
         let before = self.partner(actor, id).await?;
+        let was = json(&fields::partner_fields(&before.record));
         let at = clock::now();
         let gone = self
             .store
-            .delete_partner(id, version, cascade, Self::stamp(actor, &at))
+            .delete_partner(id, version, cascade, actor.stamp(&at).before(&was))
             .await
             .map_err(from_store)?;
         self.wrote();
@@ -317,31 +468,55 @@ impl App {
 
     // ---- participants ----
 
+    /// One participant, to those who see them by name (a focal point: of their own country).
     pub async fn participant(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         id: i64,
     ) -> Result<Versioned<Participant>, AppError> {
-        found("participant", id, self.store.person_by_id(id).await?)
+        actor.must(Action::ReadReports)?;
+        if !actor.sees_names() {
+            return Err(AppError::Forbidden(
+                "participants are shown by name only to coordinators, admins and focal points",
+            ));
+        }
+        let p = found("participant", id, self.store.person_by_id(id).await?)?;
+        if actor.sight(p.record.person.country.as_deref()) != Sight::Named {
+            return Err(AppError::Forbidden(
+                "a focal point sees by name only the participants of their own country",
+            ));
+        }
+        Ok(p)
     }
 
     /// Participants in id order after `after`; with `search`, those whose name or e-mail holds
-    /// it.
+    /// it; of a focal point, only their own country's.
     pub async fn participants(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         search: Option<&str>,
         after: i64,
         limit: i64,
     ) -> Result<Vec<Versioned<Participant>>, AppError> {
-        Ok(self.store.persons_after(search, after, limit).await?)
+        actor.must(Action::ReadReports)?;
+        if !actor.sees_names() {
+            return Err(AppError::Forbidden(
+                "participants are shown by name only to coordinators, admins and focal points",
+            ));
+        }
+        let countries = actor.named_countries();
+        Ok(self
+            .store
+            .persons_after(search, countries.as_deref(), after, limit)
+            .await?)
     }
 
     pub async fn attended(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         id: i64,
     ) -> Result<Vec<PersonAttendance>, AppError> {
+        self.participant(actor, id).await?;
         Ok(self.store.attended(id).await?)
     }
 
@@ -358,11 +533,13 @@ impl App {
         actor: &Actor,
         fields: &(impl Fields + Sync),
     ) -> Result<Versioned<PersonRecord>, AppError> {
+        actor.must(Action::EditRecords)?;
         let rec = self.check_participant(fields).await?;
         let at = clock::now();
+        let after = json(&fields::person_fields(&rec));
         let created = self
             .store
-            .create_person(&rec, Self::stamp(actor, &at))
+            .create_person(&rec, actor.stamp(&at).after(&after))
             .await
             .map_err(from_store)?;
         self.wrote();
@@ -377,11 +554,17 @@ impl App {
         version: i64,
         fields: &(impl Fields + Sync),
     ) -> Result<Versioned<PersonRecord>, AppError> {
+        actor.must(Action::EditRecords)?;
+        let before = self.participant(actor, id).await?;
         let rec = self.check_participant(fields).await?;
         let at = clock::now();
+        let (was, after) = (
+            json(&fields::person_fields(&before.record.person)),
+            json(&fields::person_fields(&rec)),
+        );
         let version = self
             .store
-            .update_person(id, version, &rec, Self::stamp(actor, &at))
+            .update_person(id, version, &rec, actor.stamp(&at).change(&was, &after))
             .await
             .map_err(from_store)?;
         self.wrote();
@@ -400,11 +583,14 @@ impl App {
         version: Option<i64>,
         cascade: bool,
     ) -> Result<Dependents, AppError> {
+        actor.must(Action::EditRecords)?;
+        let before = self.participant(actor, id).await?;
+        let was = json(&fields::person_fields(&before.record.person));
         let trainings = self.store.attended(id).await?;
         let at = clock::now();
         let gone = self
             .store
-            .delete_person(id, version, cascade, Self::stamp(actor, &at))
+            .delete_person(id, version, cascade, actor.stamp(&at).before(&was))
             .await
             .map_err(from_store)?;
         self.wrote();
@@ -422,6 +608,7 @@ impl App {
         kept: i64,
         other: i64,
     ) -> Result<MergePreview, AppError> {
+        actor.must(Action::Merge)?;
         let kept = self.participant(actor, kept).await?;
         let other = self.participant(actor, other).await?;
         let merged = cadre_core::person::merge(&kept.record.person, &other.record.person);
@@ -441,11 +628,22 @@ impl App {
         other: (i64, i64),
         fields: &(impl Fields + Sync),
     ) -> Result<Versioned<PersonRecord>, AppError> {
+        actor.must(Action::Merge)?;
+        let (a, b) = (
+            self.participant(actor, kept.0).await?,
+            self.participant(actor, other.0).await?,
+        );
         let rec = self.check_participant(fields).await?;
         let at = clock::now();
+        let was = format!(
+            "[{},{}]",
+            json(&fields::person_fields(&a.record.person)),
+            json(&fields::person_fields(&b.record.person))
+        );
+        let after = json(&fields::person_fields(&rec));
         let version = self
             .store
-            .merge_persons(kept, other, &rec, Self::stamp(actor, &at))
+            .merge_persons(kept, other, &rec, actor.stamp(&at).change(&was, &after))
             .await
             .map_err(from_store)?;
         self.wrote();

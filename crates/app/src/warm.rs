@@ -99,7 +99,8 @@ impl App {
 
     /// The report for a period: from the warm engine when there is one, else built from the
     /// store. The same report either way (the engine's tests prove it).
-    pub async fn report(&self, _actor: &Actor, period: Period) -> Result<Report, AppError> {
+    pub async fn report(&self, actor: &Actor, period: Period) -> Result<Report, AppError> {
+        actor.must(cadre_core::access::Action::ReadReports)?;
         if self.warm.0.is_some() {
             self.catch_up().await?;
             let published = self.store.published(period).await?;

@@ -135,14 +135,56 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     say!("  cargo run --release -- --database {url} report --from 2020-01-01 --to 2020-09-30 --out report-2020.html");
     say!("  cargo run --release -- --database {url} report --year {year} --format md");
     say!("Import more into it with `cadre --database {url} import KIND FILE`.");
+    let sign_ins = demo_accounts(&store).await?;
     if args.no_serve {
         store.close().await;
         return Ok(ExitCode::SUCCESS);
     }
     say!("");
-    crate::serve::serve(store, args.addr, |addr| {
-        say!("Open http://{addr}/ in a browser to see the demo (Ctrl-C stops it).");
-        say!("No sign-in is needed yet: cadre serves only this computer until accounts exist.");
+    crate::serve::serve(store, args.addr, false, |addr| {
+        say!("Open http://{addr}/ in a browser to see the demo (Ctrl-C stops it), and sign in as:");
+        for (email, role, password) in &sign_ins {
+            say!("  {role:<34} {email:<28} password {password}");
+        }
     })
     .await
+}
+
+/// One account per role, each with a new random password (the demo may be served on a
+/// network): says their e-mail, role in words and password.
+async fn demo_accounts(store: &Store) -> anyhow::Result<Vec<(String, String, String)>> {
+    use cadre_core::access::{Grant, Role};
+    let app = cadre_app::App::new(store.clone());
+    let admin = cadre_app::Actor::local();
+    let accounts = [
+        ("admin@demo.cadre", Grant::plain(Role::Admin), "admin"),
+        (
+            "coordinator@demo.cadre",
+            Grant::plain(Role::Coordinator),
+            "coordinator",
+        ),
+        ("viewer@demo.cadre", Grant::plain(Role::Viewer), "viewer"),
+        (
+            "focal.jm@demo.cadre",
+            Grant::new(Role::FocalPoint, ["JM".to_string()], [])?,
+            "focal point for Jamaica (JM)",
+        ),
+        (
+            "unodc@demo.cadre",
+            Grant::new(Role::Partner, [], ["UNODC".to_string()])?,
+            "partner: UNODC and its programmes",
+        ),
+    ];
+    let mut out = Vec::new();
+    for (email, grant, role) in accounts {
+        let password = cadre_app::new_password();
+        app.add_user(&admin, email, &grant, &password).await?;
+        out.push((email.to_string(), role.to_string(), password));
+    }
+    say!("");
+    say!("Demo accounts, one per role:");
+    for (email, role, password) in &out {
+        say!("  {role:<34} {email:<28} password {password}");
+    }
+    Ok(out)
 }

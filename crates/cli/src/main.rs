@@ -15,6 +15,7 @@ mod gen;
 mod import;
 mod report;
 mod serve;
+mod token;
 mod user;
 
 use std::process::ExitCode;
@@ -58,6 +59,15 @@ enum Command {
     /// Add, list, disable and enable accounts; reset a password; change a role.
     #[command(subcommand)]
     User(user::Command),
+    /// Make, list and revoke API tokens.
+    #[command(subcommand)]
+    Token(token::TokenCommand),
+    /// Check the audit trail, or list its latest entries.
+    #[command(subcommand)]
+    Audit(token::AuditCommand),
+    /// Export or erase what is held about one participant.
+    #[command(subcommand)]
+    Person(token::PersonCommand),
 }
 
 fn main() -> ExitCode {
@@ -81,6 +91,9 @@ fn main() -> ExitCode {
             Command::Serve(args) => serve::run(&cli.database, args).await,
             Command::Gen(args) => gen::run(args),
             Command::User(command) => user::run(&cli.database, command).await,
+            Command::Token(command) => token::token(&cli.database, command).await,
+            Command::Audit(command) => token::audit(&cli.database, command).await,
+            Command::Person(command) => token::person(&cli.database, command).await,
         }
     });
     match result {

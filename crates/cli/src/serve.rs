@@ -1,19 +1,24 @@
-//! `cadre serve`: the web application on this computer, until Ctrl-C or SIGTERM.
+//! `cadre serve`: the web application, until Ctrl-C or SIGTERM. Everyone signs in with an
+//! account (`cadre user add`); what they may do is their role's.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use cadre_app::{Actor, App};
+use cadre_app::App;
 use cadre_store::Store;
 use cadre_web::AppState;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The address to listen on: loopback only (127.0.0.1 or [::1]) until accounts exist.
-    /// Port 0 picks a free port.
+    /// The address to listen on (0.0.0.0:8080 for the office network). Port 0 picks a free
+    /// port.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
+    /// Send the sign-in cookie only over HTTPS: for cadre served through a proxy that speaks
+    /// HTTPS to browsers.
+    #[arg(long)]
+    pub secure_cookies: bool,
 }
 
 /// Logs to standard error, one line per request; `RUST_LOG` (e.g. `warn`) narrows it.
@@ -39,7 +44,10 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
     let store = Store::open(database)
         .await
         .with_context(|| format!("cannot open the database {database}"))?;
-    serve(store, args.addr, |addr| {
+    if !args.addr.ip().is_loopback() && !args.secure_cookies {
+        say!("note: serving beyond this computer over plain HTTP: passwords and sign-in cookies cross the network unencrypted. Put cadre behind an HTTPS proxy and pass --secure-cookies.");
+    }
+    serve(store, args.addr, args.secure_cookies, |addr| {
         say!("cadre is serving {database} at http://{addr}/ (Ctrl-C stops it)");
     })
     .await
@@ -49,6 +57,7 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
 pub async fn serve(
     store: Store,
     addr: SocketAddr,
+    secure_cookies: bool,
     ready: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<ExitCode> {
     init_logging();
@@ -56,7 +65,8 @@ pub async fn serve(
     app.warm_up()
         .await
         .context("cannot build the report engine")?;
-    let state = AppState::new(app, Actor::local());
+    let mut state = AppState::new(app);
+    state.secure_cookies = secure_cookies;
     cadre_web::serve(state, addr, cadre_web::shutdown_signal(), ready).await?;
     say!("cadre stopped serving.");
     Ok(ExitCode::SUCCESS)

@@ -171,12 +171,31 @@ fn the_demo_loads_the_facts_and_a_synthetic_year() {
     );
     assert!(stdout.contains("synthetic-2021-attendance.csv"), "{stdout}");
     assert!(demo.join("cadre.db").exists());
-    // Run again: a fresh database, the same content.
+    // One account per role, each with its own password (new on every run).
+    for role in ["admin", "coordinator", "viewer", "focal point", "partner"] {
+        assert!(
+            stdout.lines().any(|l| l.trim_start().starts_with(role)
+                && l.contains("@demo.cadre")
+                && l.contains("password ")),
+            "a demo sign-in for {role}: {stdout}"
+        );
+    }
+    // Run again: a fresh database, the same content (but for the passwords).
     let again = cadre(
         dir.path(),
         &["demo", "--no-serve", "--dir", demo.to_str().unwrap()],
     );
-    assert_eq!(text(&again.stdout), stdout);
+    let without_passwords = |s: &str| -> String {
+        s.lines()
+            .map(|l| l.split(" password ").next().unwrap_or(l).to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(
+        without_passwords(&text(&again.stdout)),
+        without_passwords(&stdout)
+    );
+    assert_ne!(text(&again.stdout), stdout, "new passwords every run");
 }
 
 fn load_2020(dir: &Path) {

@@ -221,6 +221,55 @@ pub fn sees_training(who: Who<'_>, partners: &TrainingPartners<'_>) -> bool {
     })
 }
 
+/// The partners whose trainings a partner account reads, by the names trainings carry: each
+/// partner the grant names (by name or short name), and every programme whose parent it names.
+/// Names are compared as [`search_key`]s.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PartnerScope {
+    keys: BTreeSet<String>,
+}
+
+impl PartnerScope {
+    /// The scope of a partner grant over the partners on record (name, short name, parent's
+    /// name); `None` for a grant that reads every training.
+    pub fn of<'a>(
+        grant: &Grant,
+        partners: impl IntoIterator<Item = (&'a str, Option<&'a str>, Option<&'a str>)>,
+    ) -> Option<PartnerScope> {
+        if grant.role != Role::Partner {
+            return None;
+        }
+        let mine: BTreeSet<String> = grant.partners.iter().map(|p| search_key(p)).collect();
+        let partners: Vec<_> = partners.into_iter().collect();
+        // The agencies named, then their programmes (a parent is named by its canonical name).
+        let mut keys: BTreeSet<String> = mine.clone();
+        let mut named: BTreeSet<String> = BTreeSet::new();
+        for (name, short, _) in &partners {
+            if mine.contains(&search_key(name))
+                || short.is_some_and(|s| mine.contains(&search_key(s)))
+            {
+                keys.insert(search_key(name));
+                named.insert(search_key(name));
+            }
+        }
+        for (name, _, parent) in &partners {
+            if parent
+                .is_some_and(|p| mine.contains(&search_key(p)) || named.contains(&search_key(p)))
+            {
+                keys.insert(search_key(name));
+            }
+        }
+        Some(PartnerScope { keys })
+    }
+
+    /// Whether a training with these partners and funders is in the scope.
+    pub fn covers<'a>(&self, names: impl IntoIterator<Item = &'a String>) -> bool {
+        names
+            .into_iter()
+            .any(|n| self.keys.contains(&search_key(n)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,6 +281,32 @@ mod tests {
             partners.iter().map(|p| p.to_string()),
         )
         .unwrap()
+    }
+
+    #[test]
+    fn a_partner_reads_its_own_and_its_programmes_trainings() {
+        let partners = [
+            (
+                "United Nations Office on Drugs and Crime",
+                Some("UNODC"),
+                None,
+            ),
+            (
+                "UNODC Global Programme against Money Laundering",
+                Some("UNODC-GPML"),
+                Some("United Nations Office on Drugs and Crime"),
+            ),
+            ("United States Department of State", Some("US DoS"), None),
+        ];
+        let unodc = PartnerScope::of(&grant(Role::Partner, &[], &["unodc"]), partners).unwrap();
+        let gpml = PartnerScope::of(&grant(Role::Partner, &[], &["UNODC-GPML"]), partners).unwrap();
+        let name = |s: &str| vec![s.to_string()];
+        assert!(unodc.covers(&name("United Nations Office on Drugs and Crime")));
+        assert!(unodc.covers(&name("UNODC Global Programme against Money Laundering")));
+        assert!(!unodc.covers(&name("United States Department of State")));
+        assert!(gpml.covers(&name("UNODC Global Programme against Money Laundering")));
+        assert!(!gpml.covers(&name("United Nations Office on Drugs and Crime")));
+        assert!(PartnerScope::of(&Grant::plain(Role::Viewer), partners).is_none());
     }
 
     #[test]

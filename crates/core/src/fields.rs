@@ -417,6 +417,63 @@ pub fn training_fields(t: &TrainingRecord) -> BTreeMap<String, String> {
     f
 }
 
+/// A session's fields as a form shows them: the inverse of [`session`].
+pub fn session_fields(s: &SessionRecord) -> BTreeMap<String, String> {
+    let mut f = BTreeMap::new();
+    f.insert("training_code".into(), s.training_code.clone());
+    f.insert("start_date".into(), s.start.to_string());
+    f.insert(
+        "end_date".into(),
+        s.end.map(|d| d.to_string()).unwrap_or_default(),
+    );
+    f.insert(
+        "participants_total".into(),
+        s.participants_total
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
+    );
+    f.insert("note".into(), s.note.clone().unwrap_or_default());
+    f
+}
+
+/// A partner's fields as a form shows them: the inverse of [`partner`].
+pub fn partner_fields(p: &PartnerRecord) -> BTreeMap<String, String> {
+    let mut f = BTreeMap::new();
+    f.insert("name".into(), p.name.clone());
+    f.insert(
+        "short_name".into(),
+        p.short_name.clone().unwrap_or_default(),
+    );
+    f.insert("parent".into(), p.parent.clone().unwrap_or_default());
+    f.insert(
+        "kind".into(),
+        p.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
+    );
+    f
+}
+
+/// A participant's fields as a form shows them: the inverse of [`person`].
+pub fn person_fields(p: &PersonRecord) -> BTreeMap<String, String> {
+    let mut f = BTreeMap::new();
+    f.insert("given_name".into(), p.given_name.clone());
+    f.insert("family_name".into(), p.family_name.clone());
+    f.insert("email".into(), p.email.clone().unwrap_or_default());
+    f.insert(
+        "gender".into(),
+        p.gender.map(|g| g.as_str().to_string()).unwrap_or_default(),
+    );
+    f.insert("country".into(), p.country.clone().unwrap_or_default());
+    f.insert(
+        "organisation".into(),
+        p.organisation.clone().unwrap_or_default(),
+    );
+    f.insert(
+        "department".into(),
+        p.department.clone().unwrap_or_default(),
+    );
+    f
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

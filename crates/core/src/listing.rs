@@ -76,6 +76,9 @@ pub struct Query {
     /// aside).
     pub text: Option<String>,
     pub sort: Sort,
+    /// Only the trainings of these partners (a partner account's: set by the application
+    /// layer from who is asking, never from the request).
+    pub scope: Option<crate::access::PartnerScope>,
     /// 1-based.
     pub page: usize,
     pub per_page: usize,
@@ -102,6 +105,11 @@ pub fn participants(t: &TrainingFacts) -> Option<u64> {
 
 fn matches(t: &TrainingFacts, q: &Query, words: &[String]) -> bool {
     let r = &t.record;
+    if let Some(scope) = &q.scope {
+        if !scope.covers(r.partners.iter().chain(&r.funders)) {
+            return false;
+        }
+    }
     if let Some(p) = &q.period {
         if !r.start.is_some_and(|s| p.contains(&s)) {
             return false;

@@ -3,7 +3,7 @@
 use cadre_core::access::Grant;
 
 use crate::backend::{postgres, sqlite};
-use crate::{Account, Pool, Result, Store};
+use crate::{Account, Pool, Result, Stamp, Store};
 
 impl Store {
     /// Adds an account with a password hash made by the caller; an e-mail already held is a
@@ -13,12 +13,17 @@ impl Store {
         email: &str,
         grant: &Grant,
         password_hash: &str,
-        at: &str,
+        stamp: Stamp<'_>,
     ) -> Result<i64> {
         on_backend!(
             self,
-            accounts::create_account(email, grant, password_hash, at)
+            accounts::create_account(email, grant, password_hash, stamp)
         )
+    }
+
+    /// One account by id.
+    pub async fn account_by_id(&self, id: i64) -> Result<Option<Account>> {
+        on_backend!(self, accounts::account_by_id(id))
     }
 
     /// Every account, in the order they were added.
@@ -31,18 +36,34 @@ impl Store {
         on_backend!(self, accounts::account_by_email(email))
     }
 
-    /// Disables (or enables again) an account; `NoAccount` if there is none.
-    pub async fn set_account_disabled(&self, email: &str, disabled: bool) -> Result<()> {
-        on_backend!(self, accounts::set_disabled(email, disabled))
+    /// Disables (or enables again) an account, `NoAccount` if there is none; a disabled
+    /// account is signed out everywhere.
+    pub async fn set_account_disabled(
+        &self,
+        email: &str,
+        disabled: bool,
+        stamp: Stamp<'_>,
+    ) -> Result<()> {
+        on_backend!(self, accounts::set_disabled(email, disabled, stamp))
     }
 
-    /// Replaces an account's password hash.
-    pub async fn set_account_password(&self, email: &str, hash: &str) -> Result<()> {
-        on_backend!(self, accounts::set_password(email, hash))
+    /// Replaces an account's password hash and signs it out everywhere.
+    pub async fn set_account_password(
+        &self,
+        email: &str,
+        hash: &str,
+        stamp: Stamp<'_>,
+    ) -> Result<()> {
+        on_backend!(self, accounts::set_password(email, hash, stamp))
     }
 
     /// Gives an account another role and scope.
-    pub async fn set_account_grant(&self, email: &str, grant: &Grant) -> Result<()> {
-        on_backend!(self, accounts::set_grant(email, grant))
+    pub async fn set_account_grant(
+        &self,
+        email: &str,
+        grant: &Grant,
+        stamp: Stamp<'_>,
+    ) -> Result<()> {
+        on_backend!(self, accounts::set_grant(email, grant, stamp))
     }
 }

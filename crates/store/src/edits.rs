@@ -5,9 +5,7 @@ use cadre_core::report::{PartnerInfo, Period, PersonFacts, TrainingFacts};
 use cadre_core::{PartnerRecord, PersonRecord, PublishedFigure, SessionRecord, TrainingRecord};
 
 use crate::backend::{postgres, sqlite};
-use crate::types::{
-    Dependents, EditRecord, Participant, PersonAttendance, RosterLine, Stamp, Versioned,
-};
+use crate::types::{Dependents, Participant, PersonAttendance, RosterLine, Stamp, Versioned};
 use crate::{Pool, Result, Store};
 
 impl Store {
@@ -15,11 +13,6 @@ impl Store {
     /// mean equal records, so it serves as the ETag of everything shown from them.
     pub async fn data_version(&self) -> Result<i64> {
         on_backend!(self, edit::data_version())
-    }
-
-    /// The single-record writes, newest first: of one record (`kind`, `id`), or of all.
-    pub async fn edits(&self, record: Option<(&str, i64)>, limit: i64) -> Result<Vec<EditRecord>> {
-        on_backend!(self, edit::edits(record, limit))
     }
 
     pub async fn training_by_id(&self, id: i64) -> Result<Option<Versioned<TrainingRecord>>> {
@@ -169,14 +162,25 @@ impl Store {
     }
 
     /// Participants in id order after `after`, at most `limit`; with `search`, those whose name
-    /// or e-mail holds it (case and accents aside).
+    /// or e-mail holds it (case and accents aside); with `countries`, only those of one of them.
     pub async fn persons_after(
         &self,
         search: Option<&str>,
+        countries: Option<&[String]>,
         after: i64,
         limit: i64,
     ) -> Result<Vec<Versioned<Participant>>> {
-        on_backend!(self, edit_persons::persons(search, after, limit))
+        on_backend!(self, edit_persons::persons(search, countries, after, limit))
+    }
+
+    /// The participant with this e-mail, if any.
+    pub async fn person_id_by_email(&self, email: &str) -> Result<Option<i64>> {
+        on_backend!(self, edit_persons::person_id_by_email(email))
+    }
+
+    /// Removes a participant's identity and keeps their counts; says the new version.
+    pub async fn erase_person(&self, id: i64, stamp: Stamp<'_>) -> Result<i64> {
+        on_backend!(self, edit_persons::erase_person(id, stamp))
     }
 
     /// The trainings a person attended, newest first.

@@ -155,6 +155,14 @@ impl ImportTx {
 
     /// Commits the import, raising the data version (pages and API answers made before it
     /// are no longer current). Says what it changed, for a warm report engine to take.
+    /// Appends an entry to the audit trail in this transaction: it lands with the import.
+    pub async fn note(&mut self, mut entry: cadre_core::audit::Entry) -> Result<()> {
+        match &mut self.w {
+            Writer::Sqlite(w) => sqlite::audit::append(&mut w.tx, &mut entry).await,
+            Writer::Postgres(w) => postgres::audit::append(&mut w.tx, &mut entry).await,
+        }
+    }
+
     pub async fn commit(self) -> Result<Changed> {
         let changed = match self.w {
             Writer::Sqlite(mut w) => {

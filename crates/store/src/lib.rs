@@ -17,11 +17,13 @@ macro_rules! on_backend {
 }
 
 mod accounts;
+mod audit;
 mod backend;
 mod cache;
 mod edits;
 mod import_tx;
 mod schema;
+mod sign_ins;
 mod types;
 
 use std::path::PathBuf;
@@ -32,8 +34,9 @@ use cadre_core::{PartnerRecord, SessionRecord, TrainingRecord};
 use backend::{postgres, sqlite};
 pub use import_tx::{AttendanceBatch, ImportTx, PersonResolver, Removed};
 pub use types::{
-    Account, BatchCounts, Changed, CopyReport, Counts, Dependents, EditRecord, ImportRecord,
-    Outcome, Participant, PersonAttendance, RemovedRecord, RosterLine, Stamp, Versioned,
+    Account, AuditFilter, BatchCounts, Changed, CopyReport, Counts, Dependents, ImportRecord,
+    Outcome, Participant, PersonAttendance, RemovedRecord, RosterLine, SignIn, Stamp, Token,
+    Versioned,
 };
 
 /// Errors of the store layer.

@@ -356,23 +356,50 @@ impl Dependents {
     }
 }
 
-/// Who makes a single-record write and when (RFC 3339, UTC): kept with it in `edits`.
-#[derive(Debug, Clone, Copy)]
+/// Who makes a single-record write, when (RFC 3339, UTC), from where, and the record before
+/// and after it as JSON (empty where there is none): kept with it in the audit trail, in the
+/// write's own transaction.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Stamp<'a> {
     pub actor: &'a str,
     pub at: &'a str,
+    pub address: &'a str,
+    pub before: &'a str,
+    pub after: &'a str,
 }
 
-/// One single-record write, as kept in `edits`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EditRecord {
-    pub at: String,
-    pub actor: String,
-    pub kind: String,
-    pub record_id: i64,
-    pub action: String,
-    pub version: i64,
-    pub detail: String,
+impl<'a> Stamp<'a> {
+    /// The same stamp, with the record as it was written.
+    pub fn after(self, after: &'a str) -> Stamp<'a> {
+        Stamp { after, ..self }
+    }
+
+    /// The same stamp, with the record as it was before (a delete).
+    pub fn before(self, before: &'a str) -> Stamp<'a> {
+        Stamp { before, ..self }
+    }
+
+    /// The same stamp, with the record before and after.
+    pub fn change(self, before: &'a str, after: &'a str) -> Stamp<'a> {
+        Stamp {
+            before,
+            after,
+            ..self
+        }
+    }
+}
+
+/// Which audit entries to read: each field given narrows the list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    pub kind: Option<String>,
+    pub record_id: Option<i64>,
+    pub action: Option<String>,
+    /// From this time on (RFC 3339, UTC; a date alone is its first moment).
+    pub from: Option<String>,
+    /// Before this time.
+    pub until: Option<String>,
 }
 
 /// A participant as a person's page shows them: the record, its id and version, and what they
@@ -413,4 +440,24 @@ pub struct Account {
     pub disabled: bool,
     pub created_at: String,
     pub version: i64,
+}
+
+/// A sign-in to the web application, as kept (times in Unix seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignIn {
+    pub account_id: i64,
+    pub created_at: i64,
+    pub seen_at: i64,
+}
+
+/// An API token, as kept (its secret only as a hash, never read back; times in Unix seconds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub id: i64,
+    pub account_id: i64,
+    pub label: String,
+    pub read_only: bool,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
 }

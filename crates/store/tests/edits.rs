@@ -11,6 +11,9 @@ use crate::common::{both, TestStore};
 const STAMP: Stamp<'static> = Stamp {
     actor: "coordinator",
     at: "2026-12-01T12:00:00Z",
+    address: "",
+    before: "",
+    after: "",
 };
 
 async fn report_2020(t: &TestStore) -> cadre_core::report::Report {
@@ -65,7 +68,12 @@ async fn a_training_is_changed_only_from_the_version_it_was_read_at(t: &TestStor
         t.store.update_training(id, 2, &other_code, STAMP).await,
         Err(StoreError::Duplicate { field: "code", .. })
     ));
-    let edits = t.store.edits(Some(("training", id)), 10).await.unwrap();
+    let filter = cadre_store::AuditFilter {
+        kind: Some("training".into()),
+        record_id: Some(id),
+        ..Default::default()
+    };
+    let edits = t.store.audit_entries(&filter, None, 10).await.unwrap();
     assert_eq!(edits.len(), 1, "refused writes leave no edit");
     assert_eq!(
         (
@@ -73,10 +81,89 @@ async fn a_training_is_changed_only_from_the_version_it_was_read_at(t: &TestStor
             edits[0].action.as_str(),
             edits[0].version
         ),
-        ("coordinator", "updated", 2)
+        ("coordinator", "updated", Some(2))
     );
 }
 both!(a_training_is_changed_only_from_the_version_it_was_read_at);
+
+/// Runs SQL on the test's database directly, as someone holding the file (or a database
+/// login) could, bypassing cadre.
+async fn raw(t: &TestStore, sql: &str) -> Result<(), sqlx::Error> {
+    use sqlx::Connection;
+    if let Some((base, schema)) = t
+        .url
+        .split_once("schema=")
+        .map(|(b, s)| (b.trim_end_matches(['?', '&']), s))
+    {
+        let mut c = sqlx::PgConnection::connect(base).await?;
+        let sql = format!("SET search_path TO {schema}; {sql}");
+        sqlx::raw_sql(&sql).execute(&mut c).await?;
+    } else {
+        let mut c = sqlx::SqliteConnection::connect(&t.url).await?;
+        sqlx::raw_sql(sql).execute(&mut c).await?;
+    }
+    Ok(())
+}
+
+async fn verify(t: &TestStore) -> Result<u64, cadre_core::audit::Broken> {
+    let (head, hash) = t.store.audit_head().await.unwrap();
+    let mut v = cadre_core::audit::Verifier::new();
+    for e in t.store.audit_chain(0, 1000).await.unwrap() {
+        v.check(&e)?;
+    }
+    v.finish(head, &hash)
+}
+
+async fn the_audit_trail_is_append_only_and_names_the_entry_tampered_with(t: &TestStore) {
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        let mut rec = cadre_core::TrainingRecord {
+            code: format!("AUDIT-{n}"),
+            title: "Audited".into(),
+            ..Default::default()
+        };
+        rec.title.push_str(&n.to_string());
+        ids.push(t.store.create_training(&rec, STAMP).await.unwrap().id);
+    }
+    assert_eq!(verify(t).await, Ok(3));
+    // cadre's own connection cannot change or remove an entry.
+    assert!(
+        raw(t, "UPDATE audit SET actor = 'someone else' WHERE seq = 2")
+            .await
+            .is_err()
+    );
+    assert!(raw(t, "DELETE FROM audit WHERE seq = 2").await.is_err());
+    assert_eq!(verify(t).await, Ok(3));
+    // Someone who drops the guard and edits an entry is found out, at that entry.
+    let drop_guard = if t.url.starts_with("postgres") {
+        "DROP TRIGGER audit_append_only ON audit"
+    } else {
+        "DROP TRIGGER audit_append_only_update; DROP TRIGGER audit_append_only_delete"
+    };
+    raw(t, drop_guard).await.unwrap();
+    raw(t, "UPDATE audit SET actor = 'someone else' WHERE seq = 2")
+        .await
+        .unwrap();
+    assert_eq!(
+        verify(t).await,
+        Err(cadre_core::audit::Broken::Altered { seq: 2 })
+    );
+    raw(t, "UPDATE audit SET actor = 'coordinator' WHERE seq = 2")
+        .await
+        .unwrap();
+    assert_eq!(verify(t).await, Ok(3));
+    // And so is one who removes an entry.
+    raw(t, "DELETE FROM audit WHERE seq = 2").await.unwrap();
+    assert_eq!(
+        verify(t).await,
+        Err(cadre_core::audit::Broken::Removed {
+            expected: 2,
+            found: 3
+        })
+    );
+    let _ = ids;
+}
+both!(the_audit_trail_is_append_only_and_names_the_entry_tampered_with);
 
 async fn an_import_that_changes_a_record_raises_its_version(t: &TestStore) {
     let header = "code,title,start_date\n";
@@ -205,9 +292,17 @@ async fn two_records_of_one_person_merge_into_one(t: &TestStore) {
     t.import_text(Kind::Attendance, "a.csv", &text)
         .await
         .unwrap();
-    let found = t.store.persons_after(Some("bob ray"), 0, 10).await.unwrap();
+    let found = t
+        .store
+        .persons_after(Some("bob ray"), None, 0, 10)
+        .await
+        .unwrap();
     assert_eq!(found.len(), 2, "{found:?}");
-    let lee = t.store.persons_after(Some("LÉE"), 0, 10).await.unwrap();
+    let lee = t
+        .store
+        .persons_after(Some("LÉE"), None, 0, 10)
+        .await
+        .unwrap();
     assert_eq!(lee.len(), 1, "accents and case aside: {lee:?}");
     let (kept, other) = (&found[0], &found[1]);
     let persons_before = report_2020(t).await.persons;
@@ -232,7 +327,11 @@ async fn two_records_of_one_person_merge_into_one(t: &TestStore) {
     assert_eq!(attended.len(), 2);
 
     // A correction of a person moves the report's gender counts.
-    let robert = t.store.persons_after(Some("robert"), 0, 10).await.unwrap();
+    let robert = t
+        .store
+        .persons_after(Some("robert"), None, 0, 10)
+        .await
+        .unwrap();
     let robert = &robert[0];
     let male_before = report_2020(t).await.participants.male;
     let mut corrected = robert.record.person.clone();

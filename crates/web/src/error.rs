@@ -34,6 +34,11 @@ impl WebError {
                 (StatusCode::NOT_FOUND, "Not found")
             }
             WebError::App(AppError::Conflict { .. }) => (StatusCode::CONFLICT, "Changed meanwhile"),
+            WebError::App(AppError::Forbidden(_)) => (StatusCode::FORBIDDEN, "Not allowed"),
+            WebError::App(AppError::SignIn) => (StatusCode::UNAUTHORIZED, "Not signed in"),
+            WebError::App(AppError::Throttled { .. }) => {
+                (StatusCode::TOO_MANY_REQUESTS, "Too many attempts")
+            }
             WebError::App(AppError::InUse { .. }) => (StatusCode::CONFLICT, "Still in use"),
             WebError::App(AppError::Fields(_) | AppError::Invalid(_)) | WebError::BadRequest(_) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "Cannot do that")

@@ -4,6 +4,7 @@
 
 mod api;
 mod assets;
+mod auth;
 mod cache;
 mod error;
 mod forms;
@@ -14,17 +15,19 @@ mod period;
 use std::net::SocketAddr;
 
 use axum::Router;
-use cadre_app::{Actor, App};
+use cadre_app::App;
 
 pub use api::openapi_json;
+pub use auth::{Ctx, COOKIE};
 pub use error::WebError;
 
 /// What every handler is given.
 #[derive(Clone)]
 pub struct AppState {
     pub app: App,
-    /// Who acts through this server. Until accounts exist, the person who started it.
-    pub actor: Actor,
+    /// Cookies are sent only over HTTPS (`--secure-cookies`, or a proxy that says the request
+    /// came over HTTPS).
+    pub secure_cookies: bool,
     /// Where uploads wait between the steps of an import.
     pub uploads: std::path::PathBuf,
     /// The data version as last read, and the answers kept for it.
@@ -37,12 +40,12 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The state of a server for `app`, acting as `actor`, keeping uploads in a folder of the
-    /// system's temporary directory.
-    pub fn new(app: App, actor: Actor) -> AppState {
+    /// The state of a server for `app`, keeping uploads in a folder of the system's temporary
+    /// directory. Everyone signs in; what they may do is the application layer's to say.
+    pub fn new(app: App) -> AppState {
         AppState {
             app,
-            actor,
+            secure_cookies: false,
             uploads: std::env::temp_dir().join("cadre-uploads"),
             live: Default::default(),
             jobs: Default::default(),
@@ -85,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         });
     }
     let routes = pages::routes()
+        .merge(auth::routes())
         .merge(api::routes())
         .merge(assets::routes())
         .fallback(pages::not_found)
@@ -95,8 +99,6 @@ pub fn router(state: AppState) -> Router {
 /// Why `serve` did not start.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    #[error("cadre serves only this computer (a loopback address such as 127.0.0.1) until accounts exist: {0} would let anyone on the network change the records")]
-    NotLoopback(SocketAddr),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -106,24 +108,24 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
 }
 
-/// Listens on `addr` (loopback only) and serves until `shutdown` resolves; requests in flight
-/// are answered first. `ready` is told the address once listening (port 0 picks a free one).
+/// Listens on `addr` and serves until `shutdown` resolves; requests in flight are answered
+/// first. `ready` is told the address once listening (port 0 picks a free one).
 pub async fn serve(
     state: AppState,
     addr: SocketAddr,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ready: impl FnOnce(SocketAddr),
 ) -> Result<(), ServeError> {
-    if !addr.ip().is_loopback() {
-        return Err(ServeError::NotLoopback(addr));
-    }
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| ServeError::Bind { addr, source })?;
     ready(listener.local_addr()?);
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
     Ok(())
 }
 

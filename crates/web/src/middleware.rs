@@ -21,7 +21,11 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; s
 
 pub(crate) fn wrap(routes: Router, state: AppState) -> Router {
     routes
-        .layer(axum::middleware::from_fn_with_state(state, etag))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), etag))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            crate::auth::identify,
+        ))
         .layer(axum::middleware::from_fn(log))
         .layer(axum::extract::DefaultBodyLimit::max(crate::BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(crate::BODY_LIMIT))
@@ -83,7 +87,10 @@ async fn etag(State(state): State<AppState>, req: Request, next: Next) -> Respon
     if version == 0 {
         version = state.refresh_version().await;
     }
-    let tag = format!("\"d{version}-{}\"", env!("CARGO_PKG_VERSION"));
+    // Pages differ by who asks (a focal point sees other names than a coordinator; the header
+    // names who is signed in): the tag and the answers kept are per viewer.
+    let viewer = crate::auth::viewer_key(&req);
+    let tag = format!("\"d{version}-{}-{}\"", env!("CARGO_PKG_VERSION"), viewer.0);
     if crate::cache::names_tag(req.headers(), &tag) {
         let mut res = StatusCode::NOT_MODIFIED.into_response();
         if let Ok(v) = HeaderValue::from_str(&tag) {
@@ -91,7 +98,7 @@ async fn etag(State(state): State<AppState>, req: Request, next: Next) -> Respon
         }
         return res;
     }
-    let key = req.uri().to_string();
+    let key = format!("{}\n{}", viewer.1, req.uri());
     if let Some(kept) = state.live.get(version, &key) {
         let mut res = Response::new(axum::body::Body::from(kept.body));
         *res.status_mut() = kept.status;
@@ -107,9 +114,14 @@ async fn etag(State(state): State<AppState>, req: Request, next: Next) -> Respon
         if let Ok(v) = HeaderValue::from_str(&tag) {
             parts.headers.insert(header::ETAG, v);
         }
-        parts
-            .headers
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        parts.headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache"),
+        );
+        parts.headers.insert(
+            header::VARY,
+            HeaderValue::from_static("Cookie, Authorization"),
+        );
     }
     // Every answer here is already whole in memory (a rendered page, a written report):
     // collecting it copies nothing new.

@@ -6,7 +6,7 @@ use cadre_core::access::{Grant, Role};
 use sqlx::Row;
 
 use super::Db;
-use crate::types::Account;
+use crate::types::{Account, Stamp};
 use crate::{Result, StoreError};
 
 /// How an e-mail is compared: trimmed, lower case.
@@ -20,7 +20,7 @@ pub(crate) async fn create_account(
     email: &str,
     grant: &Grant,
     password_hash: &str,
-    at: &str,
+    stamp: Stamp<'_>,
 ) -> Result<i64> {
     let mut tx = super::begin_write(pool).await?;
     let key = email_key(email);
@@ -44,10 +44,11 @@ pub(crate) async fn create_account(
     .bind(&key)
     .bind(grant.role.as_str())
     .bind(password_hash)
-    .bind(at)
+    .bind(stamp.at)
     .fetch_one(&mut *tx)
     .await?;
     write_scopes(&mut tx, id, grant).await?;
+    note(&mut tx, stamp, id, "created", &describe(grant)).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -151,14 +152,41 @@ async fn id_of(tx: &mut super::edit::Tx, email: &str) -> Result<i64> {
         .ok_or_else(|| StoreError::NoAccount(email.trim().to_string()))
 }
 
-/// Disables or enables an account.
-pub(crate) async fn set_disabled(pool: &sqlx::Pool<Db>, email: &str, disabled: bool) -> Result<()> {
-    set_column(pool, email, "disabled", Value::Int(i64::from(disabled))).await
+/// Disables or enables an account; a disabled one is signed out everywhere.
+pub(crate) async fn set_disabled(
+    pool: &sqlx::Pool<Db>,
+    email: &str,
+    disabled: bool,
+    stamp: Stamp<'_>,
+) -> Result<()> {
+    let action = if disabled { "disabled" } else { "enabled" };
+    set_column(
+        pool,
+        email,
+        "disabled",
+        Value::Int(i64::from(disabled)),
+        action,
+        stamp,
+    )
+    .await
 }
 
-/// Replaces an account's password hash.
-pub(crate) async fn set_password(pool: &sqlx::Pool<Db>, email: &str, hash: &str) -> Result<()> {
-    set_column(pool, email, "password_hash", Value::Text(hash)).await
+/// Replaces an account's password hash, and signs it out everywhere.
+pub(crate) async fn set_password(
+    pool: &sqlx::Pool<Db>,
+    email: &str,
+    hash: &str,
+    stamp: Stamp<'_>,
+) -> Result<()> {
+    set_column(
+        pool,
+        email,
+        "password_hash",
+        Value::Text(hash),
+        "password-reset",
+        stamp,
+    )
+    .await
 }
 
 enum Value<'a> {
@@ -166,12 +194,15 @@ enum Value<'a> {
     Text(&'a str),
 }
 
-/// Sets one column of the account with this e-mail (`NoAccount` if there is none).
+/// Sets one column of the account with this e-mail (`NoAccount` if there is none), ends its
+/// sign-ins and keeps the change in the audit trail.
 async fn set_column(
     pool: &sqlx::Pool<Db>,
     email: &str,
     column: &'static str,
     value: Value<'_>,
+    action: &str,
+    stamp: Stamp<'_>,
 ) -> Result<()> {
     let mut tx = super::begin_write(pool).await?;
     let id = id_of(&mut tx, email).await?;
@@ -182,12 +213,19 @@ async fn set_column(
         Value::Text(t) => q.bind(t),
     };
     q.bind(id).execute(&mut *tx).await?;
+    super::sign_ins::end_all(&mut tx, id).await?;
+    note(&mut tx, stamp, id, action, "").await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Gives an account another role and scope.
-pub(crate) async fn set_grant(pool: &sqlx::Pool<Db>, email: &str, grant: &Grant) -> Result<()> {
+/// Gives an account another role and scope (audited with the one it had).
+pub(crate) async fn set_grant(
+    pool: &sqlx::Pool<Db>,
+    email: &str,
+    grant: &Grant,
+    stamp: Stamp<'_>,
+) -> Result<()> {
     let mut tx = super::begin_write(pool).await?;
     let id = id_of(&mut tx, email).await?;
     sqlx::query("UPDATE accounts SET role = $1, version = version + 1 WHERE id = $2")
@@ -196,6 +234,50 @@ pub(crate) async fn set_grant(pool: &sqlx::Pool<Db>, email: &str, grant: &Grant)
         .execute(&mut *tx)
         .await?;
     write_scopes(&mut tx, id, grant).await?;
+    note(&mut tx, stamp, id, "role-changed", &describe(grant)).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A grant in words for the audit trail: `focal-point JM, TT`.
+fn describe(grant: &Grant) -> String {
+    let scope: Vec<&str> = grant
+        .countries
+        .iter()
+        .chain(grant.partners.iter())
+        .map(String::as_str)
+        .collect();
+    if scope.is_empty() {
+        grant.role.as_str().to_string()
+    } else {
+        format!("{} {}", grant.role.as_str(), scope.join(", "))
+    }
+}
+
+async fn note(
+    tx: &mut super::edit::Tx,
+    stamp: Stamp<'_>,
+    id: i64,
+    action: &str,
+    detail: &str,
+) -> Result<()> {
+    let version: i64 = sqlx::query_scalar("SELECT version FROM accounts WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    super::edit::note(tx, stamp, "account", id, action, version, detail).await
+}
+
+/// One account by id (a sign-in's or a token's).
+pub(crate) async fn account_by_id(pool: &sqlx::Pool<Db>, id: i64) -> Result<Option<Account>> {
+    let row = sqlx::query(
+        "SELECT id, email, role, disabled, created_at, version FROM accounts WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    match row {
+        Some(row) => Ok(Some(account_of(pool, &row).await?)),
+        None => Ok(None),
+    }
 }

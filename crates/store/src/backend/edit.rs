@@ -1,15 +1,15 @@
 //! Single-record writes (a form, an API call), what they share, and those of trainings: each in
 //! its own transaction, made from the version it names (`... WHERE id = $1 AND version = $2`),
-//! kept in `edits` with who made it, and raising the data version. Deletes say what depends on
+//! kept in the audit trail with who made it, and raising the data version. Deletes say what depends on
 //! the record and go ahead only when told to take that with it.
 
 use cadre_core::PartialDate;
 use cadre_core::TrainingRecord;
-use sqlx::{Database, Row};
+use sqlx::Database;
 
 use super::read::read_training;
 use super::Db;
-use crate::types::{Dependents, EditRecord, Stamp, Versioned};
+use crate::types::{Dependents, Stamp, Versioned};
 use crate::{Result, StoreError};
 
 pub(crate) type Tx = sqlx::Transaction<'static, Db>;
@@ -49,7 +49,7 @@ pub(crate) async fn finish(
     Ok(())
 }
 
-/// Keeps one edit in `edits`.
+/// Keeps one edit in the audit trail, in the edit's own transaction.
 pub(crate) async fn note(
     conn: &mut Conn,
     stamp: Stamp<'_>,
@@ -59,62 +59,20 @@ pub(crate) async fn note(
     version: i64,
     detail: &str,
 ) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO edits (at, actor, kind, record_id, action, version, detail)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(stamp.at)
-    .bind(stamp.actor)
-    .bind(kind)
-    .bind(id)
-    .bind(action)
-    .bind(version)
-    .bind(detail)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
-/// The edits of one record, or of every record when `record` is `None`, newest first.
-pub(crate) async fn edits(
-    pool: &sqlx::Pool<Db>,
-    record: Option<(&str, i64)>,
-    limit: i64,
-) -> Result<Vec<EditRecord>> {
-    let rows = match record {
-        Some((kind, id)) => {
-            sqlx::query(
-                "SELECT at, actor, kind, record_id, action, version, detail FROM edits
-                 WHERE kind = $1 AND record_id = $2 ORDER BY id DESC LIMIT $3",
-            )
-            .bind(kind)
-            .bind(id)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?
-        }
-        None => {
-            sqlx::query(
-                "SELECT at, actor, kind, record_id, action, version, detail FROM edits
-                 ORDER BY id DESC LIMIT $1",
-            )
-            .bind(limit)
-            .fetch_all(pool)
-            .await?
-        }
+    let mut entry = cadre_core::audit::Entry {
+        at: stamp.at.to_string(),
+        actor: stamp.actor.to_string(),
+        address: stamp.address.to_string(),
+        action: action.to_string(),
+        kind: kind.to_string(),
+        record_id: Some(id),
+        version: Some(version),
+        detail: detail.to_string(),
+        before: stamp.before.to_string(),
+        after: stamp.after.to_string(),
+        ..Default::default()
     };
-    Ok(rows
-        .into_iter()
-        .map(|r| EditRecord {
-            at: r.get("at"),
-            actor: r.get("actor"),
-            kind: r.get("kind"),
-            record_id: r.get("record_id"),
-            action: r.get("action"),
-            version: r.get("version"),
-            detail: r.get("detail"),
-        })
-        .collect())
+    super::audit::append(conn, &mut entry).await
 }
 
 /// The version of a record, `None` when there is no such record.

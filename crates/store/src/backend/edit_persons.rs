@@ -62,6 +62,7 @@ pub(crate) async fn person(
 pub(crate) async fn persons(
     pool: &sqlx::Pool<Db>,
     search: Option<&str>,
+    countries: Option<&[String]>,
     after: i64,
     limit: i64,
 ) -> Result<Vec<Versioned<Participant>>> {
@@ -76,31 +77,37 @@ pub(crate) async fn persons(
             .collect();
         format!("%{escaped}%")
     });
-    let rows = match &pattern {
-        Some(p) => {
-            // The name key is "given|family|country"; a search for "ann lee" matches the
-            // name as written "ann|lee", so spaces match the separator too.
-            let spaced = p.replace(' ', "_");
-            sqlx::query(&format!(
-                "{SELECT} WHERE p.id > $1 AND (p.name_key LIKE $2 ESCAPE '\\'
-                 OR p.name_key LIKE $3 ESCAPE '\\' OR p.email_key LIKE $2 ESCAPE '\\')
-                 ORDER BY p.id LIMIT $4"
-            ))
-            .bind(after)
-            .bind(p)
-            .bind(spaced)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?
+    let mut sql = format!("{SELECT} WHERE p.id > $1");
+    let mut n = 1;
+    if pattern.is_some() {
+        // The name key is "given|family|country"; a search for "ann lee" matches the name as
+        // written "ann|lee", so spaces match the separator too.
+        sql.push_str(
+            " AND (p.name_key LIKE $2 ESCAPE '\\' OR p.name_key LIKE $3 ESCAPE '\\'
+              OR p.email_key LIKE $2 ESCAPE '\\')",
+        );
+        n = 3;
+    }
+    if let Some(codes) = countries {
+        // No country at all keeps no one (an empty IN list is not valid SQL).
+        if codes.is_empty() {
+            return Ok(Vec::new());
         }
-        None => {
-            sqlx::query(&format!("{SELECT} WHERE p.id > $1 ORDER BY p.id LIMIT $2"))
-                .bind(after)
-                .bind(limit)
-                .fetch_all(pool)
-                .await?
-        }
-    };
+        let marks: Vec<String> = (0..codes.len())
+            .map(|i| format!("${}", n + 1 + i))
+            .collect();
+        sql.push_str(&format!(" AND p.country_code IN ({})", marks.join(", ")));
+        n += codes.len();
+    }
+    sql.push_str(&format!(" ORDER BY p.id LIMIT ${}", n + 1));
+    let mut q = sqlx::query(&sql).bind(after);
+    if let Some(p) = &pattern {
+        q = q.bind(p.clone()).bind(p.replace(' ', "_"));
+    }
+    for code in countries.unwrap_or_default() {
+        q = q.bind(code.clone());
+    }
+    let rows = q.bind(limit).fetch_all(pool).await?;
     Ok(rows.iter().map(participant).collect())
 }
 
@@ -489,4 +496,43 @@ pub(crate) async fn create_person(
         version: 1,
         record: rec.clone(),
     })
+}
+
+/// The participant with this e-mail (compared as keys are), if any.
+pub(crate) async fn person_id_by_email(pool: &sqlx::Pool<Db>, email: &str) -> Result<Option<i64>> {
+    let Some(key) = email_key(email) else {
+        return Ok(None);
+    };
+    Ok(
+        sqlx::query_scalar("SELECT id FROM persons WHERE email_key = $1")
+            .bind(key)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+/// Removes a participant's identity (names, e-mail, organisation) and keeps what the counts
+/// use (gender, country, department, attendance), so every report gives the same figures.
+/// What the audit trail says of them is erased too, its digests kept.
+pub(crate) async fn erase_person(pool: &sqlx::Pool<Db>, id: i64, stamp: Stamp<'_>) -> Result<i64> {
+    let mut tx = super::begin_edit(pool).await?;
+    let new: Option<i64> = sqlx::query_scalar(
+        "UPDATE persons SET given_name = '', family_name = '', email = NULL, email_key = NULL,
+             organisation = NULL, name_key = $1, version = version + 1
+         WHERE id = $2 RETURNING version",
+    )
+    .bind(format!("erased|{id}"))
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(new) = new else {
+        return Err(StoreError::NotFound {
+            kind: "participant",
+            id,
+        });
+    };
+    super::audit::redact(&mut tx, "participant", id).await?;
+    super::cache::refresh_persons(&mut tx, &[chunk_of(id)]).await?;
+    finish(tx, stamp, "participant", id, "erased", new, "").await?;
+    Ok(new)
 }

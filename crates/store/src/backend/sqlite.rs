@@ -4,6 +4,8 @@ pub(crate) type Db = sqlx::Sqlite;
 
 #[path = "accounts.rs"]
 pub(crate) mod accounts;
+#[path = "audit.rs"]
+pub(crate) mod audit;
 #[path = "cache.rs"]
 pub(crate) mod cache;
 #[path = "copy.rs"]
@@ -30,6 +32,8 @@ pub(crate) mod resolve;
 pub(crate) mod roster;
 #[path = "seed.rs"]
 pub(crate) mod seed;
+#[path = "sign_ins.rs"]
+pub(crate) mod sign_ins;
 #[path = "write.rs"]
 pub(crate) mod write;
 #[path = "write_attendance.rs"]

@@ -1,6 +1,5 @@
 //! The participants endpoints: list (searched, by cursor), get, create, replace, delete.
 
-use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
@@ -13,7 +12,7 @@ use super::records::{
 };
 use super::schema::*;
 use super::{if_match, Problem};
-use crate::AppState;
+use crate::Ctx;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -30,7 +29,7 @@ pub(crate) struct ParticipantFilters {
         (status = 400, description = "The page is not understood", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn list_participants(
-    State(s): State<AppState>,
+    s: Ctx,
     ApiQuery(page): ApiQuery<PageParams>,
     ApiQuery(f): ApiQuery<ParticipantFilters>,
 ) -> ApiResult {
@@ -54,10 +53,7 @@ pub(crate) async fn list_participants(
         (status = 200, description = "The participant", body = Participant),
         (status = 404, description = "No such participant", body = Problem, content_type = "application/problem+json")
     ))]
-pub(crate) async fn get_participant(
-    State(s): State<AppState>,
-    ApiPath(id): ApiPath<i64>,
-) -> ApiResult {
+pub(crate) async fn get_participant(s: Ctx, ApiPath(id): ApiPath<i64>) -> ApiResult {
     let v = s.app.participant(&s.actor, id).await?;
     Ok(record(StatusCode::OK, v.version, Participant::from(v)))
 }
@@ -70,7 +66,7 @@ pub(crate) async fn get_participant(
         (status = 422, description = "The record does not hold together, or it is a person already recorded", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn create_participant(
-    State(s): State<AppState>,
+    s: Ctx,
     ApiJson(input): ApiJson<ParticipantInput>,
 ) -> ApiResult {
     no_bad_version(input.version)?;
@@ -92,7 +88,7 @@ pub(crate) async fn create_participant(
         (status = 428, description = "No version given", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn put_participant(
-    State(s): State<AppState>,
+    s: Ctx,
     ApiPath(id): ApiPath<i64>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<ParticipantInput>,
@@ -115,7 +111,7 @@ pub(crate) async fn put_participant(
         (status = 409, description = "They have attendance, or the record changed", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn delete_participant(
-    State(s): State<AppState>,
+    s: Ctx,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(p): ApiQuery<DeleteParams>,
     headers: HeaderMap,

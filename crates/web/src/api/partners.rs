@@ -1,6 +1,5 @@
 //! The partners endpoints: list by cursor, get, create, replace, delete.
 
-use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
@@ -11,7 +10,7 @@ use super::records::{
 };
 use super::schema::*;
 use super::{if_match, Problem};
-use crate::AppState;
+use crate::Ctx;
 
 /// Partners in id order.
 #[utoipa::path(get, path = "/partners", tag = "partners",
@@ -20,17 +19,12 @@ use crate::AppState;
         (status = 200, description = "A page of partners", body = PartnerPage),
         (status = 400, description = "The page is not understood", body = Problem, content_type = "application/problem+json")
     ))]
-pub(crate) async fn list_partners(
-    State(s): State<AppState>,
-    ApiQuery(page): ApiQuery<PageParams>,
-) -> ApiResult {
+pub(crate) async fn list_partners(s: Ctx, ApiQuery(page): ApiQuery<PageParams>) -> ApiResult {
     let (limit, after) = (page.limit()?, page.after()?);
     let items: Vec<Partner> = s
         .app
-        .store()
-        .partners_after(after, limit)
-        .await
-        .map_err(|e| Problem::from(cadre_app::AppError::from(e)))?
+        .partners_after(&s.actor, after, limit)
+        .await?
         .into_iter()
         .map(Partner::from)
         .collect();
@@ -45,7 +39,7 @@ pub(crate) async fn list_partners(
         (status = 200, description = "The partner", body = Partner),
         (status = 404, description = "No such partner", body = Problem, content_type = "application/problem+json")
     ))]
-pub(crate) async fn get_partner(State(s): State<AppState>, ApiPath(id): ApiPath<i64>) -> ApiResult {
+pub(crate) async fn get_partner(s: Ctx, ApiPath(id): ApiPath<i64>) -> ApiResult {
     let v = s.app.partner(&s.actor, id).await?;
     Ok(record(StatusCode::OK, v.version, Partner::from(v)))
 }
@@ -57,10 +51,7 @@ pub(crate) async fn get_partner(State(s): State<AppState>, ApiPath(id): ApiPath<
         (status = 201, description = "Created", body = Partner),
         (status = 422, description = "The record does not hold together", body = Problem, content_type = "application/problem+json")
     ))]
-pub(crate) async fn create_partner(
-    State(s): State<AppState>,
-    ApiJson(input): ApiJson<PartnerInput>,
-) -> ApiResult {
+pub(crate) async fn create_partner(s: Ctx, ApiJson(input): ApiJson<PartnerInput>) -> ApiResult {
     no_bad_version(input.version)?;
     let v = s.app.create_partner(&s.actor, &input.fields()).await?;
     Ok(record(StatusCode::CREATED, v.version, Partner::from(v)))
@@ -79,7 +70,7 @@ pub(crate) async fn create_partner(
         (status = 428, description = "No version given", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn put_partner(
-    State(s): State<AppState>,
+    s: Ctx,
     ApiPath(id): ApiPath<i64>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<PartnerInput>,
@@ -102,7 +93,7 @@ pub(crate) async fn put_partner(
         (status = 409, description = "Trainings or programmes name it, or it changed", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn delete_partner(
-    State(s): State<AppState>,
+    s: Ctx,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(p): ApiQuery<DeleteParams>,
     headers: HeaderMap,

@@ -113,6 +113,11 @@ impl From<AppError> for Problem {
             AppError::Invalid(_) => {
                 Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", detail)
             }
+            AppError::Forbidden(_) => Problem::new(StatusCode::FORBIDDEN, "forbidden", detail),
+            AppError::SignIn => Problem::new(StatusCode::UNAUTHORIZED, "not-signed-in", detail),
+            AppError::Throttled { .. } => {
+                Problem::new(StatusCode::TOO_MANY_REQUESTS, "throttled", detail)
+            }
             other => {
                 tracing::error!(error = %other, "API request failed");
                 Problem::new(

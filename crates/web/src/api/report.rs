@@ -1,7 +1,6 @@
 //! The report of any period, as the same JSON `cadre report --format json` writes (keys as in
 //! docs/report-json.md).
 
-use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use cadre_core::report::Period;
@@ -11,7 +10,7 @@ use utoipa::IntoParams;
 
 use super::extract::ApiQuery;
 use super::Problem;
-use crate::AppState;
+use crate::Ctx;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -32,7 +31,7 @@ pub(crate) struct ReportParams {
         (status = 400, description = "The period is not understood", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn report(
-    State(s): State<AppState>,
+    s: Ctx,
     ApiQuery(p): ApiQuery<ReportParams>,
 ) -> Result<Response, Problem> {
     let day =

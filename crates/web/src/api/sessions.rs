@@ -1,7 +1,6 @@
 //! The sessions endpoints: list (of one training, or all, by cursor), get, create, replace,
 //! delete.
 
-use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
@@ -14,7 +13,7 @@ use super::records::{
 };
 use super::schema::*;
 use super::{if_match, Problem};
-use crate::AppState;
+use crate::Ctx;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -31,7 +30,7 @@ pub(crate) struct SessionFilters {
         (status = 400, description = "The page is not understood", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn list_sessions(
-    State(s): State<AppState>,
+    s: Ctx,
     ApiQuery(page): ApiQuery<PageParams>,
     ApiQuery(f): ApiQuery<SessionFilters>,
 ) -> ApiResult {
@@ -75,7 +74,7 @@ pub(crate) async fn list_sessions(
         (status = 200, description = "The session", body = Session),
         (status = 404, description = "No such session", body = Problem, content_type = "application/problem+json")
     ))]
-pub(crate) async fn get_session(State(s): State<AppState>, ApiPath(id): ApiPath<i64>) -> ApiResult {
+pub(crate) async fn get_session(s: Ctx, ApiPath(id): ApiPath<i64>) -> ApiResult {
     let v = s.app.session(&s.actor, id).await?;
     Ok(record(StatusCode::OK, v.version, Session::from(v)))
 }
@@ -87,10 +86,7 @@ pub(crate) async fn get_session(State(s): State<AppState>, ApiPath(id): ApiPath<
         (status = 201, description = "Created", body = Session),
         (status = 422, description = "The record does not hold together", body = Problem, content_type = "application/problem+json")
     ))]
-pub(crate) async fn create_session(
-    State(s): State<AppState>,
-    ApiJson(input): ApiJson<SessionInput>,
-) -> ApiResult {
+pub(crate) async fn create_session(s: Ctx, ApiJson(input): ApiJson<SessionInput>) -> ApiResult {
     no_bad_version(input.version)?;
     let v = s.app.create_session(&s.actor, &input.fields()).await?;
     Ok(record(StatusCode::CREATED, v.version, Session::from(v)))
@@ -109,7 +105,7 @@ pub(crate) async fn create_session(
         (status = 428, description = "No version given", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn put_session(
-    State(s): State<AppState>,
+    s: Ctx,
     ApiPath(id): ApiPath<i64>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<SessionInput>,
@@ -132,7 +128,7 @@ pub(crate) async fn put_session(
         (status = 409, description = "It has attendance, or it changed", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn delete_session(
-    State(s): State<AppState>,
+    s: Ctx,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(p): ApiQuery<DeleteParams>,
     headers: HeaderMap,

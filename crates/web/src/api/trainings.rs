@@ -1,7 +1,6 @@
 //! The trainings endpoints: list (filtered, by cursor), get, create, replace, delete, and a
 //! training's attendance.
 
-use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
@@ -15,7 +14,7 @@ use super::records::{
 };
 use super::schema::*;
 use super::{if_match, Problem};
-use crate::AppState;
+use crate::Ctx;
 
 /// Filters of the trainings list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -101,43 +100,18 @@ impl TrainingFilters {
         (status = 400, description = "A filter or the page is not understood", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn list_trainings(
-    State(s): State<AppState>,
+    s: Ctx,
     ApiQuery(page): ApiQuery<PageParams>,
     ApiQuery(filters): ApiQuery<TrainingFilters>,
 ) -> ApiResult {
     let (limit, after) = (page.limit()?, page.after()?);
     let query = filters.query()?;
-    s.app.catch_up().await.map_err(Problem::from)?;
-    let mut hits: Vec<(i64, cadre_core::TrainingRecord)> = match s.app.engine() {
-        Some(engine) => {
-            let mut ids: Vec<&cadre_core::report::TrainingFacts> =
-                listing::filter(engine.trainings(), &query)
-                    .into_iter()
-                    .filter(|t| t.id > after)
-                    .collect();
-            ids.sort_by_key(|t| t.id);
-            ids.truncate(limit as usize);
-            ids.into_iter().map(|t| (t.id, t.record.clone())).collect()
-        }
-        None => Vec::new(),
-    };
-    hits.sort_by_key(|(id, _)| *id);
-    let ids: Vec<i64> = hits.iter().map(|(id, _)| *id).collect();
-    let versions = s
+    let items: Vec<Training> = s
         .app
-        .store()
-        .versions("trainings", &ids)
-        .await
-        .map_err(|e| Problem::from(cadre_app::AppError::from(e)))?;
-    let items: Vec<Training> = hits
+        .trainings_after(&s.actor, &query, after, limit)
+        .await?
         .into_iter()
-        .map(|(id, record)| {
-            Training::from(cadre_store::Versioned {
-                id,
-                version: versions.get(&id).copied().unwrap_or(1),
-                record,
-            })
-        })
+        .map(Training::from)
         .collect();
     let next_cursor = next(&items, limit, |t| t.id);
     Ok(Json(TrainingPage { items, next_cursor }).into_response())
@@ -150,10 +124,7 @@ pub(crate) async fn list_trainings(
         (status = 200, description = "The training; its ETag is its version", body = Training),
         (status = 404, description = "No such training", body = Problem, content_type = "application/problem+json")
     ))]
-pub(crate) async fn get_training(
-    State(s): State<AppState>,
-    ApiPath(id): ApiPath<i64>,
-) -> ApiResult {
+pub(crate) async fn get_training(s: Ctx, ApiPath(id): ApiPath<i64>) -> ApiResult {
     let t = s.app.training(&s.actor, id).await?;
     Ok(record(StatusCode::OK, t.version, Training::from(t)))
 }
@@ -165,10 +136,7 @@ pub(crate) async fn get_training(
         (status = 201, description = "Created", body = Training),
         (status = 422, description = "The record does not hold together", body = Problem, content_type = "application/problem+json")
     ))]
-pub(crate) async fn create_training(
-    State(s): State<AppState>,
-    ApiJson(input): ApiJson<TrainingInput>,
-) -> ApiResult {
+pub(crate) async fn create_training(s: Ctx, ApiJson(input): ApiJson<TrainingInput>) -> ApiResult {
     no_bad_version(input.version)?;
     let created = s.app.create_training(&s.actor, &input.fields()).await?;
     let mut res = record(
@@ -195,7 +163,7 @@ pub(crate) async fn create_training(
         (status = 428, description = "No version given", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn put_training(
-    State(s): State<AppState>,
+    s: Ctx,
     ApiPath(id): ApiPath<i64>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<TrainingInput>,
@@ -218,7 +186,7 @@ pub(crate) async fn put_training(
         (status = 409, description = "Others depend on it, or it changed", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn delete_training(
-    State(s): State<AppState>,
+    s: Ctx,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(p): ApiQuery<DeleteParams>,
     headers: HeaderMap,
@@ -247,7 +215,7 @@ pub(crate) struct AttendanceParams {
         (status = 404, description = "No such training", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn training_attendance(
-    State(s): State<AppState>,
+    s: Ctx,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(p): ApiQuery<AttendanceParams>,
 ) -> ApiResult {
@@ -260,13 +228,7 @@ pub(crate) async fn training_attendance(
             )))
         }
     };
-    s.app.training(&s.actor, id).await?;
-    let (lines, total) = s
-        .app
-        .store()
-        .roster(id, limit)
-        .await
-        .map_err(|e| Problem::from(cadre_app::AppError::from(e)))?;
+    let cadre_app::Roster { lines, total, .. } = s.app.roster(&s.actor, id, limit).await?;
     Ok(Json(Attendance {
         training_id: id,
         total,

@@ -2,7 +2,7 @@
 //! a chart, the most recent trainings, and the data-quality notes still open.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::Response;
 use cadre_core::listing::{self, Sort};
 use cadre_core::report::Period;
@@ -12,7 +12,7 @@ use super::trainings::Line;
 use super::{num, page};
 use crate::error::{PageResult, WebError};
 use crate::period::PeriodQuery;
-use crate::AppState;
+use crate::Ctx;
 
 struct Figure {
     value: String,
@@ -46,10 +46,7 @@ fn current_year(trainings: &[cadre_core::report::TrainingFacts]) -> i32 {
         .unwrap_or(2020)
 }
 
-pub(crate) async fn show(
-    State(s): State<AppState>,
-    Query(q): Query<PeriodQuery>,
-) -> PageResult<Response> {
+pub(crate) async fn show(s: Ctx, Query(q): Query<PeriodQuery>) -> PageResult<Response> {
     s.app.catch_up().await?;
     let (period, years, recent, empty) = {
         let engine = s

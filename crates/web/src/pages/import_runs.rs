@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::{header, StatusCode};
 use axum::response::Response;
 use axum::Form;
@@ -16,11 +16,11 @@ use cadre_app::{AppError, ImportOutcome};
 use super::imports::{options, outcome_view, staged_page, upload_of, write_mapping, OutcomeView};
 use super::{page, page_with, see_other};
 use crate::error::{PageResult, WebError};
-use crate::AppState;
+use crate::Ctx;
 
 /// Checks (a dry run) or imports the upload with the mapping the form gives.
 pub(crate) async fn run(
-    State(s): State<AppState>,
+    s: Ctx,
     Path(token): Path<String>,
     Form(values): Form<BTreeMap<String, String>>,
 ) -> PageResult<Response> {
@@ -135,10 +135,7 @@ struct ProgressPage {
 }
 
 /// How far a running import has read; once it is done, what it did.
-pub(crate) async fn progress(
-    State(s): State<AppState>,
-    Path(token): Path<String>,
-) -> PageResult<Response> {
+pub(crate) async fn progress(s: Ctx, Path(token): Path<String>) -> PageResult<Response> {
     let up = upload_of(&s, &token)?;
     let Some(job) = s.jobs.get(&token) else {
         // Done, and said already: the history has it.
@@ -169,7 +166,7 @@ pub(crate) async fn progress(
 }
 
 /// The page that says what a finished import did.
-async fn finish(s: &AppState, token: &str, f: Finished) -> PageResult<Response> {
+async fn finish(s: &Ctx, token: &str, f: Finished) -> PageResult<Response> {
     let Finished {
         result,
         values,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path as FsPath, PathBuf};
 
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use cadre_app::{ImportOutcome, ImportRequest, Preview};
@@ -16,7 +16,7 @@ use cadre_import::Proposal;
 
 use super::{page, page_with, see_other};
 use crate::error::{PageResult, WebError};
-use crate::AppState;
+use crate::Ctx;
 
 const KINDS: [(&str, &str); 6] = [
     ("attendance", "Attendance (who took part)"),
@@ -35,7 +35,7 @@ fn kind_of(s: &str) -> Result<Kind, WebError> {
 
 /// Where an upload waits between its steps: a folder of its own, named by a token nobody can
 /// guess from another's, holding the file, its mapping and its rejected rows.
-fn staged(s: &AppState, token: &str) -> Result<PathBuf, WebError> {
+fn staged(s: &Ctx, token: &str) -> Result<PathBuf, WebError> {
     let ok = token.len() == 32 && token.bytes().all(|b| b.is_ascii_hexdigit());
     let dir = s.uploads.join(token);
     if !ok || !dir.is_dir() {
@@ -101,7 +101,7 @@ pub(crate) async fn new() -> PageResult<Response> {
 
 /// Receives the file (streamed to disk, never held whole in memory) and moves on to its
 /// preview.
-pub(crate) async fn upload(State(s): State<AppState>, mut form: Multipart) -> PageResult<Response> {
+pub(crate) async fn upload(s: Ctx, mut form: Multipart) -> PageResult<Response> {
     let token = new_token();
     let dir = s.uploads.join(&token);
     std::fs::create_dir_all(&dir)
@@ -196,7 +196,7 @@ pub(super) struct Upload {
     pub(super) name: String,
 }
 
-pub(super) fn upload_of(s: &AppState, token: &str) -> Result<Upload, WebError> {
+pub(super) fn upload_of(s: &Ctx, token: &str) -> Result<Upload, WebError> {
     let dir = staged(s, token)?;
     let read = |f: &str| std::fs::read_to_string(dir.join(f)).map_err(|_| WebError::NotFound);
     let kind = kind_of(read("kind")?.trim())?;
@@ -297,7 +297,7 @@ pub(super) fn options(values: &BTreeMap<String, String>) -> (Option<String>, Opt
 }
 
 pub(super) async fn staged_page(
-    s: &AppState,
+    s: &Ctx,
     token: &str,
     form: Option<&BTreeMap<String, String>>,
     outcome: Option<OutcomeView>,
@@ -385,10 +385,7 @@ pub(super) async fn staged_page(
     })
 }
 
-pub(crate) async fn staged_view(
-    State(s): State<AppState>,
-    Path(token): Path<String>,
-) -> PageResult<Response> {
+pub(crate) async fn staged_view(s: Ctx, Path(token): Path<String>) -> PageResult<Response> {
     page(staged_page(&s, &token, None, None, None).await?)
 }
 
@@ -441,10 +438,7 @@ pub(super) fn write_mapping(
 }
 
 /// The rows a run set aside, with their problems in the first column, to fix and upload again.
-pub(crate) async fn rejects(
-    State(s): State<AppState>,
-    Path(token): Path<String>,
-) -> PageResult<Response> {
+pub(crate) async fn rejects(s: Ctx, Path(token): Path<String>) -> PageResult<Response> {
     let up = upload_of(&s, &token)?;
     let path: &FsPath = &up.dir.join("rejects.csv");
     let bytes = std::fs::read(path).map_err(|_| WebError::NotFound)?;
@@ -483,7 +477,7 @@ pub(crate) struct HistoryQuery {
 }
 
 pub(crate) async fn history(
-    State(s): State<AppState>,
+    s: Ctx,
     axum::extract::Query(q): axum::extract::Query<HistoryQuery>,
 ) -> PageResult<Response> {
     let imports = s.app.import_history(&s.actor, 100).await?;

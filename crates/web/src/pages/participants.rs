@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
@@ -17,7 +17,7 @@ use serde::Deserialize;
 use super::{page, page_with, see_other, url_encode};
 use crate::error::{PageResult, WebError};
 use crate::forms::FormView;
-use crate::AppState;
+use crate::Ctx;
 
 const PER_PAGE: i64 = 50;
 const FIELDS: [&str; 7] = [
@@ -47,10 +47,7 @@ struct ListPage {
     next: Option<String>,
 }
 
-pub(crate) async fn list(
-    State(s): State<AppState>,
-    Query(query): Query<ListQuery>,
-) -> PageResult<Response> {
+pub(crate) async fn list(s: Ctx, Query(query): Query<ListQuery>) -> PageResult<Response> {
     let q = query.q.unwrap_or_default().trim().to_string();
     let search = (!q.is_empty()).then_some(q.as_str());
     let mut people = s
@@ -91,7 +88,7 @@ struct PersonPage {
     attended: Vec<(PersonAttendance, String)>,
 }
 
-pub(crate) async fn show(State(s): State<AppState>, Path(id): Path<i64>) -> PageResult<Response> {
+pub(crate) async fn show(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
     let p = s.app.participant(&s.actor, id).await?;
     let attended = s
         .app
@@ -111,27 +108,6 @@ pub(crate) async fn show(State(s): State<AppState>, Path(id): Path<i64>) -> Page
     })
 }
 
-fn person_fields(p: &PersonRecord) -> BTreeMap<String, String> {
-    let mut f = BTreeMap::new();
-    f.insert("given_name".into(), p.given_name.clone());
-    f.insert("family_name".into(), p.family_name.clone());
-    f.insert("email".into(), p.email.clone().unwrap_or_default());
-    f.insert(
-        "gender".into(),
-        p.gender.map(|g| g.as_str().to_string()).unwrap_or_default(),
-    );
-    f.insert("country".into(), p.country.clone().unwrap_or_default());
-    f.insert(
-        "organisation".into(),
-        p.organisation.clone().unwrap_or_default(),
-    );
-    f.insert(
-        "department".into(),
-        p.department.clone().unwrap_or_default(),
-    );
-    f
-}
-
 const GENDERS: [(&str, &str); 3] = [("", "Not recorded"), ("male", "Male"), ("female", "Female")];
 
 #[derive(Template)]
@@ -145,20 +121,20 @@ struct EditPage {
     conflict: bool,
 }
 
-pub(crate) async fn edit(State(s): State<AppState>, Path(id): Path<i64>) -> PageResult<Response> {
+pub(crate) async fn edit(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
     let p = s.app.participant(&s.actor, id).await?;
     page(EditPage {
         nav: "participants",
         id,
         version: p.version,
-        form: FormView::new(person_fields(&p.record.person)),
+        form: FormView::new(cadre_core::fields::person_fields(&p.record.person)),
         genders: GENDERS,
         conflict: false,
     })
 }
 
 pub(crate) async fn update(
-    State(s): State<AppState>,
+    s: Ctx,
     Path(id): Path<i64>,
     Form(mut values): Form<BTreeMap<String, String>>,
 ) -> PageResult<Response> {
@@ -225,10 +201,7 @@ fn id_of(s: &Option<String>, what: &str) -> Result<i64, WebError> {
         })
 }
 
-pub(crate) async fn merge_preview(
-    State(s): State<AppState>,
-    Query(q): Query<MergeQuery>,
-) -> PageResult<Response> {
+pub(crate) async fn merge_preview(s: Ctx, Query(q): Query<MergeQuery>) -> PageResult<Response> {
     let kept = id_of(&q.kept, "kept")?;
     let other = id_of(&q.other, "other")?;
     if kept == other {
@@ -239,7 +212,7 @@ pub(crate) async fn merge_preview(
     let preview = s.app.merge_preview(&s.actor, kept, other).await?;
     page(MergePage {
         nav: "participants",
-        form: FormView::new(person_fields(&preview.merged)),
+        form: FormView::new(cadre_core::fields::person_fields(&preview.merged)),
         preview,
         genders: GENDERS,
         stale: false,
@@ -247,7 +220,7 @@ pub(crate) async fn merge_preview(
 }
 
 pub(crate) async fn merge(
-    State(s): State<AppState>,
+    s: Ctx,
     Form(mut values): Form<BTreeMap<String, String>>,
 ) -> PageResult<Response> {
     let mut take = |k: &str| -> Result<i64, WebError> {
@@ -271,7 +244,10 @@ pub(crate) async fn merge(
                     FormView::new(values).with_problems(problems, &FIELDS),
                     false,
                 ),
-                _ => (FormView::new(person_fields(&preview.merged)), true),
+                _ => (
+                    FormView::new(cadre_core::fields::person_fields(&preview.merged)),
+                    true,
+                ),
             };
             let status = if stale {
                 StatusCode::CONFLICT

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
@@ -14,7 +14,7 @@ use cadre_store::Versioned;
 use super::{page, page_with, see_other};
 use crate::error::PageResult;
 use crate::forms::FormView;
-use crate::AppState;
+use crate::Ctx;
 
 const FIELDS: [&str; 4] = ["name", "short_name", "parent", "kind"];
 
@@ -29,13 +29,11 @@ fn kind_label(k: Option<PartnerKind>) -> &'static str {
     k.map(PartnerKind::as_str).unwrap_or("")
 }
 
-pub(crate) async fn list(State(s): State<AppState>) -> PageResult<Response> {
+pub(crate) async fn list(s: Ctx) -> PageResult<Response> {
     let mut partners: Vec<(Versioned<PartnerRecord>, &'static str)> = s
         .app
-        .store()
-        .partners_after(0, 100_000)
-        .await
-        .map_err(AppError::from)?
+        .partners_after(&s.actor, 0, 100_000)
+        .await?
         .into_iter()
         .map(|p| {
             let k = kind_label(p.record.kind);
@@ -67,18 +65,6 @@ fn kinds() -> Vec<(&'static str, &'static str)> {
     k
 }
 
-fn fields_of(p: &PartnerRecord) -> BTreeMap<String, String> {
-    let mut f = BTreeMap::new();
-    f.insert("name".into(), p.name.clone());
-    f.insert(
-        "short_name".into(),
-        p.short_name.clone().unwrap_or_default(),
-    );
-    f.insert("parent".into(), p.parent.clone().unwrap_or_default());
-    f.insert("kind".into(), kind_label(p.kind).to_string());
-    f
-}
-
 fn form_page(id: Option<i64>, version: i64, form: FormView) -> FormPage {
     FormPage {
         nav: "partners",
@@ -96,7 +82,7 @@ pub(crate) async fn new() -> PageResult<Response> {
 }
 
 pub(crate) async fn create(
-    State(s): State<AppState>,
+    s: Ctx,
     Form(values): Form<BTreeMap<String, String>>,
 ) -> PageResult<Response> {
     match s.app.create_partner(&s.actor, &values).await {
@@ -113,17 +99,17 @@ pub(crate) async fn create(
     }
 }
 
-pub(crate) async fn edit(State(s): State<AppState>, Path(id): Path<i64>) -> PageResult<Response> {
+pub(crate) async fn edit(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
     let p = s.app.partner(&s.actor, id).await?;
     page(form_page(
         Some(id),
         p.version,
-        FormView::new(fields_of(&p.record)),
+        FormView::new(cadre_core::fields::partner_fields(&p.record)),
     ))
 }
 
 pub(crate) async fn update(
-    State(s): State<AppState>,
+    s: Ctx,
     Path(id): Path<i64>,
     Form(mut values): Form<BTreeMap<String, String>>,
 ) -> PageResult<Response> {
@@ -151,7 +137,7 @@ pub(crate) async fn update(
 }
 
 pub(crate) async fn delete(
-    State(s): State<AppState>,
+    s: Ctx,
     Path(id): Path<i64>,
     Form(values): Form<BTreeMap<String, String>>,
 ) -> PageResult<Response> {
@@ -161,7 +147,11 @@ pub(crate) async fn delete(
         Ok(_) => Ok(see_other("/partners")),
         Err(AppError::InUse { dependents, .. }) => {
             let p = s.app.partner(&s.actor, id).await?;
-            let mut view = form_page(Some(id), p.version, FormView::new(fields_of(&p.record)));
+            let mut view = form_page(
+                Some(id),
+                p.version,
+                FormView::new(cadre_core::fields::partner_fields(&p.record)),
+            );
             view.refused = Some(format!(
                 "Nothing was deleted: {} refer to it. Tick the box to delete it anyway; the trainings stay, without it.",
                 dependents.describe()

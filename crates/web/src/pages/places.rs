@@ -1,13 +1,12 @@
 //! Countries with their groups, and departments with the spellings that name them.
 
 use askama::Template;
-use axum::extract::State;
 use axum::response::Response;
 use cadre_app::AppError;
 
 use super::page;
 use crate::error::PageResult;
-use crate::AppState;
+use crate::Ctx;
 
 #[derive(Template)]
 #[template(path = "countries.html")]
@@ -36,7 +35,7 @@ struct DepartmentsPage {
     departments: Vec<(String, String)>,
 }
 
-pub(crate) async fn departments(State(s): State<AppState>) -> PageResult<Response> {
+pub(crate) async fn departments(s: Ctx) -> PageResult<Response> {
     let departments = s
         .app
         .store()

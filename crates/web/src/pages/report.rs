@@ -2,7 +2,7 @@
 //! `cadre report` writes, shown in the page and downloadable in every format.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use cadre_core::report::Period;
@@ -11,7 +11,7 @@ use cadre_render::Format;
 use super::page;
 use crate::error::{PageResult, WebError};
 use crate::period::PeriodQuery;
-use crate::AppState;
+use crate::Ctx;
 
 const FORMATS: [(Format, &str, &str); 6] = [
     (
@@ -40,7 +40,7 @@ struct ReportPage {
     months: Vec<(u8, &'static str)>,
 }
 
-async fn period_of(s: &AppState, q: &PeriodQuery) -> (Period, Option<String>) {
+async fn period_of(s: &Ctx, q: &PeriodQuery) -> (Period, Option<String>) {
     let fallback = || {
         let year = s
             .app
@@ -61,10 +61,7 @@ async fn period_of(s: &AppState, q: &PeriodQuery) -> (Period, Option<String>) {
     }
 }
 
-pub(crate) async fn show(
-    State(s): State<AppState>,
-    Query(q): Query<PeriodQuery>,
-) -> PageResult<Response> {
+pub(crate) async fn show(s: Ctx, Query(q): Query<PeriodQuery>) -> PageResult<Response> {
     s.app.catch_up().await?;
     let (period, problem) = period_of(&s, &q).await;
     let report = s.app.report(&s.actor, period).await?;
@@ -101,7 +98,7 @@ pub(crate) async fn show(
 }
 
 pub(crate) async fn download(
-    State(s): State<AppState>,
+    s: Ctx,
     Path(format): Path<String>,
     Query(q): Query<PeriodQuery>,
 ) -> PageResult<Response> {

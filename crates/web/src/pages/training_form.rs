@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
@@ -16,7 +16,7 @@ use cadre_store::Dependents;
 use super::{page, page_with, see_other, MODALITIES, STATUSES};
 use crate::error::PageResult;
 use crate::forms::FormView;
-use crate::AppState;
+use crate::Ctx;
 
 /// The fields of the training form, with their labels, in order.
 pub(crate) const FIELDS: [(&str, &str); 20] = [
@@ -74,13 +74,7 @@ struct FormPage {
 }
 
 impl FormPage {
-    async fn new(
-        s: &AppState,
-        id: Option<i64>,
-        version: i64,
-        heading: String,
-        form: FormView,
-    ) -> Self {
+    async fn new(s: &Ctx, id: Option<i64>, version: i64, heading: String, form: FormView) -> Self {
         let partners = s
             .app
             .store()
@@ -107,12 +101,12 @@ impl FormPage {
     }
 }
 
-pub(crate) async fn new(State(s): State<AppState>) -> PageResult<Response> {
+pub(crate) async fn new(s: Ctx) -> PageResult<Response> {
     page(FormPage::new(&s, None, 0, "New training".into(), FormView::default()).await)
 }
 
 pub(crate) async fn create(
-    State(s): State<AppState>,
+    s: Ctx,
     Form(values): Form<BTreeMap<String, String>>,
 ) -> PageResult<Response> {
     match s.app.create_training(&s.actor, &values).await {
@@ -126,7 +120,7 @@ pub(crate) async fn create(
     }
 }
 
-pub(crate) async fn edit(State(s): State<AppState>, Path(id): Path<i64>) -> PageResult<Response> {
+pub(crate) async fn edit(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
     let t = s.app.training(&s.actor, id).await?;
     let heading = format!("Edit {}", t.record.title);
     let form = FormView::new(training_fields(&t.record));
@@ -134,7 +128,7 @@ pub(crate) async fn edit(State(s): State<AppState>, Path(id): Path<i64>) -> Page
 }
 
 pub(crate) async fn update(
-    State(s): State<AppState>,
+    s: Ctx,
     Path(id): Path<i64>,
     Form(mut values): Form<BTreeMap<String, String>>,
 ) -> PageResult<Response> {
@@ -194,7 +188,7 @@ struct DeletePage {
     refused: Option<String>,
 }
 
-async fn delete_page(s: &AppState, id: i64, refused: Option<String>) -> PageResult<DeletePage> {
+async fn delete_page(s: &Ctx, id: i64, refused: Option<String>) -> PageResult<DeletePage> {
     let t = s.app.training(&s.actor, id).await?;
     let sessions = s
         .app
@@ -216,15 +210,12 @@ async fn delete_page(s: &AppState, id: i64, refused: Option<String>) -> PageResu
     })
 }
 
-pub(crate) async fn confirm_delete(
-    State(s): State<AppState>,
-    Path(id): Path<i64>,
-) -> PageResult<Response> {
+pub(crate) async fn confirm_delete(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
     page(delete_page(&s, id, None).await?)
 }
 
 pub(crate) async fn delete(
-    State(s): State<AppState>,
+    s: Ctx,
     Path(id): Path<i64>,
     Form(values): Form<BTreeMap<String, String>>,
 ) -> PageResult<Response> {
@@ -248,7 +239,7 @@ pub(crate) async fn delete(
 }
 
 pub(crate) async fn create_session(
-    State(s): State<AppState>,
+    s: Ctx,
     Path(id): Path<i64>,
     Form(mut values): Form<BTreeMap<String, String>>,
 ) -> PageResult<Response> {
@@ -269,7 +260,7 @@ pub(crate) async fn create_session(
 }
 
 pub(crate) async fn delete_session(
-    State(s): State<AppState>,
+    s: Ctx,
     Path(id): Path<i64>,
     Form(values): Form<BTreeMap<String, String>>,
 ) -> PageResult<Response> {

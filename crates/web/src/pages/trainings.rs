@@ -2,7 +2,7 @@
 //! (facts, sessions, partners and funders, figures with their source, roster, notes).
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::Response;
 use cadre_core::listing::{self, Sort};
 use cadre_core::report::{CountSource, TrainingFacts};
@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::{country_name, modality_label, num, page, status_label, url_encode};
 use crate::error::{PageResult, WebError};
 use crate::period::PeriodQuery;
-use crate::AppState;
+use crate::Ctx;
 
 /// The list's query string.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -122,6 +122,7 @@ impl ListQuery {
             sort,
             page: given(&self.page).and_then(|p| p.parse().ok()).unwrap_or(1),
             per_page: 25,
+            scope: None,
         })
     }
 }
@@ -176,17 +177,15 @@ struct ListPage {
     filtered: bool,
 }
 
-pub(crate) async fn list(
-    State(s): State<AppState>,
-    Query(query): Query<ListQuery>,
-) -> PageResult<Response> {
+pub(crate) async fn list(s: Ctx, Query(query): Query<ListQuery>) -> PageResult<Response> {
+    let scope = s.app.partner_scope(&s.actor).await?;
     s.app.catch_up().await?;
     let engine = s
         .app
         .engine()
         .ok_or_else(|| WebError::BadRequest("the report engine is not running".into()))?;
     let trainings = engine.trainings();
-    let (problem, selected) = match query.query() {
+    let (problem, mut selected) = match query.query() {
         Ok(q) => (None, q),
         Err(e) => (
             Some(e),
@@ -197,6 +196,7 @@ pub(crate) async fn list(
             },
         ),
     };
+    selected.scope = scope;
     let result = listing::select(trainings, &selected);
     let mut years: Vec<String> = trainings
         .iter()
@@ -265,18 +265,20 @@ struct TrainingPage {
     sessions: Vec<(i64, String, String, String)>,
     roster: Vec<RosterLine>,
     roster_total: i64,
+    /// Lines of participants this viewer sees only in totals.
+    roster_hidden: i64,
     notes: Vec<String>,
     session_form: crate::forms::FormView,
 }
 
-pub(crate) async fn show(State(s): State<AppState>, Path(id): Path<i64>) -> PageResult<Response> {
+pub(crate) async fn show(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
     let view = training_page(&s, id, crate::forms::FormView::default()).await?;
     page(view)
 }
 
 /// The training's page, with the session form as given (kept when a session was refused).
 pub(crate) async fn training_page(
-    s: &AppState,
+    s: &Ctx,
     id: i64,
     session_form: crate::forms::FormView,
 ) -> PageResult<impl Template> {
@@ -302,12 +304,11 @@ pub(crate) async fn training_page(
             )
         })
         .collect();
-    let (roster, roster_total) = s
-        .app
-        .store()
-        .roster(id, 500)
-        .await
-        .map_err(cadre_app::AppError::from)?;
+    let cadre_app::Roster {
+        lines: roster,
+        total: roster_total,
+        hidden: roster_hidden,
+    } = s.app.roster(&s.actor, id, 500).await?;
     let r = &t.record;
     let mut figures = Vec::new();
     let mut source = "Not known";
@@ -355,6 +356,7 @@ pub(crate) async fn training_page(
         sessions,
         roster,
         roster_total,
+        roster_hidden,
         notes,
         session_form,
         t,

@@ -17,6 +17,8 @@ use tower::ServiceExt;
 
 struct Api {
     router: Router,
+    /// A coordinator's API token, sent with every call.
+    token: String,
     _dir: tempfile::TempDir,
 }
 
@@ -44,14 +46,23 @@ async fn api() -> Api {
     }
     let mut app = App::new(store);
     app.warm_up().await.unwrap();
+    let admin = Actor::local();
+    app.add_user(
+        &admin,
+        "api@example.org",
+        &cadre_core::access::Grant::plain(cadre_core::access::Role::Coordinator),
+        "a password long enough",
+    )
+    .await
+    .unwrap();
+    let token = app
+        .create_token(&admin, "api@example.org", false, 1, "tests")
+        .await
+        .unwrap()
+        .secret;
     Api {
-        router: router(AppState::new(
-            app,
-            Actor::new(
-                "api",
-                cadre_core::access::Grant::plain(cadre_core::access::Role::Coordinator),
-            ),
-        )),
+        router: router(AppState::new(app)),
+        token,
         _dir: dir,
     }
 }
@@ -70,7 +81,10 @@ impl Api {
         body: Option<Value>,
         if_match: Option<&str>,
     ) -> Answer {
-        let mut req = Request::builder().method(method).uri(uri);
+        let mut req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {}", self.token));
         if let Some(m) = if_match {
             req = req.header(header::IF_MATCH, m);
         }

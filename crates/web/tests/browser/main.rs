@@ -126,13 +126,15 @@ async fn serve(dir: &Path) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
     .unwrap();
     let mut app = App::new(store);
     app.warm_up().await.unwrap();
-    let mut state = AppState::new(
-        app,
-        Actor::new(
-            "browser",
-            cadre_core::access::Grant::plain(cadre_core::access::Role::Coordinator),
-        ),
-    );
+    app.add_user(
+        &Actor::local(),
+        COORDINATOR,
+        &cadre_core::access::Grant::plain(cadre_core::access::Role::Coordinator),
+        PASSWORD,
+    )
+    .await
+    .unwrap();
+    let mut state = AppState::new(app);
     state.uploads = dir.join("uploads");
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let (addr_tx, addr_rx) = tokio::sync::oneshot::channel();
@@ -289,8 +291,40 @@ async fn a_coordinator_works_in_a_real_browser() {
     }
 }
 
+const COORDINATOR: &str = "coordinator@example.org";
+const PASSWORD: &str = "a password long enough";
+
+/// Signs in through the sign-in page, as a person does: asking for a page sends there first.
+async fn sign_in(c: &Client, base: &str) {
+    c.goto(&format!("{base}/trainings")).await.unwrap();
+    assert!(
+        c.current_url().await.unwrap().path() == "/sign-in",
+        "someone not signed in is sent to sign in"
+    );
+    c.find(Locator::Css("#email"))
+        .await
+        .unwrap()
+        .send_keys(COORDINATOR)
+        .await
+        .unwrap();
+    c.find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    submit(c, "form.sign-in button[type=submit]").await;
+    assert_eq!(
+        c.current_url().await.unwrap().path(),
+        "/trainings",
+        "back to the page asked for"
+    );
+}
+
 async fn scenario(a: &Client, b: &Client, base: &str, dir: &Path) {
     let axe = axe_source();
+    sign_in(a, base).await;
+    sign_in(b, base).await;
 
     // Every main page: no serious or critical accessibility violation; screenshots.
     for (name, path) in [

@@ -53,11 +53,12 @@ fn proposed_columns(page: &str) -> Vec<(String, String)> {
 async fn an_upload_is_mapped_checked_imported_and_its_rejects_fixed() {
     let site = sqlite().await;
     let total = |site: &Site| {
-        let site = site.router.clone();
+        let (site, cookie) = (site.router.clone(), site.cookie.clone());
         async move {
             let res = site
                 .oneshot(
                     Request::get("/report/download/json?kind=year&year=2020")
+                        .header(axum::http::header::COOKIE, cookie)
                         .body(Body::empty())
                         .unwrap(),
                 )

@@ -18,6 +18,8 @@ mod imports;
 
 struct Site {
     router: Router,
+    /// The sign-in cookie every request carries (a coordinator's), unless it has its own.
+    cookie: String,
     url: String,
     _dir: tempfile::TempDir,
     schema: Option<String>,
@@ -57,20 +59,39 @@ async fn site_waiting(
     load(&store).await;
     let mut app = App::new(store);
     app.warm_up().await.unwrap();
-    let mut state = AppState::new(
-        app,
-        Actor::new(
-            "coordinator",
-            cadre_core::access::Grant::plain(cadre_core::access::Role::Coordinator),
-        ),
-    );
+    let cookie = sign_in_as(
+        &app,
+        "coordinator@example.org",
+        cadre_core::access::Role::Coordinator,
+    )
+    .await;
+    let mut state = AppState::new(app);
     state.inline_wait = wait;
     Site {
         router: router(state),
+        cookie,
         url: url.to_string(),
         _dir: dir,
         schema,
     }
+}
+
+/// Adds an account with this role and signs it in; says the cookie to send.
+async fn sign_in_as(app: &App, email: &str, role: cadre_core::access::Role) -> String {
+    const PASSWORD: &str = "a password long enough";
+    app.add_user(
+        &Actor::local(),
+        email,
+        &cadre_core::access::Grant::plain(role),
+        PASSWORD,
+    )
+    .await
+    .unwrap();
+    let signed = app
+        .sign_in(email, PASSWORD, "127.0.0.1", None)
+        .await
+        .unwrap();
+    format!("{}={}", cadre_web::COOKIE, signed.secret)
 }
 
 async fn sqlite() -> Site {
@@ -93,7 +114,11 @@ async fn postgres() -> Site {
 }
 
 impl Site {
-    async fn send(&self, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+    async fn send(&self, mut req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+        if !req.headers().contains_key(header::COOKIE) {
+            req.headers_mut()
+                .insert(header::COOKIE, self.cookie.parse().unwrap());
+        }
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let headers = res.headers().clone();
@@ -432,27 +457,113 @@ async fn pages_say_nothing_to_other_hosts() {
 }
 
 #[tokio::test]
-async fn serve_listens_only_on_loopback() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite:{}", dir.path().join("cadre.db").display());
-    let state = AppState::new(
-        App::new(Store::open(&url).await.unwrap()),
-        Actor::new(
-            "t",
-            cadre_core::access::Grant::plain(cadre_core::access::Role::Coordinator),
-        ),
+async fn someone_not_signed_in_is_sent_to_sign_in_and_a_wrong_password_is_refused() {
+    let site = sqlite().await;
+    for path in ["/", "/trainings", "/participants", "/report"] {
+        let (status, headers, _) = site
+            .send(
+                Request::get(path)
+                    .header(header::COOKIE, "cadre_session=not-a-sign-in")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{path}");
+        let to = headers[header::LOCATION].to_str().unwrap();
+        assert!(to.starts_with("/sign-in?next="), "{path} -> {to}");
+    }
+    let (status, _, body) = site
+        .send(
+            Request::get("/sign-in")
+                .header(header::COOKIE, "x=y")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("name=\"password\""));
+    // A wrong password and an unknown e-mail get the same answer.
+    let mut answers = Vec::new();
+    for (email, password) in [
+        ("coordinator@example.org", "not the password at all"),
+        ("nobody@example.org", "not the password at all"),
+    ] {
+        let (status, headers, body) = site
+            .send(
+                Request::post("/sign-in")
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header("sec-fetch-site", "same-origin")
+                    .header(header::COOKIE, "x=y")
+                    .body(Body::from(format!(
+                        "email={}&password=not+the+password+at+all&next=%2F",
+                        encode(email)
+                    )))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert!(!headers.contains_key(header::SET_COOKIE));
+        answers.push(body.replace(email, "EMAIL"));
+        let _ = password;
+    }
+    assert_eq!(
+        answers[0], answers[1],
+        "no hint of whether the account exists"
     );
-    let refused = cadre_web::serve(
-        state,
-        "0.0.0.0:0".parse().unwrap(),
-        std::future::ready(()),
-        |_| {},
-    )
-    .await;
-    assert!(matches!(
-        refused,
-        Err(cadre_web::ServeError::NotLoopback(_))
-    ));
+    // The right password signs in with a new, HttpOnly, SameSite cookie and goes where asked.
+    let (status, headers, _) = site
+        .send(
+            Request::post("/sign-in")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header("sec-fetch-site", "same-origin")
+                .header(header::COOKIE, "cadre_session=planted-by-someone-else")
+                .body(Body::from(
+                    "email=coordinator%40example.org&password=a+password+long+enough&next=%2Ftrainings",
+                ))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/trainings");
+    let cookie = headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains("planted-by-someone-else"),
+        "a new session id at sign-in"
+    );
+    let new = cookie.split(';').next().unwrap().to_string();
+    let (status, _, _) = site
+        .send(
+            Request::get("/trainings")
+                .header(header::COOKIE, &new)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // Signing out ends that sign-in: the cookie no longer opens a page.
+    let (status, _, _) = site
+        .send(
+            Request::post("/sign-out")
+                .header("sec-fetch-site", "same-origin")
+                .header(header::COOKIE, &new)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, _) = site
+        .send(
+            Request::get("/trainings")
+                .header(header::COOKIE, &new)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
 }
 
 /// Pages are answered from memory while the data version stands; a write by another process

@@ -1,0 +1,337 @@
+//! Signing in and out of the web application, and API tokens. A sign-in or a token is a
+//! random secret handed to the browser or the program once; the store keeps only its SHA-256,
+//! so a copy of the database signs no one in. Failed sign-ins are counted by the e-mail typed
+//! and by the address, in the store (so every cadre process over one database counts them),
+//! and the answer to a refused sign-in is the same whether or not the account exists.
+
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use cadre_core::audit::Entry;
+use cadre_store::Token;
+use sha2::{Digest, Sha256};
+
+use crate::{clock, Actor, App, AppError};
+
+/// A sign-in ends after this long without a request...
+pub const IDLE_SECONDS: i64 = 30 * 60;
+/// ...and after this long in any case.
+pub const ABSOLUTE_SECONDS: i64 = 12 * 60 * 60;
+/// Failed sign-ins are counted over this window...
+pub const THROTTLE_WINDOW_SECONDS: i64 = 15 * 60;
+/// ...and refused past this many for one e-mail...
+pub const FAILURES_PER_ACCOUNT: i64 = 5;
+/// ...or past this many from one address.
+pub const FAILURES_PER_ADDRESS: i64 = 20;
+/// A sign-in's last use is written at most this often, not on every request.
+const TOUCH_EVERY: i64 = 60;
+/// The longest a token may be made to last.
+pub const MAX_TOKEN_DAYS: i64 = 366;
+/// What an API token starts with, so that one pasted where it should not be is recognised.
+const TOKEN_PREFIX: &str = "cadre_";
+
+/// A new random secret: 32 bytes from the operating system, in hex.
+fn secret() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    hex(&bytes)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// The form a secret is kept in.
+fn hashed(secret: &str) -> String {
+    hex(&Sha256::digest(secret.as_bytes()))
+}
+
+/// A successful sign-in: the secret for the cookie, and who it signs in.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub secret: String,
+    pub actor: Actor,
+}
+
+/// A token as made: the secret, shown once, and what is kept of it.
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    pub secret: String,
+    pub token: Token,
+}
+
+impl App {
+    /// Signs in with an e-mail and a password, from `address`; `replaces` is the secret of the
+    /// sign-in the browser came with (ended, so no session id outlives a sign-in).
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        address: &str,
+        replaces: Option<&str>,
+    ) -> Result<SignedIn, AppError> {
+        let now = clock::unix();
+        let account_subject = format!("account:{}", email.trim().to_lowercase());
+        let address_subject = format!("address:{address}");
+        let since = now - THROTTLE_WINDOW_SECONDS;
+        for (subject, most) in [
+            (&account_subject, FAILURES_PER_ACCOUNT),
+            (&address_subject, FAILURES_PER_ADDRESS),
+        ] {
+            let (n, oldest) = self.store.failed_sign_ins(subject, since).await?;
+            if n >= most {
+                let wait = oldest.unwrap_or(now) + THROTTLE_WINDOW_SECONDS - now;
+                return Err(AppError::Throttled {
+                    minutes: (wait + 59).div_euclid(60).max(1),
+                });
+            }
+        }
+        let typed: String = email.trim().chars().take(120).collect();
+        let Some(account) = self.check_sign_in(email, password).await? else {
+            self.store
+                .note_failed_sign_in(&[&account_subject, &address_subject], now)
+                .await?;
+            self.audit(&typed, address, "sign-in-failed", "account", None, "")
+                .await?;
+            return Err(AppError::SignIn);
+        };
+        let secret = secret();
+        self.store
+            .begin_sign_in(
+                &hashed(&secret),
+                account.id,
+                now,
+                replaces.map(hashed).as_deref(),
+            )
+            .await?;
+        self.store.clear_failed_sign_ins(&account_subject).await?;
+        self.audit(
+            &account.email,
+            address,
+            "signed-in",
+            "account",
+            Some(account.id),
+            "",
+        )
+        .await?;
+        // Now and then, forget what has expired (any process may do it; it is idempotent).
+        if now % 16 == 0 {
+            self.store
+                .purge_sign_ins(now - IDLE_SECONDS, now - ABSOLUTE_SECONDS, since)
+                .await?;
+        }
+        Ok(SignedIn {
+            secret,
+            actor: Actor::account(&account).from_address(address),
+        })
+    }
+
+    /// Who a sign-in's secret signs in, if it is still good: not idle too long, not too old,
+    /// its account still enabled (with the role it has now).
+    pub async fn signed_in(&self, secret: &str, address: &str) -> Result<Option<Actor>, AppError> {
+        let id_hash = hashed(secret);
+        let Some(s) = self.store.sign_in(&id_hash).await? else {
+            return Ok(None);
+        };
+        let now = clock::unix();
+        if now - s.seen_at > IDLE_SECONDS || now - s.created_at > ABSOLUTE_SECONDS {
+            self.store.end_sign_in(&id_hash).await?;
+            return Ok(None);
+        }
+        let Some(account) = self.store.account_by_id(s.account_id).await? else {
+            return Ok(None);
+        };
+        if account.disabled {
+            return Ok(None);
+        }
+        if now - s.seen_at >= TOUCH_EVERY {
+            self.store.touch_sign_in(&id_hash, now).await?;
+        }
+        Ok(Some(Actor::account(&account).from_address(address)))
+    }
+
+    /// Ends one sign-in.
+    pub async fn sign_out(&self, actor: &Actor, secret: &str) -> Result<(), AppError> {
+        self.store.end_sign_in(&hashed(secret)).await?;
+        self.audit(
+            &actor.name,
+            &actor.address,
+            "signed-out",
+            "account",
+            actor.account,
+            "",
+        )
+        .await
+    }
+
+    /// Ends every sign-in of the actor's account (every browser, every machine).
+    pub async fn sign_out_everywhere(&self, actor: &Actor) -> Result<u64, AppError> {
+        let Some(id) = actor.account else {
+            return Err(AppError::Invalid("only an account signs out".into()));
+        };
+        let n = self.store.end_sign_ins_of(id).await?;
+        self.audit(
+            &actor.name,
+            &actor.address,
+            "signed-out-everywhere",
+            "account",
+            Some(id),
+            &format!("{n} sign-ins ended"),
+        )
+        .await?;
+        Ok(n)
+    }
+
+    /// Makes an API token for the account with this e-mail: by that account itself, or by an
+    /// admin. It acts with the account's role (as it is when used), read-only if asked, until
+    /// it expires or is revoked.
+    pub async fn create_token(
+        &self,
+        actor: &Actor,
+        email: &str,
+        read_only: bool,
+        days: i64,
+        label: &str,
+    ) -> Result<NewToken, AppError> {
+        let account = self.token_owner(actor, email).await?;
+        if !(1..=MAX_TOKEN_DAYS).contains(&days) {
+            return Err(AppError::Invalid(format!(
+                "a token lasts 1 to {MAX_TOKEN_DAYS} days, not {days}"
+            )));
+        }
+        let now = clock::unix();
+        let secret = format!("{TOKEN_PREFIX}{}", secret());
+        let label: String = label.trim().chars().take(100).collect();
+        let id = self
+            .store
+            .create_token(
+                account.id,
+                &hashed(&secret),
+                &label,
+                read_only,
+                now,
+                now + days * 86_400,
+            )
+            .await?;
+        let detail = format!(
+            "token {id}{}, {days} days",
+            if read_only { ", read-only" } else { "" }
+        );
+        self.audit(
+            &actor.name,
+            &actor.address,
+            "token-created",
+            "account",
+            Some(account.id),
+            &detail,
+        )
+        .await?;
+        let token = self
+            .store
+            .token_by_id(id)
+            .await?
+            .ok_or(AppError::NotFound { kind: "token", id })?;
+        Ok(NewToken { secret, token })
+    }
+
+    /// The tokens of the account with this e-mail (to itself, or to an admin).
+    pub async fn tokens(&self, actor: &Actor, email: &str) -> Result<Vec<Token>, AppError> {
+        let account = self.token_owner(actor, email).await?;
+        Ok(self.store.tokens_of(account.id).await?)
+    }
+
+    /// Revokes a token, by its id: the account's own, or any to an admin.
+    pub async fn revoke_token(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
+        let token = self
+            .store
+            .token_by_id(id)
+            .await?
+            .ok_or(AppError::NotFound { kind: "token", id })?;
+        let own = actor.account == Some(token.account_id);
+        if !own {
+            actor.must(cadre_core::access::Action::ManageUsers)?;
+        }
+        if !self.store.revoke_token(id, clock::unix()).await? {
+            return Err(AppError::Invalid(format!("token {id} was already revoked")));
+        }
+        self.audit(
+            &actor.name,
+            &actor.address,
+            "token-revoked",
+            "account",
+            Some(token.account_id),
+            &format!("token {id}"),
+        )
+        .await
+    }
+
+    /// Who a token acts as, if it is good: not revoked, not expired, its account enabled.
+    pub async fn token_actor(
+        &self,
+        secret: &str,
+        address: &str,
+    ) -> Result<Option<Actor>, AppError> {
+        if !secret.starts_with(TOKEN_PREFIX) {
+            return Ok(None);
+        }
+        let Some(token) = self.store.token_by_hash(&hashed(secret)).await? else {
+            return Ok(None);
+        };
+        if token.revoked_at.is_some() || clock::unix() >= token.expires_at {
+            return Ok(None);
+        }
+        let Some(account) = self.store.account_by_id(token.account_id).await? else {
+            return Ok(None);
+        };
+        if account.disabled {
+            return Ok(None);
+        }
+        let mut actor = Actor::account(&account).from_address(address);
+        actor.read_only = token.read_only;
+        Ok(Some(actor))
+    }
+
+    async fn token_owner(
+        &self,
+        actor: &Actor,
+        email: &str,
+    ) -> Result<cadre_store::Account, AppError> {
+        let (account, _) = self.store.account_by_email(email).await?.ok_or_else(|| {
+            AppError::Store(cadre_store::StoreError::NoAccount(email.trim().into()))
+        })?;
+        if actor.account != Some(account.id) {
+            actor.must(cadre_core::access::Action::ManageUsers)?;
+        }
+        if actor.read_only {
+            return Err(AppError::Forbidden("this API token is read-only"));
+        }
+        Ok(account)
+    }
+
+    /// Keeps an entry that goes with no change of records.
+    pub(crate) async fn audit(
+        &self,
+        actor: &str,
+        address: &str,
+        action: &str,
+        kind: &str,
+        record_id: Option<i64>,
+        detail: &str,
+    ) -> Result<(), AppError> {
+        self.store
+            .audit_record(Entry {
+                at: clock::now(),
+                actor: actor.to_string(),
+                address: address.to_string(),
+                action: action.to_string(),
+                kind: kind.to_string(),
+                record_id,
+                detail: detail.to_string(),
+                ..Entry::default()
+            })
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,200 @@
+//! The audit trail (migration 0011): appending an entry inside the transaction of what it
+//! records, so that a change and its entry land together or not at all; reading entries back
+//! by filter, or in order for `cadre audit verify`; erasing a person from their entries.
+//! The chain's rules (digests, links, the check) are core's; this only keeps the entries.
+
+use cadre_core::audit::{self, Entry};
+use sqlx::Row;
+
+use super::edit::Conn;
+use super::Db;
+use crate::types::AuditFilter;
+use crate::Result;
+
+const COLUMNS: &str = "seq, at, actor, address, action, kind, record_id, version, detail, before, \
+                       after, redacted, content, digest, hash";
+
+/// Appends `entry` after the chain's last entry, setting its place and hashes. Raising the
+/// head's number first takes its row lock on PostgreSQL (and SQLite has one writer), so two
+/// appenders never link to the same predecessor.
+pub(crate) async fn append(conn: &mut Conn, entry: &mut Entry) -> Result<()> {
+    let (seq, previous, sealed): (i64, String, i64) = {
+        let row = sqlx::query(
+            "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash, sealed",
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        (row.get("seq"), row.get("hash"), row.get("sealed"))
+    };
+    let previous = if sealed < seq - 1 {
+        seal_carried_over(conn, sealed, previous).await?
+    } else {
+        previous
+    };
+    entry.seq = seq;
+    audit::seal(entry, &previous);
+    sqlx::query(&format!(
+        "INSERT INTO audit ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+    ))
+    .bind(entry.seq)
+    .bind(&entry.at)
+    .bind(&entry.actor)
+    .bind(&entry.address)
+    .bind(&entry.action)
+    .bind(&entry.kind)
+    .bind(entry.record_id)
+    .bind(entry.version)
+    .bind(&entry.detail)
+    .bind(&entry.before)
+    .bind(&entry.after)
+    .bind(i64::from(entry.redacted))
+    .bind(&entry.content_digest)
+    .bind(&entry.digest)
+    .bind(&entry.hash)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE audit_head SET hash = $1, sealed = $2 WHERE id = 1")
+        .bind(&entry.hash)
+        .bind(seq)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Seals the entries carried over from the table of edits that came before the trail (they
+/// were written without hashes), in order, and says the last one's hash.
+async fn seal_carried_over(conn: &mut Conn, sealed: i64, mut previous: String) -> Result<String> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM audit WHERE seq > $1 AND hash = '' ORDER BY seq"
+    ))
+    .bind(sealed)
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in rows {
+        let mut e = entry_of(&row);
+        audit::seal(&mut e, &previous);
+        sqlx::query("UPDATE audit SET content = $1, digest = $2, hash = $3 WHERE seq = $4")
+            .bind(&e.content_digest)
+            .bind(&e.digest)
+            .bind(&e.hash)
+            .bind(e.seq)
+            .execute(&mut *conn)
+            .await?;
+        previous = e.hash;
+    }
+    Ok(previous)
+}
+
+/// Appends one entry in a transaction of its own (a sign-in, an export: nothing else changes).
+pub(crate) async fn record(pool: &sqlx::Pool<Db>, mut entry: Entry) -> Result<Entry> {
+    let mut tx = super::begin_write(pool).await?;
+    append(&mut tx, &mut entry).await?;
+    tx.commit().await?;
+    Ok(entry)
+}
+
+fn entry_of(r: &<Db as sqlx::Database>::Row) -> Entry {
+    Entry {
+        seq: r.get("seq"),
+        at: r.get("at"),
+        actor: r.get("actor"),
+        address: r.get("address"),
+        action: r.get("action"),
+        kind: r.get("kind"),
+        record_id: r.get("record_id"),
+        version: r.get("version"),
+        detail: r.get("detail"),
+        before: r.get("before"),
+        after: r.get("after"),
+        redacted: r.get::<i64, _>("redacted") != 0,
+        content_digest: r.get("content"),
+        digest: r.get("digest"),
+        hash: r.get("hash"),
+    }
+}
+
+/// Entries that match the filter, newest first, at most `limit`, before `before` (a cursor:
+/// the `seq` of the last entry of the previous page).
+pub(crate) async fn entries(
+    pool: &sqlx::Pool<Db>,
+    filter: &AuditFilter,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Entry>> {
+    // The filter is built from fixed pieces with numbered parameters; values are bound.
+    let mut sql = format!("SELECT {COLUMNS} FROM audit WHERE seq < $1");
+    let mut n = 1;
+    let mut next = |sql: &mut String, piece: &str| {
+        n += 1;
+        sql.push_str(&piece.replace('?', &format!("${n}")));
+    };
+    if filter.actor.is_some() {
+        next(&mut sql, " AND actor = ?");
+    }
+    if filter.kind.is_some() {
+        next(&mut sql, " AND kind = ?");
+    }
+    if filter.record_id.is_some() {
+        next(&mut sql, " AND record_id = ?");
+    }
+    if filter.action.is_some() {
+        next(&mut sql, " AND action = ?");
+    }
+    // Times are RFC 3339 in UTC, all of one width: their text order is their time order.
+    if filter.from.is_some() {
+        next(&mut sql, " AND at >= ?");
+    }
+    if filter.until.is_some() {
+        next(&mut sql, " AND at < ?");
+    }
+    next(&mut sql, " ORDER BY seq DESC LIMIT ?");
+    let mut q = sqlx::query(&sql).bind(before.unwrap_or(i64::MAX));
+    for t in [&filter.actor, &filter.kind].into_iter().flatten() {
+        q = q.bind(t.clone());
+    }
+    if let Some(id) = filter.record_id {
+        q = q.bind(id);
+    }
+    for t in [&filter.action, &filter.from, &filter.until]
+        .into_iter()
+        .flatten()
+    {
+        q = q.bind(t.clone());
+    }
+    let rows = q.bind(limit).fetch_all(pool).await?;
+    Ok(rows.iter().map(entry_of).collect())
+}
+
+/// Entries in chain order after `after`, at most `limit`: the pages `cadre audit verify` walks.
+pub(crate) async fn chain(pool: &sqlx::Pool<Db>, after: i64, limit: i64) -> Result<Vec<Entry>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2"
+    ))
+    .bind(after)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.iter().map(entry_of).collect())
+}
+
+/// The number and hash of the last entry appended, as the head recorded them.
+pub(crate) async fn head(pool: &sqlx::Pool<Db>) -> Result<(i64, String)> {
+    let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_one(pool)
+        .await?;
+    Ok((row.get("seq"), row.get("hash")))
+}
+
+/// Erases what the entries about one participant say of them (detail, before, after); their
+/// digests stay, so the chain still verifies and each says it was redacted.
+pub(crate) async fn redact(conn: &mut Conn, kind: &str, record_id: i64) -> Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE audit SET detail = '', before = '', after = '', redacted = 1
+         WHERE kind = $1 AND record_id = $2 AND redacted = 0",
+    )
+    .bind(kind)
+    .bind(record_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected())
+}

@@ -1,0 +1,350 @@
+//! Who is asking: the sign-in cookie or an API token, read once per request into the
+//! [`Actor`] every handler passes to the application layer (which decides what they may do).
+//! Someone not signed in is sent to the sign-in page (the API answers 401); only the sign-in
+//! page, the styles and published reports are open to them. Also the sign-in and sign-out
+//! pages themselves.
+
+use std::net::SocketAddr;
+use std::ops::Deref;
+
+use askama::Template;
+use axum::extract::{ConnectInfo, FromRequestParts, Query, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use cadre_app::{Actor, AppError};
+use serde::Deserialize;
+
+use crate::error::{PageResult, WebError};
+use crate::pages::{page_with, see_other};
+use crate::AppState;
+
+/// The sign-in cookie's name.
+pub const COOKIE: &str = "cadre_session";
+
+/// What every handler is given: the server's state and who is asking.
+#[derive(Clone)]
+pub struct Ctx {
+    pub state: AppState,
+    pub actor: Actor,
+    /// The sign-in's secret, when the request came with one (to sign out).
+    secret: Option<String>,
+}
+
+impl Deref for Ctx {
+    type Target = AppState;
+    fn deref(&self) -> &AppState {
+        &self.state
+    }
+}
+
+/// Who the middleware found (kept in the request's extensions).
+#[derive(Clone)]
+struct Found {
+    actor: Actor,
+    secret: Option<String>,
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Ctx, Self::Rejection> {
+        let found = parts.extensions.get::<Found>().cloned();
+        Ok(Ctx {
+            state: state.clone(),
+            actor: found
+                .as_ref()
+                .map(|f| f.actor.clone())
+                .unwrap_or_else(Actor::anonymous),
+            secret: found.and_then(|f| f.secret),
+        })
+    }
+}
+
+/// The secret of the sign-in cookie, if the request has one.
+fn cookie_secret(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value.to_string())
+        .filter(|v| !v.is_empty() && v.len() <= 128)
+}
+
+/// The token of an `Authorization: Bearer` header.
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
+        .filter(|t| !t.is_empty() && t.len() <= 128)
+}
+
+/// Paths open to someone not signed in.
+fn public(path: &str) -> bool {
+    path == "/sign-in" || path.starts_with("/assets/") || path.starts_with("/reports/")
+}
+
+/// The address the request came from (the peer; a proxy's headers are not trusted for it).
+fn address_of(req: &Request) -> String {
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default()
+}
+
+/// Finds who is asking, and turns away someone not signed in from what is not public.
+pub(crate) async fn identify(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let address = address_of(&req);
+    let path = req.uri().path().to_string();
+    let api = path.starts_with("/api/");
+    let mut found = None;
+    // A token is for programs calling the API; a browser signs in with the cookie.
+    if api {
+        if let Some(token) = bearer(req.headers()) {
+            match state.app.token_actor(&token, &address).await {
+                Ok(Some(actor)) => {
+                    found = Some(Found {
+                        actor,
+                        secret: None,
+                    })
+                }
+                Ok(None) => {
+                    return unauthorized(
+                        "the token is not valid: it may have expired or been revoked",
+                    )
+                }
+                Err(e) => return WebError::App(e).into_response(),
+            }
+        }
+    }
+    if found.is_none() {
+        if let Some(secret) = cookie_secret(req.headers()) {
+            match state.app.signed_in(&secret, &address).await {
+                Ok(Some(actor)) => {
+                    found = Some(Found {
+                        actor,
+                        secret: Some(secret),
+                    })
+                }
+                Ok(None) => {}
+                Err(e) => return WebError::App(e).into_response(),
+            }
+        }
+    }
+    let found = match found {
+        Some(f) => f,
+        None if public(&path) || path == "/api/v1/openapi.json" => Found {
+            actor: Actor::anonymous().from_address(address),
+            secret: None,
+        },
+        None if api => {
+            return unauthorized("sign in, or send an API token as Authorization: Bearer")
+        }
+        None => {
+            let next_path = req
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_else(|| "/".into());
+            return see_other(&format!(
+                "/sign-in?next={}",
+                crate::pages::url_encode(&next_path)
+            ));
+        }
+    };
+    req.extensions_mut().insert(found);
+    next.run(req).await
+}
+
+/// Who the answer is for, as the cache of answers tells viewers apart: a short hash for the
+/// ETag, and the whole key (name, role, scope, read-only) for the answers kept.
+pub(crate) fn viewer_key(req: &Request) -> (String, String) {
+    use std::hash::{Hash, Hasher};
+    let key = match req.extensions().get::<Found>() {
+        Some(f) => format!("{}|{:?}|{}", f.actor.name, f.actor.grant, f.actor.read_only),
+        None => "anonymous".to_string(),
+    };
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    key.hash(&mut h);
+    (format!("{:x}", h.finish()), key)
+}
+
+fn unauthorized(why: &str) -> Response {
+    let mut res =
+        crate::api::Problem::new(StatusCode::UNAUTHORIZED, "Not signed in", why).into_response();
+    res.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Bearer realm=\"cadre\""),
+    );
+    res
+}
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/sign-in", get(sign_in_page).post(sign_in))
+        .route("/sign-out", post(sign_out))
+        .route("/sign-out-everywhere", post(sign_out_everywhere))
+}
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInPage {
+    nav: &'static str,
+    email: String,
+    next: String,
+    problem: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct NextQuery {
+    next: Option<String>,
+}
+
+/// Only a path of this site: never another host (`//evil`, `https://...`).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+async fn sign_in_page(Query(q): Query<NextQuery>) -> PageResult<Response> {
+    page_with(
+        StatusCode::OK,
+        SignInPage {
+            nav: "",
+            email: String::new(),
+            next: safe_next(q.next.as_deref()),
+            problem: None,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub(crate) struct SignInForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+async fn sign_in(s: Ctx, Form(f): Form<SignInForm>) -> PageResult<Response> {
+    let next = safe_next(f.next.as_deref());
+    match s
+        .app
+        .sign_in(&f.email, &f.password, &s.actor.address, s.secret.as_deref())
+        .await
+    {
+        Ok(signed) => {
+            let mut res = see_other(&next);
+            if let Ok(v) = HeaderValue::from_str(&cookie(&signed.secret, s.secure_cookies, None)) {
+                res.headers_mut().insert(header::SET_COOKIE, v);
+            }
+            Ok(res)
+        }
+        Err(e @ (AppError::SignIn | AppError::Throttled { .. })) => {
+            let status = match e {
+                AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+                _ => StatusCode::UNAUTHORIZED,
+            };
+            page_with(
+                status,
+                SignInPage {
+                    nav: "",
+                    email: f.email,
+                    next,
+                    problem: Some(e.to_string()),
+                },
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The cookie's header: only over HTTP (no script reads it), sent with same-site requests and
+/// top-level links, Secure when served over HTTPS. Without Max-Age it ends with the browser;
+/// the server ends it sooner (idle and absolute expiry).
+fn cookie(value: &str, secure: bool, max_age: Option<u32>) -> String {
+    let mut c = format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if secure {
+        c.push_str("; Secure");
+    }
+    if let Some(age) = max_age {
+        c.push_str(&format!("; Max-Age={age}"));
+    }
+    c
+}
+
+fn signed_out(secure: bool) -> Response {
+    let mut res = see_other("/sign-in");
+    if let Ok(v) = HeaderValue::from_str(&cookie("", secure, Some(0))) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
+async fn sign_out(s: Ctx) -> PageResult<Response> {
+    if let Some(secret) = &s.secret {
+        s.app.sign_out(&s.actor, secret).await?;
+    }
+    Ok(signed_out(s.secure_cookies))
+}
+
+async fn sign_out_everywhere(s: Ctx) -> PageResult<Response> {
+    if s.actor.account.is_some() {
+        s.app.sign_out_everywhere(&s.actor).await?;
+    }
+    Ok(signed_out(s.secure_cookies))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_paths_of_this_site_are_followed_after_sign_in() {
+        assert_eq!(safe_next(Some("/trainings?page=2")), "/trainings?page=2");
+        assert_eq!(safe_next(Some("//evil.example/")), "/");
+        assert_eq!(safe_next(Some("https://evil.example/")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn the_cookie_is_http_only_and_same_site() {
+        let c = cookie("abc", false, None);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && !c.contains("Secure"));
+        assert!(cookie("abc", true, None).contains("; Secure"));
+    }
+
+    #[test]
+    fn the_secret_is_read_from_among_other_cookies() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("theme=dark; cadre_session=s3cr3t; other=1"),
+        );
+        assert_eq!(cookie_secret(&h).as_deref(), Some("s3cr3t"));
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer cadre_x"),
+        );
+        assert_eq!(bearer(&h).as_deref(), Some("cadre_x"));
+    }
+}
