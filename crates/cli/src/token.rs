@@ -75,7 +75,9 @@ pub async fn token(database: &str, command: TokenCommand) -> anyhow::Result<Exit
             let t = app
                 .create_token(&me, &email, read_only, expires_in, &label)
                 .await?;
-            say!(
+            // The notice on standard error, the token alone on standard output, so that a
+            // script can take it: TOKEN=$(cadre token create ...).
+            eprintln!(
                 "Token {} for {} ({}), until {}. It is shown this once: keep it where the program reads it.",
                 t.token.id,
                 email.trim(),

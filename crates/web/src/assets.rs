@@ -14,6 +14,9 @@ use crate::AppState;
 #[folder = "assets/"]
 struct Assets;
 
+/// The asset routes' paths (for [`crate::route_list`]).
+pub(crate) const PATHS: [&str; 2] = ["/assets/report.css", "/assets/{file}"];
+
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/assets/report.css", get(report_css))

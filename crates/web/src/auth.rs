@@ -10,11 +10,11 @@ use std::ops::Deref;
 use askama::Template;
 use axum::extract::{ConnectInfo, FromRequestParts, Query, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::routing::{get, post, MethodRouter};
+use axum::Form;
 use cadre_app::{Actor, AppError};
 use serde::Deserialize;
 
@@ -194,11 +194,17 @@ fn unauthorized(why: &str) -> Response {
     res
 }
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/sign-in", get(sign_in_page).post(sign_in))
-        .route("/sign-out", post(sign_out))
-        .route("/sign-out-everywhere", post(sign_out_everywhere))
+pub(crate) fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
+    vec![
+        (Method::GET, "/sign-in", get(sign_in_page)),
+        (Method::POST, "/sign-in", post(sign_in)),
+        (Method::POST, "/sign-out", post(sign_out)),
+        (
+            Method::POST,
+            "/sign-out-everywhere",
+            post(sign_out_everywhere),
+        ),
+    ]
 }
 
 #[derive(Template)]

@@ -88,12 +88,38 @@ pub fn router(state: AppState) -> Router {
         });
     }
     let routes = pages::routes()
-        .merge(auth::routes())
+        .merge(pages::from_table(auth::table()))
         .merge(api::routes())
         .merge(assets::routes())
         .fallback(pages::not_found)
         .with_state(state.clone());
     middleware::wrap(routes, state)
+}
+
+/// Every route the application answers, as (method, path pattern): the pages, signing in and
+/// out, the styles and the API (from its OpenAPI document, made from the same handlers).
+pub fn route_list() -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = pages::table()
+        .into_iter()
+        .chain(auth::table())
+        .map(|(m, p, _)| (m.to_string(), p.to_string()))
+        .collect();
+    out.extend(
+        assets::PATHS
+            .iter()
+            .map(|p| ("GET".to_string(), p.to_string())),
+    );
+    out.push(("GET".into(), "/api/v1/openapi.json".into()));
+    let doc = serde_json::to_value(api::parts().1).unwrap_or_default();
+    if let Some(paths) = doc.get("paths").and_then(|p| p.as_object()) {
+        for (path, item) in paths {
+            for method in item.as_object().into_iter().flat_map(|m| m.keys()) {
+                out.push((method.to_uppercase(), format!("/api/v1{path}")));
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 /// Why `serve` did not start.

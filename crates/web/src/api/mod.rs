@@ -96,6 +96,26 @@ fn complete(mut doc: serde_json::Value) -> serde_json::Value {
             "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
         })
     };
+    // Every call is made as an account: a token (`cadre token create`) as a Bearer header,
+    // or the web application's sign-in cookie.
+    if let Some(root) = doc.as_object_mut() {
+        root.insert("security".into(), json!([{"bearer": []}, {"cookie": []}]));
+        let components = root
+            .entry("components")
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+            .map(|c| c.entry("securitySchemes").or_insert_with(|| json!({})));
+        if let Some(schemes) = components.and_then(|s| s.as_object_mut()) {
+            schemes.insert(
+                "bearer".into(),
+                json!({"type": "http", "scheme": "bearer", "description": "An API token from `cadre token create`"}),
+            );
+            schemes.insert(
+                "cookie".into(),
+                json!({"type": "apiKey", "in": "cookie", "name": crate::auth::COOKIE}),
+            );
+        }
+    }
     let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) else {
         return doc;
     };
@@ -125,6 +145,14 @@ fn complete(mut doc: serde_json::Value) -> serde_json::Value {
                     .or_insert_with(|| problem(description));
             };
             add("400", "The query or the body is not understood");
+            add(
+                "401",
+                "Not signed in, or the token is not valid (expired, revoked)",
+            );
+            add(
+                "403",
+                "The account's role does not allow it (a read-only token writes nothing)",
+            );
             add(
                 "422",
                 "Understood, and asking what cannot be (a period that ends before it starts, a 31 February)",

@@ -90,7 +90,8 @@ struct NewPage {
     problem: Option<String>,
 }
 
-pub(crate) async fn new() -> PageResult<Response> {
+pub(crate) async fn new(s: Ctx) -> PageResult<Response> {
+    s.actor.must(cadre_core::access::Action::Import)?;
     page(NewPage {
         nav: "imports",
         kinds: KINDS,
@@ -102,6 +103,7 @@ pub(crate) async fn new() -> PageResult<Response> {
 /// Receives the file (streamed to disk, never held whole in memory) and moves on to its
 /// preview.
 pub(crate) async fn upload(s: Ctx, mut form: Multipart) -> PageResult<Response> {
+    s.actor.must(cadre_core::access::Action::Import)?;
     let token = new_token();
     let dir = s.uploads.join(&token);
     std::fs::create_dir_all(&dir)
@@ -197,6 +199,8 @@ pub(super) struct Upload {
 }
 
 pub(super) fn upload_of(s: &Ctx, token: &str) -> Result<Upload, WebError> {
+    // Only those who import see or run an upload (its token alone is not enough).
+    s.actor.must(cadre_core::access::Action::Import)?;
     let dir = staged(s, token)?;
     let read = |f: &str| std::fs::read_to_string(dir.join(f)).map_err(|_| WebError::NotFound);
     let kind = kind_of(read("kind")?.trim())?;

@@ -12,9 +12,9 @@ mod report;
 mod training_form;
 mod trainings;
 
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use cadre_core::{Modality, Status};
 
@@ -23,58 +23,87 @@ use crate::AppState;
 
 pub(crate) use import_runs::Jobs;
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(dashboard::show))
-        .route(
-            "/trainings",
-            get(trainings::list).post(training_form::create),
-        )
-        .route("/trainings/new", get(training_form::new))
-        .route(
-            "/trainings/{id}",
-            get(trainings::show).post(training_form::update),
-        )
-        .route("/trainings/{id}/edit", get(training_form::edit))
-        .route(
+/// Every page route, by method and path: the one list the router is made from and the
+/// authorization matrix test is checked against.
+pub(crate) fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
+    use Method as M;
+    vec![
+        (M::GET, "/", get(dashboard::show)),
+        (M::GET, "/trainings", get(trainings::list)),
+        (M::POST, "/trainings", post(training_form::create)),
+        (M::GET, "/trainings/new", get(training_form::new)),
+        (M::GET, "/trainings/{id}", get(trainings::show)),
+        (M::POST, "/trainings/{id}", post(training_form::update)),
+        (M::GET, "/trainings/{id}/edit", get(training_form::edit)),
+        (
+            M::GET,
             "/trainings/{id}/delete",
-            get(training_form::confirm_delete).post(training_form::delete),
-        )
-        .route(
+            get(training_form::confirm_delete),
+        ),
+        (
+            M::POST,
+            "/trainings/{id}/delete",
+            post(training_form::delete),
+        ),
+        (
+            M::POST,
             "/trainings/{id}/sessions",
             post(training_form::create_session),
-        )
-        .route("/sessions/{id}/delete", post(training_form::delete_session))
-        .route("/imports", get(imports::history).post(imports::upload))
-        .route("/imports/new", get(imports::new))
-        .route(
-            "/imports/staged/{token}",
-            get(imports::staged_view).post(import_runs::run),
-        )
-        .route("/imports/staged/{token}/rejects.csv", get(imports::rejects))
-        .route(
+        ),
+        (
+            M::POST,
+            "/sessions/{id}/delete",
+            post(training_form::delete_session),
+        ),
+        (M::GET, "/imports", get(imports::history)),
+        (M::POST, "/imports", post(imports::upload)),
+        (M::GET, "/imports/new", get(imports::new)),
+        (M::GET, "/imports/staged/{token}", get(imports::staged_view)),
+        (M::POST, "/imports/staged/{token}", post(import_runs::run)),
+        (
+            M::GET,
+            "/imports/staged/{token}/rejects.csv",
+            get(imports::rejects),
+        ),
+        (
+            M::GET,
             "/imports/staged/{token}/progress",
             get(import_runs::progress),
-        )
-        .route("/report", get(report::show))
-        .route("/report/download/{format}", get(report::download))
-        .route("/participants", get(participants::list))
-        .route(
+        ),
+        (M::GET, "/report", get(report::show)),
+        (M::GET, "/report/download/{format}", get(report::download)),
+        (M::GET, "/participants", get(participants::list)),
+        (
+            M::GET,
             "/participants/merge",
-            get(participants::merge_preview).post(participants::merge),
-        )
-        .route(
-            "/participants/{id}",
-            get(participants::show).post(participants::update),
-        )
-        .route("/participants/{id}/edit", get(participants::edit))
-        .route("/partners", get(partners::list).post(partners::create))
-        .route("/partners/new", get(partners::new))
-        .route("/partners/{id}", post(partners::update))
-        .route("/partners/{id}/edit", get(partners::edit))
-        .route("/partners/{id}/delete", post(partners::delete))
-        .route("/countries", get(places::countries))
-        .route("/departments", get(places::departments))
+            get(participants::merge_preview),
+        ),
+        (M::POST, "/participants/merge", post(participants::merge)),
+        (M::GET, "/participants/{id}", get(participants::show)),
+        (M::POST, "/participants/{id}", post(participants::update)),
+        (M::GET, "/participants/{id}/edit", get(participants::edit)),
+        (M::GET, "/partners", get(partners::list)),
+        (M::POST, "/partners", post(partners::create)),
+        (M::GET, "/partners/new", get(partners::new)),
+        (M::POST, "/partners/{id}", post(partners::update)),
+        (M::GET, "/partners/{id}/edit", get(partners::edit)),
+        (M::POST, "/partners/{id}/delete", post(partners::delete)),
+        (M::GET, "/countries", get(places::countries)),
+        (M::GET, "/departments", get(places::departments)),
+    ]
+}
+
+/// A router made from a table of routes (several methods of one path are merged).
+pub(crate) fn from_table(
+    table: Vec<(Method, &'static str, MethodRouter<AppState>)>,
+) -> Router<AppState> {
+    table
+        .into_iter()
+        .fold(Router::new(), |r, (_, path, route)| r.route(path, route))
+}
+
+pub(crate) fn routes() -> Router<AppState> {
+    from_table(table())
 }
 
 pub(crate) async fn not_found() -> Response {

@@ -122,6 +122,7 @@ struct EditPage {
 }
 
 pub(crate) async fn edit(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
+    s.actor.must(cadre_core::access::Action::EditRecords)?;
     let p = s.app.participant(&s.actor, id).await?;
     page(EditPage {
         nav: "participants",

@@ -77,7 +77,8 @@ fn form_page(id: Option<i64>, version: i64, form: FormView) -> FormPage {
     }
 }
 
-pub(crate) async fn new() -> PageResult<Response> {
+pub(crate) async fn new(s: Ctx) -> PageResult<Response> {
+    s.actor.must(cadre_core::access::Action::EditRecords)?;
     page(form_page(None, 0, FormView::default()))
 }
 
@@ -100,6 +101,7 @@ pub(crate) async fn create(
 }
 
 pub(crate) async fn edit(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
+    s.actor.must(cadre_core::access::Action::EditRecords)?;
     let p = s.app.partner(&s.actor, id).await?;
     page(form_page(
         Some(id),

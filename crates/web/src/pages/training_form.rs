@@ -102,6 +102,7 @@ impl FormPage {
 }
 
 pub(crate) async fn new(s: Ctx) -> PageResult<Response> {
+    s.actor.must(cadre_core::access::Action::EditRecords)?;
     page(FormPage::new(&s, None, 0, "New training".into(), FormView::default()).await)
 }
 
@@ -121,6 +122,7 @@ pub(crate) async fn create(
 }
 
 pub(crate) async fn edit(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
+    s.actor.must(cadre_core::access::Action::EditRecords)?;
     let t = s.app.training(&s.actor, id).await?;
     let heading = format!("Edit {}", t.record.title);
     let form = FormView::new(training_fields(&t.record));
@@ -211,6 +213,7 @@ async fn delete_page(s: &Ctx, id: i64, refused: Option<String>) -> PageResult<De
 }
 
 pub(crate) async fn confirm_delete(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
+    s.actor.must(cadre_core::access::Action::EditRecords)?;
     page(delete_page(&s, id, None).await?)
 }
 
