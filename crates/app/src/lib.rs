@@ -22,7 +22,10 @@ pub use imports::{ImportOutcome, ImportRequest, MappingSource};
 pub use pipeline::{import_sheet, ImportOptions, Summary};
 pub use proposals::Preview;
 pub use records::{MergePreview, Roster};
-pub use sign_in::{NewToken, SignedIn};
+pub use sign_in::{
+    NewToken, SignedIn, ABSOLUTE_SECONDS, FAILURES_PER_ACCOUNT, FAILURES_PER_ADDRESS, IDLE_SECONDS,
+    MAX_TOKEN_DAYS, THROTTLE_WINDOW_SECONDS,
+};
 pub use warm::all_time;
 
 use cadre_core::access::{Grant, Role};
