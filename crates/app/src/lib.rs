@@ -11,6 +11,7 @@ mod clock;
 mod imports;
 mod pipeline;
 mod proposals;
+mod publish;
 mod records;
 mod rejects;
 mod sign_in;
@@ -21,6 +22,7 @@ pub use audit::Verified;
 pub use imports::{ImportOutcome, ImportRequest, MappingSource};
 pub use pipeline::{import_sheet, ImportOptions, Summary};
 pub use proposals::Preview;
+pub use publish::{content_type, BODY_FILE, FILES as PUBLISHED_FILES};
 pub use records::{MergePreview, Roster};
 pub use sign_in::{
     NewToken, SignedIn, ABSOLUTE_SECONDS, FAILURES_PER_ACCOUNT, FAILURES_PER_ADDRESS, IDLE_SECONDS,

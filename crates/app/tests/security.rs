@@ -394,3 +394,115 @@ async fn changes_and_imports_are_in_the_audit_trail_and_an_erasure_keeps_the_cou
         .unwrap()
         .is_none());
 }
+
+/// Every file of a published report, as text: a workbook's parts unzipped.
+fn texts(name: &str, bytes: Vec<u8>) -> Vec<String> {
+    if name.ends_with(".xlsx") {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        (0..zip.len())
+            .map(|i| {
+                let mut part = zip.by_index(i).unwrap();
+                let mut text = String::new();
+                std::io::Read::read_to_string(&mut part, &mut text).unwrap_or_default();
+                text
+            })
+            .collect()
+    } else if name.ends_with(".pdf") {
+        // The page's words are string literals, a line each: joined with spaces, a name
+        // wrapped across two lines reads whole again.
+        vec![pdf_strings(&bytes).join(" ")]
+    } else {
+        vec![String::from_utf8_lossy(&bytes).into_owned()]
+    }
+}
+
+/// The string literals of an uncompressed PDF's content, unescaped (WinAnsi as Latin-1).
+fn pdf_strings(pdf: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < pdf.len() {
+        if pdf[i] == b'(' {
+            let mut s = String::new();
+            i += 1;
+            while i < pdf.len() && pdf[i] != b')' {
+                if pdf[i] == b'\\' && i + 1 < pdf.len() {
+                    i += 1;
+                }
+                s.push(char::from(pdf[i]));
+                i += 1;
+            }
+            out.push(s);
+        }
+        i += 1;
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_published_report_names_no_participant_in_any_of_its_files() {
+    let (app, dir) = app().await;
+    attendance(&app).await;
+    let admin = Actor::local();
+    // Only an admin publishes.
+    let coordinator = Actor::new("c", Grant::plain(Role::Coordinator));
+    assert!(matches!(
+        app.publish(&coordinator, cadre_core::report::Period::year(2020))
+            .await,
+        Err(AppError::Forbidden(_))
+    ));
+    let p = app
+        .publish(&admin, cadre_core::report::Period::year(2020))
+        .await
+        .unwrap();
+    assert_eq!(p.slug, "2020");
+    // Published again (after a correction), it stands beside the first.
+    let again = app
+        .publish(&admin, cadre_core::report::Period::year(2020))
+        .await
+        .unwrap();
+    assert_eq!(again.slug, "2020-2");
+
+    let out = dir.path().join("site");
+    let written = app.write_publication(&p.slug, &out).await.unwrap();
+    assert_eq!(written.len(), cadre_app::PUBLISHED_FILES.len());
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    for (file, _) in &cadre_app::PUBLISHED_FILES[1..] {
+        assert!(
+            index.contains(&format!("href=\"{file}\"")),
+            "index.html links {file}"
+        );
+    }
+
+    let mut needles = Vec::new();
+    for person in app.participants(&admin, None, 0, 10_000).await.unwrap() {
+        let r = &person.record.person;
+        needles.push(format!("{} {}", r.given_name, r.family_name));
+        needles.push(format!("{} {}", r.family_name, r.given_name));
+        needles.push(format!("{}, {}", r.family_name, r.given_name));
+        needles.extend(r.email.clone());
+    }
+    assert!(needles.len() >= 8, "the store has participants to look for");
+    let (_, files) = app.publication(&p.slug).await.unwrap().unwrap();
+    assert!(files.len() > cadre_app::PUBLISHED_FILES.len() - 1);
+    let mut scanned = 0;
+    // The scan reads what each file says: a training's title is found in every one of them.
+    let title = "country-specific training for criminal justice officers";
+    for name in files {
+        let bytes = app.publication_file(&p.slug, &name).await.unwrap().unwrap();
+        let parts = texts(&name, bytes);
+        assert!(
+            parts.iter().any(|t| t.to_lowercase().contains(title)),
+            "{name} is read as text"
+        );
+        for text in parts {
+            let lower = text.to_lowercase();
+            for n in &needles {
+                assert!(!lower.contains(&n.to_lowercase()), "{name} names {n}");
+            }
+            scanned += 1;
+        }
+    }
+    assert!(scanned >= 7, "every file, a workbook's parts included");
+    // The report itself is there: its figures are in the page.
+    assert!(index.contains("trainings"));
+}

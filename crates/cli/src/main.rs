@@ -13,6 +13,7 @@ mod db;
 mod demo;
 mod gen;
 mod import;
+mod publish;
 mod report;
 mod serve;
 mod token;
@@ -59,6 +60,9 @@ enum Command {
     /// Add, list, disable and enable accounts; reset a password; change a role.
     #[command(subcommand)]
     User(user::Command),
+    /// Freeze a period's report and publish it for anyone to read (and, with --out, write it
+    /// as a folder for a web site).
+    Publish(publish::Args),
     /// Make, list and revoke API tokens.
     #[command(subcommand)]
     Token(token::TokenCommand),
@@ -91,6 +95,7 @@ fn main() -> ExitCode {
             Command::Serve(args) => serve::run(&cli.database, args).await,
             Command::Gen(args) => gen::run(args),
             Command::User(command) => user::run(&cli.database, command).await,
+            Command::Publish(args) => publish::run(&cli.database, args).await,
             Command::Token(command) => token::token(&cli.database, command).await,
             Command::Audit(command) => token::audit(&cli.database, command).await,
             Command::Person(command) => token::person(&cli.database, command).await,

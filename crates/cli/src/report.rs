@@ -38,6 +38,19 @@ impl From<FormatArg> for Format {
     after_help = "The counting rules are in docs/counting.md; the JSON keys in docs/report-json.md."
 )]
 pub struct Args {
+    #[command(flatten)]
+    period: PeriodArgs,
+    /// The format; by default taken from --out's extension, else html.
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// The file to write; standard output when absent.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+/// A period as the commands that take one name it.
+#[derive(Debug, clap::Args)]
+pub struct PeriodArgs {
     /// First day of the period (YYYY-MM-DD).
     #[arg(long, requires = "to", conflicts_with = "year")]
     from: Option<String>,
@@ -47,15 +60,9 @@ pub struct Args {
     /// A whole calendar year, instead of --from and --to.
     #[arg(long)]
     year: Option<i32>,
-    /// The format; by default taken from --out's extension, else html.
-    #[arg(long, value_enum)]
-    format: Option<FormatArg>,
-    /// The file to write; standard output when absent.
-    #[arg(long)]
-    out: Option<PathBuf>,
 }
 
-fn period(args: &Args) -> anyhow::Result<Period> {
+pub fn period(args: &PeriodArgs) -> anyhow::Result<Period> {
     if let Some(year) = args.year {
         return Ok(Period::year(year));
     }
@@ -98,7 +105,7 @@ fn format(args: &Args) -> anyhow::Result<Format> {
 }
 
 pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
-    let period = period(&args)?;
+    let period = period(&args.period)?;
     let format = format(&args)?;
     if args.out.is_none() && !format.is_text() && std::io::stdout().is_terminal() {
         bail!(

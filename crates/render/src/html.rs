@@ -64,6 +64,8 @@ struct Page {
     published: Vec<Row>,
     published_intro: &'static str,
     quality: Vec<Note>,
+    /// Files of the same report to link to (a published report's downloads): (file, label).
+    downloads: Vec<(String, String)>,
 }
 
 pub fn render(r: &Report) -> Result<String, askama::Error> {
@@ -74,6 +76,17 @@ pub fn render(r: &Report) -> Result<String, askama::Error> {
 /// own (the web application's report page), styled by [`REPORT_CSS`].
 pub fn body(r: &Report) -> Result<String, askama::Error> {
     page(r).as_body().render()
+}
+
+/// The standalone page with links to the same report in other files (a published report's
+/// folder: `report.pdf`, ...), given as (file, label).
+pub fn with_downloads(r: &Report, downloads: &[(&str, &str)]) -> Result<String, askama::Error> {
+    let mut p = page(r);
+    p.downloads = downloads
+        .iter()
+        .map(|(f, l)| (f.to_string(), l.to_string()))
+        .collect();
+    p.render()
 }
 
 /// The report's stylesheet, as the standalone page inlines it.
@@ -280,5 +293,6 @@ fn page(r: &Report) -> Page {
             .collect(),
         published_intro: view::PUBLISHED_INTRO,
         quality,
+        downloads: Vec::new(),
     }
 }

@@ -22,6 +22,7 @@ mod backend;
 mod cache;
 mod edits;
 mod import_tx;
+mod publications;
 mod schema;
 mod sign_ins;
 mod types;
@@ -35,8 +36,8 @@ use backend::{postgres, sqlite};
 pub use import_tx::{AttendanceBatch, ImportTx, PersonResolver, Removed};
 pub use types::{
     Account, AuditFilter, BatchCounts, Changed, CopyReport, Counts, Dependents, ImportRecord,
-    Outcome, Participant, PersonAttendance, RemovedRecord, RosterLine, SignIn, Stamp, Token,
-    Versioned,
+    Outcome, Participant, PersonAttendance, Publication, RemovedRecord, RosterLine, SignIn, Stamp,
+    Token, Versioned,
 };
 
 /// Errors of the store layer.

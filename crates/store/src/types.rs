@@ -461,3 +461,14 @@ pub struct Token {
     pub expires_at: i64,
     pub revoked_at: Option<i64>,
 }
+
+/// A period's report as published: frozen when published, served to anyone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Publication {
+    pub slug: String,
+    pub period_from: String,
+    pub period_to: String,
+    pub title: String,
+    pub published_at: String,
+    pub published_by: String,
+}

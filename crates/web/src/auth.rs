@@ -92,7 +92,10 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
 
 /// Paths open to someone not signed in.
 fn public(path: &str) -> bool {
-    path == "/sign-in" || path.starts_with("/assets/") || path.starts_with("/reports/")
+    path == "/sign-in"
+        || path == "/reports"
+        || path.starts_with("/assets/")
+        || path.starts_with("/reports/")
 }
 
 /// The address the request came from (the peer; a proxy's headers are not trusted for it).

@@ -22,6 +22,8 @@ pub(crate) mod edit_persons;
 pub(crate) mod edit_sessions;
 #[path = "history.rs"]
 pub(crate) mod history;
+#[path = "publications.rs"]
+pub(crate) mod publications;
 #[path = "read.rs"]
 pub(crate) mod read;
 #[path = "report.rs"]

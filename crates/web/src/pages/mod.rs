@@ -8,6 +8,7 @@ mod imports;
 mod participants;
 mod partners;
 mod places;
+mod published;
 mod report;
 mod training_form;
 mod trainings;
@@ -88,6 +89,10 @@ pub(crate) fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (M::POST, "/partners/{id}", post(partners::update)),
         (M::GET, "/partners/{id}/edit", get(partners::edit)),
         (M::POST, "/partners/{id}/delete", post(partners::delete)),
+        (M::GET, "/reports", get(published::list)),
+        (M::POST, "/reports", post(published::publish)),
+        (M::GET, "/reports/{slug}", get(published::show)),
+        (M::GET, "/reports/{slug}/{file}", get(published::file)),
         (M::GET, "/countries", get(places::countries)),
         (M::GET, "/departments", get(places::departments)),
     ]

@@ -38,9 +38,10 @@ struct ReportPage {
     body: String,
     years: Vec<i32>,
     months: Vec<(u8, &'static str)>,
+    can_publish: bool,
 }
 
-async fn period_of(s: &Ctx, q: &PeriodQuery) -> (Period, Option<String>) {
+pub(crate) async fn period_of(s: &Ctx, q: &PeriodQuery) -> (Period, Option<String>) {
     let fallback = || {
         let year = s
             .app
@@ -94,6 +95,7 @@ pub(crate) async fn show(s: Ctx, Query(q): Query<PeriodQuery>) -> PageResult<Res
         months: (1..=12)
             .map(|m| (m, cadre_core::date::month_name(m)))
             .collect(),
+        can_publish: s.actor.may(cadre_core::access::Action::Publish),
     })
 }
 

@@ -242,6 +242,23 @@ const TABLE: &[Row] = &[
         Form(""),
         "AAFFFFFS",
     ),
+    // Published reports are open to anyone; only an admin publishes.
+    row("GET", "/reports", "/reports", Empty, "AAAAAAAA"),
+    row(
+        "POST",
+        "/reports",
+        "/reports?kind=year&year=2020",
+        Form(""),
+        "AFFFFFFF",
+    ),
+    row("GET", "/reports/{slug}", "/reports/2020", Empty, "AAAAAAAA"),
+    row(
+        "GET",
+        "/reports/{slug}/{file}",
+        "/reports/2020/report.pdf",
+        Empty,
+        "AAAAAAAA",
+    ),
     // Signing in and out, and the styles, are open.
     row("GET", "/sign-in", "/sign-in", Empty, "AAAAAAAA"),
     row(
@@ -524,6 +541,11 @@ async fn world() -> World {
     ids.insert("{P2}", of("TT"));
     ids.insert("{S}", session.id);
     ids.insert("{partner}", store.partners_after(0, 1).await.unwrap()[0].id);
+    let published = app
+        .publish(&admin, cadre_core::report::Period::year(2020))
+        .await
+        .unwrap();
+    assert_eq!(published.slug, "2020");
     World {
         router: router(AppState::new(app.clone())),
         app,

@@ -1,0 +1,47 @@
+//! `cadre publish`: freezes a period's report and publishes it at `/reports/{slug}` for
+//! anyone; with `--out`, also writes it as a folder for the agency's web site.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use cadre_app::{Actor, App};
+use cadre_store::Store;
+
+use crate::report::{period, PeriodArgs};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    period: PeriodArgs,
+    /// Also write the published report into this folder: index.html and its downloads.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
+    let period = period(&args.period)?;
+    let store = Store::open(database)
+        .await
+        .with_context(|| format!("cannot open the database {database}"))?;
+    let mut app = App::new(store.clone());
+    app.warm_up()
+        .await
+        .context("cannot build the report engine")?;
+    let published = app.publish(&Actor::local(), period).await?;
+    say!(
+        "Published \"{}\": anyone may read it at /reports/{} on the web application.",
+        published.title,
+        published.slug
+    );
+    if let Some(dir) = &args.out {
+        let files = app.write_publication(&published.slug, dir).await?;
+        say!(
+            "Wrote it into {} ({} files: open index.html, or copy the folder onto a web site).",
+            dir.display(),
+            files.len()
+        );
+    }
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,96 @@
+//! Published reports, open to anyone: the list, one report in the page (as frozen when it
+//! was published) with its downloads, each file, and the admins' button that publishes.
+
+use askama::Template;
+use axum::extract::{Path, Query};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use cadre_store::Publication;
+
+use super::{page, see_other};
+use crate::error::{PageResult, WebError};
+use crate::period::PeriodQuery;
+use crate::Ctx;
+
+#[derive(Template)]
+#[template(path = "published_list.html")]
+struct ListPage {
+    nav: &'static str,
+    reports: Vec<Publication>,
+}
+
+#[derive(Template)]
+#[template(path = "published.html")]
+struct ReportPage {
+    nav: &'static str,
+    p: Publication,
+    downloads: Vec<(&'static str, &'static str)>,
+    body: String,
+}
+
+pub(crate) async fn list(s: Ctx) -> PageResult<Response> {
+    page(ListPage {
+        nav: "published",
+        reports: s.app.publications().await?,
+    })
+}
+
+pub(crate) async fn show(s: Ctx, Path(slug): Path<String>) -> PageResult<Response> {
+    let (p, files) = s.app.publication(&slug).await?.ok_or(WebError::NotFound)?;
+    let body = s
+        .app
+        .publication_file(&slug, cadre_app::BODY_FILE)
+        .await?
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    page(ReportPage {
+        nav: "published",
+        downloads: cadre_app::PUBLISHED_FILES[1..]
+            .iter()
+            .filter(|(f, _)| files.iter().any(|n| n == f))
+            .copied()
+            .collect(),
+        p,
+        body,
+    })
+}
+
+pub(crate) async fn file(
+    s: Ctx,
+    Path((slug, name)): Path<(String, String)>,
+) -> PageResult<Response> {
+    if !cadre_app::PUBLISHED_FILES.iter().any(|(f, _)| *f == name) {
+        return Err(WebError::NotFound);
+    }
+    let bytes = s
+        .app
+        .publication_file(&slug, &name)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let disposition = if name.ends_with(".html") {
+        "inline".to_string()
+    } else {
+        format!("attachment; filename=\"cadre-{slug}-{name}\"")
+    };
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                cadre_app::content_type(&name).to_string(),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// Publishes the period the report page shows (admins only: the application layer says).
+pub(crate) async fn publish(s: Ctx, Query(q): Query<PeriodQuery>) -> PageResult<Response> {
+    let period = match q.period().map_err(WebError::BadRequest)? {
+        Some(p) => p,
+        None => super::report::period_of(&s, &q).await.0,
+    };
+    let p = s.app.publish(&s.actor, period).await?;
+    Ok(see_other(&format!("/reports/{}", p.slug)))
+}
