@@ -99,8 +99,24 @@ impl App {
 
     /// The report for a period: from the warm engine when there is one, else built from the
     /// store. The same report either way (the engine's tests prove it).
+    /// A partner account's report covers only its agencies' trainings.
     pub async fn report(&self, actor: &Actor, period: Period) -> Result<Report, AppError> {
         actor.must(cadre_core::access::Action::ReadReports)?;
+        if let Some(scope) = self.partner_scope(actor).await? {
+            let keep = |t: &cadre_core::report::TrainingFacts| {
+                scope.covers(t.record.partners.iter().chain(&t.record.funders))
+            };
+            if self.warm.0.is_some() {
+                self.catch_up().await?;
+                if let Some(engine) = self.engine() {
+                    return Ok(engine.report_of_trainings(period, &keep));
+                }
+            }
+            let mut input = self.store.report_input(period).await?;
+            input.trainings.retain(keep);
+            input.published.clear();
+            return Ok(build(period, &input));
+        }
         if self.warm.0.is_some() {
             self.catch_up().await?;
             let published = self.store.published(period).await?;

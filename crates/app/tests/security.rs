@@ -506,3 +506,60 @@ async fn a_published_report_names_no_participant_in_any_of_its_files() {
     // The report itself is there: its figures are in the page.
     assert!(index.contains("trainings"));
 }
+
+#[tokio::test]
+async fn a_partner_reads_its_own_trainings_and_a_focal_point_names_only_their_country() {
+    let (mut app, _dir) = app().await;
+    attendance(&app).await;
+    app.warm_up().await.unwrap();
+    let admin = Actor::local();
+    let unodc = Actor::new(
+        "unodc",
+        Grant::new(Role::Partner, [], ["UNODC".to_string()]).unwrap(),
+    );
+    let year = cadre_core::report::Period::year(2020);
+    // UNODC's own training and its programmes' (GPML, AIRCOP): three of the fourteen.
+    let theirs = app.report(&unodc, year).await.unwrap();
+    let all = app.report(&admin, year).await.unwrap();
+    assert_eq!(all.trainings.total, 14);
+    assert_eq!(theirs.trainings.total, 3, "{:?}", theirs.trainings);
+    let listed = app
+        .trainings_after(&unodc, &Default::default(), 0, 100)
+        .await
+        .unwrap();
+    let mut codes: Vec<&str> = listed.iter().map(|t| t.record.code.as_str()).collect();
+    codes.sort_unstable();
+    assert_eq!(codes, ["2020-02", "2020-04", "2020-12"]);
+    let other = app.store().training_id("2020-07").await.unwrap().unwrap();
+    assert!(matches!(
+        app.training(&unodc, other).await,
+        Err(AppError::NotFound { .. })
+    ));
+    // The roster of 2020-02 to a focal point of Jamaica: Ann by name, Ben (Barbados) counted.
+    let jm = Actor::new(
+        "jm",
+        Grant::new(Role::FocalPoint, ["JM".to_string()], []).unwrap(),
+    );
+    let t = app.store().training_id("2020-02").await.unwrap().unwrap();
+    let roster = app.roster(&jm, t, 100).await.unwrap();
+    assert_eq!(roster.total, 2);
+    assert_eq!(roster.hidden, 1);
+    assert_eq!(roster.lines.len(), 1);
+    assert_eq!(roster.lines[0].family_name, "Lee");
+    let names: Vec<String> = app
+        .participants(&jm, None, 0, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.record.person.family_name)
+        .collect();
+    assert_eq!(names, ["Lee"]);
+    // A viewer sees the roster only as a count.
+    let viewer = Actor::new("v", Grant::plain(Role::Viewer));
+    let roster = app.roster(&viewer, t, 100).await.unwrap();
+    assert_eq!((roster.lines.len(), roster.total, roster.hidden), (0, 2, 2));
+    assert!(matches!(
+        app.participants(&viewer, None, 0, 10).await,
+        Err(AppError::Forbidden(_))
+    ));
+}

@@ -293,16 +293,43 @@ impl Engine {
 
     /// The report for a period, beside these published figures (those of exactly this period).
     pub fn report_with(&self, period: Period, published: &[PublishedFigure]) -> Report {
+        self.report_of(period, published, None)
+    }
+
+    /// The report of only the trainings `keep` keeps (a partner's: those it delivered or
+    /// funded), each person counted once across them. The agency's published figures are of
+    /// all its trainings, so none are set beside it.
+    pub fn report_of_trainings(
+        &self,
+        period: Period,
+        keep: &dyn Fn(&TrainingFacts) -> bool,
+    ) -> Report {
+        self.report_of(period, &[], Some(keep))
+    }
+
+    fn report_of(
+        &self,
+        period: Period,
+        published: &[PublishedFigure],
+        keep: Option<&dyn Fn(&TrainingFacts) -> bool>,
+    ) -> Report {
         let items: Vec<(&TrainingFacts, &Prepared)> = self
             .order
             .iter()
             .map(|&i| (&self.input.trainings[i], &self.prepared[i]))
             .filter(|(t, _)| t.record.start.is_some_and(|s| period.contains(&s)))
+            .filter(|(t, _)| keep.is_none_or(|k| k(t)))
             .collect();
         // Whole months inside the period join their sets; trainings of the months at its
         // edges add their persons one by one.
         let mut persons = PersonSet::new(self.input.persons.id_bound());
-        for (&(year, month), set) in &self.months {
+        // A month's set holds the persons of all its trainings: only a whole report uses it.
+        let months = if keep.is_none() {
+            &self.months
+        } else {
+            &Default::default()
+        };
+        for (&(year, month), set) in months {
             let first = Date {
                 year,
                 month,
@@ -327,7 +354,7 @@ impl Engine {
                 };
                 period.from <= start && end <= period.to
             });
-            if p.source == CountSource::Records && !whole_month {
+            if p.source == CountSource::Records && (!whole_month || keep.is_some()) {
                 persons.extend(&t.participants);
             }
         }

@@ -573,3 +573,30 @@ fn period_labels() {
     )
     .is_err());
 }
+
+/// A report of some trainings only (a partner's) is what a build over just those trainings
+/// gives, each person once across them, whatever the period.
+#[test]
+fn a_report_of_some_trainings_is_a_build_over_only_them() {
+    let input = sample();
+    let engine = Engine::new(input.clone());
+    let keep = |t: &TrainingFacts| t.id % 3 != 0;
+    let mut only = input.clone();
+    only.trainings.retain(keep);
+    only.published.clear();
+    for (from, to) in PERIODS {
+        let p = period(from, to);
+        assert_eq!(
+            engine.report_of_trainings(p, &keep),
+            build(p, &only),
+            "{from} – {to}"
+        );
+    }
+    // Keeping none gives an empty report, and keeping all the whole one (without the
+    // published figures, which are the agency's).
+    let p = period(PERIODS[0].0, PERIODS[0].1);
+    assert_eq!(engine.report_of_trainings(p, &|_| false).trainings.total, 0);
+    let mut all = input.clone();
+    all.published.clear();
+    assert_eq!(engine.report_of_trainings(p, &|_| true), build(p, &all));
+}
