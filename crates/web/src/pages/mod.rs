@@ -2,6 +2,8 @@
 //! templates show. Handlers read the request, call one operation of the application layer,
 //! and render; nothing here counts or checks a record.
 
+mod account;
+mod admin;
 mod dashboard;
 mod import_runs;
 mod imports;
@@ -93,6 +95,20 @@ pub(crate) fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (M::POST, "/reports", post(published::publish)),
         (M::GET, "/reports/{slug}", get(published::show)),
         (M::GET, "/reports/{slug}/{file}", get(published::file)),
+        (M::GET, "/account", get(account::show)),
+        (M::POST, "/account/tokens", post(account::create_token)),
+        (
+            M::POST,
+            "/account/tokens/{id}/revoke",
+            post(account::revoke_token),
+        ),
+        (M::GET, "/admin/users", get(admin::users)),
+        (M::POST, "/admin/users", post(admin::add_user)),
+        (M::POST, "/admin/users/{id}", post(admin::change_user)),
+        (M::GET, "/admin/audit", get(admin::audit)),
+        (M::GET, "/admin/persons", get(admin::persons)),
+        (M::POST, "/admin/persons/export", post(admin::export_person)),
+        (M::POST, "/admin/persons/erase", post(admin::erase_person)),
         (M::GET, "/countries", get(places::countries)),
         (M::GET, "/departments", get(places::departments)),
     ]

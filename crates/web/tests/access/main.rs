@@ -43,7 +43,8 @@ struct Row {
     /// The request made: `{T}` a training of UNODC's with attendance, `{P}` a participant of
     /// Jamaica, `{P2}` one of Trinidad and Tobago, `{S}` a session of `{T}`, `{partner}` a
     /// partner, `{new_session}` / `{new_partner}` a record made afresh for each request (a
-    /// delete that is allowed takes it).
+    /// delete that is allowed takes it), `{token}` an API token of the coordinator's (only
+    /// they and an admin may revoke it: allowed, it is made afresh), `{account}` an account.
     uri: &'static str,
     body: Body_,
     expect: Expect,
@@ -241,6 +242,53 @@ const TABLE: &[Row] = &[
         "/partners/{new_partner}/delete",
         Form(""),
         "AAFFFFFS",
+    ),
+    // One's own account; the admins' pages.
+    row("GET", "/account", "/account", Empty, "AAAAAAAS"),
+    row(
+        "POST",
+        "/account/tokens",
+        "/account/tokens",
+        Form("days=1&label=matrix"),
+        "AAAAAAAS",
+    ),
+    row(
+        "POST",
+        "/account/tokens/{id}/revoke",
+        "/account/tokens/{token}/revoke",
+        Form(""),
+        "AAFFFFFS",
+    ),
+    row("GET", "/admin/users", "/admin/users", Empty, "AFFFFFFS"),
+    row(
+        "POST",
+        "/admin/users",
+        "/admin/users",
+        Form("email=&role=viewer&password=short"),
+        "AFFFFFFS",
+    ),
+    row(
+        "POST",
+        "/admin/users/{id}",
+        "/admin/users/{account}",
+        Form("action=nothing"),
+        "AFFFFFFS",
+    ),
+    row("GET", "/admin/audit", "/admin/audit", Empty, "AFFFFFFS"),
+    row("GET", "/admin/persons", "/admin/persons", Empty, "AFFFFFFS"),
+    row(
+        "POST",
+        "/admin/persons/export",
+        "/admin/persons/export",
+        Form("email=nobody%40example.org"),
+        "AFFFFFFS",
+    ),
+    row(
+        "POST",
+        "/admin/persons/erase",
+        "/admin/persons/erase",
+        Form("email=nobody%40example.org&confirm=yes"),
+        "AFFFFFFS",
     ),
     // Published reports are open to anyone; only an admin publishes.
     row("GET", "/reports", "/reports", Empty, "AAAAAAAA"),
@@ -541,6 +589,7 @@ async fn world() -> World {
     ids.insert("{P2}", of("TT"));
     ids.insert("{S}", session.id);
     ids.insert("{partner}", store.partners_after(0, 1).await.unwrap()[0].id);
+    ids.insert("{account}", app.users(&admin).await.unwrap()[2].id);
     let published = app
         .publish(&admin, cadre_core::report::Period::year(2020))
         .await
@@ -577,6 +626,14 @@ impl World {
             .collect();
             let s = self.app.create_session(&admin, &fields).await.unwrap();
             uri = uri.replace("{new_session}", &s.id.to_string());
+        }
+        if uri.contains("{token}") {
+            let t = self
+                .app
+                .create_token(&admin, self.emails[1].as_deref().unwrap(), false, 1, "")
+                .await
+                .unwrap();
+            uri = uri.replace("{token}", &t.token.id.to_string());
         }
         if uri.contains("{new_partner}") {
             let name = format!("Fresh partner {}", rand_suffix());
