@@ -146,6 +146,15 @@ pub(crate) fn url_encode(s: &str) -> String {
     out
 }
 
+/// What a part of a page shows only to some: empty for those the application layer refuses
+/// it to, the error itself for any other failure.
+pub(crate) fn if_allowed<T: Default>(r: Result<T, cadre_app::AppError>) -> Result<T, WebError> {
+    match r {
+        Err(cadre_app::AppError::Forbidden(_)) => Ok(T::default()),
+        other => Ok(other?),
+    }
+}
+
 /// A rendered page, or the error page.
 pub(crate) fn page(t: impl askama::Template) -> Result<Response, WebError> {
     Ok(Html(t.render()?).into_response())

@@ -86,6 +86,8 @@ struct PersonPage {
     p: Versioned<Participant>,
     gender: &'static str,
     attended: Vec<(PersonAttendance, String)>,
+    /// Its audit trail, to those who may change records.
+    history: Vec<cadre_core::audit::Entry>,
 }
 
 pub(crate) async fn show(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
@@ -100,11 +102,13 @@ pub(crate) async fn show(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
             (a, dates)
         })
         .collect();
+    let history = super::if_allowed(s.app.history(&s.actor, "participant", id, 50).await)?;
     page(PersonPage {
         nav: "participants",
         gender: gender_label(&p.record.person),
         p,
         attended,
+        history,
     })
 }
 

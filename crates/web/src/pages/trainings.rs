@@ -269,6 +269,8 @@ struct TrainingPage {
     roster_hidden: i64,
     notes: Vec<String>,
     session_form: crate::forms::FormView,
+    /// Its audit trail, to those who may change records.
+    history: Vec<cadre_core::audit::Entry>,
 }
 
 pub(crate) async fn show(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
@@ -359,6 +361,7 @@ pub(crate) async fn training_page(
         roster_hidden,
         notes,
         session_form,
+        history: super::if_allowed(s.app.history(&s.actor, "training", id, 50).await)?,
         t,
     })
 }

@@ -14,10 +14,13 @@ use cadre_store::Store;
 use cadre_web::{router, AppState};
 use tower::ServiceExt;
 
+mod hostile;
 mod imports;
 
 struct Site {
     router: Router,
+    /// The application behind the router, for setting up what a test needs.
+    app: App,
     /// The sign-in cookie every request carries (a coordinator's), unless it has its own.
     cookie: String,
     url: String,
@@ -65,10 +68,11 @@ async fn site_waiting(
         cadre_core::access::Role::Coordinator,
     )
     .await;
-    let mut state = AppState::new(app);
+    let mut state = AppState::new(app.clone());
     state.inline_wait = wait;
     Site {
         router: router(state),
+        app,
         cookie,
         url: url.to_string(),
         _dir: dir,
