@@ -451,6 +451,22 @@ async fn pages_say_nothing_to_other_hosts() {
         .await;
     let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
     assert!(csp.contains("default-src 'self'"));
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"));
+    assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert!(headers.contains_key(header::REFERRER_POLICY));
+    // The same on what someone not signed in meets.
+    let (_, headers, _) = site
+        .send(
+            Request::get("/sign-in")
+                .header(header::COOKIE, "x=y")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
+    assert!(headers.contains_key(header::CONTENT_SECURITY_POLICY));
     for other_host in ["src=\"http", "href=\"http", "url(http", "action=\"http"] {
         assert!(
             !body.contains(other_host),
