@@ -8,6 +8,7 @@ mod access;
 mod accounts;
 mod audit;
 mod clock;
+mod corrections;
 mod imports;
 mod pipeline;
 mod proposals;

@@ -563,3 +563,93 @@ async fn a_partner_reads_its_own_trainings_and_a_focal_point_names_only_their_co
         Err(AppError::Forbidden(_))
     ));
 }
+
+#[tokio::test]
+async fn a_partner_proposes_corrections_that_a_coordinator_accepts_or_rejects() {
+    let (app, _dir) = app().await;
+    attendance(&app).await;
+    let unodc = Actor::new(
+        "unodc@partner.example",
+        Grant::new(Role::Partner, [], ["UNODC".to_string()]).unwrap(),
+    );
+    let comsec = Actor::new(
+        "comsec@partner.example",
+        Grant::new(Role::Partner, [], ["ComSec".to_string()]).unwrap(),
+    );
+    let coordinator = Actor::new("c@agency.example", Grant::plain(Role::Coordinator));
+    let t = app.store().training_id("2020-02").await.unwrap().unwrap();
+    let before = app.training(&coordinator, t).await.unwrap();
+    let mut fields = cadre_core::fields::training_fields(&before.record);
+    fields.insert("participants_total".into(), "35".into());
+    // Another agency's partner cannot, nor can a viewer.
+    assert!(matches!(
+        app.propose_correction(&comsec, t, &fields, "").await,
+        Err(AppError::NotFound { .. })
+    ));
+    let viewer = Actor::new("v", Grant::plain(Role::Viewer));
+    assert!(matches!(
+        app.propose_correction(&viewer, t, &fields, "").await,
+        Err(AppError::Forbidden(_))
+    ));
+    // A proposal is checked like any edit.
+    let mut wrong = fields.clone();
+    wrong.insert("start_date".into(), "2020-02-30".into());
+    assert!(matches!(
+        app.propose_correction(&unodc, t, &wrong, "").await,
+        Err(AppError::Fields(_))
+    ));
+    let first = app
+        .propose_correction(&unodc, t, &fields, "35 signed the register")
+        .await
+        .unwrap();
+    let second = app
+        .propose_correction(&unodc, t, &fields, "the same again")
+        .await
+        .unwrap();
+    assert_eq!(app.corrections(&unodc, true).await.unwrap().len(), 2);
+    assert!(app.corrections(&comsec, false).await.unwrap().is_empty());
+    assert!(matches!(
+        app.accept_correction(&unodc, first).await,
+        Err(AppError::Forbidden(_))
+    ));
+    app.accept_correction(&coordinator, first).await.unwrap();
+    let after = app.training(&coordinator, t).await.unwrap();
+    assert_eq!(after.record.participants_total, Some(35));
+    assert_eq!(after.version, before.version + 1);
+    // The second was made from the version before: accepting it now would overwrite, so it
+    // is refused and stays pending; rejecting needs a reason.
+    assert!(matches!(
+        app.accept_correction(&coordinator, second).await,
+        Err(AppError::Conflict { .. })
+    ));
+    assert!(app
+        .reject_correction(&coordinator, second, " ")
+        .await
+        .is_err());
+    app.reject_correction(&coordinator, second, "already corrected")
+        .await
+        .unwrap();
+    let mine = app.corrections(&unodc, false).await.unwrap();
+    let statuses: Vec<&str> = mine.iter().map(|c| c.status.as_str()).collect();
+    assert_eq!(statuses, ["rejected", "accepted"]);
+    assert_eq!(mine[0].reason, "already corrected");
+    assert!(
+        app.accept_correction(&coordinator, first).await.is_err(),
+        "once"
+    );
+    // Each step is in the audit trail.
+    let trail = app
+        .audit_entries(
+            &Actor::local(),
+            &cadre_store::AuditFilter {
+                kind: Some("correction".into()),
+                ..Default::default()
+            },
+            None,
+            10,
+        )
+        .await
+        .unwrap();
+    let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["rejected", "accepted", "proposed", "proposed"]);
+}

@@ -20,6 +20,7 @@ mod accounts;
 mod audit;
 mod backend;
 mod cache;
+mod corrections;
 mod edits;
 mod import_tx;
 mod publications;
@@ -35,9 +36,9 @@ use cadre_core::{PartnerRecord, SessionRecord, TrainingRecord};
 use backend::{postgres, sqlite};
 pub use import_tx::{AttendanceBatch, ImportTx, PersonResolver, Removed};
 pub use types::{
-    Account, AuditFilter, BatchCounts, Changed, CopyReport, Counts, Dependents, ImportRecord,
-    Outcome, Participant, PersonAttendance, Publication, RemovedRecord, RosterLine, SignIn, Stamp,
-    Token, Versioned,
+    Account, AuditFilter, BatchCounts, Changed, CopyReport, Correction, Counts, Dependents,
+    ImportRecord, Outcome, Participant, PersonAttendance, Publication, RemovedRecord, RosterLine,
+    SignIn, Stamp, Token, Versioned,
 };
 
 /// Errors of the store layer.

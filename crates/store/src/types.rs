@@ -472,3 +472,22 @@ pub struct Publication {
     pub published_at: String,
     pub published_by: String,
 }
+
+/// A correction a partner agency proposed to a training.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correction {
+    pub id: i64,
+    pub training_id: i64,
+    /// The training's version when it was proposed: accepted, it applies only to that one.
+    pub training_version: i64,
+    pub proposed_by: String,
+    pub proposed_at: String,
+    /// The training as proposed: its form fields, as JSON.
+    pub fields: String,
+    pub note: String,
+    /// `pending`, `accepted` or `rejected`.
+    pub status: String,
+    pub reviewed_by: Option<String>,
+    pub reviewed_at: Option<String>,
+    pub reason: String,
+}

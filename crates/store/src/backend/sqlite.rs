@@ -10,6 +10,8 @@ pub(crate) mod audit;
 pub(crate) mod cache;
 #[path = "copy.rs"]
 pub(crate) mod copy;
+#[path = "corrections.rs"]
+pub(crate) mod corrections;
 #[path = "dump.rs"]
 pub(crate) mod dump;
 #[path = "edit.rs"]

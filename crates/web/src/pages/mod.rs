@@ -4,6 +4,7 @@
 
 mod account;
 mod admin;
+mod corrections;
 mod dashboard;
 mod import_runs;
 mod imports;
@@ -52,6 +53,27 @@ pub(crate) fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             M::POST,
             "/trainings/{id}/sessions",
             post(training_form::create_session),
+        ),
+        (
+            M::GET,
+            "/trainings/{id}/correct",
+            get(training_form::correct),
+        ),
+        (
+            M::POST,
+            "/trainings/{id}/corrections",
+            post(training_form::propose),
+        ),
+        (M::GET, "/corrections", get(corrections::list)),
+        (
+            M::POST,
+            "/corrections/{id}/accept",
+            post(corrections::accept),
+        ),
+        (
+            M::POST,
+            "/corrections/{id}/reject",
+            post(corrections::reject),
         ),
         (
             M::POST,

@@ -71,6 +71,8 @@ struct FormPage {
     modalities: [(&'static str, &'static str); 4],
     statuses: [(&'static str, &'static str); 5],
     partners: String,
+    /// A partner proposing a correction rather than an editor saving.
+    proposing: bool,
 }
 
 impl FormPage {
@@ -97,6 +99,7 @@ impl FormPage {
             modalities: MODALITIES,
             statuses: STATUSES,
             partners,
+            proposing: false,
         }
     }
 }
@@ -280,4 +283,43 @@ pub(crate) async fn delete_session(
         Some(t) => format!("/trainings/{t}#sessions"),
         None => "/trainings".to_string(),
     }))
+}
+
+/// A partner's form to propose a correction to a training of theirs, filled with it as it is.
+pub(crate) async fn correct(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
+    s.actor
+        .must(cadre_core::access::Action::ProposeCorrection)?;
+    let t = s.app.training(&s.actor, id).await?;
+    let heading = format!("Propose a correction to {}", t.record.title);
+    let mut view = FormPage::new(
+        &s,
+        Some(id),
+        t.version,
+        heading,
+        FormView::new(training_fields(&t.record)),
+    )
+    .await;
+    view.proposing = true;
+    page(view)
+}
+
+pub(crate) async fn propose(
+    s: Ctx,
+    Path(id): Path<i64>,
+    Form(mut values): Form<BTreeMap<String, String>>,
+) -> PageResult<Response> {
+    let note = values.remove("correction_note").unwrap_or_default();
+    values.remove("version");
+    match s.app.propose_correction(&s.actor, id, &values, &note).await {
+        Ok(_) => Ok(see_other("/corrections?done=proposed")),
+        Err(AppError::Fields(problems)) => {
+            let t = s.app.training(&s.actor, id).await?;
+            let form = FormView::new(values).with_problems(&problems, &shown());
+            let heading = format!("Propose a correction to {}", t.record.title);
+            let mut view = FormPage::new(&s, Some(id), t.version, heading, form).await;
+            view.proposing = true;
+            page_with(StatusCode::UNPROCESSABLE_ENTITY, view)
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -271,6 +271,8 @@ struct TrainingPage {
     session_form: crate::forms::FormView,
     /// Its audit trail, to those who may change records.
     history: Vec<cadre_core::audit::Entry>,
+    can_edit: bool,
+    can_propose: bool,
 }
 
 pub(crate) async fn show(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
@@ -362,6 +364,8 @@ pub(crate) async fn training_page(
         notes,
         session_form,
         history: super::if_allowed(s.app.history(&s.actor, "training", id, 50).await)?,
+        can_edit: s.actor.may(cadre_core::access::Action::EditRecords),
+        can_propose: s.actor.may(cadre_core::access::Action::ProposeCorrection),
         t,
     })
 }

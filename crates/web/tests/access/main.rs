@@ -150,6 +150,36 @@ const TABLE: &[Row] = &[
         Form(""),
         "AAFFFFNS",
     ),
+    // Corrections: a partner proposes to its own trainings, a coordinator or an admin reviews.
+    row(
+        "GET",
+        "/trainings/{id}/correct",
+        "/trainings/{T}/correct",
+        Empty,
+        "AAFFFANS",
+    ),
+    row(
+        "POST",
+        "/trainings/{id}/corrections",
+        "/trainings/{T}/corrections",
+        Form("title="),
+        "AAFFFANS",
+    ),
+    row("GET", "/corrections", "/corrections", Empty, "AAFFFAAS"),
+    row(
+        "POST",
+        "/corrections/{id}/accept",
+        "/corrections/{new_correction}/accept",
+        Form(""),
+        "AAFFFFFS",
+    ),
+    row(
+        "POST",
+        "/corrections/{id}/reject",
+        "/corrections/{new_correction}/reject",
+        Form("reason=not+so"),
+        "AAFFFFFS",
+    ),
     // Imports: coordinators and admins; a staged upload's token alone opens nothing.
     row("GET", "/imports", "/imports", Empty, "AAFFFFFS"),
     row("POST", "/imports", "/imports", Multipart, "AAFFFFFS"),
@@ -626,6 +656,20 @@ impl World {
             .collect();
             let s = self.app.create_session(&admin, &fields).await.unwrap();
             uri = uri.replace("{new_session}", &s.id.to_string());
+        }
+        if uri.contains("{new_correction}") {
+            let partner = Actor::new(
+                self.emails[5].clone().unwrap(),
+                Grant::new(Role::Partner, [], ["UNODC".to_string()]).unwrap(),
+            );
+            let t = self.app.training(&admin, self.ids["{T}"]).await.unwrap();
+            let fields = cadre_core::fields::training_fields(&t.record);
+            let id = self
+                .app
+                .propose_correction(&partner, t.id, &fields, "from the matrix")
+                .await
+                .unwrap();
+            uri = uri.replace("{new_correction}", &id.to_string());
         }
         if uri.contains("{token}") {
             let t = self
