@@ -63,15 +63,14 @@ pub struct NewToken {
 }
 
 impl App {
-    /// Signs in with an e-mail and a password, from `address`; `replaces` is the secret of the
-    /// sign-in the browser came with (ended, so no session id outlives a sign-in).
-    pub async fn sign_in(
+    /// Checks an e-mail and a password, from `address`: throttled, failures kept and audited
+    /// alike for unknown e-mails; says the account (the web's sign-in, and `cadre --as`).
+    pub async fn authenticate(
         &self,
         email: &str,
         password: &str,
         address: &str,
-        replaces: Option<&str>,
-    ) -> Result<SignedIn, AppError> {
+    ) -> Result<cadre_store::Account, AppError> {
         let now = clock::unix();
         let account_subject = format!("account:{}", email.trim().to_lowercase());
         let address_subject = format!("address:{address}");
@@ -97,15 +96,6 @@ impl App {
                 .await?;
             return Err(AppError::SignIn);
         };
-        let secret = secret();
-        self.store
-            .begin_sign_in(
-                &hashed(&secret),
-                account.id,
-                now,
-                replaces.map(hashed).as_deref(),
-            )
-            .await?;
         self.store.clear_failed_sign_ins(&account_subject).await?;
         self.audit(
             &account.email,
@@ -122,6 +112,28 @@ impl App {
                 .purge_sign_ins(now - IDLE_SECONDS, now - ABSOLUTE_SECONDS, since)
                 .await?;
         }
+        Ok(account)
+    }
+
+    /// Signs in with an e-mail and a password, from `address`; `replaces` is the secret of the
+    /// sign-in the browser came with (ended, so no session id outlives a sign-in).
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        address: &str,
+        replaces: Option<&str>,
+    ) -> Result<SignedIn, AppError> {
+        let account = self.authenticate(email, password, address).await?;
+        let secret = secret();
+        self.store
+            .begin_sign_in(
+                &hashed(&secret),
+                account.id,
+                clock::unix(),
+                replaces.map(hashed).as_deref(),
+            )
+            .await?;
         Ok(SignedIn {
             secret,
             actor: Actor::account(&account).from_address(address),

@@ -59,6 +59,9 @@ pub async fn run(database: &str, command: Command) -> anyhow::Result<ExitCode> {
         Command::Copy(args) => {
             let from_url = args.from.as_deref().unwrap_or(database);
             let from = open(from_url).await?;
+            // A copy is every record, names and e-mails included: an admin's to make.
+            let actor = crate::acting::actor(&cadre_app::App::new(from.clone())).await?;
+            actor.must(cadre_core::access::Action::PersonalData)?;
             let to = open(&args.to).await?;
             let bar = if std::io::stderr().is_terminal() {
                 let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());

@@ -110,7 +110,7 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
         .await
         .with_context(|| format!("cannot open the database {database}"))?;
     let app = App::new(store.clone());
-    let actor = Actor::local();
+    let actor = crate::acting::actor(&app).await?;
     let code = match (args.kind.kind(), &args.file) {
         (None, _) => history(&app, &actor, args.limit).await?,
         (Some(kind), Some(file)) => {

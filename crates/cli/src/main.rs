@@ -9,6 +9,7 @@ macro_rules! say {
     }};
 }
 
+mod acting;
 mod db;
 mod demo;
 mod gen;
@@ -36,6 +37,11 @@ pub struct Cli {
         default_value = "cadre.db"
     )]
     database: String,
+
+    /// Act as this account, within its role (the password from CADRE_PASSWORD, or asked
+    /// for), instead of as the database's operator (an admin).
+    #[arg(long = "as", global = true, env = "CADRE_AS", value_name = "EMAIL")]
+    acting_as: Option<String>,
 
     #[command(subcommand)]
     command: Command,
@@ -86,6 +92,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    acting::set(cli.acting_as.clone());
     let result = runtime.block_on(async {
         match cli.command {
             Command::Import(args) => import::run(&cli.database, args).await,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use cadre_app::{Actor, App};
+use cadre_app::App;
 use cadre_store::Store;
 
 use crate::report::{period, PeriodArgs};
@@ -28,7 +28,9 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
     app.warm_up()
         .await
         .context("cannot build the report engine")?;
-    let published = app.publish(&Actor::local(), period).await?;
+    let published = app
+        .publish(&crate::acting::actor(&app).await?, period)
+        .await?;
     say!(
         "Published \"{}\": anyone may read it at /reports/{} on the web application.",
         published.title,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use cadre_core::report::{build, Period};
+use cadre_core::report::Period;
 use cadre_core::Date;
 use cadre_render::{render, Format};
 use cadre_store::Store;
@@ -114,12 +114,16 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
         );
     }
     // Read-only: a report must work on a database the user may only read.
-    let store = Store::open_read_only(database)
-        .await
-        .with_context(|| format!("cannot open the database {database}"))?;
-    let input = store.report_input(period).await?;
+    let store = if crate::acting::is_account() {
+        Store::open(database).await
+    } else {
+        Store::open_read_only(database).await
+    }
+    .with_context(|| format!("cannot open the database {database}"))?;
+    let app = cadre_app::App::new(store.clone());
+    let actor = crate::acting::actor(&app).await?;
+    let report = app.report(&actor, period).await?;
     store.close().await;
-    let report = build(period, &input);
     let bytes = render(&report, format)?;
     match &args.out {
         Some(path) => {

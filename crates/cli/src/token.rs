@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use cadre_app::{Actor, App};
+use cadre_app::App;
 use cadre_store::Store;
 
 #[derive(Debug, clap::Subcommand)]
@@ -64,7 +64,7 @@ fn when(unix: i64) -> String {
 
 pub async fn token(database: &str, command: TokenCommand) -> anyhow::Result<ExitCode> {
     let app = app(database).await?;
-    let me = Actor::local();
+    let me = crate::acting::actor(&app).await?;
     match command {
         TokenCommand::Create {
             email,
@@ -116,7 +116,7 @@ pub async fn token(database: &str, command: TokenCommand) -> anyhow::Result<Exit
 
 pub async fn audit(database: &str, command: AuditCommand) -> anyhow::Result<ExitCode> {
     let app = app(database).await?;
-    let me = Actor::local();
+    let me = crate::acting::actor(&app).await?;
     let code = match command {
         AuditCommand::Verify => match app.verify_audit(&me).await? {
             Ok(v) => {
@@ -155,7 +155,7 @@ pub async fn audit(database: &str, command: AuditCommand) -> anyhow::Result<Exit
 
 pub async fn person(database: &str, command: PersonCommand) -> anyhow::Result<ExitCode> {
     let app = app(database).await?;
-    let me = Actor::local();
+    let me = crate::acting::actor(&app).await?;
     match command {
         PersonCommand::Export { email } => {
             println!("{}", app.export_person(&me, &email).await?);

@@ -4,7 +4,7 @@ use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use cadre_app::{Actor, App};
+use cadre_app::App;
 use cadre_core::access::{Grant, Role};
 use cadre_store::Store;
 
@@ -110,7 +110,7 @@ pub async fn run(database: &str, command: Command) -> anyhow::Result<ExitCode> {
         .await
         .with_context(|| format!("cannot open the database {database}"))?;
     let app = App::new(store.clone());
-    let actor = Actor::local();
+    let actor = crate::acting::actor(&app).await?;
     match command {
         Command::Add(args) => {
             let grant = args.role.grant()?;
