@@ -253,7 +253,18 @@ pub(crate) struct SignInForm {
     next: Option<String>,
 }
 
-async fn sign_in(s: Ctx, Form(f): Form<SignInForm>) -> PageResult<Response> {
+/// Whether the cookie goes only over HTTPS: told so (`--secure-cookies`), or the proxy in
+/// front says the browser came over HTTPS (trusting the header can only make the cookie
+/// stricter).
+fn secure(s: &Ctx, headers: &HeaderMap) -> bool {
+    s.secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"))
+}
+
+async fn sign_in(s: Ctx, headers: HeaderMap, Form(f): Form<SignInForm>) -> PageResult<Response> {
     let next = safe_next(f.next.as_deref());
     match s
         .app
@@ -262,7 +273,9 @@ async fn sign_in(s: Ctx, Form(f): Form<SignInForm>) -> PageResult<Response> {
     {
         Ok(signed) => {
             let mut res = see_other(&next);
-            if let Ok(v) = HeaderValue::from_str(&cookie(&signed.secret, s.secure_cookies, None)) {
+            if let Ok(v) =
+                HeaderValue::from_str(&cookie(&signed.secret, secure(&s, &headers), None))
+            {
                 res.headers_mut().insert(header::SET_COOKIE, v);
             }
             Ok(res)
@@ -308,18 +321,18 @@ fn signed_out(secure: bool) -> Response {
     res
 }
 
-async fn sign_out(s: Ctx) -> PageResult<Response> {
+async fn sign_out(s: Ctx, headers: HeaderMap) -> PageResult<Response> {
     if let Some(secret) = &s.secret {
         s.app.sign_out(&s.actor, secret).await?;
     }
-    Ok(signed_out(s.secure_cookies))
+    Ok(signed_out(secure(&s, &headers)))
 }
 
-async fn sign_out_everywhere(s: Ctx) -> PageResult<Response> {
+async fn sign_out_everywhere(s: Ctx, headers: HeaderMap) -> PageResult<Response> {
     if s.actor.account.is_some() {
         s.app.sign_out_everywhere(&s.actor).await?;
     }
-    Ok(signed_out(s.secure_cookies))
+    Ok(signed_out(secure(&s, &headers)))
 }
 
 #[cfg(test)]

@@ -61,6 +61,33 @@ pub(crate) async fn append(conn: &mut Conn, entry: &mut Entry) -> Result<()> {
     Ok(())
 }
 
+/// Appends the entry of a write made with `stamp` (who, when, from where, before and after)
+/// to `kind` `record_id`, in the write's transaction: what every kind of write keeps alike.
+pub(crate) async fn note(
+    conn: &mut Conn,
+    stamp: crate::types::Stamp<'_>,
+    action: &str,
+    kind: &str,
+    record_id: Option<i64>,
+    version: Option<i64>,
+    detail: &str,
+) -> Result<()> {
+    let mut entry = Entry {
+        at: stamp.at.to_string(),
+        actor: stamp.actor.to_string(),
+        address: stamp.address.to_string(),
+        action: action.to_string(),
+        kind: kind.to_string(),
+        record_id,
+        version,
+        detail: detail.to_string(),
+        before: stamp.before.to_string(),
+        after: stamp.after.to_string(),
+        ..Entry::default()
+    };
+    append(conn, &mut entry).await
+}
+
 /// Seals the entries carried over from the table of edits that came before the trail (they
 /// were written without hashes), in order, and says the last one's hash.
 async fn seal_carried_over(conn: &mut Conn, sealed: i64, mut previous: String) -> Result<String> {

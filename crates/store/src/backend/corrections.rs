@@ -34,19 +34,7 @@ async fn note(
     action: &str,
     detail: &str,
 ) -> Result<()> {
-    let mut entry = cadre_core::audit::Entry {
-        at: stamp.at.to_string(),
-        actor: stamp.actor.to_string(),
-        address: stamp.address.to_string(),
-        action: action.to_string(),
-        kind: "correction".into(),
-        record_id: Some(id),
-        detail: detail.to_string(),
-        before: stamp.before.to_string(),
-        after: stamp.after.to_string(),
-        ..Default::default()
-    };
-    super::audit::append(tx, &mut entry).await
+    super::audit::note(tx, stamp, action, "correction", Some(id), None, detail).await
 }
 
 /// Keeps a proposed correction; says its id.

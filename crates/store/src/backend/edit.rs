@@ -59,20 +59,7 @@ pub(crate) async fn note(
     version: i64,
     detail: &str,
 ) -> Result<()> {
-    let mut entry = cadre_core::audit::Entry {
-        at: stamp.at.to_string(),
-        actor: stamp.actor.to_string(),
-        address: stamp.address.to_string(),
-        action: action.to_string(),
-        kind: kind.to_string(),
-        record_id: Some(id),
-        version: Some(version),
-        detail: detail.to_string(),
-        before: stamp.before.to_string(),
-        after: stamp.after.to_string(),
-        ..Default::default()
-    };
-    super::audit::append(conn, &mut entry).await
+    super::audit::note(conn, stamp, action, kind, Some(id), Some(version), detail).await
 }
 
 /// The version of a record, `None` when there is no such record.

@@ -35,16 +35,8 @@ pub(crate) async fn create(
             .execute(&mut *tx)
             .await?;
     }
-    let mut entry = cadre_core::audit::Entry {
-        at: stamp.at.to_string(),
-        actor: stamp.actor.to_string(),
-        address: stamp.address.to_string(),
-        action: "published".into(),
-        kind: "report".into(),
-        detail: format!("{} ({} to {})", p.slug, p.period_from, p.period_to),
-        ..Default::default()
-    };
-    super::audit::append(&mut tx, &mut entry).await?;
+    let detail = format!("{} ({} to {})", p.slug, p.period_from, p.period_to);
+    super::audit::note(&mut tx, stamp, "published", "report", None, None, &detail).await?;
     tx.commit().await?;
     Ok(())
 }

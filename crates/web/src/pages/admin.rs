@@ -267,6 +267,18 @@ struct PersonsPage {
     problem: Option<String>,
 }
 
+/// The persons page again, saying why what was asked cannot be done.
+fn persons_refused(problem: String) -> PageResult<Response> {
+    page_with(
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        PersonsPage {
+            nav: "admin",
+            notice: None,
+            problem: Some(problem),
+        },
+    )
+}
+
 pub(crate) async fn persons(s: Ctx) -> PageResult<Response> {
     s.actor.must(cadre_core::access::Action::PersonalData)?;
     page(PersonsPage {
@@ -295,14 +307,7 @@ pub(crate) async fn export_person(
             json,
         )
             .into_response()),
-        Err(e @ AppError::Invalid(_)) => page_with(
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            PersonsPage {
-                nav: "admin",
-                notice: None,
-                problem: Some(e.to_string()),
-            },
-        ),
+        Err(e @ AppError::Invalid(_)) => persons_refused(e.to_string()),
         Err(e) => Err(e.into()),
     }
 }
@@ -314,14 +319,7 @@ pub(crate) async fn erase_person(
     let email = values.get("email").map(String::as_str).unwrap_or("");
     if values.get("confirm").map(String::as_str) != Some("yes") {
         s.actor.must(cadre_core::access::Action::PersonalData)?;
-        return page_with(
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            PersonsPage {
-                nav: "admin",
-                notice: None,
-                problem: Some("tick the box to confirm: an erasure cannot be undone".into()),
-            },
-        );
+        return persons_refused("tick the box to confirm: an erasure cannot be undone".into());
     }
     match s.app.erase_person(&s.actor, email).await {
         Ok(id) => page(PersonsPage {
@@ -331,14 +329,7 @@ pub(crate) async fn erase_person(
             )),
             problem: None,
         }),
-        Err(e @ AppError::Invalid(_)) => page_with(
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            PersonsPage {
-                nav: "admin",
-                notice: None,
-                problem: Some(e.to_string()),
-            },
-        ),
+        Err(e @ AppError::Invalid(_)) => persons_refused(e.to_string()),
         Err(e) => Err(e.into()),
     }
 }

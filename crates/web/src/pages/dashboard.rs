@@ -47,6 +47,8 @@ fn current_year(trainings: &[cadre_core::report::TrainingFacts]) -> i32 {
 }
 
 pub(crate) async fn show(s: Ctx, Query(q): Query<PeriodQuery>) -> PageResult<Response> {
+    // A partner's dashboard lists only its agencies' trainings, as its report counts them.
+    let scope = s.app.partner_scope(&s.actor).await?;
     s.app.catch_up().await?;
     let (period, years, recent, empty) = {
         let engine = s
@@ -70,6 +72,7 @@ pub(crate) async fn show(s: Ctx, Query(q): Query<PeriodQuery>) -> PageResult<Res
                 sort: Sort::Newest,
                 page: 1,
                 per_page: 6,
+                scope,
                 ..Default::default()
             },
         )

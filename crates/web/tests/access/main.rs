@@ -4,8 +4,10 @@
 //! not signed in). The test walks the table with in-process requests signed in as each, and
 //! fails when the application has a route the table lacks or the table names one it lacks.
 
+#[path = "../common/mod.rs"]
+mod common;
+
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -547,23 +549,7 @@ async fn world() -> World {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("cadre.db").display());
     let store = Store::open(&url).await.unwrap();
-    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/2020");
-    for (kind, file) in [
-        (Kind::Partners, "partners.csv"),
-        (Kind::Trainings, "trainings.csv"),
-        (Kind::Sessions, "sessions.csv"),
-    ] {
-        let sheet = Sheet::open(&data.join(file)).unwrap();
-        import_sheet(
-            &store,
-            kind,
-            sheet,
-            ImportOptions::default(),
-            &mut |_, _| {},
-        )
-        .await
-        .unwrap();
-    }
+    common::load_2020(&store, false).await;
     let attendance = "training_code,session_date,given_name,family_name,email,gender,country,organisation,department,completed\n\
         2020-02,,Ann,Lee,ann.lee@example.org,F,Jamaica,,,yes\n\
         2020-02,,Ben,Ray,ben.ray@example.org,M,Trinidad and Tobago,,,yes\n";

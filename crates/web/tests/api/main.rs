@@ -5,11 +5,13 @@
 
 use std::path::PathBuf;
 
+#[path = "../common/mod.rs"]
+mod common;
+
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use cadre_app::{import_sheet, Actor, App, ImportOptions};
-use cadre_import::{Kind, Sheet};
+use cadre_app::{Actor, App};
 use cadre_store::Store;
 use cadre_web::{router, AppState};
 use serde_json::{json, Value};
@@ -19,6 +21,7 @@ struct Api {
     router: Router,
     /// A coordinator's API token, sent with every call.
     token: String,
+    app: App,
     _dir: tempfile::TempDir,
 }
 
@@ -26,24 +29,7 @@ async fn api() -> Api {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("cadre.db").display());
     let store = Store::open(&url).await.unwrap();
-    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/2020");
-    for (kind, file) in [
-        (Kind::Partners, "partners.csv"),
-        (Kind::Trainings, "trainings.csv"),
-        (Kind::Sessions, "sessions.csv"),
-        (Kind::Published, "period-2020-published.csv"),
-    ] {
-        let sheet = Sheet::open(&data.join(file)).unwrap();
-        import_sheet(
-            &store,
-            kind,
-            sheet,
-            ImportOptions::default(),
-            &mut |_, _| {},
-        )
-        .await
-        .unwrap();
-    }
+    common::load_2020(&store, true).await;
     let mut app = App::new(store);
     app.warm_up().await.unwrap();
     let admin = Actor::local();
@@ -61,8 +47,9 @@ async fn api() -> Api {
         .unwrap()
         .secret;
     Api {
-        router: router(AppState::new(app)),
+        router: router(AppState::new(app.clone())),
         token,
+        app,
         _dir: dir,
     }
 }
@@ -74,6 +61,28 @@ struct Answer {
 }
 
 impl Api {
+    /// A call with this `Authorization` header (or none).
+    async fn call_with(
+        &self,
+        method: &str,
+        uri: &str,
+        auth: Option<&str>,
+        body: Option<Value>,
+    ) -> StatusCode {
+        let mut req = Request::builder().method(method).uri(uri);
+        if let Some(a) = auth {
+            req = req.header(header::AUTHORIZATION, a);
+        }
+        let req = match body {
+            Some(b) => req
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(b.to_string())),
+            None => req.body(Body::empty()),
+        }
+        .unwrap();
+        self.router.clone().oneshot(req).await.unwrap().status()
+    }
+
     async fn call(
         &self,
         method: &str,
@@ -472,4 +481,75 @@ async fn the_openapi_document_matches_its_snapshot_and_is_served() {
     let api = api().await;
     let served = api.call("GET", "/api/v1/openapi.json", None, None).await;
     assert_eq!(served.json, parsed);
+}
+
+#[tokio::test]
+async fn tokens_are_read_only_revocable_and_sent_only_as_bearer() {
+    let api = api().await;
+    let admin = Actor::local();
+    let partner = json!({"name": "Made with a token"});
+    // No token, a made-up one, a token in the query or a cookie: 401.
+    assert_eq!(
+        api.call_with("GET", "/api/v1/trainings", None, None).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        api.call_with(
+            "GET",
+            "/api/v1/trainings",
+            Some("Bearer cadre_made-up"),
+            None
+        )
+        .await,
+        StatusCode::UNAUTHORIZED
+    );
+    let query = format!("/api/v1/trainings?access_token={}", api.token);
+    assert_eq!(
+        api.call_with("GET", &query, None, None).await,
+        StatusCode::UNAUTHORIZED
+    );
+    // A read-only token reads and never writes.
+    let ro = api
+        .app
+        .create_token(&admin, "api@example.org", true, 1, "reader")
+        .await
+        .unwrap();
+    let bearer = format!("Bearer {}", ro.secret);
+    assert_eq!(
+        api.call_with("GET", "/api/v1/trainings", Some(&bearer), None)
+            .await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        api.call_with(
+            "POST",
+            "/api/v1/partners",
+            Some(&bearer),
+            Some(partner.clone())
+        )
+        .await,
+        StatusCode::FORBIDDEN
+    );
+    // The read-write one writes; revoked, it is refused at once.
+    let rw = format!("Bearer {}", api.token);
+    assert_eq!(
+        api.call_with("POST", "/api/v1/partners", Some(&rw), Some(partner))
+            .await,
+        StatusCode::CREATED
+    );
+    let id = api
+        .app
+        .tokens(&admin, "api@example.org")
+        .await
+        .unwrap()
+        .iter()
+        .find(|t| !t.read_only)
+        .unwrap()
+        .id;
+    api.app.revoke_token(&admin, id).await.unwrap();
+    assert_eq!(
+        api.call_with("GET", "/api/v1/trainings", Some(&rw), None)
+            .await,
+        StatusCode::UNAUTHORIZED
+    );
 }

@@ -10,6 +10,9 @@
 //! installs them when missing. `CADRE_CHROMEDRIVER`, `CADRE_CHROMIUM` and `CADRE_AXE` point
 //! elsewhere.
 
+#[path = "../common/mod.rs"]
+mod common;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -92,23 +95,7 @@ async fn browser(d: &Driver, width: u32) -> Client {
 async fn serve(dir: &Path) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
     let url = format!("sqlite:{}", dir.join("cadre.db").display());
     let store = Store::open(&url).await.unwrap();
-    let data = root().join("data/2020");
-    for (kind, file) in [
-        (Kind::Partners, "partners.csv"),
-        (Kind::Trainings, "trainings.csv"),
-        (Kind::Sessions, "sessions.csv"),
-    ] {
-        let sheet = Sheet::open(&data.join(file)).unwrap();
-        import_sheet(
-            &store,
-            kind,
-            sheet,
-            ImportOptions::default(),
-            &mut |_, _| {},
-        )
-        .await
-        .unwrap();
-    }
+    common::load_2020(&store, false).await;
     // Two records of one person, as two sheets spelt her: one to merge into the other.
     let attendance = "training_code,session_date,given_name,family_name,email,gender,country,organisation,department,completed\n\
         2020-01,,Ann,Lee,,F,Jamaica,JCF,,yes\n\
@@ -338,6 +325,10 @@ async fn scenario(a: &Client, b: &Client, base: &str, dir: &Path) {
         ("imports", "/imports"),
         ("import-new", "/imports/new"),
         ("countries", "/countries"),
+        ("sign-in", "/sign-in"),
+        ("account", "/account"),
+        ("corrections", "/corrections"),
+        ("published", "/reports"),
     ] {
         a.goto(&format!("{base}{path}")).await.unwrap();
         let found = violations(a, &axe).await;

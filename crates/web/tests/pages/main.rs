@@ -476,73 +476,59 @@ async fn pages_say_nothing_to_other_hosts() {
     assert!(body.contains("href=\"#main\""), "a skip link");
 }
 
+/// A GET with this cookie (not the site's own sign-in).
+fn get_as(uri: &str, cookie: &str) -> Request<Body> {
+    Request::get(uri)
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap()
+}
+
+/// A same-site form POST with this cookie and these headers besides.
+fn post_as(uri: &str, cookie: &str, extra: &[(&str, &str)], body: String) -> Request<Body> {
+    let mut req = Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .header(header::COOKIE, cookie);
+    for (k, v) in extra {
+        req = req.header(*k, *v);
+    }
+    req.body(Body::from(body)).unwrap()
+}
+
 #[tokio::test]
 async fn someone_not_signed_in_is_sent_to_sign_in_and_a_wrong_password_is_refused() {
     let site = sqlite().await;
     for path in ["/", "/trainings", "/participants", "/report"] {
-        let (status, headers, _) = site
-            .send(
-                Request::get(path)
-                    .header(header::COOKIE, "cadre_session=not-a-sign-in")
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await;
+        let (status, headers, _) = site.send(get_as(path, "cadre_session=not-a-sign-in")).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{path}");
         let to = headers[header::LOCATION].to_str().unwrap();
         assert!(to.starts_with("/sign-in?next="), "{path} -> {to}");
     }
-    let (status, _, body) = site
-        .send(
-            Request::get("/sign-in")
-                .header(header::COOKIE, "x=y")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let (status, _, body) = site.send(get_as("/sign-in", "x=y")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("name=\"password\""));
     // A wrong password and an unknown e-mail get the same answer.
     let mut answers = Vec::new();
-    for (email, password) in [
-        ("coordinator@example.org", "not the password at all"),
-        ("nobody@example.org", "not the password at all"),
-    ] {
-        let (status, headers, body) = site
-            .send(
-                Request::post("/sign-in")
-                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .header("sec-fetch-site", "same-origin")
-                    .header(header::COOKIE, "x=y")
-                    .body(Body::from(format!(
-                        "email={}&password=not+the+password+at+all&next=%2F",
-                        encode(email)
-                    )))
-                    .unwrap(),
-            )
-            .await;
+    for email in ["coordinator@example.org", "nobody@example.org"] {
+        let form = format!(
+            "email={}&password=not+the+password+at+all&next=%2F",
+            encode(email)
+        );
+        let (status, headers, body) = site.send(post_as("/sign-in", "x=y", &[], form)).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert!(!headers.contains_key(header::SET_COOKIE));
         answers.push(body.replace(email, "EMAIL"));
-        let _ = password;
     }
     assert_eq!(
         answers[0], answers[1],
         "no hint of whether the account exists"
     );
     // The right password signs in with a new, HttpOnly, SameSite cookie and goes where asked.
-    let (status, headers, _) = site
-        .send(
-            Request::post("/sign-in")
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .header("sec-fetch-site", "same-origin")
-                .header(header::COOKIE, "cadre_session=planted-by-someone-else")
-                .body(Body::from(
-                    "email=coordinator%40example.org&password=a+password+long+enough&next=%2Ftrainings",
-                ))
-                .unwrap(),
-        )
-        .await;
+    const RIGHT: &str = "email=coordinator%40example.org&password=a+password+long+enough";
+    let planted = "cadre_session=planted-by-someone-else";
+    let form = format!("{RIGHT}&next=%2Ftrainings");
+    let (status, headers, _) = site.send(post_as("/sign-in", planted, &[], form)).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(headers[header::LOCATION], "/trainings");
     let cookie = headers[header::SET_COOKIE].to_str().unwrap();
@@ -551,39 +537,35 @@ async fn someone_not_signed_in_is_sent_to_sign_in_and_a_wrong_password_is_refuse
         "{cookie}"
     );
     assert!(
+        !cookie.contains("Secure"),
+        "plain HTTP on loopback: {cookie}"
+    );
+    assert!(
         !cookie.contains("planted-by-someone-else"),
         "a new session id at sign-in"
     );
     let new = cookie.split(';').next().unwrap().to_string();
-    let (status, _, _) = site
-        .send(
-            Request::get("/trainings")
-                .header(header::COOKIE, &new)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let (status, _, _) = site.send(get_as("/trainings", &new)).await;
     assert_eq!(status, StatusCode::OK);
     // Signing out ends that sign-in: the cookie no longer opens a page.
     let (status, _, _) = site
-        .send(
-            Request::post("/sign-out")
-                .header("sec-fetch-site", "same-origin")
-                .header(header::COOKIE, &new)
-                .body(Body::empty())
-                .unwrap(),
-        )
+        .send(post_as("/sign-out", &new, &[], String::new()))
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (status, _, _) = site
-        .send(
-            Request::get("/trainings")
-                .header(header::COOKIE, &new)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let (status, _, _) = site.send(get_as("/trainings", &new)).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+    // Behind a proxy that says the browser came over HTTPS, the cookie is sent only so.
+    let https = [("x-forwarded-proto", "https")];
+    let (_, headers, _) = site
+        .send(post_as(
+            "/sign-in",
+            "x=y",
+            &https,
+            format!("{RIGHT}&next=%2F"),
+        ))
+        .await;
+    let cookie = headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(cookie.contains("; Secure"), "{cookie}");
 }
 
 /// Pages are answered from memory while the data version stands; a write by another process
