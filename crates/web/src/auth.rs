@@ -22,6 +22,26 @@ use crate::error::{PageResult, WebError};
 use crate::pages::{page_with, see_other};
 use crate::AppState;
 
+tokio::task_local! {
+    /// Who the page being made is for, for the layout (their name, the links their role
+    /// opens). Set around each request; the answers kept by the ETag cache are per viewer.
+    static VIEWER: Viewer;
+}
+
+/// What the site's layout says of who is signed in.
+#[derive(Debug, Clone, Default)]
+pub struct Viewer {
+    pub name: String,
+    pub signed_in: bool,
+    pub admin: bool,
+    pub corrections: bool,
+}
+
+/// Who the page being made is for (nobody outside a request).
+pub fn viewer() -> Viewer {
+    VIEWER.try_with(Viewer::clone).unwrap_or_default()
+}
+
 /// The sign-in cookie's name.
 pub const COOKIE: &str = "cadre_session";
 
@@ -170,8 +190,16 @@ pub(crate) async fn identify(
             ));
         }
     };
+    let viewer = Viewer {
+        name: found.actor.name.clone(),
+        signed_in: found.actor.grant.is_some(),
+        admin: found.actor.may(cadre_core::access::Action::ManageUsers),
+        corrections: found
+            .actor
+            .may(cadre_core::access::Action::ProposeCorrection),
+    };
     req.extensions_mut().insert(found);
-    next.run(req).await
+    VIEWER.scope(viewer, next.run(req)).await
 }
 
 /// Who the answer is for, as the cache of answers tells viewers apart: a short hash for the

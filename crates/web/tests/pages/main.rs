@@ -545,8 +545,14 @@ async fn someone_not_signed_in_is_sent_to_sign_in_and_a_wrong_password_is_refuse
         "a new session id at sign-in"
     );
     let new = cookie.split(';').next().unwrap().to_string();
-    let (status, _, _) = site.send(get_as("/trainings", &new)).await;
+    let (status, _, page) = site.send(get_as("/trainings", &new)).await;
     assert_eq!(status, StatusCode::OK);
+    // The layout names who is signed in, and offers only what their role opens.
+    assert!(page.contains("coordinator@example.org"));
+    assert!(
+        !page.contains("href=\"/admin/users\""),
+        "no admin link for a coordinator"
+    );
     // Signing out ends that sign-in: the cookie no longer opens a page.
     let (status, _, _) = site
         .send(post_as("/sign-out", &new, &[], String::new()))
