@@ -346,6 +346,14 @@ impl Store {
                 held.partners, held.trainings, held.persons, held.attendance
             )));
         }
+        // The target's own audit trail is never replaced: a copy goes into a database whose
+        // trail is empty (a new one), and carries the source's.
+        let (entries, _) = target.audit_head().await?;
+        if entries > 0 {
+            return Err(StoreError::TargetNotEmpty(format!(
+                "an audit trail of {entries} entries, which a copy never replaces"
+            )));
+        }
         let mut source_counts = Vec::new();
         for spec in SPECS {
             source_counts.push(on_backend!(self, copy::count_in(spec.name))?);
@@ -447,6 +455,15 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_record_tables_come_first_in_the_copy() {
+        assert_eq!(
+            types::SPECS[types::RECORD_TABLES - 1].name,
+            "published_figures"
+        );
+        assert_eq!(types::SPECS[types::RECORD_TABLES].name, "accounts");
+    }
 
     #[test]
     fn urls_name_their_database() {

@@ -115,6 +115,8 @@ pub(crate) fn list_table(
 pub(crate) enum Col {
     Int,
     Text,
+    /// Bytes (a published report's files).
+    Blob,
 }
 
 /// A table's columns, in the order of its migration, for copying between databases.
@@ -128,9 +130,15 @@ pub(crate) struct TableSpec {
     pub page_by: &'static [&'static str],
 }
 
-use Col::{Int, Text};
+use Col::{Blob, Int, Text};
 
-/// Every record table, parents before children.
+/// How many of [`SPECS`] are record tables (listed by `db dump` and compared between the two
+/// databases); the rest are accounts, the audit trail, corrections and publications, copied
+/// as they are.
+pub(crate) const RECORD_TABLES: usize = 13;
+
+/// Every table `cadre db copy` carries, parents before children: the record tables, then the
+/// rest. Sign-ins are left behind (everyone signs in again on the new database).
 pub(crate) const SPECS: &[TableSpec] = &[
     TableSpec {
         name: "countries",
@@ -285,6 +293,107 @@ pub(crate) const SPECS: &[TableSpec] = &[
             ("note", Text),
         ],
     },
+    TableSpec {
+        name: "accounts",
+        has_id: true,
+        page_by: &["id"],
+        columns: &[
+            ("id", Int),
+            ("email", Text),
+            ("email_key", Text),
+            ("role", Text),
+            ("password_hash", Text),
+            ("disabled", Int),
+            ("created_at", Text),
+            ("version", Int),
+        ],
+    },
+    TableSpec {
+        name: "account_scopes",
+        has_id: false,
+        page_by: &[],
+        columns: &[("account_id", Int), ("kind", Text), ("value", Text)],
+    },
+    TableSpec {
+        name: "api_tokens",
+        has_id: true,
+        page_by: &["id"],
+        columns: &[
+            ("id", Int),
+            ("account_id", Int),
+            ("token_hash", Text),
+            ("label", Text),
+            ("read_only", Int),
+            ("created_at", Int),
+            ("expires_at", Int),
+            ("revoked_at", Int),
+        ],
+    },
+    TableSpec {
+        name: "audit",
+        has_id: false,
+        page_by: &["seq"],
+        columns: &[
+            ("seq", Int),
+            ("at", Text),
+            ("actor", Text),
+            ("address", Text),
+            ("action", Text),
+            ("kind", Text),
+            ("record_id", Int),
+            ("version", Int),
+            ("detail", Text),
+            ("before", Text),
+            ("after", Text),
+            ("redacted", Int),
+            ("content", Text),
+            ("digest", Text),
+            ("hash", Text),
+        ],
+    },
+    TableSpec {
+        name: "audit_head",
+        has_id: false,
+        page_by: &[],
+        columns: &[("id", Int), ("seq", Int), ("hash", Text), ("sealed", Int)],
+    },
+    TableSpec {
+        name: "corrections",
+        has_id: true,
+        page_by: &["id"],
+        columns: &[
+            ("id", Int),
+            ("training_id", Int),
+            ("training_version", Int),
+            ("proposed_by", Text),
+            ("proposed_at", Text),
+            ("fields", Text),
+            ("note", Text),
+            ("status", Text),
+            ("reviewed_by", Text),
+            ("reviewed_at", Text),
+            ("reason", Text),
+        ],
+    },
+    TableSpec {
+        name: "publications",
+        has_id: false,
+        page_by: &[],
+        columns: &[
+            ("slug", Text),
+            ("period_from", Text),
+            ("period_to", Text),
+            ("title", Text),
+            ("published_at", Text),
+            ("published_by", Text),
+        ],
+    },
+    TableSpec {
+        name: "publication_files",
+        has_id: false,
+        page_by: &[],
+        columns: &[("slug", Text), ("name", Text), ("content", Blob)],
+    },
 ];
 
 /// One cell being copied.
@@ -292,6 +401,7 @@ pub(crate) const SPECS: &[TableSpec] = &[
 pub(crate) enum Value {
     Int(Option<i64>),
     Text(Option<String>),
+    Blob(Option<Vec<u8>>),
 }
 
 impl Value {
@@ -299,7 +409,7 @@ impl Value {
     pub(crate) fn as_int(&self) -> Option<i64> {
         match self {
             Value::Int(v) => *v,
-            Value::Text(_) => None,
+            Value::Text(_) | Value::Blob(_) => None,
         }
     }
 }

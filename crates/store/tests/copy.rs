@@ -98,3 +98,127 @@ async fn every_record_is_copied_both_ways(source: &TestStore) {
     other.drop_schema().await;
 }
 both!(every_record_is_copied_both_ways);
+
+/// Accounts, tokens, the audit trail, corrections and publications go with the records, and
+/// the trail still verifies on the other side; a target with a trail of its own is refused.
+async fn accounts_and_the_audit_trail_are_copied(source: &TestStore) {
+    source.load_2020().await;
+    let stamp = cadre_store::Stamp {
+        actor: "admin@agency.example",
+        at: "2026-12-01T12:00:00Z",
+        ..Default::default()
+    };
+    let grant = cadre_core::access::Grant::new(
+        cadre_core::access::Role::FocalPoint,
+        ["JM".to_string()],
+        [],
+    )
+    .unwrap();
+    let account = source
+        .store
+        .create_account(
+            "focal@jm.example",
+            &grant,
+            "$argon2id$not-a-real-hash",
+            stamp,
+        )
+        .await
+        .unwrap();
+    source
+        .store
+        .create_token(account, "hash-of-a-token", "sync", true, 1, 2)
+        .await
+        .unwrap();
+    let rec = cadre_core::TrainingRecord {
+        code: "COPY-1".into(),
+        title: "Audited".into(),
+        ..Default::default()
+    };
+    let t = source.store.create_training(&rec, stamp).await.unwrap();
+    source
+        .store
+        .create_correction(t.id, 1, "{}", "a note", stamp)
+        .await
+        .unwrap();
+    let p = cadre_store::Publication {
+        slug: "2020".into(),
+        period_from: "2020-01-01".into(),
+        period_to: "2020-12-31".into(),
+        title: "2020".into(),
+        published_at: stamp.at.into(),
+        published_by: stamp.actor.into(),
+    };
+    let pdf = vec![0u8, 159, 146, 150, 255];
+    source
+        .store
+        .create_publication(&p, &[("report.pdf".into(), pdf.clone())], stamp)
+        .await
+        .unwrap();
+
+    let other = if source.store.backend() == "sqlite" {
+        fresh_postgres().await
+    } else {
+        fresh_sqlite().await
+    };
+    source
+        .store
+        .copy_into(&other.store, false, &mut |_, _| {})
+        .await
+        .unwrap();
+    let (moved, _) = other
+        .store
+        .account_by_email("FOCAL@jm.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(moved.grant, grant);
+    assert_eq!(other.store.tokens_of(moved.id).await.unwrap().len(), 1);
+    assert_eq!(other.store.corrections(false, None).await.unwrap().len(), 1);
+    assert_eq!(
+        other
+            .store
+            .publication_file("2020", "report.pdf")
+            .await
+            .unwrap(),
+        Some(pdf)
+    );
+    let chain = |s: &TestStore| {
+        let store = s.store.clone();
+        async move { store.audit_chain(0, 1000).await.unwrap() }
+    };
+    let entries = chain(source).await;
+    assert_eq!(
+        entries.len(),
+        4,
+        "account, training, correction, publication"
+    );
+    assert_eq!(chain(&other).await, entries);
+    assert_eq!(
+        other.store.audit_head().await.unwrap(),
+        source.store.audit_head().await.unwrap()
+    );
+    // It goes on from there: a new entry links to the copied head.
+    let rec2 = cadre_core::TrainingRecord {
+        code: "COPY-2".into(),
+        title: "After the move".into(),
+        ..Default::default()
+    };
+    other.store.create_training(&rec2, stamp).await.unwrap();
+    let mut v = cadre_core::audit::Verifier::new();
+    for e in chain(&other).await {
+        v.check(&e).unwrap();
+    }
+    let (head, hash) = other.store.audit_head().await.unwrap();
+    assert_eq!(v.finish(head, &hash), Ok(5));
+    // A target with a trail of its own is not written over, even when told to replace.
+    match other
+        .store
+        .copy_into(&source.store, true, &mut |_, _| {})
+        .await
+    {
+        Err(StoreError::TargetNotEmpty(held)) => assert!(held.contains("audit trail"), "{held}"),
+        other => panic!("a copy over an audit trail must be refused, got {other:?}"),
+    }
+    other.drop_schema().await;
+}
+both!(accounts_and_the_audit_trail_are_copied);

@@ -31,7 +31,7 @@ CREATE INDEX audit_actor ON audit (actor);
 -- The chain's last entry: appending raises `seq` here first, which makes appenders take turns.
 -- `sealed` is the last entry whose hash is set.
 CREATE TABLE audit_head (
-    id     INTEGER PRIMARY KEY CHECK (id = 1),
+    id     BIGINT PRIMARY KEY CHECK (id = 1),
     seq    BIGINT NOT NULL,
     hash   TEXT NOT NULL,
     sealed BIGINT NOT NULL

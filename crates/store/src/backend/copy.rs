@@ -48,6 +48,7 @@ pub(crate) async fn read_page(
                 .map(|(i, (_, col))| match col {
                     Col::Int => Value::Int(row.get(i)),
                     Col::Text => Value::Text(row.get(i)),
+                    Col::Blob => Value::Blob(row.get(i)),
                 })
                 .collect()
         })
@@ -91,6 +92,7 @@ pub(crate) async fn insert(
                     Value::Int(_) if nulled.contains(name) => query.bind(None::<i64>),
                     Value::Int(v) => query.bind(*v),
                     Value::Text(v) => query.bind(v.clone()),
+                    Value::Blob(v) => query.bind(v.clone()),
                 };
             }
         }

@@ -115,7 +115,10 @@ pub(crate) async fn begin_write(pool: &sqlx::Pool<Db>) -> Result<sqlx::Transacti
 /// Every row of every record table, quoted as SQLite would, so both list alike.
 pub(crate) async fn content(pool: &sqlx::Pool<Db>) -> Result<String> {
     let mut out = String::new();
-    for table in crate::types::SPECS.iter().map(|s| s.name) {
+    for table in crate::types::SPECS[..crate::types::RECORD_TABLES]
+        .iter()
+        .map(|s| s.name)
+    {
         let columns: Vec<(String, String)> = sqlx::query_as(
             "SELECT column_name::text, data_type::text FROM information_schema.columns
              WHERE table_name = $1 AND table_schema = current_schema()

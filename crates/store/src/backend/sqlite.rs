@@ -165,7 +165,10 @@ pub(crate) async fn begin_write(pool: &sqlx::Pool<Db>) -> Result<sqlx::Transacti
 /// Every row of every record table, as SQLite quotes it.
 pub(crate) async fn content(pool: &sqlx::Pool<Db>) -> Result<String> {
     let mut out = String::new();
-    for table in crate::types::SPECS.iter().map(|s| s.name) {
+    for table in crate::types::SPECS[..crate::types::RECORD_TABLES]
+        .iter()
+        .map(|s| s.name)
+    {
         let columns: Vec<String> =
             sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{table}')"))
                 .fetch_all(pool)
