@@ -82,6 +82,18 @@ impl App {
         })
     }
 
+    /// Keeps in the audit trail that personal data left cadre some other way than
+    /// [`App::export_person`] (an import's rejected rows downloaded, say).
+    pub async fn note_export(
+        &self,
+        actor: &Actor,
+        kind: &str,
+        detail: &str,
+    ) -> Result<(), AppError> {
+        self.audit(&actor.name, &actor.address, "exported", kind, None, detail)
+            .await
+    }
+
     /// Everything held about the participant with this e-mail, as JSON: their record, what
     /// they attended, and the audit trail's entries about them.
     pub async fn export_person(&self, actor: &Actor, email: &str) -> Result<String, AppError> {

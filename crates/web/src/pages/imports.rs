@@ -454,6 +454,14 @@ pub(crate) async fn rejects(s: Ctx, Path(token): Path<String>) -> PageResult<Res
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c))
         .collect();
+    // The rows set aside name people: handing them out is an export of personal data.
+    s.app
+        .note_export(
+            &s.actor,
+            "import-rejects",
+            &format!("rows set aside from {}", up.name),
+        )
+        .await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),

@@ -125,6 +125,22 @@ async fn an_upload_is_mapped_checked_imported_and_its_rejects_fixed() {
     assert_eq!(status, StatusCode::OK);
     assert!(rejects.contains("UP-2"), "{rejects}");
     assert!(!rejects.contains("UP-1"));
+    // Handing out rows set aside is an export of personal data, kept in the audit trail.
+    let exported = site
+        .app
+        .audit_entries(
+            &cadre_app::Actor::local(),
+            &cadre_store::AuditFilter {
+                action: Some("exported".into()),
+                ..Default::default()
+            },
+            None,
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(exported.len(), 1);
+    assert_eq!(exported[0].actor, "coordinator@example.org");
 
     // The rejected rows, corrected, come back in as a sheet of their own.
     let fixed = rejects.replace("2020-02-31", "2020-02-28");
