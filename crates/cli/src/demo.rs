@@ -137,6 +137,11 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     say!("Import more into it with `cadre --database {url} import KIND FILE`.");
     let sign_ins = demo_accounts(&store).await?;
     if args.no_serve {
+        say!("");
+        say!("Demo accounts, one per role (for `cadre serve` on this database):");
+        for (email, role, password) in &sign_ins {
+            say!("  {role:<34} {email:<28} password {password}");
+        }
         store.close().await;
         return Ok(ExitCode::SUCCESS);
     }
@@ -180,11 +185,6 @@ async fn demo_accounts(store: &Store) -> anyhow::Result<Vec<(String, String, Str
         let password = cadre_app::new_password();
         app.add_user(&admin, email, &grant, &password).await?;
         out.push((email.to_string(), role.to_string(), password));
-    }
-    say!("");
-    say!("Demo accounts, one per role:");
-    for (email, role, password) in &out {
-        say!("  {role:<34} {email:<28} password {password}");
     }
     Ok(out)
 }
