@@ -106,6 +106,16 @@ pub(crate) async fn verify_off_thread(password: &str, stored: Option<String>) ->
     .unwrap_or(false)
 }
 
+/// A grant as the audit trail keeps it.
+fn grant_json(g: &Grant) -> String {
+    serde_json::json!({
+        "role": g.role.as_str(),
+        "countries": g.countries,
+        "partners": g.partners,
+    })
+    .to_string()
+}
+
 impl App {
     fn may_manage_users(actor: &Actor) -> Result<(), AppError> {
         actor.must(Action::ManageUsers)
@@ -177,9 +187,15 @@ impl App {
     ) -> Result<(), AppError> {
         Self::may_manage_users(actor)?;
         let at = clock::now();
+        // The audit trail keeps the role and scope it had, and the new ones.
+        let before = match self.store.account_by_email(email).await? {
+            Some((a, _)) => grant_json(&a.grant),
+            None => String::new(),
+        };
+        let after = grant_json(grant);
         Ok(self
             .store
-            .set_account_grant(email, grant, actor.stamp(&at))
+            .set_account_grant(email, grant, actor.stamp(&at).change(&before, &after))
             .await?)
     }
 

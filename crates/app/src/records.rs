@@ -138,6 +138,65 @@ impl App {
             .collect())
     }
 
+    /// Sessions in id order after `after`, at most `limit`: of one training (by code) or of
+    /// all, and of a partner account only those of its trainings.
+    pub async fn sessions_page(
+        &self,
+        actor: &Actor,
+        training_code: Option<&str>,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<Versioned<SessionRecord>>, AppError> {
+        let scope = self.partner_scope(actor).await?;
+        let take = usize::try_from(limit).unwrap_or(0);
+        if let Some(code) = training_code {
+            let Some(t) = self.store.training_id(code).await? else {
+                return Ok(Vec::new());
+            };
+            if matches!(
+                self.training(actor, t).await,
+                Err(AppError::NotFound { .. })
+            ) {
+                return Ok(Vec::new());
+            }
+            let mut all = self.store.sessions_of(t).await?;
+            all.sort_by_key(|v| v.id);
+            return Ok(all
+                .into_iter()
+                .filter(|v| v.id > after)
+                .take(take)
+                .collect());
+        }
+        let Some(scope) = scope else {
+            return Ok(self.store.sessions_after(after, limit).await?);
+        };
+        // A partner's: the codes of the trainings it reads, then pages of sessions until the
+        // page is full.
+        self.catch_up().await?;
+        let codes: std::collections::BTreeSet<String> = match self.engine() {
+            Some(engine) => engine
+                .trainings()
+                .iter()
+                .filter(|t| scope.covers(t.record.partners.iter().chain(&t.record.funders)))
+                .map(|t| t.record.code.clone())
+                .collect(),
+            None => Default::default(),
+        };
+        let mut out = Vec::new();
+        let mut cursor = after;
+        while out.len() < take {
+            let page = self.store.sessions_after(cursor, 1000).await?;
+            let Some(last) = page.last() else { break };
+            cursor = last.id;
+            out.extend(
+                page.into_iter()
+                    .filter(|s| codes.contains(&s.record.training_code)),
+            );
+        }
+        out.truncate(take);
+        Ok(out)
+    }
+
     /// A training's sessions with their ids and versions, in date order.
     pub async fn sessions_of(
         &self,

@@ -172,6 +172,21 @@ async fn a_sign_in_ends_when_idle_too_old_signed_out_or_its_password_is_reset() 
     .unwrap();
     let now_viewer = app.signed_in(&s.secret, "").await.unwrap().unwrap();
     assert_eq!(now_viewer.grant, Some(Grant::plain(Role::Viewer)));
+    let changed = app
+        .audit_entries(
+            &Actor::local(),
+            &cadre_store::AuditFilter {
+                action: Some("role-changed".into()),
+                ..Default::default()
+            },
+            None,
+            1,
+        )
+        .await
+        .unwrap();
+    assert!(
+        changed[0].before.contains("\"coordinator\"") && changed[0].after.contains("\"viewer\"")
+    );
     app.reset_password(&Actor::local(), "c@agency.example", "another long secret")
         .await
         .unwrap();
@@ -535,6 +550,25 @@ async fn a_partner_reads_its_own_trainings_and_a_focal_point_names_only_their_co
         app.training(&unodc, other).await,
         Err(AppError::NotFound { .. })
     ));
+    // Sessions, too: of its trainings only (2020-13 has sessions and is not UNODC's).
+    assert!(app
+        .sessions_page(&unodc, Some("2020-13"), 0, 100)
+        .await
+        .unwrap()
+        .is_empty());
+    let session: BTreeMap<String, String> =
+        [("training_code", "2020-04"), ("start_date", "2020-06")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+    app.create_session(&admin, &session).await.unwrap();
+    let all = app.sessions_page(&admin, None, 0, 1000).await.unwrap();
+    let theirs = app.sessions_page(&unodc, None, 0, 1000).await.unwrap();
+    assert_eq!(theirs.len(), 1, "{theirs:?}");
+    assert!(theirs.len() < all.len());
+    assert!(theirs
+        .iter()
+        .all(|s| codes.contains(&s.record.training_code.as_str())));
     // The roster of 2020-02 to a focal point of Jamaica: Ann by name, Ben (Barbados) counted.
     let jm = Actor::new(
         "jm",

@@ -35,34 +35,18 @@ pub(crate) async fn list_sessions(
     ApiQuery(f): ApiQuery<SessionFilters>,
 ) -> ApiResult {
     let (limit, after) = (page.limit()?, page.after()?);
-    let store = s.app.store();
-    let fail = |e| Problem::from(cadre_app::AppError::from(e));
-    let items: Vec<Session> = match f
+    let code = f
         .training_code
         .as_deref()
         .map(str::trim)
-        .filter(|c| !c.is_empty())
-    {
-        Some(code) => match store.training_id(code).await.map_err(fail)? {
-            Some(t) => {
-                let mut all = store.sessions_of(t).await.map_err(fail)?;
-                all.sort_by_key(|v| v.id);
-                all.into_iter()
-                    .filter(|v| v.id > after)
-                    .take(limit as usize)
-                    .map(Session::from)
-                    .collect()
-            }
-            None => Vec::new(),
-        },
-        None => store
-            .sessions_after(after, limit)
-            .await
-            .map_err(fail)?
-            .into_iter()
-            .map(Session::from)
-            .collect(),
-    };
+        .filter(|c| !c.is_empty());
+    let items: Vec<Session> = s
+        .app
+        .sessions_page(&s.actor, code, after, limit)
+        .await?
+        .into_iter()
+        .map(Session::from)
+        .collect();
     let next_cursor = next(&items, limit, |t| t.id);
     Ok(Json(SessionPage { items, next_cursor }).into_response())
 }
