@@ -1,0 +1,234 @@
+//! Participants: shown by name only to those who may see them (a focal point, their own
+//! country's), the shared writes, a delete that takes their attendance, and merging two
+//! records of one person.
+
+use std::collections::BTreeMap;
+
+use cadre_core::access::{Action, Sight};
+use cadre_core::fields::{self, Fields};
+use cadre_core::PersonRecord;
+use cadre_store::{Dependents, Participant, PersonAttendance, Stamp, Store, StoreError, Versioned};
+
+use super::{found, from_store, json, Kind};
+use crate::{clock, Actor, App, AppError};
+
+pub(crate) struct Participants;
+
+impl Kind for Participants {
+    type Record = PersonRecord;
+
+    fn fields(r: &PersonRecord) -> BTreeMap<String, String> {
+        fields::person_fields(r)
+    }
+
+    async fn read(app: &App, actor: &Actor, id: i64) -> Result<PersonRecord, AppError> {
+        Ok(app.participant(actor, id).await?.record.person)
+    }
+
+    async fn check(app: &App, f: &(impl Fields + Sync)) -> Result<PersonRecord, AppError> {
+        app.check_participant(f).await
+    }
+
+    async fn insert(
+        store: &Store,
+        rec: &PersonRecord,
+        stamp: Stamp<'_>,
+    ) -> Result<Versioned<PersonRecord>, StoreError> {
+        store.create_person(rec, stamp).await
+    }
+
+    async fn replace(
+        store: &Store,
+        id: i64,
+        version: i64,
+        rec: &PersonRecord,
+        stamp: Stamp<'_>,
+    ) -> Result<i64, StoreError> {
+        store.update_person(id, version, rec, stamp).await
+    }
+
+    async fn remove(
+        store: &Store,
+        id: i64,
+        version: Option<i64>,
+        cascade: bool,
+        stamp: Stamp<'_>,
+    ) -> Result<Dependents, StoreError> {
+        store.delete_person(id, version, cascade, stamp).await
+    }
+
+    async fn follow(
+        app: &App,
+        id: i64,
+        _: Option<&PersonRecord>,
+        _: Option<&PersonRecord>,
+    ) -> Result<(), AppError> {
+        app.refresh_person(id).await
+    }
+}
+
+impl App {
+    /// One participant, to those who see them by name (a focal point: of their own country).
+    pub async fn participant(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<Versioned<Participant>, AppError> {
+        actor.must(Action::ReadReports)?;
+        if !actor.sees_names() {
+            return Err(AppError::Forbidden(
+                "participants are shown by name only to coordinators, admins and focal points",
+            ));
+        }
+        let p = found("participant", id, self.store.person_by_id(id).await?)?;
+        if actor.sight(p.record.person.country.as_deref()) != Sight::Named {
+            return Err(AppError::Forbidden(
+                "a focal point sees by name only the participants of their own country",
+            ));
+        }
+        Ok(p)
+    }
+
+    /// Participants in id order after `after`; with `search`, those whose name or e-mail holds
+    /// it; of a focal point, only their own country's.
+    pub async fn participants(
+        &self,
+        actor: &Actor,
+        search: Option<&str>,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<Versioned<Participant>>, AppError> {
+        actor.must(Action::ReadReports)?;
+        if !actor.sees_names() {
+            return Err(AppError::Forbidden(
+                "participants are shown by name only to coordinators, admins and focal points",
+            ));
+        }
+        let countries = actor.named_countries();
+        Ok(self
+            .store
+            .persons_after(search, countries.as_deref(), after, limit)
+            .await?)
+    }
+
+    pub async fn attended(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<Vec<PersonAttendance>, AppError> {
+        self.participant(actor, id).await?;
+        Ok(self.store.attended(id).await?)
+    }
+
+    pub async fn check_participant(
+        &self,
+        fields: &(impl Fields + Sync),
+    ) -> Result<PersonRecord, AppError> {
+        let lookups = self.lookups().await?;
+        fields::person(fields, &lookups).map_err(AppError::Fields)
+    }
+
+    pub async fn create_participant(
+        &self,
+        actor: &Actor,
+        fields: &(impl Fields + Sync),
+    ) -> Result<Versioned<PersonRecord>, AppError> {
+        self.create::<Participants>(actor, fields).await
+    }
+
+    pub async fn update_participant(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        fields: &(impl Fields + Sync),
+    ) -> Result<Versioned<PersonRecord>, AppError> {
+        self.update::<Participants>(actor, id, version, fields)
+            .await
+    }
+
+    /// Deletes a participant; the trainings they attended are counted again without them.
+    pub async fn delete_participant(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: Option<i64>,
+        cascade: bool,
+    ) -> Result<Dependents, AppError> {
+        actor.must(Action::EditRecords)?;
+        let trainings = self.store.attended(id).await?;
+        let gone = self
+            .delete::<Participants>(actor, id, version, cascade)
+            .await?;
+        for t in trainings {
+            self.refresh_training(t.training_id).await?;
+        }
+        Ok(gone)
+    }
+
+    /// What merging `other` into `kept` would give, for a person to confirm or correct.
+    pub async fn merge_preview(
+        &self,
+        actor: &Actor,
+        kept: i64,
+        other: i64,
+    ) -> Result<MergePreview, AppError> {
+        actor.must(Action::Merge)?;
+        let kept = self.participant(actor, kept).await?;
+        let other = self.participant(actor, other).await?;
+        let merged = cadre_core::person::merge(&kept.record.person, &other.record.person);
+        Ok(MergePreview {
+            kept,
+            other,
+            merged,
+        })
+    }
+
+    /// Merges `other` into `kept` (each at the version the preview showed); `kept` becomes what
+    /// the fields say.
+    pub async fn merge_participants(
+        &self,
+        actor: &Actor,
+        kept: (i64, i64),
+        other: (i64, i64),
+        fields: &(impl Fields + Sync),
+    ) -> Result<Versioned<PersonRecord>, AppError> {
+        actor.must(Action::Merge)?;
+        let (a, b) = (
+            self.participant(actor, kept.0).await?,
+            self.participant(actor, other.0).await?,
+        );
+        let rec = self.check_participant(fields).await?;
+        let at = clock::now();
+        let was = format!(
+            "[{},{}]",
+            json(&fields::person_fields(&a.record.person)),
+            json(&fields::person_fields(&b.record.person))
+        );
+        let after = json(&fields::person_fields(&rec));
+        let version = self
+            .store
+            .merge_persons(kept, other, &rec, actor.stamp(&at).change(&was, &after))
+            .await
+            .map_err(from_store)?;
+        self.wrote();
+        self.refresh_person(other.0).await?;
+        self.refresh_person(kept.0).await?;
+        for t in self.store.attended(kept.0).await? {
+            self.refresh_training(t.training_id).await?;
+        }
+        Ok(Versioned {
+            id: kept.0,
+            version,
+            record: rec,
+        })
+    }
+}
+
+/// Two records of one person and the record they would become.
+#[derive(Debug, Clone)]
+pub struct MergePreview {
+    pub kept: Versioned<Participant>,
+    pub other: Versioned<Participant>,
+    pub merged: PersonRecord,
+}

@@ -1,0 +1,188 @@
+//! Trainings: read as the actor may (a partner, its own), listed, their roster, and the
+//! shared writes.
+
+use cadre_core::access::{Action, Sight};
+use cadre_core::fields::{self, Fields};
+use cadre_core::TrainingRecord;
+use cadre_store::{Dependents, RosterLine, Stamp, Store, StoreError, Versioned};
+use std::collections::BTreeMap;
+
+use super::{found, Kind, Roster};
+use crate::{Actor, App, AppError};
+
+pub(crate) struct Trainings;
+
+impl Kind for Trainings {
+    type Record = TrainingRecord;
+
+    fn fields(r: &TrainingRecord) -> BTreeMap<String, String> {
+        fields::training_fields(r)
+    }
+
+    async fn read(app: &App, actor: &Actor, id: i64) -> Result<TrainingRecord, AppError> {
+        Ok(app.training(actor, id).await?.record)
+    }
+
+    async fn check(app: &App, f: &(impl Fields + Sync)) -> Result<TrainingRecord, AppError> {
+        app.check_training(f).await
+    }
+
+    async fn insert(
+        store: &Store,
+        rec: &TrainingRecord,
+        stamp: Stamp<'_>,
+    ) -> Result<Versioned<TrainingRecord>, StoreError> {
+        store.create_training(rec, stamp).await
+    }
+
+    async fn replace(
+        store: &Store,
+        id: i64,
+        version: i64,
+        rec: &TrainingRecord,
+        stamp: Stamp<'_>,
+    ) -> Result<i64, StoreError> {
+        store.update_training(id, version, rec, stamp).await
+    }
+
+    async fn remove(
+        store: &Store,
+        id: i64,
+        version: Option<i64>,
+        cascade: bool,
+        stamp: Stamp<'_>,
+    ) -> Result<Dependents, StoreError> {
+        store.delete_training(id, version, cascade, stamp).await
+    }
+
+    async fn follow(
+        app: &App,
+        id: i64,
+        _: Option<&TrainingRecord>,
+        _: Option<&TrainingRecord>,
+    ) -> Result<(), AppError> {
+        app.refresh_training(id).await
+    }
+}
+
+impl App {
+    pub async fn training(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<Versioned<TrainingRecord>, AppError> {
+        actor.must(Action::ReadReports)?;
+        let t = found("training", id, self.store.training_by_id(id).await?)?;
+        self.must_see_training(actor, id, &t.record).await?;
+        Ok(t)
+    }
+
+    /// Trainings in id order after `after`, at most `limit`, as the actor may read them, with
+    /// their versions.
+    pub async fn trainings_after(
+        &self,
+        actor: &Actor,
+        query: &cadre_core::listing::Query,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<Versioned<TrainingRecord>>, AppError> {
+        actor.must(Action::ReadReports)?;
+        let mut query = query.clone();
+        query.scope = self.partner_scope(actor).await?;
+        self.catch_up().await?;
+        let mut hits: Vec<(i64, TrainingRecord)> = match self.engine() {
+            Some(engine) => {
+                let mut ids: Vec<&cadre_core::report::TrainingFacts> =
+                    cadre_core::listing::filter(engine.trainings(), &query)
+                        .into_iter()
+                        .filter(|t| t.id > after)
+                        .collect();
+                ids.sort_by_key(|t| t.id);
+                ids.truncate(usize::try_from(limit).unwrap_or(0));
+                ids.into_iter().map(|t| (t.id, t.record.clone())).collect()
+            }
+            None => Vec::new(),
+        };
+        hits.sort_by_key(|(id, _)| *id);
+        let ids: Vec<i64> = hits.iter().map(|(id, _)| *id).collect();
+        let versions = self.store.versions("trainings", &ids).await?;
+        Ok(hits
+            .into_iter()
+            .map(|(id, record)| Versioned {
+                id,
+                version: versions.get(&id).copied().unwrap_or(1),
+                record,
+            })
+            .collect())
+    }
+
+    /// A training's attendance lines (at most `limit`), of the participants the actor sees by
+    /// name; the others are only counted.
+    pub async fn roster(
+        &self,
+        actor: &Actor,
+        training: i64,
+        limit: i64,
+    ) -> Result<Roster, AppError> {
+        self.training(actor, training).await?;
+        if !actor.sees_names() {
+            let (_, total) = self.store.roster(training, 0).await?;
+            return Ok(Roster {
+                lines: Vec::new(),
+                total,
+                hidden: total,
+            });
+        }
+        let (lines, total) = self.store.roster(training, limit).await?;
+        let shown = lines.len() as i64;
+        let lines: Vec<RosterLine> = lines
+            .into_iter()
+            .filter(|l| actor.sight(l.country.as_deref()) == Sight::Named)
+            .collect();
+        let hidden = shown - lines.len() as i64;
+        Ok(Roster {
+            lines,
+            total,
+            hidden,
+        })
+    }
+
+    /// Checks a training's fields without writing anything (a form's preview, a conflict's
+    /// re-application).
+    pub async fn check_training(
+        &self,
+        fields: &(impl Fields + Sync),
+    ) -> Result<TrainingRecord, AppError> {
+        let lookups = self.lookups().await?;
+        fields::training(fields, &lookups).map_err(AppError::Fields)
+    }
+
+    pub async fn create_training(
+        &self,
+        actor: &Actor,
+        fields: &(impl Fields + Sync),
+    ) -> Result<Versioned<TrainingRecord>, AppError> {
+        self.create::<Trainings>(actor, fields).await
+    }
+
+    /// Replaces a training with what the fields say, if it is still at `version`.
+    pub async fn update_training(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        fields: &(impl Fields + Sync),
+    ) -> Result<Versioned<TrainingRecord>, AppError> {
+        self.update::<Trainings>(actor, id, version, fields).await
+    }
+
+    pub async fn delete_training(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: Option<i64>,
+        cascade: bool,
+    ) -> Result<Dependents, AppError> {
+        self.delete::<Trainings>(actor, id, version, cascade).await
+    }
+}
