@@ -24,6 +24,8 @@ struct ListPage {
 struct ReportPage {
     nav: &'static str,
     p: Publication,
+    /// The day it was published, in words.
+    published_on: String,
     downloads: Vec<(&'static str, &'static str)>,
     body: String,
 }
@@ -43,8 +45,19 @@ pub(crate) async fn show(s: Ctx, Path(slug): Path<String>) -> PageResult<Respons
         .await?
         .map(|b| String::from_utf8_lossy(&b).into_owned())
         .unwrap_or_default();
+    let published_on = cadre_core::Date::parse(p.published_at.get(..10).unwrap_or(""))
+        .map(|d| {
+            format!(
+                "{} {} {}",
+                d.day,
+                cadre_core::date::month_name(d.month),
+                d.year
+            )
+        })
+        .unwrap_or_else(|_| p.published_at.clone());
     page(ReportPage {
         nav: "published",
+        published_on,
         downloads: cadre_app::PUBLISHED_FILES[1..]
             .iter()
             .filter(|(f, _)| files.iter().any(|n| n == f))

@@ -113,14 +113,19 @@ async fn serve(dir: &Path) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
     .unwrap();
     let mut app = App::new(store);
     app.warm_up().await.unwrap();
-    app.add_user(
-        &Actor::local(),
-        COORDINATOR,
-        &cadre_core::access::Grant::plain(cadre_core::access::Role::Coordinator),
-        PASSWORD,
-    )
-    .await
-    .unwrap();
+    for (email, role) in [
+        (COORDINATOR, cadre_core::access::Role::Coordinator),
+        (ADMIN, cadre_core::access::Role::Admin),
+    ] {
+        app.add_user(
+            &Actor::local(),
+            email,
+            &cadre_core::access::Grant::plain(role),
+            PASSWORD,
+        )
+        .await
+        .unwrap();
+    }
     let mut state = AppState::new(app);
     state.uploads = dir.join("uploads");
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -279,10 +284,11 @@ async fn a_coordinator_works_in_a_real_browser() {
 }
 
 const COORDINATOR: &str = "coordinator@example.org";
+const ADMIN: &str = "admin@example.org";
 const PASSWORD: &str = "a password long enough";
 
 /// Signs in through the sign-in page, as a person does: asking for a page sends there first.
-async fn sign_in(c: &Client, base: &str) {
+async fn sign_in(c: &Client, base: &str, email: &str) {
     c.goto(&format!("{base}/trainings")).await.unwrap();
     assert!(
         c.current_url().await.unwrap().path() == "/sign-in",
@@ -291,7 +297,7 @@ async fn sign_in(c: &Client, base: &str) {
     c.find(Locator::Css("#email"))
         .await
         .unwrap()
-        .send_keys(COORDINATOR)
+        .send_keys(email)
         .await
         .unwrap();
     c.find(Locator::Css("#password"))
@@ -310,8 +316,8 @@ async fn sign_in(c: &Client, base: &str) {
 
 async fn scenario(a: &Client, b: &Client, base: &str, dir: &Path) {
     let axe = axe_source();
-    sign_in(a, base).await;
-    sign_in(b, base).await;
+    sign_in(a, base, COORDINATOR).await;
+    sign_in(b, base, COORDINATOR).await;
 
     // Every main page: no serious or critical accessibility violation; screenshots.
     for (name, path) in [
@@ -547,4 +553,37 @@ async fn scenario(a: &Client, b: &Client, base: &str, dir: &Path) {
     assert_eq!(xlsx["status"], 200);
     assert_eq!(xlsx["head"], "504b0304", "an XLSX is a zip file");
     assert!(xlsx["disposition"].as_str().unwrap().contains(".xlsx"));
+
+    // Signed out, the second browser signs in again as an admin: the admins' pages are
+    // accessible, and the report page's button publishes the period for anyone to read.
+    b.goto(&format!("{base}/")).await.unwrap();
+    submit(b, "form.sign-out button[type=submit]").await;
+    assert_eq!(b.current_url().await.unwrap().path(), "/sign-in");
+    sign_in(b, base, ADMIN).await;
+    for (name, path) in [
+        ("admin-users", "/admin/users"),
+        ("admin-audit", "/admin/audit"),
+        ("admin-persons", "/admin/persons"),
+    ] {
+        b.goto(&format!("{base}{path}")).await.unwrap();
+        let found = violations(b, &axe).await;
+        assert!(
+            found.is_empty(),
+            "{path}: {}",
+            serde_json::to_string_pretty(&found).unwrap()
+        );
+        shoot(b, name, 1280).await;
+    }
+    b.goto(&format!("{base}/report?kind=year&year=2020"))
+        .await
+        .unwrap();
+    submit(b, "form.publish button[type=submit]").await;
+    assert_eq!(b.current_url().await.unwrap().path(), "/reports/2020");
+    let found = violations(b, &axe).await;
+    assert!(
+        found.is_empty(),
+        "a published report: {}",
+        serde_json::to_string_pretty(&found).unwrap()
+    );
+    shoot(b, "published-report", 1280).await;
 }
