@@ -378,6 +378,27 @@ async fn changes_and_imports_are_in_the_audit_trail_and_an_erasure_keeps_the_cou
         Err(AppError::Forbidden(_))
     ));
 
+    // A second record of hers, merged into the first: its entries name her too.
+    let twin: BTreeMap<String, String> = [
+        ("given_name", "Ann"),
+        ("family_name", "Lee"),
+        ("email", "ann.lee@home.example"),
+        ("country", "JM"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let twin = app.create_participant(&admin, &twin).await.unwrap();
+    let kept = app.participant(&admin, ann.id).await.unwrap();
+    let merged = cadre_core::fields::person_fields(&kept.record.person);
+    app.merge_participants(
+        &admin,
+        (ann.id, kept.version),
+        (twin.id, twin.version),
+        &merged,
+    )
+    .await
+    .unwrap();
     // Erasure: the name and e-mail are gone, from the record and from the trail, and every
     // report gives the same figures.
     let period = cadre_app::all_time();
@@ -393,13 +414,20 @@ async fn changes_and_imports_are_in_the_audit_trail_and_an_erasure_keeps_the_cou
     assert_eq!(erased.record.person.email, None);
     assert_eq!(erased.record.person.given_name, "");
     assert_eq!(erased.record.person.gender, ann.record.person.gender);
-    let trail = app.history(&admin, "participant", id, 10).await.unwrap();
-    for e in &trail {
-        assert!(
-            !e.before.contains("Lee") && !e.after.contains("Lee"),
-            "{e:?}"
-        );
+    for person in [id, twin.id] {
+        let trail = app
+            .history(&admin, "participant", person, 10)
+            .await
+            .unwrap();
+        assert!(!trail.is_empty());
+        for e in &trail {
+            assert!(
+                !e.before.contains("Lee") && !e.after.contains("Lee"),
+                "{e:?}"
+            );
+        }
     }
+    let trail = app.history(&admin, "participant", id, 10).await.unwrap();
     assert!(trail.iter().any(|e| e.redacted));
     assert!(app.verify_audit(&admin).await.unwrap().is_ok());
     assert!(app

@@ -531,7 +531,31 @@ pub(crate) async fn erase_person(pool: &sqlx::Pool<Db>, id: i64, stamp: Stamp<'_
             id,
         });
     };
-    super::audit::redact(&mut tx, "participant", id).await?;
+    // The person's records merged into this one (and into those, before) carry their names
+    // in the trail too: found through the merges' entries before anything is erased.
+    let mut ids = vec![id];
+    let mut next = 0;
+    while next < ids.len() {
+        let merged: Vec<i64> = sqlx::query_scalar::<_, Option<i64>>(
+            "SELECT record_id FROM audit
+             WHERE kind = 'participant' AND action = 'merged' AND detail = $1",
+        )
+        .bind(format!("into participant {}", ids[next]))
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect();
+        for m in merged {
+            if !ids.contains(&m) {
+                ids.push(m);
+            }
+        }
+        next += 1;
+    }
+    for person in &ids {
+        super::audit::redact(&mut tx, "participant", *person).await?;
+    }
     super::cache::refresh_persons(&mut tx, &[chunk_of(id)]).await?;
     finish(tx, stamp, "participant", id, "erased", new, "").await?;
     Ok(new)
