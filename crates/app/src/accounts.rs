@@ -117,6 +117,32 @@ fn grant_json(g: &Grant) -> String {
 }
 
 impl App {
+    /// Refuses a change that would leave no admin who can sign in (whoever runs cadre on the
+    /// database's machine could still mend it, but the web application would have no one).
+    async fn keeps_an_admin(&self, email: &str, stays_admin: bool) -> Result<(), AppError> {
+        if stays_admin {
+            return Ok(());
+        }
+        let key = email.trim().to_lowercase();
+        let accounts = self.store.accounts().await?;
+        let active_admin =
+            |a: &Account| !a.disabled && a.grant.role == cadre_core::access::Role::Admin;
+        let this_is = accounts
+            .iter()
+            .any(|a| a.email.to_lowercase() == key && active_admin(a));
+        let others = accounts
+            .iter()
+            .filter(|a| a.email.to_lowercase() != key && active_admin(a))
+            .count();
+        if this_is && others == 0 {
+            return Err(AppError::Invalid(format!(
+                "{} is the last admin who can sign in: make another admin first",
+                email.trim()
+            )));
+        }
+        Ok(())
+    }
+
     fn may_manage_users(actor: &Actor) -> Result<(), AppError> {
         actor.must(Action::ManageUsers)
     }
@@ -154,6 +180,7 @@ impl App {
         disabled: bool,
     ) -> Result<(), AppError> {
         Self::may_manage_users(actor)?;
+        self.keeps_an_admin(email, !disabled).await?;
         let at = clock::now();
         Ok(self
             .store
@@ -186,6 +213,8 @@ impl App {
         grant: &Grant,
     ) -> Result<(), AppError> {
         Self::may_manage_users(actor)?;
+        self.keeps_an_admin(email, grant.role == cadre_core::access::Role::Admin)
+            .await?;
         let at = clock::now();
         // The audit trail keeps the role and scope it had, and the new ones.
         let before = match self.store.account_by_email(email).await? {

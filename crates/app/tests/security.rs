@@ -715,3 +715,32 @@ async fn a_partner_proposes_corrections_that_a_coordinator_accepts_or_rejects() 
     let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["rejected", "accepted", "proposed", "proposed"]);
 }
+
+#[tokio::test]
+async fn the_last_admin_who_can_sign_in_is_kept() {
+    let (app, _dir) = app().await;
+    let me = Actor::local();
+    with_account(&app, "only@agency.example", Role::Admin).await;
+    with_account(&app, "c@agency.example", Role::Coordinator).await;
+    for refused in [
+        app.set_user_disabled(&me, "only@agency.example", true)
+            .await,
+        app.set_role(&me, "ONLY@agency.example", &Grant::plain(Role::Viewer))
+            .await,
+    ] {
+        let e = refused.unwrap_err();
+        assert!(e.to_string().contains("last admin"), "{e}");
+    }
+    // With a second admin, either may step down.
+    app.set_role(&me, "c@agency.example", &Grant::plain(Role::Admin))
+        .await
+        .unwrap();
+    app.set_user_disabled(&me, "only@agency.example", true)
+        .await
+        .unwrap();
+    // Others change freely.
+    with_account(&app, "v@agency.example", Role::Viewer).await;
+    app.set_user_disabled(&me, "v@agency.example", true)
+        .await
+        .unwrap();
+}
