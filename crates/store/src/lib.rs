@@ -346,13 +346,22 @@ impl Store {
                 held.partners, held.trainings, held.persons, held.attendance
             )));
         }
-        // The target's own audit trail is never replaced: a copy goes into a database whose
-        // trail is empty (a new one), and carries the source's.
-        let (entries, _) = target.audit_head().await?;
-        if entries > 0 {
-            return Err(StoreError::TargetNotEmpty(format!(
-                "an audit trail of {entries} entries, which a copy never replaces"
-            )));
+        // An audit trail is never replaced: the target's must be empty or the beginning of the
+        // source's (a database this one was copied into before), and the copy only appends
+        // the entries that came after it.
+        let (kept_entries, kept_hash) = target.audit_head().await?;
+        if kept_entries > 0 {
+            let same = self
+                .audit_chain(kept_entries - 1, 1)
+                .await?
+                .first()
+                .is_some_and(|e| e.seq == kept_entries && e.hash == kept_hash);
+            if !same {
+                return Err(StoreError::TargetNotEmpty(format!(
+                    "an audit trail of {kept_entries} entries that is not the beginning of this \
+                     database's, which a copy never replaces"
+                )));
+            }
         }
         let mut source_counts = Vec::new();
         for spec in SPECS {
@@ -387,7 +396,9 @@ impl Store {
                 .iter()
                 .filter_map(|k| spec.columns.iter().position(|(c, _)| c == k))
                 .collect();
-            let mut after: Option<Vec<i64>> = None;
+            // The trail's entries the target holds already stay; the rest are appended.
+            let mut after: Option<Vec<i64>> =
+                (spec.name == "audit" && kept_entries > 0).then(|| vec![kept_entries]);
             loop {
                 let rows = on_backend!(self, copy::read_page(spec, after.as_deref(), PAGE))?;
                 if rows.is_empty() {

@@ -210,15 +210,48 @@ async fn accounts_and_the_audit_trail_are_copied(source: &TestStore) {
     }
     let (head, hash) = other.store.audit_head().await.unwrap();
     assert_eq!(v.finish(head, &hash), Ok(5));
-    // A target with a trail of its own is not written over, even when told to replace.
-    match other
-        .store
-        .copy_into(&source.store, true, &mut |_, _| {})
-        .await
-    {
-        Err(StoreError::TargetNotEmpty(held)) => assert!(held.contains("audit trail"), "{held}"),
-        other => panic!("a copy over an audit trail must be refused, got {other:?}"),
+    // The source goes on too, its own way: its trail and the copy's now differ after entry
+    // 4, and neither is copied over the other, even when told to replace.
+    let rec3 = cadre_core::TrainingRecord {
+        code: "COPY-3".into(),
+        title: "Later at the source".into(),
+        ..Default::default()
+    };
+    source.store.create_training(&rec3, stamp).await.unwrap();
+    for (from, to) in [(&other, source), (source, &other)] {
+        match from.store.copy_into(&to.store, true, &mut |_, _| {}).await {
+            Err(StoreError::TargetNotEmpty(held)) => {
+                assert!(held.contains("audit trail"), "{held}")
+            }
+            other => panic!("a copy over another audit trail must be refused, got {other:?}"),
+        }
     }
+    // Copied again over an earlier copy of itself (told to replace), the trail is extended:
+    // the target's was the beginning of the source's.
+    let third = if source.store.backend() == "sqlite" {
+        fresh_postgres().await
+    } else {
+        fresh_sqlite().await
+    };
+    source
+        .store
+        .copy_into(&third.store, false, &mut |_, _| {})
+        .await
+        .unwrap();
+    let rec4 = cadre_core::TrainingRecord {
+        code: "COPY-4".into(),
+        title: "Later still".into(),
+        ..Default::default()
+    };
+    source.store.create_training(&rec4, stamp).await.unwrap();
+    source
+        .store
+        .copy_into(&third.store, true, &mut |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(chain(&third).await, chain(source).await);
+    assert_eq!(chain(&third).await.len(), 6);
+    third.drop_schema().await;
     other.drop_schema().await;
 }
 both!(accounts_and_the_audit_trail_are_copied);
