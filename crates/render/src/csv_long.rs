@@ -106,7 +106,16 @@ pub fn render(r: &Report) -> Result<Vec<u8>, RenderError> {
         row(
             &mut w,
             ["partner", &pa.short_name, &pa.name],
-            [&n(pa.participants), &n(pa.trainings), ""],
+            [
+                // Empty, not 0, when none of its trainings has a known count.
+                &if pa.counted > 0 {
+                    n(pa.participants)
+                } else {
+                    String::new()
+                },
+                &n(pa.trainings),
+                "",
+            ],
         )?;
     }
     for m in &r.months {

@@ -223,7 +223,7 @@ fn page(r: &Report) -> Page {
                     "Partner".into()
                 },
                 num(pa.trainings),
-                num(pa.participants),
+                view::partner_participants(pa),
             ],
         })
         .collect();

@@ -85,7 +85,8 @@ struct Department<'a> {
 #[derive(Serialize)]
 struct Partner<'a> {
     name: &'a str,
-    participants: u64,
+    /// Null when none of its trainings has a known count.
+    participants: Option<u64>,
     roles: &'a [&'static str],
     short_name: &'a str,
     trainings: u64,
@@ -219,7 +220,7 @@ pub fn report(r: &Report) -> ReportJson<'_> {
             .iter()
             .map(|p| Partner {
                 name: &p.name,
-                participants: p.participants,
+                participants: (p.counted > 0).then_some(p.participants),
                 roles: &p.roles,
                 short_name: &p.short_name,
                 trainings: p.trainings,

@@ -152,7 +152,7 @@ pub fn render(r: &Report) -> String {
                 format!("{}{role}", text(&p.short_name)),
                 text(&p.name),
                 num(p.trainings),
-                num(p.participants),
+                view::partner_participants(p),
             ]
         }),
     );

@@ -104,6 +104,19 @@ fn wrap(s: &str, bold: bool, size: f32, max: f32) -> Vec<String> {
     lines
 }
 
+/// A PDF text string (what a reader shows as a document's title): UTF-16BE with its byte
+/// order mark, in hex, so that any character reads as written. (Page text is in the fonts'
+/// WinAnsi, but the document information dictionary is not drawn with a font: a WinAnsi byte
+/// there is read as PDFDocEncoding, where an en dash's 0x96 is another letter.)
+fn text_string(s: &str) -> Vec<u8> {
+    let mut out = b"<FEFF".to_vec();
+    for unit in s.encode_utf16() {
+        out.extend_from_slice(format!("{unit:04X}").as_bytes());
+    }
+    out.push(b'>');
+    out
+}
+
 /// A PDF string literal in WinAnsi, with its delimiters escaped.
 fn literal(s: &str) -> Vec<u8> {
     let mut out = vec![b'('];
@@ -301,7 +314,7 @@ impl Writer {
         );
         object(&mut out, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>");
         let mut info = b"<< /Title ".to_vec();
-        info.extend_from_slice(&literal(title));
+        info.extend_from_slice(&text_string(title));
         info.extend_from_slice(b" /Producer (cadre) >>");
         object(&mut out, &info);
         for (i, content) in self.pages.iter().enumerate() {
@@ -462,7 +475,7 @@ pub fn render(r: &Report) -> Vec<u8> {
                 format!("{}{role}", pa.name),
                 pa.short_name.clone(),
                 num(pa.trainings),
-                num(pa.participants),
+                view::partner_participants(pa),
             ]
         })
         .collect();
@@ -537,6 +550,13 @@ mod tests {
         );
         assert!(lines.len() > 1);
         assert!(lines.iter().all(|l| width(l, false, 10.0) <= 100.0));
+    }
+
+    #[test]
+    fn the_title_is_a_utf16_text_string() {
+        assert_eq!(text_string("A–B"), b"<FEFF004120130042>".to_vec());
+        // Beyond the Basic Multilingual Plane, as two units.
+        assert_eq!(text_string("𝄞"), b"<FEFFD834DD1E>".to_vec());
     }
 
     #[test]

@@ -21,6 +21,16 @@ pub fn num(n: u64) -> String {
     group_thousands(n)
 }
 
+/// What a reader is told of a partner's participants: none of its trainings has a known
+/// count, and the sum is not known, not zero.
+pub fn partner_participants(p: &cadre_core::report::PartnerLine) -> String {
+    if p.counted == 0 {
+        "not known".to_string()
+    } else {
+        num(p.participants)
+    }
+}
+
 /// `USD 3,937,801`, with cents only where there are some.
 pub fn usd(m: Money) -> String {
     if m.cents_part() == 0 {

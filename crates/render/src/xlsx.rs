@@ -95,7 +95,10 @@ pub fn render(r: &Report) -> Result<Vec<u8>, XlsxError> {
         s.write_string(row, 1, &pa.name)?;
         s.write_string(row, 2, pa.roles.join(", "))?;
         s.write_number(row, 3, pa.trainings as f64)?;
-        s.write_number(row, 4, pa.participants as f64)?;
+        // An empty cell, not 0, when none of its trainings has a known count.
+        if pa.counted > 0 {
+            s.write_number(row, 4, pa.participants as f64)?;
+        }
     }
 
     let s = book.add_worksheet().set_name("Months")?;

@@ -220,6 +220,29 @@ async fn the_pdf_carries_the_headline_figures_as_text() {
         let expected = expected.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(flat.contains(&expected), "{expected:?} not in the PDF text");
     }
+    // The document's title reads as written (a reader decodes the UTF-16 text string; the
+    // unit test of `text_string` covers an en dash).
+    let info = doc.trailer.get(b"Info").unwrap().as_reference().unwrap();
+    let title = doc
+        .get_object(info)
+        .unwrap()
+        .as_dict()
+        .unwrap()
+        .get(b"Title")
+        .unwrap()
+        .as_str()
+        .unwrap();
+    assert_eq!(
+        &title[..2],
+        &[0xFE, 0xFF],
+        "UTF-16 with its byte order mark"
+    );
+    let units: Vec<u16> = title[2..]
+        .chunks(2)
+        .map(|c| u16::from_be_bytes([c[0], c[1]]))
+        .collect();
+    let title = String::from_utf16(&units).unwrap();
+    assert_eq!(title, cadre_render::view::title(&r));
 }
 
 #[tokio::test]

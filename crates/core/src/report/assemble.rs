@@ -107,7 +107,7 @@ pub(super) fn assemble(
     let mut aggregate_persons = 0u64;
     let mut by_country = Tally::sized(names.countries.names.len());
     let mut by_department = Tally::sized(names.departments.names.len());
-    let mut by_partner: BTreeMap<String, (Vec<&'static str>, u64, u64)> = BTreeMap::new();
+    let mut by_partner: BTreeMap<String, (Vec<&'static str>, u64, u64, u64)> = BTreeMap::new();
     let mut by_month: BTreeMap<(i32, u8), (u64, u64)> = BTreeMap::new();
     let mut listing = Vec::with_capacity(items.len());
     let mut quality = Vec::new();
@@ -152,6 +152,7 @@ pub(super) fn assemble(
                 }
                 e.1 += 1;
                 e.2 += known;
+                e.3 += u64::from(p.counts.is_some());
             }
         }
         if let Some(start) = r.start {
@@ -258,13 +259,16 @@ pub(super) fn assemble(
     });
     let mut partner_lines: Vec<PartnerLine> = by_partner
         .into_iter()
-        .map(|(name, (roles, trainings, participants))| PartnerLine {
-            short_name: short(&name),
-            name,
-            roles,
-            trainings,
-            participants,
-        })
+        .map(
+            |(name, (roles, trainings, participants, counted))| PartnerLine {
+                short_name: short(&name),
+                name,
+                roles,
+                trainings,
+                participants,
+                counted,
+            },
+        )
         .collect();
     partner_lines.sort_by(|a, b| {
         b.trainings

@@ -128,6 +128,9 @@ pub struct PartnerLine {
     pub trainings: u64,
     /// Participants of those trainings whose count is known.
     pub participants: u64,
+    /// How many of its trainings have a known count: none, and `participants` is not known
+    /// (not zero).
+    pub counted: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
