@@ -89,6 +89,41 @@ fn found<T>(kind: &'static str, id: i64, v: Option<T>) -> Result<T, AppError> {
     v.ok_or(AppError::NotFound { kind, id })
 }
 
+/// A kind's three store writes, by the store's method names (each kind's are the same calls
+/// on its own record type).
+macro_rules! store_writes {
+    ($rec:ty, $create:ident, $update:ident, $delete:ident) => {
+        async fn insert(
+            store: &cadre_store::Store,
+            rec: &$rec,
+            stamp: cadre_store::Stamp<'_>,
+        ) -> Result<cadre_store::Versioned<$rec>, cadre_store::StoreError> {
+            store.$create(rec, stamp).await
+        }
+
+        async fn replace(
+            store: &cadre_store::Store,
+            id: i64,
+            version: i64,
+            rec: &$rec,
+            stamp: cadre_store::Stamp<'_>,
+        ) -> Result<i64, cadre_store::StoreError> {
+            store.$update(id, version, rec, stamp).await
+        }
+
+        async fn remove(
+            store: &cadre_store::Store,
+            id: i64,
+            version: Option<i64>,
+            cascade: bool,
+            stamp: cadre_store::Stamp<'_>,
+        ) -> Result<cadre_store::Dependents, cadre_store::StoreError> {
+            store.$delete(id, version, cascade, stamp).await
+        }
+    };
+}
+use store_writes;
+
 /// What a kind of record brings to the writes every kind shares.
 pub(crate) trait Kind {
     type Record: Send + Sync;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use cadre_core::access::{Action, Sight};
 use cadre_core::fields::{self, Fields};
 use cadre_core::PersonRecord;
-use cadre_store::{Dependents, Participant, PersonAttendance, Stamp, Store, StoreError, Versioned};
+use cadre_store::{Dependents, Participant, PersonAttendance, Versioned};
 
 use super::{found, from_store, json, Kind};
 use crate::{clock, Actor, App, AppError};
@@ -29,33 +29,7 @@ impl Kind for Participants {
         app.check_participant(f).await
     }
 
-    async fn insert(
-        store: &Store,
-        rec: &PersonRecord,
-        stamp: Stamp<'_>,
-    ) -> Result<Versioned<PersonRecord>, StoreError> {
-        store.create_person(rec, stamp).await
-    }
-
-    async fn replace(
-        store: &Store,
-        id: i64,
-        version: i64,
-        rec: &PersonRecord,
-        stamp: Stamp<'_>,
-    ) -> Result<i64, StoreError> {
-        store.update_person(id, version, rec, stamp).await
-    }
-
-    async fn remove(
-        store: &Store,
-        id: i64,
-        version: Option<i64>,
-        cascade: bool,
-        stamp: Stamp<'_>,
-    ) -> Result<Dependents, StoreError> {
-        store.delete_person(id, version, cascade, stamp).await
-    }
+    super::store_writes!(PersonRecord, create_person, update_person, delete_person);
 
     async fn follow(
         app: &App,

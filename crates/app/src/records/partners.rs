@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use cadre_core::access::Action;
 use cadre_core::fields::{self, Fields};
 use cadre_core::PartnerRecord;
-use cadre_store::{Dependents, Stamp, Store, StoreError, Versioned};
+use cadre_store::{Dependents, Versioned};
 
 use super::{found, Kind};
 use crate::{Actor, App, AppError};
@@ -29,33 +29,12 @@ impl Kind for Partners {
         fields::partner(f, &lookups).map_err(AppError::Fields)
     }
 
-    async fn insert(
-        store: &Store,
-        rec: &PartnerRecord,
-        stamp: Stamp<'_>,
-    ) -> Result<Versioned<PartnerRecord>, StoreError> {
-        store.create_partner(rec, stamp).await
-    }
-
-    async fn replace(
-        store: &Store,
-        id: i64,
-        version: i64,
-        rec: &PartnerRecord,
-        stamp: Stamp<'_>,
-    ) -> Result<i64, StoreError> {
-        store.update_partner(id, version, rec, stamp).await
-    }
-
-    async fn remove(
-        store: &Store,
-        id: i64,
-        version: Option<i64>,
-        cascade: bool,
-        stamp: Stamp<'_>,
-    ) -> Result<Dependents, StoreError> {
-        store.delete_partner(id, version, cascade, stamp).await
-    }
+    super::store_writes!(
+        PartnerRecord,
+        create_partner,
+        update_partner,
+        delete_partner
+    );
 
     async fn follow(
         app: &App,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use cadre_core::access::Action;
 use cadre_core::fields::{self, Fields};
 use cadre_core::SessionRecord;
-use cadre_store::{Dependents, Stamp, Store, StoreError, Versioned};
+use cadre_store::{Dependents, Versioned};
 
 use super::{found, Kind};
 use crate::{Actor, App, AppError};
@@ -29,33 +29,12 @@ impl Kind for Sessions {
         app.check_session(f).await
     }
 
-    async fn insert(
-        store: &Store,
-        rec: &SessionRecord,
-        stamp: Stamp<'_>,
-    ) -> Result<Versioned<SessionRecord>, StoreError> {
-        store.create_session(rec, stamp).await
-    }
-
-    async fn replace(
-        store: &Store,
-        id: i64,
-        version: i64,
-        rec: &SessionRecord,
-        stamp: Stamp<'_>,
-    ) -> Result<i64, StoreError> {
-        store.update_session(id, version, rec, stamp).await
-    }
-
-    async fn remove(
-        store: &Store,
-        id: i64,
-        version: Option<i64>,
-        cascade: bool,
-        stamp: Stamp<'_>,
-    ) -> Result<Dependents, StoreError> {
-        store.delete_session(id, version, cascade, stamp).await
-    }
+    super::store_writes!(
+        SessionRecord,
+        create_session,
+        update_session,
+        delete_session
+    );
 
     /// A session's figures are its training's: the training it was and is under.
     async fn follow(

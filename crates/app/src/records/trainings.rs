@@ -4,7 +4,7 @@
 use cadre_core::access::{Action, Sight};
 use cadre_core::fields::{self, Fields};
 use cadre_core::TrainingRecord;
-use cadre_store::{Dependents, RosterLine, Stamp, Store, StoreError, Versioned};
+use cadre_store::{Dependents, RosterLine, Versioned};
 use std::collections::BTreeMap;
 
 use super::{found, Kind, Roster};
@@ -27,33 +27,12 @@ impl Kind for Trainings {
         app.check_training(f).await
     }
 
-    async fn insert(
-        store: &Store,
-        rec: &TrainingRecord,
-        stamp: Stamp<'_>,
-    ) -> Result<Versioned<TrainingRecord>, StoreError> {
-        store.create_training(rec, stamp).await
-    }
-
-    async fn replace(
-        store: &Store,
-        id: i64,
-        version: i64,
-        rec: &TrainingRecord,
-        stamp: Stamp<'_>,
-    ) -> Result<i64, StoreError> {
-        store.update_training(id, version, rec, stamp).await
-    }
-
-    async fn remove(
-        store: &Store,
-        id: i64,
-        version: Option<i64>,
-        cascade: bool,
-        stamp: Stamp<'_>,
-    ) -> Result<Dependents, StoreError> {
-        store.delete_training(id, version, cascade, stamp).await
-    }
+    super::store_writes!(
+        TrainingRecord,
+        create_training,
+        update_training,
+        delete_training
+    );
 
     async fn follow(
         app: &App,
