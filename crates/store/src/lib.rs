@@ -26,6 +26,7 @@ mod import_tx;
 mod publications;
 mod schema;
 mod sign_ins;
+mod specs;
 mod types;
 
 use std::path::PathBuf;
