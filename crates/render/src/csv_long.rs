@@ -83,11 +83,21 @@ pub fn render(r: &Report) -> Result<Vec<u8>, RenderError> {
     ] {
         row(&mut w, ["participants", key, label], [&n(v), "", ""])?;
     }
-    row(
-        &mut w,
-        ["persons", "total", "Individual persons"],
-        [&n(r.persons), "", ""],
-    )?;
+    for (key, label, v) in [
+        ("total", "Individual persons", r.persons),
+        (
+            "from_records",
+            "Persons with attendance records, each once",
+            r.persons_from_records,
+        ),
+        (
+            "from_aggregates",
+            "Persons in the figures of trainings without names",
+            r.persons_from_aggregates,
+        ),
+    ] {
+        row(&mut w, ["persons", key, label], [&n(v), "", ""])?;
+    }
     for c in &r.countries {
         row(
             &mut w,

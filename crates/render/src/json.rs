@@ -64,6 +64,8 @@ struct Participants {
 
 #[derive(Serialize)]
 struct Persons {
+    from_aggregates: u64,
+    from_records: u64,
     total: u64,
 }
 
@@ -231,7 +233,11 @@ pub fn report(r: &Report) -> ReportJson<'_> {
             label: r.period.label(),
             to: r.period.to.to_string(),
         },
-        persons: Persons { total: r.persons },
+        persons: Persons {
+            from_aggregates: r.persons_from_aggregates,
+            from_records: r.persons_from_records,
+            total: r.persons,
+        },
         published: r
             .published
             .iter()

@@ -82,12 +82,33 @@ pub fn headline(r: &Report) -> String {
 }
 
 /// The sentence on unique persons.
+/// The persons paragraph, saying which count it gives: persons with records each once, and
+/// where some trainings have only figures, those figures added.
 pub fn persons_sentence(r: &Report) -> String {
+    let were = |n: u64| if n == 1 { "was" } else { "were" };
+    if r.persons_from_aggregates == 0 {
+        return format!(
+            "Counting each person once across the period, {} individual{} {} trained.",
+            ENGLISH.count(r.persons),
+            plural(r.persons),
+            were(r.persons)
+        );
+    }
+    if r.persons_from_records == 0 {
+        return format!(
+            "{} individual{} {} trained, as the figures published for the trainings add up: none has attendance records, so a person at two trainings is counted twice.",
+            ENGLISH.count(r.persons),
+            plural(r.persons),
+            were(r.persons)
+        );
+    }
     format!(
-        "Counting each person once across the period, {} individual{} {} trained.",
-        ENGLISH.count(r.persons),
-        plural(r.persons),
-        if r.persons == 1 { "was" } else { "were" }
+        "Counting each person with attendance records once across the period, {} individual{} {} trained; the figures of trainings without names add {}, for {} in all (a person at two of those is counted twice).",
+        ENGLISH.count(r.persons_from_records),
+        plural(r.persons_from_records),
+        were(r.persons_from_records),
+        num(r.persons_from_aggregates),
+        num(r.persons)
     )
 }
 

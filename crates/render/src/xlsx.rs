@@ -22,7 +22,7 @@ pub fn render(r: &Report) -> Result<Vec<u8>, XlsxError> {
     let s = book.add_worksheet().set_name("Summary")?;
     s.write_string_with_format(0, 0, view::title(r), &bold)?;
     s.write_string(1, 0, format!("Period: {}", r.period.label()))?;
-    let rows: [(&str, u64); 11] = [
+    let rows: [(&str, u64); 13] = [
         ("Trainings", r.trainings.total),
         ("Physical", r.trainings.physical),
         ("Virtual", r.trainings.virtual_),
@@ -32,6 +32,14 @@ pub fn render(r: &Report) -> Result<Vec<u8>, XlsxError> {
         ("Female", p.female),
         ("Gender not recorded", p.not_recorded),
         ("Individual persons", r.persons),
+        (
+            "  of them, with attendance records (each once)",
+            r.persons_from_records,
+        ),
+        (
+            "  of them, in figures of trainings without names",
+            r.persons_from_aggregates,
+        ),
         ("Countries reached", r.countries.len() as u64),
         (
             "Trainings without a participant count",

@@ -341,6 +341,8 @@ pub(super) fn assemble(
         value_known,
         participants,
         persons: record_persons + aggregate_persons,
+        persons_from_records: record_persons,
+        persons_from_aggregates: aggregate_persons,
         countries: country_lines,
         departments: department_lines,
         partners: partner_lines,

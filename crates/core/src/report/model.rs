@@ -186,6 +186,11 @@ pub struct Report {
     pub participants: GenderCounts,
     /// Unique individuals: each person with records once, plus the aggregate figures.
     pub persons: u64,
+    /// Of them, the persons with attendance records, each once across the period.
+    pub persons_from_records: u64,
+    /// Of them, the sum of the figures of trainings without names (a person counted at two
+    /// such trainings is counted twice: nothing tells them apart).
+    pub persons_from_aggregates: u64,
     pub countries: Vec<CountryLine>,
     pub departments: Vec<DepartmentLine>,
     pub partners: Vec<PartnerLine>,

@@ -600,3 +600,23 @@ fn a_report_of_some_trainings_is_a_build_over_only_them() {
     all.published.clear();
     assert_eq!(engine.report_of_trainings(p, &|_| true), build(p, &all));
 }
+
+/// The persons of a period, said both ways: those with records once each, and the figures of
+/// trainings without names; the total is their sum.
+#[test]
+fn persons_are_counted_from_records_and_from_aggregates() {
+    let input = sample();
+    for (from, to) in PERIODS {
+        let r = build(period(from, to), &input);
+        assert_eq!(
+            r.persons,
+            r.persons_from_records + r.persons_from_aggregates,
+            "{from} – {to}"
+        );
+    }
+    let r = build(period(PERIODS[0].0, PERIODS[0].1), &input);
+    assert!(
+        r.persons_from_records > 0 && r.persons_from_aggregates > 0,
+        "{r:?}"
+    );
+}
