@@ -210,8 +210,9 @@ pub async fn import_sheet(
         }
         Kind::Trainings => {
             let mut parser = TrainingParser::new(&sheet).map_err(rejected)?;
+            let keep_summary = !parser.has_column("summary");
             each_row!(|row| parser.parse(&row, &mut lookups), |rec| {
-                summary.count(w.training(&rec).await?)
+                summary.count(w.training(&rec, keep_summary).await?)
             });
         }
         Kind::Sessions => {

@@ -34,6 +34,7 @@ pub const TRAININGS: &[&str] = &[
     "departments",
     "theme",
     "note",
+    "summary",
 ];
 pub const SESSIONS: &[&str] = &[
     "training_code",
@@ -205,6 +206,11 @@ const SYNONYMS: &[(&str, &str)] = &[
         "notes, comment, comments, remark, remarks, observations, source, nota, notas, \
          comentario, comentarios, observaciones, fuente, remarque, remarques, commentaire, \
          commentaires, opmerking, opmerkingen, notitie, notities, bron",
+    ),
+    (
+        "summary",
+        "description, abstract, paragraph, report text, narrative, resumen, descripcion, \
+         resume, texte, samenvatting, beschrijving, omschrijving",
     ),
     // attendance
     (

@@ -224,6 +224,7 @@ pub fn training(
         r.at_most(field, 500);
     }
     r.at_most("note", 10_000);
+    r.at_most("summary", 20_000);
     let start = r.date("start_date");
     let end = r.date("end_date");
     r.rule(validate::span(start, end));
@@ -268,6 +269,7 @@ pub fn training(
         departments,
         theme: r.text("theme"),
         note: r.text("note"),
+        summary: r.text("summary"),
     };
     r.finish(record)
 }
@@ -414,6 +416,7 @@ pub fn training_fields(t: &TrainingRecord) -> BTreeMap<String, String> {
     put("departments", Some(t.departments.join("; ")));
     put("theme", t.theme.clone());
     put("note", t.note.clone());
+    put("summary", t.summary.clone());
     f
 }
 

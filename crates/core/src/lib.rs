@@ -15,6 +15,7 @@ pub mod lookups;
 pub mod money;
 pub mod names;
 pub mod person;
+pub mod quality;
 pub mod records;
 pub mod report;
 pub mod text;

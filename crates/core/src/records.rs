@@ -186,6 +186,8 @@ pub struct TrainingRecord {
     pub departments: Vec<String>,
     pub theme: Option<String>,
     pub note: Option<String>,
+    /// The paragraph a report prints about it, as the agency wrote it.
+    pub summary: Option<String>,
 }
 
 /// One session of a training held over several occasions.

@@ -91,8 +91,10 @@ impl ImportTx {
         on_writer!(self, w => w.partners(recs))
     }
 
-    pub async fn training(&mut self, rec: &TrainingRecord) -> Result<Outcome> {
-        on_writer!(self, w => w.training(rec))
+    /// Writes a training; `keep_summary` when the file has no `summary` column, so that a
+    /// training already kept keeps its own.
+    pub async fn training(&mut self, rec: &TrainingRecord, keep_summary: bool) -> Result<Outcome> {
+        on_writer!(self, w => w.training(rec, keep_summary))
     }
 
     pub async fn session(&mut self, rec: &SessionRecord) -> Result<Outcome> {

@@ -93,6 +93,7 @@ pub(crate) const SPECS: &[TableSpec] = &[
             ("countries_reached", Int),
             ("theme", Text),
             ("note", Text),
+            ("summary", Text),
             ("version", Int),
         ],
     },

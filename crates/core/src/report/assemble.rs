@@ -6,13 +6,14 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::count::{listing_key, prepare_all, Names, Prepared};
 use super::model::{
-    CountSource, CountryLine, DepartmentLine, GenderCounts, MonthLine, PartnerLine, QualityNote,
+    CountSource, CountryLine, DepartmentLine, GenderCounts, MonthLine, PartnerLine,
     Reconciliation, Report, ReportInput, TrainingFacts, TrainingLine, TrainingTotals,
 };
 use super::period::Period;
 use super::persons::PersonSet;
 use crate::date::{month_name, Precision};
 use crate::money::Money;
+use crate::quality::{Finding, Rule};
 use crate::records::{Figure, Modality, PublishedFigure};
 use crate::Countries;
 
@@ -111,11 +112,9 @@ pub(super) fn assemble(
     let mut by_month: BTreeMap<(i32, u8), (u64, u64)> = BTreeMap::new();
     let mut listing = Vec::with_capacity(items.len());
     let mut quality = Vec::new();
-    let mut titles: HashMap<String, &str> = HashMap::new();
 
     for (training_no, (t, p)) in items.iter().enumerate() {
         let r = &t.record;
-        let code = r.code.as_str();
         totals.total += 1;
         match r.modality {
             Some(Modality::Physical) => totals.physical += 1,
@@ -165,18 +164,6 @@ pub(super) fn assemble(
             e.1 += known;
         }
         quality.extend(p.notes.iter().cloned());
-        let title_key = crate::text::fold(&r.title);
-        if let Some(first) = titles.get(&title_key) {
-            quality.push(QualityNote {
-                rule: "possible_duplicate",
-                training: Some(code.to_string()),
-                message: format!(
-                    "Same title as training {first}: check that it is not entered twice."
-                ),
-            });
-        } else {
-            titles.insert(title_key, code);
-        }
         listing.push(TrainingLine {
             code: r.code.clone(),
             title: r.title.clone(),
@@ -193,36 +180,24 @@ pub(super) fn assemble(
             participants: p.counts,
             source: p.source,
             value: r.value,
+            status: r.status,
             note: r.note.clone(),
+            summary: r.summary.clone(),
         });
     }
+    quality.extend(super::between::findings(items));
 
-    // Period-level notes.
+    // The period's own findings.
     if totals.total > 0 && value_known < totals.total {
-        quality.push(QualityNote {
-            rule: "value_not_recorded",
-            training: None,
-            message: if value_known == 0 {
-                "No training of the period has a recorded value.".to_string()
-            } else {
-                format!(
-                    "{} of {} trainings have no recorded value: the value is the sum of the other {}.",
-                    totals.total - value_known,
-                    totals.total,
-                    value_known
-                )
-            },
-        });
+        quality.push(
+            Finding::new(Rule::ValueNotRecorded, None)
+                .count("without_value", totals.total - value_known)
+                .count("trainings", totals.total)
+                .count("with_value", value_known),
+        );
     }
     if aggregate_persons > 0 {
-        quality.push(QualityNote {
-            rule: "persons_from_aggregates",
-            training: None,
-            message: format!(
-                "{} of the persons trained come from published figures without names: a person at two such trainings is counted twice.",
-                crate::money::group_thousands(aggregate_persons)
-            ),
-        });
+        quality.push(Finding::new(Rule::PersonsFromAggregates, None).count("persons", aggregate_persons));
     }
 
     let mut country_lines: Vec<CountryLine> = (1..by_country.trainings.len())
@@ -318,21 +293,20 @@ pub(super) fn assemble(
         })
         .collect();
     published.sort_by_key(|p| p.figure);
-    let differing: Vec<&str> = published
+    let differing: Vec<String> = published
         .iter()
         .filter(|r| r.differs())
-        .map(|r| r.figure.label())
+        .map(|r| r.figure.as_str().to_string())
         .collect();
     if !differing.is_empty() {
-        quality.push(QualityNote {
-            rule: "published_differs",
-            training: None,
-            message: format!(
-                "The records do not reproduce these published figures: {}. Both are shown side by side.",
-                differing.join(", ")
-            ),
-        });
+        quality.push(
+            Finding::new(Rule::PublishedDiffers, None)
+                .with("figures", crate::quality::Param::List(differing)),
+        );
     }
+    let declared = super::declared::explain(&published, &totals, value_known, &mut quality);
+    let codes: Vec<&str> = listing.iter().map(|t| t.code.as_str()).collect();
+    crate::quality::sort(&mut quality, &codes);
 
     Report {
         period,
@@ -350,5 +324,6 @@ pub(super) fn assemble(
         listing,
         quality,
         published,
+        declared,
     }
 }

@@ -2,9 +2,10 @@
 //! (records, else the published figure), the countries and departments it reached, and its own
 //! quality notes; and the order trainings are listed in.
 
-use super::model::{CountSource, GenderCounts, QualityNote, TrainingFacts};
+use super::model::{CountSource, GenderCounts, TrainingFacts};
 use super::persons::{Interner, PersonId, Persons};
-use crate::date::{month_name, Precision};
+use crate::date::Precision;
+use crate::quality::{Finding, Param, Rule};
 
 /// A training's participants: distinct persons from records, else the aggregate figures.
 /// `distinct` is the training's persons, sorted and without repeats; their countries and
@@ -69,7 +70,7 @@ pub(super) struct Prepared {
     pub(super) countries: Vec<(u16, u64)>,
     pub(super) departments: Vec<(u16, u64)>,
     /// The training's own quality notes, in the order the report lists them.
-    pub(super) notes: Vec<QualityNote>,
+    pub(super) notes: Vec<Finding>,
 }
 
 /// Counts per interned code for one training at a time, reset cheaply between trainings.
@@ -232,14 +233,36 @@ fn prepare_interned(
 ) -> Prepared {
     let r = &t.record;
     let code = r.code.as_str();
-    let note = |rule: &'static str, message: String| QualityNote {
-        rule,
-        training: Some(code.to_string()),
-        message,
-    };
+    let found = |rule: Rule| Finding::new(rule, Some(code));
     let distinct = distinct(t);
     // Countries and departments: participants from records; reached by record or list.
     let (source, counts) = count_training(t, &distinct, persons, countries, departments);
+    let mut notes = Vec::new();
+    if source == CountSource::Records && !r.countries.is_empty() {
+        // Participants from a country the training's own list leaves out: the list or the
+        // persons' countries are wrong.
+        let listed: Vec<u16> = r.countries.iter().map(|c| names.countries.code(c)).collect();
+        let mut unlisted: Vec<String> = countries
+            .touched
+            .iter()
+            .filter(|c| !listed.contains(c))
+            .map(|&c| names.countries.name(c).to_string())
+            .collect();
+        if !unlisted.is_empty() {
+            unlisted.sort();
+            let n: u64 = countries
+                .touched
+                .iter()
+                .filter(|c| !listed.contains(c))
+                .map(|&c| countries.counts[usize::from(c)])
+                .sum();
+            notes.push(
+                found(Rule::ParticipantCountryNotListed)
+                    .with("countries", Param::List(unlisted))
+                    .count("participants", n),
+            );
+        }
+    }
     for c in &r.countries {
         countries.add(names.countries.code(c), 0);
     }
@@ -247,110 +270,116 @@ fn prepare_interned(
         departments.add(names.departments.code(d), 0);
     }
 
-    let mut notes = Vec::new();
+    if let (Some(start), Some(end)) = (r.start, r.end) {
+        if end.last_day() < start.first_day() {
+            notes.push(
+                found(Rule::EndBeforeStart)
+                    .with("start", Param::Date(start))
+                    .with("end", Param::Date(end)),
+            );
+        }
+    }
     if let Some(start) = r.start {
         match start.precision() {
-            Precision::Month => notes.push(note(
-                "date_month_only",
-                format!(
-                    "Start date known only to the month ({} {}): counted from its first day.",
-                    month_name(start.month_part().unwrap_or(1)),
-                    start.year_part()
-                ),
-            )),
-            Precision::Year => notes.push(note(
-                "date_year_only",
-                format!(
-                    "Start date known only to the year ({}): counted from 1 January and shown under \"month not known\".",
-                    start.year_part()
-                ),
-            )),
+            Precision::Month => {
+                notes.push(found(Rule::DateMonthOnly).with("start", Param::Date(start)))
+            }
+            Precision::Year => {
+                notes.push(found(Rule::DateYearOnly).with("start", Param::Date(start)))
+            }
             Precision::Day => {}
         }
     }
+    if let (Some(total), male, female) = (
+        r.participants_total,
+        r.participants_male.unwrap_or(0),
+        r.participants_female.unwrap_or(0),
+    ) {
+        if u64::from(male) + u64::from(female) > u64::from(total) {
+            notes.push(
+                found(Rule::GenderExceedsTotal)
+                    .count("male", male.into())
+                    .count("female", female.into())
+                    .count("total", total.into()),
+            );
+        }
+    }
     match (source, counts) {
-        (CountSource::Unknown, _) => notes.push(note(
-            "count_unknown",
-            "No participant count: neither attendance records nor a published figure.".into(),
-        )),
+        (CountSource::Unknown, _) => notes.push(found(Rule::CountUnknown)),
         (CountSource::Aggregate, Some(c)) => {
             let no_split = c.male == 0 && c.female == 0;
-            notes.push(note(
-                "aggregate_only",
-                format!(
-                    "{} participants from a published figure, with no attendance records{}.",
-                    crate::money::group_thousands(c.total),
-                    if no_split && c.total > 0 {
-                        " and no gender split"
-                    } else {
-                        ""
-                    }
-                ),
-            ));
+            notes.push(
+                found(Rule::AggregateOnly)
+                    .count("participants", c.total)
+                    .with("gender_split", Param::Flag(!no_split)),
+            );
             if c.not_recorded > 0 && !no_split {
-                notes.push(note(
-                    "gender_not_recorded",
-                    format!(
-                        "Gender not recorded for {} of {} participants.",
-                        c.not_recorded, c.total
-                    ),
-                ));
+                notes.push(
+                    found(Rule::GenderNotRecorded)
+                        .count("not_recorded", c.not_recorded)
+                        .count("participants", c.total),
+                );
             }
         }
         (CountSource::Records, Some(c)) => {
             if c.not_recorded > 0 {
-                notes.push(note(
-                    "gender_not_recorded",
-                    format!(
-                        "Gender not recorded for {} of {} participants.",
-                        c.not_recorded, c.total
-                    ),
-                ));
+                notes.push(
+                    found(Rule::GenderNotRecorded)
+                        .count("not_recorded", c.not_recorded)
+                        .count("participants", c.total),
+                );
             }
             if let Some(figure) = r.participants_total {
                 if u64::from(figure) != c.total {
-                    notes.push(note(
-                        "records_differ_from_figure",
-                        format!(
-                            "Attendance records name {} persons; the published figure is {figure}. The records are counted.",
-                            c.total
-                        ),
-                    ));
+                    notes.push(
+                        found(Rule::RecordsDifferFromFigure)
+                            .count("records", c.total)
+                            .count("figure", figure.into()),
+                    );
                 }
             }
         }
         _ => {}
     }
-    let session_figures: Vec<u32> = t
-        .sessions
-        .iter()
-        .filter_map(|s| s.participants_total)
-        .collect();
     if let Some(total) = r.participants_total {
+        let session_figures: Vec<u32> = t
+            .sessions
+            .iter()
+            .filter_map(|s| s.participants_total)
+            .collect();
         if !session_figures.is_empty() && session_figures.len() == t.sessions.len() {
             let sum: u64 = session_figures.iter().map(|&n| u64::from(n)).sum();
             if sum != u64::from(total) {
-                notes.push(note(
-                    "sessions_differ_from_total",
-                    format!("Its sessions add up to {sum} participants; the training's figure is {total}."),
-                ));
+                notes.push(
+                    found(Rule::SessionsDifferFromTotal)
+                        .count("sessions", sum)
+                        .count("total", total.into()),
+                );
             }
         }
     }
     if let Some(n) = r.countries_reached {
-        if (n as usize) > r.countries.len() {
-            let named = r.countries.len();
-            notes.push(note(
-                "countries_not_named",
-                if named == 0 {
-                    format!(
-                        "Reached {n} countries, not named: they are not in the country breakdown."
-                    )
-                } else {
-                    format!("Reached {n} countries, of which {named} are named.")
-                },
-            ));
+        let named = r.countries.len() as u64;
+        let n = u64::from(n);
+        if n > named {
+            notes.push(
+                found(Rule::CountriesNotNamed)
+                    .count("reached", n)
+                    .count("named", named),
+            );
+        } else if n < named {
+            notes.push(
+                found(Rule::CountriesReachedBelowListed)
+                    .count("reached", n)
+                    .count("named", named),
+            );
         }
+    }
+    if r.value.is_none() {
+        notes.push(found(Rule::ValueMissing));
+    }
+    if r.partners.is_empty() && r.funders.is_empty() {
+        notes.push(found(Rule::NoPartner));
     }
     Prepared {
         source,

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::assemble::assemble;
 use super::count::{listing_key, prepare, prepare_all, Names, Prepared, Scratch};
 use super::model::{
-    CountSource, GenderCounts, PartnerInfo, QualityNote, Report, ReportInput, TrainingFacts,
+    CountSource, GenderCounts, PartnerInfo, Report, ReportInput, TrainingFacts,
 };
 use super::period::Period;
 use super::persons::{PersonFacts, PersonId, PersonSet, Persons};
@@ -39,7 +39,7 @@ pub struct TrainingShare {
     /// training's list names it).
     pub countries: Vec<(String, u64)>,
     pub departments: Vec<(String, u64)>,
-    pub notes: Vec<QualityNote>,
+    pub notes: Vec<crate::quality::Finding>,
 }
 
 /// The month whose set holds a training's persons, if any.

@@ -7,7 +7,9 @@
 //! from those shares (`build`), and `engine` the same kept warm across periods.
 
 mod assemble;
+mod between;
 mod count;
+mod declared;
 mod engine;
 mod model;
 mod period;
@@ -19,7 +21,7 @@ pub use assemble::build;
 pub use engine::{Engine, TrainingShare};
 pub use model::{
     CountSource, CountryLine, DepartmentLine, GenderCounts, MonthLine, PartnerInfo, PartnerLine,
-    QualityNote, Reconciliation, Report, ReportInput, TrainingFacts, TrainingLine, TrainingTotals,
+    Declared, Reconciliation, Report, ReportInput, TrainingFacts, TrainingLine, TrainingTotals,
 };
 pub use period::{Period, PeriodError};
 pub use persons::{PersonFacts, PersonId, Persons, PersonsBuilder};

@@ -5,7 +5,10 @@ use super::period::Period;
 use super::persons::{PersonId, Persons};
 use crate::date::PartialDate;
 use crate::money::Money;
-use crate::records::{Figure, Modality, PublishedFigure, SessionRecord, TrainingRecord};
+use crate::quality::{Finding, Rule};
+use crate::records::{
+    Figure, Modality, PublishedFigure, SessionRecord, Status, TrainingRecord,
+};
 
 /// One training with what the store knows of it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -163,17 +166,26 @@ pub struct TrainingLine {
     pub participants: Option<GenderCounts>,
     pub source: CountSource,
     pub value: Option<Money>,
+    pub status: Option<Status>,
     pub note: Option<String>,
+    /// The paragraph the report prints about it.
+    pub summary: Option<String>,
 }
 
-/// A plain statement of what the data does not support.
+/// A figure declared (published) for the period beside what the records give, with the rules
+/// whose findings account for the difference.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QualityNote {
-    /// A stable rule name, e.g. `count_unknown`.
-    pub rule: &'static str,
-    /// The training's code, or `None` for the period as a whole.
-    pub training: Option<String>,
-    pub message: String,
+pub struct Declared {
+    pub figure: Figure,
+    /// A count, or cents for the value.
+    pub declared: i64,
+    pub recorded: i64,
+    /// `declared - recorded`.
+    pub difference: i64,
+    /// Each rule that accounts for some of the difference, with how many of its findings the
+    /// period has; empty when there is no difference, or nothing found explains it (then a
+    /// `declared_unexplained` finding says so).
+    pub explained_by: Vec<(Rule, u64)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -196,9 +208,12 @@ pub struct Report {
     pub partners: Vec<PartnerLine>,
     pub months: Vec<MonthLine>,
     pub listing: Vec<TrainingLine>,
-    pub quality: Vec<QualityNote>,
+    /// What the quality rules found, by training in listing order, then the period's.
+    pub quality: Vec<Finding>,
     /// The published figures of the period beside the records' own.
     pub published: Vec<Reconciliation>,
+    /// The same figures with the difference explained (issue 12's `declared[]`).
+    pub declared: Vec<Declared>,
 }
 
 impl Report {

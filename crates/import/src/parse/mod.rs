@@ -51,6 +51,11 @@ impl ColumnIndex {
 }
 
 impl Columns {
+    /// Whether the file has the column.
+    fn has(&self, field: &str) -> bool {
+        self.index.contains_key(field)
+    }
+
     /// Matches the header against the columns of a kind of file. Names are compared without
     /// case; unknown columns are refused, since a misspelt header would silently drop data:
     /// the problem names the closest v1 columns, and a mapping says what the others mean.

@@ -187,6 +187,11 @@ impl TrainingParser {
         })
     }
 
+    /// Whether the file has the column (a v1 name, or mapped to one).
+    pub fn has_column(&self, column: &str) -> bool {
+        self.cols.has(column)
+    }
+
     pub fn parse(
         &mut self,
         row: &Row,

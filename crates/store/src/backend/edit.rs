@@ -205,8 +205,9 @@ pub(crate) async fn create_training(
             "INSERT INTO trainings (code, title, start_date, start_on, end_date, end_on,
          modality, venue, platform, status, requested_by, value_cents,
          participants_total, participants_male, participants_female,
-         countries_reached, theme, note)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+         countries_reached, theme, note, summary)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+         $19)
          RETURNING id",
         ),
         rec
@@ -242,8 +243,8 @@ pub(crate) async fn update_training(
              end_date = $5, end_on = $6, modality = $7, venue = $8, platform = $9,
              status = $10, requested_by = $11, value_cents = $12, participants_total = $13,
              participants_male = $14, participants_female = $15, countries_reached = $16,
-             theme = $17, note = $18, version = version + 1
-             WHERE id = $19 AND version = $20 RETURNING version",
+             theme = $17, note = $18, summary = $19, version = version + 1
+             WHERE id = $20 AND version = $21 RETURNING version",
         ),
         rec
     )

@@ -4,10 +4,10 @@
 //! in each module. The SQL in the shared files is the common dialect: `$N` placeholders,
 //! `ON CONFLICT`, `RETURNING`, and no comparison the two spell differently.
 
-/// Binds a training's eighteen stored fields, in the order of the columns `code, title,
+/// Binds a training's nineteen stored fields, in the order of the columns `code, title,
 /// start_date, start_on, end_date, end_on, modality, venue, platform, status, requested_by,
 /// value_cents, participants_total, participants_male, participants_female,
-/// countries_reached, theme, note`: the one list an import's upsert and an edit's insert and
+/// countries_reached, theme, note, summary`: the one list an import's upsert and an edit's insert and
 /// update share, so that a column is never written by one and forgotten by another.
 macro_rules! bind_training {
     ($q:expr, $rec:expr) => {{
@@ -30,6 +30,7 @@ macro_rules! bind_training {
             .bind(rec.countries_reached.map(i64::from))
             .bind(&rec.theme)
             .bind(&rec.note)
+            .bind(&rec.summary)
     }};
 }
 pub(crate) use bind_training;

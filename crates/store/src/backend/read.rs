@@ -180,6 +180,7 @@ pub(crate) async fn read_trainings(
                 departments: Vec::new(),
                 theme: row.get("theme"),
                 note: row.get("note"),
+                summary: row.get("summary"),
             },
         ));
     }

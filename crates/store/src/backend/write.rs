@@ -381,10 +381,26 @@ impl Writer {
         Ok(outcomes)
     }
 
-    pub(crate) async fn training(&mut self, rec: &TrainingRecord) -> Result<Outcome> {
+    /// Writes a training; with `keep_summary`, a training already kept keeps its summary (a
+    /// file without the `summary` column says nothing of it, and must not erase it).
+    pub(crate) async fn training(
+        &mut self,
+        rec: &TrainingRecord,
+        keep_summary: bool,
+    ) -> Result<Outcome> {
         let existing = self.trainings.get(&rec.code).copied();
+        let kept;
+        let mut rec = rec;
         if let Some(id) = existing {
-            if read_training(&mut self.tx, id).await? == *rec {
+            let before = read_training(&mut self.tx, id).await?;
+            if keep_summary && before.summary != rec.summary {
+                kept = TrainingRecord {
+                    summary: before.summary.clone(),
+                    ..rec.clone()
+                };
+                rec = &kept;
+            }
+            if before == *rec {
                 return Ok(Outcome::Unchanged);
             }
             // The lists are written again whole, in the row's order.
@@ -404,9 +420,9 @@ impl Writer {
                 "INSERT INTO trainings (code, title, start_date, start_on, end_date, end_on,
              modality, venue, platform, status, requested_by, value_cents,
              participants_total, participants_male, participants_female,
-             countries_reached, theme, note)
+             countries_reached, theme, note, summary)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-             $16, $17, $18)
+             $16, $17, $18, $19)
              ON CONFLICT (code) DO UPDATE SET title = excluded.title,
              start_date = excluded.start_date, start_on = excluded.start_on,
              end_date = excluded.end_date, end_on = excluded.end_on,
@@ -417,7 +433,8 @@ impl Writer {
              participants_male = excluded.participants_male,
              participants_female = excluded.participants_female,
              countries_reached = excluded.countries_reached, theme = excluded.theme,
-             note = excluded.note, version = trainings.version + 1
+             note = excluded.note, summary = excluded.summary,
+             version = trainings.version + 1
              RETURNING id",
             ),
             rec

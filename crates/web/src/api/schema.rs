@@ -44,6 +44,8 @@ pub(crate) struct Training {
     pub departments: Vec<String>,
     pub theme: Option<String>,
     pub note: Option<String>,
+    /// The paragraph a report prints about the training.
+    pub summary: Option<String>,
 }
 
 impl From<Versioned<TrainingRecord>> for Training {
@@ -72,6 +74,7 @@ impl From<Versioned<TrainingRecord>> for Training {
             departments: r.departments,
             theme: r.theme,
             note: r.note,
+            summary: r.summary,
         }
     }
 }
@@ -142,6 +145,10 @@ pub(crate) struct TrainingInput {
     #[serde(default)]
     #[schema(max_length = 10000)]
     pub note: Option<String>,
+    /// The paragraph a report prints about the training.
+    #[serde(default)]
+    #[schema(max_length = 20000)]
+    pub summary: Option<String>,
 }
 
 /// How a training was held.
@@ -223,6 +230,7 @@ impl TrainingInput {
         count(&mut t, "countries_reached", self.countries_reached);
         put(&mut t, "theme", self.theme);
         put(&mut t, "note", self.note);
+        put(&mut t, "summary", self.summary);
         for (k, v) in [
             ("partners", self.partners),
             ("funders", self.funders),

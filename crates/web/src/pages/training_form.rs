@@ -19,7 +19,7 @@ use crate::forms::FormView;
 use crate::Ctx;
 
 /// The fields of the training form, with their labels, in order.
-pub(crate) const FIELDS: [(&str, &str); 20] = [
+pub(crate) const FIELDS: [(&str, &str); 21] = [
     ("code", "Code"),
     ("title", "Title"),
     ("start_date", "First day"),
@@ -40,6 +40,7 @@ pub(crate) const FIELDS: [(&str, &str); 20] = [
     ("departments", "Departments"),
     ("theme", "Theme"),
     ("note", "Note"),
+    ("summary", "Summary"),
 ];
 
 fn shown() -> Vec<&'static str> {

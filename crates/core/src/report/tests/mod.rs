@@ -151,7 +151,7 @@ fn aggregate_figures_stand_in_where_there_are_no_records() {
     let rules: Vec<(&str, Option<&str>)> = r
         .quality
         .iter()
-        .map(|q| (q.rule, q.training.as_deref()))
+        .map(|q| (q.rule.code(), q.training.as_deref()))
         .collect();
     assert!(
         !rules.contains(&("gender_not_recorded", Some("A"))),
@@ -233,7 +233,8 @@ fn value_is_the_exact_sum_and_missing_values_are_said() {
     assert!(r
         .quality
         .iter()
-        .any(|q| q.rule == "value_not_recorded" && q.message.starts_with("1 of 3")));
+        .any(|q| q.rule == "value_not_recorded"
+            && (q.n("without_value"), q.n("trainings"), q.n("with_value")) == (1, 3, 2)));
 }
 
 #[test]
@@ -361,11 +362,37 @@ fn published_figures_stand_beside_the_records() {
         .iter()
         .find(|q| q.rule == "published_differs")
         .unwrap();
-    assert!(
-        note.message.contains("figures: Trainings, Value (USD)."),
-        "{}",
-        note.message
+    assert_eq!(note.list("figures"), ["trainings", "value_usd"]);
+    // The same figures, each difference explained: trainings declared but not itemised, a
+    // value declared that no training carries.
+    let declared: Vec<(Figure, i64, Vec<&str>)> = r
+        .declared
+        .iter()
+        .map(|d| {
+            (
+                d.figure,
+                d.difference,
+                d.explained_by.iter().map(|(rule, _)| rule.code()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        declared,
+        [
+            (Figure::Trainings, 28, vec!["declared_not_itemised"]),
+            (Figure::PersonsTrained, 0, vec![]),
+            (
+                Figure::ValueUsd,
+                393_780_100,
+                vec![
+                    "declared_value_not_itemised",
+                    "value_missing",
+                    "declared_not_itemised"
+                ]
+            ),
+        ]
     );
+    assert!(!r.quality.iter().any(|q| q.rule == "declared_unexplained"));
 }
 
 #[test]
