@@ -49,7 +49,15 @@ pub fn render(r: &Report) -> Result<Vec<u8>, RenderError> {
         "value_usd",
     ])?;
     let n = |v: u64| v.to_string();
-    let money = |m: cadre_core::Money| format!("{}.{:02}", m.cents() / 100, m.cents() % 100);
+    let money = |m: cadre_core::Money| {
+        let c = m.cents();
+        let sign = if c < 0 { "-" } else { "" };
+        format!(
+            "{sign}{}.{:02}",
+            (c / 100).unsigned_abs(),
+            (c % 100).unsigned_abs()
+        )
+    };
     let p = &r.participants;
     let t = &r.trainings;
     for (key, label, trainings) in [
@@ -171,6 +179,41 @@ pub fn render(r: &Report) -> Result<Vec<u8>, RenderError> {
             ["published", pf.figure.as_str(), pf.figure.label()],
             [&participants, &trainings, &value],
         )?;
+    }
+    // What explains each difference, the difference in the column of its kind.
+    for d in &r.declared {
+        let diff = d.difference.to_string();
+        let (participants, trainings, value) = match d.figure {
+            cadre_core::Figure::ValueUsd => (
+                String::new(),
+                String::new(),
+                money(cadre_core::Money::from_cents(d.difference)),
+            ),
+            cadre_core::Figure::Trainings
+            | cadre_core::Figure::PhysicalTrainings
+            | cadre_core::Figure::VirtualTrainings
+            | cadre_core::Figure::HybridTrainings
+            | cadre_core::Figure::CountriesReached => (String::new(), diff, String::new()),
+            _ => (diff, String::new(), String::new()),
+        };
+        row(
+            &mut w,
+            [
+                "declared_difference",
+                d.figure.as_str(),
+                &crate::quality::explained(d, &r.quality),
+            ],
+            [&participants, &trainings, &value],
+        )?;
+    }
+    for q in &r.quality {
+        let label = format!(
+            "{} ({}): {}",
+            q.training.as_deref().unwrap_or("Period"),
+            q.severity.as_str(),
+            crate::quality::message(q)
+        );
+        row(&mut w, ["quality", q.rule.code(), &label], ["", "", ""])?;
     }
     w.flush().map_err(csv::Error::from)?;
     w.into_inner()

@@ -30,11 +30,13 @@ struct Listing {
     gender: String,
     source: String,
     note: String,
+    summary: String,
 }
 
 struct Note {
     training: String,
     rule: &'static str,
+    severity: &'static str,
     message: String,
 }
 
@@ -62,6 +64,7 @@ struct Page {
     charts: Vec<Chart>,
     listing: Vec<Listing>,
     published: Vec<Row>,
+    published_columns: [&'static str; 6],
     published_intro: &'static str,
     quality: Vec<Note>,
     /// Files of the same report to link to (a published report's downloads): (file, label).
@@ -263,6 +266,7 @@ fn page(r: &Report) -> Page {
                     other => format!(", from {}", view::source_label(other)),
                 },
                 note: t.note.clone().unwrap_or_default(),
+                summary: t.summary.clone().unwrap_or_default(),
             }
         })
         .collect();
@@ -271,8 +275,9 @@ fn page(r: &Report) -> Page {
         .iter()
         .map(|q| Note {
             training: q.training.clone().unwrap_or_else(|| "Period".into()),
-            rule: q.rule,
-            message: q.message.clone(),
+            rule: q.rule.code(),
+            severity: crate::quality::severity(q.severity),
+            message: crate::quality::message(q),
         })
         .collect();
     Page {
@@ -291,6 +296,7 @@ fn page(r: &Report) -> Page {
             .into_iter()
             .map(|cells| Row { cells })
             .collect(),
+        published_columns: view::PUBLISHED_COLUMNS,
         published_intro: view::PUBLISHED_INTRO,
         quality,
         downloads: Vec::new(),

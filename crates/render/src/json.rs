@@ -11,13 +11,19 @@ use serde::Serialize;
 
 fn money(m: cadre_core::Money) -> String {
     let cents = m.cents();
-    format!("{}.{:02}", cents / 100, (cents % 100).abs())
+    let sign = if cents < 0 { "-" } else { "" };
+    format!(
+        "{sign}{}.{:02}",
+        (cents / 100).unsigned_abs(),
+        (cents % 100).unsigned_abs()
+    )
 }
 
 #[derive(Serialize)]
 pub struct ReportJson<'a> {
     countries: Vec<Country<'a>>,
     countries_reached: usize,
+    declared: Vec<DeclaredJson>,
     departments: Vec<Department<'a>>,
     format: &'static str,
     headline: String,
@@ -121,6 +127,7 @@ struct Training<'a> {
     partners: &'a [String],
     platform: Option<&'a str>,
     start_date: Option<String>,
+    summary: Option<&'a str>,
     title: &'a str,
     value_usd: Option<String>,
     venue: Option<&'a str>,
@@ -146,9 +153,57 @@ struct Published {
 
 #[derive(Serialize)]
 struct Quality<'a> {
-    message: &'a str,
+    message: String,
+    /// The rule's parameters by name (sorted, as every object here).
+    parameters: std::collections::BTreeMap<&'static str, Param<'a>>,
     rule: &'static str,
+    severity: &'static str,
     training: Option<&'a str>,
+}
+
+/// A finding's parameter: counts and ratios as numbers, money as a string of dollars and
+/// cents, dates as written, lists as arrays.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Param<'a> {
+    Count(u64),
+    Ratio(f64),
+    Text(String),
+    List(&'a [String]),
+    Flag(bool),
+}
+
+fn param(p: &cadre_core::quality::Param) -> Param<'_> {
+    use cadre_core::quality::Param as P;
+    match p {
+        P::Count(n) => Param::Count(*n),
+        // Tenths: exactly representable to one decimal, which is all it claims.
+        P::Tenths(n) => Param::Ratio(*n as f64 / 10.0),
+        P::Money(m) => Param::Text(money(*m)),
+        P::Date(d) => Param::Text(d.to_string()),
+        P::Text(t) => Param::Text(t.clone()),
+        P::List(l) => Param::List(l),
+        P::Flag(b) => Param::Flag(*b),
+    }
+}
+
+#[derive(Serialize)]
+struct DeclaredJson {
+    declared: Shown,
+    difference: Shown,
+    explained_by: Vec<Explanation>,
+    /// The whole explanation as a sentence.
+    explanation: String,
+    figure: &'static str,
+    label: &'static str,
+    recorded: Shown,
+}
+
+#[derive(Serialize)]
+struct Explanation {
+    findings: u64,
+    message: String,
+    rule: &'static str,
 }
 
 fn training(t: &TrainingLine) -> Training<'_> {
@@ -169,6 +224,7 @@ fn training(t: &TrainingLine) -> Training<'_> {
         partners: &t.partners,
         platform: t.platform.as_deref(),
         start_date: t.start.map(|d| d.to_string()),
+        summary: t.summary.as_deref(),
         title: &t.title,
         value_usd: t.value.map(money),
         venue: t.venue.as_deref(),
@@ -189,6 +245,36 @@ pub fn report(r: &Report) -> ReportJson<'_> {
             })
             .collect(),
         countries_reached: r.countries.len(),
+        declared: r
+            .declared
+            .iter()
+            .map(|d| {
+                let shown = |v: i64| {
+                    if d.figure == cadre_core::Figure::ValueUsd {
+                        Shown::Money(money(cadre_core::Money::from_cents(v)))
+                    } else {
+                        Shown::Count(v)
+                    }
+                };
+                DeclaredJson {
+                    declared: shown(d.declared),
+                    difference: shown(d.difference),
+                    explained_by: d
+                        .explained_by
+                        .iter()
+                        .map(|&(rule, n)| Explanation {
+                            findings: n,
+                            message: crate::quality::explanation(rule, n, d.figure, &r.quality),
+                            rule: rule.code(),
+                        })
+                        .collect(),
+                    explanation: crate::quality::explained(d, &r.quality),
+                    figure: d.figure.as_str(),
+                    label: d.figure.label(),
+                    recorded: shown(d.recorded),
+                }
+            })
+            .collect(),
         departments: r
             .departments
             .iter()
@@ -263,8 +349,10 @@ pub fn report(r: &Report) -> ReportJson<'_> {
             .quality
             .iter()
             .map(|q| Quality {
-                message: &q.message,
-                rule: q.rule,
+                message: crate::quality::message(q),
+                parameters: q.params.iter().map(|(n, v)| (*n, param(v))).collect(),
+                rule: q.rule.code(),
+                severity: q.severity.as_str(),
                 training: q.training.as_deref(),
             })
             .collect(),

@@ -6,6 +6,7 @@ pub mod html;
 mod json;
 mod markdown;
 mod pdf;
+pub mod quality;
 pub mod svg;
 pub mod view;
 mod xlsx;

@@ -187,14 +187,28 @@ pub fn render(r: &Report) -> String {
             ]
         }),
     );
+    if r.listing.iter().any(|t| t.summary.is_some()) {
+        let _ = writeln!(out, "### What each training was\n");
+        for t in &r.listing {
+            if let Some(summary) = &t.summary {
+                let _ = writeln!(
+                    out,
+                    "**{}** {}\n\n{}\n",
+                    text(&t.code),
+                    text(&t.title),
+                    text(summary)
+                );
+            }
+        }
+    }
 
     if !r.published.is_empty() {
-        let _ = writeln!(out, "## Published figures and the records\n");
+        let _ = writeln!(out, "## Declared figures and the records\n");
         let _ = writeln!(out, "{}\n", view::PUBLISHED_INTRO);
         table(
             &mut out,
-            &["Figure", "Published", "From the records", "Note"],
-            "lrrl",
+            &view::PUBLISHED_COLUMNS,
+            "lrrrll",
             view::published_rows(r).into_iter().map(|mut row| {
                 // The note is typed with the published figures; the rest is cadre's own.
                 if let Some(note) = row.last_mut() {
@@ -213,19 +227,25 @@ pub fn render(r: &Report) -> String {
         );
     } else {
         for q in &r.quality {
+            let severity = crate::quality::severity(q.severity);
+            let message = text(&crate::quality::message(q));
             match &q.training {
                 Some(code) => {
                     let _ = writeln!(
                         out,
-                        "- **{}** ({}): {}",
+                        "- **{}** ({}, {}): {message}",
                         text(code),
                         q.rule,
-                        text(&q.message)
+                        severity.to_lowercase()
                     );
                 }
                 None => {
-                    // Period notes name training codes and published figures.
-                    let _ = writeln!(out, "- **Period** ({}): {}", q.rule, text(&q.message));
+                    let _ = writeln!(
+                        out,
+                        "- **Period** ({}, {}): {message}",
+                        q.rule,
+                        severity.to_lowercase()
+                    );
                 }
             }
         }

@@ -204,6 +204,17 @@ impl Writer {
 
     /// A table with the given column widths; columns from `numeric_from` on are right-aligned.
     fn table(&mut self, head: &[&str], widths: &[f32], numeric_from: usize, rows: &[Vec<String>]) {
+        self.table_aligned(head, widths, numeric_from..head.len(), rows);
+    }
+
+    /// A table whose columns in `numeric` are figures, aligned to the right.
+    fn table_aligned(
+        &mut self,
+        head: &[&str],
+        widths: &[f32],
+        numeric: std::ops::Range<usize>,
+        rows: &[Vec<String>],
+    ) {
         let size = 8.5;
         let leading = 11.0;
         let draw_row = |w: &mut Writer, cells: &[String], bold: bool| {
@@ -227,7 +238,7 @@ impl Writer {
             let mut x = MARGIN;
             for (i, (cell_lines, cw)) in wrapped.iter().zip(widths).enumerate() {
                 for (j, line) in cell_lines.iter().enumerate() {
-                    let tx = if i >= numeric_from {
+                    let tx = if numeric.contains(&i) {
                         x + cw - 3.0 - width(line, bold, size)
                     } else {
                         x + 3.0
@@ -508,14 +519,23 @@ pub fn render(r: &Report) -> Vec<u8> {
         4,
         &rows,
     );
+    if r.listing.iter().any(|t| t.summary.is_some()) {
+        w.heading("What each training was");
+        for t in &r.listing {
+            if let Some(summary) = &t.summary {
+                w.paragraph(&format!("{} ({})", t.title, t.code), 9.5, INK);
+                w.paragraph(summary, 9.0, MUTED);
+            }
+        }
+    }
 
     if !r.published.is_empty() {
-        w.heading("Published figures and the records");
+        w.heading("Declared figures and the records");
         w.paragraph(view::PUBLISHED_INTRO, 9.0, MUTED);
-        w.table(
-            &["Figure", "Published", "From the records", "Note"],
-            &[120.0, 90.0, 90.0, 195.0],
-            1,
+        w.table_aligned(
+            &view::PUBLISHED_COLUMNS,
+            &[70.0, 65.0, 65.0, 65.0, 145.0, 85.0],
+            1..4,
             &view::published_rows(r),
         );
     }
@@ -530,7 +550,15 @@ pub fn render(r: &Report) -> Vec<u8> {
     }
     for q in &r.quality {
         let who = q.training.clone().unwrap_or_else(|| "Period".into());
-        w.paragraph(&format!("{who}: {}", q.message), 9.0, INK);
+        w.paragraph(
+            &format!(
+                "{who}: {}. {}",
+                crate::quality::severity(q.severity),
+                crate::quality::message(q)
+            ),
+            9.0,
+            INK,
+        );
     }
     w.finish(&title)
 }

@@ -311,16 +311,38 @@ pub fn figure_value(figure: cadre_core::Figure, v: i64) -> String {
     }
 }
 
-/// The rows of the published-figures table: figure, published, records, note.
+/// The columns of the declared-figures table.
+pub const PUBLISHED_COLUMNS: [&str; 6] = [
+    "Figure",
+    "Declared",
+    "From the records",
+    "Difference",
+    "Why",
+    "Note",
+];
+
+/// A difference with its sign: `+15`, `−2`, `+USD 3,937,801`; `0` for none.
+pub fn difference(figure: cadre_core::Figure, d: i64) -> String {
+    match d.signum() {
+        0 => "0".into(),
+        1 => format!("+{}", figure_value(figure, d)),
+        _ => format!("\u{2212}{}", figure_value(figure, -d)),
+    }
+}
+
+/// The rows of the declared-figures table: figure, declared, records, difference, why, note.
 pub fn published_rows(r: &Report) -> Vec<Vec<String>> {
     r.published
         .iter()
         .map(|p| {
+            let line = r.declared.iter().find(|d| d.figure == p.figure);
             vec![
                 p.figure.label().to_string(),
                 figure_value(p.figure, p.published),
                 p.records
                     .map_or_else(|| "—".to_string(), |v| figure_value(p.figure, v)),
+                line.map_or_else(|| "—".to_string(), |d| difference(p.figure, d.difference)),
+                line.map_or_else(String::new, |d| crate::quality::explained(d, &r.quality)),
                 p.note.clone().unwrap_or_default(),
             ]
         })
@@ -328,7 +350,7 @@ pub fn published_rows(r: &Report) -> Vec<Vec<String>> {
 }
 
 /// The sentence before the published figures.
-pub const PUBLISHED_INTRO: &str = "The agency published these figures for the period. Beside them are the figures the records give by the counting rules; where they differ, the records do not (yet) hold everything the published figure counted.";
+pub const PUBLISHED_INTRO: &str = "The agency published these figures for the period. Beside them are the figures the records give by the counting rules, and what explains each difference: the rules whose findings are listed under data quality.";
 
 #[cfg(test)]
 mod tests {

@@ -138,6 +138,7 @@ pub fn render(r: &Report) -> Result<Vec<u8>, XlsxError> {
             "Not recorded",
             "Source",
             "Value (USD)",
+            "Summary",
         ],
         &bold,
     )?;
@@ -167,6 +168,9 @@ pub fn render(r: &Report) -> Result<Vec<u8>, XlsxError> {
         if let Some(v) = t.value {
             s.write_number_with_format(row, 15, v.cents() as f64 / 100.0, &money)?;
         }
+        if let Some(summary) = &t.summary {
+            s.write_string(row, 16, summary)?;
+        }
     }
     s.set_column_width(1, 50)?;
 
@@ -174,7 +178,14 @@ pub fn render(r: &Report) -> Result<Vec<u8>, XlsxError> {
         let s = book.add_worksheet().set_name("Published")?;
         header(
             s,
-            &["Figure", "Published", "From the records", "Note"],
+            &[
+                "Figure",
+                "Published",
+                "From the records",
+                "Note",
+                "Difference",
+                "Why",
+            ],
             &bold,
         )?;
         for (i, pf) in r.published.iter().enumerate() {
@@ -190,17 +201,23 @@ pub fn render(r: &Report) -> Result<Vec<u8>, XlsxError> {
                 s.write_number(row, 2, v as f64 / scale)?;
             }
             s.write_string(row, 3, pf.note.as_deref().unwrap_or(""))?;
+            if let Some(d) = r.declared.iter().find(|d| d.figure == pf.figure) {
+                s.write_number(row, 4, d.difference as f64 / scale)?;
+                s.write_string(row, 5, crate::quality::explained(d, &r.quality))?;
+            }
         }
         s.set_column_width(3, 60)?;
+        s.set_column_width(5, 80)?;
     }
 
     let s = book.add_worksheet().set_name("Data quality")?;
-    header(s, &["Rule", "Training", "Note"], &bold)?;
+    header(s, &["Rule", "Training", "Note", "Severity"], &bold)?;
     for (i, q) in r.quality.iter().enumerate() {
         let row = 1 + i as u32;
-        s.write_string(row, 0, q.rule)?;
+        s.write_string(row, 0, q.rule.code())?;
         s.write_string(row, 1, q.training.as_deref().unwrap_or("(period)"))?;
-        s.write_string(row, 2, &q.message)?;
+        s.write_string(row, 2, crate::quality::message(q))?;
+        s.write_string(row, 3, q.severity.as_str())?;
     }
     s.set_column_width(2, 90)?;
 

@@ -444,3 +444,109 @@ async fn the_workbook_holds_record_text_as_strings_not_formulas() {
         Some(&Data::String("+cmd|' /C calc'!A0".into()))
     );
 }
+
+/// The 2020 page's faults, each found by its rule, and nothing else that is wrong: what the
+/// rules find beyond them are notes of where a figure comes from.
+#[tokio::test]
+async fn the_2020_data_gives_the_pages_faults_and_nothing_spurious() {
+    use cadre_core::quality::Severity;
+    let r = report_2020().await;
+    let faults: Vec<(String, &str)> = r
+        .quality
+        .iter()
+        .filter(|f| f.severity != Severity::Note)
+        .filter(|f| f.rule != "value_missing")
+        .map(|f| {
+            (
+                f.training.clone().unwrap_or_else(|| "period".into()),
+                f.rule.code(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        faults,
+        [
+            ("2020-03".to_string(), "count_unknown"),
+            ("2020-04".into(), "count_unknown"),
+            ("2020-14".into(), "count_unknown"),
+            ("2020-14".into(), "no_partner"),
+            ("2020-14".into(), "same_summary"),
+            ("period".into(), "published_differs"),
+            ("period".into(), "declared_not_itemised"),
+            ("period".into(), "declared_value_not_itemised"),
+        ]
+    );
+    // Every itemised training lacks a value: the value is declared for the period only.
+    assert_eq!(
+        r.quality.iter().filter(|f| f.rule == "value_missing").count(),
+        14
+    );
+    let same = r.quality.iter().find(|f| f.rule == "same_summary").unwrap();
+    assert_eq!(same.text("other"), "2020-13");
+    let gap = r
+        .quality
+        .iter()
+        .find(|f| f.rule == "declared_gender_not_recorded")
+        .unwrap();
+    assert_eq!(
+        (gap.n("persons"), gap.n("male"), gap.n("female"), gap.n("not_recorded")),
+        (4053, 2218, 1770, 65)
+    );
+    // Declared against recorded, each difference explained.
+    let lines: Vec<(&str, i64, i64, Vec<&str>)> = r
+        .declared
+        .iter()
+        .map(|d| {
+            (
+                d.figure.as_str(),
+                d.declared,
+                d.recorded,
+                d.explained_by.iter().map(|(rule, _)| rule.code()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("trainings", 29, 14, vec!["declared_not_itemised"]),
+            (
+                "persons_trained",
+                4053,
+                1612,
+                vec!["count_unknown", "declared_not_itemised"]
+            ),
+            (
+                "male",
+                2218,
+                0,
+                vec!["aggregate_only", "count_unknown", "declared_not_itemised"]
+            ),
+            (
+                "female",
+                1770,
+                0,
+                vec!["aggregate_only", "count_unknown", "declared_not_itemised"]
+            ),
+            (
+                "gender_not_recorded",
+                65,
+                1612,
+                vec!["declared_gender_not_recorded", "aggregate_only"]
+            ),
+            ("physical_trainings", 2, 2, vec![]),
+            (
+                "value_usd",
+                393_780_100,
+                0,
+                vec![
+                    "declared_value_not_itemised",
+                    "value_missing",
+                    "declared_not_itemised"
+                ]
+            ),
+        ]
+    );
+    let persons = &r.declared[1].explained_by;
+    assert_eq!(persons[0], (cadre_core::quality::Rule::CountUnknown, 3));
+    assert!(!r.quality.iter().any(|f| f.rule == "declared_unexplained"));
+}
