@@ -13,6 +13,16 @@ pub(crate) fn unix() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
+/// Today's date in UTC.
+pub(crate) fn today() -> cadre_core::Date {
+    let (year, month, day) = cadre_core::date::civil_from_days(unix().div_euclid(86_400));
+    cadre_core::Date {
+        year: i32::try_from(year).unwrap_or(9999),
+        month,
+        day,
+    }
+}
+
 pub(crate) fn rfc3339(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);

@@ -13,6 +13,7 @@ mod imports;
 mod pipeline;
 mod proposals;
 mod publish;
+mod quality;
 mod records;
 mod rejects;
 mod sign_in;
@@ -23,6 +24,7 @@ pub use audit::Verified;
 pub use imports::{ImportOutcome, ImportRequest, MappingSource};
 pub use pipeline::{import_sheet, ImportOptions, Summary};
 pub use proposals::Preview;
+pub use quality::{RuleState, ToFix};
 pub use publish::{content_type, BODY_FILE, FILES as PUBLISHED_FILES};
 pub use records::{MergePreview, Roster};
 pub use sign_in::{

@@ -101,6 +101,13 @@ impl App {
     /// store. The same report either way (the engine's tests prove it).
     /// A partner account's report covers only its agencies' trainings.
     pub async fn report(&self, actor: &Actor, period: Period) -> Result<Report, AppError> {
+        let mut report = self.report_as_counted(actor, period).await?;
+        self.finish_report(&mut report).await?;
+        Ok(report)
+    }
+
+    /// The report as counted, before the day's rules and the admin's settings.
+    async fn report_as_counted(&self, actor: &Actor, period: Period) -> Result<Report, AppError> {
         actor.must(cadre_core::access::Action::ReadReports)?;
         if let Some(scope) = self.partner_scope(actor).await? {
             let keep = |t: &cadre_core::report::TrainingFacts| {

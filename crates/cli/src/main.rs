@@ -15,6 +15,7 @@ mod demo;
 mod gen;
 mod import;
 mod publish;
+mod quality;
 mod report;
 mod serve;
 mod token;
@@ -78,6 +79,10 @@ enum Command {
     /// Export or erase what is held about one participant.
     #[command(subcommand)]
     Person(token::PersonCommand),
+    /// The data-quality rules: list them, switch one off or change its severity, list what
+    /// they find.
+    #[command(subcommand)]
+    Quality(quality::Command),
 }
 
 fn main() -> ExitCode {
@@ -106,6 +111,7 @@ fn main() -> ExitCode {
             Command::Token(command) => token::token(&cli.database, command).await,
             Command::Audit(command) => token::audit(&cli.database, command).await,
             Command::Person(command) => token::person(&cli.database, command).await,
+            Command::Quality(command) => quality::run(&cli.database, command).await,
         }
     });
     match result {

@@ -62,16 +62,19 @@ pub struct PeriodArgs {
     year: Option<i32>,
 }
 
+/// The period from its first and last day as typed.
+pub fn period_of(from: &str, to: &str) -> anyhow::Result<Period> {
+    let from = Date::parse(from).with_context(|| format!("--from {from}"))?;
+    let to = Date::parse(to).with_context(|| format!("--to {to}"))?;
+    Ok(Period::new(from, to)?)
+}
+
 pub fn period(args: &PeriodArgs) -> anyhow::Result<Period> {
     if let Some(year) = args.year {
         return Ok(Period::year(year));
     }
     match (&args.from, &args.to) {
-        (Some(from), Some(to)) => {
-            let from = Date::parse(from).with_context(|| format!("--from {from}"))?;
-            let to = Date::parse(to).with_context(|| format!("--to {to}"))?;
-            Ok(Period::new(from, to)?)
-        }
+        (Some(from), Some(to)) => period_of(from, to),
         _ => {
             bail!("name the period with --year YYYY, or with --from YYYY-MM-DD and --to YYYY-MM-DD")
         }

@@ -24,6 +24,7 @@ mod corrections;
 mod edits;
 mod import_tx;
 mod publications;
+mod quality;
 mod schema;
 mod sign_ins;
 mod specs;

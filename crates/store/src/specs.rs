@@ -287,6 +287,12 @@ pub(crate) const SPECS: &[TableSpec] = &[
         page_by: &[],
         columns: &[("slug", Text), ("name", Text), ("content", Blob)],
     },
+    TableSpec {
+        name: "quality_rules",
+        has_id: false,
+        page_by: &[],
+        columns: &[("rule", Text), ("enabled", Int), ("severity", Text)],
+    },
 ];
 
 /// One cell being copied.

@@ -26,6 +26,8 @@ pub(crate) mod edit_sessions;
 pub(crate) mod history;
 #[path = "publications.rs"]
 pub(crate) mod publications;
+#[path = "quality.rs"]
+pub(crate) mod quality;
 #[path = "read.rs"]
 pub(crate) mod read;
 #[path = "report.rs"]

@@ -30,7 +30,8 @@ struct Dashboard {
     figures: Vec<Figure>,
     months_chart: String,
     recent: Vec<Line>,
-    notes: Vec<(String, String)>,
+    /// Findings counted by rule: (severity, what the rule checks, its code, how many).
+    notes: Vec<(&'static str, &'static str, &'static str, u64)>,
     notes_total: usize,
     empty: bool,
     years: Vec<i32>,
@@ -120,12 +121,21 @@ pub(crate) async fn show(s: Ctx, Query(q): Query<PeriodQuery>) -> PageResult<Res
     } else {
         svg::bars("months-chart", "Trainings by month", &months)
     };
-    let notes: Vec<(String, String)> = r
-        .quality
-        .iter()
-        .take(8)
-        .map(|n| (n.training.clone().unwrap_or_default(), n.message.clone()))
-        .collect();
+    let mut notes: Vec<(&'static str, &'static str, &'static str, u64)> =
+        cadre_core::quality::count_by_rule(&r.quality)
+            .into_iter()
+            .map(|(rule, severity, n)| {
+                (
+                    cadre_render::quality::severity(severity),
+                    cadre_render::quality::title(rule),
+                    rule.code(),
+                    n,
+                )
+            })
+            .collect();
+    // The errors first, then warnings, then notes, each by its count.
+    let rank = |s: &str| ["Error", "Warning", "Note"].iter().position(|x| *x == s);
+    notes.sort_by(|a, b| rank(a.0).cmp(&rank(b.0)).then(b.3.cmp(&a.3)));
     page(Dashboard {
         nav: "home",
         period_label: r.period.label(),

@@ -12,6 +12,7 @@ mod participants;
 mod partners;
 mod places;
 mod published;
+mod quality;
 mod report;
 mod training_form;
 mod trainings;
@@ -131,6 +132,9 @@ pub(crate) fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (M::GET, "/admin/persons", get(admin::persons)),
         (M::POST, "/admin/persons/export", post(admin::export_person)),
         (M::POST, "/admin/persons/erase", post(admin::erase_person)),
+        (M::GET, "/quality", get(quality::to_fix)),
+        (M::GET, "/admin/rules", get(quality::rules)),
+        (M::POST, "/admin/rules/{rule}", post(quality::set_rule)),
         (M::GET, "/countries", get(places::countries)),
         (M::GET, "/departments", get(places::departments)),
     ]

@@ -267,7 +267,8 @@ struct TrainingPage {
     roster_total: i64,
     /// Lines of participants this viewer sees only in totals.
     roster_hidden: i64,
-    notes: Vec<String>,
+    /// Its findings: (severity, message, rule code).
+    notes: Vec<(&'static str, String, &'static str)>,
     session_form: crate::forms::FormView,
     /// Its audit trail, to those who may change records.
     history: Vec<cadre_core::audit::Entry>,
@@ -314,9 +315,21 @@ pub(crate) async fn training_page(
         hidden: roster_hidden,
     } = s.app.roster(&s.actor, id, 500).await?;
     let r = &t.record;
+    let notes = s
+        .app
+        .training_findings(&s.actor, id)
+        .await?
+        .iter()
+        .map(|f| {
+            (
+                cadre_render::quality::severity(f.severity),
+                cadre_render::quality::message(f),
+                f.rule.code(),
+            )
+        })
+        .collect();
     let mut figures = Vec::new();
     let mut source = "Not known";
-    let mut notes = Vec::new();
     if let Some(share) = &share {
         source = match share.source {
             CountSource::Records => "From attendance records (distinct persons)",
@@ -341,7 +354,6 @@ pub(crate) async fn training_page(
                 value: num(c.not_recorded),
             });
         }
-        notes = share.notes.iter().map(|n| n.message.clone()).collect();
     }
     Ok(TrainingPage {
         nav: "trainings",
