@@ -64,6 +64,8 @@ const VERBS: &[Verb] = &[
         &["db", "copy", "--to", "sqlite:copy-{n}.db"],
         "AFFFFFF",
     ),
+    // Likely duplicate persons are listed (by record number) only to those who see every name.
+    reads("quality list", &["quality", "list"], "AAAAAAA"),
     // The rest hold no personal data in what they print (counts, aggregates, hashes), or write
     // without reading it back, or serve pages that check each request themselves.
     verb("report"),
@@ -81,6 +83,8 @@ const VERBS: &[Verb] = &[
     verb("token revoke"),
     verb("audit verify"),
     verb("person erase"),
+    verb("quality rules"),
+    verb("quality set"),
 ];
 
 /// The verbs a `--help` lists under "Commands:", but `help`.

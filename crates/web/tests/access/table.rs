@@ -303,6 +303,17 @@ pub(crate) const TABLE: &[Row] = &[
         Form("email=nobody%40example.org&confirm=yes"),
         "AFFFFFFS",
     ),
+    // What the data-quality rules find is read by everyone signed in (a partner's, in its
+    // trainings; duplicate persons only by those who merge); only an admin sets the rules.
+    row("GET", "/quality", "/quality?year=2020", Empty, "AAAAAAAS"),
+    row("GET", "/admin/rules", "/admin/rules", Empty, "AFFFFFFS"),
+    row(
+        "POST",
+        "/admin/rules/{rule}",
+        "/admin/rules/no_partner",
+        Form("enabled=on&severity=warning"),
+        "AFFFFFFS",
+    ),
     // Published reports are open to anyone; only an admin publishes.
     row("GET", "/reports", "/reports", Empty, "AAAAAAAA"),
     row(
