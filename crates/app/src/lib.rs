@@ -24,8 +24,8 @@ pub use audit::Verified;
 pub use imports::{ImportOutcome, ImportRequest, MappingSource};
 pub use pipeline::{import_sheet, ImportOptions, Summary};
 pub use proposals::Preview;
-pub use quality::{RuleState, ToFix};
 pub use publish::{content_type, BODY_FILE, FILES as PUBLISHED_FILES};
+pub use quality::{RuleState, ToFix};
 pub use records::{MergePreview, Roster};
 pub use sign_in::{
     NewToken, SignedIn, ABSOLUTE_SECONDS, FAILURES_PER_ACCOUNT, FAILURES_PER_ADDRESS, IDLE_SECONDS,

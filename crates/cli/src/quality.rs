@@ -90,15 +90,12 @@ pub async fn run(database: &str, command: Command) -> anyhow::Result<ExitCode> {
                 .find(|r| r.rule == rule)
                 .context("the rule is not listed")?;
             let severity = match severity {
-                Some(s) => Severity::parse(&s)
-                    .with_context(|| format!("\"{s}\" is not a severity: error, warning or note"))?,
+                Some(s) => Severity::parse(&s).with_context(|| {
+                    format!("\"{s}\" is not a severity: error, warning or note")
+                })?,
                 None => current.severity,
             };
-            let enabled = if off {
-                false
-            } else {
-                on || current.enabled
-            };
+            let enabled = if off { false } else { on || current.enabled };
             app.set_quality_rule(&me, rule, enabled, severity).await?;
             eprintln!(
                 "{}: {}, {}",

@@ -69,7 +69,10 @@ fn month_and_year(d: Option<PartialDate>) -> String {
 }
 
 fn day(d: Option<PartialDate>) -> String {
-    d.map_or_else(|| "not known".into(), |d| crate::view::date_range(Some(d), None))
+    d.map_or_else(
+        || "not known".into(),
+        |d| crate::view::date_range(Some(d), None),
+    )
 }
 
 fn labels(codes: &[String]) -> String {
@@ -352,8 +355,14 @@ mod tests {
             assert!(message(&Finding::new(rule, Some("X"))).ends_with('.'));
         }
         let f = Finding::new(Rule::ValuePerParticipantOutlier, Some("T"))
-            .with("per_participant", Param::Money(cadre_core::Money::from_cents(40_000)))
-            .with("median", Param::Money(cadre_core::Money::from_cents(10_000)))
+            .with(
+                "per_participant",
+                Param::Money(cadre_core::Money::from_cents(40_000)),
+            )
+            .with(
+                "median",
+                Param::Money(cadre_core::Money::from_cents(10_000)),
+            )
             .with("times", Param::Tenths(40))
             .with("above", Param::Flag(true));
         assert_eq!(

@@ -478,7 +478,10 @@ async fn the_2020_data_gives_the_pages_faults_and_nothing_spurious() {
     );
     // Every itemised training lacks a value: the value is declared for the period only.
     assert_eq!(
-        r.quality.iter().filter(|f| f.rule == "value_missing").count(),
+        r.quality
+            .iter()
+            .filter(|f| f.rule == "value_missing")
+            .count(),
         14
     );
     let same = r.quality.iter().find(|f| f.rule == "same_summary").unwrap();
@@ -489,7 +492,12 @@ async fn the_2020_data_gives_the_pages_faults_and_nothing_spurious() {
         .find(|f| f.rule == "declared_gender_not_recorded")
         .unwrap();
     assert_eq!(
-        (gap.n("persons"), gap.n("male"), gap.n("female"), gap.n("not_recorded")),
+        (
+            gap.n("persons"),
+            gap.n("male"),
+            gap.n("female"),
+            gap.n("not_recorded")
+        ),
         (4053, 2218, 1770, 65)
     );
     // Declared against recorded, each difference explained.

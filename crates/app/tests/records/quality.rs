@@ -60,7 +60,10 @@ async fn a_rule_switched_off_or_given_another_severity_changes_every_report() {
         .warm
         .set_quality_rule(&actor(), Rule::SameSummary, false, Severity::Warning)
         .await;
-    assert!(matches!(refused, Err(AppError::Forbidden(_))), "{refused:?}");
+    assert!(
+        matches!(refused, Err(AppError::Forbidden(_))),
+        "{refused:?}"
+    );
 
     apps.warm
         .set_quality_rule(&admin(), Rule::SameSummary, false, Severity::Warning)
@@ -213,7 +216,12 @@ async fn likely_duplicate_persons_are_listed_to_those_who_merge() {
     assert!(shown.persons.is_none(), "a focal point does not merge");
     // Switched off, the rule finds nothing for anyone.
     apps.warm
-        .set_quality_rule(&admin(), Rule::DuplicatePersonName, false, Severity::Warning)
+        .set_quality_rule(
+            &admin(),
+            Rule::DuplicatePersonName,
+            false,
+            Severity::Warning,
+        )
         .await
         .unwrap();
     let found = apps

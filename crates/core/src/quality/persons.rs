@@ -59,7 +59,10 @@ pub fn duplicates(persons: &[PersonKey]) -> Vec<Finding> {
     let mut found = Vec::new();
     let email_key = |p: &PersonKey| p.email.as_deref().and_then(crate::person::email_key);
     for group in by_name.values().filter(|g| g.len() > 1) {
-        let first = &persons[*group.iter().min_by_key(|&&i| persons[i].id).unwrap_or(&group[0])];
+        let first = &persons[*group
+            .iter()
+            .min_by_key(|&&i| persons[i].id)
+            .unwrap_or(&group[0])];
         for &i in group {
             let p = &persons[i];
             // Under one e-mail they are one record already; two records without one cannot
@@ -74,7 +77,10 @@ pub fn duplicates(persons: &[PersonKey]) -> Vec<Finding> {
         }
     }
     for group in by_mailbox.values().filter(|g| g.len() > 1) {
-        let first = &persons[*group.iter().min_by_key(|&&i| persons[i].id).unwrap_or(&group[0])];
+        let first = &persons[*group
+            .iter()
+            .min_by_key(|&&i| persons[i].id)
+            .unwrap_or(&group[0])];
         for &i in group {
             let p = &persons[i];
             if p.id != first.id {
@@ -115,7 +121,13 @@ mod tests {
     fn the_same_name_and_country_under_other_emails() {
         let persons = [
             p(1, "Anne-Marie", "Joseph", Some("amj@police.gov.lc"), "LC"),
-            p(2, "anne-marie ", "JOSÉPH", Some("annemarie@gmail.com"), "LC"),
+            p(
+                2,
+                "anne-marie ",
+                "JOSÉPH",
+                Some("annemarie@gmail.com"),
+                "LC",
+            ),
             p(3, "Anne-Marie", "Joseph", Some("amj@customs.gov.tt"), "TT"),
             p(4, "Anne-Marie", "Joseph", None, "LC"),
         ];
@@ -144,7 +156,13 @@ mod tests {
     fn the_same_mailbox_written_two_ways() {
         let persons = [
             p(5, "Jose", "Diaz", Some("jose.diaz@mns.gov.bz"), "BZ"),
-            p(9, "J.", "Diaz-Ruiz", Some("Jose.Diaz+training@mns.gov.bz"), "BZ"),
+            p(
+                9,
+                "J.",
+                "Diaz-Ruiz",
+                Some("Jose.Diaz+training@mns.gov.bz"),
+                "BZ",
+            ),
             p(7, "José", "Díaz", Some("jose\u{301}@x.org"), "BZ"),
             p(8, "Josefa", "Díaz", Some("jos\u{e9}@x.org"), "BZ"),
             p(10, "Other", "Person", Some("jose.diaz@mns.gov.gy"), "GY"),
@@ -152,7 +170,14 @@ mod tests {
         let f = duplicates(&persons);
         let got: Vec<_> = f
             .iter()
-            .map(|f| (f.person.unwrap(), f.rule.code(), f.n("other"), f.flag("same_name")))
+            .map(|f| {
+                (
+                    f.person.unwrap(),
+                    f.rule.code(),
+                    f.n("other"),
+                    f.flag("same_name"),
+                )
+            })
             .collect();
         assert_eq!(
             got,

@@ -123,7 +123,11 @@ fn a_training_with_neither_records_nor_figures() {
     zero.record.participants_male = None;
     zero.record.participants_female = None;
     let r = report(vec![unknown, zero]);
-    assert_eq!(fired(&r, "count_unknown"), ["U"], "a figure of 0 is a count");
+    assert_eq!(
+        fired(&r, "count_unknown"),
+        ["U"],
+        "a figure of 0 is a count"
+    );
 }
 
 #[test]
@@ -155,7 +159,10 @@ fn records_against_the_published_figure() {
     );
     assert_eq!(
         of(&r, "records_differ_from_figure"),
-        [(Some("D".into()), vec!["records=3".into(), "figure=4".into()])]
+        [(
+            Some("D".into()),
+            vec!["records=3".into(), "figure=4".into()]
+        )]
     );
 }
 
@@ -186,7 +193,10 @@ fn session_counts_that_do_not_sum_to_the_training() {
     let r = report(vec![off, exact, partial]);
     assert_eq!(
         of(&r, "sessions_differ_from_total"),
-        [(Some("OFF".into()), vec!["sessions=9".into(), "total=10".into()])],
+        [(
+            Some("OFF".into()),
+            vec!["sessions=9".into(), "total=10".into()]
+        )],
         "a session without a count sums to nothing"
     );
 }
@@ -274,7 +284,10 @@ fn countries_reached_against_those_listed() {
     let r = report(vec![below, above, equal]);
     assert_eq!(
         of(&r, "countries_reached_below_listed"),
-        [(Some("BELOW".into()), vec!["reached=2".into(), "named=3".into()])]
+        [(
+            Some("BELOW".into()),
+            vec!["reached=2".into(), "named=3".into()]
+        )]
     );
     assert_eq!(fired(&r, "countries_not_named"), ["ABOVE"]);
 }
@@ -443,7 +456,11 @@ fn the_declared_figures_that_do_not_add_up() {
         of(&r, "declared_not_itemised"),
         [(
             None,
-            vec!["declared=5".into(), "itemised=2".into(), "not_itemised=3".into()]
+            vec![
+                "declared=5".into(),
+                "itemised=2".into(),
+                "not_itemised=3".into()
+            ]
         )]
     );
     assert_eq!(
@@ -482,8 +499,9 @@ fn the_declared_figures_that_do_not_add_up() {
         ]),
     );
     assert!(
-        r.quality.iter().all(|f| f.rule == "aggregate_only"
-            || f.rule == "persons_from_aggregates"),
+        r.quality
+            .iter()
+            .all(|f| f.rule == "aggregate_only" || f.rule == "persons_from_aggregates"),
         "{:?}",
         r.quality
     );
@@ -546,7 +564,11 @@ fn settings_switch_a_rule_off_or_change_its_severity() {
     );
     finish(&mut r, &settings, crate::Date::parse("2026-01-01").unwrap());
     assert!(fired(&r, "date_month_only").is_empty());
-    let value = r.quality.iter().find(|f| f.rule == "value_missing").unwrap();
+    let value = r
+        .quality
+        .iter()
+        .find(|f| f.rule == "value_missing")
+        .unwrap();
     assert_eq!(value.severity, Severity::Error);
     let period = r
         .quality

@@ -29,7 +29,10 @@ mod tests {
             words_key("the training on \"maritime\" security")
         );
         assert_eq!(words_key("Sécurité"), "securite");
-        assert_ne!(words_key("Fifty (50) participants"), words_key("Fifty participants"));
+        assert_ne!(
+            words_key("Fifty (50) participants"),
+            words_key("Fifty participants")
+        );
         assert_eq!(words_key("— ,. "), "");
     }
 }

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::count::{listing_key, prepare_all, Names, Prepared};
 use super::model::{
-    CountSource, CountryLine, DepartmentLine, GenderCounts, MonthLine, PartnerLine,
-    Reconciliation, Report, ReportInput, TrainingFacts, TrainingLine, TrainingTotals,
+    CountSource, CountryLine, DepartmentLine, GenderCounts, MonthLine, PartnerLine, Reconciliation,
+    Report, ReportInput, TrainingFacts, TrainingLine, TrainingTotals,
 };
 use super::period::Period;
 use super::persons::PersonSet;
@@ -197,7 +197,9 @@ pub(super) fn assemble(
         );
     }
     if aggregate_persons > 0 {
-        quality.push(Finding::new(Rule::PersonsFromAggregates, None).count("persons", aggregate_persons));
+        quality.push(
+            Finding::new(Rule::PersonsFromAggregates, None).count("persons", aggregate_persons),
+        );
     }
 
     let mut country_lines: Vec<CountryLine> = (1..by_country.trainings.len())

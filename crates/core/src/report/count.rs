@@ -241,7 +241,11 @@ fn prepare_interned(
     if source == CountSource::Records && !r.countries.is_empty() {
         // Participants from a country the training's own list leaves out: the list or the
         // persons' countries are wrong.
-        let listed: Vec<u16> = r.countries.iter().map(|c| names.countries.code(c)).collect();
+        let listed: Vec<u16> = r
+            .countries
+            .iter()
+            .map(|c| names.countries.code(c))
+            .collect();
         let mut unlisted: Vec<String> = countries
             .touched
             .iter()

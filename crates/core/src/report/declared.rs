@@ -37,11 +37,7 @@ fn causes(figure: Figure) -> (&'static [Rule], &'static [Rule]) {
             &[PersonsFromAggregates, PossibleDuplicate, SameSummary],
         ),
         Figure::GenderNotRecorded => (
-            &[
-                DeclaredGenderNotRecorded,
-                CountUnknown,
-                DeclaredNotItemised,
-            ],
+            &[DeclaredGenderNotRecorded, CountUnknown, DeclaredNotItemised],
             &[DeclaredGenderNotRecorded, AggregateOnly, GenderNotRecorded],
         ),
         Figure::CountriesReached => (

@@ -5,9 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::assemble::assemble;
 use super::count::{listing_key, prepare, prepare_all, Names, Prepared, Scratch};
-use super::model::{
-    CountSource, GenderCounts, PartnerInfo, Report, ReportInput, TrainingFacts,
-};
+use super::model::{CountSource, GenderCounts, PartnerInfo, Report, ReportInput, TrainingFacts};
 use super::period::Period;
 use super::persons::{PersonFacts, PersonId, PersonSet, Persons};
 use crate::date::Date;

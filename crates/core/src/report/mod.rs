@@ -20,8 +20,8 @@ mod tests;
 pub use assemble::build;
 pub use engine::{Engine, TrainingShare};
 pub use model::{
-    CountSource, CountryLine, DepartmentLine, GenderCounts, MonthLine, PartnerInfo, PartnerLine,
-    Declared, Reconciliation, Report, ReportInput, TrainingFacts, TrainingLine, TrainingTotals,
+    CountSource, CountryLine, Declared, DepartmentLine, GenderCounts, MonthLine, PartnerInfo,
+    PartnerLine, Reconciliation, Report, ReportInput, TrainingFacts, TrainingLine, TrainingTotals,
 };
 pub use period::{Period, PeriodError};
 pub use persons::{PersonFacts, PersonId, Persons, PersonsBuilder};

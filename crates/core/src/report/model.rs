@@ -6,9 +6,7 @@ use super::persons::{PersonId, Persons};
 use crate::date::PartialDate;
 use crate::money::Money;
 use crate::quality::{Finding, Rule};
-use crate::records::{
-    Figure, Modality, PublishedFigure, SessionRecord, Status, TrainingRecord,
-};
+use crate::records::{Figure, Modality, PublishedFigure, SessionRecord, Status, TrainingRecord};
 
 /// One training with what the store knows of it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

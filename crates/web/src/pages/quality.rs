@@ -182,7 +182,9 @@ pub(crate) async fn rules(s: Ctx, Query(q): Query<Done>) -> PageResult<Response>
             .iter()
             .map(|s| (s.as_str(), words::severity(*s)))
             .collect(),
-        notice: q.done.map(|_| "Saved: every report shows the rule as set now.".into()),
+        notice: q
+            .done
+            .map(|_| "Saved: every report shows the rule as set now.".into()),
     })
 }
 

@@ -16,6 +16,7 @@ use tower::ServiceExt;
 
 mod hostile;
 mod imports;
+mod quality;
 
 struct Site {
     router: Router,

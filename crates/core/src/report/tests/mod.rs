@@ -230,11 +230,8 @@ fn value_is_the_exact_sum_and_missing_values_are_said() {
     );
     assert_eq!(r.value, Money::from_cents(30));
     assert_eq!(r.value_known, 2);
-    assert!(r
-        .quality
-        .iter()
-        .any(|q| q.rule == "value_not_recorded"
-            && (q.n("without_value"), q.n("trainings"), q.n("with_value")) == (1, 3, 2)));
+    assert!(r.quality.iter().any(|q| q.rule == "value_not_recorded"
+        && (q.n("without_value"), q.n("trainings"), q.n("with_value")) == (1, 3, 2)));
 }
 
 #[test]
