@@ -158,6 +158,8 @@ pub enum AppError {
 pub struct App {
     store: Store,
     warm: warm::Warm,
+    /// The likely duplicate persons, found once per data version.
+    duplicates: quality::Duplicates,
 }
 
 impl App {
@@ -167,6 +169,7 @@ impl App {
         App {
             store,
             warm: Default::default(),
+            duplicates: Default::default(),
         }
     }
 

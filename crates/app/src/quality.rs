@@ -3,11 +3,24 @@
 //! persons among all the records. Every report goes through [`App::finish_report`], so the
 //! command line, the pages and the API show the same findings at the same severities.
 
+use std::sync::Arc;
+
 use cadre_core::access::Action;
 use cadre_core::quality::{self, Finding, Rule, RuleSetting, Settings, Severity};
 use cadre_core::report::{Period, Report};
 
 use crate::{clock, Actor, App, AppError};
+
+/// The likely duplicates among all persons, as found at a data version: the search reads
+/// every person, so it is made once for each version of the records, not for each page.
+#[derive(Clone, Default)]
+pub(crate) struct Duplicates(Arc<tokio::sync::Mutex<Option<(i64, Arc<Vec<Finding>>)>>>);
+
+impl std::fmt::Debug for Duplicates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Duplicates")
+    }
+}
 
 /// A rule as it stands, for the settings page and `cadre quality rules`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,13 +102,43 @@ impl App {
 
     /// The likely duplicates among all persons, as the settings keep them.
     async fn duplicate_persons(&self) -> Result<Vec<Finding>, AppError> {
+        // One search at a time; whoever waited finds it made.
+        let mut cached = self.duplicates.0.lock().await;
+        let version = self.store.data_version().await?;
+        let found = match cached.as_ref() {
+            Some((v, found)) if *v == version => found.clone(),
+            _ => {
+                let keys = self.store.person_keys().await?;
+                let found =
+                    tokio::task::spawn_blocking(move || quality::persons::duplicates(&keys))
+                        .await
+                        .map_err(|e| {
+                            AppError::Invalid(format!("the duplicate search stopped: {e}"))
+                        })?;
+                let found = Arc::new(found);
+                *cached = Some((version, found.clone()));
+                found
+            }
+        };
+        drop(cached);
         let settings = self.store.quality_settings().await?;
-        let keys = self.store.person_keys().await?;
-        let mut found = tokio::task::spawn_blocking(move || quality::persons::duplicates(&keys))
-            .await
-            .map_err(|e| AppError::Invalid(format!("the duplicate search stopped: {e}")))?;
+        let mut found = found.as_ref().clone();
         settings.apply(&mut found);
         Ok(found)
+    }
+
+    /// The likely duplicates of one participant (either record of a pair), for those who see
+    /// every name and may merge them; empty for anyone else.
+    pub async fn person_findings(&self, actor: &Actor, id: i64) -> Result<Vec<Finding>, AppError> {
+        if !(actor.may(Action::Merge) && actor.named_countries().is_none()) {
+            return Ok(Vec::new());
+        }
+        Ok(self
+            .duplicate_persons()
+            .await?
+            .into_iter()
+            .filter(|f| f.person == Some(id) || i64::try_from(f.n("other")).ok() == Some(id))
+            .collect())
     }
 
     /// The findings about one training: its own and those between it and the other trainings

@@ -51,7 +51,7 @@ fn rules_are_listed_set_and_obeyed_by_the_report() {
         "{listed}"
     );
     assert!(listed.contains("  2020-14: Its summary is the same paragraph as training 2020-13"));
-    assert!(listed.contains("  period: 29 trainings are declared for the period, 14 are itemised"));
+    assert!(listed.contains("  period: 29 trainings are declared for the period, 14 itemised: 15 are not in the records"));
 
     let out = cadre(d, &["quality", "set", "same_summary", "--off"]);
     assert!(out.status.success(), "{}", text(&out.stderr));

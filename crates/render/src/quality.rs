@@ -75,6 +75,11 @@ fn day(d: Option<PartialDate>) -> String {
     )
 }
 
+/// `1 person`, `2 persons`: a count with its noun.
+fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", num(n), if n == 1 { one } else { many })
+}
+
 fn labels(codes: &[String]) -> String {
     let labels: Vec<String> = codes
         .iter()
@@ -98,18 +103,18 @@ pub fn message(f: &Finding) -> String {
             "No participant count: neither attendance records nor a published figure.".into()
         }
         RecordsDifferFromFigure => format!(
-            "Attendance records name {} persons; the published figure is {}. The records are counted.",
-            f.n("records"),
-            f.n("figure")
+            "Attendance records name {}; the published figure is {}. The records are counted.",
+            counted(f.n("records"), "person", "persons"),
+            n("figure")
         ),
         SessionsDifferFromTotal => format!(
-            "Its sessions add up to {} participants; the training's figure is {}.",
-            f.n("sessions"),
-            f.n("total")
+            "Its sessions add up to {}; the training's figure is {}.",
+            counted(f.n("sessions"), "participant", "participants"),
+            n("total")
         ),
         AggregateOnly => format!(
-            "{} participants from a published figure, with no attendance records{}.",
-            n("participants"),
+            "{} from a published figure, with no attendance records{}.",
+            counted(f.n("participants"), "participant", "participants"),
             if !f.flag("gender_split") && f.n("participants") > 0 {
                 " and no gender split"
             } else {
@@ -148,27 +153,40 @@ pub fn message(f: &Finding) -> String {
             f.text("other")
         ),
         CountriesReachedBelowListed => format!(
-            "Reached {} countries, but {} are listed.",
-            f.n("reached"),
-            f.n("named")
+            "Reached {}, but {} listed.",
+            counted(f.n("reached"), "country", "countries"),
+            if f.n("named") == 1 {
+                "1 is".to_string()
+            } else {
+                format!("{} are", num(f.n("named")))
+            }
         ),
         CountriesNotNamed => {
             if f.n("named") == 0 {
                 format!(
-                    "Reached {} countries, not named: they are not in the country breakdown.",
-                    f.n("reached")
+                    "Reached {}, not named: they are not in the country breakdown.",
+                    counted(f.n("reached"), "country", "countries")
                 )
             } else {
                 format!(
-                    "Reached {} countries, of which {} are named.",
-                    f.n("reached"),
-                    f.n("named")
+                    "Reached {}, of which {} named.",
+                    counted(f.n("reached"), "country", "countries"),
+                    if f.n("named") == 1 {
+                        "1 is".to_string()
+                    } else {
+                        format!("{} are", num(f.n("named")))
+                    }
                 )
             }
         }
         ParticipantCountryNotListed => format!(
-            "{} participants come from countries the training does not list: {}.",
-            n("participants"),
+            "{} from {} the training does not list: {}.",
+            counted(f.n("participants"), "participant comes", "participants come"),
+            if f.list("countries").len() == 1 {
+                "a country"
+            } else {
+                "countries"
+            },
             f.list("countries").join(", ")
         ),
         ValueMissing => "No value recorded: it adds nothing to the period's value.".into(),
@@ -191,10 +209,10 @@ pub fn message(f: &Finding) -> String {
         }
         NoPartner => "No partner or funder recorded.".into(),
         DeclaredNotItemised => format!(
-            "{} trainings are declared for the period, {} are itemised: {} are not in the records.",
-            n("declared"),
+            "{} declared for the period, {} itemised: {} not in the records.",
+            counted(f.n("declared"), "training is", "trainings are"),
             n("itemised"),
-            n("not_itemised")
+            counted(f.n("not_itemised"), "is", "are")
         ),
         DeclaredGenderNotRecorded => format!(
             "Of the {} persons declared, {} male and {} female: {} have no gender declared.",
@@ -277,9 +295,10 @@ pub fn explanation(rule: Rule, n: u64, figure: Figure, quality: &[Finding]) -> S
         }
     };
     match rule {
-        DeclaredNotItemised => format!(
-            "{} trainings declared but not itemised",
-            num(first.map_or(0, |f| f.n("not_itemised")))
+        DeclaredNotItemised => counted(
+            first.map_or(0, |f| f.n("not_itemised")),
+            "training declared but not itemised",
+            "trainings declared but not itemised",
         ),
         CountUnknown => trainings("itemised without a participant count"),
         AggregateOnly if figure == Figure::PersonsTrained => {

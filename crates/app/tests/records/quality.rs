@@ -205,6 +205,29 @@ async fn likely_duplicate_persons_are_listed_to_those_who_merge() {
     let persons = found.persons.expect("a coordinator merges records");
     assert_eq!(persons.len(), 1, "{persons:?}");
     assert_eq!(persons[0].rule, Rule::DuplicatePersonName);
+    // Each record of the pair shows it on its page; the third record nothing.
+    let (first, second) = (persons[0].n("other") as i64, persons[0].person.unwrap());
+    for id in [first, second] {
+        let own = apps.warm.person_findings(&actor(), id).await.unwrap();
+        assert_eq!(own.len(), 1, "participant {id}");
+    }
+    let everyone: Vec<i64> = (1..=3).collect();
+    let third = everyone
+        .iter()
+        .find(|id| **id != first && **id != second)
+        .unwrap();
+    assert!(apps
+        .warm
+        .person_findings(&actor(), *third)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(apps
+        .warm
+        .person_findings(&viewer(), first)
+        .await
+        .unwrap()
+        .is_empty());
     let focal = Actor::new(
         "focal@example.org",
         Grant {

@@ -88,6 +88,8 @@ struct PersonPage {
     attended: Vec<(PersonAttendance, String)>,
     /// Its audit trail, to those who may change records.
     history: Vec<cadre_core::audit::Entry>,
+    /// Likely duplicates: (the other record, what the rule says, the merge preview's link).
+    duplicates: Vec<(i64, String, String)>,
 }
 
 pub(crate) async fn show(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
@@ -103,12 +105,37 @@ pub(crate) async fn show(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
         })
         .collect();
     let history = super::if_allowed(s.app.history(&s.actor, "participant", id, 50).await)?;
+    let duplicates = s
+        .app
+        .person_findings(&s.actor, id)
+        .await?
+        .iter()
+        .map(|f| {
+            // The pair, whichever record of it this page is; the earlier one kept.
+            let (kept, other) = (f.n("other") as i64, f.person.unwrap_or(0));
+            let shown = if kept == id { other } else { kept };
+            let message = if kept == id {
+                format!(
+                    "Participant {other} may be the same person: {}",
+                    cadre_render::quality::title(f.rule).to_lowercase()
+                )
+            } else {
+                cadre_render::quality::message(f)
+            };
+            (
+                shown,
+                message,
+                format!("/participants/merge?kept={kept}&other={other}"),
+            )
+        })
+        .collect();
     page(PersonPage {
         nav: "participants",
         gender: gender_label(&p.record.person),
         p,
         attended,
         history,
+        duplicates,
     })
 }
 

@@ -335,6 +335,7 @@ async fn scenario(a: &Client, b: &Client, base: &str, dir: &Path) {
         ("account", "/account"),
         ("corrections", "/corrections"),
         ("published", "/reports"),
+        ("to-fix", "/quality?year=2020"),
     ] {
         a.goto(&format!("{base}{path}")).await.unwrap();
         let found = violations(a, &axe).await;
@@ -564,6 +565,7 @@ async fn scenario(a: &Client, b: &Client, base: &str, dir: &Path) {
         ("admin-users", "/admin/users"),
         ("admin-audit", "/admin/audit"),
         ("admin-persons", "/admin/persons"),
+        ("admin-rules", "/admin/rules"),
     ] {
         b.goto(&format!("{base}{path}")).await.unwrap();
         let found = violations(b, &axe).await;
