@@ -14,7 +14,10 @@ use crate::{clock, Actor, App, AppError};
 /// The likely duplicates among all persons, as found at a data version: the search reads
 /// every person, so it is made once for each version of the records, not for each page.
 #[derive(Clone, Default)]
-pub(crate) struct Duplicates(Arc<tokio::sync::Mutex<Option<(i64, Arc<Vec<Finding>>)>>>);
+pub(crate) struct Duplicates(Arc<tokio::sync::Mutex<Option<Found>>>);
+
+/// The findings made at a data version.
+type Found = (i64, Arc<Vec<Finding>>);
 
 impl std::fmt::Debug for Duplicates {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
