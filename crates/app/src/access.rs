@@ -22,6 +22,8 @@ fn refusal(action: Action) -> &'static str {
         Action::Publish => "only an admin publishes reports",
         Action::ManageUsers => "only an admin manages accounts and reads the audit trail",
         Action::PersonalData => "only an admin exports or erases a person's data",
+        Action::SubmitPeriod => "only a coordinator or an admin submits a period for approval",
+        Action::ApprovePeriod => "only an admin approves or reopens a period",
     }
 }
 

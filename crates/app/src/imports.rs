@@ -262,6 +262,7 @@ impl App {
             set_aside: request.rejects.is_some(),
             aliases,
             replace_roster: request.replace_roster,
+            locks: std::sync::Arc::new(self.import_locks().await?),
             audit: Some(cadre_core::audit::Entry {
                 at: clock::now(),
                 actor: actor.name.clone(),

@@ -10,6 +10,7 @@ mod audit;
 mod clock;
 mod corrections;
 mod imports;
+mod periods;
 mod pipeline;
 mod proposals;
 mod publish;
@@ -22,6 +23,7 @@ mod warm;
 pub use accounts::{new_password, MIN_PASSWORD};
 pub use audit::Verified;
 pub use imports::{ImportOutcome, ImportRequest, MappingSource};
+pub use periods::ImportLocks;
 pub use pipeline::{import_sheet, ImportOptions, Summary};
 pub use proposals::Preview;
 pub use publish::{content_type, BODY_FILE, FILES as PUBLISHED_FILES};
@@ -146,6 +148,10 @@ pub enum AppError {
         id: i64,
         dependents: cadre_store::Dependents,
     },
+    /// The records are in an approved period (which, approved when and by whom), or the
+    /// period's step is not one its state allows: nothing was written.
+    #[error("{0}")]
+    Locked(String),
     #[error("{path}: {source}")]
     Io {
         path: String,

@@ -35,6 +35,28 @@ pub struct ImportOptions {
     /// its counts and appended in the import's own transaction, so that no import lands
     /// unrecorded.
     pub audit: Option<cadre_core::audit::Entry>,
+    /// The trainings and periods approved: rows that would change them are refused.
+    pub locks: std::sync::Arc<crate::ImportLocks>,
+}
+
+/// A row refused because its training is in an approved period.
+fn locked(
+    sheet: &Sheet,
+    line: usize,
+    field: &'static str,
+    message: String,
+) -> Vec<cadre_import::Problem> {
+    let column = sheet
+        .headers()
+        .iter()
+        .position(|h| cadre_core::text::fold(h) == field)
+        .and_then(|i| sheet.column_source(i).0);
+    vec![cadre_import::Problem {
+        column,
+        field: Some(field),
+        letters: sheet.letters(),
+        ..cadre_import::Problem::at(sheet.file(), line, "period-approved", message)
+    }]
 }
 
 /// What an import did, for its closing line. Every row read is counted once. For attendance
@@ -211,15 +233,59 @@ pub async fn import_sheet(
         Kind::Trainings => {
             let mut parser = TrainingParser::new(&sheet).map_err(rejected)?;
             let keep_summary = !parser.has_column("summary");
-            each_row!(|row| parser.parse(&row, &mut lookups), |rec| {
-                summary.count(w.training(&rec, keep_summary).await?)
-            });
+            let locks = options.locks.clone();
+            let mut refused = Vec::new();
+            each_row!(
+                |row| match parser.parse(&row, &mut lookups) {
+                    // A row of a locked training that changes nothing is no change to it.
+                    Ok(rec) => match locks.training_row(&rec.code, rec.start) {
+                        Some(why) if !w.training_unchanged(&rec, keep_summary).await? => {
+                            refused.push((row.line, format!("training {}: {why}", rec.code)));
+                            Ok(None)
+                        }
+                        _ => Ok(Some(rec)),
+                    },
+                    Err(e) => Err(e),
+                },
+                |rec| {
+                    if let Some(rec) = rec {
+                        summary.count(w.training(&rec, keep_summary).await?)
+                    }
+                }
+            );
+            for (line, why) in refused {
+                locked(&sheet, line, "code", why)
+                    .into_iter()
+                    .for_each(|p| problems.push(p));
+            }
         }
         Kind::Sessions => {
             let mut parser = SessionParser::new(&sheet).map_err(rejected)?;
-            each_row!(|row| parser.parse(&row, &mut lookups), |rec| {
-                summary.count(w.session(&rec).await?)
-            });
+            let locks = options.locks.clone();
+            let mut refused = Vec::new();
+            each_row!(
+                |row| match parser.parse(&row, &mut lookups) {
+                    Ok(rec) => match locks.training(&rec.training_code) {
+                        Some(why) if !w.session_unchanged(&rec).await? => {
+                            refused
+                                .push((row.line, format!("training {}: {why}", rec.training_code)));
+                            Ok(None)
+                        }
+                        _ => Ok(Some(rec)),
+                    },
+                    Err(e) => Err(e),
+                },
+                |rec| {
+                    if let Some(rec) = rec {
+                        summary.count(w.session(&rec).await?)
+                    }
+                }
+            );
+            for (line, why) in refused {
+                locked(&sheet, line, "training_code", why)
+                    .into_iter()
+                    .for_each(|p| problems.push(p));
+            }
         }
         Kind::Attendance => {
             // Reading and checking the rows is as much work as writing them: a thread of its
@@ -233,10 +299,12 @@ pub async fn import_sheet(
             // Written batches go back to the reading thread to be freed: the strings of
             // new persons freed on the thread that did not allocate them cost the writer time.
             let (spent, returned) = std::sync::mpsc::channel();
+            let rules = ReadRules {
+                set_aside,
+                locks: options.locks.clone(),
+            };
             let reader = std::thread::spawn(move || {
-                read_attendance(
-                    sheet, parser, lookups, resolver, batches, returned, set_aside,
-                )
+                read_attendance(sheet, parser, lookups, resolver, batches, returned, rules)
             });
             while let Some((batch, at)) = arriving.recv().await {
                 progress(at, total);
@@ -273,8 +341,21 @@ pub async fn import_sheet(
             if problems.is_empty() {
                 match parser.finish() {
                     Ok(record) => {
-                        for outcome in w.published(&record).await? {
-                            summary.count(outcome);
+                        let why = cadre_core::report::Period::new(record.from, record.to)
+                            .ok()
+                            .and_then(|p| options.locks.published(p));
+                        match why {
+                            Some(why) => problems.push(cadre_import::Problem::at(
+                                sheet.file(),
+                                sheet.header_line(),
+                                "period-approved",
+                                format!("figures published for this period: {why}"),
+                            )),
+                            None => {
+                                for outcome in w.published(&record).await? {
+                                    summary.count(outcome);
+                                }
+                            }
                         }
                     }
                     Err(list) => list.into_iter().for_each(|p| problems.push(p)),
@@ -331,6 +412,13 @@ const BATCH: usize = 16384;
 /// Rows whose persons the reading thread looks up together (see `Resolver::add_all`).
 const GROUP: usize = 32;
 
+/// What the reading thread holds rows to besides the parser's checks.
+struct ReadRules {
+    /// Rows with problems are set aside rather than stopping the writes.
+    set_aside: bool,
+    locks: std::sync::Arc<crate::ImportLocks>,
+}
+
 /// Reads and checks every row of an attendance sheet, sending the records a batch at a time
 /// (with how far into the sheet the batch ends) while the sheet is clean. After the first
 /// problem nothing more is sent, but every row is still checked, so that the person importing
@@ -342,9 +430,14 @@ fn read_attendance(
     mut resolver: PersonResolver,
     batches: tokio::sync::mpsc::Sender<(AttendanceBatch, u64)>,
     returned: std::sync::mpsc::Receiver<AttendanceBatch>,
-    set_aside: bool,
+    rules: ReadRules,
 ) -> (u64, Problems) {
+    let ReadRules { set_aside, locks } = rules;
     let mut problems = Problems::default();
+    // The column a refused row's problem points to, found once.
+    let training_column = locked(&sheet, 0, "training_code", String::new())
+        .pop()
+        .and_then(|p| p.column);
     let mut rows = 0;
     let mut at = 0;
     let mut writing = true;
@@ -358,7 +451,29 @@ fn read_attendance(
             Err(p) => problems.push(p),
             Ok(()) => {
                 at = row.progress;
-                match parser.parse_into(&row, &lookups, &mut group[in_group]) {
+                let parsed = parser
+                    .parse_into(&row, &lookups, &mut group[in_group])
+                    .and_then(|()| {
+                        if locks.is_empty() {
+                            return Ok(());
+                        }
+                        let code = &group[in_group].training_code;
+                        match locks.training(code) {
+                            Some(why) => Err(vec![cadre_import::Problem {
+                                column: training_column,
+                                field: Some("training_code"),
+                                letters: sheet.letters(),
+                                ..cadre_import::Problem::at(
+                                    sheet.file(),
+                                    row.line,
+                                    "period-approved",
+                                    format!("training {code}: {why}"),
+                                )
+                            }]),
+                            None => Ok(()),
+                        }
+                    });
+                match parsed {
                     Err(list) => list.into_iter().for_each(|p| problems.push(p)),
                     Ok(()) if (set_aside || problems.is_empty()) && writing => {
                         in_group += 1;

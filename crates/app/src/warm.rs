@@ -103,6 +103,10 @@ impl App {
     pub async fn report(&self, actor: &Actor, period: Period) -> Result<Report, AppError> {
         let mut report = self.report_as_counted(actor, period).await?;
         self.finish_report(&mut report).await?;
+        // What was approved is the agency's whole report: a partner's part is not set beside it.
+        if self.partner_scope(actor).await?.is_none() {
+            self.note_approval(&mut report).await?;
+        }
         Ok(report)
     }
 

@@ -14,6 +14,7 @@ mod db;
 mod demo;
 mod gen;
 mod import;
+mod period;
 mod publish;
 mod quality;
 mod report;
@@ -83,6 +84,9 @@ enum Command {
     /// they find.
     #[command(subcommand)]
     Quality(quality::Command),
+    /// Submit a period's figures for approval, approve or reopen it, or list the periods.
+    #[command(subcommand)]
+    Period(period::Command),
 }
 
 fn main() -> ExitCode {
@@ -112,6 +116,7 @@ fn main() -> ExitCode {
             Command::Audit(command) => token::audit(&cli.database, command).await,
             Command::Person(command) => token::person(&cli.database, command).await,
             Command::Quality(command) => quality::run(&cli.database, command).await,
+            Command::Period(command) => period::run(&cli.database, command).await,
         }
     });
     match result {

@@ -84,6 +84,10 @@ const VERBS: &[Verb] = &[
     verb("audit verify"),
     verb("person erase"),
     verb("quality rules"),
+    verb("period submit"),
+    verb("period approve"),
+    verb("period reopen"),
+    verb("period list"),
     verb("quality set"),
 ];
 

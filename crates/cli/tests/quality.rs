@@ -85,3 +85,96 @@ fn rules_are_listed_set_and_obeyed_by_the_report() {
     let trail = text(&cadre(d, &["audit", "list", "--limit", "5"]).stdout);
     assert!(trail.contains("quality_rule"), "{trail}");
 }
+
+/// `cadre period`: submitted, approved (an import into it then refused, naming the period),
+/// listed, reopened with a reason; the report says what was approved.
+#[test]
+fn a_period_approved_locks_its_trainings_until_reopened() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (kind, file) in [
+        ("partners", "2020/partners.csv"),
+        ("trainings", "2020/trainings.csv"),
+    ] {
+        let out = cadre(d, &["import", kind, data(file).to_str().unwrap()]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let out = cadre(d, &["period", "approve", "--year", "2020"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("a coordinator submits the period first"));
+    for step in ["submit", "approve"] {
+        let out = cadre(d, &["period", step, "--year", "2020"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    // The same file again changes nothing, and is taken; one that changes a training of the
+    // period is refused, naming the row, the period and its approval.
+    let out = cadre(
+        d,
+        &[
+            "import",
+            "trainings",
+            data("2020/trainings.csv").to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let changed = d.join("changed.csv");
+    std::fs::write(
+        &changed,
+        "code,title,start_date
+2021-01,A later one,2021-02-03
+2020-08,Stress Management,2020
+",
+    )
+    .unwrap();
+    let out = cadre(d, &["import", "trainings", changed.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("changed.csv:3:1: code: training 2020-08: the period January – December 2020 was approved on"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr
+            .lines()
+            .filter(|l| l.contains("was approved on"))
+            .count(),
+        1,
+        "{stderr}"
+    );
+    let listed = text(&cadre(d, &["period", "list"]).stdout);
+    assert!(
+        listed.starts_with("2020-01-01 to 2020-12-31  approved "),
+        "{listed}"
+    );
+    let out = cadre(d, &["period", "reopen", "--year", "2020", "--reason", ""]);
+    assert!(!out.status.success(), "a reason is needed");
+    let out = cadre(
+        d,
+        &[
+            "period",
+            "reopen",
+            "--year",
+            "2020",
+            "--reason",
+            "IOM sent counts",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = cadre(
+        d,
+        &[
+            "import",
+            "trainings",
+            data("2020/trainings.csv").to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = cadre(d, &["report", "--year", "2020", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["approval"]["status"], "reopened");
+    assert_eq!(json["approval"]["reason"], "IOM sent counts");
+    assert_eq!(
+        json["approval"]["changed_since_approval"],
+        serde_json::json!([])
+    );
+}

@@ -147,6 +147,10 @@ pub enum Action {
     ReviewCorrection,
     /// Freeze a period's report and publish it.
     Publish,
+    /// Submit a period's figures for approval.
+    SubmitPeriod,
+    /// Approve a submitted period (its trainings are then locked), or reopen an approved one.
+    ApprovePeriod,
     /// Add, change, disable users; settings; the audit trail.
     ManageUsers,
     /// Everything held about one person (export), or their identity removed (erase).
@@ -164,7 +168,9 @@ pub fn may(who: Who<'_>, action: Action) -> bool {
     use Action::*;
     match grant.role {
         Role::Admin => true,
-        Role::Coordinator => !matches!(action, ManageUsers | Publish | PersonalData),
+        Role::Coordinator => {
+            !matches!(action, ManageUsers | Publish | PersonalData | ApprovePeriod)
+        }
         Role::Viewer | Role::FocalPoint => matches!(action, ReadPublished | ReadReports),
         Role::Partner => matches!(action, ReadPublished | ReadReports | ProposeCorrection),
     }

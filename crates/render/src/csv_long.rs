@@ -206,6 +206,21 @@ pub fn render(r: &Report) -> Result<Vec<u8>, RenderError> {
             [&participants, &trainings, &value],
         )?;
     }
+    if let Some(a) = &r.approval {
+        for c in &a.changes {
+            let label = format!(
+                "{}: approved {}, now {}",
+                crate::view::approved_figure_label(&c.figure),
+                crate::view::approved_figure_value(&c.figure, c.approved),
+                crate::view::approved_figure_value(&c.figure, c.now)
+            );
+            row(
+                &mut w,
+                ["changed_since_approval", &c.figure, &label],
+                ["", "", ""],
+            )?;
+        }
+    }
     for q in &r.quality {
         let label = format!(
             "{} ({}): {}",

@@ -40,6 +40,12 @@ struct Note {
     message: String,
 }
 
+struct Approval {
+    sentence: String,
+    rows: Vec<Row>,
+    edits: Vec<String>,
+}
+
 struct Chart {
     id: &'static str,
     heading: &'static str,
@@ -67,6 +73,7 @@ struct Page {
     published_columns: [&'static str; 6],
     published_intro: &'static str,
     quality: Vec<Note>,
+    approval: Option<Approval>,
     /// Files of the same report to link to (a published report's downloads): (file, label).
     downloads: Vec<(String, String)>,
 }
@@ -299,6 +306,14 @@ fn page(r: &Report) -> Page {
         published_columns: view::PUBLISHED_COLUMNS,
         published_intro: view::PUBLISHED_INTRO,
         quality,
+        approval: r.approval.as_ref().map(|a| Approval {
+            sentence: view::approval_sentence(a),
+            rows: view::approval_rows(a)
+                .into_iter()
+                .map(|cells| Row { cells })
+                .collect(),
+            edits: a.edits.iter().map(view::edit_line).collect(),
+        }),
         downloads: Vec::new(),
     }
 }

@@ -21,6 +21,8 @@ fn money(m: cadre_core::Money) -> String {
 
 #[derive(Serialize)]
 pub struct ReportJson<'a> {
+    /// Null unless the period was approved.
+    approval: Option<ApprovalJson<'a>>,
     countries: Vec<Country<'a>>,
     countries_reached: usize,
     declared: Vec<DeclaredJson>,
@@ -188,6 +190,32 @@ fn param(p: &cadre_core::quality::Param) -> Param<'_> {
 }
 
 #[derive(Serialize)]
+struct ApprovalJson<'a> {
+    approved_on: &'a str,
+    changed_since_approval: Vec<ChangeJson<'a>>,
+    edits_since_approval: Vec<EditJson<'a>>,
+    reason: &'a str,
+    reopened_on: Option<&'a str>,
+    status: &'static str,
+}
+
+/// A headline figure that moved since approval: the value in cents as a money string.
+#[derive(Serialize)]
+struct ChangeJson<'a> {
+    approved: Shown,
+    figure: &'a str,
+    now: Shown,
+}
+
+#[derive(Serialize)]
+struct EditJson<'a> {
+    action: &'a str,
+    at: &'a str,
+    detail: &'a str,
+    kind: &'a str,
+}
+
+#[derive(Serialize)]
 struct DeclaredJson {
     declared: Shown,
     difference: Shown,
@@ -234,6 +262,44 @@ fn training(t: &TrainingLine) -> Training<'_> {
 pub fn report(r: &Report) -> ReportJson<'_> {
     let p = &r.participants;
     ReportJson {
+        approval: r.approval.as_ref().map(|a| ApprovalJson {
+            approved_on: &a.approved_on,
+            changed_since_approval: a
+                .changes
+                .iter()
+                .map(|c| {
+                    let shown = |v: i64| {
+                        if c.figure == "value_cents" {
+                            Shown::Money(money(cadre_core::Money::from_cents(v)))
+                        } else {
+                            Shown::Count(v)
+                        }
+                    };
+                    ChangeJson {
+                        approved: shown(c.approved),
+                        figure: if c.figure == "value_cents" {
+                            "value_usd"
+                        } else {
+                            &c.figure
+                        },
+                        now: shown(c.now),
+                    }
+                })
+                .collect(),
+            edits_since_approval: a
+                .edits
+                .iter()
+                .map(|e| EditJson {
+                    action: &e.action,
+                    at: &e.at,
+                    detail: &e.detail,
+                    kind: &e.kind,
+                })
+                .collect(),
+            reason: &a.reason,
+            reopened_on: a.reopened_on.as_deref(),
+            status: a.status.as_str(),
+        }),
         countries: r
             .countries
             .iter()

@@ -73,6 +73,28 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(out, "_Period: {}_\n", r.period.label());
     let _ = writeln!(out, "{}\n", view::headline(r));
     let _ = writeln!(out, "{}\n", view::persons_sentence(r));
+    if let Some(a) = &r.approval {
+        let _ = writeln!(
+            out,
+            "## Approval\n\n{}\n",
+            text(&view::approval_sentence(a))
+        );
+        if !a.changes.is_empty() {
+            table(
+                &mut out,
+                &["Figure", "Approved", "Now"],
+                "lrr",
+                view::approval_rows(a),
+            );
+        }
+        if !a.edits.is_empty() {
+            let _ = writeln!(out, "The changes since approval:\n");
+            for e in &a.edits {
+                let _ = writeln!(out, "- {}", text(&view::edit_line(e)));
+            }
+            let _ = writeln!(out);
+        }
+    }
     let _ = writeln!(out, "{}\n", view::modality_sentence(r));
     let _ = writeln!(
         out,

@@ -396,6 +396,21 @@ pub fn render(r: &Report) -> Vec<u8> {
 
     w.paragraph(&view::headline(r), 10.5, INK);
     w.paragraph(&view::persons_sentence(r), 10.0, INK);
+    if let Some(a) = &r.approval {
+        w.heading("Approval");
+        w.paragraph(&view::approval_sentence(a), 10.0, INK);
+        if !a.changes.is_empty() {
+            w.table(
+                &["Figure", "Approved", "Now"],
+                &[250.0, 120.0, 120.0],
+                1,
+                &view::approval_rows(a),
+            );
+        }
+        for e in &a.edits {
+            w.paragraph(&view::edit_line(e), 8.5, MUTED);
+        }
+    }
 
     w.heading("Physical and virtual training");
     w.paragraph(&view::modality_sentence(r), 10.0, INK);

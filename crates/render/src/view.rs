@@ -352,6 +352,81 @@ pub fn published_rows(r: &Report) -> Vec<Vec<String>> {
 /// The sentence before the published figures.
 pub const PUBLISHED_INTRO: &str = "The agency published these figures for the period. Beside them are the figures the records give by the counting rules, and what explains each difference: the rules whose findings are listed under data quality.";
 
+/// What a figure an approval keeps is called.
+pub fn approved_figure_label(key: &str) -> &str {
+    match key {
+        "trainings" => "Trainings",
+        "participants" => "Participants",
+        "male" => "Male",
+        "female" => "Female",
+        "gender_not_recorded" => "Gender not recorded",
+        "persons" => "Individual persons",
+        "countries_reached" => "Countries reached",
+        "value_cents" => "Value (USD)",
+        "trainings_without_count" => "Trainings without a count",
+        other => other,
+    }
+}
+
+/// An approved figure as shown: money for the value, else a count.
+pub fn approved_figure_value(key: &str, v: i64) -> String {
+    if key == "value_cents" {
+        usd(Money::from_cents(v))
+    } else {
+        num(v.unsigned_abs())
+    }
+}
+
+/// Where the period's approval stands, as a sentence.
+pub fn approval_sentence(a: &cadre_core::approval::SinceApproval) -> String {
+    use cadre_core::approval::Status;
+    let mut s = match (a.status, &a.reopened_on) {
+        (Status::Approved, _) => format!("These figures were approved on {}.", a.approved_on),
+        (_, Some(reopened)) => {
+            format!(
+                "These figures were approved on {}, and reopened on {reopened} for corrections: {}",
+                a.approved_on,
+                a.reason.trim_end_matches('.')
+            ) + "."
+        }
+        _ => format!(
+            "These figures were approved on {} and are submitted again.",
+            a.approved_on
+        ),
+    };
+    if a.changes.is_empty() {
+        s.push_str(" Nothing has changed since.");
+    } else {
+        s.push_str(" Changed since approval: the figures below, beside what was approved.");
+    }
+    s
+}
+
+/// The rows of the changed-since-approval table: figure, approved, now.
+pub fn approval_rows(a: &cadre_core::approval::SinceApproval) -> Vec<Vec<String>> {
+    a.changes
+        .iter()
+        .map(|c| {
+            vec![
+                approved_figure_label(&c.figure).to_string(),
+                approved_figure_value(&c.figure, c.approved),
+                approved_figure_value(&c.figure, c.now),
+            ]
+        })
+        .collect()
+}
+
+/// An edit since the approval, as a line: its day, what was done, to what.
+pub fn edit_line(e: &cadre_core::approval::EditSince) -> String {
+    format!(
+        "{}: {} {} ({})",
+        cadre_core::approval::day_of(&e.at),
+        e.kind,
+        e.action,
+        e.detail
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -210,6 +210,30 @@ pub fn render(r: &Report) -> Result<Vec<u8>, XlsxError> {
         s.set_column_width(5, 80)?;
     }
 
+    if let Some(a) = &r.approval {
+        let s = book.add_worksheet().set_name("Approval")?;
+        s.write_string(0, 0, view::approval_sentence(a))?;
+        for (i, name) in ["Figure", "Approved", "Now"].iter().enumerate() {
+            s.write_string_with_format(2, i as u16, *name, &bold)?;
+        }
+        for (i, c) in a.changes.iter().enumerate() {
+            let row = 3 + i as u32;
+            let scale = if c.figure == "value_cents" {
+                100.0
+            } else {
+                1.0
+            };
+            s.write_string(row, 0, view::approved_figure_label(&c.figure))?;
+            s.write_number(row, 1, c.approved as f64 / scale)?;
+            s.write_number(row, 2, c.now as f64 / scale)?;
+        }
+        let below = 4 + a.changes.len() as u32;
+        for (i, e) in a.edits.iter().enumerate() {
+            s.write_string(below + i as u32, 0, view::edit_line(e))?;
+        }
+        s.set_column_width(0, 40)?;
+    }
+
     let s = book.add_worksheet().set_name("Data quality")?;
     header(s, &["Rule", "Training", "Note", "Severity"], &bold)?;
     for (i, q) in r.quality.iter().enumerate() {

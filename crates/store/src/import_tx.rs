@@ -97,6 +97,20 @@ impl ImportTx {
         on_writer!(self, w => w.training(rec, keep_summary))
     }
 
+    /// Whether writing the training would change nothing the store holds.
+    pub async fn training_unchanged(
+        &mut self,
+        rec: &TrainingRecord,
+        keep_summary: bool,
+    ) -> Result<bool> {
+        on_writer!(self, w => async { Ok(w.as_written(rec, keep_summary).await?.1) })
+    }
+
+    /// Whether writing the session would change nothing the store holds.
+    pub async fn session_unchanged(&mut self, rec: &SessionRecord) -> Result<bool> {
+        on_writer!(self, w => w.session_unchanged(rec))
+    }
+
     pub async fn session(&mut self, rec: &SessionRecord) -> Result<Outcome> {
         on_writer!(self, w => w.session(rec))
     }

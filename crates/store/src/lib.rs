@@ -17,6 +17,7 @@ macro_rules! on_backend {
 }
 
 mod accounts;
+mod approvals;
 mod audit;
 mod backend;
 mod cache;
@@ -118,6 +119,9 @@ pub enum StoreError {
         source_rows: i64,
         target_rows: i64,
     },
+    /// A period's step that its state no longer allows (another admin took it meanwhile).
+    #[error("{0}")]
+    Moved(String),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -293,6 +293,26 @@ pub(crate) const SPECS: &[TableSpec] = &[
         page_by: &[],
         columns: &[("rule", Text), ("enabled", Int), ("severity", Text)],
     },
+    TableSpec {
+        name: "period_approvals",
+        has_id: true,
+        page_by: &[],
+        columns: &[
+            ("id", Int),
+            ("period_from", Text),
+            ("period_to", Text),
+            ("status", Text),
+            ("submitted_by", Text),
+            ("submitted_at", Text),
+            ("approved_by", Text),
+            ("approved_at", Text),
+            ("reopened_by", Text),
+            ("reopened_at", Text),
+            ("reason", Text),
+            ("approved_figures", Text),
+            ("approved_report", Text),
+        ],
+    },
 ];
 
 /// One cell being copied.

@@ -40,6 +40,7 @@ impl WebError {
                 (StatusCode::TOO_MANY_REQUESTS, "Too many attempts")
             }
             WebError::App(AppError::InUse { .. }) => (StatusCode::CONFLICT, "Still in use"),
+            WebError::App(AppError::Locked(_)) => (StatusCode::CONFLICT, "Approved period"),
             WebError::App(AppError::Fields(_) | AppError::Invalid(_)) | WebError::BadRequest(_) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "Cannot do that")
             }

@@ -159,6 +159,16 @@ pub(crate) trait Kind {
         stamp: Stamp<'_>,
     ) -> Result<Dependents, StoreError>;
 
+    /// The start dates of the trainings a write of this record changes (its own for a
+    /// training, its training's for a session; none for records outside any period), for the
+    /// lock of approved periods.
+    async fn starts(
+        _app: &App,
+        _rec: &Self::Record,
+    ) -> Result<Vec<Option<cadre_core::PartialDate>>, AppError> {
+        Ok(Vec::new())
+    }
+
     /// Keeps the warm engine current after a write: the record before it and after it (`None`
     /// for one created, or deleted).
     async fn follow(
@@ -181,6 +191,7 @@ impl App {
     ) -> Result<Versioned<K::Record>, AppError> {
         actor.must(Action::EditRecords)?;
         let rec = K::check(self, fields).await?;
+        self.must_be_open(&K::starts(self, &rec).await?).await?;
         let at = clock::now();
         let after = json(&K::fields(&rec));
         let created = K::insert(&self.store, &rec, actor.stamp(&at).after(&after))
@@ -202,6 +213,10 @@ impl App {
         actor.must(Action::EditRecords)?;
         let before = K::read(self, actor, id).await?;
         let rec = K::check(self, fields).await?;
+        // Neither where it was nor where it goes may be in an approved period.
+        let mut starts = K::starts(self, &before).await?;
+        starts.extend(K::starts(self, &rec).await?);
+        self.must_be_open(&starts).await?;
         let at = clock::now();
         let (was, after) = (json(&K::fields(&before)), json(&K::fields(&rec)));
         let version = K::replace(
@@ -233,6 +248,7 @@ impl App {
     ) -> Result<Dependents, AppError> {
         actor.must(Action::EditRecords)?;
         let before = K::read(self, actor, id).await?;
+        self.must_be_open(&K::starts(self, &before).await?).await?;
         let was = json(&K::fields(&before));
         let at = clock::now();
         let gone = K::remove(

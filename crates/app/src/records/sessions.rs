@@ -29,6 +29,17 @@ impl Kind for Sessions {
         app.check_session(f).await
     }
 
+    async fn starts(
+        app: &App,
+        rec: &SessionRecord,
+    ) -> Result<Vec<Option<cadre_core::PartialDate>>, AppError> {
+        let Some(id) = app.store.training_id(&rec.training_code).await? else {
+            return Ok(Vec::new());
+        };
+        let training = app.store.training_by_id(id).await?;
+        Ok(vec![training.and_then(|t| t.record.start)])
+    }
+
     super::store_writes!(
         SessionRecord,
         create_session,

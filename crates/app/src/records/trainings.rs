@@ -27,6 +27,13 @@ impl Kind for Trainings {
         app.check_training(f).await
     }
 
+    async fn starts(
+        _: &App,
+        rec: &TrainingRecord,
+    ) -> Result<Vec<Option<cadre_core::PartialDate>>, AppError> {
+        Ok(vec![rec.start])
+    }
+
     super::store_writes!(
         TrainingRecord,
         create_training,

@@ -8,6 +8,7 @@ use cadre_app::{Actor, App, AppError};
 use cadre_core::report::Period;
 use cadre_store::Store;
 
+mod periods;
 mod quality;
 
 fn fields(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {

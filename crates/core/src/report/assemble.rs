@@ -327,5 +327,6 @@ pub(super) fn assemble(
         quality,
         published,
         declared,
+        approval: None,
     }
 }

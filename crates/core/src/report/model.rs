@@ -212,6 +212,9 @@ pub struct Report {
     pub published: Vec<Reconciliation>,
     /// The same figures with the difference explained (issue 12's `declared[]`).
     pub declared: Vec<Declared>,
+    /// For a period that was approved: when, and what changed since (the application layer
+    /// fills it in from what the approval kept).
+    pub approval: Option<crate::approval::SinceApproval>,
 }
 
 impl Report {

@@ -4,6 +4,8 @@ pub(crate) type Db = sqlx::Sqlite;
 
 #[path = "accounts.rs"]
 pub(crate) mod accounts;
+#[path = "approvals.rs"]
+pub(crate) mod approvals;
 #[path = "audit.rs"]
 pub(crate) mod audit;
 #[path = "cache.rs"]

@@ -383,24 +383,35 @@ impl Writer {
 
     /// Writes a training; with `keep_summary`, a training already kept keeps its summary (a
     /// file without the `summary` column says nothing of it, and must not erase it).
+    /// The training as a write would leave it (with `keep_summary`, the kept summary in place
+    /// of the row's), and whether the store holds it so already.
+    pub(crate) async fn as_written(
+        &mut self,
+        rec: &TrainingRecord,
+        keep_summary: bool,
+    ) -> Result<(Option<TrainingRecord>, bool)> {
+        let Some(&id) = self.trainings.get(&rec.code) else {
+            return Ok((None, false));
+        };
+        let before = read_training(&mut self.tx, id).await?;
+        let kept = (keep_summary && before.summary != rec.summary).then(|| TrainingRecord {
+            summary: before.summary.clone(),
+            ..rec.clone()
+        });
+        let same = before == *kept.as_ref().unwrap_or(rec);
+        Ok((kept, same))
+    }
+
     pub(crate) async fn training(
         &mut self,
         rec: &TrainingRecord,
         keep_summary: bool,
     ) -> Result<Outcome> {
         let existing = self.trainings.get(&rec.code).copied();
-        let kept;
-        let mut rec = rec;
+        let (kept, same) = self.as_written(rec, keep_summary).await?;
+        let rec = kept.as_ref().unwrap_or(rec);
         if let Some(id) = existing {
-            let before = read_training(&mut self.tx, id).await?;
-            if keep_summary && before.summary != rec.summary {
-                kept = TrainingRecord {
-                    summary: before.summary.clone(),
-                    ..rec.clone()
-                };
-                rec = &kept;
-            }
-            if before == *rec {
+            if same {
                 return Ok(Outcome::Unchanged);
             }
             // The lists are written again whole, in the row's order.
@@ -491,16 +502,26 @@ impl Writer {
         Ok(())
     }
 
+    /// Whether the store holds the session so already.
+    pub(crate) async fn session_unchanged(&mut self, rec: &SessionRecord) -> Result<bool> {
+        let Some(&training_id) = self.trainings.get(&rec.training_code) else {
+            return Ok(false);
+        };
+        let Some(&id) = self.sessions.get(&(training_id, rec.start)) else {
+            return Ok(false);
+        };
+        let (end, total, note): (Option<String>, Option<i64>, Option<String>) =
+            sqlx::query_as("SELECT end_date, participants_total, note FROM sessions WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *self.tx)
+                .await?;
+        Ok(date(end) == rec.end && count(total) == rec.participants_total && note == rec.note)
+    }
+
     pub(crate) async fn session(&mut self, rec: &SessionRecord) -> Result<Outcome> {
         let training_id = self.trainings[&rec.training_code];
         if let Some(&id) = self.sessions.get(&(training_id, rec.start)) {
-            let (end, total, note): (Option<String>, Option<i64>, Option<String>) = sqlx::query_as(
-                "SELECT end_date, participants_total, note FROM sessions WHERE id = $1",
-            )
-            .bind(id)
-            .fetch_one(&mut *self.tx)
-            .await?;
-            if date(end) == rec.end && count(total) == rec.participants_total && note == rec.note {
+            if self.session_unchanged(rec).await? {
                 return Ok(Outcome::Unchanged);
             }
             sqlx::query(

@@ -71,6 +71,7 @@ impl From<AppError> for Problem {
                 ..Problem::new(StatusCode::CONFLICT, "version-conflict", detail)
             },
             AppError::InUse { .. } => Problem::new(StatusCode::CONFLICT, "in-use", detail),
+            AppError::Locked(_) => Problem::new(StatusCode::CONFLICT, "period-approved", detail),
             AppError::Fields(problems) => {
                 // A record that names what the store does not hold, or takes what another
                 // holds, conflicts with the records as they are (409); one that is wrong in

@@ -10,6 +10,7 @@ mod import_runs;
 mod imports;
 mod participants;
 mod partners;
+mod periods;
 mod places;
 mod published;
 mod quality;
@@ -132,6 +133,10 @@ pub(crate) fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (M::GET, "/admin/persons", get(admin::persons)),
         (M::POST, "/admin/persons/export", post(admin::export_person)),
         (M::POST, "/admin/persons/erase", post(admin::erase_person)),
+        (M::GET, "/periods", get(periods::list)),
+        (M::POST, "/periods/submit", post(periods::submit)),
+        (M::POST, "/periods/approve", post(periods::approve)),
+        (M::POST, "/periods/reopen", post(periods::reopen)),
         (M::GET, "/quality", get(quality::to_fix)),
         (M::GET, "/admin/rules", get(quality::rules)),
         (M::POST, "/admin/rules/{rule}", post(quality::set_rule)),

@@ -39,6 +39,8 @@ struct ReportPage {
     years: Vec<i32>,
     months: Vec<(u8, &'static str)>,
     can_publish: bool,
+    /// Where the period stands in its approval, and the steps the viewer may take.
+    approval: Option<super::periods::Panel>,
 }
 
 pub(crate) async fn period_of(s: &Ctx, q: &PeriodQuery) -> (Period, Option<String>) {
@@ -96,6 +98,7 @@ pub(crate) async fn show(s: Ctx, Query(q): Query<PeriodQuery>) -> PageResult<Res
             .map(|m| (m, cadre_core::date::month_name(m)))
             .collect(),
         can_publish: s.actor.may(cadre_core::access::Action::Publish),
+        approval: super::periods::panel(&s, period).await?,
     })
 }
 

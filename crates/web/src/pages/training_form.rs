@@ -121,6 +121,13 @@ pub(crate) async fn create(
             let view = FormPage::new(&s, None, 0, "New training".into(), form).await;
             page_with(StatusCode::UNPROCESSABLE_ENTITY, view)
         }
+        Err(AppError::Locked(why)) => {
+            // What was typed stays in the form, with why it cannot be saved now.
+            let mut form = FormView::new(values);
+            form.general.push(why);
+            let view = FormPage::new(&s, None, 0, "New training".into(), form).await;
+            page_with(StatusCode::CONFLICT, view)
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -175,6 +182,13 @@ pub(crate) async fn update(
                 version: current,
                 differences,
             });
+            page_with(StatusCode::CONFLICT, view)
+        }
+        Err(AppError::Locked(why)) => {
+            let mut form = FormView::new(values);
+            form.general.push(why);
+            let heading = format!("Edit {}", form.value("title"));
+            let view = FormPage::new(&s, Some(id), version, heading, form).await;
             page_with(StatusCode::CONFLICT, view)
         }
         Err(e) => Err(e.into()),

@@ -303,6 +303,31 @@ pub(crate) const TABLE: &[Row] = &[
         Form("email=nobody%40example.org&confirm=yes"),
         "AFFFFFFS",
     ),
+    // Where periods stand is read by everyone signed in; a coordinator submits, an admin
+    // approves and reopens (a step the state does not allow is answered 409, after the
+    // access check). A year with no training, so that no record is locked for other rows.
+    row("GET", "/periods", "/periods", Empty, "AAAAAAAS"),
+    row(
+        "POST",
+        "/periods/submit",
+        "/periods/submit?year=2030",
+        Empty,
+        "AAFFFFFS",
+    ),
+    row(
+        "POST",
+        "/periods/approve",
+        "/periods/approve?year=2030",
+        Empty,
+        "AFFFFFFS",
+    ),
+    row(
+        "POST",
+        "/periods/reopen",
+        "/periods/reopen?year=2030",
+        Form("reason=a+count+was+wrong"),
+        "AFFFFFFS",
+    ),
     // What the data-quality rules find is read by everyone signed in (a partner's, in its
     // trainings; duplicate persons only by those who merge); only an admin sets the rules.
     row("GET", "/quality", "/quality?year=2020", Empty, "AAAAAAAS"),

@@ -553,3 +553,37 @@ async fn tokens_are_read_only_revocable_and_sent_only_as_bearer() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+/// A training of an approved period cannot be replaced through the API either: 409, as a
+/// problem saying which period and since when.
+#[tokio::test]
+async fn a_training_of_an_approved_period_is_refused_as_a_problem() {
+    let api = api().await;
+    let year = cadre_core::report::Period::year(2020);
+    api.app.submit_period(&Actor::local(), year).await.unwrap();
+    api.app.approve_period(&Actor::local(), year).await.unwrap();
+    let listed = api
+        .call("GET", "/api/v1/trainings?limit=1", None, None)
+        .await;
+    let mut body = listed.json["items"][0].clone();
+    let uri = format!("/api/v1/trainings/{}", body["id"]);
+    body.as_object_mut().unwrap().remove("id");
+    body["title"] = json!("Renamed after approval");
+    let put = api.call("PUT", &uri, Some(body), None).await;
+    assert_eq!(put.status, StatusCode::CONFLICT);
+    assert_eq!(content_type(&put), "application/problem+json");
+    assert!(
+        put.json["type"]
+            .as_str()
+            .unwrap()
+            .ends_with("period-approved"),
+        "{}",
+        put.json
+    );
+    assert!(put.json["detail"]
+        .as_str()
+        .unwrap()
+        .contains("January – December 2020 was approved on"));
+    let deleted = api.call("DELETE", &uri, None, None).await;
+    assert_eq!(deleted.status, StatusCode::CONFLICT);
+}

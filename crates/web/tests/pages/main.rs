@@ -16,6 +16,7 @@ use tower::ServiceExt;
 
 mod hostile;
 mod imports;
+mod periods;
 mod quality;
 
 struct Site {

@@ -1,0 +1,150 @@
+//! A period's approval in the browser: the report page says where the period it shows stands
+//! and offers the next step to whoever may take it (a coordinator submits, an admin approves or
+//! reopens with a reason); `/periods` lists every period with an approval. The steps and
+//! their rules are the application layer's.
+
+use askama::Template;
+use axum::extract::Query;
+use axum::response::Response;
+use axum::Form;
+use cadre_core::access::Action;
+use cadre_core::approval::{Approval, Status};
+use cadre_core::report::Period;
+use serde::Deserialize;
+
+use super::{page, see_other};
+use crate::error::{PageResult, WebError};
+use crate::period::PeriodQuery;
+use crate::Ctx;
+
+/// Where a period stands, and the steps the viewer may take now.
+pub(crate) struct Panel {
+    pub state: String,
+    pub submit: bool,
+    pub approve: bool,
+    pub reopen: bool,
+}
+
+fn state_of(a: Option<&Approval>) -> String {
+    match a {
+        None => "Not submitted for approval.".into(),
+        Some(a) => match a.status {
+            Status::Submitted => match &a.approved_at {
+                None => format!(
+                    "Submitted for approval by {} on {}.",
+                    a.submitted_by,
+                    cadre_core::approval::day_of(&a.submitted_at)
+                ),
+                Some(_) => format!(
+                    "Approved on {}, reopened, and submitted again by {} on {}.",
+                    a.approved_on(),
+                    a.submitted_by,
+                    cadre_core::approval::day_of(&a.submitted_at)
+                ),
+            },
+            Status::Approved => format!(
+                "Approved on {} by {}: its trainings are locked.",
+                a.approved_on(),
+                a.approved_by.as_deref().unwrap_or("")
+            ),
+            Status::Reopened => format!(
+                "Approved on {}, reopened on {} by {}: {}",
+                a.approved_on(),
+                a.reopened_at
+                    .as_deref()
+                    .map(cadre_core::approval::day_of)
+                    .unwrap_or_default(),
+                a.reopened_by.as_deref().unwrap_or(""),
+                a.reason
+            ),
+        },
+    }
+}
+
+/// The approval panel of the report page for `period`.
+pub(crate) async fn panel(s: &Ctx, period: Period) -> PageResult<Option<Panel>> {
+    // A partner reads its own part of a report, which is not what is approved.
+    if s.app.partner_scope(&s.actor).await?.is_some() {
+        return Ok(None);
+    }
+    let kept = s.app.periods(&s.actor).await?;
+    let a = kept.iter().find(|a| a.period == period);
+    let status = a.map(|a| a.status);
+    Ok(Some(Panel {
+        state: state_of(a),
+        submit: s.actor.may(Action::SubmitPeriod)
+            && matches!(status, None | Some(Status::Reopened)),
+        approve: s.actor.may(Action::ApprovePeriod) && status == Some(Status::Submitted),
+        reopen: s.actor.may(Action::ApprovePeriod) && status == Some(Status::Approved),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "periods.html")]
+struct PeriodsPage {
+    nav: &'static str,
+    /// (label, the report's query, where it stands)
+    periods: Vec<(String, String, String)>,
+}
+
+pub(crate) async fn list(s: Ctx) -> PageResult<Response> {
+    let periods = s
+        .app
+        .periods(&s.actor)
+        .await?
+        .iter()
+        .map(|a| {
+            (
+                a.period.label(),
+                PeriodQuery::of(a.period).query_string(),
+                state_of(Some(a)),
+            )
+        })
+        .collect();
+    page(PeriodsPage {
+        nav: "report",
+        periods,
+    })
+}
+
+async fn period_in(s: &Ctx, q: &PeriodQuery) -> PageResult<Period> {
+    Ok(match q.period().map_err(WebError::BadRequest)? {
+        Some(p) => p,
+        None => super::report::period_of(s, q).await.0,
+    })
+}
+
+fn back(period: Period) -> Response {
+    see_other(&format!(
+        "/report?{}#approval-panel",
+        PeriodQuery::of(period).query_string()
+    ))
+}
+
+pub(crate) async fn submit(s: Ctx, Query(q): Query<PeriodQuery>) -> PageResult<Response> {
+    let period = period_in(&s, &q).await?;
+    s.app.submit_period(&s.actor, period).await?;
+    Ok(back(period))
+}
+
+pub(crate) async fn approve(s: Ctx, Query(q): Query<PeriodQuery>) -> PageResult<Response> {
+    let period = period_in(&s, &q).await?;
+    s.app.approve_period(&s.actor, period).await?;
+    Ok(back(period))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Reason {
+    #[serde(default)]
+    reason: String,
+}
+
+pub(crate) async fn reopen(
+    s: Ctx,
+    Query(q): Query<PeriodQuery>,
+    Form(form): Form<Reason>,
+) -> PageResult<Response> {
+    let period = period_in(&s, &q).await?;
+    s.app.reopen_period(&s.actor, period, &form.reason).await?;
+    Ok(back(period))
+}

@@ -1,0 +1,118 @@
+//! A period's approval in the browser's pages: the report page offers each role its step, a
+//! form's save in an approved period is refused with why (nothing changes), and once the
+//! period is reopened and corrected its report shows what changed since approval.
+
+use axum::http::StatusCode;
+
+use super::{sign_in_as, sqlite};
+
+#[tokio::test]
+async fn a_period_submitted_approved_locked_reopened_and_corrected() {
+    let site = sqlite().await;
+    let admin = sign_in_as(
+        &site.app,
+        "director@agency.example",
+        cadre_core::access::Role::Admin,
+    )
+    .await;
+    let as_admin = |uri: &str, body: &str| {
+        axum::http::Request::post(uri)
+            .header(
+                axum::http::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .header("sec-fetch-site", "same-origin")
+            .header(axum::http::header::COOKIE, admin.clone())
+            .body(axum::body::Body::from(body.to_string()))
+            .unwrap()
+    };
+
+    // The coordinator is offered to submit, not to approve.
+    let (_, page) = site.get("/report?year=2020").await;
+    assert!(page.contains("Not submitted for approval."));
+    assert!(page.contains("Submit January – December 2020 for approval"));
+    assert!(!page.contains("Approve January"));
+    let (status, headers, _) = site.post("/periods/submit?year=2020", &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        headers[axum::http::header::LOCATION],
+        "/report?kind=year&year=2020&from=2020-01-01&to=2020-12-31#approval-panel"
+    );
+    let (status, _, _) = site.post("/periods/approve?year=2020", &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = site.send(as_admin("/periods/approve?year=2020", "")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page) = site.get("/report?year=2020").await;
+    assert!(page.contains("Approved on "), "{page}");
+    assert!(page.contains("These figures were approved on"));
+    let (_, list) = site.get("/periods").await;
+    assert!(list.contains("January – December 2020"));
+    assert!(list.contains("its trainings are locked"));
+
+    // The edit form's save is refused, saying why; the training is as it was.
+    let id = site
+        .app
+        .engine()
+        .unwrap()
+        .trainings()
+        .iter()
+        .find(|t| t.record.code == "2020-08")
+        .unwrap()
+        .id;
+    let t = site
+        .app
+        .training(&cadre_app::Actor::local(), id)
+        .await
+        .unwrap();
+    let mut form: Vec<(String, String)> = cadre_core::fields::training_fields(&t.record)
+        .into_iter()
+        .collect();
+    form.push(("version".into(), t.version.to_string()));
+    for (k, v) in &mut form {
+        if k == "participants_total" {
+            *v = "160".into();
+        }
+    }
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (status, _, body) = site.post(&format!("/trainings/{id}"), &pairs).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        body.contains("was approved on") && body.contains("until an admin reopens it"),
+        "{body}"
+    );
+    assert!(
+        body.contains("name=\"participants_total\" value=\"160\""),
+        "what was typed is kept in the form"
+    );
+
+    // Reopened with a reason, the same save goes through and the report says what changed.
+    let (status, _, _) = site
+        .send(as_admin("/periods/reopen?year=2020", "reason="))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a reason is needed"
+    );
+    let (status, _, _) = site
+        .send(as_admin(
+            "/periods/reopen?year=2020",
+            "reason=UWI+sent+the+count",
+        ))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, body) = site.post(&format!("/trainings/{id}"), &pairs).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let (_, page) = site.get("/report?year=2020").await;
+    assert!(page.contains("reopened on"), "{page}");
+    assert!(page.contains("UWI sent the count"));
+    assert!(
+        page.contains(
+            "<td>Participants</td><td class=\"num\">1,612</td><td class=\"num\">1,617</td>"
+        ),
+        "{page}"
+    );
+    assert!(page.contains("training updated (2020-08)"));
+    // The coordinator may submit it again.
+    assert!(page.contains("Submit January – December 2020 for approval"));
+}
