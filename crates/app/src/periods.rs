@@ -171,6 +171,16 @@ impl App {
         Ok(())
     }
 
+    /// Why a training starting on `start` cannot be changed now, if it cannot (a page says so
+    /// rather than offering a form that will be refused).
+    pub async fn lock_of(&self, start: Option<PartialDate>) -> Result<Option<String>, AppError> {
+        if start.is_none() {
+            return Ok(None);
+        }
+        let approvals = self.store.approvals().await?;
+        Ok(approval::lock_on(&approvals, start).map(approval::locked_message))
+    }
+
     /// What imports may not write now.
     pub(crate) async fn import_locks(&self) -> Result<ImportLocks, AppError> {
         let approved: Vec<Approval> = self

@@ -267,6 +267,8 @@ struct TrainingPage {
     roster_total: i64,
     /// Lines of participants this viewer sees only in totals.
     roster_hidden: i64,
+    /// Why it cannot be changed now (its period is approved).
+    locked: Option<String>,
     /// Its findings: (severity, message, rule code).
     notes: Vec<(&'static str, String, &'static str)>,
     session_form: crate::forms::FormView,
@@ -376,6 +378,7 @@ pub(crate) async fn training_page(
         notes,
         session_form,
         history: super::if_allowed(s.app.history(&s.actor, "training", id, 50).await)?,
+        locked: s.app.lock_of(t.record.start).await?,
         can_edit: s.actor.may(cadre_core::access::Action::EditRecords),
         can_propose: s.actor.may(cadre_core::access::Action::ProposeCorrection),
         t,

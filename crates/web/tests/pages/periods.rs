@@ -74,6 +74,10 @@ async fn a_period_submitted_approved_locked_reopened_and_corrected() {
         }
     }
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    // Its page says it is locked, and offers no form that would be refused.
+    let (_, training) = site.get(&format!("/trainings/{id}")).await;
+    assert!(training.contains("Locked: the period January – December 2020 was approved on"));
+    assert!(!training.contains(&format!("href=\"/trainings/{id}/edit\"")));
     let (status, _, body) = site.post(&format!("/trainings/{id}"), &pairs).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(
