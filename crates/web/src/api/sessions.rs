@@ -68,6 +68,7 @@ pub(crate) async fn get_session(s: Ctx, ApiPath(id): ApiPath<i64>) -> ApiResult 
     request_body = SessionInput,
     responses(
         (status = 201, description = "Created", body = Session),
+        (status = 409, description = "Its training is in an approved period (type period-approved)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The record does not hold together", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn create_session(s: Ctx, ApiJson(input): ApiJson<SessionInput>) -> ApiResult {
@@ -84,7 +85,7 @@ pub(crate) async fn create_session(s: Ctx, ApiJson(input): ApiJson<SessionInput>
     responses(
         (status = 200, description = "Replaced", body = Session),
         (status = 404, description = "No such session", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Changed since that version", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Changed since that version, or its training is in an approved period", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The record does not hold together", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "No version given", body = Problem, content_type = "application/problem+json")
     ))]
@@ -109,7 +110,7 @@ pub(crate) async fn put_session(
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such session", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "It has attendance, or it changed", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "It has attendance, it changed, or its training is in an approved period", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn delete_session(
     s: Ctx,

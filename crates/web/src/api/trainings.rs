@@ -134,6 +134,7 @@ pub(crate) async fn get_training(s: Ctx, ApiPath(id): ApiPath<i64>) -> ApiResult
     request_body = TrainingInput,
     responses(
         (status = 201, description = "Created", body = Training),
+        (status = 409, description = "It starts in an approved period (type period-approved)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The record does not hold together", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn create_training(s: Ctx, ApiJson(input): ApiJson<TrainingInput>) -> ApiResult {
@@ -158,7 +159,7 @@ pub(crate) async fn create_training(s: Ctx, ApiJson(input): ApiJson<TrainingInpu
     responses(
         (status = 200, description = "Replaced", body = Training),
         (status = 404, description = "No such training", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Changed since that version: nothing was written", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Changed since that version, or in an approved period: nothing was written", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The record does not hold together", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "No version given", body = Problem, content_type = "application/problem+json")
     ))]
@@ -183,7 +184,7 @@ pub(crate) async fn put_training(
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such training", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Others depend on it, or it changed", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "Others depend on it, it changed, or its period is approved", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn delete_training(
     s: Ctx,
