@@ -23,6 +23,19 @@ pub fn is_account() -> bool {
     matches!(AS.get(), Some(Some(_)))
 }
 
+/// The application on the database, opened for writing when the command writes (or acts as
+/// an account, whose sign-in is audited), else read-only, so that reading works on a database
+/// the user may only read.
+pub async fn open(database: &str, writes: bool) -> anyhow::Result<App> {
+    let store = if writes || is_account() {
+        cadre_store::Store::open(database).await
+    } else {
+        cadre_store::Store::open_read_only(database).await
+    }
+    .with_context(|| format!("cannot open the database {database}"))?;
+    Ok(App::new(store))
+}
+
 /// The actor the command runs as.
 pub async fn actor(app: &App) -> anyhow::Result<Actor> {
     let Some(Some(email)) = AS.get() else {

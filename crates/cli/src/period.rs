@@ -4,10 +4,6 @@
 
 use std::process::ExitCode;
 
-use anyhow::Context;
-use cadre_app::App;
-use cadre_store::Store;
-
 use crate::report::{period, PeriodArgs};
 
 #[derive(Debug, clap::Subcommand)]
@@ -35,13 +31,7 @@ pub enum Command {
 }
 
 pub async fn run(database: &str, command: Command) -> anyhow::Result<ExitCode> {
-    let store = if crate::acting::is_account() || !matches!(command, Command::List) {
-        Store::open(database).await
-    } else {
-        Store::open_read_only(database).await
-    }
-    .with_context(|| format!("cannot open the database {database}"))?;
-    let app = App::new(store);
+    let app = crate::acting::open(database, !matches!(command, Command::List)).await?;
     let me = crate::acting::actor(&app).await?;
     match command {
         Command::Submit { period: p } => {

@@ -4,10 +4,10 @@
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use cadre_app::App;
 use cadre_core::quality::{Rule, Severity};
 use cadre_render::quality as words;
-use cadre_store::Store;
+
+use crate::report::PeriodArgs;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -30,32 +30,12 @@ pub enum Command {
     /// What the rules find in a period (all years when none is named), grouped by rule.
     List {
         #[command(flatten)]
-        period: OptionalPeriod,
+        period: PeriodArgs,
     },
 }
 
-/// A period, or none for all years.
-#[derive(Debug, clap::Args)]
-pub struct OptionalPeriod {
-    /// First day (YYYY-MM-DD).
-    #[arg(long, requires = "to", conflicts_with = "year")]
-    from: Option<String>,
-    /// Last day (YYYY-MM-DD), included.
-    #[arg(long, requires = "from", conflicts_with = "year")]
-    to: Option<String>,
-    /// A whole calendar year.
-    #[arg(long)]
-    year: Option<i32>,
-}
-
 pub async fn run(database: &str, command: Command) -> anyhow::Result<ExitCode> {
-    let store = if crate::acting::is_account() || matches!(command, Command::Set { .. }) {
-        Store::open(database).await
-    } else {
-        Store::open_read_only(database).await
-    }
-    .with_context(|| format!("cannot open the database {database}"))?;
-    let app = App::new(store);
+    let app = crate::acting::open(database, matches!(command, Command::Set { .. })).await?;
     let me = crate::acting::actor(&app).await?;
     match command {
         Command::Rules => {
@@ -105,11 +85,8 @@ pub async fn run(database: &str, command: Command) -> anyhow::Result<ExitCode> {
             );
         }
         Command::List { period } => {
-            let period = match (&period.year, &period.from, &period.to) {
-                (Some(year), _, _) => cadre_core::report::Period::year(*year),
-                (None, Some(from), Some(to)) => crate::report::period_of(from, to)?,
-                _ => cadre_app::all_time(),
-            };
+            let period =
+                crate::report::period_if_named(&period)?.unwrap_or_else(cadre_app::all_time);
             let found = app.to_fix(&me, period).await?;
             if found.groups.is_empty() && found.persons.as_ref().is_none_or(Vec::is_empty) {
                 eprintln!("Nothing found.");

@@ -8,7 +8,6 @@ use anyhow::{bail, Context};
 use cadre_core::report::Period;
 use cadre_core::Date;
 use cadre_render::{render, Format};
-use cadre_store::Store;
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum FormatArg {
@@ -62,8 +61,16 @@ pub struct PeriodArgs {
     year: Option<i32>,
 }
 
+/// The period named, or `None` when none is.
+pub fn period_if_named(args: &PeriodArgs) -> anyhow::Result<Option<Period>> {
+    if args.year.is_none() && args.from.is_none() {
+        return Ok(None);
+    }
+    period(args).map(Some)
+}
+
 /// The period from its first and last day as typed.
-pub fn period_of(from: &str, to: &str) -> anyhow::Result<Period> {
+fn period_of(from: &str, to: &str) -> anyhow::Result<Period> {
     let from = Date::parse(from).with_context(|| format!("--from {from}"))?;
     let to = Date::parse(to).with_context(|| format!("--to {to}"))?;
     Ok(Period::new(from, to)?)
@@ -117,16 +124,10 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
         );
     }
     // Read-only: a report must work on a database the user may only read.
-    let store = if crate::acting::is_account() {
-        Store::open(database).await
-    } else {
-        Store::open_read_only(database).await
-    }
-    .with_context(|| format!("cannot open the database {database}"))?;
-    let app = cadre_app::App::new(store.clone());
+    let app = crate::acting::open(database, false).await?;
     let actor = crate::acting::actor(&app).await?;
     let report = app.report(&actor, period).await?;
-    store.close().await;
+    app.store().clone().close().await;
     let bytes = render(&report, format)?;
     match &args.out {
         Some(path) => {

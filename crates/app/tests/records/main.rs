@@ -46,6 +46,34 @@ async fn apps() -> Apps {
 }
 
 impl Apps {
+    /// The store id of the training with this code, from the warm engine.
+    fn id_of(&self, code: &str) -> i64 {
+        self.warm
+            .engine()
+            .unwrap()
+            .trainings()
+            .iter()
+            .find(|t| t.record.code == code)
+            .unwrap()
+            .id
+    }
+
+    /// The audit trail's entries about records of this kind, newest first (an admin reads it).
+    async fn trail(&self, kind: &str) -> Vec<cadre_core::audit::Entry> {
+        let admin = Actor::new(
+            "admin@example.org",
+            cadre_core::access::Grant::plain(cadre_core::access::Role::Admin),
+        );
+        let filter = cadre_store::AuditFilter {
+            kind: Some(kind.into()),
+            ..Default::default()
+        };
+        self.warm
+            .audit_entries(&admin, &filter, None, 10)
+            .await
+            .unwrap()
+    }
+
     /// The 2020 report, from the warm engine; checked against one built from the store.
     async fn report(&self) -> cadre_core::report::Report {
         let warm = self

@@ -44,17 +44,6 @@ async fn loaded() -> Apps {
     apps
 }
 
-fn id_of(apps: &Apps, code: &str) -> i64 {
-    apps.warm
-        .engine()
-        .unwrap()
-        .trainings()
-        .iter()
-        .find(|t| t.record.code == code)
-        .unwrap()
-        .id
-}
-
 /// Imports a file written here; says its problems as `line:column code message` lines.
 async fn import_text(apps: &Apps, kind: Kind, text: &str) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
@@ -134,19 +123,7 @@ async fn only_a_coordinator_submits_and_only_an_admin_approves_or_reopens() {
         .unwrap();
     assert!(apps.warm.reopen_period(&admin(), p, "again").await.is_err());
     // Every step is in the audit trail.
-    let trail = apps
-        .warm
-        .audit_entries(
-            &admin(),
-            &cadre_store::AuditFilter {
-                kind: Some("period".into()),
-                ..Default::default()
-            },
-            None,
-            10,
-        )
-        .await
-        .unwrap();
+    let trail = apps.trail("period").await;
     let steps: Vec<&str> = trail.iter().rev().map(|e| e.action.as_str()).collect();
     assert_eq!(steps, ["submitted", "approved", "reopened"]);
 }
@@ -164,7 +141,7 @@ async fn nothing_in_an_approved_period_can_be_changed_until_it_is_reopened() {
         .unwrap()[..10];
 
     // A form's edit, a new training, a session, a delete: each refused, saying why.
-    let id = id_of(&apps, "2020-08");
+    let id = apps.id_of("2020-08");
     let t = apps.warm.training(&actor(), id).await.unwrap();
     let mut f = cadre_core::fields::training_fields(&t.record);
     f.insert("participants_total".into(), "160".into());

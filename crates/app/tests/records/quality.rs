@@ -86,19 +86,7 @@ async fn a_rule_switched_off_or_given_another_severity_changes_every_report() {
     assert!(!same.enabled && same.changed);
 
     // Each change is in the audit trail with before and after.
-    let trail = apps
-        .warm
-        .audit_entries(
-            &admin(),
-            &cadre_store::AuditFilter {
-                kind: Some("quality_rule".into()),
-                ..Default::default()
-            },
-            None,
-            10,
-        )
-        .await
-        .unwrap();
+    let trail = apps.trail("quality_rule").await;
     assert_eq!(trail.len(), 2);
     let off = trail.iter().find(|e| e.detail == "same_summary").unwrap();
     assert_eq!(off.before, r#"{"enabled":true,"severity":"warning"}"#);
@@ -154,15 +142,7 @@ async fn the_to_fix_list_groups_by_rule_and_a_training_has_its_own() {
     assert_eq!(severities, sorted);
     assert!(found.persons.is_none(), "a viewer is not shown persons");
 
-    let id = apps
-        .warm
-        .engine()
-        .unwrap()
-        .trainings()
-        .iter()
-        .find(|t| t.record.code == "2020-14")
-        .unwrap()
-        .id;
+    let id = apps.id_of("2020-14");
     let own: Vec<&str> = apps
         .warm
         .training_findings(&viewer(), id)

@@ -61,12 +61,7 @@ pub(crate) async fn show(s: Ctx, Query(q): Query<PeriodQuery>) -> PageResult<Res
             Some(p) => p,
             None => Period::year(current_year(trainings)),
         };
-        let mut years: Vec<i32> = trainings
-            .iter()
-            .filter_map(|t| t.record.start.map(|d| d.first_day().year))
-            .collect();
-        years.sort_unstable_by(|a, b| b.cmp(a));
-        years.dedup();
+        let years = super::years_of(trainings);
         let recent = listing::select(
             trainings,
             &listing::Query {

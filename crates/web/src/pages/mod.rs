@@ -145,6 +145,17 @@ pub(crate) fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
     ]
 }
 
+/// The years trainings start in, the latest first (a year picker's choices).
+pub(crate) fn years_of(trainings: &[cadre_core::report::TrainingFacts]) -> Vec<i32> {
+    let mut years: Vec<i32> = trainings
+        .iter()
+        .filter_map(|t| t.record.start.map(|d| d.first_day().year))
+        .collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    years
+}
+
 /// A router made from a table of routes (several methods of one path are merged).
 pub(crate) fn from_table(
     table: Vec<(Method, &'static str, MethodRouter<AppState>)>,

@@ -90,13 +90,7 @@ pub(crate) async fn to_fix(s: Ctx, Query(q): Query<YearQuery>) -> PageResult<Res
             .iter()
             .map(|t| (t.record.code.clone(), t.id))
             .collect();
-        let mut years: Vec<i32> = trainings
-            .iter()
-            .filter_map(|t| t.record.start.map(|d| d.first_day().year))
-            .collect();
-        years.sort_unstable_by(|a, b| b.cmp(a));
-        years.dedup();
-        (ids, years)
+        (ids, super::years_of(trainings))
     };
     let groups: Vec<Group> = found
         .groups

@@ -69,19 +69,15 @@ pub(crate) async fn show(s: Ctx, Query(q): Query<PeriodQuery>) -> PageResult<Res
     let (period, problem) = period_of(&s, &q).await;
     let report = s.app.report(&s.actor, period).await?;
     let picked = PeriodQuery::of(period);
-    let mut years: Vec<i32> = s
+    let mut years = s
         .app
         .engine()
-        .map(|e| {
-            e.trainings()
-                .iter()
-                .filter_map(|t| t.record.start.map(|d| d.first_day().year))
-                .collect()
-        })
+        .map(|e| super::years_of(e.trainings()))
         .unwrap_or_default();
-    years.push(period.from.year);
-    years.sort_unstable_by(|a, b| b.cmp(a));
-    years.dedup();
+    if !years.contains(&period.from.year) {
+        years.push(period.from.year);
+        years.sort_unstable_by(|a, b| b.cmp(a));
+    }
     page(ReportPage {
         nav: "report",
         label: report.period.label(),

@@ -164,6 +164,24 @@ impl Site {
         .await
     }
 
+    /// A form posted with another sign-in's cookie.
+    async fn post_form_as(
+        &self,
+        cookie: &str,
+        uri: &str,
+        body: &str,
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
+        self.send(
+            Request::post(uri)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header("sec-fetch-site", "same-origin")
+                .header(header::COOKIE, cookie)
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        )
+        .await
+    }
+
     async fn drop_schema(&self) {
         if let Some(schema) = &self.schema {
             use sqlx::Connection;

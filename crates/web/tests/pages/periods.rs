@@ -15,17 +15,6 @@ async fn a_period_submitted_approved_locked_reopened_and_corrected() {
         cadre_core::access::Role::Admin,
     )
     .await;
-    let as_admin = |uri: &str, body: &str| {
-        axum::http::Request::post(uri)
-            .header(
-                axum::http::header::CONTENT_TYPE,
-                "application/x-www-form-urlencoded",
-            )
-            .header("sec-fetch-site", "same-origin")
-            .header(axum::http::header::COOKIE, admin.clone())
-            .body(axum::body::Body::from(body.to_string()))
-            .unwrap()
-    };
 
     // The coordinator is offered to submit, not to approve.
     let (_, page) = site.get("/report?year=2020").await;
@@ -40,7 +29,9 @@ async fn a_period_submitted_approved_locked_reopened_and_corrected() {
     );
     let (status, _, _) = site.post("/periods/approve?year=2020", &[]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _, _) = site.send(as_admin("/periods/approve?year=2020", "")).await;
+    let (status, _, _) = site
+        .post_form_as(&admin, "/periods/approve?year=2020", "")
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, page) = site.get("/report?year=2020").await;
     assert!(page.contains("Approved on "), "{page}");
@@ -91,7 +82,7 @@ async fn a_period_submitted_approved_locked_reopened_and_corrected() {
 
     // Reopened with a reason, the same save goes through and the report says what changed.
     let (status, _, _) = site
-        .send(as_admin("/periods/reopen?year=2020", "reason="))
+        .post_form_as(&admin, "/periods/reopen?year=2020", "reason=")
         .await;
     assert_eq!(
         status,
@@ -99,10 +90,11 @@ async fn a_period_submitted_approved_locked_reopened_and_corrected() {
         "a reason is needed"
     );
     let (status, _, _) = site
-        .send(as_admin(
+        .post_form_as(
+            &admin,
             "/periods/reopen?year=2020",
             "reason=UWI+sent+the+count",
-        ))
+        )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (status, _, body) = site.post(&format!("/trainings/{id}"), &pairs).await;

@@ -72,20 +72,9 @@ async fn an_admin_switches_a_rule_off_and_the_report_leaves_it_out() {
         cadre_core::access::Role::Admin,
     )
     .await;
-    let as_admin = |uri: &str, body: &str| {
-        axum::http::Request::post(uri)
-            .header(
-                axum::http::header::CONTENT_TYPE,
-                "application/x-www-form-urlencoded",
-            )
-            .header("sec-fetch-site", "same-origin")
-            .header(axum::http::header::COOKIE, admin.clone())
-            .body(axum::body::Body::from(body.to_string()))
-            .unwrap()
-    };
     // Unchecked, the box sends nothing: the rule is off.
     let (status, headers, _) = site
-        .send(as_admin("/admin/rules/no_partner", "severity=warning"))
+        .post_form_as(&admin, "/admin/rules/no_partner", "severity=warning")
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(headers[axum::http::header::LOCATION]
@@ -93,18 +82,19 @@ async fn an_admin_switches_a_rule_off_and_the_report_leaves_it_out() {
         .unwrap()
         .starts_with("/admin/rules?done"));
     let (status, _, _) = site
-        .send(as_admin(
+        .post_form_as(
+            &admin,
             "/admin/rules/count_unknown",
             "enabled=on&severity=error",
-        ))
+        )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (status, _, _) = site
-        .send(as_admin("/admin/rules/no_such_rule", "severity=error"))
+        .post_form_as(&admin, "/admin/rules/no_such_rule", "severity=error")
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _, _) = site
-        .send(as_admin("/admin/rules/count_unknown", "severity=fatal"))
+        .post_form_as(&admin, "/admin/rules/count_unknown", "severity=fatal")
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
