@@ -7,7 +7,7 @@ use cadre_core::access::{Grant, Role};
 use cadre_core::report::Period;
 use cadre_import::Kind;
 
-use super::{actor, apps, fields, Apps};
+use super::{actor, fields, Apps};
 
 fn admin() -> Actor {
     Actor::new("director@agency.example", Grant::plain(Role::Admin))
@@ -19,29 +19,6 @@ fn period_2020() -> Period {
         cadre_core::Date::parse("2020-09-30").unwrap(),
     )
     .unwrap()
-}
-
-async fn loaded() -> Apps {
-    let apps = apps().await;
-    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/2020");
-    for (kind, file) in [
-        (Kind::Partners, "partners.csv"),
-        (Kind::Trainings, "trainings.csv"),
-        (Kind::Sessions, "sessions.csv"),
-        (Kind::Published, "period-2020-published.csv"),
-    ] {
-        let out = apps
-            .warm
-            .import(
-                &actor(),
-                &ImportRequest::new(kind, data.join(file)),
-                &mut |_, _| {},
-            )
-            .await
-            .unwrap();
-        assert!(!out.refused(), "{}", out.problems);
-    }
-    apps
 }
 
 /// Imports a file written here; says its problems as `line:column code message` lines.
@@ -70,7 +47,7 @@ fn locked(r: Result<impl std::fmt::Debug, AppError>) -> String {
 
 #[tokio::test]
 async fn only_a_coordinator_submits_and_only_an_admin_approves_or_reopens() {
-    let apps = loaded().await;
+    let apps = super::quality::apps_2020().await;
     let p = period_2020();
     let viewer = Actor::new("m.e@agency.example", Grant::plain(Role::Viewer));
     assert!(matches!(
@@ -130,7 +107,7 @@ async fn only_a_coordinator_submits_and_only_an_admin_approves_or_reopens() {
 
 #[tokio::test]
 async fn nothing_in_an_approved_period_can_be_changed_until_it_is_reopened() {
-    let apps = loaded().await;
+    let apps = super::quality::apps_2020().await;
     let p = period_2020();
     apps.warm.submit_period(&actor(), p).await.unwrap();
     apps.warm.approve_period(&admin(), p).await.unwrap();

@@ -28,13 +28,15 @@ async fn import(apps: &Apps, kind: Kind, path: std::path::PathBuf) {
     assert!(!out.refused(), "{}", out.problems);
 }
 
-async fn apps_2020() -> Apps {
+/// The 2020 facts, with the figures published for January to September.
+pub(super) async fn apps_2020() -> Apps {
     let apps = apps().await;
     let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/2020");
     for (kind, file) in [
         (Kind::Partners, "partners.csv"),
         (Kind::Trainings, "trainings.csv"),
         (Kind::Sessions, "sessions.csv"),
+        (Kind::Published, "period-2020-published.csv"),
     ] {
         import(&apps, kind, data.join(file)).await;
     }
