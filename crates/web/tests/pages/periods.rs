@@ -30,7 +30,12 @@ async fn a_period_submitted_approved_locked_reopened_and_corrected() {
     let (status, _, _) = site.post("/periods/approve?year=2020", &[]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _, _) = site
-        .post_form_as(&admin, "/periods/approve?year=2020", "")
+        .send(super::post_as(
+            "/periods/approve?year=2020",
+            &admin,
+            &[],
+            "".to_string(),
+        ))
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, page) = site.get("/report?year=2020").await;
@@ -82,7 +87,12 @@ async fn a_period_submitted_approved_locked_reopened_and_corrected() {
 
     // Reopened with a reason, the same save goes through and the report says what changed.
     let (status, _, _) = site
-        .post_form_as(&admin, "/periods/reopen?year=2020", "reason=")
+        .send(super::post_as(
+            "/periods/reopen?year=2020",
+            &admin,
+            &[],
+            "reason=".to_string(),
+        ))
         .await;
     assert_eq!(
         status,
@@ -90,11 +100,12 @@ async fn a_period_submitted_approved_locked_reopened_and_corrected() {
         "a reason is needed"
     );
     let (status, _, _) = site
-        .post_form_as(
-            &admin,
+        .send(super::post_as(
             "/periods/reopen?year=2020",
-            "reason=UWI+sent+the+count",
-        )
+            &admin,
+            &[],
+            "reason=UWI+sent+the+count".to_string(),
+        ))
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (status, _, body) = site.post(&format!("/trainings/{id}"), &pairs).await;

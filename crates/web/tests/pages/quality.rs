@@ -74,7 +74,12 @@ async fn an_admin_switches_a_rule_off_and_the_report_leaves_it_out() {
     .await;
     // Unchecked, the box sends nothing: the rule is off.
     let (status, headers, _) = site
-        .post_form_as(&admin, "/admin/rules/no_partner", "severity=warning")
+        .send(super::post_as(
+            "/admin/rules/no_partner",
+            &admin,
+            &[],
+            "severity=warning".to_string(),
+        ))
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(headers[axum::http::header::LOCATION]
@@ -82,19 +87,30 @@ async fn an_admin_switches_a_rule_off_and_the_report_leaves_it_out() {
         .unwrap()
         .starts_with("/admin/rules?done"));
     let (status, _, _) = site
-        .post_form_as(
-            &admin,
+        .send(super::post_as(
             "/admin/rules/count_unknown",
-            "enabled=on&severity=error",
-        )
+            &admin,
+            &[],
+            "enabled=on&severity=error".to_string(),
+        ))
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (status, _, _) = site
-        .post_form_as(&admin, "/admin/rules/no_such_rule", "severity=error")
+        .send(super::post_as(
+            "/admin/rules/no_such_rule",
+            &admin,
+            &[],
+            "severity=error".to_string(),
+        ))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _, _) = site
-        .post_form_as(&admin, "/admin/rules/count_unknown", "severity=fatal")
+        .send(super::post_as(
+            "/admin/rules/count_unknown",
+            &admin,
+            &[],
+            "severity=fatal".to_string(),
+        ))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
