@@ -87,6 +87,10 @@ enum Command {
     /// Submit a period's figures for approval, approve or reopen it, or list the periods.
     #[command(subcommand)]
     Period(period::Command),
+    /// Write a consistent copy of the whole database to a new file, while it serves.
+    Backup(db::FileArgs),
+    /// Bring a backup back into an empty database (SQLite or PostgreSQL).
+    Restore(db::FileArgs),
 }
 
 fn main() -> ExitCode {
@@ -117,6 +121,8 @@ fn main() -> ExitCode {
             Command::Person(command) => token::person(&cli.database, command).await,
             Command::Quality(command) => quality::run(&cli.database, command).await,
             Command::Period(command) => period::run(&cli.database, command).await,
+            Command::Backup(args) => db::backup(&cli.database, args).await,
+            Command::Restore(args) => db::restore(&cli.database, args).await,
         }
     });
     match result {

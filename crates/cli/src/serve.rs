@@ -61,6 +61,14 @@ pub async fn serve(
     ready: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<ExitCode> {
     init_logging();
+    // A quick look at the database before serving it (`cadre db check` reads everything).
+    for problem in store
+        .check(false)
+        .await
+        .context("cannot check the database")?
+    {
+        say!("warning: {problem} (run `cadre db check`)");
+    }
     let mut app = App::new(store);
     app.warm_up()
         .await

@@ -53,6 +53,7 @@ const VERBS: &[Verb] = &[
         "AFFFFFF",
     ),
     reads("audit list", &["audit", "list"], "AFFFFFF"),
+    reads("backup", &["backup", "backup-{n}.db"], "AFFFFFF"),
     reads("user list", &["user", "list"], "AFFFFFF"),
     reads(
         "token list",
@@ -88,6 +89,8 @@ const VERBS: &[Verb] = &[
     verb("period approve"),
     verb("period reopen"),
     verb("period list"),
+    verb("db check"),
+    verb("restore"),
     verb("quality set"),
 ];
 

@@ -79,6 +79,26 @@ pub async fn fresh_postgres() -> TestStore {
 }
 
 impl TestStore {
+    /// Runs a statement on the database beside the store, as a fault or another program
+    /// would (the store offers no way to write such things).
+    pub async fn execute_beside(&self, sql: &str) {
+        use sqlx::Connection;
+        match &self.schema {
+            Some((url, schema)) => {
+                let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+                sqlx::query(&format!("SET search_path TO \"{schema}\""))
+                    .execute(&mut conn)
+                    .await
+                    .unwrap();
+                sqlx::query(sql).execute(&mut conn).await.unwrap();
+            }
+            None => {
+                let mut conn = sqlx::SqliteConnection::connect(&self.url).await.unwrap();
+                sqlx::query(sql).execute(&mut conn).await.unwrap();
+            }
+        }
+    }
+
     /// Removes a PostgreSQL test's schema (after the test passed; a failed one leaves it to look at).
     pub async fn drop_schema(&self) {
         if let Some((url, schema)) = &self.schema {

@@ -6,7 +6,7 @@ use cadre_store::StoreError;
 use crate::common::{both, fresh_postgres, fresh_sqlite, TestStore};
 
 /// Loads the 2020 facts and the synthetic year: every table then has rows.
-async fn load_everything(t: &TestStore) {
+pub(crate) async fn load_everything(t: &TestStore) {
     t.load_2020().await;
     let config = cadre_gen::Config {
         trainings_per_year: 6,

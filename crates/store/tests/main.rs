@@ -1,6 +1,7 @@
 //! The store's behaviour end to end: real files imported into a real SQLite database.
 
 mod attendance;
+mod backup;
 mod common;
 mod copy;
 mod edits;

@@ -10,7 +10,7 @@ use crate::Result;
 /// Rows of `table` after the key `after` (`None`: from the first), in key order, for tables
 /// paged by a key; all rows for the small tables without one.
 pub(crate) async fn read_page(
-    pool: &sqlx::Pool<Db>,
+    snapshot: &mut Transaction<'static, Db>,
     spec: &TableSpec,
     after: Option<&[i64]>,
     limit: i64,
@@ -38,7 +38,7 @@ pub(crate) async fn read_page(
     for value in after.unwrap_or_default() {
         query = query.bind(*value);
     }
-    let rows = query.fetch_all(pool).await?;
+    let rows = query.fetch_all(&mut **snapshot).await?;
     Ok(rows
         .iter()
         .map(|row| {
@@ -129,10 +129,17 @@ pub(crate) async fn count(tx: &mut Transaction<'static, Db>, table: &str) -> Res
         .await?)
 }
 
-pub(crate) async fn count_in(pool: &sqlx::Pool<Db>, table: &str) -> Result<i64> {
-    Ok(sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-        .fetch_one(pool)
-        .await?)
+/// A read-only transaction on the source whose every read sees the database as it stood at
+/// its first: a copy (a backup) taken while others write is one consistent state. SQLite's
+/// deferred transaction in WAL mode keeps its snapshot; PostgreSQL needs repeatable read.
+pub(crate) async fn snapshot(pool: &sqlx::Pool<Db>) -> Result<Transaction<'static, Db>> {
+    let mut tx = pool.begin().await?;
+    if super::IS_POSTGRES {
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(tx)
 }
 
 /// The copy's transaction on the target, which writes from its first statement on.

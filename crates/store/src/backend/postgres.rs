@@ -2,6 +2,9 @@
 
 pub(crate) type Db = sqlx::Postgres;
 
+/// Which database the shared files are compiled for, where a statement must differ.
+pub(crate) const IS_POSTGRES: bool = true;
+
 #[path = "accounts.rs"]
 pub(crate) mod accounts;
 #[path = "approvals.rs"]
@@ -10,6 +13,8 @@ pub(crate) mod approvals;
 pub(crate) mod audit;
 #[path = "cache.rs"]
 pub(crate) mod cache;
+#[path = "check.rs"]
+pub(crate) mod check;
 #[path = "copy.rs"]
 pub(crate) mod copy;
 #[path = "corrections.rs"]

@@ -2,6 +2,9 @@
 
 pub(crate) type Db = sqlx::Sqlite;
 
+/// Which database the shared files are compiled for, where a statement must differ.
+pub(crate) const IS_POSTGRES: bool = false;
+
 #[path = "accounts.rs"]
 pub(crate) mod accounts;
 #[path = "approvals.rs"]
@@ -10,6 +13,8 @@ pub(crate) mod approvals;
 pub(crate) mod audit;
 #[path = "cache.rs"]
 pub(crate) mod cache;
+#[path = "check.rs"]
+pub(crate) mod check;
 #[path = "copy.rs"]
 pub(crate) mod copy;
 #[path = "corrections.rs"]
@@ -69,6 +74,24 @@ const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
 /// lock first, waiting for it under the busy timeout, so writers take turns.
 const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 
+/// How durable a commit is: `FULL` (SQLite's default, and cadre's) syncs the log to disk
+/// before a commit returns, so a commit survives a power cut; `NORMAL` syncs at checkpoints
+/// only, faster, and a power cut may lose the last commits (never corrupt the file). The
+/// environment variable `CADRE_SQLITE_SYNCHRONOUS` (`full` or `normal`) chooses.
+fn synchronous() -> Result<sqlx::sqlite::SqliteSynchronous> {
+    use sqlx::sqlite::SqliteSynchronous;
+    match std::env::var("CADRE_SQLITE_SYNCHRONOUS") {
+        Err(_) => Ok(SqliteSynchronous::Full),
+        Ok(v) => match v.trim().to_ascii_lowercase().as_str() {
+            "" | "full" => Ok(SqliteSynchronous::Full),
+            "normal" => Ok(SqliteSynchronous::Normal),
+            other => Err(StoreError::Setting(format!(
+                "CADRE_SQLITE_SYNCHRONOUS is \"{other}\": use full (the default) or normal"
+            ))),
+        },
+    }
+}
+
 /// Opens (creating it if needed) the database file and brings its schema up to date.
 pub(crate) async fn open(path: &Path) -> Result<sqlx::Pool<Db>> {
     let options = SqliteConnectOptions::from_str("sqlite:")?
@@ -76,6 +99,7 @@ pub(crate) async fn open(path: &Path) -> Result<sqlx::Pool<Db>> {
         .create_if_missing(true)
         .foreign_keys(true)
         .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(synchronous()?)
         .busy_timeout(BUSY_TIMEOUT);
     let pool = SqlitePoolOptions::new()
         .max_connections(4)

@@ -4,6 +4,7 @@
 
 mod account;
 mod admin;
+mod backup;
 mod corrections;
 mod dashboard;
 mod import_runs;
@@ -139,6 +140,7 @@ pub(crate) fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (M::POST, "/periods/reopen", post(periods::reopen)),
         (M::GET, "/quality", get(quality::to_fix)),
         (M::GET, "/admin/rules", get(quality::rules)),
+        (M::POST, "/admin/backup", post(backup::download)),
         (M::POST, "/admin/rules/{rule}", post(quality::set_rule)),
         (M::GET, "/countries", get(places::countries)),
         (M::GET, "/departments", get(places::departments)),

@@ -332,6 +332,7 @@ pub(crate) const TABLE: &[Row] = &[
     // trainings; duplicate persons only by those who merge); only an admin sets the rules.
     row("GET", "/quality", "/quality?year=2020", Empty, "AAAAAAAS"),
     row("GET", "/admin/rules", "/admin/rules", Empty, "AFFFFFFS"),
+    row("POST", "/admin/backup", "/admin/backup", Empty, "AFFFFFFS"),
     row(
         "POST",
         "/admin/rules/{rule}",

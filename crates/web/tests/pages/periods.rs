@@ -123,3 +123,49 @@ async fn a_period_submitted_approved_locked_reopened_and_corrected() {
     // The coordinator may submit it again.
     assert!(page.contains("Submit January – December 2020 for approval"));
 }
+
+/// An admin downloads a backup: an SQLite database file that a restore brings back whole; a
+/// coordinator may not.
+#[tokio::test]
+async fn an_admin_downloads_a_backup_that_restores() {
+    let site = sqlite().await;
+    let (status, _, _) = site.post("/admin/backup", &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let admin = sign_in_as(
+        &site.app,
+        "director@agency.example",
+        cadre_core::access::Role::Admin,
+    )
+    .await;
+    let (status, headers, body) = site
+        .send(super::post_as("/admin/backup", &admin, &[], String::new()))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[axum::http::header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment; filename=\"cadre-backup-"));
+    assert!(body.starts_with("SQLite format 3\u{0}"));
+    // The body went through a lossy text decoding in the helper: fetch it again as bytes.
+    let req = super::post_as("/admin/backup", &admin, &[], String::new());
+    let res = tower::ServiceExt::oneshot(site.router.clone(), req)
+        .await
+        .unwrap();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("backup.db");
+    std::fs::write(&file, &bytes).unwrap();
+    let restored = cadre_store::Store::open(&format!(
+        "sqlite:{}",
+        dir.path().join("restored.db").display()
+    ))
+    .await
+    .unwrap();
+    restored.restore_from(&file, &mut |_, _| {}).await.unwrap();
+    assert_eq!(
+        restored.content().await.unwrap(),
+        site.app.store().content().await.unwrap()
+    );
+}

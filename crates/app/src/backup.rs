@@ -1,0 +1,64 @@
+//! Backups, restores and the database's check, as an admin asks for them: a backup holds
+//! every record, account and audit entry (personal data: it is an export, and the trail keeps
+//! it), a restore fills an empty database from one, and the check says what is wrong with the
+//! database and its audit trail.
+
+use std::path::Path;
+
+use cadre_core::access::Action;
+use cadre_store::CopyReport;
+
+use crate::{Actor, App, AppError};
+
+impl App {
+    /// Writes a consistent backup of the whole database to `path` (a new file), while the
+    /// application goes on serving and writing.
+    pub async fn backup(
+        &self,
+        actor: &Actor,
+        path: &Path,
+        progress: &mut (dyn FnMut(u64, u64) + Send),
+    ) -> Result<CopyReport, AppError> {
+        actor.must(Action::ManageUsers)?;
+        actor.must(Action::PersonalData)?;
+        if path.exists() {
+            return Err(AppError::Store(cadre_store::StoreError::Backup(format!(
+                "{} is there already: name a new file",
+                path.display()
+            ))));
+        }
+        // Noted first: the backup then holds its own note.
+        self.note_export(actor, "backup", &path.display().to_string())
+            .await?;
+        Ok(self.store.backup_to(path, progress).await?)
+    }
+
+    /// Brings a backup back into this database, which must hold no records.
+    pub async fn restore(
+        &self,
+        actor: &Actor,
+        path: &Path,
+        progress: &mut (dyn FnMut(u64, u64) + Send),
+    ) -> Result<CopyReport, AppError> {
+        actor.must(Action::ManageUsers)?;
+        let report = self.store.restore_from(path, progress).await?;
+        // Whatever the engine held is not what the database holds now.
+        if self.engine().is_some() {
+            self.refresh_all().await?;
+        }
+        Ok(report)
+    }
+
+    /// What is wrong with the database (its file, references, report cache) and its audit
+    /// trail, in words; none when all is sound. `thorough` reads everything.
+    pub async fn check(&self, actor: &Actor, thorough: bool) -> Result<Vec<String>, AppError> {
+        actor.must(Action::ManageUsers)?;
+        let mut problems = self.store.check(thorough).await?;
+        if thorough {
+            if let Err(broken) = self.verify_audit(actor).await? {
+                problems.push(format!("the audit trail is broken: {broken}"));
+            }
+        }
+        Ok(problems)
+    }
+}

@@ -1,0 +1,161 @@
+//! Backups: taken while another task writes (one consistent state: every training in it has
+//! its audit entry, and no entry lacks its training), refused onto an existing file, and
+//! restored into an empty database of either kind with the same records, the same report and
+//! the same audit chain; a restore over records is refused.
+
+use cadre_app::{Actor, App};
+use cadre_core::report::{build, Period};
+use cadre_store::{Stamp, Store, StoreError};
+
+use crate::common::{both, fresh_postgres, fresh_sqlite, TestStore};
+use crate::copy::load_everything;
+
+const STAMP: Stamp<'static> = Stamp {
+    actor: "coordinator",
+    at: "2026-12-06T12:00:00Z",
+    address: "",
+    before: "",
+    after: "",
+};
+
+async fn training_entries(store: &Store) -> i64 {
+    let app = App::new(store.clone());
+    let filter = cadre_store::AuditFilter {
+        kind: Some("training".into()),
+        action: Some("created".into()),
+        ..Default::default()
+    };
+    app.audit_entries(&Actor::local(), &filter, None, 100_000)
+        .await
+        .unwrap()
+        .len() as i64
+}
+
+async fn a_backup_taken_while_writing_restores_the_same_records(source: &TestStore) {
+    load_everything(source).await;
+    let before = source.store.counts().await.unwrap().trainings;
+    // Another task creates trainings one after another while the backup is taken.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (store, stop) = (source.store.clone(), stop.clone());
+        tokio::spawn(async move {
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                n += 1;
+                let rec = cadre_core::TrainingRecord {
+                    code: format!("LIVE-{n}"),
+                    title: "Written during the backup".into(),
+                    start: cadre_core::PartialDate::parse("2022-03-01").ok(),
+                    ..Default::default()
+                };
+                store.create_training(&rec, STAMP).await.unwrap();
+            }
+            n
+        })
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cadre-backup.db");
+    let mut last = (0, 0);
+    source
+        .store
+        .backup_to(&path, &mut |done, total| last = (done, total))
+        .await
+        .unwrap();
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let written = writer.await.unwrap();
+    assert_eq!(last.0, last.1);
+    assert!(!dir.path().join("cadre-backup.partial").exists());
+
+    let backup = Store::open(&format!("sqlite:{}", path.display()))
+        .await
+        .unwrap();
+    let kept = backup.counts().await.unwrap().trainings;
+    assert!(
+        (before..=before + written).contains(&kept),
+        "{before} <= {kept} <= {before} + {written}"
+    );
+    // One state of the source: the trainings and their audit entries agree, the cache and
+    // the records too.
+    assert!(written >= 1, "the writer ran during the backup");
+    assert_eq!(
+        training_entries(&backup).await,
+        kept - before,
+        "each training written during the backup is in it with its audit entry, or neither is"
+    );
+    assert_eq!(backup.check(true).await.unwrap(), Vec::<String>::new());
+    let app = App::new(backup.clone());
+    assert!(app.verify_audit(&Actor::local()).await.unwrap().is_ok());
+
+    // Restored into an empty database of each kind: the same records, report and chain.
+    let content = backup.content().await.unwrap();
+    let report = |s: Store| async move {
+        let input = s.report_input(Period::year(2021)).await.unwrap();
+        build(Period::year(2021), &input)
+    };
+    let expected = report(backup.clone()).await;
+    let head = backup.audit_head().await.unwrap();
+    for target in [fresh_sqlite().await, fresh_postgres().await] {
+        target
+            .store
+            .restore_from(&path, &mut |_, _| {})
+            .await
+            .unwrap();
+        assert_eq!(target.store.content().await.unwrap(), content);
+        assert_eq!(report(target.store.clone()).await, expected);
+        assert_eq!(target.store.audit_head().await.unwrap(), head);
+        let restored = App::new(target.store.clone());
+        assert!(restored
+            .verify_audit(&Actor::local())
+            .await
+            .unwrap()
+            .is_ok());
+        assert_eq!(
+            target.store.check(true).await.unwrap(),
+            Vec::<String>::new()
+        );
+        // Not over records.
+        match target.store.restore_from(&path, &mut |_, _| {}).await {
+            Err(StoreError::TargetNotEmpty(_)) => {}
+            other => panic!("a restore over records must be refused, got {other:?}"),
+        }
+        target.drop_schema().await;
+    }
+    // A backup never overwrites a file.
+    match source.store.backup_to(&path, &mut |_, _| {}).await {
+        Err(StoreError::Backup(why)) => assert!(why.contains("is there already"), "{why}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    backup.close().await;
+}
+both!(a_backup_taken_while_writing_restores_the_same_records);
+
+/// `db check` finds a report cache that no longer matches the records, and a rebuild mends it.
+async fn the_check_finds_a_cache_out_of_step(t: &TestStore) {
+    load_everything(t).await;
+    assert_eq!(t.store.check(true).await.unwrap(), Vec::<String>::new());
+    assert_eq!(t.store.check(false).await.unwrap(), Vec::<String>::new());
+    // One training's cached list loses its attendees, as a write outside cadre would leave it.
+    t.execute_beside(
+        "UPDATE report_training_persons SET persons = (SELECT persons FROM report_training_persons \
+         WHERE training_id = (SELECT MIN(training_id) FROM report_training_persons)) \
+         WHERE training_id = (SELECT MAX(training_id) FROM report_training_persons)",
+    )
+    .await;
+    let found = t.store.check(true).await.unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("attendee lists differ"), "{found:?}");
+    t.store.rebuild_report_cache().await.unwrap();
+    assert_eq!(t.store.check(true).await.unwrap(), Vec::<String>::new());
+}
+both!(the_check_finds_a_cache_out_of_step);
+
+/// Commits are synced to disk before they return, on either database, unless told otherwise.
+async fn commits_are_durable_by_default(t: &TestStore) {
+    let durability = t.store.durability().await.unwrap();
+    assert!(
+        durability.starts_with("full:"),
+        "{} says {durability}",
+        t.store.backend()
+    );
+}
+both!(commits_are_durable_by_default);
