@@ -77,3 +77,5 @@ export CADRE_AXE="$PWD/$AXE"
 
 cargo test --workspace --locked "$@"
 bash scripts/schemathesis.sh
+# The readers and parsers under the fuzzer, a minute each (nightly toolchain, cargo-fuzz).
+bash scripts/fuzz.sh

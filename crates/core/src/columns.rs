@@ -406,16 +406,31 @@ pub fn propose(header: &str, columns: &[&'static str]) -> Option<&'static str> {
         return None;
     }
     let in_columns = |column: &str| columns.iter().copied().find(|c| *c == column);
-    let by_phrase = |matches: &dyn Fn(&str) -> bool| {
-        SYNONYMS
+    let table = synonym_table();
+    let by_phrase = |matches: &dyn Fn(&(&str, String)) -> bool| {
+        table
             .iter()
-            .filter(|(_, list)| phrases(list).any(matches))
+            .filter(|(_, list)| list.iter().any(matches))
             .find_map(|(column, _)| in_columns(column))
     };
-    by_phrase(&|p| p == key)
-        .or_else(|| by_phrase(&|p| !bare.is_empty() && glue_free(p) == bare))
+    by_phrase(&|(p, _)| *p == key)
+        .or_else(|| by_phrase(&|(_, free)| !bare.is_empty() && *free == bare))
         .or_else(|| own_name(&plain))
-        .or_else(|| by_phrase(&|p| !plain.is_empty() && glue_free(p) == plain))
+        .or_else(|| by_phrase(&|(_, free)| !plain.is_empty() && *free == plain))
+}
+
+/// Each column's phrases as typed and without glue, worked out once: every unknown header of
+/// every file is compared with all of them.
+type SynonymTable = Vec<(&'static str, Vec<(&'static str, String)>)>;
+
+fn synonym_table() -> &'static SynonymTable {
+    static TABLE: std::sync::OnceLock<SynonymTable> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        SYNONYMS
+            .iter()
+            .map(|(column, list)| (*column, phrases(list).map(|p| (p, glue_free(p))).collect()))
+            .collect()
+    })
 }
 
 /// Up to three v1 names of `columns` closest to the header in spelling, closest first (the
