@@ -17,6 +17,9 @@ pub enum Command {
 count of every table on both sides before committing. Ids are kept."
     )]
     Copy(CopyArgs),
+    /// Bring the database's schema up to date and nothing else (any command that writes does
+    /// it too): after installing a newer cadre, before serving or reading with it.
+    Migrate,
     /// Check the database: its file (SQLite's integrity check), references that point nowhere,
     /// the report cache against the records, and the audit trail. Says what is wrong.
     Check,
@@ -87,6 +90,11 @@ pub async fn run(database: &str, command: Command) -> anyhow::Result<ExitCode> {
             say!("Row counts checked on both sides.");
             from.close().await;
             to.close().await;
+        }
+        Command::Migrate => {
+            let store = open(database).await?;
+            say!("{database} ({}): schema up to date.", store.backend());
+            store.close().await;
         }
         Command::Check => {
             let app = crate::acting::open(database, false).await?;

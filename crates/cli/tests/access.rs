@@ -90,6 +90,7 @@ const VERBS: &[Verb] = &[
     verb("period reopen"),
     verb("period list"),
     verb("db check"),
+    verb("db migrate"),
     verb("restore"),
     verb("quality set"),
 ];
