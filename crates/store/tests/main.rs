@@ -7,5 +7,6 @@ mod copy;
 mod edits;
 mod facts_2020;
 mod failures;
+mod properties;
 mod read_only;
 mod xlsx;
