@@ -58,6 +58,7 @@ async fn hostile_records(site: &Site) -> (i64, i64) {
                 ("platform", LINK),
                 ("theme", SCRIPT),
                 ("note", LINK),
+                ("summary", IMAGE),
                 ("partners", "HOSTILE"),
                 ("participants_total", "3"),
             ]),
@@ -105,6 +106,8 @@ async fn hostile_text_is_shown_as_text_everywhere() {
         "/reports".to_string(),
         "/reports/2020".to_string(),
         "/reports/2020/index.html".to_string(),
+        "/quality?year=2020".to_string(),
+        "/periods".to_string(),
     ] {
         let (status, body) = site.get(&path).await;
         assert_eq!(status, axum::http::StatusCode::OK, "{path}");
