@@ -136,27 +136,16 @@ pub struct FileArgs {
 
 /// `cadre backup FILE`: a consistent copy of the whole database while it serves.
 pub async fn backup(database: &str, args: FileArgs) -> anyhow::Result<ExitCode> {
-    let app = crate::acting::open(database, true).await?;
-    let actor = crate::acting::actor(&app).await?;
-    let bar = progress_bar();
-    let mut tick = |done: u64, total: u64| {
-        bar.set_length(total);
-        bar.set_position(done);
-    };
-    let report = app.backup(&actor, &args.file, &mut tick).await;
-    bar.finish_and_clear();
-    let report = report?;
-    let rows: i64 = report.tables.iter().map(|(_, n)| n).sum();
-    say!(
-        "Backed up {database} to {} ({rows} rows in {} tables); `cadre restore` brings it back into an empty database.",
-        args.file.display(),
-        report.tables.len()
-    );
-    Ok(ExitCode::SUCCESS)
+    transfer(database, args, true).await
 }
 
 /// `cadre restore FILE`: a backup brought back into an empty database of either kind.
 pub async fn restore(database: &str, args: FileArgs) -> anyhow::Result<ExitCode> {
+    transfer(database, args, false).await
+}
+
+/// A backup (`out`) or a restore, with a progress bar on a terminal.
+async fn transfer(database: &str, args: FileArgs, out: bool) -> anyhow::Result<ExitCode> {
     let app = crate::acting::open(database, true).await?;
     let actor = crate::acting::actor(&app).await?;
     let bar = progress_bar();
@@ -164,14 +153,20 @@ pub async fn restore(database: &str, args: FileArgs) -> anyhow::Result<ExitCode>
         bar.set_length(total);
         bar.set_position(done);
     };
-    let report = app.restore(&actor, &args.file, &mut tick).await;
+    let report = if out {
+        app.backup(&actor, &args.file, &mut tick).await
+    } else {
+        app.restore(&actor, &args.file, &mut tick).await
+    };
     bar.finish_and_clear();
     let report = report?;
     let rows: i64 = report.tables.iter().map(|(_, n)| n).sum();
-    say!(
-        "Restored {} into {database}: {rows} rows in {} tables, counts checked on both sides.",
-        args.file.display(),
-        report.tables.len()
-    );
+    let file = args.file.display();
+    let tables = report.tables.len();
+    if out {
+        say!("Backed up {database} to {file} ({rows} rows in {tables} tables); `cadre restore` brings it back into an empty database.");
+    } else {
+        say!("Restored {file} into {database}: {rows} rows in {tables} tables, counts checked on both sides.");
+    }
     Ok(ExitCode::SUCCESS)
 }
