@@ -67,6 +67,8 @@ apt_install() {
 if ! command -v chromedriver >/dev/null 2>&1 || ! [ -x /usr/bin/chromium ]; then
   apt_install chromium chromium-driver
 fi
+# The bounded load test drives the server with wrk (Debian).
+command -v wrk >/dev/null 2>&1 || apt_install wrk
 AXE=target/axe/node_modules/axe-core/axe.min.js
 if ! [ -f "$AXE" ]; then
   command -v npm >/dev/null 2>&1 || apt_install npm
