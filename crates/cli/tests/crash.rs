@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -100,49 +100,13 @@ fn a_server_killed_during_a_burst_of_edits_keeps_every_acknowledged_edit_whole()
         let out = cadre(d, &["import", kind, common::data(file).to_str().unwrap()]);
         assert!(out.status.success(), "{}", text(&out.stderr));
     }
-    let mut add = Command::new(env!("CARGO_BIN_EXE_cadre"))
-        .args([
-            "user",
-            "add",
-            "robot@agency.example",
-            "--role",
-            "coordinator",
-            "--password-stdin",
-        ])
-        .current_dir(d)
-        .env_remove("CADRE_DATABASE_URL")
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    add.stdin
-        .take()
-        .unwrap()
-        .write_all(b"a password long enough\n")
-        .unwrap();
-    assert!(add.wait().unwrap().success());
-    let out = cadre(d, &["token", "create", "robot@agency.example"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let token = text(&out.stdout).trim().to_string();
-
-    let mut server = Command::new(env!("CARGO_BIN_EXE_cadre"))
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .current_dir(d)
-        .env_remove("CADRE_DATABASE_URL")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines
-            .next()
-            .expect("the server says where it listens")
-            .unwrap();
-        if let Some(rest) = line.split("http://").nth(1) {
-            break rest.split('/').next().unwrap().to_string();
-        }
-    };
+    let token = common::account_with_token(
+        d,
+        "robot@agency.example",
+        "coordinator",
+        "a password long enough",
+    );
+    let (mut server, addr) = common::serve(d);
 
     // Two editors, each on a training of its own, saving one edit after another; every edit
     // sets three fields from one number, so a half-written edit would show.

@@ -7,8 +7,8 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Command, Stdio};
+use std::io::{Read, Write};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -92,57 +92,11 @@ fn fifty_readers_and_two_editors_meet_no_error_and_lose_no_edit() {
         assert!(out.status.success(), "{}", text(&out.stderr));
     }
     let password = "a password long enough";
-    for email in ["reader@agency.example", "editor@agency.example"] {
-        let mut add = Command::new(env!("CARGO_BIN_EXE_cadre"))
-            .args([
-                "user",
-                "add",
-                email,
-                "--role",
-                "coordinator",
-                "--password-stdin",
-            ])
-            .current_dir(d)
-            .env_remove("CADRE_DATABASE_URL")
-            .stdin(Stdio::piped())
-            .spawn()
-            .unwrap();
-        add.stdin
-            .take()
-            .unwrap()
-            .write_all(format!("{password}\n").as_bytes())
-            .unwrap();
-        assert!(add.wait().unwrap().success());
-    }
-    let token_of = |email: &str| {
-        let out = cadre(d, &["token", "create", email]);
-        assert!(out.status.success(), "{}", text(&out.stderr));
-        text(&out.stdout).trim().to_string()
-    };
-    let (reader_token, editor_token) = (
-        token_of("reader@agency.example"),
-        token_of("editor@agency.example"),
-    );
-
-    let mut server = Command::new(env!("CARGO_BIN_EXE_cadre"))
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .current_dir(d)
-        .env_remove("CADRE_DATABASE_URL")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines
-            .next()
-            .expect("the server says where it listens")
-            .unwrap();
-        if let Some(rest) = line.split("http://").nth(1) {
-            break rest.split('/').next().unwrap().to_string();
-        }
-    };
+    let reader_token =
+        common::account_with_token(d, "reader@agency.example", "coordinator", password);
+    let editor_token =
+        common::account_with_token(d, "editor@agency.example", "coordinator", password);
+    let (mut server, addr) = common::serve(d);
     // The reader signs in as a browser does, for the pages.
     let form = format!(
         "email=reader%40agency.example&password={}",
