@@ -3,6 +3,7 @@
 mod attendance;
 mod backup;
 mod common;
+mod concurrency;
 mod copy;
 mod edits;
 mod facts_2020;

@@ -183,6 +183,12 @@ pub(crate) async fn begin_import(
     _bulk: bool,
 ) -> Result<sqlx::Transaction<'static, Db>> {
     let mut tx = pool.begin().await?;
+    // Imports take turns, whichever cadre process runs them (several serve one database):
+    // the second waits here until the first commits or rolls back, then reads what it left.
+    // The lock is the schema's, so imports into other schemas (tests side by side) go on.
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('cadre import ' || current_schema()))")
+        .execute(&mut *tx)
+        .await?;
     for setting in ["SET LOCAL enable_seqscan = off", "SET LOCAL jit = off"] {
         sqlx::query(setting).execute(&mut *tx).await?;
     }
