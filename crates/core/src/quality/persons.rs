@@ -58,40 +58,37 @@ pub fn duplicates(persons: &[PersonKey]) -> Vec<Finding> {
     }
     let mut found = Vec::new();
     let email_key = |p: &PersonKey| p.email.as_deref().and_then(crate::person::email_key);
-    for group in by_name.values().filter(|g| g.len() > 1) {
-        let first = &persons[*group
-            .iter()
-            .min_by_key(|&&i| persons[i].id)
-            .unwrap_or(&group[0])];
-        for &i in group {
-            let p = &persons[i];
-            // Under one e-mail they are one record already; two records without one cannot
-            // share a name and country.
-            if p.id != first.id && email_key(p) != email_key(first) {
-                found.push(
-                    Finding::new(Rule::DuplicatePersonName, None)
-                        .with("other", Param::Count(first.id.unsigned_abs())),
-                );
-                found.last_mut().expect("just pushed").person = Some(p.id);
+    // Each record of a group against the group's first (lowest id), when `pair` finds one.
+    let mut against_first =
+        |groups: Vec<&Vec<usize>>, pair: &dyn Fn(&PersonKey, &PersonKey) -> Option<Finding>| {
+            for group in groups.into_iter().filter(|g| g.len() > 1) {
+                let first = &persons[*group
+                    .iter()
+                    .min_by_key(|&&i| persons[i].id)
+                    .unwrap_or(&group[0])];
+                for &i in group {
+                    let p = &persons[i];
+                    if let Some(mut f) = pair(p, first).filter(|_| p.id != first.id) {
+                        f.person = Some(p.id);
+                        found.push(f);
+                    }
+                }
             }
-        }
-    }
-    for group in by_mailbox.values().filter(|g| g.len() > 1) {
-        let first = &persons[*group
-            .iter()
-            .min_by_key(|&&i| persons[i].id)
-            .unwrap_or(&group[0])];
-        for &i in group {
-            let p = &persons[i];
-            if p.id != first.id {
-                let mut f = Finding::new(Rule::DuplicatePersonEmail, None)
-                    .with("other", Param::Count(first.id.unsigned_abs()))
-                    .with("same_name", Param::Flag(name_of(p) == name_of(first)));
-                f.person = Some(p.id);
-                found.push(f);
-            }
-        }
-    }
+        };
+    let other = |first: &PersonKey| Param::Count(first.id.unsigned_abs());
+    // Under one e-mail they are one record already; two records without one cannot share a
+    // name and country.
+    against_first(by_name.values().collect(), &|p, first| {
+        (email_key(p) != email_key(first))
+            .then(|| Finding::new(Rule::DuplicatePersonName, None).with("other", other(first)))
+    });
+    against_first(by_mailbox.values().collect(), &|p, first| {
+        Some(
+            Finding::new(Rule::DuplicatePersonEmail, None)
+                .with("other", other(first))
+                .with("same_name", Param::Flag(name_of(p) == name_of(first))),
+        )
+    });
     found.sort_by_key(|f| (f.person, f.rule));
     found
 }
