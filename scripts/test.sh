@@ -67,8 +67,10 @@ apt_install() {
 if ! command -v chromedriver >/dev/null 2>&1 || ! [ -x /usr/bin/chromium ]; then
   apt_install chromium chromium-driver
 fi
-# The bounded load test drives the server with wrk (Debian).
+# The bounded load test drives the server with wrk (Debian), and the test of two nodes puts
+# nginx (Debian) in front of them as the load balancer.
 command -v wrk >/dev/null 2>&1 || apt_install wrk
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || apt_install nginx
 AXE=target/axe/node_modules/axe-core/axe.min.js
 if ! [ -f "$AXE" ]; then
   command -v npm >/dev/null 2>&1 || apt_install npm

@@ -25,6 +25,9 @@ pub(crate) struct Shared {
     /// How many times the engine was built whole: once at warm-up, then only for writes it
     /// could not follow (shown by the tests, which prove an import is followed).
     builds: AtomicI64,
+    /// Held while the engine is built again after another process's write, so that the
+    /// requests and the follower that notice it at once wait for one build, not make one each.
+    catching_up: tokio::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for Warm {
@@ -68,6 +71,7 @@ impl App {
                     engine: RwLock::new(engine),
                     known: AtomicI64::new(version),
                     builds: AtomicI64::new(1),
+                    catching_up: Default::default(),
                 })))
             }
         }
@@ -76,9 +80,20 @@ impl App {
 
     /// Builds the engine again if the store was written by someone else since.
     pub async fn catch_up(&self) -> Result<(), AppError> {
+        let version = self.store.data_version().await?;
+        self.catch_up_to(version).await
+    }
+
+    /// Builds the engine again if it does not hold `version`, the store's as just read.
+    pub async fn catch_up_to(&self, version: i64) -> Result<(), AppError> {
         let Some(shared) = &self.warm.0 else {
             return Ok(());
         };
+        if version == shared.known.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        let _turn = shared.catching_up.lock().await;
+        // Another caller may have built it while this one waited.
         if self.store.data_version().await? != shared.known.load(Ordering::SeqCst) {
             self.refresh_all().await?;
         }
@@ -237,6 +252,11 @@ impl App {
         shared.known.store(version, Ordering::SeqCst);
         shared.builds.fetch_add(1, Ordering::SeqCst);
         Ok(())
+    }
+
+    /// The data version the warm engine holds (`None` without one).
+    pub fn engine_version(&self) -> Option<i64> {
+        self.warm.0.as_ref().map(|s| s.known.load(Ordering::SeqCst))
     }
 
     /// How many times the warm engine has been built whole (0 without one).

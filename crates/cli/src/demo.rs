@@ -146,7 +146,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     say!("");
-    crate::serve::serve(store, args.addr, false, |addr| {
+    crate::serve::serve(store, args.addr, Default::default(), |addr| {
         say!("Open http://{addr}/ in a browser to see the demo (Ctrl-C stops it), and sign in as:");
         for (email, role, password) in &sign_ins {
             say!("  {role:<34} {email:<28} password {password}");

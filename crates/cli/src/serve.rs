@@ -19,6 +19,12 @@ pub struct Args {
     /// HTTPS to browsers.
     #[arg(long)]
     pub secure_cookies: bool,
+    /// Behind a reverse proxy (nginx, a load balancer): take each client's address from the
+    /// last entry of the X-Forwarded-For header the proxy adds, for the audit trail and the
+    /// count of failed sign-ins. Only when every request comes through that proxy: anyone
+    /// reaching cadre directly could name any address.
+    #[arg(long)]
+    pub trust_proxy: bool,
 }
 
 /// Logs to standard error, one line per request; `RUST_LOG` (e.g. `warn`) narrows it.
@@ -47,17 +53,28 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
     if !args.addr.ip().is_loopback() && !args.secure_cookies {
         say!("note: serving beyond this computer over plain HTTP: passwords and sign-in cookies cross the network unencrypted. Put cadre behind an HTTPS proxy and pass --secure-cookies.");
     }
-    serve(store, args.addr, args.secure_cookies, |addr| {
+    let options = Options {
+        secure_cookies: args.secure_cookies,
+        trust_proxy: args.trust_proxy,
+    };
+    serve(store, args.addr, options, |addr| {
         say!("cadre is serving {database} at http://{addr}/ (Ctrl-C stops it)");
     })
     .await
+}
+
+/// How a server meets its network.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Options {
+    pub secure_cookies: bool,
+    pub trust_proxy: bool,
 }
 
 /// Serves the store at `addr`, telling `ready` the address once it listens.
 pub async fn serve(
     store: Store,
     addr: SocketAddr,
-    secure_cookies: bool,
+    options: Options,
     ready: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<ExitCode> {
     init_logging();
@@ -74,7 +91,8 @@ pub async fn serve(
         .await
         .context("cannot build the report engine")?;
     let mut state = AppState::new(app);
-    state.secure_cookies = secure_cookies;
+    state.secure_cookies = options.secure_cookies;
+    state.trust_proxy = options.trust_proxy;
     cadre_web::serve(state, addr, cadre_web::shutdown_signal(), ready).await?;
     say!("cadre stopped serving.");
     Ok(ExitCode::SUCCESS)

@@ -15,6 +15,19 @@ impl Store {
         on_backend!(self, edit::data_version())
     }
 
+    /// The data versions other processes' writes make, as they commit: on PostgreSQL, where
+    /// several cadre processes may serve one database, a task listens on the schema's channel
+    /// and sends each version announced (after a lost connection it reconnects and sends the
+    /// version read then, as some may have passed unheard). `None` on SQLite, whose single
+    /// machine is followed by reading the data version. The task ends when the receiver is
+    /// dropped.
+    pub async fn follow_versions(&self) -> Result<Option<tokio::sync::mpsc::Receiver<i64>>> {
+        match &self.pool {
+            Pool::Sqlite(_) => Ok(None),
+            Pool::Postgres(p) => postgres::edit_follow::follow(p).await.map(Some),
+        }
+    }
+
     pub async fn training_by_id(&self, id: i64) -> Result<Option<Versioned<TrainingRecord>>> {
         on_backend!(self, edit::training(id))
     }

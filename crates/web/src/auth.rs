@@ -118,12 +118,32 @@ fn public(path: &str) -> bool {
         || path.starts_with("/reports/")
 }
 
-/// The address the request came from (the peer; a proxy's headers are not trusted for it).
-fn address_of(req: &Request) -> String {
-    req.extensions()
+/// The address the request came from: the peer, or with `--trust-proxy` the address the proxy
+/// in front says it served (the last entry of `X-Forwarded-For`, the one that proxy added;
+/// any before it came from the browser and prove nothing). Failed sign-ins are counted by
+/// this address, so behind a proxy without it every browser would share the proxy's.
+fn address_of(req: &Request, trust_proxy: bool) -> String {
+    let peer = req
+        .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip().to_string())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    if !trust_proxy {
+        return peer;
+    }
+    forwarded_for(req.headers()).unwrap_or(peer)
+}
+
+/// The last address of `X-Forwarded-For`, when it is one.
+fn forwarded_for(headers: &HeaderMap) -> Option<String> {
+    let last = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .last()?;
+    let ip: std::net::IpAddr = last.trim().parse().ok()?;
+    Some(ip.to_string())
 }
 
 /// Finds who is asking, and turns away someone not signed in from what is not public.
@@ -132,7 +152,7 @@ pub(crate) async fn identify(
     mut req: Request,
     next: Next,
 ) -> Response {
-    let address = address_of(&req);
+    let address = address_of(&req, state.trust_proxy);
     let path = req.uri().path().to_string();
     let api = path.starts_with("/api/");
     let mut found = None;
@@ -366,6 +386,21 @@ async fn sign_out_everywhere(s: Ctx, headers: HeaderMap) -> PageResult<Response>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_proxy_s_own_entry_of_x_forwarded_for_is_the_address() {
+        let mut h = HeaderMap::new();
+        assert_eq!(forwarded_for(&h), None);
+        h.append(
+            "x-forwarded-for",
+            "203.0.113.9, 198.51.100.7".parse().unwrap(),
+        );
+        assert_eq!(forwarded_for(&h).as_deref(), Some("198.51.100.7"));
+        h.append("x-forwarded-for", " 2001:db8::1 ".parse().unwrap());
+        assert_eq!(forwarded_for(&h).as_deref(), Some("2001:db8::1"));
+        h.insert("x-forwarded-for", "not an address".parse().unwrap());
+        assert_eq!(forwarded_for(&h), None);
+    }
 
     #[test]
     fn only_paths_of_this_site_are_followed_after_sign_in() {

@@ -28,6 +28,9 @@ pub struct AppState {
     /// Cookies are sent only over HTTPS (`--secure-cookies`, or a proxy that says the request
     /// came over HTTPS).
     pub secure_cookies: bool,
+    /// Behind a reverse proxy: the client's address is the one the proxy adds to
+    /// `X-Forwarded-For` (`--trust-proxy`), not the proxy's own.
+    pub trust_proxy: bool,
     /// Where uploads wait between the steps of an import.
     pub uploads: std::path::PathBuf,
     /// The data version as last read, and the answers kept for it.
@@ -46,6 +49,7 @@ impl AppState {
         AppState {
             app,
             secure_cookies: false,
+            trust_proxy: false,
             uploads: std::env::temp_dir().join("cadre-uploads"),
             live: Default::default(),
             jobs: Default::default(),
@@ -71,18 +75,47 @@ pub const BODY_LIMIT: usize = 64 * 1024 * 1024;
 /// Every route of the application.
 pub fn router(state: AppState) -> Router {
     // Writes by other processes are seen by polling the data version (a few microseconds a
-    // poll); the task ends with the last clone of the state.
+    // poll) and, on PostgreSQL, heard as they commit (several cadre processes may serve one
+    // database): either way the warm engine follows them here, before a request asks. The
+    // task ends with the last clone of the state.
     if let Ok(rt) = tokio::runtime::Handle::try_current() {
         let live = std::sync::Arc::downgrade(&state.live);
         let poller = state.clone();
         rt.spawn(async move {
             let app = poller.app.clone();
             drop(poller);
+            let mut heard = app.store().follow_versions().await.ok().flatten();
+            let mut behind = None;
             loop {
-                tokio::time::sleep(cache::POLL).await;
+                match &mut heard {
+                    Some(versions) => {
+                        tokio::select! {
+                            v = versions.recv() => if v.is_none() { heard = None },
+                            _ = tokio::time::sleep(cache::POLL) => {}
+                        }
+                    }
+                    None => tokio::time::sleep(cache::POLL).await,
+                }
                 let Some(live) = live.upgrade() else { break };
-                if let Ok(v) = app.store().data_version().await {
-                    live.set_version(v);
+                // What was heard only wakes the task: the version is read, in order.
+                let Ok(v) = app.store().data_version().await else {
+                    continue;
+                };
+                live.set_version(v);
+                // An engine behind the store is built again once it is still behind at the
+                // next look: this process's own writes put themselves into the engine within
+                // that time, and only another's are left to follow.
+                if app.engine_version().is_some_and(|held| held != v) {
+                    if behind == Some(v) {
+                        if let Err(e) = app.catch_up_to(v).await {
+                            tracing::warn!("the report engine could not follow a write: {e}");
+                        }
+                        behind = None;
+                    } else {
+                        behind = Some(v);
+                    }
+                } else {
+                    behind = None;
                 }
             }
         });

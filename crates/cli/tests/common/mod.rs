@@ -21,6 +21,16 @@ pub fn cadre(dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `cadre ARGS` in `dir` on the database at `url`.
+pub fn cadre_on(dir: &Path, url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cadre"))
+        .args(args)
+        .current_dir(dir)
+        .env("CADRE_DATABASE_URL", url)
+        .output()
+        .unwrap()
+}
+
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -28,21 +38,41 @@ pub fn text(bytes: &[u8]) -> String {
 /// Adds an account with this role and password, as `cadre user add --password-stdin` does,
 /// and makes it an API token; says the token.
 pub fn account_with_token(dir: &Path, email: &str, role: &str, password: &str) -> String {
+    account_with_token_at(dir, None, email, role, password)
+}
+
+/// The same, a coordinator's, on the database at `url`.
+pub fn account_with_token_on(dir: &Path, url: &str, email: &str, password: &str) -> String {
+    account_with_token_at(dir, Some(url), email, "coordinator", password)
+}
+
+fn account_with_token_at(
+    dir: &Path,
+    url: Option<&str>,
+    email: &str,
+    role: &str,
+    password: &str,
+) -> String {
     use std::io::Write;
-    let mut add = Command::new(env!("CARGO_BIN_EXE_cadre"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cadre"));
+    command
         .args(["user", "add", email, "--role", role, "--password-stdin"])
         .current_dir(dir)
-        .env_remove("CADRE_DATABASE_URL")
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+        .env_remove("CADRE_DATABASE_URL");
+    if let Some(url) = url {
+        command.env("CADRE_DATABASE_URL", url);
+    }
+    let mut add = command.stdin(std::process::Stdio::piped()).spawn().unwrap();
     add.stdin
         .take()
         .unwrap()
         .write_all(format!("{password}\n").as_bytes())
         .unwrap();
     assert!(add.wait().unwrap().success());
-    let out = cadre(dir, &["token", "create", email]);
+    let out = match url {
+        Some(url) => cadre_on(dir, url, &["token", "create", email]),
+        None => cadre(dir, &["token", "create", email]),
+    };
     assert!(out.status.success(), "{}", text(&out.stderr));
     text(&out.stdout).trim().to_string()
 }
@@ -50,12 +80,27 @@ pub fn account_with_token(dir: &Path, email: &str, role: &str, password: &str) -
 /// `cadre serve` on a free port of loopback, in `dir`; the process and the address it says it
 /// listens on.
 pub fn serve(dir: &Path) -> (std::process::Child, String) {
+    serve_at(dir, None, &[])
+}
+
+/// The same on the database at `url`, with more options of `cadre serve`.
+pub fn serve_on(dir: &Path, url: &str, options: &[&str]) -> (std::process::Child, String) {
+    serve_at(dir, Some(url), options)
+}
+
+fn serve_at(dir: &Path, url: Option<&str>, options: &[&str]) -> (std::process::Child, String) {
     use std::io::BufRead;
-    let mut server = Command::new(env!("CARGO_BIN_EXE_cadre"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cadre"));
+    command
         .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(options)
         .current_dir(dir)
         .env_remove("CADRE_DATABASE_URL")
-        .env("RUST_LOG", "warn")
+        .env("RUST_LOG", "warn");
+    if let Some(url) = url {
+        command.env("CADRE_DATABASE_URL", url);
+    }
+    let mut server = command
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()

@@ -14,18 +14,16 @@ type Conn = <Db as Database>::Connection;
 /// Rewrites the attendee lists of these trainings from their attendance.
 pub(crate) async fn refresh_trainings(conn: &mut Conn, ids: &[i64]) -> Result<()> {
     for group in ids.chunks(50) {
-        for (training_id, mut persons) in super::training_persons(conn, group).await? {
-            persons.sort_unstable();
-            persons.dedup();
-            sqlx::query(
-                "INSERT INTO report_training_persons (training_id, persons) VALUES ($1, $2)
-                 ON CONFLICT (training_id) DO UPDATE SET persons = excluded.persons",
-            )
-            .bind(training_id)
-            .bind(encode_ids(&persons))
-            .execute(&mut *conn)
-            .await?;
-        }
+        let lists: Vec<(i64, Vec<u8>)> = super::training_persons(conn, group)
+            .await?
+            .into_iter()
+            .map(|(training_id, mut persons)| {
+                persons.sort_unstable();
+                persons.dedup();
+                (training_id, encode_ids(&persons))
+            })
+            .collect();
+        super::put_training_lists(conn, &lists).await?;
     }
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! What `cadre db check` verifies of a database, in one snapshot: the database's own
 //! integrity (SQLite's `integrity_check`, or its cheaper `quick_check`), references that point
-//! nowhere (SQLite's bulk writes run without foreign key checks; PostgreSQL enforces them
-//! always), and the report cache against the records it is derived from.
+//! nowhere (SQLite's bulk writes run without foreign key checks; on PostgreSQL attendance and
+//! persons check theirs by statement triggers, see migration 0016, which a superuser can
+//! switch off), and the report cache against the records it is derived from.
 
 use sqlx::Row;
 
@@ -45,6 +46,14 @@ pub(crate) async fn check(pool: &sqlx::Pool<Db>, thorough: bool) -> Result<Vec<S
                     "... and {} more rows that refer to what is not there",
                     orphans.len() - 20
                 ));
+            }
+        }
+    }
+    if super::IS_POSTGRES && thorough {
+        for (what, query) in REFERENCES {
+            let n: i64 = sqlx::query_scalar(query).fetch_one(&mut *tx).await?;
+            if n > 0 {
+                problems.push(format!("{n} {what} that is not there"));
             }
         }
     }
@@ -123,6 +132,36 @@ pub(crate) async fn check(pool: &sqlx::Pool<Db>, thorough: bool) -> Result<Vec<S
     tx.rollback().await?;
     Ok(problems)
 }
+
+/// The references PostgreSQL's triggers keep (migration 0016), each as a count of the rows
+/// that break it.
+const REFERENCES: [(&str, &str); 5] = [
+    (
+        "attendance record(s) refer to a training",
+        "SELECT COUNT(*) FROM attendance a WHERE NOT EXISTS \
+         (SELECT 1 FROM trainings t WHERE t.id = a.training_id)",
+    ),
+    (
+        "attendance record(s) refer to a person",
+        "SELECT COUNT(*) FROM attendance a WHERE NOT EXISTS \
+         (SELECT 1 FROM persons p WHERE p.id = a.person_id)",
+    ),
+    (
+        "attendance record(s) refer to a session of their training",
+        "SELECT COUNT(*) FROM attendance a WHERE a.session_id IS NOT NULL AND NOT EXISTS \
+         (SELECT 1 FROM sessions s WHERE s.id = a.session_id AND s.training_id = a.training_id)",
+    ),
+    (
+        "person(s) refer to a country",
+        "SELECT COUNT(*) FROM persons p WHERE p.country_code IS NOT NULL AND NOT EXISTS \
+         (SELECT 1 FROM countries c WHERE c.code = p.country_code)",
+    ),
+    (
+        "person(s) refer to a department",
+        "SELECT COUNT(*) FROM persons p WHERE p.department_id IS NOT NULL AND NOT EXISTS \
+         (SELECT 1 FROM departments d WHERE d.id = p.department_id)",
+    ),
+];
 
 /// How durable a commit is, in words: `full` when it is on disk before it returns.
 pub(crate) async fn durability(pool: &sqlx::Pool<Db>) -> Result<String> {

@@ -15,14 +15,21 @@ use crate::{Result, StoreError};
 pub(crate) type Tx = sqlx::Transaction<'static, Db>;
 pub(crate) type Conn = <Db as Database>::Connection;
 
-/// Raises the data version: every transaction that changes records does, once.
-/// Raises the data version by one, and says the new one.
+/// Raises the data version by one, and says the new one: every transaction that changes
+/// records does, once. On PostgreSQL the new version is also announced to the other cadre
+/// processes on the schema's channel (see `Store::follow_versions`), when the transaction
+/// commits and in the order of the commits.
 pub(crate) async fn bump(conn: &mut Conn) -> Result<i64> {
-    Ok(
-        sqlx::query_scalar("UPDATE data_version SET n = n + 1 WHERE id = 1 RETURNING n")
-            .fetch_one(&mut *conn)
-            .await?,
-    )
+    let n: i64 = sqlx::query_scalar("UPDATE data_version SET n = n + 1 WHERE id = 1 RETURNING n")
+        .fetch_one(&mut *conn)
+        .await?;
+    if super::IS_POSTGRES {
+        sqlx::query("SELECT pg_notify('cadre_' || current_schema(), $1)")
+            .bind(n.to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(n)
 }
 
 pub(crate) async fn data_version(pool: &sqlx::Pool<Db>) -> Result<i64> {
@@ -367,7 +374,7 @@ pub(crate) async fn delete_training(
     cascade: bool,
     stamp: Stamp<'_>,
 ) -> Result<Dependents> {
-    let mut tx = super::begin_edit(pool).await?;
+    let mut tx = super::begin_delete(pool).await?;
     let at = expect_version(&mut tx, "trainings", "training", id, version).await?;
     let dependents = training_dependents(&mut tx, id).await?;
     if !dependents.is_empty() && !cascade {

@@ -242,7 +242,7 @@ pub(crate) async fn delete_person(
     cascade: bool,
     stamp: Stamp<'_>,
 ) -> Result<Dependents> {
-    let mut tx = super::begin_edit(pool).await?;
+    let mut tx = super::begin_delete(pool).await?;
     let at = expect_version(&mut tx, "persons", "participant", id, version).await?;
     let attendance: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM attendance WHERE person_id = $1")
@@ -296,7 +296,7 @@ pub(crate) async fn merge_persons(
             why: "a record cannot be merged with itself",
         });
     }
-    let mut tx = super::begin_edit(pool).await?;
+    let mut tx = super::begin_delete(pool).await?;
     expect_version(&mut tx, "persons", "participant", kept, Some(kept_version)).await?;
     expect_version(
         &mut tx,

@@ -214,7 +214,7 @@ pub(crate) async fn delete_session(
     cascade: bool,
     stamp: Stamp<'_>,
 ) -> Result<Dependents> {
-    let mut tx = super::begin_edit(pool).await?;
+    let mut tx = super::begin_delete(pool).await?;
     let at = expect_version(&mut tx, "sessions", "session", id, version).await?;
     let dependents = Dependents {
         attendance: scalar(

@@ -23,6 +23,8 @@ pub(crate) mod corrections;
 pub(crate) mod dump;
 #[path = "edit.rs"]
 pub(crate) mod edit;
+#[path = "edit_follow.rs"]
+pub(crate) mod edit_follow;
 #[path = "edit_partners.rs"]
 pub(crate) mod edit_partners;
 #[path = "edit_persons.rs"]
@@ -71,8 +73,9 @@ pub(crate) async fn open(url: &str, schema: Option<&str>) -> Result<sqlx::Pool<D
         sqlx::Connection::close(conn).await?;
         options = options.options([("search_path", schema)]);
     }
+    // Four for the work, and one for `follow_versions`'s listener when a server keeps it.
     let pool = PgPoolOptions::new()
-        .max_connections(4)
+        .max_connections(5)
         .connect_with(options)
         .await?;
     // sqlx holds an advisory lock while it migrates: two commands opening at once take turns.
@@ -186,12 +189,33 @@ pub(crate) async fn begin_import(
     // Imports take turns, whichever cadre process runs them (several serve one database):
     // the second waits here until the first commits or rolls back, then reads what it left.
     // The lock is the schema's, so imports into other schemas (tests side by side) go on.
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('cadre import ' || current_schema()))")
-        .execute(&mut *tx)
-        .await?;
-    for setting in ["SET LOCAL enable_seqscan = off", "SET LOCAL jit = off"] {
+    import_lock(&mut tx).await?;
+    // What it refers to cannot go while it runs (see `begin_delete`), so the statement
+    // triggers of migration 0016 leave its rows unchecked: it resolved each reference itself.
+    for setting in [
+        "SET LOCAL enable_seqscan = off",
+        "SET LOCAL jit = off",
+        "SET LOCAL cadre.import = on",
+    ] {
         sqlx::query(setting).execute(&mut *tx).await?;
     }
+    Ok(tx)
+}
+
+/// The schema's import lock, held until the transaction ends.
+async fn import_lock(tx: &mut sqlx::Transaction<'static, Db>) -> Result<()> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('cadre import ' || current_schema()))")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Begins a write that deletes trainings, sessions or persons (a merge deletes one). It waits
+/// for a running import, which refers to such records without checking each row again
+/// (migration 0016), and holds imports off until it ends.
+pub(crate) async fn begin_delete(pool: &sqlx::Pool<Db>) -> Result<sqlx::Transaction<'static, Db>> {
+    let mut tx = pool.begin().await?;
+    import_lock(&mut tx).await?;
     Ok(tx)
 }
 
@@ -209,229 +233,7 @@ pub(crate) async fn after_import(tx: &mut sqlx::Transaction<'static, Db>) -> Res
     Ok(())
 }
 
-/// A row of `n` parameters, numbered from `first`, for a generated multi-row statement.
-pub(crate) fn params(first: usize, n: usize) -> String {
-    let numbered: Vec<String> = (first..first + n).map(|i| format!("${i}")).collect();
-    format!("({})", numbered.join(", "))
-}
-
-/// Inserts new persons, returning their ids in order: one statement for the whole batch,
-/// its columns sent as arrays.
-pub(crate) async fn insert_persons(
-    tx: &mut sqlx::Transaction<'static, Db>,
-    rows: &[write::NewPerson],
-) -> Result<Vec<i64>> {
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    let col = |f: &dyn Fn(&write::NewPerson) -> Option<String>| -> Vec<Option<String>> {
-        rows.iter().map(f).collect()
-    };
-    let ids: Vec<(i64,)> = sqlx::query_as(
-        "INSERT INTO persons (given_name, family_name, email, email_key, name_key, gender, \
-         country_code, organisation, department_id) \
-         SELECT g, f, e, ek, nk, gd, c, o, d FROM unnest($1::text[], $2::text[], $3::text[], \
-         $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int8[]) \
-         WITH ORDINALITY AS r(g, f, e, ek, nk, gd, c, o, d, n) ORDER BY n RETURNING id",
-    )
-    .bind(col(&|p| Some(p.given_name.to_string())))
-    .bind(col(&|p| Some(p.family_name.to_string())))
-    .bind(col(&|p| p.email.clone()))
-    .bind(col(&|p| p.email_key.clone()))
-    .bind(col(&|p| Some(p.name_key.clone())))
-    .bind(col(&|p| p.gender.map(str::to_string)))
-    .bind(col(&|p| p.country.clone()))
-    .bind(col(&|p| p.organisation.clone()))
-    .bind(rows.iter().map(|p| p.department_id).collect::<Vec<_>>())
-    .fetch_all(&mut **tx)
-    .await?;
-    // Ids come back in the order the rows were inserted, which ORDER BY n fixes.
-    Ok(ids.into_iter().map(|(id,)| id).collect())
-}
-
-/// Inserts attendance records known to be new. A record that exists after all fails the
-/// import.
-pub(crate) async fn insert_new_attendance(
-    tx: &mut sqlx::Transaction<'static, Db>,
-    rows: &[write::AttendanceRow],
-) -> Result<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    sqlx::query(
-        "INSERT INTO attendance (training_id, person_id, session_id, session_key, completed) \
-         SELECT t, p, NULLIF(s, 0), s, c \
-         FROM unnest($1::int8[], $2::int8[], $3::int8[], $4::int8[]) AS r(t, p, s, c)",
-    )
-    .bind(rows.iter().map(|r| r.0).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.1).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.2).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.3).collect::<Vec<_>>())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-/// The attendance records of a training, (person, session_key, completed), in key order.
-pub(crate) async fn training_roster(
-    tx: &mut sqlx::Transaction<'static, Db>,
-    training: i64,
-) -> Result<Vec<roster::Recorded>> {
-    Ok(sqlx::query_as(
-        "SELECT person_id, session_key, completed FROM attendance WHERE training_id = $1 \
-         ORDER BY person_id, session_key",
-    )
-    .bind(training)
-    .fetch_all(&mut **tx)
-    .await?)
-}
-
-/// Sets `completed` of recorded attendance records, in one statement.
-pub(crate) async fn update_completion(
-    tx: &mut sqlx::Transaction<'static, Db>,
-    rows: &[write::AttendanceRow],
-) -> Result<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    sqlx::query(
-        "UPDATE attendance a SET completed = r.c \
-         FROM unnest($1::int8[], $2::int8[], $3::int8[], $4::int8[]) AS r(t, p, s, c) \
-         WHERE a.training_id = r.t AND a.person_id = r.p AND a.session_key = r.s",
-    )
-    .bind(rows.iter().map(|r| r.0).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.1).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.2).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.3).collect::<Vec<_>>())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-/// Removes attendance records, by (training, person, session_key), in one statement.
-pub(crate) async fn delete_attendance(
-    tx: &mut sqlx::Transaction<'static, Db>,
-    keys: &[(i64, i64, i64)],
-) -> Result<()> {
-    if keys.is_empty() {
-        return Ok(());
-    }
-    sqlx::query(
-        "DELETE FROM attendance a \
-         USING unnest($1::int8[], $2::int8[], $3::int8[]) AS r(t, p, s) \
-         WHERE a.training_id = r.t AND a.person_id = r.p AND a.session_key = r.s",
-    )
-    .bind(keys.iter().map(|k| k.0).collect::<Vec<_>>())
-    .bind(keys.iter().map(|k| k.1).collect::<Vec<_>>())
-    .bind(keys.iter().map(|k| k.2).collect::<Vec<_>>())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-/// The persons who attended each of these trainings (a person once per session attended),
-/// every training listed, with or without attendance.
-pub(crate) async fn training_persons(
-    conn: &mut sqlx::PgConnection,
-    trainings: &[i64],
-) -> Result<Vec<(i64, Vec<i64>)>> {
-    let rows: Vec<(i64, i64)> =
-        sqlx::query_as("SELECT training_id, person_id FROM attendance WHERE training_id = ANY($1)")
-            .bind(trainings)
-            .fetch_all(&mut *conn)
-            .await?;
-    let mut persons: std::collections::HashMap<i64, Vec<i64>> =
-        trainings.iter().map(|&t| (t, Vec::new())).collect();
-    for (t, p) in rows {
-        persons.entry(t).or_default().push(p);
-    }
-    Ok(persons.into_iter().collect())
-}
-
-/// The report cache's facts of one chunk of persons, read from the persons table.
-pub(crate) async fn person_facts(conn: &mut sqlx::PgConnection, chunk: i64) -> Result<Vec<u8>> {
-    use crate::cache::{encode_fact, CHUNK, FACT_BYTES};
-    use sqlx::Row;
-    let mut facts = vec![0u8; CHUNK as usize * FACT_BYTES];
-    for row in sqlx::query(
-        "SELECT id, gender, country_code, department_id FROM persons WHERE id >= $1 AND id < $2",
-    )
-    .bind(chunk * CHUNK)
-    .bind((chunk + 1) * CHUNK)
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        let at = (row.get::<i64, _>(0) - chunk * CHUNK) as usize * FACT_BYTES;
-        encode_fact(
-            &mut facts[at..at + FACT_BYTES],
-            row.get::<Option<String>, _>(1).as_deref(),
-            row.get::<Option<String>, _>(2).as_deref(),
-            row.get(3),
-        );
-    }
-    Ok(facts)
-}
-
-/// Writes completed details of known persons.
-pub(crate) async fn update_persons(
-    tx: &mut sqlx::Transaction<'static, Db>,
-    updates: &[(i64, &write::StoredPerson)],
-) -> Result<()> {
-    for (id, p) in updates {
-        sqlx::query(
-            "UPDATE persons SET given_name = $2, family_name = $3, gender = $4, \
-             country_code = $5, organisation = $6, department_id = $7, name_key = $8, \
-             version = version + 1 WHERE id = $1",
-        )
-        .bind(id)
-        .bind(&p.given_name)
-        .bind(&p.family_name)
-        .bind(&p.gender)
-        .bind(&p.country)
-        .bind(&p.organisation)
-        .bind(p.department_id)
-        .bind(p.name_key())
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
-}
-
-/// The details of these persons that rows complete, by id.
-pub(crate) async fn persons_by_id(
-    tx: &mut sqlx::Transaction<'static, Db>,
-    ids: &[i64],
-) -> Result<std::collections::HashMap<i64, write::StoredPerson>> {
-    type Row = (
-        i64,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<i64>,
-    );
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT id, given_name, family_name, gender, country_code, organisation, department_id \
-         FROM persons WHERE id = ANY($1)",
-    )
-    .bind(ids)
-    .fetch_all(&mut **tx)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, given_name, family_name, gender, country, organisation, department_id)| {
-                let person = write::StoredPerson {
-                    given_name,
-                    family_name,
-                    gender,
-                    country,
-                    organisation,
-                    department_id,
-                };
-                (id, person)
-            },
-        )
-        .collect())
-}
+// The bulk writes and reads of imports and the report cache.
+#[path = "postgres_bulk.rs"]
+mod bulk;
+pub(crate) use bulk::*;

@@ -64,6 +64,11 @@ pub(crate) struct Rosters {
 }
 
 impl Rosters {
+    /// Whether the training held attendance before the import.
+    pub(crate) fn had(&self, training: i64) -> bool {
+        self.had_attendance.contains(&training)
+    }
+
     pub(crate) fn new(had_attendance: HashSet<i64>, replace: bool) -> Rosters {
         Rosters {
             current: None,

@@ -242,6 +242,12 @@ pub(crate) async fn begin_import(
     Ok(sqlx::Transaction::begin(conn, Some(BEGIN_WRITE.into())).await?)
 }
 
+/// Begins a write that deletes trainings, sessions or persons: on SQLite, a write like any
+/// other (one writer at a time already keeps imports apart).
+pub(crate) async fn begin_delete(pool: &sqlx::Pool<Db>) -> Result<sqlx::Transaction<'static, Db>> {
+    begin_edit(pool).await
+}
+
 /// Begins a single-record write: a write transaction from its start, so that two editors wait
 /// their turn instead of one failing to upgrade its read lock.
 pub(crate) async fn begin_edit(pool: &sqlx::Pool<Db>) -> Result<sqlx::Transaction<'static, Db>> {

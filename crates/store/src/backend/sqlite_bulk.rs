@@ -214,6 +214,24 @@ fn all_written(written: usize, given: usize, otherwise: &str) -> Result<()> {
     )))
 }
 
+/// Writes trainings' attendee lists into the report cache.
+pub(crate) async fn put_training_lists(
+    conn: &mut sqlx::SqliteConnection,
+    lists: &[(i64, Vec<u8>)],
+) -> Result<()> {
+    for (training_id, persons) in lists {
+        sqlx::query(
+            "INSERT INTO report_training_persons (training_id, persons) VALUES ($1, $2)
+             ON CONFLICT (training_id) DO UPDATE SET persons = excluded.persons",
+        )
+        .bind(training_id)
+        .bind(persons)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// The persons who attended each of these trainings (a person once per session attended),
 /// every training listed, with or without attendance.
 pub(crate) async fn training_persons(

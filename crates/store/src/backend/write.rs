@@ -43,6 +43,8 @@ pub(crate) struct Writer {
     /// What a warm report engine must take from this import (never drained, unlike the two
     /// sets above, which follow the report cache's own refreshes).
     pub(super) changed: ChangeLog,
+    /// Attendee lists of trainings the import writes from nothing, gathered from its rows.
+    pub(super) fresh: super::write_attendance::FreshLists,
 }
 
 /// Past this many changed persons or trainings, an engine is built anew rather than told of
@@ -174,6 +176,7 @@ impl Writer {
             touched_trainings: Default::default(),
             touched_chunks: Default::default(),
             changed: ChangeLog::default(),
+            fresh: Default::default(),
         })
     }
 
@@ -336,8 +339,12 @@ impl Writer {
 
     /// Brings the report cache up to date with what this import changed.
     pub(crate) async fn refresh_report_cache(&mut self) -> Result<()> {
-        let trainings: Vec<i64> = self.touched_trainings.iter().copied().collect();
-        super::cache::refresh_trainings(&mut self.tx, &trainings).await?;
+        let trainings: Vec<i64> = std::mem::take(&mut self.touched_trainings)
+            .into_iter()
+            .collect();
+        let (listed, read) = self.fresh.take(&trainings);
+        super::put_training_lists(&mut self.tx, &listed).await?;
+        super::cache::refresh_trainings(&mut self.tx, &read).await?;
         let chunks: Vec<i64> = self.touched_chunks.iter().copied().collect();
         super::cache::refresh_persons(&mut self.tx, &chunks).await
     }

@@ -81,6 +81,11 @@ impl Writer {
             .extend(new_rows.chunk_by(|a, b| a.0 == b.0).map(|g| g[0].0));
         self.changed
             .trainings(new_rows.chunk_by(|a, b| a.0 == b.0).map(|g| g[0].0));
+        for r in new_rows.iter().chain(&rows) {
+            if !self.rosters.had(r.0) {
+                self.fresh.gather(r.0, r.1);
+            }
+        }
         let written = self.rosters.write(&mut self.tx, &mut rows).await?;
         add_run(&mut run, written);
         if let Some(t) = self.rosters.current() {
@@ -102,7 +107,10 @@ impl Writer {
             .copied()
             .filter(|t| self.touched_trainings.remove(t))
             .collect();
-        super::cache::refresh_trainings(&mut self.tx, &ended).await?;
+        let (listed, read) = self.fresh.take(&ended);
+        self.fresh.forget(&batch.ended);
+        super::put_training_lists(&mut self.tx, &listed).await?;
+        super::cache::refresh_trainings(&mut self.tx, &read).await?;
         Ok(counts)
     }
 
@@ -217,6 +225,54 @@ impl Writer {
         let updates: Vec<(i64, &StoredPerson)> =
             ids.iter().map(|id| (*id, &self.merged[id])).collect();
         super::update_persons(&mut self.tx, &updates).await
+    }
+}
+
+/// The attendee lists (report cache) of trainings that held no attendance before the import,
+/// gathered from the rows as they pass, so that a list is written without reading back what
+/// the import has just written. A training whose rows come in two runs (its list already
+/// written once) is read back instead. Only trainings in hand are kept: memory follows the
+/// trainings a batch spans, not the file.
+#[derive(Default)]
+pub(crate) struct FreshLists {
+    gathering: HashMap<i64, Vec<i64>>,
+    listed: std::collections::HashSet<i64>,
+}
+
+impl FreshLists {
+    /// A person attends a training new to the store.
+    fn gather(&mut self, training: i64, person: i64) {
+        if !self.listed.contains(&training) {
+            self.gathering.entry(training).or_default().push(person);
+        }
+    }
+
+    /// The lists of these trainings: encoded from the rows when gathered whole, and the
+    /// trainings to read back from the attendance table.
+    pub(crate) fn take(&mut self, trainings: &[i64]) -> (Vec<(i64, Vec<u8>)>, Vec<i64>) {
+        let mut listed = Vec::new();
+        let mut read = Vec::new();
+        for &t in trainings {
+            match self.gathering.remove(&t) {
+                Some(mut persons) if !self.listed.contains(&t) => {
+                    persons.sort_unstable();
+                    persons.dedup();
+                    listed.push((t, crate::cache::encode_ids(&persons)));
+                    self.listed.insert(t);
+                }
+                _ => read.push(t),
+            }
+        }
+        (listed, read)
+    }
+
+    /// Trainings the sheet has gone past: a list not taken now is read back later.
+    fn forget(&mut self, trainings: &[i64]) {
+        for t in trainings {
+            if self.gathering.remove(t).is_some() {
+                self.listed.insert(*t);
+            }
+        }
     }
 }
 

@@ -1,0 +1,264 @@
+//! Several nodes: two `cadre serve` processes over one PostgreSQL schema, behind nginx (Debian)
+//! as the load balancer. A sign-in made through one node holds on the other; an edit through
+//! one node shows in the other's report within a second; and with one node killed (SIGKILL)
+//! under load, no request fails beyond those it had in hand when it died.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{cadre_on, data, text};
+
+/// One HTTP/1.1 request on its own connection: status, headers and body.
+fn request(addr: &str, head: &str, body: &str) -> Option<(u16, String, String)> {
+    let mut s = std::net::TcpStream::connect(addr).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
+    write!(
+        s,
+        "{head}\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .ok()?;
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).ok()?;
+    let status = answer.split(' ').nth(1)?.parse().ok()?;
+    let (headers, body) = answer.split_once("\r\n\r\n")?;
+    Some((status, headers.to_string(), body.to_string()))
+}
+
+fn api(addr: &str, token: &str, method: &str, path: &str, body: &str) -> (u16, serde_json::Value) {
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json"
+    );
+    let (status, _, body) = request(addr, &head, body).expect("the server answers");
+    (status, serde_json::from_str(&body).unwrap_or_default())
+}
+
+/// The dashboard as the holder of `cookie` sees it: its status and whether it is signed in.
+fn dashboard(addr: &str, cookie: &str) -> (u16, bool) {
+    let (status, _, body) = request(addr, &format!("GET / HTTP/1.1\r\nCookie: {cookie}"), "")
+        .expect("the server answers");
+    (status, body.contains("Sign out"))
+}
+
+/// A port of loopback free a moment ago.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// nginx in the foreground, balancing over `nodes`, listening on a free port of loopback; its
+/// files in `dir`. A request a node refuses or drops before answering goes to the other.
+fn nginx(dir: &Path, nodes: &[String]) -> (Child, String) {
+    let port = free_port();
+    let d = dir.display();
+    let servers: String = nodes
+        .iter()
+        .map(|n| format!("    server {n} max_fails=1 fail_timeout=30s;\n"))
+        .collect();
+    let conf = format!(
+        "daemon off;\nmaster_process off;\nworker_processes 1;\nerror_log {d}/error.log;\n\
+         pid {d}/nginx.pid;\nevents {{ worker_connections 512; }}\nhttp {{\n  access_log off;\n\
+         client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n\
+         fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n\
+         upstream cadre {{\n{servers}  }}\n  server {{\n    listen 127.0.0.1:{port};\n\
+         location / {{\n      proxy_pass http://cadre;\n      proxy_set_header Host $http_host;\n\
+         proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n\
+         proxy_next_upstream error timeout http_502;\n      proxy_connect_timeout 2s;\n\
+         }}\n  }}\n}}\n"
+    );
+    std::fs::write(dir.join("nginx.conf"), conf).unwrap();
+    let binary = if Path::new("/usr/sbin/nginx").exists() {
+        "/usr/sbin/nginx"
+    } else {
+        "nginx"
+    };
+    let child = Command::new(binary)
+        .args(["-p", &d.to_string(), "-c", &format!("{d}/nginx.conf")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("nginx is needed (Debian's package nginx; scripts/test.sh installs it)");
+    let addr = format!("127.0.0.1:{port}");
+    let started = Instant::now();
+    while std::net::TcpStream::connect(&addr).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "nginx did not start: {}",
+            std::fs::read_to_string(dir.join("error.log")).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (child, addr)
+}
+
+#[test]
+fn two_nodes_behind_nginx_share_sign_ins_follow_each_other_and_outlive_one_of_them() {
+    if Command::new("wrk").arg("--version").output().is_err() {
+        panic!("wrk is needed (Debian's package wrk; scripts/test.sh installs it)");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let base = std::env::var("CADRE_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
+    let schema = format!("cadre_nodes_{}", std::process::id());
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}schema={schema}");
+    for (kind, file) in [
+        ("partners", "2020/partners.csv"),
+        ("trainings", "2020/trainings.csv"),
+        ("sessions", "2020/sessions.csv"),
+    ] {
+        let out = cadre_on(d, &url, &["import", kind, data(file).to_str().unwrap()]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let password = "a password long enough";
+    let token = common::account_with_token_on(d, &url, "editor@agency.example", password);
+    let (mut first, first_addr) = common::serve_on(d, &url, &["--trust-proxy"]);
+    let (mut second, second_addr) = common::serve_on(d, &url, &["--trust-proxy"]);
+    let (mut balancer, addr) = nginx(d, &[first_addr.clone(), second_addr.clone()]);
+
+    // Signed in through the balancer (whichever node answers), signed in on both.
+    let form = format!(
+        "email=editor%40agency.example&password={}",
+        password.replace(' ', "+")
+    );
+    let (status, headers, _) = request(
+        &addr,
+        "POST /sign-in HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nSec-Fetch-Site: same-origin",
+        &form,
+    )
+    .unwrap();
+    assert_eq!(status, 303, "signed in");
+    let cookie = headers
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("set-cookie: ")
+                .or_else(|| l.strip_prefix("Set-Cookie: "))
+        })
+        .and_then(|c| c.split(';').next())
+        .expect("a sign-in cookie")
+        .to_string();
+    for node in [&first_addr, &second_addr] {
+        assert_eq!(dashboard(node, &cookie), (200, true), "signed in on {node}");
+    }
+
+    // An edit through one node is in the other's report within a second.
+    let (_, list) = api(&first_addr, &token, "GET", "/api/v1/trainings?limit=1", "");
+    let id = list["items"][0]["id"].as_i64().unwrap();
+    let path = format!("/api/v1/trainings/{id}");
+    let (_, mut record) = api(&first_addr, &token, "GET", &path, "");
+    let year = &record["start_date"].as_str().unwrap()[..4];
+    let report = format!("/api/v1/report?from={year}-01-01&to={year}-12-31");
+    let (_, before) = api(&second_addr, &token, "GET", &report, "");
+    assert!(before["trainings_list"].is_array(), "{before}");
+    record.as_object_mut().unwrap().remove("id");
+    let title = "Renamed through the first node";
+    record["title"] = title.into();
+    let (status, saved) = api(&first_addr, &token, "PUT", &path, &record.to_string());
+    assert_eq!(status, 200, "{saved}");
+    let saved_at = Instant::now();
+    let shows = |answer: &serde_json::Value| {
+        answer["trainings_list"]
+            .as_array()
+            .is_some_and(|l| l.iter().any(|t| t["title"] == title))
+    };
+    loop {
+        let (_, now) = api(&second_addr, &token, "GET", &report, "");
+        if shows(&now) {
+            break;
+        }
+        assert!(
+            saved_at.elapsed() < Duration::from_secs(1),
+            "the second node's report still lacks the edit a second after it was saved"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    // Load through nginx; the first node killed a third of the way in. wrk counts an answer
+    // that is not 2xx or 3xx, and a connection that failed, as errors: there may be no more
+    // than the connections the dead node held at the moment it died.
+    let connections = 20;
+    let seconds = 6;
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/load.lua");
+    let wrk = Command::new("wrk")
+        .args([
+            "-t2",
+            &format!("-c{connections}"),
+            &format!("-d{seconds}s"),
+            "-s",
+            script.to_str().unwrap(),
+            &format!("http://{addr}"),
+        ])
+        .env("CADRE_LOAD_COOKIE", &cookie)
+        .env("CADRE_LOAD_TOKEN", &token)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(seconds / 3));
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let out = wrk.wait_with_output().unwrap();
+    let report_text = text(&out.stdout);
+    println!("{report_text}");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let failed =
+        count_after(&report_text, "Non-2xx or 3xx responses:") + socket_errors(&report_text);
+    assert!(
+        failed <= connections,
+        "{failed} requests failed, more than the {connections} in flight:\n{report_text}"
+    );
+    let served = report_text
+        .lines()
+        .find_map(|l| l.trim().split(" requests in ").next()?.parse::<u64>().ok())
+        .unwrap_or(0);
+    assert!(served > 100, "{report_text}");
+
+    // The survivor serves on, signed-in and editing, through the balancer.
+    assert_eq!(dashboard(&addr, &cookie), (200, true));
+    record["title"] = "Renamed through the balancer".into();
+    record["version"] = saved["version"].clone();
+    let (status, again) = api(&addr, &token, "PUT", &path, &record.to_string());
+    assert_eq!(status, 200, "{again}");
+
+    balancer.kill().unwrap();
+    balancer.wait().unwrap();
+    second.kill().unwrap();
+    second.wait().unwrap();
+    let _ = Command::new("psql")
+        .args([
+            &base,
+            "-qAtc",
+            &format!("DROP SCHEMA IF EXISTS {schema} CASCADE"),
+        ])
+        .output();
+}
+
+/// The number after `label` in wrk's report (0 when the line is not there).
+fn count_after(report: &str, label: &str) -> u64 {
+    report
+        .lines()
+        .find_map(|l| l.trim().strip_prefix(label))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// The sum of wrk's socket errors (connect, read, write, timeout).
+fn socket_errors(report: &str) -> u64 {
+    report
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Socket errors:"))
+        .map(|l| {
+            l.split(',')
+                .filter_map(|part| part.split_whitespace().last()?.parse::<u64>().ok())
+                .sum()
+        })
+        .unwrap_or(0)
+}

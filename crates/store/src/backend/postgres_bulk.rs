@@ -1,0 +1,330 @@
+//! The bulk writes and reads of an import on PostgreSQL: rows sent as arrays or by `COPY`, a
+//! statement for a batch rather than one for each row.
+
+use super::{roster, write, Db};
+use crate::Result;
+
+/// A row of `n` parameters, numbered from `first`, for a generated multi-row statement.
+pub(crate) fn params(first: usize, n: usize) -> String {
+    let numbered: Vec<String> = (first..first + n).map(|i| format!("${i}")).collect();
+    format!("({})", numbered.join(", "))
+}
+
+/// Inserts new persons, returning their ids in order: the ids drawn from the table's sequence
+/// first, then the rows sent by `COPY` with them.
+pub(crate) async fn insert_persons(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    rows: &[write::NewPerson],
+) -> Result<Vec<i64>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = sqlx::query_scalar(
+        // The sequence looked up once, not for every id drawn.
+        "WITH s AS MATERIALIZED \
+         (SELECT pg_get_serial_sequence('persons', 'id')::regclass AS seq) \
+         SELECT nextval(s.seq) FROM s, generate_series(1, $1) ORDER BY 1",
+    )
+    .bind(rows.len() as i64)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut data = Vec::with_capacity(rows.len() * 128);
+    for (p, id) in rows.iter().zip(&ids) {
+        data.extend_from_slice(id.to_string().as_bytes());
+        for field in [
+            Some(p.given_name.as_str()),
+            Some(p.family_name.as_str()),
+            p.email.as_deref(),
+            p.email_key.as_deref(),
+            Some(p.name_key.as_str()),
+            p.gender,
+            p.country.as_deref(),
+            p.organisation.as_deref(),
+        ] {
+            data.push(b'\t');
+            copy_text(&mut data, field);
+        }
+        data.push(b'\t');
+        match p.department_id {
+            Some(d) => data.extend_from_slice(d.to_string().as_bytes()),
+            None => data.extend_from_slice(b"\\N"),
+        }
+        data.push(b'\n');
+    }
+    copy_in(
+        tx,
+        "COPY persons (id, given_name, family_name, email, email_key, name_key, gender, \
+         country_code, organisation, department_id) FROM STDIN",
+        data,
+    )
+    .await?;
+    Ok(ids)
+}
+
+/// A value in `COPY`'s text format: `\N` for none, and the four characters that would end a
+/// field or a row escaped.
+fn copy_text(out: &mut Vec<u8>, value: Option<&str>) {
+    let Some(value) = value else {
+        out.extend_from_slice(b"\\N");
+        return;
+    };
+    for &b in value.as_bytes() {
+        match b {
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            _ => out.push(b),
+        }
+    }
+}
+
+/// Sends rows by `COPY ... FROM STDIN` within the transaction.
+async fn copy_in(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    statement: &str,
+    data: Vec<u8>,
+) -> Result<()> {
+    let mut copy = tx.copy_in_raw(statement).await?;
+    if let Err(e) = copy.send(data).await {
+        // The connection must leave COPY mode before the transaction is rolled back.
+        let _ = copy.abort("cadre: the import failed").await;
+        return Err(e.into());
+    }
+    copy.finish().await?;
+    Ok(())
+}
+
+/// Inserts attendance records known to be new, by `COPY` (text format): the fastest way into
+/// PostgreSQL, and the references are checked once for the whole batch by the statement
+/// trigger of migration 0016. A record that exists after all fails the import.
+pub(crate) async fn insert_new_attendance(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    rows: &[write::AttendanceRow],
+) -> Result<()> {
+    use std::io::Write;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut data = Vec::with_capacity(rows.len() * 32);
+    for &(training, person, session, completed) in rows {
+        // Numbers only: nothing to escape. `\N` is COPY's NULL.
+        let _ = write!(data, "{training}\t{person}\t");
+        match session {
+            0 => data.extend_from_slice(b"\\N"),
+            s => {
+                let _ = write!(data, "{s}");
+            }
+        }
+        let _ = write!(data, "\t{session}\t");
+        match completed {
+            Some(c) => {
+                let _ = writeln!(data, "{c}");
+            }
+            None => data.extend_from_slice(b"\\N\n"),
+        }
+    }
+    copy_in(
+        tx,
+        "COPY attendance (training_id, person_id, session_id, session_key, completed) \
+         FROM STDIN",
+        data,
+    )
+    .await
+}
+
+/// The attendance records of a training, (person, session_key, completed), in key order.
+pub(crate) async fn training_roster(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    training: i64,
+) -> Result<Vec<roster::Recorded>> {
+    Ok(sqlx::query_as(
+        "SELECT person_id, session_key, completed FROM attendance WHERE training_id = $1 \
+         ORDER BY person_id, session_key",
+    )
+    .bind(training)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+/// Sets `completed` of recorded attendance records, in one statement.
+pub(crate) async fn update_completion(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    rows: &[write::AttendanceRow],
+) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "UPDATE attendance a SET completed = r.c \
+         FROM unnest($1::int8[], $2::int8[], $3::int8[], $4::int8[]) AS r(t, p, s, c) \
+         WHERE a.training_id = r.t AND a.person_id = r.p AND a.session_key = r.s",
+    )
+    .bind(rows.iter().map(|r| r.0).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.1).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.2).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.3).collect::<Vec<_>>())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Removes attendance records, by (training, person, session_key), in one statement.
+pub(crate) async fn delete_attendance(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    keys: &[(i64, i64, i64)],
+) -> Result<()> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "DELETE FROM attendance a \
+         USING unnest($1::int8[], $2::int8[], $3::int8[]) AS r(t, p, s) \
+         WHERE a.training_id = r.t AND a.person_id = r.p AND a.session_key = r.s",
+    )
+    .bind(keys.iter().map(|k| k.0).collect::<Vec<_>>())
+    .bind(keys.iter().map(|k| k.1).collect::<Vec<_>>())
+    .bind(keys.iter().map(|k| k.2).collect::<Vec<_>>())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The persons who attended each of these trainings (a person once per session attended),
+/// every training listed, with or without attendance.
+pub(crate) async fn training_persons(
+    conn: &mut sqlx::PgConnection,
+    trainings: &[i64],
+) -> Result<Vec<(i64, Vec<i64>)>> {
+    let rows: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT training_id, person_id FROM attendance WHERE training_id = ANY($1)")
+            .bind(trainings)
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut persons: std::collections::HashMap<i64, Vec<i64>> =
+        trainings.iter().map(|&t| (t, Vec::new())).collect();
+    for (t, p) in rows {
+        persons.entry(t).or_default().push(p);
+    }
+    Ok(persons.into_iter().collect())
+}
+
+/// Writes trainings' attendee lists into the report cache, in one statement: an import
+/// refreshes thousands of trainings, and a round trip each would cost more than the writing.
+pub(crate) async fn put_training_lists(
+    conn: &mut sqlx::PgConnection,
+    lists: &[(i64, Vec<u8>)],
+) -> Result<()> {
+    if lists.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO report_training_persons (training_id, persons) \
+         SELECT * FROM unnest($1::int8[], $2::bytea[]) \
+         ON CONFLICT (training_id) DO UPDATE SET persons = excluded.persons",
+    )
+    .bind(lists.iter().map(|l| l.0).collect::<Vec<_>>())
+    .bind(lists.iter().map(|l| l.1.as_slice()).collect::<Vec<_>>())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The report cache's facts of one chunk of persons, read from the persons table.
+pub(crate) async fn person_facts(conn: &mut sqlx::PgConnection, chunk: i64) -> Result<Vec<u8>> {
+    use crate::cache::{encode_fact, CHUNK, FACT_BYTES};
+    use sqlx::Row;
+    let mut facts = vec![0u8; CHUNK as usize * FACT_BYTES];
+    for row in sqlx::query(
+        "SELECT id, gender, country_code, department_id FROM persons WHERE id >= $1 AND id < $2",
+    )
+    .bind(chunk * CHUNK)
+    .bind((chunk + 1) * CHUNK)
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        let at = (row.get::<i64, _>(0) - chunk * CHUNK) as usize * FACT_BYTES;
+        encode_fact(
+            &mut facts[at..at + FACT_BYTES],
+            row.get::<Option<String>, _>(1).as_deref(),
+            row.get::<Option<String>, _>(2).as_deref(),
+            row.get(3),
+        );
+    }
+    Ok(facts)
+}
+
+/// Writes completed details of known persons, in one statement.
+pub(crate) async fn update_persons(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    updates: &[(i64, &write::StoredPerson)],
+) -> Result<()> {
+    if updates.is_empty() {
+        return Ok(());
+    }
+    let text = |f: &dyn Fn(&write::StoredPerson) -> Option<String>| -> Vec<Option<String>> {
+        updates.iter().map(|(_, p)| f(p)).collect()
+    };
+    sqlx::query(
+        "UPDATE persons p SET given_name = r.g, family_name = r.f, gender = r.gd, \
+         country_code = r.c, organisation = r.o, department_id = r.d, name_key = r.nk, \
+         version = p.version + 1 \
+         FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
+         $7::int8[], $8::text[]) AS r(id, g, f, gd, c, o, d, nk) WHERE p.id = r.id",
+    )
+    .bind(updates.iter().map(|(id, _)| *id).collect::<Vec<_>>())
+    .bind(text(&|p| Some(p.given_name.clone())))
+    .bind(text(&|p| Some(p.family_name.clone())))
+    .bind(text(&|p| p.gender.clone()))
+    .bind(text(&|p| p.country.clone()))
+    .bind(text(&|p| p.organisation.clone()))
+    .bind(
+        updates
+            .iter()
+            .map(|(_, p)| p.department_id)
+            .collect::<Vec<_>>(),
+    )
+    .bind(text(&|p| Some(p.name_key())))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The details of these persons that rows complete, by id.
+pub(crate) async fn persons_by_id(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, write::StoredPerson>> {
+    type Row = (
+        i64,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT id, given_name, family_name, gender, country_code, organisation, department_id \
+         FROM persons WHERE id = ANY($1)",
+    )
+    .bind(ids)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, given_name, family_name, gender, country, organisation, department_id)| {
+                let person = write::StoredPerson {
+                    given_name,
+                    family_name,
+                    gender,
+                    country,
+                    organisation,
+                    department_id,
+                };
+                (id, person)
+            },
+        )
+        .collect())
+}
