@@ -6,6 +6,8 @@
 #   bench/run.sh S L        both sizes (L: 10M rows; about 20 more minutes)
 #   CADRE_BENCH_ONLY=reimport bench/run.sh S L
 #                           only the re-import measure (first import against re-import)
+#   CADRE_BENCH_ONLY=pgimport bench/run.sh L
+#                           only PostgreSQL's import against its own COPY, head to head
 #
 # Needs: Rust, python3 (a virtualenv with duckdb and psycopg is made in bench/.venv), and
 # PostgreSQL at CADRE_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432/test).
@@ -183,6 +185,36 @@ for size in "${sizes[@]}"; do
     echo "| re-import / first import, head to head | | $(python3 -c "print(f'{$ma / max($mf, 0.001):.2f}')") | | target: at most 1.5 |"
   } >>"$report"
   rm -f "$db" "$db-wal" "$db-shm"
+  fi
+
+  # Issue 13's import target on PostgreSQL, head to head: three rounds, each a fresh schema
+  # (the other three files imported untimed) and cadre's import of the attendance file, then
+  # PostgreSQL's own COPY of the same file into a table of text columns, unchecked; medians,
+  # their ratio (target: at most 2) and the import's closing line (the same counts as always).
+  if ! skip pgimport; then
+  pgimports=() pgcopies=()
+  schema="cadre_bench_${lower}_pg"
+  raw="$schema.raw_attendance"
+  for _ in 1 2 3; do
+    psql "$PG" -qAtc "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1
+    url="$PG?schema=$schema"
+    for kind in partners trainings sessions; do
+      "$B" --database "$url" import "$kind" "$data/$kind.csv" >/dev/null
+    done
+    read -r t m < <(once "$B" --database "$url" import attendance "$data/attendance.csv")
+    pgimports+=("$t")
+    psql "$PG" -qAtc "DROP TABLE IF EXISTS $raw; CREATE TABLE $raw (training_code text, session_date text, given_name text, family_name text, email text, gender text, country text, organisation text, department text, completed text)" >/dev/null
+    read -r t m < <(once psql "$PG" -qAtc "\\copy $raw FROM '$data/attendance.csv' CSV HEADER")
+    pgcopies+=("$t")
+  done
+  psql "$PG" -qAtc "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1
+  mi=$(median "${pgimports[@]}")
+  mc=$(median "${pgcopies[@]}")
+  {
+    echo "| import attendance, head to head with COPY (median of ${pgimports[*]}) | postgres | $mi | | |"
+    echo "| COPY of attendance.csv, the same rounds (median of ${pgcopies[*]}) | postgres | $mc | | |"
+    echo "| PostgreSQL import / COPY, head to head | | $(python3 -c "print(f'{$mi / max($mc, 0.001):.2f}')") | | target: at most 2 |"
+  } >>"$report"
   fi
 
   if ! skip main; then
