@@ -164,6 +164,9 @@ pub enum AppError {
 #[derive(Debug, Clone)]
 pub struct App {
     store: Store,
+    /// A read replica of the store's PostgreSQL, when one is configured: the warm engine is
+    /// built from it (see `warm::engine_source`).
+    replica: Option<Store>,
     warm: warm::Warm,
     /// The likely duplicate persons, found once per data version.
     duplicates: quality::Duplicates,
@@ -175,9 +178,19 @@ impl App {
     pub fn new(store: Store) -> App {
         App {
             store,
+            replica: None,
             warm: Default::default(),
             duplicates: Default::default(),
         }
+    }
+
+    /// The same operations, with the warm engine built from `replica`, a read-only copy of the
+    /// store kept by PostgreSQL's replication (opened with `Store::open_read_only`): what a
+    /// server reads whole, it reads there; everything else, writes and what follows them, on
+    /// the store itself.
+    pub fn with_replica(mut self, replica: Store) -> App {
+        self.replica = Some(replica);
+        self
     }
 
     pub fn store(&self) -> &Store {

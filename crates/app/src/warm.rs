@@ -270,12 +270,40 @@ impl App {
     /// A new engine, and the data version read before its records (so that a write landing
     /// meanwhile makes it look behind, and it is built again, never the other way).
     async fn build_engine(&self) -> Result<(Engine, i64), AppError> {
-        let version = self.store.data_version().await?;
-        let input = self.store.report_input(all_time()).await?;
+        let source = self.engine_source().await?;
+        let version = source.data_version().await?;
+        let input = source.report_input(all_time()).await?;
         let engine = tokio::task::spawn_blocking(move || Engine::new(input))
             .await
             .map_err(|e| AppError::Invalid(format!("the report engine could not be built: {e}")))?;
         Ok((engine, version))
+    }
+}
+
+/// How long a whole build waits for the read replica to hold what the store holds before it
+/// reads the store itself: replication is a matter of milliseconds when it works, and an edit
+/// made through another node should show within a second.
+const REPLICA_WAIT: std::time::Duration = std::time::Duration::from_millis(800);
+
+impl App {
+    /// Where a whole build of the engine reads: the read replica once it holds the data version
+    /// the store holds now (so that no build goes back before a write already seen), else the
+    /// store itself: a replica that lags, or cannot be reached, slows nothing but itself.
+    async fn engine_source(&self) -> Result<&cadre_store::Store, AppError> {
+        let Some(replica) = &self.replica else {
+            return Ok(&self.store);
+        };
+        let wanted = self.store.data_version().await?;
+        let started = std::time::Instant::now();
+        loop {
+            match replica.data_version().await {
+                Ok(held) if held >= wanted => return Ok(replica),
+                Ok(_) if started.elapsed() < REPLICA_WAIT => {
+                    tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+                }
+                _ => return Ok(&self.store),
+            }
+        }
     }
 }
 

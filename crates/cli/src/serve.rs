@@ -25,6 +25,11 @@ pub struct Args {
     /// reaching cadre directly could name any address.
     #[arg(long)]
     pub trust_proxy: bool,
+    /// A read replica of the PostgreSQL database (postgres://...?schema=...): the report
+    /// engine is built from it, once it holds what the primary holds (within 0.8 s, else from
+    /// the primary); writes, and what follows them, go to the primary.
+    #[arg(long, env = "CADRE_READ_REPLICA_URL", value_name = "URL")]
+    pub read_replica: Option<String>,
 }
 
 /// Logs to standard error, one line per request; `RUST_LOG` (e.g. `warn`) narrows it.
@@ -53,9 +58,18 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
     if !args.addr.ip().is_loopback() && !args.secure_cookies {
         say!("note: serving beyond this computer over plain HTTP: passwords and sign-in cookies cross the network unencrypted. Put cadre behind an HTTPS proxy and pass --secure-cookies.");
     }
+    let replica = match &args.read_replica {
+        Some(url) => Some(
+            Store::open_read_only(url)
+                .await
+                .with_context(|| format!("cannot open the read replica {url}"))?,
+        ),
+        None => None,
+    };
     let options = Options {
         secure_cookies: args.secure_cookies,
         trust_proxy: args.trust_proxy,
+        replica,
     };
     serve(store, args.addr, options, |addr| {
         say!("cadre is serving {database} at http://{addr}/ (Ctrl-C stops it)");
@@ -64,10 +78,11 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// How a server meets its network.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default)]
 pub struct Options {
     pub secure_cookies: bool,
     pub trust_proxy: bool,
+    pub replica: Option<Store>,
 }
 
 /// Serves the store at `addr`, telling `ready` the address once it listens.
@@ -87,6 +102,9 @@ pub async fn serve(
         say!("warning: {problem} (run `cadre db check`)");
     }
     let mut app = App::new(store);
+    if let Some(replica) = options.replica {
+        app = app.with_replica(replica);
+    }
     app.warm_up()
         .await
         .context("cannot build the report engine")?;

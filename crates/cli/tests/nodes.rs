@@ -262,3 +262,117 @@ fn socket_errors(report: &str) -> u64 {
         })
         .unwrap_or(0)
 }
+
+/// The report API's answer for 2020 as `token` sees it on `node`: the trainings' titles.
+fn titles(node: &str, token: &str) -> Vec<String> {
+    let (status, report) = api(
+        node,
+        token,
+        "GET",
+        "/api/v1/report?from=2020-01-01&to=2020-12-31",
+        "",
+    );
+    assert_eq!(status, 200, "{report}");
+    report["trainings_list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["title"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn a_node_reads_its_engine_from_the_read_replica_and_from_the_primary_when_it_lags() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let base = std::env::var("CADRE_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let primary_schema = format!("cadre_primary_{}", std::process::id());
+    let replica_schema = format!("cadre_replica_{}", std::process::id());
+    let primary = format!("{base}{sep}schema={primary_schema}");
+    let replica = format!("{base}{sep}schema={replica_schema}");
+    for (kind, file) in [
+        ("partners", "2020/partners.csv"),
+        ("trainings", "2020/trainings.csv"),
+        ("sessions", "2020/sessions.csv"),
+    ] {
+        let out = cadre_on(d, &primary, &["import", kind, data(file).to_str().unwrap()]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let token = common::account_with_token_on(
+        d,
+        &primary,
+        "editor@agency.example",
+        "a password long enough",
+    );
+    // The replica: a copy of the primary as it stands (what replication keeps), with one
+    // title changed behind cadre's back, so that what is read from it can be told apart.
+    let backup = d.join("primary.sqlite");
+    let out = cadre_on(d, &primary, &["backup", backup.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = cadre_on(d, &replica, &["restore", backup.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let psql = |sql: &str| -> String {
+        let out = Command::new("psql")
+            .args([&base, "-qAtc", sql])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let ids: Vec<i64> = psql(&format!(
+        "SELECT id FROM {primary_schema}.trainings ORDER BY id LIMIT 2"
+    ))
+    .lines()
+    .map(|l| l.trim().parse().unwrap())
+    .collect();
+    psql(&format!(
+        "UPDATE {replica_schema}.trainings SET title = 'Only on the replica' WHERE id = {};
+         UPDATE {replica_schema}.data_version SET n = (SELECT n FROM {primary_schema}.data_version)",
+        ids[0]
+    ));
+
+    let (mut node, addr) = common::serve_on(d, &primary, &["--read-replica", &replica]);
+    assert!(
+        titles(&addr, &token).contains(&"Only on the replica".to_string()),
+        "the engine was built from the replica"
+    );
+    // A write through the node goes to the primary and into the node's engine at once.
+    let path = format!("/api/v1/trainings/{}", ids[1]);
+    let (_, mut record) = api(&addr, &token, "GET", &path, "");
+    record.as_object_mut().unwrap().remove("id");
+    record["title"] = "Edited on the primary".into();
+    let (status, saved) = api(&addr, &token, "PUT", &path, &record.to_string());
+    assert_eq!(status, 200, "{saved}");
+    let now = titles(&addr, &token);
+    assert!(
+        now.contains(&"Edited on the primary".to_string()),
+        "{now:?}"
+    );
+    // A write by another process, which this replica (a copy, not replicated) never receives:
+    // the node stops waiting for it and builds from the primary.
+    let out = cadre_on(d, &primary, &["quality", "set", "no_partner", "--off"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let started = Instant::now();
+    loop {
+        let now = titles(&addr, &token);
+        if !now.contains(&"Only on the replica".to_string()) {
+            assert!(
+                now.contains(&"Edited on the primary".to_string()),
+                "{now:?}"
+            );
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the node still reads a replica that lags: {now:?}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    node.kill().unwrap();
+    node.wait().unwrap();
+    for schema in [primary_schema, replica_schema] {
+        psql(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+    }
+}
