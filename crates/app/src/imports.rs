@@ -114,8 +114,15 @@ impl App {
             kind: request.kind.as_str().to_string(),
             ..ImportRecord::default()
         };
-        record.digest = digest(&request.path)?;
+        // The file's digest is worked out beside the import (it reads the whole file once more,
+        // a second at size L), not before it.
+        let path = request.path.clone();
+        let digesting = tokio::task::spawn_blocking(move || digest(&path));
         let result = self.run_import(actor, request, &mut record, progress).await;
+        record.digest = digesting.await.map_err(|e| AppError::Io {
+            path: request.path.display().to_string(),
+            source: std::io::Error::other(e.to_string()),
+        })??;
         record.finished_at = clock::now();
         match result {
             Ok(mut outcome) => {

@@ -368,6 +368,48 @@ async fn a_reimport_is_unchanged_and_a_correction_updates(t: &TestStore) {
 }
 both!(a_reimport_is_unchanged_and_a_correction_updates);
 
+/// Rows repeating a record of a training new to the store, within its run of rows: counted
+/// unchanged, and the record's completion is the last one given (a blank cell leaves it), in
+/// the same batch as the first row or in a later one.
+async fn repeats_within_a_run_leave_the_last_completion(t: &TestStore) {
+    t.load_2020().await;
+    let ann = "Ann,Lee,ann@example.org,F,BB,,";
+    let bob = "Bob,Ray,bob@example.org,M,JM,,";
+    let cy = "Cy,Doe,cy@example.org,,GY,,";
+    let mut text = format!(
+        "{HEADER}2020-01,,{ann},yes\n2020-01,,{bob},yes\n2020-01,,{ann},\n2020-01,,{ann},no\n\
+         2020-01,,{cy},no\n2020-01,,{cy},yes\n2020-01,,{cy},\n"
+    );
+    // Enough other persons that Bob's repeat comes in another batch (of 16,384 rows) than his
+    // first row.
+    for n in 0..17_000 {
+        text.push_str(&format!("2020-01,,P{n},Q,p{n}@example.org,,,,,\n"));
+    }
+    text.push_str(&format!("2020-01,,{bob},no\n"));
+    let s = t
+        .import_text(Kind::Attendance, "a.csv", &text)
+        .await
+        .unwrap();
+    assert_eq!(
+        (s.rows, s.created, s.updated, s.unchanged),
+        (17_008, 17_003, 0, 5)
+    );
+    // Ann's last word is no, Bob's no (in the later batch), Cy's yes (the blank leaves it).
+    let mut done = completions(t).await;
+    done.retain(|c| c != "NULL");
+    done.sort();
+    assert_eq!(done, ["0", "0", "1"]);
+    let again = t
+        .import_text(Kind::Attendance, "a.csv", &text)
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.created, again.updated, again.unchanged),
+        (0, 0, 17_008)
+    );
+}
+both!(repeats_within_a_run_leave_the_last_completion);
+
 /// With `replace_roster`, the file is the whole roster of each training it names: records of
 /// those trainings that no row names are removed (a dry run lists them and removes nothing),
 /// however the sheet orders its rows; other trainings are left alone, and the report counts

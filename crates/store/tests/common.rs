@@ -82,7 +82,16 @@ impl TestStore {
     /// Runs a statement on the database beside the store, as a fault or another program
     /// would (the store offers no way to write such things).
     pub async fn execute_beside(&self, sql: &str) {
+        self.try_beside(sql).await.unwrap();
+    }
+
+    /// The same, saying whether the database took it: the SQLSTATE of a refusal.
+    pub async fn try_beside(&self, sql: &str) -> Result<(), String> {
         use sqlx::Connection;
+        let refused = |e: sqlx::Error| match e.as_database_error().and_then(|d| d.code()) {
+            Some(code) => code.to_string(),
+            None => e.to_string(),
+        };
         match &self.schema {
             Some((url, schema)) => {
                 let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
@@ -90,13 +99,32 @@ impl TestStore {
                     .execute(&mut conn)
                     .await
                     .unwrap();
-                sqlx::query(sql).execute(&mut conn).await.unwrap();
+                sqlx::raw_sql(sql)
+                    .execute(&mut conn)
+                    .await
+                    .map_err(refused)?;
             }
             None => {
                 let mut conn = sqlx::SqliteConnection::connect(&self.url).await.unwrap();
-                sqlx::query(sql).execute(&mut conn).await.unwrap();
+                sqlx::raw_sql(sql)
+                    .execute(&mut conn)
+                    .await
+                    .map_err(refused)?;
             }
         }
+        Ok(())
+    }
+
+    /// The numbers a query beside the store answers, one a row (a PostgreSQL test's).
+    pub async fn numbers_beside(&self, sql: &str) -> Vec<i64> {
+        use sqlx::Connection;
+        let (url, schema) = self.schema.as_ref().expect("a PostgreSQL test");
+        let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+        sqlx::query(&format!("SET search_path TO \"{schema}\""))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
     }
 
     /// Removes a PostgreSQL test's schema (after the test passed; a failed one leaves it to look at).

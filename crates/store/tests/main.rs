@@ -10,4 +10,5 @@ mod facts_2020;
 mod failures;
 mod properties;
 mod read_only;
+mod references;
 mod xlsx;

@@ -29,8 +29,9 @@ pub(crate) async fn insert_persons(
     .fetch_all(&mut **tx)
     .await?;
     let mut data = Vec::with_capacity(rows.len() * 128);
+    let mut n = itoa::Buffer::new();
     for (p, id) in rows.iter().zip(&ids) {
-        data.extend_from_slice(id.to_string().as_bytes());
+        data.extend_from_slice(n.format(*id).as_bytes());
         for field in [
             Some(p.given_name.as_str()),
             Some(p.family_name.as_str()),
@@ -46,7 +47,7 @@ pub(crate) async fn insert_persons(
         }
         data.push(b'\t');
         match p.department_id {
-            Some(d) => data.extend_from_slice(d.to_string().as_bytes()),
+            Some(d) => data.extend_from_slice(n.format(d).as_bytes()),
             None => data.extend_from_slice(b"\\N"),
         }
         data.push(b'\n');
@@ -102,27 +103,29 @@ pub(crate) async fn insert_new_attendance(
     tx: &mut sqlx::Transaction<'static, Db>,
     rows: &[write::AttendanceRow],
 ) -> Result<()> {
-    use std::io::Write;
     if rows.is_empty() {
         return Ok(());
     }
     let mut data = Vec::with_capacity(rows.len() * 32);
+    let mut n = itoa::Buffer::new();
     for &(training, person, session, completed) in rows {
         // Numbers only: nothing to escape. `\N` is COPY's NULL.
-        let _ = write!(data, "{training}\t{person}\t");
+        data.extend_from_slice(n.format(training).as_bytes());
+        data.push(b'\t');
+        data.extend_from_slice(n.format(person).as_bytes());
+        data.push(b'\t');
         match session {
             0 => data.extend_from_slice(b"\\N"),
-            s => {
-                let _ = write!(data, "{s}");
-            }
+            s => data.extend_from_slice(n.format(s).as_bytes()),
         }
-        let _ = write!(data, "\t{session}\t");
+        data.push(b'\t');
+        data.extend_from_slice(n.format(session).as_bytes());
+        data.push(b'\t');
         match completed {
-            Some(c) => {
-                let _ = writeln!(data, "{c}");
-            }
-            None => data.extend_from_slice(b"\\N\n"),
+            Some(c) => data.extend_from_slice(n.format(c).as_bytes()),
+            None => data.extend_from_slice(b"\\N"),
         }
+        data.push(b'\n');
     }
     copy_in(
         tx,

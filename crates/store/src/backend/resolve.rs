@@ -67,6 +67,12 @@ pub(crate) struct Resolved {
     pub new_rows: Vec<(i64, PersonRef, i64, Option<i64>)>,
     /// The other records, in row order: each is inserted unless recorded already.
     pub rows: Vec<(i64, PersonRef, i64, Option<i64>)>,
+    /// Rows repeating a record an earlier row of the same run made, for a training that held
+    /// no attendance before: unchanged, as the rosters would count them, without reading the
+    /// training's records back to know it.
+    pub repeated: u64,
+    /// Of those, the ones that set the record's completion to another value, in row order.
+    pub completions: Vec<(i64, PersonRef, i64, Option<i64>)>,
     /// Trainings whose run of rows ended in this batch (the sheet went on to another).
     pub ended: Vec<i64>,
     /// Persons new to the store, numbered on from those of earlier batches.
@@ -346,7 +352,7 @@ pub(crate) struct Resolver {
     /// a training that had no attendance is read in one run, a row not seen in the run is sure
     /// to be a new record.
     run: Option<i64>,
-    run_keys: FastSet<(PersonRef, i64)>,
+    run_keys: FastMap<(PersonRef, i64), Option<i64>>,
     /// Trainings whose run of rows ended: rows of theirs further down may repeat earlier ones.
     ended: FastSet<i64>,
 }
@@ -429,12 +435,25 @@ impl Resolver {
             }
             self.run_keys.clear();
         }
-        let new = !self.had_attendance.contains(&training_id)
-            && !self.ended.contains(&training_id)
-            && self.run_keys.insert((who, session));
-        let row = (training_id, who, session, rec.completed.map(i64::from));
-        if new {
-            self.batch.new_rows.push(row);
+        let completed = rec.completed.map(i64::from);
+        let row = (training_id, who, session, completed);
+        // A training new to the store, in its first run of rows: what it holds is what this
+        // run wrote, which the run's keys say without asking the database.
+        if !self.had_attendance.contains(&training_id) && !self.ended.contains(&training_id) {
+            match self.run_keys.entry((who, session)) {
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(completed);
+                    self.batch.new_rows.push(row);
+                }
+                std::collections::hash_map::Entry::Occupied(mut slot) => {
+                    self.batch.repeated += 1;
+                    // A blank completed cell does not erase what is recorded.
+                    if completed.is_some() && *slot.get() != completed {
+                        slot.insert(completed);
+                        self.batch.completions.push(row);
+                    }
+                }
+            }
         } else {
             self.batch.rows.push(row);
         }
@@ -486,7 +505,7 @@ impl Resolver {
             buf: String::new(),
             had_attendance: had_attendance.into_iter().collect(),
             run: None,
-            run_keys: FastSet::default(),
+            run_keys: FastMap::default(),
             ended: FastSet::default(),
         })
     }

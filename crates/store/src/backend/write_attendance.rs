@@ -77,6 +77,13 @@ impl Writer {
         }
         super::insert_new_attendance(&mut self.tx, &new_rows).await?;
         counts.created += new_rows.len() as u64;
+        // Rows repeating what the run wrote: their completions, the last of each record's.
+        let mut completions = resolve(&batch.completions);
+        let mut seen = std::collections::HashSet::new();
+        completions.reverse();
+        completions.retain(|r| seen.insert((r.0, r.1, r.2)));
+        super::update_completion(&mut self.tx, &completions).await?;
+        counts.unchanged += batch.repeated;
         self.touched_trainings
             .extend(new_rows.chunk_by(|a, b| a.0 == b.0).map(|g| g[0].0));
         self.changed
