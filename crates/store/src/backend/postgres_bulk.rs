@@ -28,9 +28,8 @@ pub(crate) async fn insert_persons(
     .bind(rows.len() as i64)
     .fetch_all(&mut **tx)
     .await?;
-    let mut data = Vec::with_capacity(rows.len() * 128);
     let mut n = itoa::Buffer::new();
-    for (p, id) in rows.iter().zip(&ids) {
+    let encode = |data: &mut Vec<u8>, (p, id): (&write::NewPerson, &i64)| {
         data.extend_from_slice(n.format(*id).as_bytes());
         for field in [
             Some(p.given_name.as_str()),
@@ -43,7 +42,7 @@ pub(crate) async fn insert_persons(
             p.organisation.as_deref(),
         ] {
             data.push(b'\t');
-            copy_text(&mut data, field);
+            copy_text(data, field);
         }
         data.push(b'\t');
         match p.department_id {
@@ -51,12 +50,13 @@ pub(crate) async fn insert_persons(
             None => data.extend_from_slice(b"\\N"),
         }
         data.push(b'\n');
-    }
+    };
     copy_in(
         tx,
         "COPY persons (id, given_name, family_name, email, email_key, name_key, gender, \
          country_code, organisation, department_id) FROM STDIN",
-        data,
+        rows.iter().zip(&ids),
+        encode,
     )
     .await?;
     Ok(ids)
@@ -69,7 +69,16 @@ fn copy_text(out: &mut Vec<u8>, value: Option<&str>) {
         out.extend_from_slice(b"\\N");
         return;
     };
-    for &b in value.as_bytes() {
+    let bytes = value.as_bytes();
+    // Most values hold none of the four: copied whole.
+    if !bytes
+        .iter()
+        .any(|&b| matches!(b, b'\\' | b'\t' | b'\n' | b'\r'))
+    {
+        out.extend_from_slice(bytes);
+        return;
+    }
+    for &b in bytes {
         match b {
             b'\\' => out.extend_from_slice(b"\\\\"),
             b'\t' => out.extend_from_slice(b"\\t"),
@@ -80,14 +89,33 @@ fn copy_text(out: &mut Vec<u8>, value: Option<&str>) {
     }
 }
 
-/// Sends rows by `COPY ... FROM STDIN` within the transaction.
-async fn copy_in(
+/// Sends rows by `COPY ... FROM STDIN` within the transaction, each written by `encode` in
+/// COPY's text format. They go in pieces as they are written, so that the server stores one
+/// piece while the next is written here.
+async fn copy_in<T>(
     tx: &mut sqlx::Transaction<'static, Db>,
     statement: &str,
-    data: Vec<u8>,
+    rows: impl Iterator<Item = T>,
+    mut encode: impl FnMut(&mut Vec<u8>, T),
 ) -> Result<()> {
+    const PIECE: usize = 64 * 1024;
     let mut copy = tx.copy_in_raw(statement).await?;
-    if let Err(e) = copy.send(data).await {
+    let mut data = Vec::with_capacity(PIECE + 1024);
+    let mut sent = Ok(());
+    for row in rows {
+        encode(&mut data, row);
+        if data.len() >= PIECE {
+            sent = copy.send(std::mem::take(&mut data)).await.map(|_| ());
+            if sent.is_err() {
+                break;
+            }
+            data.reserve(PIECE + 1024);
+        }
+    }
+    if sent.is_ok() && !data.is_empty() {
+        sent = copy.send(data).await.map(|_| ());
+    }
+    if let Err(e) = sent {
         // The connection must leave COPY mode before the transaction is rolled back.
         let _ = copy.abort("cadre: the import failed").await;
         return Err(e.into());
@@ -106,9 +134,9 @@ pub(crate) async fn insert_new_attendance(
     if rows.is_empty() {
         return Ok(());
     }
-    let mut data = Vec::with_capacity(rows.len() * 32);
     let mut n = itoa::Buffer::new();
-    for &(training, person, session, completed) in rows {
+    let encode = |data: &mut Vec<u8>,
+                  &(training, person, session, completed): &write::AttendanceRow| {
         // Numbers only: nothing to escape. `\N` is COPY's NULL.
         data.extend_from_slice(n.format(training).as_bytes());
         data.push(b'\t');
@@ -126,12 +154,13 @@ pub(crate) async fn insert_new_attendance(
             None => data.extend_from_slice(b"\\N"),
         }
         data.push(b'\n');
-    }
+    };
     copy_in(
         tx,
         "COPY attendance (training_id, person_id, session_id, session_key, completed) \
          FROM STDIN",
-        data,
+        rows.iter(),
+        encode,
     )
     .await
 }
@@ -330,4 +359,23 @@ pub(crate) async fn persons_by_id(
             },
         )
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::copy_text;
+
+    #[test]
+    fn copy_text_escapes_what_would_end_a_field_or_a_row() {
+        let text = |v: Option<&str>| {
+            let mut out = Vec::new();
+            copy_text(&mut out, v);
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(text(None), "\\N");
+        assert_eq!(text(Some("Zoë O'Neil")), "Zoë O'Neil");
+        assert_eq!(text(Some("a\\b\tc\nd\re")), "a\\\\b\\tc\\nd\\re");
+        // A value that is the two characters \N is not NULL.
+        assert_eq!(text(Some("\\N")), "\\\\N");
+    }
 }
