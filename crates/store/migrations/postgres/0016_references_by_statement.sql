@@ -1,6 +1,7 @@
 -- Issue 13: PostgreSQL imports at the speed of COPY. Attendance and persons check what they
--- refer to once per statement instead of once per row. PostgreSQL runs a declared foreign key as a trigger for every row written, which
--- made an import of ten million attendance records spend most of its time in those checks.
+-- refer to once per statement instead of once per row. PostgreSQL runs a declared foreign key
+-- as a trigger for every row written, which made an import of ten million attendance records
+-- spend most of its time in those checks.
 -- The same rules, kept by triggers that see a statement's rows as a table:
 --
 -- * a written row must refer to a training, a session of that training, a person, a country
@@ -30,7 +31,7 @@ END $$;
 
 -- An import skips the checks (`cadre.import` set for its transaction): it refers only to
 -- trainings, sessions and persons it read or made in its own transaction while holding the
--- schema's import lock, and every delete of those takes that lock too (see `delete_lock` in
+-- schema's import lock, and every delete of those takes that lock too (see `begin_delete` in
 -- the store), so nothing it refers to can go before it commits. Every other writer is checked
 -- here, and `cadre db check` counts rows that refer to nothing.
 CREATE FUNCTION attendance_refers() RETURNS trigger LANGUAGE plpgsql AS $$
