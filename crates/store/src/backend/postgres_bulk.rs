@@ -11,23 +11,30 @@ pub(crate) fn params(first: usize, n: usize) -> String {
 }
 
 /// Inserts new persons, returning their ids in order: the ids drawn from the table's sequence
-/// first, then the rows sent by `COPY` with them.
+/// (a block at a time, kept in `spare` between batches, so that a batch seldom waits for the
+/// sequence), then the rows sent by `COPY` with them. Ids drawn and not used leave a gap, as a
+/// transaction rolled back does.
 pub(crate) async fn insert_persons(
     tx: &mut sqlx::Transaction<'static, Db>,
     rows: &[write::NewPerson],
+    spare: &mut Vec<i64>,
 ) -> Result<Vec<i64>> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<i64> = sqlx::query_scalar(
-        // The sequence looked up once, not for every id drawn.
-        "WITH s AS MATERIALIZED \
-         (SELECT pg_get_serial_sequence('persons', 'id')::regclass AS seq) \
-         SELECT nextval(s.seq) FROM s, generate_series(1, $1) ORDER BY 1",
-    )
-    .bind(rows.len() as i64)
-    .fetch_all(&mut **tx)
-    .await?;
+    if spare.len() < rows.len() {
+        let more: Vec<i64> = sqlx::query_scalar(
+            // The sequence looked up once, not for every id drawn.
+            "WITH s AS MATERIALIZED \
+             (SELECT pg_get_serial_sequence('persons', 'id')::regclass AS seq) \
+             SELECT nextval(s.seq) FROM s, generate_series(1, $1) ORDER BY 1",
+        )
+        .bind((rows.len() - spare.len()).max(ID_BLOCK) as i64)
+        .fetch_all(&mut **tx)
+        .await?;
+        spare.extend(more);
+    }
+    let ids: Vec<i64> = spare.drain(..rows.len()).collect();
     let mut n = itoa::Buffer::new();
     let encode = |data: &mut Vec<u8>, (p, id): (&write::NewPerson, &i64)| {
         data.extend_from_slice(n.format(*id).as_bytes());
@@ -61,6 +68,9 @@ pub(crate) async fn insert_persons(
     .await?;
     Ok(ids)
 }
+
+/// How many person ids an import draws at once.
+const ID_BLOCK: usize = 16_384;
 
 /// A value in `COPY`'s text format: `\N` for none, and the four characters that would end a
 /// field or a row escaped.

@@ -30,10 +30,12 @@ async fn with_rusqlite<T>(
 
 /// Inserts new persons, returning their ids in order, many to a statement (see
 /// [`insert_many`]), with the ids SQLite would give them: no one else adds persons meanwhile,
-/// since a write transaction that read before another's commit cannot write.
+/// since a write transaction that read before another's commit cannot write (so no ids are
+/// drawn ahead: `_spare` is PostgreSQL's).
 pub(crate) async fn insert_persons(
     tx: &mut sqlx::Transaction<'static, Db>,
     rows: &[write::NewPerson],
+    _spare: &mut Vec<i64>,
 ) -> Result<Vec<i64>> {
     if rows.is_empty() {
         return Ok(Vec::new());

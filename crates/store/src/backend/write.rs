@@ -45,6 +45,8 @@ pub(crate) struct Writer {
     pub(super) changed: ChangeLog,
     /// Attendee lists of trainings the import writes from nothing, gathered from its rows.
     pub(super) fresh: super::write_attendance::FreshLists,
+    /// Person ids drawn ahead and not used yet (PostgreSQL; see `insert_persons`).
+    pub(super) spare_ids: Vec<i64>,
 }
 
 /// Past this many changed persons or trainings, an engine is built anew rather than told of
@@ -177,6 +179,7 @@ impl Writer {
             touched_chunks: Default::default(),
             changed: ChangeLog::default(),
             fresh: Default::default(),
+            spare_ids: Vec::new(),
         })
     }
 

@@ -38,7 +38,8 @@ impl Writer {
             persons_created: batch.new_persons.len() as u64,
             ..BatchCounts::default()
         };
-        let new_ids = super::insert_persons(&mut self.tx, &batch.new_persons).await?;
+        let new_ids =
+            super::insert_persons(&mut self.tx, &batch.new_persons, &mut self.spare_ids).await?;
         self.touched_chunks
             .extend(new_ids.iter().map(|id| id / crate::cache::CHUNK));
         self.changed.persons(new_ids.iter().copied());
