@@ -64,6 +64,12 @@ once() {
 
 median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
 
+# raw_table NAME: a fresh table of ten text columns, with no index and no check, for COPY of
+# the attendance file (the yardstick of imports).
+raw_table() {
+  psql "$PG" -qAtc "DROP TABLE IF EXISTS $1; CREATE TABLE $1 (training_code text, session_date text, given_name text, family_name text, email text, gender text, country text, organisation text, department text, completed text)" >/dev/null
+}
+
 same() { # same A.json B.json WHAT
   if ! cmp -s "$1" "$2"; then
     echo "FIGURES DIFFER ($3):" >&2
@@ -110,7 +116,7 @@ for size in "${sizes[@]}"; do
     if [ "$backend" = postgres ]; then
       # The yardstick for imports: PostgreSQL's own COPY of the same attendance file into a
       # table of text columns, with no checking at all.
-      psql "$PG" -qAtc "DROP TABLE IF EXISTS $schema.raw_attendance; CREATE TABLE $schema.raw_attendance (training_code text, session_date text, given_name text, family_name text, email text, gender text, country text, organisation text, department text, completed text)" >/dev/null
+      raw_table "$schema.raw_attendance"
       read -r t m < <(once psql "$PG" -qAtc "\\copy $schema.raw_attendance FROM '$data/attendance.csv' CSV HEADER")
       echo "| COPY of attendance.csv, unchecked (yardstick) | postgres | $t | | |" >>"$report"
       psql "$PG" -qAtc "DROP TABLE $schema.raw_attendance" >/dev/null
@@ -143,7 +149,7 @@ for size in "${sizes[@]}"; do
     done
     read -r t m < <(once "$B" --database "sqlite:$db" import attendance "$data/attendance.csv")
     imports+=("$t")
-    psql "$PG" -qAtc "DROP TABLE IF EXISTS $raw; CREATE TABLE $raw (training_code text, session_date text, given_name text, family_name text, email text, gender text, country text, organisation text, department text, completed text)" >/dev/null
+    raw_table "$raw"
     read -r t m < <(once psql "$PG" -qAtc "\\copy $raw FROM '$data/attendance.csv' CSV HEADER")
     copies+=("$t")
     psql "$PG" -qAtc "DROP TABLE $raw" >/dev/null
@@ -203,7 +209,7 @@ for size in "${sizes[@]}"; do
     done
     read -r t m < <(once "$B" --database "$url" import attendance "$data/attendance.csv")
     pgimports+=("$t")
-    psql "$PG" -qAtc "DROP TABLE IF EXISTS $raw; CREATE TABLE $raw (training_code text, session_date text, given_name text, family_name text, email text, gender text, country text, organisation text, department text, completed text)" >/dev/null
+    raw_table "$raw"
     read -r t m < <(once psql "$PG" -qAtc "\\copy $raw FROM '$data/attendance.csv' CSV HEADER")
     pgcopies+=("$t")
   done

@@ -7,38 +7,12 @@
 
 mod common;
 
-use std::io::{Read, Write};
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{cadre, data, text};
-
-/// One HTTP/1.1 request on its own connection: status, headers and body.
-fn request(addr: &str, head: &str, body: &str) -> Option<(u16, String, String)> {
-    let mut s = std::net::TcpStream::connect(addr).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
-    write!(
-        s,
-        "{head}\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .ok()?;
-    let mut answer = String::new();
-    s.read_to_string(&mut answer).ok()?;
-    let status = answer.split(' ').nth(1)?.parse().ok()?;
-    let (headers, body) = answer.split_once("\r\n\r\n")?;
-    Some((status, headers.to_string(), body.to_string()))
-}
-
-fn api(addr: &str, token: &str, method: &str, path: &str, body: &str) -> (u16, serde_json::Value) {
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json"
-    );
-    let (status, _, body) = request(addr, &head, body).expect("the server answers");
-    (status, serde_json::from_str(&body).unwrap_or_default())
-}
+use common::{api, cadre, data, request, text};
 
 /// An editor saving edits in turn to its trainings until told to stop: (training, title) of
 /// each acknowledged edit with the version it made, the refusals it was told, server errors.
@@ -98,26 +72,7 @@ fn fifty_readers_and_two_editors_meet_no_error_and_lose_no_edit() {
         common::account_with_token(d, "editor@agency.example", "coordinator", password);
     let (mut server, addr) = common::serve(d);
     // The reader signs in as a browser does, for the pages.
-    let form = format!(
-        "email=reader%40agency.example&password={}",
-        password.replace(' ', "+")
-    );
-    let (status, headers, _) = request(
-        &addr,
-        "POST /sign-in HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nSec-Fetch-Site: same-origin",
-        &form,
-    )
-    .unwrap();
-    assert_eq!(status, 303, "signed in");
-    let cookie = headers
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("set-cookie: ")
-                .or_else(|| l.strip_prefix("Set-Cookie: "))
-        })
-        .and_then(|c| c.split(';').next())
-        .expect("a sign-in cookie")
-        .to_string();
+    let cookie = common::sign_in_cookie(&addr, "reader@agency.example", password);
 
     let (_, list) = api(&addr, &editor_token, "GET", "/api/v1/trainings?limit=3", "");
     let ids: Vec<i64> = list["items"]

@@ -5,37 +5,11 @@
 
 mod common;
 
-use std::io::{Read, Write};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{cadre_on, data, text};
-
-/// One HTTP/1.1 request on its own connection: status, headers and body.
-fn request(addr: &str, head: &str, body: &str) -> Option<(u16, String, String)> {
-    let mut s = std::net::TcpStream::connect(addr).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
-    write!(
-        s,
-        "{head}\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .ok()?;
-    let mut answer = String::new();
-    s.read_to_string(&mut answer).ok()?;
-    let status = answer.split(' ').nth(1)?.parse().ok()?;
-    let (headers, body) = answer.split_once("\r\n\r\n")?;
-    Some((status, headers.to_string(), body.to_string()))
-}
-
-fn api(addr: &str, token: &str, method: &str, path: &str, body: &str) -> (u16, serde_json::Value) {
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json"
-    );
-    let (status, _, body) = request(addr, &head, body).expect("the server answers");
-    (status, serde_json::from_str(&body).unwrap_or_default())
-}
+use common::{api, cadre_on, data, request, text};
 
 /// The dashboard as the holder of `cookie` sees it: its status and whether it is signed in.
 fn dashboard(addr: &str, cookie: &str) -> (u16, bool) {
@@ -125,26 +99,7 @@ fn two_nodes_behind_nginx_share_sign_ins_follow_each_other_and_outlive_one_of_th
     let (mut balancer, addr) = nginx(d, &[first_addr.clone(), second_addr.clone()]);
 
     // Signed in through the balancer (whichever node answers), signed in on both.
-    let form = format!(
-        "email=editor%40agency.example&password={}",
-        password.replace(' ', "+")
-    );
-    let (status, headers, _) = request(
-        &addr,
-        "POST /sign-in HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nSec-Fetch-Site: same-origin",
-        &form,
-    )
-    .unwrap();
-    assert_eq!(status, 303, "signed in");
-    let cookie = headers
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("set-cookie: ")
-                .or_else(|| l.strip_prefix("Set-Cookie: "))
-        })
-        .and_then(|c| c.split(';').next())
-        .expect("a sign-in cookie")
-        .to_string();
+    let cookie = common::sign_in_cookie(&addr, "editor@agency.example", password);
     for node in [&first_addr, &second_addr] {
         assert_eq!(dashboard(node, &cookie), (200, true), "signed in on {node}");
     }

@@ -117,3 +117,62 @@ fn serve_at(dir: &Path, url: Option<&str>, options: &[&str]) -> (std::process::C
     };
     (server, addr)
 }
+
+/// One HTTP/1.1 request on its own connection: status, headers and body.
+pub fn request(addr: &str, head: &str, body: &str) -> Option<(u16, String, String)> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).ok()?;
+    s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .ok()?;
+    write!(
+        s,
+        "{head}\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .ok()?;
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).ok()?;
+    let status = answer.split(' ').nth(1)?.parse().ok()?;
+    let (headers, body) = answer.split_once("\r\n\r\n")?;
+    Some((status, headers.to_string(), body.to_string()))
+}
+
+/// An API call with a bearer token: status and JSON answer.
+pub fn api(
+    addr: &str,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> (u16, serde_json::Value) {
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json"
+    );
+    let (status, _, body) = request(addr, &head, body).expect("the server answers");
+    (status, serde_json::from_str(&body).unwrap_or_default())
+}
+
+/// Signs in at `addr` as a browser does (the form); says the sign-in cookie, `name=value`.
+pub fn sign_in_cookie(addr: &str, email: &str, password: &str) -> String {
+    let form = format!(
+        "email={}&password={}",
+        email.replace('@', "%40"),
+        password.replace(' ', "+")
+    );
+    let (status, headers, _) = request(
+        addr,
+        "POST /sign-in HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nSec-Fetch-Site: same-origin",
+        &form,
+    )
+    .expect("the server answers");
+    assert_eq!(status, 303, "signed in");
+    headers
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("set-cookie: ")
+                .or_else(|| l.strip_prefix("Set-Cookie: "))
+        })
+        .and_then(|c| c.split(';').next())
+        .expect("a sign-in cookie")
+        .to_string()
+}
