@@ -10,9 +10,8 @@ mod common;
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
-use common::{api, cadre, data, request, text};
+use common::{api, cadre, data, text};
 
 /// An editor saving edits in turn to its trainings until told to stop: (training, title) of
 /// each acknowledged edit with the version it made, the refusals it was told, server errors.
