@@ -19,25 +19,26 @@ fn count_training(
     departments: &mut Scratch,
 ) -> (CountSource, Option<GenderCounts>) {
     if !distinct.is_empty() {
-        let mut g = GenderCounts::default();
+        // No branch on what a cell holds: the loop's loads of cells far apart in memory then
+        // wait on memory together instead of each behind a mispredicted branch on the last.
+        let mut genders = [0u64; 4];
+        let mut outside = 0u64;
         for &id in distinct {
-            g.total += 1;
-            let Some(cell) = usize::try_from(id).ok().and_then(|i| persons.cells.get(i)) else {
-                g.not_recorded += 1;
-                continue;
-            };
-            match cell.gender {
-                2 => g.male += 1,
-                3 => g.female += 1,
-                _ => g.not_recorded += 1,
-            }
-            if cell.country > 0 {
-                countries.add(cell.country, 1);
-            }
-            if cell.department > 0 {
-                departments.add(cell.department, 1);
+            match usize::try_from(id).ok().and_then(|i| persons.cells.get(i)) {
+                Some(cell) => {
+                    genders[usize::from(cell.gender & 3)] += 1;
+                    countries.bump(cell.country);
+                    departments.bump(cell.department);
+                }
+                None => outside += 1,
             }
         }
+        let g = GenderCounts {
+            total: distinct.len() as u64,
+            male: genders[2],
+            female: genders[3],
+            not_recorded: genders[0] + genders[1] + outside,
+        };
         return (CountSource::Records, Some(g));
     }
     let r = &t.record;
@@ -87,6 +88,14 @@ impl Scratch {
         }
     }
 
+    /// Counts for codes up to `bound` held from the start, so that counting never grows them.
+    pub(super) fn sized(bound: usize) -> Scratch {
+        Scratch {
+            counts: vec![0; bound + 1],
+            touched: Vec::new(),
+        }
+    }
+
     #[inline]
     fn add(&mut self, code: u16, n: u64) {
         if code == 0 {
@@ -102,6 +111,23 @@ impl Scratch {
         self.counts[c] += n;
     }
 
+    /// One more participant for `code`, 0 (none) included: its count is kept, never reported,
+    /// so that counting a person needs no branch on whether they have a country. Only counts
+    /// added by `bump` precede a [`Scratch::take`], so a zero count means a code not yet seen.
+    #[inline]
+    fn bump(&mut self, code: u16) {
+        let c = usize::from(code);
+        match self.counts.get_mut(c) {
+            Some(n) => {
+                if *n == 0 && c != 0 {
+                    self.touched.push(code);
+                }
+                *n += 1;
+            }
+            None => self.add(code, 1),
+        }
+    }
+
     fn take(&mut self) -> Vec<(u16, u64)> {
         let out = self
             .touched
@@ -110,6 +136,9 @@ impl Scratch {
             .collect();
         for &c in &self.touched {
             self.counts[usize::from(c)] = 0;
+        }
+        if let Some(none) = self.counts.first_mut() {
+            *none = 0;
         }
         self.touched.clear();
         out
@@ -182,7 +211,10 @@ pub(super) fn prepare_on(
 ) -> Vec<Prepared> {
     let attendees: usize = trainings.iter().map(|t| t.participants.len()).sum();
     let share = |part: &[&TrainingFacts]| -> Vec<Prepared> {
-        let (mut cs, mut ds) = (Scratch::new(), Scratch::new());
+        let (mut cs, mut ds) = (
+            Scratch::sized(names.countries.names.len()),
+            Scratch::sized(names.departments.names.len()),
+        );
         part.iter()
             .map(|t| prepare_interned(t, persons, names, &mut cs, &mut ds))
             .collect()

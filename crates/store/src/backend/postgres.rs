@@ -95,8 +95,10 @@ pub(crate) async fn open_read_only(url: &str, schema: Option<&str>) -> Result<sq
         settings.push(("search_path", schema));
     }
     let options = PgConnectOptions::from_str(url)?.options(settings);
+    // One connection, as on SQLite (see `sqlite::open_read_only`): opening a second while the
+    // first goes back to the pool costs more than a year's report reading.
     let pool = PgPoolOptions::new()
-        .max_connections(4)
+        .max_connections(1)
         .connect_with(options)
         .await?;
     // `to_regclass` looks the table up along the search path, as the queries will.

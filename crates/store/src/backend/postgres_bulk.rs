@@ -1,6 +1,7 @@
 //! The bulk writes and reads of an import on PostgreSQL: rows sent as arrays or by `COPY`, a
 //! statement for a batch rather than one for each row.
 
+use super::read::{Cells, Param};
 use super::{roster, write, Db};
 use crate::Result;
 
@@ -294,6 +295,73 @@ pub(crate) async fn person_facts(conn: &mut sqlx::PgConnection, chunk: i64) -> R
         );
     }
     Ok(facts)
+}
+
+/// Runs a query and hands each row to `each`.
+pub(crate) async fn each_row(
+    conn: &mut sqlx::PgConnection,
+    sql: &str,
+    params: &[Param<'_>],
+    mut each: impl FnMut(&dyn Cells) -> Result<()>,
+) -> Result<()> {
+    let mut query = sqlx::query(sql);
+    for p in params {
+        query = match *p {
+            Param::Int(v) => query.bind(v),
+            Param::Text(v) => query.bind(v),
+        };
+    }
+    for row in query.fetch_all(&mut *conn).await? {
+        each(&row)?;
+    }
+    Ok(())
+}
+
+impl Cells for sqlx::postgres::PgRow {
+    fn int(&self, i: usize) -> Result<Option<i64>> {
+        use sqlx::Row;
+        Ok(self.try_get(i)?)
+    }
+
+    fn text(&self, i: usize) -> Result<Option<String>> {
+        use sqlx::Row;
+        Ok(self.try_get(i)?)
+    }
+}
+
+/// The report cache's attendee lists of the trainings starting in `[from, to]`, encoded as
+/// stored.
+pub(crate) async fn cached_lists(
+    conn: &mut sqlx::PgConnection,
+    from: &str,
+    to: &str,
+) -> Result<Vec<(i64, Vec<u8>)>> {
+    Ok(sqlx::query_as(
+        "SELECT training_id, persons FROM report_training_persons WHERE training_id IN
+         (SELECT id FROM trainings WHERE start_on >= $1 AND start_on <= $2)",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Hands the report cache's person facts of each of these chunks to `each`, as stored.
+pub(crate) async fn cached_facts(
+    conn: &mut sqlx::PgConnection,
+    chunks: &[i64],
+    mut each: impl FnMut(i64, &[u8]),
+) -> Result<()> {
+    let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(
+        "SELECT chunk, facts FROM report_person_facts WHERE chunk = ANY($1) ORDER BY chunk",
+    )
+    .bind(chunks)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (chunk, facts) in rows {
+        each(chunk, &facts);
+    }
+    Ok(())
 }
 
 /// Writes completed details of known persons, in one statement.

@@ -107,6 +107,19 @@ pub(crate) async fn participants(pool: &sqlx::Pool<Db>) -> Result<Vec<Participan
         .collect())
 }
 
+/// A value bound to a query run through [`each_row`](super::bulk::each_row).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Param<'a> {
+    Int(i64),
+    Text(&'a str),
+}
+
+/// A row's columns by position, however the backend fetched it.
+pub(crate) trait Cells {
+    fn int(&self, i: usize) -> Result<Option<i64>>;
+    fn text(&self, i: usize) -> Result<Option<String>>;
+}
+
 /// Which trainings to read.
 pub(crate) enum Which<'a> {
     Id(i64),
@@ -122,13 +135,10 @@ impl Which<'_> {
         }
     }
 
-    fn bind<'q>(
-        &self,
-        q: sqlx::query::Query<'q, Db, <Db as Database>::Arguments<'q>>,
-    ) -> sqlx::query::Query<'q, Db, <Db as Database>::Arguments<'q>> {
+    fn params(&self) -> Vec<Param<'_>> {
         match self {
-            Which::Id(id) => q.bind(*id),
-            Which::StartingBetween(from, to) => q.bind(from.to_string()).bind(to.to_string()),
+            Which::Id(id) => vec![Param::Int(*id)],
+            Which::StartingBetween(from, to) => vec![Param::Text(from), Param::Text(to)],
         }
     }
 }
@@ -140,109 +150,104 @@ pub(crate) async fn read_trainings(
     which: Which<'_>,
 ) -> Result<Vec<(i64, TrainingRecord)>> {
     let cond = which.condition();
-    let rows = which
-        .bind(sqlx::query(&format!(
-            "SELECT * FROM trainings WHERE {cond} ORDER BY start_on, code"
-        )))
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut out: Vec<(i64, TrainingRecord)> = Vec::with_capacity(rows.len());
-    let mut at: HashMap<i64, usize> = HashMap::with_capacity(rows.len());
-    for row in rows {
-        let id: i64 = row.get("id");
+    let params = which.params();
+    let mut out: Vec<(i64, TrainingRecord)> = Vec::new();
+    let mut at: HashMap<i64, usize> = HashMap::new();
+    let sql = format!(
+        "SELECT id, code, title, start_date, end_date, modality, venue, platform, status,
+                requested_by, value_cents, participants_total, participants_male,
+                participants_female, countries_reached, theme, note, summary
+         FROM trainings WHERE {cond} ORDER BY start_on, code"
+    );
+    super::bulk::each_row(conn, &sql, &params, |row| {
+        let id = row.int(0)?.unwrap_or_default();
         at.insert(id, out.len());
         out.push((
             id,
             TrainingRecord {
-                code: row.get("code"),
-                title: row.get("title"),
-                start: date(row.get("start_date")),
-                end: date(row.get("end_date")),
-                modality: row
-                    .get::<Option<String>, _>("modality")
-                    .and_then(|m| Modality::parse(&m).ok()),
-                venue: row.get("venue"),
-                platform: row.get("platform"),
-                status: row
-                    .get::<Option<String>, _>("status")
-                    .and_then(|s| Status::parse(&s).ok()),
+                code: row.text(1)?.unwrap_or_default(),
+                title: row.text(2)?.unwrap_or_default(),
+                start: date(row.text(3)?),
+                end: date(row.text(4)?),
+                modality: row.text(5)?.and_then(|m| Modality::parse(&m).ok()),
+                venue: row.text(6)?,
+                platform: row.text(7)?,
+                status: row.text(8)?.and_then(|s| Status::parse(&s).ok()),
                 partners: Vec::new(),
                 funders: Vec::new(),
-                requested_by: row.get("requested_by"),
-                value: row
-                    .get::<Option<i64>, _>("value_cents")
-                    .map(Money::from_cents),
-                participants_total: count(row.get("participants_total")),
-                participants_male: count(row.get("participants_male")),
-                participants_female: count(row.get("participants_female")),
+                requested_by: row.text(9)?,
+                value: row.int(10)?.map(Money::from_cents),
+                participants_total: count(row.int(11)?),
+                participants_male: count(row.int(12)?),
+                participants_female: count(row.int(13)?),
                 countries: Vec::new(),
-                countries_reached: count(row.get("countries_reached")),
+                countries_reached: count(row.int(14)?),
                 departments: Vec::new(),
-                theme: row.get("theme"),
-                note: row.get("note"),
-                summary: row.get("summary"),
+                theme: row.text(15)?,
+                note: row.text(16)?,
+                summary: row.text(17)?,
             },
         ));
-    }
+        Ok(())
+    })
+    .await?;
     if out.is_empty() {
         return Ok(out);
     }
     let within = format!("SELECT id FROM trainings WHERE {cond}");
-    for (training_id, role, name) in which
-        .bind(sqlx::query(&format!(
+    super::bulk::each_row(
+        conn,
+        &format!(
             "SELECT tp.training_id, tp.role, p.name FROM training_partners tp
              JOIN partners p ON p.id = tp.partner_id
              WHERE tp.training_id IN ({within}) ORDER BY tp.training_id, tp.position"
-        )))
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|r| {
-            (
-                r.get::<i64, _>(0),
-                r.get::<String, _>(1),
-                r.get::<String, _>(2),
-            )
-        })
-    {
-        if let Some(&i) = at.get(&training_id) {
-            let t = &mut out[i].1;
-            if role == "funder" {
-                t.funders.push(name)
-            } else {
-                t.partners.push(name)
+        ),
+        &params,
+        |row| {
+            if let Some(&i) = at.get(&row.int(0)?.unwrap_or_default()) {
+                let t = &mut out[i].1;
+                let name = row.text(2)?.unwrap_or_default();
+                if row.text(1)?.as_deref() == Some("funder") {
+                    t.funders.push(name)
+                } else {
+                    t.partners.push(name)
+                }
             }
-        }
-    }
-    for (training_id, code) in which
-        .bind(sqlx::query(&format!(
+            Ok(())
+        },
+    )
+    .await?;
+    super::bulk::each_row(
+        conn,
+        &format!(
             "SELECT training_id, country_code FROM training_countries
              WHERE training_id IN ({within}) ORDER BY training_id, position"
-        )))
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|r| (r.get::<i64, _>(0), r.get::<String, _>(1)))
-    {
-        if let Some(&i) = at.get(&training_id) {
-            out[i].1.countries.push(code);
-        }
-    }
-    for (training_id, name) in which
-        .bind(sqlx::query(&format!(
+        ),
+        &params,
+        |row| {
+            if let Some(&i) = at.get(&row.int(0)?.unwrap_or_default()) {
+                out[i].1.countries.push(row.text(1)?.unwrap_or_default());
+            }
+            Ok(())
+        },
+    )
+    .await?;
+    super::bulk::each_row(
+        conn,
+        &format!(
             "SELECT td.training_id, d.name FROM training_departments td
              JOIN departments d ON d.id = td.department_id
              WHERE td.training_id IN ({within}) ORDER BY td.training_id, td.position"
-        )))
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|r| (r.get::<i64, _>(0), r.get::<String, _>(1)))
-    {
-        if let Some(&i) = at.get(&training_id) {
-            out[i].1.departments.push(name);
-        }
-    }
+        ),
+        &params,
+        |row| {
+            if let Some(&i) = at.get(&row.int(0)?.unwrap_or_default()) {
+                out[i].1.departments.push(row.text(1)?.unwrap_or_default());
+            }
+            Ok(())
+        },
+    )
+    .await?;
     Ok(out)
 }
 

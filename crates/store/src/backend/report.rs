@@ -7,7 +7,7 @@ use cadre_core::report::{PartnerInfo, Period, PersonFacts, ReportInput, Training
 use cadre_core::{Figure, PartialDate, PublishedFigure, SessionRecord};
 use sqlx::Row;
 
-use super::read::{read_trainings, Which};
+use super::read::{read_trainings, Param, Which};
 use super::Db;
 use crate::Result;
 
@@ -28,51 +28,40 @@ pub(crate) async fn report_input(pool: &sqlx::Pool<Db>, period: Period) -> Resul
         });
     }
     let in_period = "SELECT id FROM trainings WHERE start_on >= $1 AND start_on <= $2";
-    for row in sqlx::query(&format!(
-        "SELECT training_id, start_date, end_date, participants_total, note FROM sessions
+    super::bulk::each_row(
+        &mut conn,
+        &format!(
+            "SELECT training_id, start_date, end_date, participants_total, note FROM sessions
              WHERE training_id IN ({in_period}) ORDER BY start_on, start_date"
-    ))
-    .bind(&from)
-    .bind(&to)
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        let Some(&i) = index.get(&row.get::<i64, _>("training_id")) else {
-            continue;
-        };
-        let Ok(start) = PartialDate::parse(&row.get::<String, _>("start_date")) else {
-            continue;
-        };
-        let t = &mut trainings[i];
-        t.sessions.push(SessionRecord {
-            training_code: t.record.code.clone(),
-            start,
-            end: row
-                .get::<Option<String>, _>("end_date")
-                .and_then(|d| PartialDate::parse(&d).ok()),
-            participants_total: row
-                .get::<Option<i64>, _>("participants_total")
-                .and_then(|n| u32::try_from(n).ok()),
-            note: row.get("note"),
-        });
-    }
+        ),
+        &[Param::Text(&from), Param::Text(&to)],
+        |row| {
+            let Some(&i) = index.get(&row.int(0)?.unwrap_or_default()) else {
+                return Ok(());
+            };
+            let Some(start) = super::read::date(row.text(1)?) else {
+                return Ok(());
+            };
+            let t = &mut trainings[i];
+            t.sessions.push(SessionRecord {
+                training_code: t.record.code.clone(),
+                start,
+                end: super::read::date(row.text(2)?),
+                participants_total: super::read::count(row.int(3)?),
+                note: row.text(4)?,
+            });
+            Ok(())
+        },
+    )
+    .await?;
     // Attendees and their facts come from the report cache, kept current by every import.
-    for (training_id, persons) in super::cache::training_persons(&mut conn, &from, &to).await? {
+    let (lists, needed) = super::cache::training_persons(&mut conn, &from, &to).await?;
+    for (training_id, persons) in lists {
         if let Some(&i) = index.get(&training_id) {
             trainings[i].participants = persons;
         }
     }
     // Only the persons of the period's trainings are read and decoded.
-    let mut needed: Vec<u64> = Vec::new();
-    for t in &trainings {
-        for &id in &t.participants {
-            let Ok(i) = usize::try_from(id) else { continue };
-            if needed.len() <= i / 64 {
-                needed.resize(i / 64 + 1, 0);
-            }
-            needed[i / 64] |= 1 << (i % 64);
-        }
-    }
     let persons = super::cache::persons(&mut conn, &needed).await?;
     let partners = partners_in(&mut conn).await?;
     let published = published_in(&mut conn, &from, &to).await?;

@@ -100,7 +100,8 @@ pub(crate) async fn open(path: &Path) -> Result<sqlx::Pool<Db>> {
         .foreign_keys(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(synchronous()?)
-        .busy_timeout(BUSY_TIMEOUT);
+        .busy_timeout(BUSY_TIMEOUT)
+        .row_buffer_size(4096);
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
         .after_release(reset)
@@ -127,10 +128,15 @@ pub(crate) async fn open_read_only(path: &Path) -> Result<sqlx::Pool<Db>> {
         .filename(path)
         .read_only(true)
         .foreign_keys(true)
-        .busy_timeout(BUSY_TIMEOUT);
+        .busy_timeout(BUSY_TIMEOUT)
+        .pragma("mmap_size", "1073741824")
+        .row_buffer_size(4096);
+    // One connection: a read-only store serves one reader at a time (a command, or a node's
+    // builds from a replica), and with more, a query right after another would often open a
+    // second connection while the first is still on its way back to the pool.
     let pool_of = |options: SqliteConnectOptions| {
         SqlitePoolOptions::new()
-            .max_connections(4)
+            .max_connections(1)
             .after_release(reset)
             .connect_lazy_with(options)
     };
@@ -170,17 +176,18 @@ fn cannot_share_memory(e: &dyn sqlx::error::DatabaseError) -> bool {
 
 /// The versions of the migrations applied to the database, `None` if it has no table of them.
 async fn applied_migrations(pool: &sqlx::Pool<Db>) -> Result<Option<Vec<i64>>> {
+    let mut conn = pool.acquire().await?;
     let tables: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
     )
-    .fetch_one(pool)
+    .fetch_one(&mut *conn)
     .await?;
     if tables == 0 {
         return Ok(None);
     }
     Ok(Some(
         sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?,
     ))
 }

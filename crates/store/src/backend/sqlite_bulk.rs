@@ -2,6 +2,7 @@
 //! `unsafe` block, with its reasoning): inserting persons and attendance many rows to a
 //! statement, reading and changing a training's roster, and the report cache's reads.
 
+use super::read::{Cells, Param};
 use super::{roster, write, Db};
 use crate::{Result, StoreError};
 
@@ -13,9 +14,9 @@ use crate::{Result, StoreError};
     unsafe_code,
     reason = "rusqlite is handed sqlx's connection; see SAFETY"
 )]
-async fn with_rusqlite<T>(
+async fn with_connection<T>(
     conn: &mut sqlx::SqliteConnection,
-    f: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T>,
+    f: impl FnOnce(&rusqlite::Connection) -> Result<T>,
 ) -> Result<T> {
     let mut handle = conn.lock_handle().await?;
     // SAFETY: the handle is sqlx's open connection, locked away from sqlx's worker thread
@@ -26,6 +27,50 @@ async fn with_rusqlite<T>(
     let out = f(&conn)?;
     drop(conn);
     Ok(out)
+}
+
+/// [`with_connection`] for work whose only errors are SQLite's.
+async fn with_rusqlite<T>(
+    conn: &mut sqlx::SqliteConnection,
+    f: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T>,
+) -> Result<T> {
+    with_connection(conn, |conn| Ok(f(conn)?)).await
+}
+
+/// Runs a query and hands each row to `each` (through rusqlite: sqlx would send every row
+/// across from its worker thread, waking this one each time, which costs more than SQLite's
+/// own reading for the thousands of rows of a report's trainings and sessions).
+pub(crate) async fn each_row(
+    conn: &mut sqlx::SqliteConnection,
+    sql: &str,
+    params: &[Param<'_>],
+    mut each: impl FnMut(&dyn Cells) -> Result<()>,
+) -> Result<()> {
+    with_connection(conn, |conn| {
+        let mut stmt = conn.prepare_cached(sql)?;
+        for (i, p) in params.iter().enumerate() {
+            match p {
+                Param::Int(v) => stmt.raw_bind_parameter(i + 1, v)?,
+                Param::Text(v) => stmt.raw_bind_parameter(i + 1, v)?,
+            }
+        }
+        let mut rows = stmt.raw_query();
+        while let Some(row) = rows.next()? {
+            each(row)?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+impl Cells for rusqlite::Row<'_> {
+    fn int(&self, i: usize) -> Result<Option<i64>> {
+        Ok(self.get(i)?)
+    }
+
+    fn text(&self, i: usize) -> Result<Option<String>> {
+        Ok(self.get(i)?)
+    }
 }
 
 /// Inserts new persons, returning their ids in order, many to a statement (see
@@ -276,6 +321,48 @@ pub(crate) async fn person_facts(conn: &mut sqlx::SqliteConnection, chunk: i64) 
             );
         }
         Ok(facts)
+    })
+    .await
+}
+
+/// The report cache's attendee lists of the trainings starting in `[from, to]`, encoded as
+/// stored (through rusqlite: ten years are megabytes of lists, which sqlx would copy twice and
+/// hand over a row at a time from its worker thread).
+pub(crate) async fn cached_lists(
+    conn: &mut sqlx::SqliteConnection,
+    from: &str,
+    to: &str,
+) -> Result<Vec<(i64, Vec<u8>)>> {
+    with_rusqlite(conn, |conn| {
+        let mut stmt = conn.prepare_cached(
+            "SELECT training_id, persons FROM report_training_persons WHERE training_id IN
+             (SELECT id FROM trainings WHERE start_on >= ?1 AND start_on <= ?2)",
+        )?;
+        let rows = stmt.query_map([from, to], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get_ref(1)?.as_blob()?.to_vec()))
+        })?;
+        rows.collect()
+    })
+    .await
+}
+
+/// Hands the report cache's person facts of each of these chunks to `each`, as stored and
+/// without copying them out of SQLite (see [`cached_lists`] for why through rusqlite).
+pub(crate) async fn cached_facts(
+    conn: &mut sqlx::SqliteConnection,
+    chunks: &[i64],
+    mut each: impl FnMut(i64, &[u8]),
+) -> Result<()> {
+    with_rusqlite(conn, |conn| {
+        let mut stmt =
+            conn.prepare_cached("SELECT facts FROM report_person_facts WHERE chunk = ?1")?;
+        for &chunk in chunks {
+            let mut rows = stmt.query([chunk])?;
+            if let Some(row) = rows.next()? {
+                each(chunk, row.get_ref(0)?.as_blob()?);
+            }
+        }
+        Ok(())
     })
     .await
 }
