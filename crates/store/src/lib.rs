@@ -468,6 +468,10 @@ impl Store {
             Tx::Sqlite(t) => t.rollback().await?,
             Tx::Postgres(t) => t.rollback().await?,
         }
+        let now_micros = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX));
+        on_tx!(new_data_version(now_micros))?;
         match tx {
             Tx::Sqlite(mut t) => {
                 sqlite::after_copy(&mut t).await?;

@@ -94,12 +94,20 @@ async fn a_backup_taken_while_writing_restores_the_same_records(source: &TestSto
     };
     let expected = report(backup.clone()).await;
     let head = backup.audit_head().await.unwrap();
+    let backup_version = backup.data_version().await.unwrap();
     for target in [fresh_sqlite().await, fresh_postgres().await] {
         target
             .store
             .restore_from(&path, &mut |_, _| {})
             .await
             .unwrap();
+        // Past any version the lost database could have reached (its pages' ETags must not
+        // name a state of this one): the microseconds since 1970, at least.
+        let restored_version = target.store.data_version().await.unwrap();
+        assert!(
+            restored_version > backup_version && restored_version > 1_700_000_000_000_000,
+            "restored at data version {restored_version}"
+        );
         assert_eq!(target.store.content().await.unwrap(), content);
         assert_eq!(report(target.store.clone()).await, expected);
         assert_eq!(target.store.audit_head().await.unwrap(), head);

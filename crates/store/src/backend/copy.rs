@@ -70,6 +70,22 @@ pub(crate) async fn clear(tx: &mut Transaction<'static, Db>) -> Result<()> {
     Ok(())
 }
 
+/// Sets the copy's data version past any version a database could have reached before it:
+/// the microseconds since 1970, or one more than its own if that is higher. Pages carry the
+/// version as their ETag, and a browser that kept a page of the database this one replaces
+/// (a restore after a loss, served at the same address) must not be told that page is still
+/// current because the new database's count of writes happens to reach the same number.
+pub(crate) async fn new_data_version(
+    tx: &mut Transaction<'static, Db>,
+    now_micros: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE data_version SET n = CASE WHEN n < $1 THEN $1 ELSE n + 1 END WHERE id = 1")
+        .bind(now_micros)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Inserts rows in statements of many rows each. `nulled` columns are written as NULL (set
 /// afterwards by [`set_column`]), for references within the table itself.
 pub(crate) async fn insert(
