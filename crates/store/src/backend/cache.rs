@@ -65,14 +65,19 @@ pub(crate) async fn rebuild_all(conn: &mut Conn) -> Result<()> {
 
 /// Whether the records hold attendance the cache has never seen.
 pub(crate) async fn stale(conn: &mut Conn) -> Result<bool> {
-    let attendance: Option<i64> = sqlx::query_scalar("SELECT training_id FROM attendance LIMIT 1")
-        .fetch_optional(&mut *conn)
-        .await?;
+    // The cache first: it holds lists in every database that has attendance, so the
+    // attendance table (the largest) is only looked at when it holds none.
     let cached: Option<i64> =
         sqlx::query_scalar("SELECT training_id FROM report_training_persons LIMIT 1")
             .fetch_optional(&mut *conn)
             .await?;
-    Ok(attendance.is_some() && cached.is_none())
+    if cached.is_some() {
+        return Ok(false);
+    }
+    let attendance: Option<i64> = sqlx::query_scalar("SELECT training_id FROM attendance LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(attendance.is_some())
 }
 
 /// The facts of the persons a report needs: those with a bit set in `needed` (by id).
