@@ -35,6 +35,8 @@ pub struct ImportRequest {
     pub session: Option<String>,
     /// Where to write the rows set aside for their problems; the others are imported.
     pub rejects: Option<PathBuf>,
+    /// Where to write the same rows as a workbook too (with `rejects`).
+    pub rejects_workbook: Option<PathBuf>,
     pub dry_run: bool,
     /// The file's own name, for the history, where `path` is only where it is kept (an upload).
     pub name: Option<String>,
@@ -55,6 +57,7 @@ impl ImportRequest {
             training: None,
             session: None,
             rejects: None,
+            rejects_workbook: None,
             dry_run: false,
             name: None,
             replace_roster: false,
@@ -302,7 +305,14 @@ impl App {
             let mut raw = options.clone();
             raw.ignore_extra = true;
             let delimiter = layout.delimiter.unwrap_or(b',');
-            let n = rejects::write(&request.path, &raw, &problems, path, delimiter)?;
+            let n = rejects::write(
+                &request.path,
+                &raw,
+                &problems,
+                path,
+                delimiter,
+                request.rejects_workbook.as_deref(),
+            )?;
             written = Some((path.clone(), n));
         }
         if let (Some(m), Some(MappingSource::File(_)), Some(_), false) =
@@ -373,8 +383,9 @@ impl App {
                     let example = "05/07/2021";
                     return Ok(Settling::Refuse(Problem {
                         message: format!(
-                            "its dates can be read day first or month first (as {example}), and none of them settles it: say which with --date-order dmy or mdy (or, in the mapping, date_order, or date_orders for this column)"
+                            "its dates can be read day first or month first (as {example}), and none of them settles it"
                         ),
+                        advice: Some(cadre_import::Advice::DateOrder),
                         ..at
                     }));
                 }

@@ -312,9 +312,15 @@ pub async fn import_sheet(
                 // Once the reader is done, the last batches are simply freed here.
                 let _ = spent.send(batch);
             }
-            let (rows, found) = reader
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            // A reading thread that failed (a bug: it returns its problems, it does not
+            // panic) ends the import like any other fault: rolled back, the lock released.
+            let Ok((rows, found)) = reader.join() else {
+                w.rollback().await?;
+                return Err(AppError::Invalid(format!(
+                    "{}: the import stopped while reading the sheet; nothing was imported",
+                    summary.file
+                )));
+            };
             summary.rows = rows;
             problems = found;
             if set_aside || problems.is_empty() {

@@ -1,7 +1,10 @@
 //! The rejects file: the rows an import set aside, with their cells as the sheet held them and
 //! a first column saying what was wrong, for a person to correct and import again (that
 //! column is passed over then). Written as UTF-8 CSV with a byte-order mark, which every
-//! spreadsheet program opens as it should.
+//! spreadsheet program opens as it should, and, for a sheet that came as a workbook, also as
+//! a workbook of one sheet. Every row has as many cells as the header: a line that only says
+//! something (a problem of the header, a row that could not be read) is padded, since CSV
+//! readers refuse rows of differing length.
 
 use std::io::Write;
 use std::path::Path;
@@ -22,14 +25,95 @@ fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Writes the rows of `source` that `problems` names to `out`; returns how many.
+/// The rows set aside, as both kinds of file hold them: the header (the problems' column,
+/// then the sheet's own headers) and each row, all of one width.
+struct Table {
+    rows: Vec<Vec<String>>,
+    /// Rows of the sheet written (lines that only say a problem are not counted).
+    written: u64,
+}
+
+/// Reads the rows of `source` that `problems` names.
+fn table(source: &Path, options: &ReadOptions, problems: &Problems) -> Table {
+    let mut sheet = match Sheet::open_with(source, options) {
+        Ok(s) => s,
+        Err(_) => {
+            // Nothing of the file can be read again (its header is the problem): the file
+            // says so, so that the person knows there are no rows to fix here.
+            let mut rows = vec![vec![REJECTS_COLUMN.to_string()]];
+            rows.extend(
+                problems
+                    .rows
+                    .iter()
+                    .map(|(line, reason)| vec![format!("line {line}: {reason}")]),
+            );
+            return Table { rows, written: 0 };
+        }
+    };
+    let header_line = sheet.header_line();
+    let mut header = vec![REJECTS_COLUMN.to_string()];
+    header.extend(sheet.sheet_headers().iter().cloned());
+    let width = header.len();
+    let padded = |text: String| {
+        let mut cells = vec![String::new(); width];
+        cells[0] = text;
+        cells
+    };
+    let mut rows = vec![header];
+    // Problems of the header itself, or of the file as a whole, are said on their own rows.
+    for (line, reason) in problems.rows.range(..=header_line) {
+        rows.push(padded(format!("line {line}: {reason}")));
+    }
+    let mut row = Row::default();
+    let mut written = 0;
+    let mut done = std::collections::BTreeSet::new();
+    while let Some(item) = sheet.next_into(&mut row) {
+        if item.is_err() {
+            continue;
+        }
+        let Some(reason) = problems.rows.get(&row.line) else {
+            continue;
+        };
+        let mut cells = Vec::with_capacity(width);
+        cells.push(format!("line {}: {reason}", row.line));
+        cells.extend(row.cells.iter().take(width - 1).map(|c| c.to_string()));
+        cells.resize(width, String::new());
+        rows.push(cells);
+        done.insert(row.line);
+        written += 1;
+    }
+    // Rows that could not be read at all (a cell the workbook cannot give, a line that is not
+    // text) are said on their own, so that none is lost from sight.
+    for (line, reason) in problems.rows.range(header_line + 1..) {
+        if !done.contains(line) {
+            rows.push(padded(format!(
+                "line {line}: {reason} (the row could not be read: fix it in the original)"
+            )));
+            written += 1;
+        }
+    }
+    Table { rows, written }
+}
+
+/// Writes the rows of `source` that `problems` names to `out` as CSV, and, when `workbook` is
+/// given, the same rows as an XLSX workbook there; returns how many rows.
 pub(crate) fn write(
     source: &Path,
     options: &ReadOptions,
     problems: &Problems,
     out: &Path,
     delimiter: u8,
+    workbook: Option<&Path>,
 ) -> Result<u64, AppError> {
+    let table = table(source, options, problems);
+    write_csv(&table, out, delimiter)?;
+    if let Some(path) = workbook {
+        write_xlsx(&table, path)?;
+    }
+    Ok(table.written)
+}
+
+fn write_csv(table: &Table, out: &Path, delimiter: u8) -> Result<(), AppError> {
     let io = |e: std::io::Error| AppError::Io {
         path: out.display().to_string(),
         source: e,
@@ -39,63 +123,48 @@ pub(crate) fn write(
     let mut w = csv::WriterBuilder::new()
         .delimiter(delimiter)
         .from_writer(file);
-    let csv_error = |e: csv::Error| AppError::Io {
-        path: out.display().to_string(),
-        source: std::io::Error::other(e),
-    };
-    let mut sheet = match Sheet::open_with(source, options) {
-        Ok(s) => s,
-        Err(_) => {
-            // Nothing of the file can be read again (its header is the problem): the file
-            // says so, so that the person knows there are no rows to fix here.
-            let _ = delimiter;
-            w.write_record([REJECTS_COLUMN]).map_err(csv_error)?;
-            for (line, reason) in &problems.rows {
-                w.write_record([format!("line {line}: {reason}")])
-                    .map_err(csv_error)?;
+    for (i, row) in table.rows.iter().enumerate() {
+        // The problems' column is cadre's own words; the sheet's cells are neutralised.
+        let cells = row.iter().enumerate().map(|(j, c)| {
+            if i == 0 || j == 0 {
+                std::borrow::Cow::Borrowed(c.as_bytes())
+            } else {
+                match neutralised(c) {
+                    std::borrow::Cow::Borrowed(b) => std::borrow::Cow::Borrowed(b.as_bytes()),
+                    std::borrow::Cow::Owned(o) => std::borrow::Cow::Owned(o.into_bytes()),
+                }
             }
-            w.flush().map_err(io)?;
-            return Ok(0);
-        }
+        });
+        w.write_record(cells).map_err(|e| AppError::Io {
+            path: out.display().to_string(),
+            source: std::io::Error::other(e),
+        })?;
+    }
+    w.flush().map_err(io)
+}
+
+/// The workbook: every cell a text cell (a text cell is never taken for a formula, so nothing
+/// needs marking), the header bold, the problems' column wide enough to read.
+fn write_xlsx(table: &Table, out: &Path) -> Result<(), AppError> {
+    let fail = |e: rust_xlsxwriter::XlsxError| AppError::Io {
+        path: out.display().to_string(),
+        source: std::io::Error::other(e.to_string()),
     };
-    let header_line = sheet.header_line();
-    let mut header = vec![REJECTS_COLUMN.to_string()];
-    header.extend(sheet.sheet_headers().iter().cloned());
-    w.write_record(&header).map_err(csv_error)?;
-    // Problems of the header itself, or of the file as a whole, are said on their own rows.
-    for (line, reason) in problems.rows.range(..=header_line) {
-        w.write_record([format!("line {line}: {reason}")])
-            .map_err(csv_error)?;
-    }
-    let mut row = Row::default();
-    let mut written = 0;
-    let mut done = std::collections::BTreeSet::new();
-    let mut cells: Vec<String> = Vec::new();
-    while let Some(item) = sheet.next_into(&mut row) {
-        if item.is_err() {
-            continue;
-        }
-        let Some(reason) = problems.rows.get(&row.line) else {
-            continue;
-        };
-        cells.clear();
-        cells.push(format!("line {}: {reason}", row.line));
-        cells.extend(row.cells.iter().map(|c| neutralised(c).into_owned()));
-        w.write_record(&cells).map_err(csv_error)?;
-        done.insert(row.line);
-        written += 1;
-    }
-    // Rows that could not be read at all (a cell the workbook cannot give, a line that is not
-    // text) are said on their own, so that none is lost from sight.
-    for (line, reason) in problems.rows.range(header_line + 1..) {
-        if !done.contains(line) {
-            w.write_record([format!(
-                "line {line}: {reason} (the row could not be read: fix it in the original)"
-            )])
-            .map_err(csv_error)?;
-            written += 1;
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Rejected rows").map_err(fail)?;
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    sheet.set_column_width(0, 60).map_err(fail)?;
+    for (i, row) in table.rows.iter().enumerate() {
+        for (j, cell) in row.iter().enumerate() {
+            let (r, c) = (i as u32, j as u16);
+            if i == 0 {
+                sheet.write_string_with_format(r, c, cell, &bold)
+            } else {
+                sheet.write_string(r, c, cell)
+            }
+            .map_err(fail)?;
         }
     }
-    w.flush().map_err(io)?;
-    Ok(written)
+    book.save(out).map_err(fail)
 }

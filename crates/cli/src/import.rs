@@ -127,6 +127,7 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
                 training: args.training.clone(),
                 session: args.session.clone(),
                 rejects: args.rejects.clone(),
+                rejects_workbook: None,
                 dry_run: args.dry_run,
                 name: None,
                 replace_roster: args.replace_roster,

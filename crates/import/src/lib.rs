@@ -25,7 +25,7 @@ pub use survey::{survey, survey_dates, DateEvidence, Survey};
 /// The column a rejects file adds to the sheet's own, saying what was wrong with each row;
 /// it is passed over when the file is imported again.
 pub const REJECTS_COLUMN: &str = "cadre_problems";
-pub use problem::{Problem, Problems, MAX_PROBLEMS};
+pub use problem::{Advice, Problem, Problems, MAX_PROBLEMS};
 pub use sheet::{Layout, Limits, ReadOptions, Row, Sheet, TextEncoding};
 
 use std::path::PathBuf;

@@ -22,6 +22,41 @@ pub struct Problem {
     /// Whether columns are shown as letters (workbooks) or numbers (CSV).
     pub letters: bool,
     pub message: String,
+    /// What the reader can do about it, said in the words of where they are (a flag on the
+    /// command line, a control on the page): see [`Advice`].
+    pub advice: Option<Advice>,
+}
+
+/// Advice that names a control: the command line's flag or the page's field. The message
+/// itself never names either, so that each front end says it its own way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Advice {
+    /// An attendance sheet without a training column: say which training its rows are of.
+    NameTraining,
+    /// Headers cadre does not know: map them (a proposal is there to start from).
+    MapColumns,
+    /// Dates that can be read day or month first: say which.
+    DateOrder,
+}
+
+impl Advice {
+    /// On the command line, of its flags.
+    pub fn command_line(self) -> &'static str {
+        match self {
+            Advice::NameTraining => "name the training with --training CODE for a sheet of one training",
+            Advice::MapColumns => "map them with --mapping MAPPING.toml (--propose-mapping writes a proposal to check and complete)",
+            Advice::DateOrder => "say which with --date-order dmy or mdy (or, in the mapping, date_order, or date_orders for this column)",
+        }
+    }
+
+    /// On the import page, of its controls.
+    pub fn page(self) -> &'static str {
+        match self {
+            Advice::NameTraining => "choose the training of the rows under \"Training of every row\"",
+            Advice::MapColumns => "choose what each column holds under \"How its columns are read\" (cadre's proposal is filled in)",
+            Advice::DateOrder => "choose the order under \"Dates typed like 05/07/2021\"",
+        }
+    }
 }
 
 impl Problem {
@@ -36,6 +71,7 @@ impl Problem {
             header: None,
             letters: false,
             message: message.into(),
+            advice: None,
         }
     }
 
@@ -90,7 +126,34 @@ impl fmt::Display for Problem {
             (Some(field), None) => write!(f, "{field}: ")?,
             (None, _) => {}
         }
-        write!(f, "{}", self.message)
+        write!(f, "{}", self.message)?;
+        if let Some(a) = self.advice {
+            write!(f, ": {}", a.command_line())?;
+        }
+        Ok(())
+    }
+}
+
+impl Problem {
+    /// The problem as the import page says it: the file by its own name (never where the
+    /// server keeps it), the advice in the page's words.
+    pub fn on_page(&self, name: &str) -> String {
+        let mut out = format!("{name}, line {}", self.line);
+        if let Some(c) = self.column_label() {
+            out.push_str(&format!(", column {c}"));
+        }
+        out.push_str(": ");
+        match (self.field, &self.header) {
+            (Some(field), Some(header)) => out.push_str(&format!("{header} ({field}): ")),
+            (Some(field), None) => out.push_str(&format!("{field}: ")),
+            (None, _) => {}
+        }
+        out.push_str(&self.message);
+        if let Some(a) = self.advice {
+            out.push_str(": ");
+            out.push_str(a.page());
+        }
+        out
     }
 }
 

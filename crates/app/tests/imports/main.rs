@@ -4,6 +4,7 @@
 //! remembered, rejected rows set aside and imported again, and hostile workbooks refused with
 //! nothing written.
 
+mod endings;
 mod hostile;
 
 use std::path::{Path, PathBuf};

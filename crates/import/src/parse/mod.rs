@@ -111,7 +111,7 @@ impl Columns {
             // The lists are said once, with the first unknown column.
             let lists = if n == 0 {
                 format!(
-                    ": the columns of this file are {}; the file's headers are {}. Map them with --mapping (see --propose-mapping)",
+                    ": the columns of this file are {}; the file's headers are {}",
                     known.join(","),
                     sheet
                         .headers()
@@ -124,24 +124,26 @@ impl Columns {
             } else {
                 String::new()
             };
-            problems.push(header_problem(
-                *column,
-                "unknown-column",
-                format!("unknown column \"{header}\"{hint}{lists}"),
-            ));
+            problems.push(Problem {
+                advice: (n == 0).then_some(crate::Advice::MapColumns),
+                ..header_problem(
+                    *column,
+                    "unknown-column",
+                    format!("unknown column \"{header}\"{hint}{lists}"),
+                )
+            });
         }
         for r in required {
             if !index.contains_key(r) {
-                let hint = if *r == "training_code" && known.contains(&"session_date") {
-                    ": name the training with --training CODE for a sheet of one training"
-                } else {
-                    ""
-                };
-                problems.push(header_problem(
-                    None,
-                    "missing-column",
-                    format!("the header has no column \"{r}\", which is required{hint}"),
-                ));
+                let one_training = *r == "training_code" && known.contains(&"session_date");
+                problems.push(Problem {
+                    advice: one_training.then_some(crate::Advice::NameTraining),
+                    ..header_problem(
+                        None,
+                        "missing-column",
+                        format!("the header has no column \"{r}\", which is required"),
+                    )
+                });
             }
         }
         if problems.is_empty() {

@@ -10,6 +10,19 @@ use crate::{Result, StoreError};
 /// statement and runs it once per row, with no per-row cost beyond SQLite's own. (Through
 /// sqlx every value is boxed, every statement crosses to a worker thread, and every returned
 /// row is copied.) The connection stays sqlx's, inside its open transaction.
+///
+/// The hand-over, and why it ends with a ping: sqlx's worker thread owns the connection
+/// behind a fair async mutex. `lock_handle` queues for that mutex and sends the worker an
+/// `UnlockDb` command; the worker lets go and blocks (`futures_executor::block_on`) until the
+/// handle is dropped, then takes the connection back. Taking it back is the worker's own
+/// step, on its own thread: when the next hand-over was asked for before the worker had
+/// re-queued for the mutex, the next `lock_handle` took the mutex at once and left its
+/// `UnlockDb` behind in the worker's queue, and such overlapping hand-overs in a row (one per
+/// locked training when an import checks an approved period's trainings) sometimes ended
+/// with the worker and the import each waiting for the other: an import that never ended,
+/// holding the write lock. A ping is answered by the worker only once it holds the
+/// connection again, so waiting for it makes every hand-over whole before the next begins
+/// (a round trip of microseconds, once per bulk statement or read, not per row).
 #[expect(
     unsafe_code,
     reason = "rusqlite is handed sqlx's connection; see SAFETY"
@@ -18,15 +31,21 @@ async fn with_connection<T>(
     conn: &mut sqlx::SqliteConnection,
     f: impl FnOnce(&rusqlite::Connection) -> Result<T>,
 ) -> Result<T> {
-    let mut handle = conn.lock_handle().await?;
-    // SAFETY: the handle is sqlx's open connection, locked away from sqlx's worker thread
-    // until `handle` is dropped, which is after `conn` (declared later, dropped first).
-    // `from_handle` does not take ownership: dropping `conn` finalizes only the statements it
-    // prepared and leaves the connection, and its transaction, open.
-    let conn = unsafe { rusqlite::Connection::from_handle(handle.as_raw_handle().as_ptr()) }?;
-    let out = f(&conn)?;
-    drop(conn);
-    Ok(out)
+    let out = {
+        let mut handle = conn.lock_handle().await?;
+        // SAFETY: the handle is sqlx's open connection, locked away from sqlx's worker
+        // thread until `handle` is dropped, which is after `raw` (dropped first, below).
+        // `from_handle` does not take ownership: dropping `raw` finalizes only the statements
+        // it prepared and leaves the connection, and its transaction, open.
+        let raw = unsafe { rusqlite::Connection::from_handle(handle.as_raw_handle().as_ptr()) }?;
+        let out = f(&raw);
+        drop(raw);
+        drop(handle);
+        out
+    };
+    // The worker holds the connection again once it answers (see above).
+    sqlx::Connection::ping(&mut *conn).await?;
+    out
 }
 
 /// [`with_connection`] for work whose only errors are SQLite's.
