@@ -43,6 +43,11 @@ pub struct ImportRequest {
     /// Attendance: the file is the whole roster of each training it names (records it does
     /// not name are removed).
     pub replace_roster: bool,
+    /// The choices made on the import page (columns, values, date order), in place of a
+    /// mapping file.
+    pub settings: Option<crate::ImportSettings>,
+    /// Asked from the import page: messages speak of its controls, not of flags.
+    pub from_page: bool,
 }
 
 impl ImportRequest {
@@ -61,6 +66,8 @@ impl ImportRequest {
             dry_run: false,
             name: None,
             replace_roster: false,
+            settings: None,
+            from_page: false,
         }
     }
 }
@@ -69,6 +76,8 @@ impl ImportRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MappingSource {
     File(PathBuf),
+    /// The columns and values chosen on the import page.
+    Page,
     /// Remembered for sheets with this header, saved at this time.
     Remembered(String),
 }
@@ -86,6 +95,8 @@ pub struct ImportOutcome {
     pub rejects: Option<(PathBuf, u64)>,
     /// The import's record in the history.
     pub history_id: i64,
+    /// The day/month order each date column was read in, when the dates settled it.
+    pub date_orders: BTreeMap<String, DateOrder>,
 }
 
 impl ImportOutcome {
@@ -177,9 +188,10 @@ impl App {
                 "--replace-roster is for attendance files".to_string(),
             ));
         }
-        let mut mapping = match &request.mapping {
-            Some(path) => Some(read_mapping(path, kind)?),
-            None => None,
+        let mut mapping = match (&request.mapping, &request.settings) {
+            (Some(path), _) => Some(read_mapping(path, kind)?),
+            (None, Some(settings)) => settings_mapping(kind, settings),
+            (None, None) => None,
         };
         let mut options = read_options(kind, request, mapping.as_ref())?;
         let mut sheet = match Sheet::open_with(&request.path, &options) {
@@ -190,6 +202,9 @@ impl App {
             Err(e) => return Err(e.into()),
         };
         let mut source = request.mapping.clone().map(MappingSource::File);
+        if source.is_none() && mapping.is_some() {
+            source = Some(MappingSource::Page);
+        }
         if mapping.is_none() && !all_v1(sheet.sheet_headers(), kind) {
             let signature = header_signature(kind, sheet.sheet_headers());
             if let Some((text, saved)) = self
@@ -212,12 +227,27 @@ impl App {
                 source = Some(MappingSource::Remembered(saved));
             }
         }
+        // Without a mapping, a header cadre does not know is said as such, with the closest
+        // columns and how to have a mapping proposed (not as a mapping's gap).
+        if mapping.is_none() && !all_v1(sheet.sheet_headers(), kind) {
+            let mut problems = cadre_import::unknown_headers(&sheet, kind);
+            if !problems.is_empty() {
+                if request.from_page {
+                    problems
+                        .list
+                        .iter_mut()
+                        .for_each(|p| p.file = file_label(request));
+                }
+                return Ok(refused(problems, sheet.layout().clone()));
+            }
+        }
         // What is remembered for the next sheet of this form is the mapping as given, not what
         // this command line added (the training of one event, a date order said once).
         let as_given = mapping.clone();
         let mapping = with_overrides(mapping, request, sheet.sheet_headers())?;
         // Columns of dates typed day or month first, without an order said for them, are
         // settled each by its own dates (or the import is refused, once per column).
+        let mut settled = BTreeMap::new();
         let mapping = match mapping {
             Some(m) if m.date_order.is_some() => Some(m),
             None if !kind_has_dates(kind) => None,
@@ -230,6 +260,7 @@ impl App {
                     Settling::Settled(orders) if orders.is_empty() => given,
                     Settling::Settled(orders) => {
                         let mut m = m;
+                        settled = orders.clone();
                         for (column, o) in orders {
                             m.date_orders
                                 .entry(column)
@@ -315,7 +346,7 @@ impl App {
             )?;
             written = Some((path.clone(), n));
         }
-        if let (Some(m), Some(MappingSource::File(_)), Some(_), false) =
+        if let (Some(m), Some(MappingSource::File(_) | MappingSource::Page), Some(_), false) =
             (&as_given, &source, &summary, request.dry_run)
         {
             let signature = header_signature(kind, &own_headers);
@@ -331,6 +362,7 @@ impl App {
             mapping: source,
             rejects: written,
             history_id: 0,
+            date_orders: settled,
         })
     }
 
@@ -418,6 +450,7 @@ fn refused(problems: Problems, layout: Layout) -> ImportOutcome {
         mapping: None,
         rejects: None,
         history_id: 0,
+        date_orders: BTreeMap::new(),
     }
 }
 
@@ -425,6 +458,7 @@ fn mapping_name(source: &Option<MappingSource>) -> String {
     match source {
         Some(MappingSource::File(p)) => p.display().to_string(),
         Some(MappingSource::Remembered(_)) => "the remembered mapping".to_string(),
+        Some(MappingSource::Page) => "the columns chosen".to_string(),
         None => "the mapping".to_string(),
     }
 }
@@ -496,8 +530,8 @@ pub(crate) fn read_options(
     Ok(o)
 }
 
-/// The mapping with what the command line says on top: a date order, the training and
-/// session of a sheet sent for one event.
+/// The mapping with what the command line (or the page) says on top: a date order, the
+/// training and session of a sheet sent for one event.
 fn with_overrides(
     mapping: Option<Mapping>,
     request: &ImportRequest,
@@ -506,6 +540,7 @@ fn with_overrides(
     if request.date_order.is_none() && request.training.is_none() && request.session.is_none() {
         return Ok(mapping);
     }
+    let page = request.from_page;
     let mut m = mapping.unwrap_or_default();
     if let Some(o) = request.date_order {
         m.date_order = Some(o.as_str().to_string());
@@ -516,31 +551,79 @@ fn with_overrides(
     };
     if let Some(t) = &request.training {
         if request.kind != Kind::Attendance {
-            return Err(AppError::Invalid(
-                "--training is for attendance sheets without a training column".to_string(),
-            ));
+            return Err(AppError::Invalid(if page {
+                "a training for every row is for attendance sheets".to_string()
+            } else {
+                "--training is for attendance sheets without a training column".to_string()
+            }));
         }
         if has("training_code") {
-            return Err(AppError::Invalid(format!(
-                "the sheet has a training_code column already: --training {t} is for sheets without one"
-            )));
+            return Err(AppError::Invalid(if page {
+                "a column of the sheet is read as training_code: choose \"From a column of the sheet\" for the training, or read that column as \"ignore\"".to_string()
+            } else {
+                format!("the sheet has a training_code column already: --training {t} is for sheets without one")
+            }));
         }
         m.fixed.insert("training_code".to_string(), t.clone());
     }
     if let Some(s) = &request.session {
         if request.training.is_none() {
-            return Err(AppError::Invalid(
-                "--session names a session of the training given with --training".to_string(),
-            ));
+            return Err(AppError::Invalid(if page {
+                "a session for every row needs the training chosen first".to_string()
+            } else {
+                "--session names a session of the training given with --training".to_string()
+            }));
         }
         if has("session_date") {
-            return Err(AppError::Invalid(format!(
-                "the sheet has a session_date column already: --session {s} is for sheets without one"
-            )));
+            return Err(AppError::Invalid(if page {
+                "a column of the sheet is read as session_date: choose \"From a column of the sheet\" for the session, or read that column as \"ignore\"".to_string()
+            } else {
+                format!("the sheet has a session_date column already: --session {s} is for sheets without one")
+            }));
         }
         m.fixed.insert("session_date".to_string(), s.clone());
     }
     Ok(Some(m))
+}
+
+/// The mapping the page's choices describe (`None` when they choose nothing).
+fn settings_mapping(kind: Kind, s: &crate::ImportSettings) -> Option<Mapping> {
+    if s.columns.is_empty() && s.values.is_empty() && s.date_orders.is_empty() {
+        return None;
+    }
+    let mut m = Mapping {
+        format: 1,
+        kind: Some(kind.as_str().to_string()),
+        ..Default::default()
+    };
+    m.sheet = s.sheet.clone();
+    m.header_row = s.header_row;
+    m.columns = s
+        .columns
+        .iter()
+        .filter(|(h, _)| h.as_str() != REJECTS_COLUMN)
+        .map(|(h, c)| (h.clone(), c.clone()))
+        .collect();
+    for (column, values) in &s.values {
+        let kept: BTreeMap<String, String> = values
+            .iter()
+            .filter(|(_, meaning)| !meaning.trim().is_empty())
+            .map(|(typed, meaning)| (typed.clone(), meaning.trim().to_string()))
+            .collect();
+        if !kept.is_empty() {
+            m.values.insert(column.clone(), kept);
+        }
+    }
+    m.date_orders = s.date_orders.clone();
+    Some(m)
+}
+
+/// The file as messages name it: its own name (an upload is kept under another path).
+fn file_label(request: &ImportRequest) -> String {
+    request
+        .name
+        .clone()
+        .unwrap_or_else(|| request.path.display().to_string())
 }
 
 /// Whether two paths name one file (the same path, a link, or a hard link to it).

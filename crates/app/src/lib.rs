@@ -19,10 +19,13 @@ mod quality;
 mod records;
 mod rejects;
 mod sign_in;
+mod uploads;
 mod warm;
 
 pub use accounts::{new_password, MIN_PASSWORD};
 pub use audit::Verified;
+pub use cadre_import::REJECTS_COLUMN;
+pub use cadre_store::ImportRecord;
 pub use imports::{ImportOutcome, ImportRequest, MappingSource};
 pub use periods::ImportLocks;
 pub use pipeline::{import_sheet, ImportOptions, Summary};
@@ -33,6 +36,10 @@ pub use records::{MergePreview, Roster};
 pub use sign_in::{
     NewToken, SignedIn, ABSOLUTE_SECONDS, FAILURES_PER_ACCOUNT, FAILURES_PER_ADDRESS, IDLE_SECONDS,
     MAX_TOKEN_DAYS, THROTTLE_WINDOW_SECONDS,
+};
+pub use uploads::{
+    describe_read_error, file_name_of, ImportSettings, KeptRejects, RejectsFile, TrainingChoice,
+    Upload, UploadWriter, UPLOAD_HOURS,
 };
 pub use warm::all_time;
 
@@ -153,6 +160,9 @@ pub enum AppError {
     /// period's step is not one its state allows: nothing was written.
     #[error("{0}")]
     Locked(String),
+    /// An upload larger than its limit: nothing of it was kept.
+    #[error("the file is larger than {} MiB, the limit", .limit / (1024 * 1024))]
+    TooLarge { limit: u64 },
     #[error("{path}: {source}")]
     Io {
         path: String,
@@ -170,6 +180,8 @@ pub struct App {
     warm: warm::Warm,
     /// The likely duplicate persons, found once per data version.
     duplicates: quality::Duplicates,
+    /// Where uploads wait between the steps of their import (see `uploads`).
+    uploads: std::sync::Arc<std::path::PathBuf>,
 }
 
 impl App {
@@ -177,6 +189,7 @@ impl App {
     /// [`App::warm_up`] is called.
     pub fn new(store: Store) -> App {
         App {
+            uploads: std::sync::Arc::new(App::default_uploads(&store)),
             store,
             replica: None,
             warm: Default::default(),

@@ -131,6 +131,8 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
                 dry_run: args.dry_run,
                 name: None,
                 replace_roster: args.replace_roster,
+                settings: None,
+                from_page: false,
             };
             if args.propose_mapping {
                 let proposal = app.propose_mapping(&actor, &request).await?;

@@ -108,6 +108,19 @@ pub async fn serve(
     app.warm_up()
         .await
         .context("cannot build the report engine")?;
+    // Uploads are kept a day at most, whatever becomes of them: swept every hour (and as each
+    // new one arrives).
+    {
+        let app = app.clone();
+        tokio::spawn(async move {
+            loop {
+                if let Err(e) = app.sweep_uploads(std::time::SystemTime::now()).await {
+                    tracing::warn!(error = %e, "could not sweep old uploads");
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+            }
+        });
+    }
     let mut state = AppState::new(app);
     state.secure_cookies = options.secure_cookies;
     state.trust_proxy = options.trust_proxy;

@@ -16,8 +16,8 @@ pub use cadre_core::kind::Kind;
 pub use cadre_core::lookups::Lookups;
 pub use mapping::{header_signature, Mapping, MappingError, Plan, Proposal};
 pub use parse::{
-    AttendanceParser, DepartmentParser, PartnerParser, PublishedParser, SessionParser,
-    TrainingParser,
+    unknown_headers, AttendanceParser, DepartmentParser, PartnerParser, PublishedParser,
+    SessionParser, TrainingParser,
 };
 pub use problem::column_letters;
 pub use survey::{survey, survey_dates, DateEvidence, Survey};

@@ -210,18 +210,21 @@ enum Tx {
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: Pool,
+    /// The database file, for an SQLite store (what is kept beside it goes next to it).
+    file: Option<PathBuf>,
 }
 
 impl Store {
     /// Opens (creating it if needed) the database at `url` and brings its schema up to date.
     pub async fn open(url: &str) -> Result<Store> {
-        let pool = match Location::parse(url)? {
-            Location::Sqlite(path) => Pool::Sqlite(sqlite::open(&path).await?),
-            Location::Postgres { url, schema } => {
-                Pool::Postgres(postgres::open(&url, schema.as_deref()).await?)
-            }
+        let (pool, file) = match Location::parse(url)? {
+            Location::Sqlite(path) => (Pool::Sqlite(sqlite::open(&path).await?), Some(path)),
+            Location::Postgres { url, schema } => (
+                Pool::Postgres(postgres::open(&url, schema.as_deref()).await?),
+                None,
+            ),
         };
-        let store = Store { pool };
+        let store = Store { pool, file };
         if on_backend!(store, cache::stale_in())? {
             store.rebuild_report_cache().await?;
         }
@@ -237,17 +240,26 @@ impl Store {
     /// the cache can be in until its first writing open; an error saying what to run is
     /// simpler and honest.)
     pub async fn open_read_only(url: &str) -> Result<Store> {
-        let pool = match Location::parse(url)? {
-            Location::Sqlite(path) => Pool::Sqlite(sqlite::open_read_only(&path).await?),
-            Location::Postgres { url, schema } => {
-                Pool::Postgres(postgres::open_read_only(&url, schema.as_deref()).await?)
-            }
+        let (pool, file) = match Location::parse(url)? {
+            Location::Sqlite(path) => (
+                Pool::Sqlite(sqlite::open_read_only(&path).await?),
+                Some(path),
+            ),
+            Location::Postgres { url, schema } => (
+                Pool::Postgres(postgres::open_read_only(&url, schema.as_deref()).await?),
+                None,
+            ),
         };
-        let store = Store { pool };
+        let store = Store { pool, file };
         if on_backend!(store, cache::stale_in())? {
             return Err(StoreError::CacheStale);
         }
         Ok(store)
+    }
+
+    /// The database file of an SQLite store; `None` on PostgreSQL.
+    pub fn file(&self) -> Option<&std::path::Path> {
+        self.file.as_deref()
     }
 
     /// `sqlite` or `postgres`.

@@ -31,8 +31,6 @@ pub struct AppState {
     /// Behind a reverse proxy: the client's address is the one the proxy adds to
     /// `X-Forwarded-For` (`--trust-proxy`), not the proxy's own.
     pub trust_proxy: bool,
-    /// Where uploads wait between the steps of an import.
-    pub uploads: std::path::PathBuf,
     /// The data version as last read, and the answers kept for it.
     live: std::sync::Arc<cache::Live>,
     /// Imports running, by their upload's token.
@@ -43,14 +41,13 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The state of a server for `app`, keeping uploads in a folder of the system's temporary
-    /// directory. Everyone signs in; what they may do is the application layer's to say.
+    /// The state of a server for `app` (uploads wait where the application layer keeps them).
+    /// Everyone signs in; what they may do is the application layer's to say.
     pub fn new(app: App) -> AppState {
         AppState {
             app,
             secure_cookies: false,
             trust_proxy: false,
-            uploads: std::env::temp_dir().join("cadre-uploads"),
             live: Default::default(),
             jobs: Default::default(),
             inline_wait: std::time::Duration::from_secs(2),

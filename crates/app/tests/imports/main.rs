@@ -478,3 +478,63 @@ async fn workbooks_from_another_program_are_read_as_they_are() {
         .unwrap();
     assert_eq!(dee.person.country, None, "a drop-down is not a merge");
 }
+
+/// A workbook of one training's attendance (a title above the header, no training column)
+/// with a bad row: set aside, its rejects written as CSV and as a workbook, every line of the
+/// CSV as wide as its header, and both read back as sheets with the row and its problem.
+#[tokio::test]
+async fn a_workbooks_rejected_rows_come_back_as_csv_and_as_a_workbook() {
+    let env = Env::with_2020().await;
+    let path = env.dir.path().join("lista.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let rows: [[&str; 4]; 4] = [
+        ["Lista de participantes", "", "", ""],
+        ["given_name", "family_name", "gender", "country"],
+        ["Ana", "Pérez", "F", "Jamaica"],
+        ["Luis", "Gómez", "unknown-gender-word", "Jamaica"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if !cell.is_empty() {
+                sheet.write_string(r as u32, c as u16, *cell).unwrap();
+            }
+        }
+    }
+    book.save(&path).unwrap();
+    let mut request = ImportRequest::new(Kind::Attendance, &path);
+    request.training = Some("2020-07".into());
+    let csv = env.dir.path().join("rejects.csv");
+    let xlsx = env.dir.path().join("rejects.xlsx");
+    request.rejects = Some(csv.clone());
+    request.rejects_workbook = Some(xlsx.clone());
+    let out = env.import(request).await;
+    let summary = out
+        .summary
+        .as_ref()
+        .unwrap_or_else(|| panic!("{}", out.problems));
+    assert_eq!(
+        (summary.created, summary.rejected),
+        (1, 1),
+        "{}",
+        out.problems
+    );
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let header = reader.headers().unwrap().clone();
+    assert_eq!(&header[0], "cadre_problems");
+    let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(records.len(), 1, "{text}");
+    assert!(records[0][0].contains("line 4"), "{text}");
+    assert_eq!(&records[0][1], "Luis");
+    for file in [&csv, &xlsx] {
+        let mut back = cadre_import::Sheet::open(file).unwrap();
+        assert_eq!(back.sheet_headers()[0], "cadre_problems");
+        let row = back.next().unwrap().unwrap();
+        assert_eq!(&row.cells[1], "Luis", "{}", file.display());
+        assert!(row.cells[0].contains("gender"), "{:?}", row.cells);
+        assert!(back.next().is_none());
+    }
+}

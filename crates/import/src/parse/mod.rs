@@ -50,6 +50,16 @@ impl ColumnIndex {
     }
 }
 
+/// What a sheet's header says when it is read without a mapping: each header that is not a
+/// cadre column, with the column it looks like or the closest ones, the lists of both, and
+/// how to have a mapping proposed (empty when every header is a column).
+pub fn unknown_headers(sheet: &Sheet, kind: crate::Kind) -> Problems {
+    match Columns::read(sheet, kind.columns(), &[]) {
+        Ok(_) => Problems::default(),
+        Err(problems) => problems,
+    }
+}
+
 impl Columns {
     /// Whether the file has the column.
     fn has(&self, field: &str) -> bool {

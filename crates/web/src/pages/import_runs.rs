@@ -13,50 +13,52 @@ use axum::response::Response;
 use axum::Form;
 use cadre_app::{AppError, ImportOutcome};
 
-use super::imports::{options, outcome_view, staged_page, upload_of, write_mapping, OutcomeView};
+use super::imports::{outcome_view, settings_of, staged_page, upload_of, OutcomeView};
 use super::{page, page_with, see_other};
-use crate::error::{PageResult, WebError};
+use crate::error::PageResult;
 use crate::Ctx;
 
-/// Checks (a dry run) or imports the upload with the mapping the form gives.
+/// Reads the sheet again with the form's choices, or checks it (a dry run), or imports it.
 pub(crate) async fn run(
     s: Ctx,
     Path(token): Path<String>,
     Form(values): Form<BTreeMap<String, String>>,
 ) -> PageResult<Response> {
-    let up = upload_of(&s, &token)?;
-    let dry_run = values.get("action").map(String::as_str) != Some("import");
-    let (sheet, header_row) = options(&values);
-    let mut request = up.request(sheet, header_row);
-    let preview = s
-        .app
-        .preview(&s.actor, &request, 1)
-        .await
-        .map_err(|e| WebError::BadRequest(e.to_string()))?;
-    request.mapping = Some(write_mapping(&up, &preview.headers, &values)?);
-    request.dry_run = dry_run;
-    let set_aside = values.get("set_aside").is_some_and(|v| v == "yes");
-    let rejects = up.dir.join("rejects.csv");
-    let _ = std::fs::remove_file(&rejects);
-    if set_aside {
-        request.rejects = Some(rejects);
+    let up = upload_of(&s, &token).await?;
+    let action = values.get("action").map(String::as_str).unwrap_or("check");
+    if action == "preview" {
+        return page(staged_page(&s, &token, Some(&values), None, None).await?);
     }
+    let dry_run = action != "import";
+    let settings = settings_of(&up.settings, &values);
+    let set_aside = values.get("set_aside").is_some_and(|v| v == "yes");
     // The import runs on its own; the request waits a little for it, and a file that takes
     // longer is followed on a page that refreshes itself.
-    let job = Arc::new(Job::default());
-    s.jobs.put(&token, job.clone());
-    let (app, actor, running) = (s.app.clone(), s.actor.clone(), job.clone());
+    let job = Arc::new(Job {
+        name: Mutex::new(up.name.clone()),
+        ..Job::default()
+    });
+    s.jobs.put(&token, &s.actor, job.clone());
+    let (app, actor, running, t) = (s.app.clone(), s.actor.clone(), job.clone(), token.clone());
     tokio::spawn(async move {
         let result = app
-            .import(&actor, &request, &mut |read, total| {
-                running.read.store(read, Ordering::Relaxed);
-                running.total.store(total, Ordering::Relaxed);
-            })
+            .import_upload(
+                &actor,
+                &t,
+                &settings,
+                dry_run,
+                set_aside,
+                &mut |read, total| {
+                    running.read.store(read, Ordering::Relaxed);
+                    running.total.store(total, Ordering::Relaxed);
+                },
+            )
             .await;
         *running.lock() = Some(Finished {
             result,
             values,
             dry_run,
+            upload: up,
         });
     });
     let waited = std::time::Instant::now();
@@ -79,6 +81,7 @@ pub(crate) async fn run(
 /// An import running in the background, and how far it has read.
 #[derive(Default)]
 pub(crate) struct Job {
+    name: Mutex<String>,
     read: AtomicU64,
     total: AtomicU64,
     finished: Mutex<Option<Finished>>,
@@ -94,26 +97,38 @@ pub(crate) struct Finished {
     result: Result<ImportOutcome, AppError>,
     values: BTreeMap<String, String>,
     dry_run: bool,
+    upload: cadre_app::Upload,
 }
 
-/// The imports running, by their upload's token.
+/// The imports running, by their upload's token, each with who started it.
 #[derive(Clone, Default)]
-pub(crate) struct Jobs(Arc<Mutex<HashMap<String, Arc<Job>>>>);
+pub(crate) struct Jobs(Arc<Mutex<HashMap<String, Running>>>);
+
+/// A job with who started it.
+type Running = (Who, Arc<Job>);
+
+/// An account as a job knows it: only whoever started a job follows it.
+type Who = (Option<i64>, String);
+
+fn who(actor: &cadre_app::Actor) -> Who {
+    (actor.account, actor.name.clone())
+}
 
 impl Jobs {
-    fn put(&self, token: &str, job: Arc<Job>) {
+    fn put(&self, token: &str, actor: &cadre_app::Actor, job: Arc<Job>) {
         self.0
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .insert(token.to_string(), job);
+            .insert(token.to_string(), (who(actor), job));
     }
 
-    fn get(&self, token: &str) -> Option<Arc<Job>> {
+    fn get(&self, token: &str, actor: &cadre_app::Actor) -> Option<Arc<Job>> {
         self.0
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .get(token)
-            .cloned()
+            .filter(|(w, _)| *w == who(actor))
+            .map(|(_, job)| job.clone())
     }
 
     fn remove(&self, token: &str) {
@@ -136,9 +151,10 @@ struct ProgressPage {
 
 /// How far a running import has read; once it is done, what it did.
 pub(crate) async fn progress(s: Ctx, Path(token): Path<String>) -> PageResult<Response> {
-    let up = upload_of(&s, &token)?;
-    let Some(job) = s.jobs.get(&token) else {
-        // Done, and said already: the history has it.
+    s.actor.must(cadre_core::access::Action::Import)?;
+    let Some(job) = s.jobs.get(&token, &s.actor) else {
+        // Done, and said already (the history has it), or not this person's to follow.
+        upload_of(&s, &token).await?;
         return Ok(see_other("/imports"));
     };
     let finished = job.lock().take();
@@ -150,9 +166,10 @@ pub(crate) async fn progress(s: Ctx, Path(token): Path<String>) -> PageResult<Re
         job.read.load(Ordering::Relaxed),
         job.total.load(Ordering::Relaxed),
     );
+    let name = job.name.lock().unwrap_or_else(|p| p.into_inner()).clone();
     let mut res = page(ProgressPage {
         nav: "imports",
-        name: up.name,
+        name,
         read,
         total,
         percent: (read * 100).checked_div(total).unwrap_or(0).min(100),
@@ -171,24 +188,25 @@ async fn finish(s: &Ctx, token: &str, f: Finished) -> PageResult<Response> {
         result,
         values,
         dry_run,
+        upload,
     } = f;
     match result {
         Ok(outcome) => {
-            let view = outcome_view(&outcome, dry_run);
+            if !dry_run && !outcome.refused() {
+                return Ok(see_other(&format!("/imports?done={}", outcome.history_id)));
+            }
+            let view = outcome_view(&outcome, dry_run, &upload);
             let status = if outcome.refused() {
                 StatusCode::UNPROCESSABLE_ENTITY
             } else {
                 StatusCode::OK
             };
-            if !dry_run && !outcome.refused() {
-                return Ok(see_other(&format!("/imports?done={}", outcome.history_id)));
-            }
             page_with(
                 status,
                 staged_page(s, token, Some(&values), Some(view), None).await?,
             )
         }
-        Err(AppError::Mapping { message, .. }) => page_with(
+        Err(AppError::Mapping { message, .. } | AppError::Invalid(message)) => page_with(
             StatusCode::UNPROCESSABLE_ENTITY,
             staged_page(s, token, Some(&values), None, Some(message)).await?,
         ),
@@ -197,15 +215,24 @@ async fn finish(s: &Ctx, token: &str, f: Finished) -> PageResult<Response> {
                 dry_run,
                 refused: true,
                 counts: "Nothing was imported.".into(),
-                problems: problems.list.iter().map(|p| p.to_string()).collect(),
+                problems: problems
+                    .list
+                    .iter()
+                    .map(|p| p.on_page(&upload.name))
+                    .collect(),
                 more: problems.more,
                 rejects: None,
+                workbook: upload.workbook,
             };
             page_with(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 staged_page(s, token, Some(&values), Some(view), None).await?,
             )
         }
+        Err(AppError::Locked(why)) => page_with(
+            StatusCode::CONFLICT,
+            staged_page(s, token, Some(&values), None, Some(why)).await?,
+        ),
         Err(e) => Err(e.into()),
     }
 }

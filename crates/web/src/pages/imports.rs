@@ -4,15 +4,13 @@
 //! problem, the rejected rows to download and fix, the commit; and the import history.
 
 use std::collections::BTreeMap;
-use std::path::{Path as FsPath, PathBuf};
 
 use askama::Template;
 use axum::extract::{Multipart, Path};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use cadre_app::{ImportOutcome, ImportRequest, Preview};
+use cadre_app::{AppError, ImportOutcome, ImportSettings, Preview, TrainingChoice, Upload};
 use cadre_core::Kind;
-use cadre_import::Proposal;
 
 use super::{page, page_with, see_other};
 use crate::error::{PageResult, WebError};
@@ -33,53 +31,9 @@ fn kind_of(s: &str) -> Result<Kind, WebError> {
     })
 }
 
-/// Where an upload waits between its steps: a folder of its own, named by a token nobody can
-/// guess from another's, holding the file, its mapping and its rejected rows.
-fn staged(s: &Ctx, token: &str) -> Result<PathBuf, WebError> {
-    let ok = token.len() == 32 && token.bytes().all(|b| b.is_ascii_hexdigit());
-    let dir = s.uploads.join(token);
-    if !ok || !dir.is_dir() {
-        return Err(WebError::NotFound);
-    }
-    Ok(dir)
-}
-
-fn new_token() -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNT: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    let mut seed = [0u8; 16];
-    if let Ok(mut f) = std::fs::File::open("/dev/urandom") {
-        let _ = std::io::Read::read_exact(&mut f, &mut seed);
-    }
-    let n = COUNT.fetch_add(1, Ordering::Relaxed);
-    let text = format!("{seed:?}{nanos}{n}{}", std::process::id());
-    // FNV-1a over the mix, twice with different offsets: 128 bits as 32 hex digits.
-    let hash = |offset: u64| {
-        text.bytes().fold(offset, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
-        })
-    };
-    format!(
-        "{:016x}{:016x}",
-        hash(0xcbf29ce484222325),
-        hash(0x84222325cbf29ce4)
-    )
-}
-
-/// The uploaded file's own name, kept for messages, without any folder in it.
-fn safe_name(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or("upload");
-    let clean: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
-    if clean.trim().is_empty() || clean.starts_with('.') {
-        "upload.csv".to_string()
-    } else {
-        clean
-    }
-}
+/// Parts a multipart upload may have: the kind, the upload it fixes, the file, and a few the
+/// browser may add. More is refused before anything past them is read.
+const MAX_PARTS: usize = 8;
 
 #[derive(Template)]
 #[template(path = "import_new.html")]
@@ -100,126 +54,112 @@ pub(crate) async fn new(s: Ctx) -> PageResult<Response> {
     })
 }
 
-/// Receives the file (streamed to disk, never held whole in memory) and moves on to its
-/// preview.
+/// Receives the file (streamed to disk beside the database, never held whole in memory) and
+/// moves on to its preview. One file per upload: a second is refused (413) before it is
+/// stored, and the first is removed with it.
 pub(crate) async fn upload(s: Ctx, mut form: Multipart) -> PageResult<Response> {
     s.actor.must(cadre_core::access::Action::Import)?;
-    let token = new_token();
-    let dir = s.uploads.join(&token);
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| WebError::BadRequest(format!("cannot keep the upload: {e}")))?;
     let mut kind = String::new();
-    let mut file: Option<String> = None;
-    let refuse = |message: String| -> PageResult<Response> {
+    let mut fixing: Option<String> = None;
+    let mut writer: Option<cadre_app::UploadWriter> = None;
+    let limit_mib = crate::BODY_LIMIT / (1024 * 1024);
+    let refuse = |status: StatusCode, message: String| -> PageResult<Response> {
         page_with(
-            StatusCode::UNPROCESSABLE_ENTITY,
+            status,
             NewPage {
                 nav: "imports",
                 kinds: KINDS,
-                limit_mib: crate::BODY_LIMIT / (1024 * 1024),
+                limit_mib,
                 problem: Some(message),
             },
         )
     };
+    let broken = |e: axum::extract::multipart::MultipartError| {
+        format!(
+            "the upload did not arrive whole ({}): files up to {limit_mib} MiB are accepted",
+            e.body_text()
+        )
+    };
+    let mut parts = 0;
     loop {
-        let field = match form.next_field().await {
+        let mut field = match form.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) => {
-                let _ = std::fs::remove_dir_all(&dir);
-                return refuse(format!(
-                    "the upload did not arrive whole ({}): files up to {} MiB are accepted",
-                    e.body_text(),
-                    crate::BODY_LIMIT / (1024 * 1024)
-                ));
-            }
+            Err(e) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, broken(e)),
         };
+        parts += 1;
+        if parts > MAX_PARTS {
+            return refuse(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "the upload has more parts than the form sends: upload one file at a time".into(),
+            );
+        }
         match field.name().unwrap_or("") {
             "kind" => kind = field.text().await.unwrap_or_default(),
+            "fixing" => fixing = field.text().await.ok().filter(|t| !t.trim().is_empty()),
             "file" => {
-                let name = safe_name(field.file_name().unwrap_or("upload.csv"));
-                let path = dir.join(&name);
-                let mut out = tokio::fs::File::create(&path)
+                if writer.is_some() {
+                    return refuse(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "one file at a time: upload each file on its own".into(),
+                    );
+                }
+                let name = field.file_name().unwrap_or("upload.csv").to_string();
+                let mut w = s
+                    .app
+                    .begin_upload(&s.actor, &name, fixing.as_deref(), crate::BODY_LIMIT as u64)
                     .await
-                    .map_err(|e| WebError::BadRequest(format!("cannot keep the upload: {e}")))?;
-                let mut field = field;
-                let mut bytes = 0u64;
+                    .map_err(not_found)?;
                 loop {
                     match field.chunk().await {
-                        Ok(Some(chunk)) => {
-                            bytes += chunk.len() as u64;
-                            tokio::io::AsyncWriteExt::write_all(&mut out, &chunk)
-                                .await
-                                .map_err(|e| {
-                                    WebError::BadRequest(format!("cannot keep the upload: {e}"))
-                                })?;
-                        }
+                        Ok(Some(chunk)) => match w.write(&chunk).await {
+                            Ok(()) => {}
+                            Err(AppError::TooLarge { .. }) => {
+                                return refuse(
+                                    StatusCode::PAYLOAD_TOO_LARGE,
+                                    format!("the file is larger than {limit_mib} MiB, the limit"),
+                                )
+                            }
+                            Err(e) => return Err(e.into()),
+                        },
                         Ok(None) => break,
-                        Err(e) => {
-                            let _ = std::fs::remove_dir_all(&dir);
-                            return refuse(format!(
-                                "the upload did not arrive whole ({}): files up to {} MiB are accepted",
-                                e.body_text(),
-                                crate::BODY_LIMIT / (1024 * 1024)
-                            ));
-                        }
+                        Err(e) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, broken(e)),
                     }
                 }
-                // A tokio file writes in the background: what is not flushed may not be on
-                // disk when the next step reads it.
-                tokio::io::AsyncWriteExt::flush(&mut out)
-                    .await
-                    .map_err(|e| WebError::BadRequest(format!("cannot keep the upload: {e}")))?;
-                drop(out);
-                if bytes > 0 {
-                    file = Some(name);
+                if !w.is_empty() {
+                    writer = Some(w);
                 }
             }
             _ => {}
         }
     }
-    if kind_of(&kind).is_err() {
-        let _ = std::fs::remove_dir_all(&dir);
-        return refuse("choose what the sheet holds".into());
-    }
-    let Some(name) = file else {
-        let _ = std::fs::remove_dir_all(&dir);
-        return refuse("choose a file (CSV or XLSX) to upload".into());
+    let Ok(kind) = kind_of(&kind) else {
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "choose what the sheet holds".into(),
+        );
     };
-    std::fs::write(dir.join("kind"), &kind).map_err(|e| WebError::BadRequest(e.to_string()))?;
-    std::fs::write(dir.join("name"), &name).map_err(|e| WebError::BadRequest(e.to_string()))?;
+    let Some(writer) = writer else {
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "choose a file (CSV or XLSX) to upload".into(),
+        );
+    };
+    let token = writer.finish(kind).await?;
     Ok(see_other(&format!("/imports/staged/{token}")))
 }
 
-/// What was uploaded, as kept in its folder.
-pub(super) struct Upload {
-    pub(super) dir: PathBuf,
-    pub(super) kind: Kind,
-    pub(super) name: String,
-}
-
-pub(super) fn upload_of(s: &Ctx, token: &str) -> Result<Upload, WebError> {
-    // Only those who import see or run an upload (its token alone is not enough).
-    s.actor.must(cadre_core::access::Action::Import)?;
-    let dir = staged(s, token)?;
-    let read = |f: &str| std::fs::read_to_string(dir.join(f)).map_err(|_| WebError::NotFound);
-    let kind = kind_of(read("kind")?.trim())?;
-    let name = read("name")?.trim().to_string();
-    Ok(Upload { dir, kind, name })
-}
-
-impl Upload {
-    pub(super) fn request(
-        &self,
-        sheet: Option<String>,
-        header_row: Option<usize>,
-    ) -> ImportRequest {
-        let mut r = ImportRequest::new(self.kind, self.dir.join(&self.name));
-        r.name = Some(self.name.clone());
-        r.sheet = sheet;
-        r.header_row = header_row;
-        r
+/// An upload that is not the actor's, or no longer kept, is not found: the same answer for
+/// every account, whoever uploaded it.
+pub(super) fn not_found(e: AppError) -> WebError {
+    match e {
+        AppError::NotFound { .. } => WebError::NotFound,
+        e => WebError::App(e),
     }
+}
+
+pub(super) async fn upload_of(s: &Ctx, token: &str) -> Result<Upload, WebError> {
+    s.app.upload(&s.actor, token).await.map_err(not_found)
 }
 
 /// One sheet header with the cadre column it is read as.
@@ -251,6 +191,14 @@ pub(super) struct StagedPage {
     known: Vec<&'static str>,
     values: Vec<ValueChoice>,
     date_order: String,
+    /// Attendance only: the trainings to choose from, the one chosen, and its sessions.
+    one_training: bool,
+    trainings: Vec<TrainingChoice>,
+    training: String,
+    sessions: Vec<String>,
+    session: String,
+    /// The choices came from the import whose rejected rows this file holds.
+    inherited: bool,
     notes: Vec<String>,
     outcome: Option<OutcomeView>,
     problem: Option<String>,
@@ -264,13 +212,15 @@ pub(super) struct OutcomeView {
     pub(super) problems: Vec<String>,
     pub(super) more: usize,
     pub(super) rejects: Option<u64>,
+    pub(super) workbook: bool,
 }
 
-pub(super) fn outcome_view(o: &ImportOutcome, dry_run: bool) -> OutcomeView {
+pub(super) fn outcome_view(o: &ImportOutcome, dry_run: bool, up: &Upload) -> OutcomeView {
     let counts = match &o.summary {
         Some(s) => format!(
-            "{} rows read: {} created, {} updated, {} unchanged{}.",
+            "{} {} read: {} created, {} updated, {} unchanged{}.",
             s.rows,
+            if s.rows == 1 { "row" } else { "rows" },
             s.created,
             s.updated,
             s.unchanged,
@@ -285,19 +235,74 @@ pub(super) fn outcome_view(o: &ImportOutcome, dry_run: bool) -> OutcomeView {
         dry_run,
         refused: o.refused(),
         counts,
-        problems: o.problems.list.iter().map(|p| p.to_string()).collect(),
+        problems: o
+            .problems
+            .list
+            .iter()
+            .map(|p| p.on_page(&up.name))
+            .collect(),
         more: o.problems.more,
-        rejects: o.rejects.as_ref().map(|(_, n)| *n),
+        rejects: o.rejects.as_ref().map(|(_, n)| *n).filter(|n| *n > 0),
+        workbook: up.workbook,
     }
 }
 
-pub(super) fn options(values: &BTreeMap<String, String>) -> (Option<String>, Option<usize>) {
-    let sheet = values
-        .get("sheet")
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty());
-    let header_row = values.get("header_row").and_then(|s| s.trim().parse().ok());
-    (sheet, header_row)
+/// The choices the page's form holds, on top of what the upload kept (a fixed rejects file
+/// inherits its original's).
+pub(super) fn settings_of(
+    kept: &ImportSettings,
+    values: &BTreeMap<String, String>,
+) -> ImportSettings {
+    let mut out = kept.clone();
+    if values.is_empty() {
+        return out;
+    }
+    let text = |k: &str| {
+        values
+            .get(k)
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    if values.contains_key("sheet") {
+        out.sheet = text("sheet");
+    }
+    if values.contains_key("header_row") {
+        out.header_row = text("header_row").and_then(|s| s.parse().ok());
+    }
+    if values.contains_key("date_order") {
+        out.date_order = text("date_order").filter(|d| d == "dmy" || d == "mdy");
+    }
+    if values.contains_key("training") {
+        // The list shows "CODE: Title (date)"; the code is what is meant.
+        out.training = text("training").map(|t| {
+            t.split_once(": ")
+                .map_or(t.clone(), |(code, _)| code.trim().to_string())
+        });
+    }
+    if values.contains_key("session") {
+        out.session = text("session").filter(|_| out.training.is_some());
+    }
+    let headers: BTreeMap<usize, &String> = values
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix("head.")?.parse().ok()?, v)))
+        .collect();
+    for (key, chosen) in values {
+        if let Some(i) = key
+            .strip_prefix("col.")
+            .and_then(|i| i.parse::<usize>().ok())
+        {
+            if let Some(header) = headers.get(&i) {
+                out.columns.insert((*header).clone(), chosen.clone());
+            }
+        }
+        if let Some((column, typed)) = key.strip_prefix("val.").and_then(|r| r.split_once('.')) {
+            out.values
+                .entry(column.to_string())
+                .or_default()
+                .insert(typed.to_string(), chosen.trim().to_string());
+        }
+    }
+    out
 }
 
 pub(super) async fn staged_page(
@@ -307,26 +312,33 @@ pub(super) async fn staged_page(
     outcome: Option<OutcomeView>,
     problem: Option<String>,
 ) -> PageResult<StagedPage> {
-    let up = upload_of(s, token)?;
+    let up = upload_of(s, token).await?;
+    if !up.has_sheet {
+        // Imported already: what is left is its rejected rows, on the history's page.
+        return Err(WebError::NotFound);
+    }
     let empty = BTreeMap::new();
     let values = form.unwrap_or(&empty);
-    let (sheet, header_row) = options(values);
-    let request = up.request(sheet.clone(), header_row);
-    let preview = match s.app.preview(&s.actor, &request, 8).await {
-        Ok(p) => p,
-        Err(e) => {
+    let settings = settings_of(&up.settings, values);
+    let preview = match s.app.preview_upload(&s.actor, token, &settings, 8).await {
+        Ok((_, p)) => p,
+        Err(AppError::Read(e)) => {
             return Err(WebError::BadRequest(format!(
-                "{} cannot be read as a sheet: {e}",
-                up.name
+                "{} cannot be read as a sheet: {}",
+                up.name,
+                cadre_app::describe_read_error(&e, &up.name)
             )))
         }
+        Err(e) => return Err(not_found(e)),
     };
-    let proposal = s.app.propose_mapping(&s.actor, &request).await?;
-    // What the person chose wins over the proposal; the proposal fills the rest.
+    let proposal = s.app.propose_upload(&s.actor, token, &settings).await?;
+    // What the person chose (or the original import chose) wins over the proposal; the
+    // proposal fills the rest.
     let chosen = |i: usize, header: &str| -> String {
         values
             .get(&format!("col.{i}"))
             .cloned()
+            .or_else(|| settings.columns.get(header).cloned())
             .or_else(|| proposal.mapping.columns.get(header).cloned())
             .unwrap_or_else(|| "ignore".to_string())
     };
@@ -335,7 +347,7 @@ pub(super) async fn staged_page(
         .headers
         .iter()
         .enumerate()
-        .filter(|(_, header)| header.as_str() != cadre_import::REJECTS_COLUMN)
+        .filter(|(_, header)| header.as_str() != cadre_app::REJECTS_COLUMN)
         .map(|(index, header)| ColumnChoice {
             index,
             header: header.clone(),
@@ -343,7 +355,16 @@ pub(super) async fn staged_page(
         })
         .collect();
     let mut value_choices = Vec::new();
-    for (column, map) in &proposal.mapping.values {
+    let mut proposed = proposal.mapping.values.clone();
+    for (column, map) in &settings.values {
+        for (typed, meaning) in map {
+            proposed
+                .entry(column.clone())
+                .or_default()
+                .insert(typed.clone(), meaning.clone());
+        }
+    }
+    for (column, map) in &proposed {
         for (typed, meaning) in map {
             let key = format!("val.{column}.{typed}");
             value_choices.push(ValueChoice {
@@ -358,9 +379,15 @@ pub(super) async fn staged_page(
             });
         }
     }
-    let date_order = values
-        .get("date_order")
-        .cloned()
+    let date_order = settings
+        .date_order
+        .clone()
+        .or_else(|| {
+            // An order an earlier run settled for every date column is shown as chosen.
+            let mut orders = settings.date_orders.values();
+            let first = orders.next()?;
+            orders.all(|o| o == first).then(|| first.clone())
+        })
         .or_else(|| proposal.mapping.date_order.clone())
         .unwrap_or_default();
     let notes = proposal
@@ -369,20 +396,42 @@ pub(super) async fn staged_page(
         .filter(|(k, _)| !k.starts_with("values."))
         .map(|(_, v)| v.clone())
         .collect();
+    let one_training = up.kind == Kind::Attendance;
+    let (trainings, sessions) = if one_training {
+        let trainings = s.app.training_choices(&s.actor).await?;
+        let sessions = match &settings.training {
+            Some(code) => s.app.session_choices(&s.actor, code).await?,
+            None => Vec::new(),
+        };
+        (trainings, sessions)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     Ok(StagedPage {
         nav: "imports",
         token: token.to_string(),
         name: up.name.clone(),
         kind: up.kind.as_str(),
-        sheet: sheet
+        sheet: settings
+            .sheet
+            .clone()
             .or_else(|| preview.layout.sheet.clone())
             .unwrap_or_default(),
-        header_row: header_row.map(|n| n.to_string()).unwrap_or_default(),
+        header_row: settings
+            .header_row
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
         preview,
         columns,
         known: up.kind.columns().to_vec(),
         values: value_choices,
         date_order,
+        one_training,
+        trainings,
+        training: settings.training.clone().unwrap_or_default(),
+        sessions,
+        session: settings.session.clone().unwrap_or_default(),
+        inherited: up.inherited,
         notes,
         outcome,
         problem,
@@ -393,94 +442,63 @@ pub(crate) async fn staged_view(s: Ctx, Path(token): Path<String>) -> PageResult
     page(staged_page(&s, &token, None, None, None).await?)
 }
 
-/// The mapping the form describes, written as a mapping file beside the upload.
-pub(super) fn write_mapping(
-    up: &Upload,
-    preview_headers: &[String],
-    values: &BTreeMap<String, String>,
-) -> Result<PathBuf, WebError> {
-    let mut m = cadre_import::Mapping {
-        format: 1,
-        kind: Some(up.kind.as_str().to_string()),
-        ..Default::default()
-    };
-    let (sheet, header_row) = options(values);
-    m.sheet = sheet;
-    m.header_row = header_row;
-    for (i, header) in preview_headers.iter().enumerate() {
-        if let Some(c) = values.get(&format!("col.{i}")) {
-            m.columns.insert(header.clone(), c.clone());
-        }
-    }
-    for (key, meaning) in values {
-        let Some(rest) = key.strip_prefix("val.") else {
-            continue;
-        };
-        let Some((column, typed)) = rest.split_once('.') else {
-            continue;
-        };
-        if !meaning.trim().is_empty() {
-            m.values
-                .entry(column.to_string())
-                .or_default()
-                .insert(typed.to_string(), meaning.trim().to_string());
-        }
-    }
-    m.date_order = values
-        .get("date_order")
-        .map(|d| d.trim().to_string())
-        .filter(|d| d == "dmy" || d == "mdy");
-    let text = Proposal {
-        mapping: m,
-        notes: BTreeMap::new(),
-    }
-    .to_toml();
-    let path = up.dir.join("mapping.toml");
-    std::fs::write(&path, text)
-        .map_err(|e| WebError::BadRequest(format!("cannot keep the mapping: {e}")))?;
-    Ok(path)
-}
-
 /// The rows a run set aside, with their problems in the first column, to fix and upload again.
 pub(crate) async fn rejects(s: Ctx, Path(token): Path<String>) -> PageResult<Response> {
-    let up = upload_of(&s, &token)?;
-    let path: &FsPath = &up.dir.join("rejects.csv");
-    let bytes = std::fs::read(path).map_err(|_| WebError::NotFound)?;
-    let stem = up
-        .name
-        .rsplit_once('.')
-        .map_or(up.name.as_str(), |(s, _)| s);
-    let name: String = format!("{stem}-rejected.csv")
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c))
-        .collect();
-    // The rows set aside name people: handing them out is an export of personal data.
-    s.app
-        .note_export(
-            &s.actor,
-            "import-rejects",
-            &format!("rows set aside from {}", up.name),
-        )
-        .await?;
-    Ok((
+    rejects_as(s, token, false).await
+}
+
+/// The same rows as a workbook, for a sheet that came as one.
+pub(crate) async fn rejects_xlsx(s: Ctx, Path(token): Path<String>) -> PageResult<Response> {
+    rejects_as(s, token, true).await
+}
+
+async fn rejects_as(s: Ctx, token: String, workbook: bool) -> PageResult<Response> {
+    let file = s
+        .app
+        .upload_rejects(&s.actor, &token, workbook)
+        .await
+        .map_err(not_found)?;
+    let mut res = (
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_TYPE, file.content_type.to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
+                format!("attachment; filename=\"{}\"", file.name),
             ),
         ],
-        bytes,
+        file.bytes,
     )
-        .into_response())
+        .into_response();
+    // Rows that name people are never kept by a browser's or a proxy's cache.
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(res)
+}
+
+/// Abandons an upload: it and everything kept with it are removed.
+pub(crate) async fn discard(s: Ctx, Path(token): Path<String>) -> PageResult<Response> {
+    s.app
+        .discard_upload(&s.actor, &token)
+        .await
+        .map_err(not_found)?;
+    Ok(see_other("/imports"))
+}
+
+/// An import's line in the history, with the link to its rejected rows while they are kept.
+pub(crate) struct HistoryLine {
+    pub(crate) record: cadre_app::ImportRecord,
+    pub(crate) rejects: Option<cadre_app::KeptRejects>,
 }
 
 #[derive(Template)]
 #[template(path = "imports.html")]
 struct HistoryPage {
     nav: &'static str,
-    imports: Vec<cadre_store::ImportRecord>,
-    done: Option<i64>,
+    imports: Vec<HistoryLine>,
+    done: Option<HistoryLine>,
+    hours: u64,
 }
 
 #[derive(serde::Deserialize)]
@@ -492,10 +510,34 @@ pub(crate) async fn history(
     s: Ctx,
     axum::extract::Query(q): axum::extract::Query<HistoryQuery>,
 ) -> PageResult<Response> {
-    let imports = s.app.import_history(&s.actor, 100).await?;
-    page(HistoryPage {
+    let records = s.app.import_history(&s.actor, 100).await?;
+    let mut kept = s.app.kept_rejects(&s.actor).await?;
+    let imports: Vec<HistoryLine> = records
+        .into_iter()
+        .map(|record| HistoryLine {
+            rejects: kept.remove(&record.id).filter(|_| record.rejected > 0),
+            record,
+        })
+        .collect();
+    let done = q.done.and_then(|id| {
+        imports
+            .iter()
+            .find(|l| l.record.id == id)
+            .map(|l| HistoryLine {
+                record: l.record.clone(),
+                rejects: l.rejects.clone(),
+            })
+    });
+    let mut res = page(HistoryPage {
         nav: "imports",
         imports,
-        done: q.done,
-    })
+        done,
+        hours: cadre_app::UPLOAD_HOURS,
+    })?;
+    // Links to kept rows change as uploads are swept: the page is asked for anew each time.
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(res)
 }

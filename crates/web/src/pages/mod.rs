@@ -95,6 +95,16 @@ pub(crate) fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         ),
         (
             M::GET,
+            "/imports/staged/{token}/rejects.xlsx",
+            get(imports::rejects_xlsx),
+        ),
+        (
+            M::POST,
+            "/imports/staged/{token}/discard",
+            post(imports::discard),
+        ),
+        (
+            M::GET,
             "/imports/staged/{token}/progress",
             get(import_runs::progress),
         ),

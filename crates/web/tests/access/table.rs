@@ -190,6 +190,20 @@ pub(crate) const TABLE: &[Row] = &[
     ),
     row(
         "GET",
+        "/imports/staged/{token}/rejects.xlsx",
+        "/imports/staged/no-such-upload/rejects.xlsx",
+        Empty,
+        "NNFFFFFS",
+    ),
+    row(
+        "POST",
+        "/imports/staged/{token}/discard",
+        "/imports/staged/no-such-upload/discard",
+        Form(""),
+        "NNFFFFFS",
+    ),
+    row(
+        "GET",
         "/imports/staged/{token}/progress",
         "/imports/staged/no-such-upload/progress",
         Empty,

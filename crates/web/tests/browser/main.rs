@@ -126,8 +126,7 @@ async fn serve(dir: &Path) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
         .await
         .unwrap();
     }
-    let mut state = AppState::new(app);
-    state.uploads = dir.join("uploads");
+    let state = AppState::new(app);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let (addr_tx, addr_rx) = tokio::sync::oneshot::channel();
     tokio::spawn(async move {

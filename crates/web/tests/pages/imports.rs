@@ -24,9 +24,21 @@ fn multipart(kind: &str, name: &str, content: &str) -> Request<Body> {
         .unwrap()
 }
 
-/// The column mapping a staged upload's page proposes, as a browser would send it back.
+/// The column mapping a staged upload's page proposes, as a browser would send it back (each
+/// column's choice with the hidden field naming its header).
 fn proposed_columns(page: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
+    for part in page.split("<input type=\"hidden\" name=\"head.").skip(1) {
+        let index = part.split('"').next().unwrap();
+        let value = part
+            .split("value=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        out.push((format!("head.{index}"), value.replace("&#32;", " ")));
+    }
     for part in page.split("<select id=\"col-").skip(1) {
         let name = part
             .split("name=\"")
@@ -86,7 +98,11 @@ async fn an_upload_is_mapped_checked_imported_and_its_rejects_fixed() {
     );
     assert!(page.contains("Course Title"));
     let proposed = proposed_columns(&page);
-    let chosen: Vec<&str> = proposed.iter().map(|(_, c)| c.as_str()).collect();
+    let chosen: Vec<&str> = proposed
+        .iter()
+        .filter(|(n, _)| n.starts_with("col."))
+        .map(|(_, c)| c.as_str())
+        .collect();
     assert_eq!(
         chosen,
         ["code", "title", "start_date"],
@@ -216,4 +232,115 @@ async fn a_long_import_is_followed_on_a_progress_page() {
     assert!(done.starts_with("/imports?done="), "{done}");
     let (_, list) = site.get("/trainings?q=LONG-19999").await;
     assert!(list.contains("Course 19999"));
+}
+
+/// Uploads are kept beside the database, readable by cadre's user alone, tied to the account
+/// that uploaded them, one file a request, removed once imported, and swept after a day.
+#[tokio::test]
+async fn uploads_are_private_bounded_and_swept() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = sqlite().await;
+    let db = site.url.strip_prefix("sqlite:").unwrap().to_string();
+    let root = std::path::PathBuf::from(format!("{db}.uploads"));
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+
+    let sheet = "code,title,start_date\nPRIV-1,Private course,2020-06-15\n";
+    let (status, headers, _) = site
+        .send(multipart("trainings", "private.csv", sheet))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let staged = headers[header::LOCATION].to_str().unwrap().to_string();
+    let token = staged.rsplit('/').next().unwrap().to_string();
+    let dir = root.join(&token);
+    assert_eq!(mode(&root), 0o700);
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(mode(&dir.join("private.csv")), 0o600);
+    assert_eq!(mode(&dir.join("meta.json")), 0o600);
+
+    // Another account, an admin's too, is told the upload does not exist.
+    let admin = super::sign_in_as(
+        &site.app,
+        "admin@example.org",
+        cadre_core::access::Role::Admin,
+    )
+    .await;
+    for uri in [
+        staged.clone(),
+        format!("{staged}/rejects.csv"),
+        format!("{staged}/progress"),
+    ] {
+        let req = Request::get(uri.as_str())
+            .header(header::COOKIE, admin.as_str())
+            .body(Body::empty())
+            .unwrap();
+        let (status, _, _) = site.send(req).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+    }
+    let (status, _) = site.get(&staged).await;
+    assert_eq!(status, StatusCode::OK, "its owner still sees it");
+
+    // Two files in one request: refused before the second is stored, the first removed too.
+    let before: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    let b = "cadreboundary7MA4YWxk";
+    let two = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\ntrainings\r\n\
+         --{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\n{sheet}\r\n\
+         --{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"b.csv\"\r\n\r\n{sheet}\r\n\
+         --{b}--\r\n"
+    );
+    let req = Request::post("/imports")
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={b}"),
+        )
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(two))
+        .unwrap();
+    let (status, _, _) = site.send(req).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    let after: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(
+        before.len(),
+        after.len(),
+        "nothing of the refused upload is kept"
+    );
+
+    // Imported without rows set aside: nothing is kept.
+    let (_, page) = site.get(&staged).await;
+    let mut import: Vec<(String, String)> = proposed_columns(&page);
+    import.push(("action".into(), "import".into()));
+    let form: Vec<(&str, &str)> = import
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let (status, _, _) = site.post(&staged, &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(!dir.exists(), "the upload is removed once imported");
+
+    // Another upload, left alone: swept once a day has passed (the sweep told the time).
+    let (_, headers, _) = site.send(multipart("trainings", "left.csv", sheet)).await;
+    let left = headers[header::LOCATION].to_str().unwrap().to_string();
+    let left_dir = root.join(left.rsplit('/').next().unwrap());
+    let now = std::time::SystemTime::now();
+    assert_eq!(
+        site.app
+            .sweep_uploads(now + std::time::Duration::from_secs(3600))
+            .await
+            .unwrap(),
+        0
+    );
+    assert!(left_dir.exists());
+    let day = std::time::Duration::from_secs(cadre_app::UPLOAD_HOURS * 3600 + 60);
+    assert_eq!(site.app.sweep_uploads(now + day).await.unwrap(), 1);
+    assert!(!left_dir.exists());
+    let (status, _) = site.get(&left).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
