@@ -96,7 +96,9 @@ const SYNONYMS: &[(&str, &str)] = &[
         "training_code",
         "training code, course code, event code, training id, course id, codigo del curso, \
          codigo de la capacitacion, codigo del evento, code de la formation, code du cours, \
-         cursuscode, trainingscode, code training",
+         cursuscode, trainingscode, code training, training, course, event, workshop, curso, \
+         capacitacion, formacion, taller, evento, cours, formation, atelier, stage, cursus, \
+         opleiding, workshop naam, evenement",
     ),
     (
         "code",

@@ -285,3 +285,51 @@ fn edit_distances() {
     assert_eq!(d("género", "genero"), 1);
     assert_eq!(d("flaw", "lawn"), 2);
 }
+
+#[test]
+fn the_training_of_an_attendance_sheet_in_the_agencys_languages() {
+    for header in [
+        "Curso",
+        "Cours",
+        "Cursus",
+        "Formation",
+        "Taller",
+        "Capacitación",
+        "Formación",
+        "Atelier",
+        "Opleiding",
+        "Training",
+        "Course",
+        "Evento",
+    ] {
+        assert_eq!(
+            propose(header, ATTENDANCE),
+            Some("training_code"),
+            "{header}"
+        );
+        assert_eq!(propose(header, SESSIONS), Some("training_code"), "{header}");
+    }
+    // In a trainings sheet the same words are the training's title.
+    assert_eq!(propose("Curso", TRAININGS), Some("title"));
+    assert_eq!(propose("Formation", TRAININGS), Some("title"));
+    // The participant's columns, in each language.
+    for (header, column) in [
+        ("Nombre", "given_name"),
+        ("Apellido", "family_name"),
+        ("Prénom", "given_name"),
+        ("Nom de famille", "family_name"),
+        ("Voornaam", "given_name"),
+        ("Achternaam", "family_name"),
+        ("Sexo", "gender"),
+        ("Sexe", "gender"),
+        ("Geslacht", "gender"),
+        ("País", "country"),
+        ("Pays", "country"),
+        ("Land", "country"),
+        ("Sesión", "session_date"),
+        ("Fecha", "session_date"),
+        ("Datum", "session_date"),
+    ] {
+        assert_eq!(propose(header, ATTENDANCE), Some(column), "{header}");
+    }
+}

@@ -11,6 +11,10 @@ use crate::text::{fold, strip_accents};
 const ISO_3166: &str = include_str!("../../../data/iso3166.tsv");
 /// The agency's own names and groups for the countries it works with.
 const REGIONAL: &str = include_str!("../../../data/countries.csv");
+/// Every country's name in English, Spanish, French and Dutch, the agency's languages, from
+/// the Unicode CLDR (`scripts/make-country-names.py`): partners' sheets write "Trinidad y
+/// Tobago", "Jamaïque", "Bahama's".
+const CLDR_NAMES: &str = include_str!("../../../data/country-names.tsv");
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Country {
@@ -28,7 +32,7 @@ pub enum CountryError {
     #[error("country is blank")]
     Blank,
     #[error(
-        "unknown country \"{0}\": use an ISO 3166 code (BB, BRB) or the English name (Barbados)"
+        "unknown country \"{0}\": use an ISO 3166 code (BB, BRB) or its name in English, Spanish, French or Dutch (Barbados, Barbade)"
     )]
     Unknown(String),
 }
@@ -124,6 +128,20 @@ impl Countries {
                 spellings.push((alias.to_string(), idx));
             }
         }
+        for line in CLDR_NAMES.lines().skip(1) {
+            let mut f = line.split('\t');
+            let (Some(code), Some(_language), Some(name)) = (f.next(), f.next(), f.next()) else {
+                continue;
+            };
+            if let Some(&idx) = by_code.get(code) {
+                spellings.push((name.to_string(), idx));
+                // "Saint-Martin (partie néerlandaise)" is also said without its precision,
+                // unless another country has that name (the first to claim a name keeps it).
+                if let Some((short, _)) = name.split_once(" (") {
+                    spellings.push((short.to_string(), idx));
+                }
+            }
+        }
         let mut by_key = HashMap::new();
         for (i, c) in list.iter().enumerate() {
             by_key.insert(c.code.to_ascii_lowercase(), i);
@@ -179,7 +197,14 @@ fn name_key(name: &str) -> String {
     let folded = fold(&plain);
     let mut words: Vec<&str> = folded
         .split(' ')
-        .map(|w| if w == "st" { "saint" } else { w })
+        .map(|w| match w {
+            "st" => "saint",
+            // Abbreviations in Spanish and French: "Sta. Lucía", "Ste-Lucie", "Sto. Domingo".
+            "sta" => "santa",
+            "sto" => "santo",
+            "ste" => "sainte",
+            w => w,
+        })
         .collect();
     if words.len() > 1 && words[0] == "the" {
         words.remove(0);
@@ -241,6 +266,44 @@ mod tests {
         assert_eq!(ai.groups, ["CARICOM-AMS", "OECS-AM"]);
         assert!(Countries::get().lookup("France").unwrap().groups.is_empty());
         assert_eq!(Countries::get().all().len(), 249);
+    }
+
+    #[test]
+    fn names_in_the_agencys_languages() {
+        for (typed, expected) in [
+            ("Trinidad y Tobago", "TT"),
+            ("Trinité-et-Tobago", "TT"),
+            ("Trinidad en Tobago", "TT"),
+            ("Santa Lucía", "LC"),
+            ("Sta. Lucía", "LC"),
+            ("Sainte-Lucie", "LC"),
+            ("San Cristóbal y Nieves", "KN"),
+            ("Saint-Christophe-et-Niévès", "KN"),
+            ("Saint Kitts en Nevis", "KN"),
+            ("Jamaïque", "JM"),
+            ("Bahama's", "BS"),
+            ("Bahama’s", "BS"),
+            ("Curazao", "CW"),
+            ("Surinam", "SR"),
+            ("Haïti", "HT"),
+            ("Barbade", "BB"),
+            ("Granada", "GD"),
+            ("Dominique", "DM"),
+            ("República Dominicana", "DO"),
+            ("Belice", "BZ"),
+            ("Guyane française", "GF"),
+            ("Estados Unidos", "US"),
+            ("Verenigd Koninkrijk", "GB"),
+            ("Islas Vírgenes Británicas", "VG"),
+            ("Sint-Maarten", "SX"),
+            // Without its accents, as many keyboards type it.
+            ("Republica Dominicana", "DO"),
+            ("Haiti", "HT"),
+        ] {
+            assert_eq!(code(typed), expected, "{typed}");
+        }
+        // Saint-Martin is the French part; the Dutch part keeps its own names.
+        assert_eq!(code("Saint-Martin"), "MF");
     }
 
     #[test]

@@ -27,7 +27,7 @@ async fn every_bad_cell_is_named_by_file_line_and_column(t: &TestStore) {
             "new.csv:4:6: partners: unknown partner \"Nobody\": add it to the partners first (on the partners page, or with `cadre import partners`)",
             "new.csv:4:7: value_usd: amount -5 is negative",
             "new.csv:4:8: participants_total: -3 is negative: counts are whole numbers from 0",
-            "new.csv:4:11: countries: unknown country \"Atlantis\": use an ISO 3166 code (BB, BRB) or the English name (Barbados)",
+            "new.csv:4:11: countries: unknown country \"Atlantis\": use an ISO 3166 code (BB, BRB) or its name in English, Spanish, French or Dutch (Barbados, Barbade)",
             "new.csv:4:12: departments: unknown department \"Cooks\": use a name or alias from the list of departments, or add it with `cadre import departments`",
             "new.csv:5:8: participants_total: male and female add up to 15, more than the total of 10",
             "new.csv:6:1: code: training X-1 is already on line 2",
