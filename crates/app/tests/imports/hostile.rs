@@ -62,3 +62,21 @@ async fn a_text_longer_than_any_cell_is_refused_as_it_streams_in() {
         "{said}"
     );
 }
+
+/// 2,000 rows each merged across A:XFD would fill 33 million cells: the cells merged ranges
+/// fill are bounded, the import refused naming the limit, and nothing written.
+#[tokio::test]
+async fn rows_merged_across_every_column_are_refused_at_the_limit() {
+    let env = Env::with_2020().await;
+    let path = env.dir.path().join("merged.xlsx");
+    files::merged_rows(&path, 2_000);
+    let before = env.content().await;
+    let out = env.import(ImportRequest::new(Kind::Trainings, &path)).await;
+    assert!(out.refused());
+    let said = out.problems.to_string();
+    assert!(
+        said.contains("merged ranges fill more than 1000000 cells (the limit)"),
+        "{said}"
+    );
+    assert_eq!(before, env.content().await);
+}

@@ -188,3 +188,29 @@ pub fn far_cell(path: &Path) {
         ],
     );
 }
+
+/// A workbook of `rows` rows, each merged across every column (A:XFD): small on disk, and
+/// tens of millions of cells if the merged ranges were filled without a bound.
+pub fn merged_rows(path: &Path, rows: u32) {
+    let mut sheet = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>code</t></is></c><c r="B1" t="inlineStr"><is><t>title</t></is></c></row>"#,
+    );
+    for r in 2..rows + 2 {
+        sheet.push_str(&format!(
+            r#"<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>T-{r}</t></is></c></row>"#
+        ));
+    }
+    sheet.push_str(&format!(r#"</sheetData><mergeCells count="{rows}">"#));
+    for r in 2..rows + 2 {
+        sheet.push_str(&format!(r#"<mergeCell ref="A{r}:XFD{r}"/>"#));
+    }
+    sheet.push_str("</mergeCells></worksheet>");
+    zip(
+        path,
+        &[
+            stored("xl/workbook.xml", WORKBOOK),
+            stored("xl/_rels/workbook.xml.rels", RELS),
+            stored("xl/worksheets/sheet1.xml", &sheet),
+        ],
+    );
+}

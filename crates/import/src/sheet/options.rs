@@ -18,6 +18,9 @@ pub struct Limits {
     pub max_shared_bytes: u64,
     /// What a workbook's parts may inflate to, together.
     pub max_inflated: u64,
+    /// Cells a sheet's merged ranges may fill, together: a 24 KB workbook of 2,000 rows each
+    /// merged across A:XFD would otherwise fill 33 million cells (minutes of work).
+    pub max_merged_cells: u64,
 }
 
 impl Default for Limits {
@@ -31,6 +34,9 @@ impl Default for Limits {
             max_shared_strings: 8_000_000,
             max_shared_bytes: 256 << 20,
             max_inflated: 2 << 30,
+            // A column merged down a million rows, or a title merged across every column of
+            // a few rows: far more than any sheet people make, a second or two to fill.
+            max_merged_cells: 1_000_000,
         }
     }
 }
@@ -83,12 +89,24 @@ pub(super) fn propose_sheet(sheets: &[xlsx::SheetEntry]) -> usize {
 /// (exactly or in other words), else the first row with as many filled cells as the widest,
 /// since titles above a table fill one or two cells.
 pub(super) fn detect_header(top: &[Row], known: &[&'static str]) -> usize {
+    // Each distinct text of a row once: a header names each column once, and a row merged
+    // across every column (16,384 copies of one text) is one text, not 16,384 to look up.
+    fn distinct(r: &Row) -> Vec<&str> {
+        let mut texts: Vec<&str> = r
+            .cells
+            .iter()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        texts.sort_unstable();
+        texts.dedup();
+        texts
+    }
     let mut best: Option<(usize, usize)> = None;
     if !known.is_empty() {
         for (i, row) in top.iter().enumerate() {
-            let named = row
-                .cells
-                .iter()
+            let named = distinct(row)
+                .into_iter()
                 .filter(|c| crate::columns::recognises(c, known))
                 .count();
             if named >= 2 && best.is_none_or(|(_, n)| named > n) {
@@ -99,17 +117,7 @@ pub(super) fn detect_header(top: &[Row], known: &[&'static str]) -> usize {
     if let Some((i, _)) = best {
         return i;
     }
-    let filled = |r: &Row| {
-        let mut distinct: Vec<&str> = r
-            .cells
-            .iter()
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .collect();
-        distinct.sort_unstable();
-        distinct.dedup();
-        distinct.len()
-    };
+    let filled = |r: &Row| distinct(r).len();
     let widest = top.iter().map(filled).max().unwrap_or(0);
     top.iter()
         .position(|r| filled(r) * 2 >= widest && filled(r) >= widest.min(2))

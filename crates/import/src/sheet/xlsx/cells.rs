@@ -23,6 +23,8 @@ pub(crate) struct XlsxRows {
     pub(super) merges: Vec<Merge>,
     /// The value of each merged range whose top-left cell has been read.
     pub(super) merged_values: HashMap<usize, String>,
+    /// Cells filled from merged ranges so far (bounded by `Limits::max_merged_cells`).
+    pub(super) merged_filled: u64,
     /// The next merged range (by top row) not yet reached, and those covering the current row.
     pub(super) next_merge: usize,
     pub(super) active: Vec<usize>,
@@ -322,6 +324,13 @@ impl XlsxRows {
             for col in m.left..=m.right {
                 if present.insert(col) {
                     bytes += v.len();
+                    self.merged_filled += 1;
+                    if self.merged_filled > self.limits.max_merged_cells {
+                        return Err(XlsxError::Limit(format!(
+                            "row {row}: the sheet's merged ranges fill more than {} cells (the limit)",
+                            self.limits.max_merged_cells
+                        )));
+                    }
                     if present.len() > self.limits.max_columns || bytes > self.limits.max_row_bytes
                     {
                         return Err(XlsxError::Limit(format!(

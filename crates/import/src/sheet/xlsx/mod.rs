@@ -370,6 +370,7 @@ impl Workbook {
             date1904: self.date1904,
             merges,
             merged_values: HashMap::new(),
+            merged_filled: 0,
             next_merge: 0,
             active: Vec::new(),
             buf: Vec::new(),
