@@ -39,7 +39,7 @@ pub use sign_in::{
 };
 pub use uploads::{
     describe_read_error, file_name_of, ImportSettings, KeptRejects, RejectsFile, TrainingChoice,
-    Upload, UploadWriter, UPLOAD_HOURS,
+    Upload, UploadRun, UploadWriter, UPLOAD_HOURS,
 };
 pub use warm::all_time;
 

@@ -37,6 +37,10 @@ pub struct ImportOptions {
     pub audit: Option<cadre_core::audit::Entry>,
     /// The trainings and periods approved: rows that would change them are refused.
     pub locks: std::sync::Arc<crate::ImportLocks>,
+    /// Attendance: an import that would change what is recorded of participants already
+    /// known is not committed but held, as a dry run, for the person importing to confirm
+    /// the changes it lists (the import page asks; the command line reports them).
+    pub hold_person_changes: bool,
 }
 
 /// A row refused because its training is in an approved period.
@@ -75,6 +79,12 @@ pub struct Summary {
     pub unchanged: u64,
     /// Participants met for the first time (attendance only).
     pub persons_created: u64,
+    /// Participants already known whose details the rows change (attendance only), and the
+    /// changes, field by field, for the first of them.
+    pub persons_updated: u64,
+    pub person_changes: Vec<cadre_store::PersonChange>,
+    /// Held for the changes to known participants to be confirmed: nothing was written.
+    pub held: bool,
     /// Attendance records removed by a roster replacement (`None`: not asked for).
     pub removed: Option<u64>,
     /// In a dry run of a roster replacement, the records it would remove, by training,
@@ -106,7 +116,11 @@ impl fmt::Display for Summary {
             self.file, self.rows, self.created, self.updated, self.unchanged
         )?;
         if self.kind == Kind::Attendance.as_str() {
-            write!(f, "; {} new participants", self.persons_created)?;
+            write!(
+                f,
+                "; {} new participants, {} participants updated",
+                self.persons_created, self.persons_updated
+            )?;
         }
         if self.rejected > 0 {
             write!(f, "; {} rows set aside with problems", self.rejected)?;
@@ -116,6 +130,11 @@ impl fmt::Display for Summary {
         }
         if self.dry_run {
             write!(f, " (dry run: nothing written)")?;
+        } else if self.held {
+            write!(
+                f,
+                " (held for the changes to participants to be confirmed: nothing written)"
+            )?;
         }
         Ok(())
     }
@@ -332,6 +351,11 @@ pub async fn import_sheet(
                         summary.removed_records = w.describe(&removed).await?;
                     }
                 }
+                let changes = w.person_changes();
+                summary.persons_updated = changes.persons;
+                summary.person_changes = changes.list;
+                summary.held =
+                    options.hold_person_changes && !options.dry_run && summary.persons_updated > 0;
                 w.write_merged().await?;
                 w.refresh_report_cache().await?;
                 if summary.created > 10_000 {
@@ -391,7 +415,7 @@ async fn finish(
         summary.rejected = problems.rows.len() as u64;
         summary.set_aside = problems;
     }
-    if options.dry_run {
+    if options.dry_run || summary.held {
         w.rollback().await?;
     } else {
         if let Some(mut entry) = options.audit.clone() {

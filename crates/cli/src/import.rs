@@ -133,6 +133,7 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
                 replace_roster: args.replace_roster,
                 settings: None,
                 from_page: false,
+                hold_person_changes: false,
             };
             if args.propose_mapping {
                 let proposal = app.propose_mapping(&actor, &request).await?;
@@ -194,6 +195,33 @@ async fn import(app: &App, actor: &Actor, request: &ImportRequest) -> anyhow::Re
                     r.session.as_deref().unwrap_or("-"),
                     r.person
                 );
+            }
+            let verb = if summary.dry_run {
+                "would change"
+            } else {
+                "changed"
+            };
+            let shown = |v: &str| {
+                if v.is_empty() {
+                    "(not recorded)".to_string()
+                } else {
+                    v.to_string()
+                }
+            };
+            for c in &summary.person_changes {
+                say!(
+                    "  {verb} participant {} (id {}): {} {} -> {}",
+                    c.name,
+                    c.person_id,
+                    c.field,
+                    shown(&c.from),
+                    shown(&c.to)
+                );
+            }
+            let listed: std::collections::BTreeSet<i64> =
+                summary.person_changes.iter().map(|c| c.person_id).collect();
+            if summary.persons_updated > listed.len() as u64 {
+                say!("  (the changes of the first participants only are listed)");
             }
             ExitCode::SUCCESS
         }

@@ -151,6 +151,14 @@ impl ImportTx {
         on_writer!(self, w => w.describe(&removed.0))
     }
 
+    /// What the rows change of participants already known (who, which field, from, to).
+    pub fn person_changes(&self) -> crate::PersonChanges {
+        match &self.w {
+            Writer::Sqlite(w) => w.person_changes(),
+            Writer::Postgres(w) => w.person_changes(),
+        }
+    }
+
     /// Writes what the rows taught about persons already known, once per person.
     pub async fn write_merged(&mut self) -> Result<()> {
         on_writer!(self, w => w.write_merged())

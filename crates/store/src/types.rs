@@ -50,6 +50,33 @@ pub struct BatchCounts {
     pub persons_created: u64,
 }
 
+/// What an import changes of a participant already known: one field, from what to what
+/// (blank: not recorded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonChange {
+    pub person_id: i64,
+    /// The person as the store knew them before the import: `Given Family`.
+    pub name: String,
+    /// `given_name`, `family_name`, `gender`, `country`, `organisation` or `department`.
+    pub field: &'static str,
+    pub from: String,
+    pub to: String,
+}
+
+/// How many participants already known an import changes, and the first of the changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonChanges {
+    /// Participants whose recorded details the import changes.
+    pub persons: u64,
+    /// Each change, for the first [`PersonChanges::LISTED`] of those persons.
+    pub list: Vec<PersonChange>,
+}
+
+impl PersonChanges {
+    /// Persons whose changes are listed one by one (the rest are counted).
+    pub const LISTED: usize = 1_000;
+}
+
 /// What a committed import changed of the facts a warm report engine holds, so that the
 /// engine takes those and nothing else: the trainings whose record, sessions or attendees it
 /// wrote and the persons whose facts it wrote. `everything` when it changed so many that

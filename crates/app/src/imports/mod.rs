@@ -52,6 +52,9 @@ pub struct ImportRequest {
     pub settings: Option<crate::ImportSettings>,
     /// Asked from the import page: messages speak of its controls, not of flags.
     pub from_page: bool,
+    /// An attendance import that would change participants already known is held for the
+    /// changes to be confirmed (see `ImportOptions::hold_person_changes`).
+    pub hold_person_changes: bool,
 }
 
 impl ImportRequest {
@@ -72,6 +75,7 @@ impl ImportRequest {
             replace_roster: false,
             settings: None,
             from_page: false,
+            hold_person_changes: false,
         }
     }
 }
@@ -147,10 +151,22 @@ impl App {
                 record.outcome = match (&outcome.summary, request.dry_run) {
                     (None, _) => "refused",
                     (Some(_), true) => "dry-run",
+                    // Held for its changes to participants to be confirmed: written nothing,
+                    // as a dry run (the history's outcomes are a fixed list).
+                    (Some(s), false) if s.held => "dry-run",
                     (Some(_), false) => "committed",
                 }
                 .to_string();
                 record.problems = problem_lines(&outcome.problems);
+                if let Some(s) = outcome.summary.as_ref().filter(|s| s.held) {
+                    record.problems.insert_str(
+                        0,
+                        &format!(
+                            "held: it would change what is recorded of {} participants already known, to be confirmed\n",
+                            s.persons_updated
+                        ),
+                    );
+                }
                 outcome.history_id = self.store.record_import(&record).await?;
                 if record.outcome == "committed" {
                     let changed = outcome.summary.as_ref().and_then(|s| s.changed.as_ref());
@@ -307,6 +323,7 @@ impl App {
             set_aside: request.rejects.is_some(),
             aliases,
             replace_roster: request.replace_roster,
+            hold_person_changes: request.hold_person_changes,
             locks: std::sync::Arc::new(self.import_locks().await?),
             audit: Some(cadre_core::audit::Entry {
                 at: clock::now(),

@@ -22,6 +22,7 @@ mod choices;
 mod run;
 
 pub use choices::TrainingChoice;
+pub use run::UploadRun;
 
 /// How long an upload is kept, whatever becomes of it.
 pub const UPLOAD_HOURS: u64 = 24;

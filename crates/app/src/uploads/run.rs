@@ -3,6 +3,18 @@
 use super::{blocking, io, write_meta, ImportSettings, RejectsFile, Upload};
 use crate::{Actor, App, AppError};
 
+/// How an upload is to be run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UploadRun {
+    /// Check and count, write nothing.
+    pub dry_run: bool,
+    /// Import the good rows and keep the others to fix.
+    pub set_aside: bool,
+    /// The person confirmed the changes to participants already known that the last run
+    /// listed; without it, an import that would make such changes is held.
+    pub confirmed: bool,
+}
+
 impl App {
     /// The request that imports an upload with `settings`.
     pub(crate) fn upload_request(
@@ -34,10 +46,14 @@ impl App {
         actor: &Actor,
         token: &str,
         settings: &ImportSettings,
-        dry_run: bool,
-        set_aside: bool,
+        how: UploadRun,
         progress: &mut (dyn FnMut(u64, u64) + Send),
     ) -> Result<crate::ImportOutcome, AppError> {
+        let UploadRun {
+            dry_run,
+            set_aside,
+            confirmed,
+        } = how;
         let up = self.upload(actor, token).await?;
         if !up.has_sheet {
             return Err(AppError::Invalid(format!(
@@ -48,6 +64,7 @@ impl App {
         let dir = self.uploads.join(token);
         let mut request = self.upload_request(&up, settings);
         request.dry_run = dry_run;
+        request.hold_person_changes = !confirmed;
         let (csv, xlsx) = (dir.join("rejects.csv"), dir.join("rejects.xlsx"));
         {
             let (csv, xlsx) = (csv.clone(), xlsx.clone());
@@ -73,7 +90,7 @@ impl App {
             kept.date_orders
                 .insert(column.clone(), order.as_str().to_string());
         }
-        let committed = outcome.summary.is_some() && !dry_run;
+        let committed = outcome.summary.as_ref().is_some_and(|s| !s.held) && !dry_run;
         let rejected = outcome.rejects.as_ref().map(|(_, n)| *n).filter(|n| *n > 0);
         let history = outcome.history_id;
         let (_, mut meta) = self.owned(actor, token).await?;

@@ -538,3 +538,70 @@ async fn a_workbooks_rejected_rows_come_back_as_csv_and_as_a_workbook() {
         assert!(back.next().is_none());
     }
 }
+
+/// A sheet that says otherwise of a participant already recorded (her gender, her
+/// organisation): a dry run lists each change, who, from what, to what; the page's import is
+/// held for them to be confirmed, nothing written; the command line's import makes them and
+/// says so.
+#[tokio::test]
+async fn changes_to_known_participants_are_listed_held_and_counted() {
+    let env = Env::with_2020().await;
+    let first = env.write(
+        "first.csv",
+        b"training_code,given_name,family_name,email,gender,country,organisation\n\
+          2020-07,Ana,Perez,ana.perez@police.example,male,JM,JCF\n\
+          2020-07,Luis,Gomez,luis.gomez@police.example,male,JM,JCF\n",
+    );
+    let out = env.import(ImportRequest::new(Kind::Attendance, &first)).await;
+    assert_eq!(out.summary.as_ref().unwrap().persons_created, 2, "{}", out.problems);
+    let second = env.write(
+        "second.csv",
+        b"training_code,given_name,family_name,email,gender,country,organisation\n\
+          2020-07,Ana,Perez,ana.perez@police.example,female,JM,Customs\n\
+          2020-07,Luis,Gomez,luis.gomez@police.example,male,JM,JCF\n",
+    );
+    let said = |out: &ImportOutcome| {
+        let s = out.summary.as_ref().unwrap_or_else(|| panic!("{}", out.problems));
+        let mut list: Vec<String> = s
+            .person_changes
+            .iter()
+            .map(|c| format!("{}: {} {} -> {}", c.name, c.field, c.from, c.to))
+            .collect();
+        list.sort();
+        (s.persons_updated, list)
+    };
+    let expected = (
+        1,
+        vec![
+            "Ana Perez: gender male -> female".to_string(),
+            "Ana Perez: organisation JCF -> Customs".to_string(),
+        ],
+    );
+    let before = env.content().await;
+    let mut dry = ImportRequest::new(Kind::Attendance, &second);
+    dry.dry_run = true;
+    let out = env.import(dry).await;
+    assert_eq!(said(&out), expected);
+    assert!(out
+        .summary
+        .as_ref()
+        .unwrap()
+        .to_string()
+        .contains("1 participants updated"));
+    let mut held = ImportRequest::new(Kind::Attendance, &second);
+    held.hold_person_changes = true;
+    let out = env.import(held).await;
+    assert!(out.summary.as_ref().unwrap().held);
+    assert_eq!(said(&out), expected);
+    assert_eq!(before, env.content().await, "held: nothing written");
+    let out = env.import(ImportRequest::new(Kind::Attendance, &second)).await;
+    assert!(!out.summary.as_ref().unwrap().held);
+    assert_eq!(said(&out), expected);
+    assert_ne!(before, env.content().await, "confirmed: written");
+    let history = env.app.import_history(&env.actor, 10).await.unwrap();
+    let outcomes: Vec<&str> = history.iter().map(|r| r.outcome.as_str()).collect();
+    assert_eq!(&outcomes[..3], ["committed", "dry-run", "dry-run"]);
+    // Said again, the same rows change nothing more.
+    let out = env.import(ImportRequest::new(Kind::Attendance, &second)).await;
+    assert_eq!(said(&out), (0, vec![]));
+}

@@ -34,6 +34,10 @@ pub(crate) struct Writer {
     pub(super) merged: FastMap<i64, StoredPerson>,
     /// Those of them not yet written.
     pub(super) unwritten: std::collections::BTreeSet<i64>,
+    /// Known persons the rows change: each as it was before the import and as it is now,
+    /// for the first `PersonChanges::LISTED`; every one of them by id, to count.
+    pub(super) person_changes: std::collections::BTreeMap<i64, (StoredPerson, StoredPerson)>,
+    pub(super) persons_changed: std::collections::BTreeSet<i64>,
     /// The recorded attendance of the training being written (see `roster`).
     pub(super) rosters: Rosters,
     /// What the import changed that the report cache derives from.
@@ -174,6 +178,8 @@ impl Writer {
             new_ids: Vec::new(),
             merged: FastMap::default(),
             unwritten: Default::default(),
+            person_changes: Default::default(),
+            persons_changed: Default::default(),
             rosters: Rosters::new(Default::default(), false),
             touched_trainings: Default::default(),
             touched_chunks: Default::default(),

@@ -214,8 +214,18 @@ impl Writer {
             let Some(old) = stored.get_mut(&id) else {
                 continue;
             };
+            let before = old.clone();
             if old.complete(p, department_id) {
                 changed.insert(id);
+                self.persons_changed.insert(id);
+                let listed = self.person_changes.len() < crate::PersonChanges::LISTED;
+                match self.person_changes.get_mut(&id) {
+                    Some((_, now)) => *now = old.clone(),
+                    None if listed => {
+                        self.person_changes.insert(id, (before, old.clone()));
+                    }
+                    None => {}
+                }
             }
         }
         self.touched_chunks
@@ -224,6 +234,65 @@ impl Writer {
         // Written once, at the end: such a person may change with every batch.
         self.unwritten.extend(changed);
         Ok(())
+    }
+
+    /// What the rows change of persons already known: who, which field, from what, to what.
+    /// (A person whose rows disagree and leave them as they were is not counted.)
+    pub(crate) fn person_changes(&self) -> crate::PersonChanges {
+        let department = |id: Option<i64>| -> String {
+            id.and_then(|id| {
+                self.departments
+                    .iter()
+                    .find(|(_, d)| **d == id)
+                    .map(|(name, _)| name.clone())
+            })
+            .unwrap_or_default()
+        };
+        let mut list = Vec::new();
+        let mut unchanged = 0;
+        for (&person_id, (was, now)) in &self.person_changes {
+            let name = format!("{} {}", was.given_name, was.family_name);
+            let text = |v: &Option<String>| v.clone().unwrap_or_default();
+            let fields = [
+                ("given_name", was.given_name.clone(), now.given_name.clone()),
+                (
+                    "family_name",
+                    was.family_name.clone(),
+                    now.family_name.clone(),
+                ),
+                ("gender", text(&was.gender), text(&now.gender)),
+                ("country", text(&was.country), text(&now.country)),
+                (
+                    "organisation",
+                    text(&was.organisation),
+                    text(&now.organisation),
+                ),
+                (
+                    "department",
+                    department(was.department_id),
+                    department(now.department_id),
+                ),
+            ];
+            let before = list.len();
+            for (field, from, to) in fields {
+                if from != to {
+                    list.push(crate::PersonChange {
+                        person_id,
+                        name: name.clone(),
+                        field,
+                        from,
+                        to,
+                    });
+                }
+            }
+            if list.len() == before {
+                unchanged += 1;
+            }
+        }
+        crate::PersonChanges {
+            persons: (self.persons_changed.len() as u64).saturating_sub(unchanged),
+            list,
+        }
     }
 
     /// Writes the persons completed since the last call; an import of attendance calls it

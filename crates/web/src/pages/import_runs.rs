@@ -29,9 +29,13 @@ pub(crate) async fn run(
     if action == "preview" {
         return page(staged_page(&s, &token, Some(&values), None, None).await?);
     }
-    let dry_run = action != "import";
+    let dry_run = action != "import" && action != "import-confirmed";
+    let how = cadre_app::UploadRun {
+        dry_run,
+        set_aside: values.get("set_aside").is_some_and(|v| v == "yes"),
+        confirmed: action == "import-confirmed",
+    };
     let settings = settings_of(&up.settings, &values);
-    let set_aside = values.get("set_aside").is_some_and(|v| v == "yes");
     // The import runs on its own; the request waits a little for it, and a file that takes
     // longer is followed on a page that refreshes itself.
     let job = Arc::new(Job {
@@ -42,17 +46,10 @@ pub(crate) async fn run(
     let (app, actor, running, t) = (s.app.clone(), s.actor.clone(), job.clone(), token.clone());
     tokio::spawn(async move {
         let result = app
-            .import_upload(
-                &actor,
-                &t,
-                &settings,
-                dry_run,
-                set_aside,
-                &mut |read, total| {
-                    running.read.store(read, Ordering::Relaxed);
-                    running.total.store(total, Ordering::Relaxed);
-                },
-            )
+            .import_upload(&actor, &t, &settings, how, &mut |read, total| {
+                running.read.store(read, Ordering::Relaxed);
+                running.total.store(total, Ordering::Relaxed);
+            })
             .await;
         *running.lock() = Some(Finished {
             result,
@@ -192,7 +189,8 @@ async fn finish(s: &Ctx, token: &str, f: Finished) -> PageResult<Response> {
     } = f;
     match result {
         Ok(outcome) => {
-            if !dry_run && !outcome.refused() {
+            let held = outcome.summary.as_ref().is_some_and(|s| s.held);
+            if !dry_run && !outcome.refused() && !held {
                 return Ok(see_other(&format!("/imports?done={}", outcome.history_id)));
             }
             let view = outcome_view(&outcome, dry_run, &upload);
@@ -223,6 +221,10 @@ async fn finish(s: &Ctx, token: &str, f: Finished) -> PageResult<Response> {
                 more: problems.more,
                 rejects: None,
                 workbook: upload.workbook,
+                changes: Vec::new(),
+                persons_updated: 0,
+                held: false,
+                more_persons: false,
             };
             page_with(
                 StatusCode::UNPROCESSABLE_ENTITY,
