@@ -552,8 +552,15 @@ async fn changes_to_known_participants_are_listed_held_and_counted() {
           2020-07,Ana,Perez,ana.perez@police.example,male,JM,JCF\n\
           2020-07,Luis,Gomez,luis.gomez@police.example,male,JM,JCF\n",
     );
-    let out = env.import(ImportRequest::new(Kind::Attendance, &first)).await;
-    assert_eq!(out.summary.as_ref().unwrap().persons_created, 2, "{}", out.problems);
+    let out = env
+        .import(ImportRequest::new(Kind::Attendance, &first))
+        .await;
+    assert_eq!(
+        out.summary.as_ref().unwrap().persons_created,
+        2,
+        "{}",
+        out.problems
+    );
     let second = env.write(
         "second.csv",
         b"training_code,given_name,family_name,email,gender,country,organisation\n\
@@ -561,7 +568,10 @@ async fn changes_to_known_participants_are_listed_held_and_counted() {
           2020-07,Luis,Gomez,luis.gomez@police.example,male,JM,JCF\n",
     );
     let said = |out: &ImportOutcome| {
-        let s = out.summary.as_ref().unwrap_or_else(|| panic!("{}", out.problems));
+        let s = out
+            .summary
+            .as_ref()
+            .unwrap_or_else(|| panic!("{}", out.problems));
         let mut list: Vec<String> = s
             .person_changes
             .iter()
@@ -594,7 +604,9 @@ async fn changes_to_known_participants_are_listed_held_and_counted() {
     assert!(out.summary.as_ref().unwrap().held);
     assert_eq!(said(&out), expected);
     assert_eq!(before, env.content().await, "held: nothing written");
-    let out = env.import(ImportRequest::new(Kind::Attendance, &second)).await;
+    let out = env
+        .import(ImportRequest::new(Kind::Attendance, &second))
+        .await;
     assert!(!out.summary.as_ref().unwrap().held);
     assert_eq!(said(&out), expected);
     assert_ne!(before, env.content().await, "confirmed: written");
@@ -602,6 +614,8 @@ async fn changes_to_known_participants_are_listed_held_and_counted() {
     let outcomes: Vec<&str> = history.iter().map(|r| r.outcome.as_str()).collect();
     assert_eq!(&outcomes[..3], ["committed", "dry-run", "dry-run"]);
     // Said again, the same rows change nothing more.
-    let out = env.import(ImportRequest::new(Kind::Attendance, &second)).await;
+    let out = env
+        .import(ImportRequest::new(Kind::Attendance, &second))
+        .await;
     assert_eq!(said(&out), (0, vec![]));
 }
