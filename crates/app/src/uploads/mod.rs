@@ -214,7 +214,11 @@ pub struct UploadWriter {
     dir: PathBuf,
     name: String,
     owner: String,
-    inherited: Option<ImportSettings>,
+    /// The choices made so far: an original's, for a fixed rejects file, or a training
+    /// chosen with the upload.
+    settings: ImportSettings,
+    /// The file holds an earlier upload's rejected rows, corrected.
+    fixing: bool,
     file: Option<tokio::fs::File>,
     bytes: u64,
     limit: u64,
@@ -236,6 +240,12 @@ impl UploadWriter {
         tokio::io::AsyncWriteExt::write_all(file, chunk)
             .await
             .map_err(io(&path))
+    }
+
+    /// The training every row of the sheet is of (an attendance sheet of one training), chosen
+    /// as it is uploaded.
+    pub fn choose_training(&mut self, code: &str) {
+        self.settings.training = Some(code.to_string());
     }
 
     /// Bytes received so far.
@@ -277,8 +287,8 @@ impl UploadWriter {
             kind: kind.as_str().to_string(),
             name: self.name.clone(),
             created: now_secs(),
-            inherited: self.inherited.is_some(),
-            settings: self.inherited.take().unwrap_or_default(),
+            inherited: self.fixing,
+            settings: std::mem::take(&mut self.settings),
             imported: None,
             rejected: None,
             last_run: None,
@@ -362,7 +372,8 @@ impl App {
             dir,
             name,
             owner: owner_of(actor),
-            inherited,
+            fixing: inherited.is_some(),
+            settings: inherited.unwrap_or_default(),
             file: Some(tokio::fs::File::from_std(file)),
             bytes: 0,
             limit,

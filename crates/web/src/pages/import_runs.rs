@@ -225,6 +225,7 @@ async fn finish(s: &Ctx, token: &str, f: Finished) -> PageResult<Response> {
                 persons_updated: 0,
                 held: false,
                 more_persons: false,
+                nothing: true,
             };
             page_with(
                 StatusCode::UNPROCESSABLE_ENTITY,

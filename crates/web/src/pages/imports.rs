@@ -42,6 +42,8 @@ struct NewPage {
     kinds: [(&'static str, &'static str); 6],
     limit_mib: usize,
     problem: Option<String>,
+    /// The trainings an attendance sheet of one training may be of.
+    trainings: Vec<TrainingChoice>,
 }
 
 pub(crate) async fn new(s: Ctx) -> PageResult<Response> {
@@ -51,6 +53,7 @@ pub(crate) async fn new(s: Ctx) -> PageResult<Response> {
         kinds: KINDS,
         limit_mib: crate::BODY_LIMIT / (1024 * 1024),
         problem: None,
+        trainings: s.app.training_choices(&s.actor).await?,
     })
 }
 
@@ -61,6 +64,7 @@ pub(crate) async fn upload(s: Ctx, mut form: Multipart) -> PageResult<Response> 
     s.actor.must(cadre_core::access::Action::Import)?;
     let mut kind = String::new();
     let mut fixing: Option<String> = None;
+    let mut training: Option<String> = None;
     let mut writer: Option<cadre_app::UploadWriter> = None;
     let limit_mib = crate::BODY_LIMIT / (1024 * 1024);
     let refuse = |status: StatusCode, message: String| -> PageResult<Response> {
@@ -71,6 +75,7 @@ pub(crate) async fn upload(s: Ctx, mut form: Multipart) -> PageResult<Response> 
                 kinds: KINDS,
                 limit_mib,
                 problem: Some(message),
+                trainings: Vec::new(),
             },
         )
     };
@@ -97,6 +102,14 @@ pub(crate) async fn upload(s: Ctx, mut form: Multipart) -> PageResult<Response> 
         match field.name().unwrap_or("") {
             "kind" => kind = field.text().await.unwrap_or_default(),
             "fixing" => fixing = field.text().await.ok().filter(|t| !t.trim().is_empty()),
+            "training" => {
+                training = field
+                    .text()
+                    .await
+                    .ok()
+                    .map(|t| t.trim().to_string())
+                    .filter(|t| !t.is_empty())
+            }
             "file" => {
                 if writer.is_some() {
                     return refuse(
@@ -139,12 +152,18 @@ pub(crate) async fn upload(s: Ctx, mut form: Multipart) -> PageResult<Response> 
             "choose what the sheet holds".into(),
         );
     };
-    let Some(writer) = writer else {
+    let Some(mut writer) = writer else {
         return refuse(
             StatusCode::UNPROCESSABLE_ENTITY,
             "choose a file (CSV or XLSX) to upload".into(),
         );
     };
+    if kind == Kind::Attendance {
+        if let Some(t) = training {
+            // The list shows "CODE: Title (date)"; the code is what is meant.
+            writer.choose_training(t.split_once(": ").map_or(t.as_str(), |(c, _)| c.trim()));
+        }
+    }
     let token = writer.finish(kind).await?;
     Ok(see_other(&format!("/imports/staged/{token}")))
 }
@@ -220,6 +239,8 @@ pub(super) struct OutcomeView {
     pub(super) held: bool,
     /// More persons change than are listed.
     pub(super) more_persons: bool,
+    /// Not one row would be (or was) written.
+    pub(super) nothing: bool,
 }
 
 pub(super) fn outcome_view(o: &ImportOutcome, dry_run: bool, up: &Upload) -> OutcomeView {
@@ -296,6 +317,10 @@ pub(super) fn outcome_view(o: &ImportOutcome, dry_run: bool, up: &Upload) -> Out
         more: o.problems.more,
         rejects: o.rejects.as_ref().map(|(_, n)| *n).filter(|n| *n > 0),
         workbook: up.workbook,
+        nothing: o
+            .summary
+            .as_ref()
+            .is_some_and(|s| s.created + s.updated + s.unchanged == 0),
         more_persons: o.summary.as_ref().is_some_and(|s| {
             let listed: std::collections::BTreeSet<i64> =
                 s.person_changes.iter().map(|c| c.person_id).collect();

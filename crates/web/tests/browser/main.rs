@@ -716,6 +716,12 @@ async fn one_training(a: &Client, base: &str, dir: &Path) {
         .click()
         .await
         .unwrap();
+    // The training chosen with the upload, from the list the page offers.
+    assert!(a
+        .find(Locator::Css("#training-list option[value='2020-03']"))
+        .await
+        .is_ok());
+    fill(a, "training", "2020-03").await;
     a.find(Locator::Id("file"))
         .await
         .unwrap()
@@ -725,6 +731,11 @@ async fn one_training(a: &Client, base: &str, dir: &Path) {
     submit(a, "form[action='/imports'] button[type=submit]").await;
     let page = body(a).await;
     assert!(page.contains("Training of every row"), "{page}");
+    assert_eq!(
+        value(a, "training").await,
+        "2020-03",
+        "kept from the upload"
+    );
     assert!(
         page.contains("2 lines above the header passed over"),
         "{page}"
@@ -733,11 +744,10 @@ async fn one_training(a: &Client, base: &str, dir: &Path) {
     assert_eq!(value(a, "col-2").await, "gender");
     assert_eq!(value(a, "col-5").await, "session_date");
 
-    // The training chosen (its sessions are then offered); read again.
-    fill(a, "training", "2020-03").await;
+    // Its sessions are offered; read again, the choice holds.
+    assert!(body(a).await.contains("2020-07-13"), "its sessions offered");
     submit(a, "button[value=preview]").await;
     assert_eq!(value(a, "training").await, "2020-03");
-    assert!(body(a).await.contains("2020-07-13"), "its sessions offered");
     assert!(
         violations(a, &axe).await.is_empty(),
         "the page is accessible"
