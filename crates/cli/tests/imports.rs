@@ -191,3 +191,74 @@ fn a_proposed_mapping_is_a_mapping_and_imports_are_kept_in_the_history() {
         "three 2020 files, a dry run and the import: {history}"
     );
 }
+
+/// A sheet in Spanish with `--training` and no mapping: refused naming each header, the
+/// column it looks like, the lists, and how to have a mapping proposed (not a mapping's gap,
+/// since none was given). With the proposal, the same sheet imports, its country written as
+/// the partner wrote it; and the summary says what changed of a known participant.
+#[test]
+fn a_spanish_sheet_without_a_mapping_is_told_how_to_get_one() {
+    let dir = tempfile::tempdir().unwrap();
+    load_2020(dir.path());
+    std::fs::write(
+        dir.path().join("es.csv"),
+        "Nombre,Apellido,Sexo,País\nAna,Pérez,F,Trinidad y Tobago\nLuis,Gómez,M,Jamaïque\n",
+    )
+    .unwrap();
+    let out = cadre(
+        dir.path(),
+        &["import", "attendance", "es.csv", "--training", "2020-07"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(!err.contains("is not in the mapping"), "{err}");
+    for said in [
+        "es.csv:1:1: unknown column \"Nombre\" (it looks like given_name)",
+        "the file's headers are \"Nombre\", \"Apellido\", \"Sexo\", \"País\"",
+        "--propose-mapping",
+        "unknown column \"País\" (it looks like country)",
+    ] {
+        assert!(err.contains(said), "{said}: {err}");
+    }
+    let proposal = cadre(
+        dir.path(),
+        &[
+            "import",
+            "attendance",
+            "es.csv",
+            "--training",
+            "2020-07",
+            "--propose-mapping",
+        ],
+    );
+    assert!(proposal.status.success(), "{}", text(&proposal.stderr));
+    std::fs::write(dir.path().join("es.toml"), &proposal.stdout).unwrap();
+    let args = [
+        "import",
+        "attendance",
+        "es.csv",
+        "--training",
+        "2020-07",
+        "--mapping",
+        "es.toml",
+    ];
+    let out = cadre(dir.path(), &args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout) + &text(&out.stderr);
+    assert!(
+        said.contains("2 created") && said.contains("2 new participants"),
+        "{said}"
+    );
+    // Ana said again, as a man: the change is made and said.
+    std::fs::write(
+        dir.path().join("es.csv"),
+        "Nombre,Apellido,Sexo,País\nAna,Pérez,M,Trinidad y Tobago\n",
+    )
+    .unwrap();
+    let out = cadre(dir.path(), &args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout) + &text(&out.stderr);
+    assert!(said.contains("1 participants updated"), "{said}");
+    assert!(said.contains("changed participant Ana Pérez"), "{said}");
+    assert!(said.contains("gender female -> male"), "{said}");
+}
