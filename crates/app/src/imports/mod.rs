@@ -148,6 +148,16 @@ impl App {
         record.finished_at = clock::now();
         match result {
             Ok(mut outcome) => {
+                // Problems name the file as its user knows it: an upload by its own name,
+                // never the path where the server keeps it (in the page and in the history).
+                if request.name.is_some() {
+                    let label = file_label(request);
+                    outcome
+                        .problems
+                        .list
+                        .iter_mut()
+                        .for_each(|p| p.file = label.clone());
+                }
                 record.outcome = match (&outcome.summary, request.dry_run) {
                     (None, _) => "refused",
                     (Some(_), true) => "dry-run",
@@ -250,14 +260,8 @@ impl App {
         // Without a mapping, a header cadre does not know is said as such, with the closest
         // columns and how to have a mapping proposed (not as a mapping's gap).
         if mapping.is_none() && !all_v1(sheet.sheet_headers(), kind) {
-            let mut problems = cadre_import::unknown_headers(&sheet, kind);
+            let problems = cadre_import::unknown_headers(&sheet, kind);
             if !problems.is_empty() {
-                if request.from_page {
-                    problems
-                        .list
-                        .iter_mut()
-                        .for_each(|p| p.file = file_label(request));
-                }
                 return Ok(refused(problems, sheet.layout().clone()));
             }
         }

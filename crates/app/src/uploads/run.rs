@@ -79,11 +79,7 @@ impl App {
             request.rejects = Some(csv);
             request.rejects_workbook = up.workbook.then_some(xlsx);
         }
-        let mut outcome = self.import(actor, &request, progress).await?;
-        let name = up.name.clone();
-        for p in &mut outcome.problems.list {
-            p.file = name.clone();
-        }
+        let outcome = self.import(actor, &request, progress).await?;
         // What this run settled is kept, so that the fixed rows are read the same way.
         let mut kept = settings.clone();
         for (column, order) in &outcome.date_orders {

@@ -178,6 +178,10 @@ async fn an_upload_is_mapped_checked_imported_and_its_rejects_fixed() {
     assert_eq!(total(&site).await, before + 2);
     let (_, history) = site.get("/imports").await;
     assert!(history.contains("courses.csv") && history.contains("courses-rejected.csv"));
+    assert!(
+        !history.contains(".uploads"),
+        "the history names each file by its own name, never where the server kept it"
+    );
 }
 
 /// An import that takes longer than the request waits is followed on a page that refreshes
