@@ -114,6 +114,16 @@ async fn etag(State(state): State<AppState>, req: Request, next: Next) -> Respon
     if res.status() != StatusCode::OK {
         return res;
     }
+    // An answer its handler marks `no-store` shows state the data version does not follow
+    // (the rejected rows an upload keeps, which a sweep removes): never kept, never tagged.
+    let no_store = res
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("no-store"));
+    if no_store {
+        return res;
+    }
     let (mut parts, body) = res.into_parts();
     if !parts.headers.contains_key(header::ETAG) {
         if let Ok(v) = HeaderValue::from_str(&tag) {

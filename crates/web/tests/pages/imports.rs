@@ -113,6 +113,10 @@ async fn an_upload_is_mapped_checked_imported_and_its_rejects_fixed() {
         .map(|(n, c)| (n.as_str(), c.as_str()))
         .collect();
     mapping.push(("set_aside", "yes"));
+    // The history, seen once before the dry run: the dry run, which changes no record, is
+    // in it at the next look all the same.
+    let (_, history) = site.get("/imports").await;
+    assert!(!history.contains("dry-run"), "{history}");
     let mut check = mapping.clone();
     check.push(("action", "check"));
     let (status, _, page) = site.post(&staged, &check).await;
@@ -123,6 +127,11 @@ async fn an_upload_is_mapped_checked_imported_and_its_rejects_fixed() {
         "the bad row's problem is said"
     );
     assert_eq!(total(&site).await, before, "a dry run writes nothing");
+    let (_, history) = site.get("/imports").await;
+    assert!(
+        history.contains("dry-run"),
+        "the history is current: {history}"
+    );
 
     let mut import = mapping.clone();
     import.push(("action", "import"));
