@@ -123,6 +123,16 @@ impl Countries {
             ("Holland", "NL"),
             ("Venezuela", "VE"),
             ("Russia", "RU"),
+            // Usual forms in the agency's other languages that CLDR does not give.
+            ("EE. UU.", "US"),
+            ("EEUU", "US"),
+            ("Holanda", "NL"),
+            ("Hollande", "NL"),
+            ("Saint-Kitts-et-Nevis", "KN"),
+            ("San Cristóbal y Nevis", "KN"),
+            ("San Vicente", "VC"),
+            ("Saint-Vincent", "VC"),
+            ("Trinité", "TT"),
         ] {
             if let Some(&idx) = by_code.get(code) {
                 spellings.push((alias.to_string(), idx));
@@ -299,6 +309,9 @@ mod tests {
             // Without its accents, as many keyboards type it.
             ("Republica Dominicana", "DO"),
             ("Haiti", "HT"),
+            ("Saint-Kitts-et-Nevis", "KN"),
+            ("EE. UU.", "US"),
+            ("Holanda", "NL"),
         ] {
             assert_eq!(code(typed), expected, "{typed}");
         }
