@@ -72,6 +72,7 @@ impl App {
         settings: &ImportSettings,
         rows: usize,
     ) -> Result<(Upload, crate::Preview), AppError> {
+        settings.check()?;
         let up = self.upload(actor, token).await?;
         if !up.has_sheet {
             return Err(AppError::NotFound {
@@ -91,6 +92,7 @@ impl App {
         token: &str,
         settings: &ImportSettings,
     ) -> Result<cadre_import::Proposal, AppError> {
+        settings.check()?;
         let up = self.upload(actor, token).await?;
         let mut request = self.upload_request(&up, settings);
         // The proposal is of the sheet as it comes, not of the choices already made.

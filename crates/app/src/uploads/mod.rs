@@ -49,6 +49,68 @@ pub struct ImportSettings {
     pub session: Option<String>,
 }
 
+/// Bounds of what a page's choices may hold, checked before they are kept or echoed.
+const MAX_CHOICE_CHARS: usize = 200;
+const MAX_CHOSEN_COLUMNS: usize = 16_384;
+const MAX_CHOSEN_VALUES: usize = 10_000;
+
+impl ImportSettings {
+    /// Refuses choices no page makes: a text longer than 200 characters or holding a control
+    /// character, more columns than a sheet has, more values than 10,000.
+    pub fn check(&self) -> Result<(), AppError> {
+        let text = |field: &str, v: &str| -> Result<(), AppError> {
+            if v.chars().count() > MAX_CHOICE_CHARS {
+                return Err(AppError::Invalid(format!(
+                    "{field}: longer than {MAX_CHOICE_CHARS} characters"
+                )));
+            }
+            if v.chars().any(char::is_control) {
+                return Err(AppError::Invalid(format!(
+                    "{field}: holds a control character"
+                )));
+            }
+            Ok(())
+        };
+        for (field, v) in [
+            ("sheet", &self.sheet),
+            ("training", &self.training),
+            ("session", &self.session),
+            ("date order", &self.date_order),
+        ] {
+            if let Some(v) = v {
+                text(field, v)?;
+            }
+        }
+        if self.columns.len() > MAX_CHOSEN_COLUMNS {
+            return Err(AppError::Invalid(format!(
+                "more than {MAX_CHOSEN_COLUMNS} columns chosen"
+            )));
+        }
+        for (header, column) in &self.columns {
+            text("a column's header", header)?;
+            text("a column's meaning", column)?;
+        }
+        let values: usize = self.values.values().map(BTreeMap::len).sum();
+        if values > MAX_CHOSEN_VALUES {
+            return Err(AppError::Invalid(format!(
+                "more than {MAX_CHOSEN_VALUES} values given a meaning"
+            )));
+        }
+        for (column, map) in &self.values {
+            text("a value's column", column)?;
+            for (typed, meaning) in map {
+                text("a value", typed)?;
+                text("a value's meaning", meaning)?;
+            }
+        }
+        for (column, order) in &self.date_orders {
+            text("a date column", column)?;
+            text("a date order", order)?;
+        }
+        Ok(())
+    }
+}
+
 /// What is kept with an upload.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Meta {
@@ -244,8 +306,12 @@ impl UploadWriter {
 
     /// The training every row of the sheet is of (an attendance sheet of one training), chosen
     /// as it is uploaded.
-    pub fn choose_training(&mut self, code: &str) {
-        self.settings.training = Some(code.to_string());
+    pub fn choose_training(&mut self, code: &str) -> Result<(), AppError> {
+        let mut settings = self.settings.clone();
+        settings.training = Some(code.to_string());
+        settings.check()?;
+        self.settings = settings;
+        Ok(())
     }
 
     /// Bytes received so far.

@@ -54,6 +54,7 @@ impl App {
             set_aside,
             confirmed,
         } = how;
+        settings.check()?;
         let up = self.upload(actor, token).await?;
         if !up.has_sheet {
             return Err(AppError::Invalid(format!(

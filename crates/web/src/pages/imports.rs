@@ -161,7 +161,10 @@ pub(crate) async fn upload(s: Ctx, mut form: Multipart) -> PageResult<Response> 
     if kind == Kind::Attendance {
         if let Some(t) = training {
             // The list shows "CODE: Title (date)"; the code is what is meant.
-            writer.choose_training(t.split_once(": ").map_or(t.as_str(), |(c, _)| c.trim()));
+            let code = t.split_once(": ").map_or(t.as_str(), |(c, _)| c.trim());
+            if let Err(AppError::Invalid(why)) = writer.choose_training(code) {
+                return refuse(StatusCode::UNPROCESSABLE_ENTITY, why);
+            }
         }
     }
     let token = writer.finish(kind).await?;

@@ -292,6 +292,15 @@ async fn uploads_are_private_bounded_and_swept() {
     let (status, _) = site.get(&staged).await;
     assert_eq!(status, StatusCode::OK, "its owner still sees it");
 
+    // Choices no page makes are refused before they are kept or echoed.
+    let long = "T".repeat(300);
+    for (field, v) in [("training", long.as_str()), ("sheet", "a\u{7}b")] {
+        let (status, _, page) = site.post(&staged, &[(field, v), ("action", "check")]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        assert!(!page.contains(v), "{field} not echoed");
+        assert!(page.contains(field), "the field named: {page}");
+    }
+
     // Two files in one request: refused before the second is stored, the first removed too.
     let before: Vec<_> = std::fs::read_dir(&root)
         .unwrap()
