@@ -168,3 +168,86 @@ fn write_xlsx(table: &Table, out: &Path) -> Result<(), AppError> {
     }
     book.save(out).map_err(fail)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A workbook with a title above its header: the rows named are written as CSV (every
+    /// line as wide as the header, a problem of the header on a line of its own) and as a
+    /// workbook, both read back as sheets whose first column is the problems'.
+    #[test]
+    fn a_workbooks_rejects_as_csv_and_as_a_workbook() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("lista.xlsx");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        let rows: [[&str; 3]; 4] = [
+            ["Lista de participantes", "", ""],
+            ["given_name", "family_name", "gender"],
+            ["Ana", "Pérez", "F"],
+            ["Luis", "=Gómez", "XX"],
+        ];
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                if !cell.is_empty() {
+                    sheet.write_string(r as u32, c as u16, *cell).unwrap();
+                }
+            }
+        }
+        book.save(&source).unwrap();
+        let mut problems = Problems::default();
+        problems.push(cadre_import::Problem::at(
+            "lista.xlsx",
+            2,
+            "header",
+            "a note on the header",
+        ));
+        problems.push(cadre_import::Problem::at(
+            "lista.xlsx",
+            4,
+            "gender",
+            "gender \"XX\" is not understood",
+        ));
+        let (csv, xlsx) = (dir.path().join("r.csv"), dir.path().join("r.xlsx"));
+        let options = ReadOptions {
+            known: cadre_import::Kind::Attendance.columns(),
+            ignore_extra: true,
+            ..ReadOptions::default()
+        };
+        let n = write(&source, &options, &problems, &csv, b',', Some(&xlsx)).unwrap();
+        assert_eq!(n, 1);
+        let text = std::fs::read_to_string(&csv).unwrap();
+        let lines: Vec<csv::StringRecord> = csv::ReaderBuilder::new()
+            .flexible(false)
+            .has_headers(false)
+            .from_reader(text.trim_start_matches('\u{feff}').as_bytes())
+            .records()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert!(lines.iter().all(|l| l.len() == 4), "{text}");
+        assert!(lines[1][0].contains("a note on the header"));
+        assert_eq!(&lines[2][2], "'=Gómez", "a formula neutralised in the CSV");
+        for file in [&csv, &xlsx] {
+            let mut back = Sheet::open(file).unwrap();
+            assert_eq!(back.sheet_headers()[0], REJECTS_COLUMN);
+            let mut found = Vec::new();
+            while let Some(row) = back.next() {
+                let row = row.unwrap();
+                found.push(
+                    row.cells
+                        .iter()
+                        .map(str::to_string)
+                        .collect::<Vec<String>>(),
+                );
+            }
+            let luis = found
+                .iter()
+                .find(|r| r.get(1).map(String::as_str) == Some("Luis"))
+                .unwrap();
+            assert_eq!(luis[2], "=Gómez", "{}: read back as typed", file.display());
+            assert!(luis[0].contains("line 4"));
+        }
+    }
+}
