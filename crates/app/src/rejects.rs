@@ -230,10 +230,10 @@ mod tests {
         assert!(lines[1][0].contains("a note on the header"));
         assert_eq!(&lines[2][2], "'=Gómez", "a formula neutralised in the CSV");
         for file in [&csv, &xlsx] {
-            let mut back = Sheet::open(file).unwrap();
+            let back = Sheet::open(file).unwrap();
             assert_eq!(back.sheet_headers()[0], REJECTS_COLUMN);
             let mut found = Vec::new();
-            while let Some(row) = back.next() {
+            for row in back {
                 let row = row.unwrap();
                 found.push(
                     row.cells
