@@ -423,7 +423,7 @@ fn two_imports_at_once_into_one_sqlite_file_take_turns() {
         assert!(out.status.success(), "{file}: {}", text(&out.stderr));
         assert_eq!(
             text(&out.stdout),
-            format!("{file}: 20000 rows read, 20000 created, 0 updated, 0 unchanged; 20000 new participants\n")
+            format!("{file}: 20000 rows read, 20000 created, 0 updated, 0 unchanged; 20000 new participants, 0 participants updated\n")
         );
     }
     let status = text(&cadre(dir.path(), &["db", "status"]).stdout);
@@ -591,7 +591,7 @@ fn replace_roster_lists_in_a_dry_run_and_removes() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(
         text(&out.stdout),
-        "b.csv: 2 rows read, 0 created, 0 updated, 2 unchanged; 0 new participants; \
+        "b.csv: 2 rows read, 0 created, 0 updated, 2 unchanged; 0 new participants, 0 participants updated; \
          1 removed (not in the roster) (dry run: nothing written)\n  \
          would remove: 2020-01 - P2 Qa\n"
     );
