@@ -132,7 +132,8 @@ async fn a_spanish_workbook_is_proposed_mapped_imported_and_remembered() {
     let toml = proposal.to_toml();
     assert!(toml.contains("# 2 rows: not known"), "{toml}");
     assert!(m.values["department"].contains_key("RPF"), "{toml}");
-    assert!(m.values["country"].contains_key("Sta. Lucía"), "{toml}");
+    // "Sta. Lucía" is Saint Lucia as Spanish writes it: known, nothing to decide.
+    assert!(!m.values.contains_key("country"), "{toml}");
 
     // Without the values decided, the import is refused on those rows, naming the sheet's
     // own header and the cell as the spreadsheet shows it.
@@ -144,13 +145,12 @@ async fn a_spanish_workbook_is_proposed_mapped_imported_and_remembered() {
     assert!(refused.refused());
     let said = refused.problems.to_string();
     assert!(
-        said.contains("participantes.xlsx:6:D: País (country)"),
+        said.contains("participantes.xlsx:6:E: Departamento (department)"),
         "{said}"
     );
 
-    // Completed by a person: the country mapped, RPF kept as an alias of Police.
+    // Completed by a person: RPF kept as an alias of Police.
     let completed = toml
-        .replace("\"Sta. Lucía\" = \"\"", "\"Sta. Lucía\" = \"Saint Lucia\"")
         .replace("\"RPF\" = \"\"", "\"RPF\" = \"Police\"")
         .replace("[values.department]", "[aliases]");
     let mapping = env.write("MAPPING.toml", completed.as_bytes());
@@ -174,7 +174,7 @@ async fn a_spanish_workbook_is_proposed_mapped_imported_and_remembered() {
     assert_eq!(
         kim.person.country.as_deref(),
         Some("LC"),
-        "Sta. Lucía as mapped"
+        "Sta. Lucía read as Saint Lucia"
     );
     assert_eq!(ana.person.gender.map(|g| g.as_str()), Some("female"));
 
@@ -210,7 +210,7 @@ async fn a_spanish_workbook_is_proposed_mapped_imported_and_remembered() {
     assert!(last.mapping.as_deref().unwrap().contains("Apellido"));
     let refused = history.iter().find(|r| r.outcome == "refused").unwrap();
     assert!(
-        refused.problems.contains("País (country)"),
+        refused.problems.contains("Departamento (department)"),
         "{}",
         refused.problems
     );
