@@ -143,7 +143,7 @@ impl<'a, F: Fields + ?Sized> Reader<'a, F> {
                 None => self.fail(
                     field,
                     "unknown-partner",
-                    format!("unknown partner \"{typed}\": add it to the partners first (on the partners page, or with `cadre import partners`)"),
+                    format!("unknown partner \"{typed}\": add it to the partners first"),
                 ),
             }
         }
@@ -180,7 +180,7 @@ impl<'a, F: Fields + ?Sized> Reader<'a, F> {
                 self.fail(
                     field,
                     "unknown-department",
-                    format!("unknown department \"{typed}\": use a name or alias from the list of departments, or add it with `cadre import departments`"),
+                    format!("unknown department \"{typed}\": use a name or alias from the list of departments"),
                 );
                 None
             }

@@ -37,6 +37,12 @@ pub enum Advice {
     MapColumns,
     /// Dates that can be read day or month first: say which.
     DateOrder,
+    /// A department cadre does not know.
+    AddDepartment,
+    /// A training code cadre does not know.
+    AddTraining,
+    /// A partner cadre does not know.
+    AddPartner,
 }
 
 impl Advice {
@@ -46,6 +52,18 @@ impl Advice {
             Advice::NameTraining => "name the training with --training CODE for a sheet of one training",
             Advice::MapColumns => "map them with --mapping MAPPING.toml (--propose-mapping writes a proposal to check and complete)",
             Advice::DateOrder => "say which with --date-order dmy or mdy (or, in the mapping, date_order, or date_orders for this column)",
+            Advice::AddDepartment => "or add it with `cadre import departments`",
+            Advice::AddTraining => "import it in trainings.csv first",
+            Advice::AddPartner => "(on the partners page, or with `cadre import partners`)",
+        }
+    }
+
+    /// What stands between the message and the advice.
+    fn separator(self) -> &'static str {
+        match self {
+            Advice::AddDepartment => ", ",
+            Advice::AddPartner => " ",
+            _ => ": ",
         }
     }
 
@@ -55,6 +73,9 @@ impl Advice {
             Advice::NameTraining => "choose the training of the rows under \"Training of every row\"",
             Advice::MapColumns => "choose what each column holds under \"How its columns are read\" (cadre's proposal is filled in)",
             Advice::DateOrder => "choose the order under \"Dates typed like 05/07/2021\"",
+            Advice::AddDepartment => "or say what it means under \"Values cadre does not know\" (new departments come in with an import of departments)",
+            Advice::AddTraining => "create the training first (New training, on the Trainings page), or choose the training of every row",
+            Advice::AddPartner => "(on the Partners page)",
         }
     }
 }
@@ -127,8 +148,8 @@ impl fmt::Display for Problem {
             (None, _) => {}
         }
         write!(f, "{}", self.message)?;
-        if let Some(a) = self.advice {
-            write!(f, ": {}", a.command_line())?;
+        if let Some(a) = self.advice() {
+            write!(f, "{}{}", a.separator(), a.command_line())?;
         }
         Ok(())
     }
@@ -149,11 +170,22 @@ impl Problem {
             (None, _) => {}
         }
         out.push_str(&self.message);
-        if let Some(a) = self.advice {
-            out.push_str(": ");
+        if let Some(a) = self.advice() {
+            out.push_str(a.separator());
             out.push_str(a.page());
         }
         out
+    }
+
+    /// The advice given, or the one its code implies (an unknown department or training is
+    /// said the same way wherever it is found).
+    pub fn advice(&self) -> Option<Advice> {
+        self.advice.or(match self.code {
+            "unknown-department" => Some(Advice::AddDepartment),
+            "unknown-training" => Some(Advice::AddTraining),
+            "unknown-partner" => Some(Advice::AddPartner),
+            _ => None,
+        })
     }
 }
 
@@ -254,5 +286,52 @@ mod tests {
         p.letters = false;
         p.header = None;
         assert_eq!(p.to_string(), "s.xlsx:5:3: family_name: is required");
+    }
+}
+
+#[cfg(test)]
+mod advice_tests {
+    use super::*;
+
+    /// The same problem, said on the command line with its flags and commands, and on the
+    /// import page with its controls and the file's own name.
+    #[test]
+    fn each_front_end_says_the_advice_its_own_way() {
+        for (code, message) in [
+            (
+                "unknown-department",
+                "unknown department \"Cooks\": use a name or alias from the list of departments",
+            ),
+            ("unknown-training", "unknown training code \"2099-99\""),
+            (
+                "unknown-partner",
+                "unknown partner \"Nobody\": add it to the partners first",
+            ),
+        ] {
+            let p = Problem::at(
+                "/var/lib/cadre/cadre.db.uploads/0f/lista.csv",
+                3,
+                code,
+                message,
+            );
+            let cli = p.to_string();
+            assert!(
+                cli.contains("cadre import") || cli.contains("trainings.csv"),
+                "{cli}"
+            );
+            let page = p.on_page("lista.csv");
+            assert!(page.starts_with("lista.csv, line 3: "), "{page}");
+            assert!(
+                !page.contains("cadre import") && !page.contains("--"),
+                "{page}"
+            );
+            assert!(!page.contains("/var/lib"), "{page}");
+        }
+        let p = Problem {
+            advice: Some(Advice::DateOrder),
+            ..Problem::at("a.csv", 1, "date-order", "its dates can be read either way")
+        };
+        assert!(p.to_string().contains("--date-order dmy or mdy"));
+        assert!(p.on_page("a.csv").contains("Dates typed like 05/07/2021"));
     }
 }

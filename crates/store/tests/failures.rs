@@ -164,7 +164,7 @@ async fn references_must_exist(t: &TestStore) {
         got,
         [
             "p.csv:3:4: kind: \"charity\" is not one of: intergovernmental, un_agency, programme, regional, bilateral, government, funder, academic, ngo, private, other",
-            "p.csv:2:3: parent: unknown partner \"Nobody\": it must be in this file or already imported",
+            "p.csv:2:3: parent: unknown partner \"Nobody\": it must be in this file or already imported (on the partners page, or with `cadre import partners`)",
         ]
     );
 }

@@ -283,11 +283,9 @@ fn code_of(field: &str) -> &'static str {
 }
 
 pub(super) fn unknown_department(typed: &str) -> String {
-    format!(
-        "unknown department \"{typed}\": use a name or alias from the list of departments, or add it with `cadre import departments`"
-    )
+    format!("unknown department \"{typed}\": use a name or alias from the list of departments")
 }
 
 pub(super) fn unknown_training(code: &str) -> String {
-    format!("unknown training code \"{code}\": import it in trainings.csv first")
+    format!("unknown training code \"{code}\"")
 }
