@@ -67,6 +67,9 @@ fn check_password(password: &str) -> Result<(), AppError> {
             "a password has at least {MIN_PASSWORD} characters (this one has {n})"
         )));
     }
+    if password.trim().is_empty() {
+        return Err(AppError::Invalid("a password cannot be only spaces".into()));
+    }
     if password.len() > MAX_PASSWORD {
         return Err(AppError::Invalid(format!(
             "a password has at most {MAX_PASSWORD} bytes"
@@ -143,6 +146,32 @@ impl App {
         Ok(())
     }
 
+    /// Refuses a scope naming a country or partner cadre does not know: a focal point of
+    /// `ZZ` would see nothing and say nothing of why.
+    async fn check_grant(&self, grant: &Grant) -> Result<(), AppError> {
+        let countries = cadre_core::country::Countries::get();
+        for c in &grant.countries {
+            if countries.by_code(c).is_none() {
+                return Err(AppError::Invalid(format!(
+                    "there is no country with the code \"{}\": a focal point's scope names countries by their two-letter code",
+                    cadre_core::text::shown(c, 40)
+                )));
+            }
+        }
+        if !grant.partners.is_empty() {
+            let lookups = self.store.lookups().await?;
+            for p in &grant.partners {
+                if lookups.partner(p).is_none() {
+                    return Err(AppError::Invalid(format!(
+                        "there is no partner \"{}\": add it on the Partners page first",
+                        cadre_core::text::shown(p, 80)
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn may_manage_users(actor: &Actor) -> Result<(), AppError> {
         actor.must(Action::ManageUsers)
     }
@@ -158,6 +187,7 @@ impl App {
         Self::may_manage_users(actor)?;
         check_email(email)?;
         check_password(password)?;
+        self.check_grant(grant).await?;
         let hash = hash_off_thread(password).await?;
         let at = clock::now();
         Ok(self
@@ -213,6 +243,7 @@ impl App {
         grant: &Grant,
     ) -> Result<(), AppError> {
         Self::may_manage_users(actor)?;
+        self.check_grant(grant).await?;
         self.keeps_an_admin(email, grant.role == cadre_core::access::Role::Admin)
             .await?;
         let at = clock::now();
@@ -222,6 +253,10 @@ impl App {
             None => String::new(),
         };
         let after = grant_json(grant);
+        if before == after {
+            // Nothing changes: the account's sign-ins and tokens stay good.
+            return Ok(());
+        }
         Ok(self
             .store
             .set_account_grant(email, grant, actor.stamp(&at).change(&before, &after))
@@ -271,5 +306,7 @@ mod tests {
         assert!(check_password("eleven char").is_err());
         assert!(check_password("twelve chars").is_ok());
         assert!(check_password(&"x".repeat(2000)).is_err());
+        assert!(check_password(&" ".repeat(12)).is_err());
+        assert!(check_password(&"\t ".repeat(8)).is_err());
     }
 }

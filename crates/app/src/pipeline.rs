@@ -322,6 +322,7 @@ pub async fn import_sheet(
                 set_aside,
                 locks: options.locks.clone(),
             };
+            let header_line = sheet.header_line();
             let reader = std::thread::spawn(move || {
                 read_attendance(sheet, parser, lookups, resolver, batches, returned, rules)
             });
@@ -349,6 +350,20 @@ pub async fn import_sheet(
                     summary.removed = Some(removed.len() as u64);
                     if options.dry_run {
                         summary.removed_records = w.describe(&removed).await?;
+                    }
+                }
+                if !options.locks.is_empty() {
+                    let locks = options.locks.clone();
+                    let locked = move |code: &str| locks.training(code).is_some();
+                    let refused = w.locked_changes(&locked, LOCKED_LISTED).await?;
+                    if !refused.is_empty() {
+                        w.rollback().await?;
+                        return Err(AppError::Rejected(locked_changes(
+                            &summary.file,
+                            header_line,
+                            &options.locks,
+                            refused,
+                        )));
                     }
                 }
                 let changes = w.person_changes();
@@ -434,6 +449,45 @@ async fn finish(
         summary.changed = Some(w.commit().await?);
     }
     Ok(summary)
+}
+
+/// Participants of approved periods whose changes an import names before it is refused.
+const LOCKED_LISTED: usize = 20;
+
+/// The problems of an import that would change what participants of approved periods are
+/// counted as: one per field, naming the participant, the training and why it is locked.
+fn locked_changes(
+    file: &str,
+    line: usize,
+    locks: &crate::ImportLocks,
+    refused: Vec<cadre_store::LockedChange>,
+) -> Problems {
+    let mut problems = Problems::default();
+    for r in refused {
+        let c = &r.change;
+        let shown = |v: &str| {
+            if v.is_empty() {
+                "(not recorded)".to_string()
+            } else {
+                v.to_string()
+            }
+        };
+        let why = locks.training(&r.training_code).unwrap_or_default();
+        problems.push(cadre_import::Problem::at(
+            file,
+            line,
+            "period-approved",
+            format!(
+                "participant {}: the file changes their {} from {} to {}, and they attended training {}: {why}",
+                c.name,
+                c.field,
+                shown(&c.from),
+                shown(&c.to),
+                r.training_code
+            ),
+        ));
+    }
+    problems
 }
 
 /// Rows handed from the reading thread to the writer at a time.

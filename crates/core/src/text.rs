@@ -180,3 +180,45 @@ mod tests {
         assert_eq!(items, ["BB", "JM", "TT"]);
     }
 }
+
+/// Typed text as a message may echo it: at most `max` characters (then `…`), and control and
+/// format characters written as escapes (`\u{202e}`), so that what a person typed can neither
+/// flood a page or a log nor forge a line of it.
+pub fn shown(s: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == max {
+            out.push('…');
+            break;
+        }
+        if c.is_control() || is_format(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Characters that change how text is shown without being seen: zero-width joiners and
+/// spaces, bidirectional controls, the byte-order mark, soft hyphens.
+pub fn is_format(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}' | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0000}'..='\u{E0FFF}')
+}
+
+#[cfg(test)]
+mod shown_tests {
+    use super::shown;
+
+    #[test]
+    fn echoed_text_is_bounded_and_cannot_forge_a_line() {
+        assert_eq!(shown("ZZ", 40), "ZZ");
+        assert_eq!(shown("a\nb\u{202e}c", 40), "a\\u{a}b\\u{202e}c");
+        assert_eq!(shown(&"x".repeat(100), 3), "xxx…");
+    }
+}

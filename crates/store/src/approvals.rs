@@ -38,6 +38,14 @@ impl Store {
         on_backend!(self, approvals::training_starts())
     }
 
+    /// The start dates of the trainings naming the partner or one of its programmes.
+    pub async fn partner_training_starts(
+        &self,
+        partner: i64,
+    ) -> Result<Vec<Option<cadre_core::PartialDate>>> {
+        on_backend!(self, approvals::partner_training_starts(partner))
+    }
+
     pub async fn reopen_period(
         &self,
         period: Period,

@@ -159,6 +159,17 @@ impl ImportTx {
         }
     }
 
+    /// Changes the rows would make to the counted facts (gender, country, department) of
+    /// participants who attended a training `locked` says is in an approved period; ask
+    /// before [`ImportTx::write_merged`]. At most `limit` participants.
+    pub async fn locked_changes(
+        &mut self,
+        locked: &(dyn Fn(&str) -> bool + Sync),
+        limit: usize,
+    ) -> Result<Vec<crate::LockedChange>> {
+        on_writer!(self, w => w.locked_changes(locked, limit))
+    }
+
     /// Writes what the rows taught about persons already known, once per person.
     pub async fn write_merged(&mut self) -> Result<()> {
         on_writer!(self, w => w.write_merged())

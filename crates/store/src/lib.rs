@@ -41,8 +41,8 @@ use backend::{postgres, sqlite};
 pub use import_tx::{AttendanceBatch, ImportTx, PersonResolver, Removed};
 pub use types::{
     Account, AuditFilter, BatchCounts, Changed, CopyReport, Correction, Counts, Dependents,
-    ImportRecord, Outcome, Participant, PersonAttendance, PersonChange, PersonChanges, Publication,
-    RemovedRecord, RosterLine, SignIn, Stamp, Token, Versioned,
+    ImportRecord, LockedChange, Outcome, Participant, PersonAttendance, PersonChange,
+    PersonChanges, Publication, RemovedRecord, RosterLine, SignIn, Stamp, Token, Versioned,
 };
 
 /// Errors of the store layer.

@@ -63,6 +63,15 @@ pub struct PersonChange {
     pub to: String,
 }
 
+/// A change an import would make to a participant's counted facts while they attended a
+/// training of an approved period, whose figures it would change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockedChange {
+    pub change: PersonChange,
+    /// The first of their trainings in an approved period, by code.
+    pub training_code: String,
+}
+
 /// How many participants already known an import changes, and the first of the changes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PersonChanges {

@@ -169,6 +169,18 @@ pub(crate) trait Kind {
         Ok(Vec::new())
     }
 
+    /// The start dates of other trainings whose figures a change of this record changes (a
+    /// participant's counted facts, on every training they attended; a partner's, on every
+    /// training naming it): `after` is `None` for a delete.
+    async fn counted_in(
+        _app: &App,
+        _id: i64,
+        _before: &Self::Record,
+        _after: Option<&Self::Record>,
+    ) -> Result<Vec<Option<cadre_core::PartialDate>>, AppError> {
+        Ok(Vec::new())
+    }
+
     /// Keeps the warm engine current after a write: the record before it and after it (`None`
     /// for one created, or deleted).
     async fn follow(
@@ -216,6 +228,7 @@ impl App {
         // Neither where it was nor where it goes may be in an approved period.
         let mut starts = K::starts(self, &before).await?;
         starts.extend(K::starts(self, &rec).await?);
+        starts.extend(K::counted_in(self, id, &before, Some(&rec)).await?);
         self.must_be_open(&starts).await?;
         let at = clock::now();
         let (was, after) = (json(&K::fields(&before)), json(&K::fields(&rec)));
@@ -248,7 +261,9 @@ impl App {
     ) -> Result<Dependents, AppError> {
         actor.must(Action::EditRecords)?;
         let before = K::read(self, actor, id).await?;
-        self.must_be_open(&K::starts(self, &before).await?).await?;
+        let mut starts = K::starts(self, &before).await?;
+        starts.extend(K::counted_in(self, id, &before, None).await?);
+        self.must_be_open(&starts).await?;
         let was = json(&K::fields(&before));
         let at = clock::now();
         let gone = K::remove(

@@ -31,6 +31,21 @@ impl Kind for Participants {
 
     super::store_writes!(PersonRecord, create_person, update_person, delete_person);
 
+    /// What a participant is counted as (gender, country, department) is in the figures of
+    /// every training they attended; their name and e-mail are in none.
+    async fn counted_in(
+        app: &App,
+        id: i64,
+        before: &PersonRecord,
+        after: Option<&PersonRecord>,
+    ) -> Result<Vec<Option<cadre_core::PartialDate>>, AppError> {
+        let counted = |p: &PersonRecord| (p.gender, p.country.clone(), p.department.clone());
+        if after.is_some_and(|a| counted(a) == counted(before)) {
+            return Ok(Vec::new());
+        }
+        app.attended_starts(id).await
+    }
+
     async fn follow(
         app: &App,
         id: i64,
@@ -140,6 +155,20 @@ impl App {
         Ok(gone)
     }
 
+    /// The start dates of the trainings the participant attended.
+    async fn attended_starts(
+        &self,
+        id: i64,
+    ) -> Result<Vec<Option<cadre_core::PartialDate>>, AppError> {
+        Ok(self
+            .store
+            .attended(id)
+            .await?
+            .into_iter()
+            .map(|t| t.start)
+            .collect())
+    }
+
     /// What merging `other` into `kept` would give, for a person to confirm or correct.
     pub async fn merge_preview(
         &self,
@@ -173,6 +202,11 @@ impl App {
             self.participant(actor, other.0).await?,
         );
         let rec = self.check_participant(fields).await?;
+        // One person where there were two changes the counts of every training either
+        // attended.
+        let mut starts = self.attended_starts(kept.0).await?;
+        starts.extend(self.attended_starts(other.0).await?);
+        self.must_be_open(&starts).await?;
         let at = clock::now();
         let was = format!(
             "[{},{}]",

@@ -36,6 +36,19 @@ impl Kind for Partners {
         delete_partner
     );
 
+    /// A partner deleted or changed changes the partner figures of every training naming it.
+    async fn counted_in(
+        app: &App,
+        id: i64,
+        before: &PartnerRecord,
+        after: Option<&PartnerRecord>,
+    ) -> Result<Vec<Option<cadre_core::PartialDate>>, AppError> {
+        if after == Some(before) {
+            return Ok(Vec::new());
+        }
+        Ok(app.store.partner_training_starts(id).await?)
+    }
+
     async fn follow(
         app: &App,
         _: i64,

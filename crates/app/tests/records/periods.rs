@@ -267,3 +267,173 @@ async fn nothing_in_an_approved_period_can_be_changed_until_it_is_reopened() {
     let cold = apps.cold.report(&actor(), p).await.unwrap();
     assert_eq!(cold, now);
 }
+
+/// The participant of the approved period with this e-mail, and their counted facts.
+async fn person(apps: &Apps, email: &str) -> cadre_store::Versioned<cadre_store::Participant> {
+    let found = apps
+        .warm
+        .participants(&actor(), Some(email), 0, 10)
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1, "{email}");
+    let p = found.into_iter().next().unwrap();
+    apps.warm.participant(&actor(), p.id).await.unwrap()
+}
+
+#[tokio::test]
+async fn the_participants_and_partners_behind_an_approved_period_are_locked_too() {
+    let apps = super::quality::apps_2020().await;
+    let p = period_2020();
+    // Three officers recorded at a training of the period, one at a later one.
+    let problems = import_text(
+        &apps,
+        Kind::Attendance,
+        "training_code,given_name,family_name,email,gender,country\n\
+         2020-02,Ana,Rivera,ana@example.org,F,Barbados\n\
+         2020-02,Ben,Cole,ben@example.org,M,Jamaica\n\
+         2020-02,Cara,Lee,cara@example.org,,Jamaica\n",
+    )
+    .await;
+    assert!(problems.is_empty(), "{problems:?}");
+    let problems = import_text(
+        &apps,
+        Kind::Trainings,
+        "code,title,start_date\n2020-40,Port security,2020-11-03\n",
+    )
+    .await;
+    assert!(problems.is_empty(), "{problems:?}");
+    apps.warm.submit_period(&actor(), p).await.unwrap();
+    apps.warm.approve_period(&admin(), p).await.unwrap();
+    let approved = apps.warm.report(&actor(), p).await.unwrap();
+
+    // A participant's gender, country or department, their delete, a merge: refused.
+    let ana = person(&apps, "ana@example.org").await;
+    let mut f = cadre_core::fields::person_fields(&ana.record.person);
+    f.insert("gender".into(), "M".into());
+    let why = locked(
+        apps.warm
+            .update_participant(&actor(), ana.id, ana.version, &f)
+            .await,
+    );
+    assert!(
+        why.starts_with("the period January – September 2020 was approved on "),
+        "{why}"
+    );
+    assert!(why.contains("by director@agency.example"), "{why}");
+    let mut f = cadre_core::fields::person_fields(&ana.record.person);
+    f.insert("country".into(), "JM".into());
+    locked(
+        apps.warm
+            .update_participant(&actor(), ana.id, ana.version, &f)
+            .await,
+    );
+    let ben = person(&apps, "ben@example.org").await;
+    locked(
+        apps.warm
+            .delete_participant(&actor(), ben.id, None, true)
+            .await,
+    );
+    let merged = cadre_core::fields::person_fields(&ana.record.person);
+    locked(
+        apps.warm
+            .merge_participants(
+                &actor(),
+                (ana.id, ana.version),
+                (ben.id, ben.version),
+                &merged,
+            )
+            .await,
+    );
+    // A partner of the period's trainings: deleted with them, or renamed.
+    let partners = apps.warm.partners_after(&actor(), 0, 100).await.unwrap();
+    let comsec = partners
+        .iter()
+        .find(|p| p.record.short_name.as_deref() == Some("ComSec"))
+        .unwrap();
+    locked(
+        apps.warm
+            .delete_partner(&actor(), comsec.id, None, true)
+            .await,
+    );
+    let mut f = cadre_core::fields::partner_fields(&comsec.record);
+    f.insert("name".into(), "Commonwealth Secretariat (London)".into());
+    locked(
+        apps.warm
+            .update_partner(&actor(), comsec.id, comsec.version, &f)
+            .await,
+    );
+    // An attendance import at a later training that would change what Cara is counted as.
+    let problems = import_text(
+        &apps,
+        Kind::Attendance,
+        "training_code,given_name,family_name,email,gender,country\n\
+         2020-40,Cara,Lee,cara@example.org,F,Jamaica\n\
+         2020-40,Dan,Ross,dan@example.org,M,Belize\n",
+    )
+    .await;
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].starts_with(
+            "1:None period-approved participant Cara Lee: the file changes their gender from (not recorded) to female, and they attended training 2020-02: the period January – September 2020 was approved on "
+        ),
+        "{problems:?}"
+    );
+    assert!(
+        apps.warm
+            .participants(&actor(), Some("dan@example.org"), 0, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "the import was refused whole"
+    );
+    assert_eq!(
+        apps.warm.report(&actor(), p).await.unwrap(),
+        approved,
+        "nothing was written"
+    );
+
+    // What no figure counts stays open: a name corrected, a new participant at a later
+    // training, an identity erased.
+    let mut f = cadre_core::fields::person_fields(&ana.record.person);
+    f.insert("given_name".into(), "Anna".into());
+    apps.warm
+        .update_participant(&actor(), ana.id, ana.version, &f)
+        .await
+        .unwrap();
+    let problems = import_text(
+        &apps,
+        Kind::Attendance,
+        "training_code,given_name,family_name,email,gender,country\n\
+         2020-40,Dan,Ross,dan@example.org,M,Belize\n",
+    )
+    .await;
+    assert!(problems.is_empty(), "{problems:?}");
+    apps.warm
+        .erase_person(&admin(), "ben@example.org")
+        .await
+        .unwrap();
+    let after = apps.warm.report(&actor(), p).await.unwrap();
+    assert_eq!(after.participants, approved.participants);
+    assert_eq!(
+        after.approval.as_ref().map(|a| a.changes.len()),
+        Some(0),
+        "approved and unchanged"
+    );
+
+    // Reopened, the same changes go through.
+    apps.warm
+        .reopen_period(&admin(), p, "Ana's record was wrong")
+        .await
+        .unwrap();
+    let ana = person(&apps, "ana@example.org").await;
+    let mut f = cadre_core::fields::person_fields(&ana.record.person);
+    f.insert("gender".into(), "M".into());
+    apps.warm
+        .update_participant(&actor(), ana.id, ana.version, &f)
+        .await
+        .unwrap();
+    apps.warm
+        .delete_partner(&actor(), comsec.id, None, true)
+        .await
+        .unwrap();
+}

@@ -152,7 +152,8 @@ async fn id_of(tx: &mut super::edit::Tx, email: &str) -> Result<i64> {
         .ok_or_else(|| StoreError::NoAccount(email.trim().to_string()))
 }
 
-/// Disables or enables an account; a disabled one is signed out everywhere.
+/// Disables or enables an account; a disabled one is signed out everywhere, its tokens
+/// revoked.
 pub(crate) async fn set_disabled(
     pool: &sqlx::Pool<Db>,
     email: &str,
@@ -171,7 +172,7 @@ pub(crate) async fn set_disabled(
     .await
 }
 
-/// Replaces an account's password hash, and signs it out everywhere.
+/// Replaces an account's password hash, signs it out everywhere and revokes its tokens.
 pub(crate) async fn set_password(
     pool: &sqlx::Pool<Db>,
     email: &str,
@@ -195,7 +196,7 @@ enum Value<'a> {
 }
 
 /// Sets one column of the account with this e-mail (`NoAccount` if there is none), ends its
-/// sign-ins and keeps the change in the audit trail.
+/// sign-ins, revokes its tokens and keeps the change in the audit trail.
 async fn set_column(
     pool: &sqlx::Pool<Db>,
     email: &str,
@@ -213,13 +214,14 @@ async fn set_column(
         Value::Text(t) => q.bind(t),
     };
     q.bind(id).execute(&mut *tx).await?;
-    super::sign_ins::end_all(&mut tx, id).await?;
-    note(&mut tx, stamp, id, action, "").await?;
+    let detail = end_everything(&mut tx, id).await?;
+    note(&mut tx, stamp, id, action, &detail).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Gives an account another role and scope (audited with the one it had).
+/// Gives an account another role and scope (audited with the one it had); what it was
+/// signed in or handed a token as ends.
 pub(crate) async fn set_grant(
     pool: &sqlx::Pool<Db>,
     email: &str,
@@ -234,9 +236,20 @@ pub(crate) async fn set_grant(
         .execute(&mut *tx)
         .await?;
     write_scopes(&mut tx, id, grant).await?;
-    note(&mut tx, stamp, id, "role-changed", &describe(grant)).await?;
+    let ended = end_everything(&mut tx, id).await?;
+    let detail = format!("{}; {ended}", describe(grant));
+    note(&mut tx, stamp, id, "role-changed", &detail).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Ends the account's sign-ins and revokes its tokens; says how many of each, for the trail.
+async fn end_everything(tx: &mut super::edit::Tx, id: i64) -> Result<String> {
+    let signed_in = super::sign_ins::end_all(tx, id).await?;
+    let tokens = super::sign_ins::revoke_all(tx, id).await?;
+    Ok(format!(
+        "{signed_in} sign-ins ended, {tokens} tokens revoked"
+    ))
 }
 
 /// A grant in words for the audit trail: `focal-point JM, TT`.

@@ -191,3 +191,23 @@ pub(crate) async fn training_starts(
         })
         .collect())
 }
+
+/// The start dates of the trainings naming a partner or one of its programmes.
+pub(crate) async fn partner_training_starts(
+    pool: &sqlx::Pool<Db>,
+    partner: i64,
+) -> Result<Vec<Option<cadre_core::PartialDate>>> {
+    let rows: Vec<(Option<String>,)> = sqlx::query_as(
+        "SELECT DISTINCT t.start_date FROM trainings t
+         JOIN training_partners tp ON tp.training_id = t.id
+         WHERE tp.partner_id = $1
+            OR tp.partner_id IN (SELECT id FROM partners WHERE parent_id = $1)",
+    )
+    .bind(partner)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(start,)| start.and_then(|s| cadre_core::PartialDate::parse(&s).ok()))
+        .collect())
+}

@@ -80,6 +80,22 @@ pub(crate) async fn end_all(tx: &mut Tx, account_id: i64) -> Result<u64> {
         .rows_affected())
 }
 
+/// Revokes every API token of an account still good (a password reset, a disabled account, a
+/// new role: what was handed out under the old terms stops working).
+pub(crate) async fn revoke_all(tx: &mut Tx, account_id: i64) -> Result<u64> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    Ok(sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(account_id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected())
+}
+
 /// Ends every sign-in of an account in a transaction of its own.
 pub(crate) async fn end_all_of(pool: &sqlx::Pool<Db>, account_id: i64) -> Result<u64> {
     let mut tx = super::begin_write(pool).await?;

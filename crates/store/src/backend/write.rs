@@ -38,6 +38,9 @@ pub(crate) struct Writer {
     /// for the first `PersonChanges::LISTED`; every one of them by id, to count.
     pub(super) person_changes: std::collections::BTreeMap<i64, (StoredPerson, StoredPerson)>,
     pub(super) persons_changed: std::collections::BTreeSet<i64>,
+    /// Known persons whose counted facts (gender, country, department) a row changed, at some
+    /// point of the import: those to check against the locks of approved periods.
+    pub(super) facts_changed: std::collections::BTreeSet<i64>,
     /// The recorded attendance of the training being written (see `roster`).
     pub(super) rosters: Rosters,
     /// What the import changed that the report cache derives from.
@@ -180,6 +183,7 @@ impl Writer {
             unwritten: Default::default(),
             person_changes: Default::default(),
             persons_changed: Default::default(),
+            facts_changed: Default::default(),
             rosters: Rosters::new(Default::default(), false),
             touched_trainings: Default::default(),
             touched_chunks: Default::default(),

@@ -216,6 +216,12 @@ impl Writer {
             };
             let before = old.clone();
             if old.complete(p, department_id) {
+                if old.gender != before.gender
+                    || old.country != before.country
+                    || old.department_id != before.department_id
+                {
+                    self.facts_changed.insert(id);
+                }
                 changed.insert(id);
                 self.persons_changed.insert(id);
                 let listed = self.person_changes.len() < crate::PersonChanges::LISTED;
@@ -293,6 +299,87 @@ impl Writer {
             persons: (self.persons_changed.len() as u64).saturating_sub(unchanged),
             list,
         }
+    }
+
+    /// Known persons whose counted facts (gender, country, department) the rows change and who
+    /// attended any of the trainings `locked` names: each change with the first such
+    /// training. Asked before the persons are written, so the store still holds them as they
+    /// were; at most `limit` persons.
+    pub(crate) async fn locked_changes(
+        &mut self,
+        locked: &(dyn Fn(&str) -> bool + Sync),
+        limit: usize,
+    ) -> Result<Vec<crate::LockedChange>> {
+        let ids: Vec<i64> = self.facts_changed.iter().copied().collect();
+        let mut found: Vec<(i64, String)> = Vec::new();
+        for chunk in ids.chunks(500) {
+            if found.len() >= limit {
+                break;
+            }
+            // Ids are numbers the store made: written into the statement, not bound, so that
+            // one statement serves both databases.
+            let list = chunk
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            let rows: Vec<(i64, String)> = sqlx::query_as(&format!(
+                "SELECT DISTINCT a.person_id, t.code FROM attendance a \
+                 JOIN trainings t ON t.id = a.training_id WHERE a.person_id IN ({list}) \
+                 ORDER BY a.person_id, t.code"
+            ))
+            .fetch_all(&mut *self.tx)
+            .await?;
+            for (person, code) in rows {
+                let listed = found.last().is_some_and(|(p, _)| *p == person);
+                if !listed && found.len() < limit && locked(&code) {
+                    found.push((person, code));
+                }
+            }
+        }
+        let ids: Vec<i64> = found.iter().map(|(p, _)| *p).collect();
+        let stored = super::persons_by_id(&mut self.tx, &ids).await?;
+        let department = |id: Option<i64>| -> String {
+            id.and_then(|id| {
+                self.departments
+                    .iter()
+                    .find(|(_, d)| **d == id)
+                    .map(|(name, _)| name.clone())
+            })
+            .unwrap_or_default()
+        };
+        let mut out = Vec::new();
+        for (person_id, training_code) in found {
+            let (Some(was), Some(now)) = (stored.get(&person_id), self.merged.get(&person_id))
+            else {
+                continue;
+            };
+            let text = |v: &Option<String>| v.clone().unwrap_or_default();
+            let fields = [
+                ("gender", text(&was.gender), text(&now.gender)),
+                ("country", text(&was.country), text(&now.country)),
+                (
+                    "department",
+                    department(was.department_id),
+                    department(now.department_id),
+                ),
+            ];
+            for (field, from, to) in fields {
+                if from != to {
+                    out.push(crate::LockedChange {
+                        change: crate::PersonChange {
+                            person_id,
+                            name: format!("{} {}", was.given_name, was.family_name),
+                            field,
+                            from,
+                            to,
+                        },
+                        training_code: training_code.clone(),
+                    });
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Writes the persons completed since the last call; an import of attendance calls it

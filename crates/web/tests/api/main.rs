@@ -587,3 +587,72 @@ async fn a_training_of_an_approved_period_is_refused_as_a_problem() {
     let deleted = api.call("DELETE", &uri, None, None).await;
     assert_eq!(deleted.status, StatusCode::CONFLICT);
 }
+
+/// Nor can what stands behind its figures: a participant's gender, a participant or a
+/// partner deleted with what depends on them (each 409, saying which period).
+#[tokio::test]
+async fn the_participants_and_partners_of_an_approved_period_are_refused_too() {
+    let api = api().await;
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = dir.path().join("attendance.csv");
+    std::fs::write(
+        &sheet,
+        "training_code,given_name,family_name,email,gender,country\n\
+         2020-02,Ana,Rivera,ana@example.org,F,Barbados\n",
+    )
+    .unwrap();
+    let request = cadre_app::ImportRequest::new(cadre_import::Kind::Attendance, sheet);
+    api.app
+        .import(&Actor::local(), &request, &mut |_, _| {})
+        .await
+        .unwrap();
+    let year = cadre_core::report::Period::year(2020);
+    api.app.submit_period(&Actor::local(), year).await.unwrap();
+    api.app.approve_period(&Actor::local(), year).await.unwrap();
+
+    let found = api
+        .call("GET", "/api/v1/participants?q=ana@example.org", None, None)
+        .await;
+    let ana = found.json["items"][0].clone();
+    let uri = format!("/api/v1/participants/{}", ana["id"]);
+    let put = api
+        .call(
+            "PUT",
+            &uri,
+            Some(json!({"version": ana["version"], "given_name": "Ana", "family_name": "Rivera", "email": "ana@example.org", "gender": "M", "country": "BB"})),
+            None,
+        )
+        .await;
+    assert_eq!(put.status, StatusCode::CONFLICT, "{}", put.json);
+    assert!(put.json["detail"]
+        .as_str()
+        .unwrap()
+        .contains("January – December 2020 was approved on"));
+    let deleted = api
+        .call("DELETE", &format!("{uri}?cascade=true"), None, None)
+        .await;
+    assert_eq!(deleted.status, StatusCode::CONFLICT, "{}", deleted.json);
+
+    let partners = api
+        .call("GET", "/api/v1/partners?limit=100", None, None)
+        .await;
+    let comsec = partners.json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["short_name"] == "ComSec")
+        .unwrap()
+        .clone();
+    let deleted = api
+        .call(
+            "DELETE",
+            &format!("/api/v1/partners/{}?cascade=true", comsec["id"]),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::CONFLICT, "{}", deleted.json);
+    let report = api.app.report(&Actor::local(), year).await.unwrap();
+    let approval = report.approval.expect("approved");
+    assert!(approval.changes.is_empty(), "{:?}", approval.changes);
+}
