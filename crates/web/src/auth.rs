@@ -272,10 +272,26 @@ pub(crate) struct NextQuery {
     next: Option<String>,
 }
 
-/// Only a path of this site: never another host (`//evil`, `https://...`).
+/// The longest address a sign-in goes back to (longer ones are not this site's pages).
+const MAX_NEXT: usize = 2000;
+
+/// Only a path of this site: never another host. Browsers drop tabs and newlines from an
+/// address and read a backslash as a slash, so `/\t/evil.example` and `/\\evil.example` are
+/// `//evil.example`; any control or format character, backslash or second leading slash sends
+/// the reader to `/` instead.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if n.len() <= MAX_NEXT
+                && n.starts_with('/')
+                && !n[1..].starts_with('/')
+                && !n.contains('\\')
+                && !n
+                    .chars()
+                    .any(|c| c.is_control() || cadre_core::text::is_format(c)) =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -409,6 +425,31 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example/")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+        // Known ways past a check of the first two characters.
+        for bypass in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/\u{0}/evil.example",
+            "/\u{200b}/evil.example",
+            "/\u{202e}/evil.example",
+            "\\/evil.example",
+            "/\\/evil.example",
+            "\\\\evil.example",
+            "https:evil.example",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "//evil.example",
+            "///evil.example",
+            " //evil.example",
+            "\t//evil.example",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bypass)), "/", "{bypass:?}");
+        }
+        assert_eq!(safe_next(Some(&format!("/{}", "a".repeat(3000)))), "/");
+        assert_eq!(safe_next(Some("/reports/2020")), "/reports/2020");
     }
 
     #[test]
