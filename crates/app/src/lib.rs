@@ -35,7 +35,7 @@ pub use quality::{RuleState, ToFix};
 pub use records::{MergePreview, Roster};
 pub use sign_in::{
     NewToken, SignedIn, ABSOLUTE_SECONDS, FAILURES_PER_ACCOUNT, FAILURES_PER_ADDRESS, IDLE_SECONDS,
-    MAX_TOKEN_DAYS, THROTTLE_WINDOW_SECONDS,
+    MAX_EMAIL, MAX_LABEL, MAX_TOKEN_DAYS, THROTTLE_WINDOW_SECONDS,
 };
 pub use uploads::{
     describe_read_error, file_name_of, ImportSettings, KeptRejects, RejectsFile, TrainingChoice,

@@ -27,6 +27,10 @@ const TOUCH_EVERY: i64 = 60;
 pub const MAX_TOKEN_DAYS: i64 = 366;
 /// What an API token starts with, so that one pasted where it should not be is recognised.
 const TOKEN_PREFIX: &str = "cadre_";
+/// The longest e-mail address there can be (RFC 5321's path limit), in bytes.
+pub const MAX_EMAIL: usize = 254;
+/// The longest label of a token, in characters.
+pub const MAX_LABEL: usize = 100;
 
 /// A new random secret: 32 bytes from the operating system, in hex.
 fn secret() -> String {
@@ -72,6 +76,17 @@ impl App {
         address: &str,
     ) -> Result<cadre_store::Account, AppError> {
         let now = clock::unix();
+        // No account has an e-mail longer than an address can be: such a sign-in fails
+        // before anything of it is kept, its e-mail cut to that length wherever it is named.
+        let email = if email.len() > MAX_EMAIL {
+            let mut end = MAX_EMAIL;
+            while !email.is_char_boundary(end) {
+                end -= 1;
+            }
+            &email[..end]
+        } else {
+            email
+        };
         let account_subject = format!("account:{}", email.trim().to_lowercase());
         let address_subject = format!("address:{address}");
         let since = now - THROTTLE_WINDOW_SECONDS;
@@ -87,7 +102,8 @@ impl App {
                 });
             }
         }
-        let typed: String = email.trim().chars().take(120).collect();
+        // The trail keeps the e-mail as typed, with nothing in it that could forge a line.
+        let typed = cadre_core::text::shown(email.trim(), 120);
         let Some(account) = self.check_sign_in(email, password).await? else {
             self.store
                 .note_failed_sign_in(&[&account_subject, &address_subject], now)
@@ -215,13 +231,21 @@ impl App {
         }
         let now = clock::unix();
         let secret = format!("{TOKEN_PREFIX}{}", secret());
-        let label: String = label.trim().chars().take(100).collect();
+        let label = label.trim();
+        if label.chars().count() > MAX_LABEL {
+            return Err(AppError::Invalid(format!(
+                "a token's label has at most {MAX_LABEL} characters"
+            )));
+        }
+        if let Some(p) = cadre_core::validate::plain_text("label", label, false) {
+            return Err(AppError::Invalid(format!("the label {}", p.message)));
+        }
         let id = self
             .store
             .create_token(
                 account.id,
                 &hashed(&secret),
-                &label,
+                label,
                 read_only,
                 now,
                 now + days * 86_400,

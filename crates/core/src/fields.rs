@@ -189,14 +189,27 @@ impl<'a, F: Fields + ?Sized> Reader<'a, F> {
 
     /// A field longer than `max` characters is a problem (a title of a page's length is a
     /// paste gone wrong, and no report can show it).
+    /// A text field of at most `max` characters, on one line and without control characters.
     fn at_most(&mut self, field: &'static str, max: usize) {
-        let n = self.raw(field).chars().count();
+        self.text_rule(field, max, false);
+    }
+
+    /// A text of paragraphs (a summary, a note): tabs and line breaks allowed.
+    fn paragraphs(&mut self, field: &'static str, max: usize) {
+        self.text_rule(field, max, true);
+    }
+
+    fn text_rule(&mut self, field: &'static str, max: usize, paragraphs: bool) {
+        let raw = self.raw(field);
+        let n = raw.chars().count();
         if n > max {
             self.fail(
                 field,
                 "too-long",
                 format!("is {n} characters long: at most {max}"),
             );
+        } else if let Some(p) = validate::plain_text(field, raw, paragraphs) {
+            self.problems.push(p);
         }
     }
 
@@ -223,8 +236,8 @@ pub fn training(
     for field in ["venue", "platform", "theme"] {
         r.at_most(field, 500);
     }
-    r.at_most("note", 10_000);
-    r.at_most("summary", 20_000);
+    r.paragraphs("note", 10_000);
+    r.paragraphs("summary", 20_000);
     let start = r.date("start_date");
     let end = r.date("end_date");
     r.rule(validate::span(start, end));
@@ -296,6 +309,8 @@ pub fn session(
     let end = r.date("end_date");
     r.rule(validate::span(start, end));
     let participants_total = r.count("participants_total");
+    r.at_most("training_code", 200);
+    r.paragraphs("note", 10_000);
     let note = r.text("note");
     match start {
         Some(start) => r.finish(SessionRecord {
@@ -318,6 +333,7 @@ pub fn partner(
     let name = r.required("name");
     r.at_most("name", 500);
     r.at_most("short_name", 100);
+    r.at_most("parent", 500);
     let short_name = r.text("short_name");
     let kind = r.parse("kind", "bad-value", PartnerKind::parse);
     let parent = match r.text("parent") {
@@ -349,6 +365,17 @@ pub fn person(
     lookups: &Lookups,
 ) -> Result<PersonRecord, Vec<FieldProblem>> {
     let mut r = Reader::new(fields);
+    for (field, max) in [
+        ("given_name", 200),
+        ("family_name", 200),
+        ("email", 254),
+        ("organisation", 500),
+        ("department", 500),
+        ("country", 100),
+        ("gender", 50),
+    ] {
+        r.at_most(field, max);
+    }
     let given_name = r.raw("given_name").to_string();
     let family_name = r.raw("family_name").to_string();
     let email = r.text("email");

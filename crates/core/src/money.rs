@@ -14,12 +14,15 @@ pub enum MoneyError {
     TooPrecise(String),
     #[error("amount {0} is negative")]
     Negative(String),
-    #[error("amount \"{0}\" is too large")]
+    #[error("amount \"{0}\" is more than USD 1,000,000,000.00, the most one training is recorded as worth")]
     TooLarge(String),
 }
 
 impl Money {
     pub const ZERO: Money = Money(0);
+    /// The most one training is recorded as worth: a billion dollars, far above any real
+    /// training, and low enough that the values of ninety million trainings add up exactly.
+    pub const MAX: Money = Money(100_000_000_000);
 
     pub fn from_cents(cents: i64) -> Money {
         Money(cents)
@@ -86,6 +89,7 @@ impl Money {
         dollars
             .checked_mul(100)
             .and_then(|c| c.checked_add(cents))
+            .filter(|c| *c <= Money::MAX.0)
             .map(Money)
             .ok_or_else(too_large)
     }
@@ -154,10 +158,17 @@ mod tests {
                 "{typed:?}"
             );
         }
-        assert!(matches!(
-            Money::parse_usd("99999999999999999999"),
-            Err(MoneyError::TooLarge(_))
-        ));
+        for typed in [
+            "99999999999999999999",
+            "92,233,720,368,547,758.07",
+            "1,000,000,000.01",
+        ] {
+            assert!(
+                matches!(Money::parse_usd(typed), Err(MoneyError::TooLarge(_))),
+                "{typed}"
+            );
+        }
+        assert_eq!(Money::parse_usd("1,000,000,000.00"), Ok(Money::MAX));
     }
 
     #[test]

@@ -107,7 +107,17 @@ pub fn merge(kept: &crate::PersonRecord, other: &crate::PersonRecord) -> crate::
 
 /// The form of an e-mail address compared across rows: trimmed, without case.
 pub fn email_key(email: &str) -> Option<String> {
-    let key = email.trim().to_lowercase();
+    let key: String = if email.is_ascii() {
+        email.trim().to_ascii_lowercase()
+    } else {
+        // Unseen characters (see `text::is_format`) are not part of an address's identity.
+        email
+            .trim()
+            .chars()
+            .filter(|c| !crate::text::is_format(*c))
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
     (!key.is_empty()).then_some(key)
 }
 

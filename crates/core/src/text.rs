@@ -59,7 +59,13 @@ pub fn fold_into(out: &mut String, s: &str) {
             if !lower.is_empty() {
                 lower.push(' ');
             }
-            lower.extend(word.chars().flat_map(char::to_lowercase));
+            // Characters no one sees (a zero-width space, a direction mark) would make two
+            // spellings that look the same two persons: they are not part of the key.
+            lower.extend(
+                word.chars()
+                    .filter(|c| !is_format(*c))
+                    .flat_map(char::to_lowercase),
+            );
         }
         // Lower case can take text out of NFC (a capital with a mark below and one above, say):
         // normalised again, a folded text folds to itself.
@@ -220,5 +226,16 @@ mod shown_tests {
         assert_eq!(shown("ZZ", 40), "ZZ");
         assert_eq!(shown("a\nb\u{202e}c", 40), "a\\u{a}b\\u{202e}c");
         assert_eq!(shown(&"x".repeat(100), 3), "xxx…");
+    }
+
+    #[test]
+    fn unseen_characters_are_not_part_of_a_key() {
+        use super::fold;
+        assert_eq!(fold("Ana\u{200b} Rivera"), "ana rivera");
+        assert_eq!(fold("\u{202e}Ana Rivera\u{feff}"), "ana rivera");
+        assert_eq!(
+            crate::person::email_key("ana\u{200d}@example.org").as_deref(),
+            Some("ana@example.org")
+        );
     }
 }

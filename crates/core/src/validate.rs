@@ -70,6 +70,52 @@ pub fn gender_counts(
     }
 }
 
+/// Text as a field may hold it: no control characters (NUL, BEL, escapes; tabs and line
+/// breaks only in a text of paragraphs), which no one types in a name and which break what
+/// reads the text later (a line of the audit trail, a PostgreSQL column, a terminal).
+pub fn plain_text(field: &'static str, text: &str, paragraphs: bool) -> Option<FieldProblem> {
+    let bad = text
+        .chars()
+        .find(|&c| c.is_control() && !(paragraphs && matches!(c, '\t' | '\n' | '\r')))?;
+    let what = match bad {
+        '\n' | '\r' => "a line break: this field is one line".to_string(),
+        '\t' => "a tab: this field is one line".to_string(),
+        c => format!(
+            "a control character (U+{:04X}), which is not text",
+            u32::from(c)
+        ),
+    };
+    Some(FieldProblem::new(
+        field,
+        "bad-character",
+        format!("holds {what}"),
+    ))
+}
+
+/// A person's text fields and the most characters each may hold.
+pub const PERSON_TEXT: [(&str, usize); 4] = [
+    ("given_name", 200),
+    ("family_name", 200),
+    ("email", 254),
+    ("organisation", 500),
+];
+
+/// A one-line text of at most `max` characters without control characters.
+pub fn line(field: &'static str, text: &str, max: usize) -> Option<FieldProblem> {
+    // Bytes first: a text of fewer bytes than `max` has fewer characters too.
+    if text.len() > max {
+        let n = text.chars().count();
+        if n > max {
+            return Some(FieldProblem::new(
+                field,
+                "too-long",
+                format!("is {n} characters long: at most {max}"),
+            ));
+        }
+    }
+    plain_text(field, text, false)
+}
+
 /// Whether text can be an e-mail address: something, `@`, a domain with a dot, no spaces.
 pub fn looks_like_email(e: &str) -> bool {
     // Byte by byte for ASCII (nearly every address): this runs for every row of a sheet.
@@ -117,6 +163,24 @@ pub fn identity(given_name: &str, family_name: &str, email: Option<&str>) -> Opt
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_refused_and_line_breaks_only_in_paragraphs() {
+        assert!(plain_text("title", "Port security", false).is_none());
+        assert!(plain_text("summary", "One.\n\nTwo.\tThree", true).is_none());
+        for bad in [
+            "a\u{0}b",
+            "bell\u{7}",
+            "two\nlines",
+            "esc\u{1b}[31m",
+            "del\u{7f}",
+        ] {
+            let p = plain_text("given_name", bad, false).expect(bad);
+            assert_eq!((p.field, p.code), ("given_name", "bad-character"));
+        }
+        let p = plain_text("summary", "nul\u{0}", true).unwrap();
+        assert!(p.message.contains("U+0000"), "{}", p.message);
+    }
 
     #[test]
     fn counts_are_whole_and_never_negative() {

@@ -353,7 +353,7 @@ async fn sign_in(s: Ctx, headers: HeaderMap, Form(f): Form<SignInForm>) -> PageR
                 status,
                 SignInPage {
                     nav: "",
-                    email: f.email,
+                    email: f.email.chars().take(cadre_app::MAX_EMAIL).collect(),
                     next,
                     problem: Some(e.to_string()),
                 },

@@ -66,8 +66,11 @@ impl AppState {
     }
 }
 
-/// The largest upload or form body accepted, in bytes.
+/// The largest upload accepted, in bytes.
 pub const BODY_LIMIT: usize = 64 * 1024 * 1024;
+
+/// The largest body of any other request (a form, an API record), in bytes.
+pub const FORM_LIMIT: usize = 1024 * 1024;
 
 /// Every route of the application.
 pub fn router(state: AppState) -> Router {

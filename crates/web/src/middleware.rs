@@ -27,6 +27,7 @@ pub(crate) fn wrap(routes: Router, state: AppState) -> Router {
             crate::auth::identify,
         ))
         .layer(axum::middleware::from_fn(log))
+        .layer(axum::middleware::from_fn(form_limit))
         .layer(axum::extract::DefaultBodyLimit::max(crate::BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(crate::BODY_LIMIT))
         .layer(CsrfLayer::new())
@@ -48,6 +49,34 @@ pub(crate) fn wrap(routes: Router, state: AppState) -> Router {
             HeaderValue::from_static(CSP),
         ))
         .layer(CatchPanicLayer::new())
+}
+
+/// Holds every body but a file upload's to [`crate::FORM_LIMIT`]: a form or an API record is
+/// a few kilobytes, and one of megabytes (a 60 MB e-mail at the sign-in) would only be work,
+/// memory and, stored, disk for nothing. Said as 413 before the body is read when its length
+/// is declared, and by the extractor when a body without one passes the limit.
+async fn form_limit(req: Request, next: Next) -> Response {
+    if req.method() == Method::POST && req.uri().path() == "/imports" {
+        return next.run(req).await;
+    }
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > crate::FORM_LIMIT as u64) {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "A form or API request is at most {} KiB.",
+                crate::FORM_LIMIT / 1024
+            ),
+        )
+            .into_response();
+    }
+    let (parts, body) = req.into_parts();
+    let body = axum::body::Body::new(http_body_util::Limited::new(body, crate::FORM_LIMIT));
+    next.run(Request::from_parts(parts, body)).await
 }
 
 /// One line per request. The route is the pattern (`/trainings/{id}`), not the path asked

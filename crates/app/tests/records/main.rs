@@ -303,3 +303,86 @@ async fn an_import_is_followed_by_the_warm_engine_without_a_rebuild() {
         "built once, at warm-up; every import followed"
     );
 }
+
+/// Control characters and overlong text are refused in forms, the API and imports alike, the
+/// field named; a value above the most a training may be worth too.
+#[tokio::test]
+async fn control_characters_overlong_text_and_huge_values_are_refused_with_the_field() {
+    let apps = apps().await;
+    let codes = |r: Result<cadre_core::PersonRecord, AppError>| match r {
+        Err(AppError::Fields(list)) => list.iter().map(|p| (p.field, p.code)).collect::<Vec<_>>(),
+        other => panic!("{other:?}"),
+    };
+    for (field, typed, code) in [
+        ("given_name", "Ana\u{0}", "bad-character"),
+        ("family_name", "Rivera\u{7}", "bad-character"),
+        ("given_name", "Ana\nRivera", "bad-character"),
+        ("organisation", "Police\u{1b}[2J", "bad-character"),
+        ("family_name", &"R".repeat(201), "too-long"),
+    ] {
+        let mut f = fields(&[
+            ("given_name", "Ana"),
+            ("family_name", "Rivera"),
+            ("email", "ana@example.org"),
+        ]);
+        f.insert(field.into(), typed.into());
+        let r = apps
+            .warm
+            .create_participant(&actor(), &f)
+            .await
+            .map(|v| v.record);
+        assert_eq!(codes(r), [(field, code)], "{typed:?}");
+    }
+    let r = apps
+        .warm
+        .create_training(
+            &actor(),
+            &fields(&[
+                ("code", "X-1"),
+                ("title", "Port security"),
+                ("value_usd", "92,233,720,368,547,758.07"),
+                ("summary", "Two lines.\nAllowed here."),
+            ]),
+        )
+        .await;
+    match r {
+        Err(AppError::Fields(list)) => {
+            assert_eq!(list.len(), 1, "{list:?}");
+            assert_eq!((list[0].field, list[0].code), ("value_usd", "bad-money"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // An attendance sheet: the row's cell is named.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("attendance.csv");
+    std::fs::write(&path, "code,title\nX-2,Port security\n").unwrap();
+    apps.warm
+        .import(
+            &actor(),
+            &cadre_app::ImportRequest::new(cadre_import::Kind::Trainings, path.clone()),
+            &mut |_, _| {},
+        )
+        .await
+        .unwrap();
+    std::fs::write(
+        &path,
+        "training_code,given_name,family_name,email\nX-2,Ana\u{0},Rivera,ana@example.org\n",
+    )
+    .unwrap();
+    let out = apps
+        .warm
+        .import(
+            &actor(),
+            &cadre_app::ImportRequest::new(cadre_import::Kind::Attendance, path),
+            &mut |_, _| {},
+        )
+        .await
+        .unwrap();
+    let problems: Vec<(usize, Option<usize>, &str)> = out
+        .problems
+        .list
+        .iter()
+        .map(|p| (p.line, p.column, p.code))
+        .collect();
+    assert_eq!(problems, [(2, Some(2), "bad-character")]);
+}

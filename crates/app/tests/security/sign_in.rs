@@ -126,7 +126,8 @@ async fn a_sign_in_ends_when_idle_too_old_signed_out_or_its_password_is_reset() 
     assert!(app.signed_in(&second.secret, "").await.unwrap().is_none());
     assert!(app.signed_in(&other.secret, "").await.unwrap().is_none());
 
-    // A password reset and a disabled account do too; a changed role applies at once.
+    // A password reset, a disabled account and a changed role do too: what was signed in
+    // under the old role signs in again under the new one.
     let s = app
         .sign_in("c@agency.example", PASSWORD, "", None)
         .await
@@ -138,6 +139,11 @@ async fn a_sign_in_ends_when_idle_too_old_signed_out_or_its_password_is_reset() 
     )
     .await
     .unwrap();
+    assert!(app.signed_in(&s.secret, "").await.unwrap().is_none());
+    let s = app
+        .sign_in("c@agency.example", PASSWORD, "", None)
+        .await
+        .unwrap();
     let now_viewer = app.signed_in(&s.secret, "").await.unwrap().unwrap();
     assert_eq!(now_viewer.grant, Some(Grant::plain(Role::Viewer)));
     let changed = app
@@ -282,4 +288,37 @@ async fn the_last_admin_who_can_sign_in_is_kept() {
     app.set_user_disabled(&me, "v@agency.example", true)
         .await
         .unwrap();
+}
+
+/// A sign-in with a huge e-mail, or one holding a line break, fails like any other; what the
+/// trail keeps of it is bounded and cannot forge a line of `cadre audit list`.
+#[tokio::test]
+async fn a_huge_or_multi_line_e_mail_is_bounded_before_it_is_kept() {
+    let (app, _dir) = app().await;
+    let huge = format!("{}@agency.example", "a".repeat(1_000_000));
+    let forged = "x@agency.example\n2026-01-01T00:00:00Z admin signed-in";
+    for email in [huge.as_str(), forged] {
+        let e = app
+            .sign_in(email, "wrong password!", "10.0.0.9", None)
+            .await;
+        assert!(matches!(e, Err(AppError::SignIn)), "{e:?}");
+    }
+    let failed = app
+        .audit_entries(
+            &Actor::local(),
+            &cadre_store::AuditFilter {
+                action: Some("sign-in-failed".into()),
+                ..Default::default()
+            },
+            None,
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(failed.len(), 2);
+    for entry in &failed {
+        assert!(entry.actor.chars().count() <= 121, "{}", entry.actor.len());
+        assert!(!entry.actor.contains('\n'), "{:?}", entry.actor);
+    }
+    assert!(failed[0].actor.contains("\\u{a}"), "{:?}", failed[0].actor);
 }

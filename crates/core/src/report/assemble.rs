@@ -123,7 +123,10 @@ pub(super) fn assemble(
             None => totals.modality_unknown += 1,
         }
         if let Some(v) = r.value {
-            value = value.checked_add(v).unwrap_or(value);
+            // Each value is at most `Money::MAX` (parsing refuses more), so no real number of
+            // trainings reaches the bound; past it the sum stops at the largest amount rather
+            // than wrapping or leaving trainings out.
+            value = value.checked_add(v).unwrap_or(Money::from_cents(i64::MAX));
             value_known += 1;
         }
         let known = p.counts.map_or(0, |c| c.total);

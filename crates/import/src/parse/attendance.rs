@@ -147,6 +147,10 @@ impl AttendanceParser {
                 None
             }
         };
+        for (field, max) in validate::PERSON_TEXT {
+            let problem = validate::line(field, c.raw(field), max);
+            c.rule(problem);
+        }
         let given_name = c.raw("given_name");
         let family_name = c.raw("family_name");
         let email = Some(c.raw("email")).filter(|e| !e.is_empty());
