@@ -26,23 +26,28 @@ impl Store {
         path: &std::path::Path,
         progress: &mut (dyn FnMut(u64, u64) + Send),
     ) -> Result<CopyReport> {
-        if path.exists() {
+        // A symbolic link counts as there already, even one pointing nowhere: a backup holds
+        // password hashes and is never written through a link to somewhere else.
+        if path.symlink_metadata().is_ok() {
             return Err(StoreError::Backup(format!(
                 "{} is there already: name a new file",
                 path.display()
             )));
         }
         let partial = path.with_extension("partial");
-        let remove = |p: &std::path::Path| {
-            for suffix in ["", "-wal", "-shm"] {
-                let mut name = p.as_os_str().to_owned();
-                name.push(suffix);
-                let _ = std::fs::remove_file(std::path::PathBuf::from(name));
-            }
-        };
-        remove(&partial);
+        remove_database(&partial);
+        // Made first, readable by its owner only: SQLite gives its log files the mode of the
+        // database file, so nothing of the backup is ever readable by others.
+        private_file(&partial)?;
         let target = Store::open(&format!("sqlite:{}", partial.display())).await?;
-        let copied = self.copy_into(&target, false, progress).await;
+        let mut copied = self.copy_into(&target, false, progress).await;
+        if copied.is_ok() {
+            if let Pool::Sqlite(p) = &target.pool {
+                if let Err(e) = mark_backup(p).await {
+                    copied = Err(e);
+                }
+            }
+        }
         // The log folded into the file and emptied: the backup is the one file.
         if copied.is_ok() {
             if let Pool::Sqlite(p) = &target.pool {
@@ -60,19 +65,22 @@ impl Store {
         }
         match copied {
             Ok(_) if log.exists() => {
-                remove(&partial);
+                remove_database(&partial);
                 Err(StoreError::Backup(
                     "the backup's log could not be folded into it: nothing was kept".into(),
                 ))
             }
             Ok(report) => {
-                std::fs::rename(&partial, path).map_err(|e| {
+                let moved = std::fs::rename(&partial, path).map_err(|e| {
                     StoreError::Backup(format!("cannot move the backup into place: {e}"))
-                })?;
+                });
+                // The shared-memory index SQLite left beside the copy is of no use now.
+                remove_database(&partial);
+                moved?;
                 Ok(report)
             }
             Err(e) => {
-                remove(&partial);
+                remove_database(&partial);
                 Err(e)
             }
         }
@@ -91,6 +99,7 @@ impl Store {
                 path.display()
             )));
         }
+        check_backup(path).await?;
         // Read from a copy of the file, opened as a database of this cadre: a backup made by
         // an earlier version is brought up to date there, and the backup itself is left as it
         // was.
@@ -120,4 +129,117 @@ impl Store {
         }
         copied
     }
+}
+
+/// The table `cadre backup` writes into every backup, to say it is one: what made it and when.
+const MARKER: &str = "cadre_backup";
+
+/// Removes an SQLite file and its log and index files, if there.
+fn remove_database(p: &std::path::Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = p.as_os_str().to_owned();
+        name.push(suffix);
+        let _ = std::fs::remove_file(std::path::PathBuf::from(name));
+    }
+}
+
+/// Creates an empty file readable and writable by its owner only, failing if anything (a
+/// file, a link) is there.
+fn private_file(p: &std::path::Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(p)
+        .map(drop)
+        .map_err(|e| StoreError::Backup(format!("cannot write {}: {e}", p.display())))
+}
+
+/// Writes the backup's marker.
+async fn mark_backup(pool: &sqlx::SqlitePool) -> Result<()> {
+    let made_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    sqlx::query(&format!(
+        "CREATE TABLE {MARKER} (format TEXT NOT NULL, version TEXT NOT NULL, made_at INTEGER NOT NULL)"
+    ))
+    .execute(pool)
+    .await?;
+    sqlx::query(&format!(
+        "INSERT INTO {MARKER} (format, version, made_at) VALUES ('cadre.backup.v1', $1, $2)"
+    ))
+    .bind(env!("CARGO_PKG_VERSION"))
+    .bind(made_at)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Refuses a file that is not a backup `cadre backup` wrote, saying what it lacks, before
+/// anything of it is opened as a database (opening would bring an empty file up to date as a
+/// new, empty cadre database, and a restore would then leave one without accounts).
+async fn check_backup(path: &std::path::Path) -> Result<()> {
+    use sqlx::ConnectOptions;
+    let not = |why: String| {
+        StoreError::Backup(format!(
+            "{} is not a cadre backup: {why}; nothing was restored",
+            path.display()
+        ))
+    };
+    let mut head = [0u8; 16];
+    let read = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .is_ok();
+    if !read || &head != b"SQLite format 3\0" {
+        return Err(not("it is not an SQLite database file".into()));
+    }
+    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .read_only(true)
+        .immutable(true)
+        .connect()
+        .await
+        .map_err(|e| not(format!("it cannot be read ({e})")))?;
+    let tables: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .fetch_all(&mut conn)
+            .await
+            .map_err(|e| not(format!("its tables cannot be read ({e})")))?;
+    let has = |t: &str| tables.iter().any(|n| n == t);
+    let mut missing: Vec<&str> = Vec::new();
+    if !has("_sqlx_migrations") {
+        missing.push("its schema version (_sqlx_migrations)");
+    }
+    let lacking: Vec<&str> = crate::specs::SPECS
+        .iter()
+        .map(|s| s.name)
+        .filter(|t| !has(t))
+        .collect();
+    let tables_missing = if lacking.is_empty() {
+        String::new()
+    } else {
+        format!("the tables {}", lacking.join(", "))
+    };
+    if !lacking.is_empty() {
+        missing.push(&tables_missing);
+    }
+    if !has(MARKER) {
+        missing.push("the mark cadre backup writes into every backup");
+    }
+    if !missing.is_empty() {
+        return Err(not(format!("it lacks {}", missing.join("; "))));
+    }
+    let format: Option<String> =
+        sqlx::query_scalar(&format!("SELECT format FROM {MARKER} LIMIT 1"))
+            .fetch_optional(&mut conn)
+            .await
+            .map_err(|e| not(format!("its mark cannot be read ({e})")))?;
+    if format.as_deref() != Some("cadre.backup.v1") {
+        return Err(not(format!(
+            "its mark says {}",
+            format.as_deref().unwrap_or("nothing")
+        )));
+    }
+    Ok(())
 }

@@ -65,6 +65,19 @@ async fn a_backup_taken_while_writing_restores_the_same_records(source: &TestSto
     let written = writer.await.unwrap();
     assert_eq!(last.0, last.1);
     assert!(!dir.path().join("cadre-backup.partial").exists());
+    // It holds password hashes: its owner's alone, and nothing left beside it.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("cadre-backup"))
+            .collect();
+        left.sort();
+        assert_eq!(left, ["cadre-backup.db"]);
+    }
 
     let backup = Store::open(&format!("sqlite:{}", path.display()))
         .await
@@ -167,3 +180,56 @@ async fn commits_are_durable_by_default(t: &TestStore) {
     );
 }
 both!(commits_are_durable_by_default);
+
+/// A restore refuses what is not a backup, naming what it lacks, and changes nothing; a backup
+/// is never written through a symbolic link.
+async fn a_restore_refuses_what_is_not_a_backup(t: &TestStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    let text = dir.path().join("notes.db");
+    std::fs::write(&text, b"not a database at all, but long enough").unwrap();
+    let other = dir.path().join("other.db");
+    {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}?mode=rwc", other.display()))
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE things (id INTEGER PRIMARY KEY, name TEXT)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    }
+    // A live cadre database is not a backup either: it has every table, not the mark.
+    let live = dir.path().join("live.db");
+    Store::open(&format!("sqlite:{}", live.display()))
+        .await
+        .unwrap()
+        .close()
+        .await;
+    for (file, says) in [
+        (&empty, "it is not an SQLite database file"),
+        (&text, "it is not an SQLite database file"),
+        (&other, "the tables "),
+        (&other, "_sqlx_migrations"),
+        (&live, "the mark cadre backup writes"),
+    ] {
+        match t.store.restore_from(file, &mut |_, _| {}).await {
+            Err(StoreError::Backup(why)) => {
+                assert!(why.contains("is not a cadre backup"), "{why}");
+                assert!(why.contains(says), "{why}");
+            }
+            other => panic!("{} was restored: {other:?}", file.display()),
+        }
+    }
+    assert_eq!(t.store.counts().await.unwrap().trainings, 0);
+    // A link where the backup would go, even one pointing nowhere, is refused.
+    let link = dir.path().join("link.db");
+    std::os::unix::fs::symlink(dir.path().join("elsewhere.db"), &link).unwrap();
+    match t.store.backup_to(&link, &mut |_, _| {}).await {
+        Err(StoreError::Backup(why)) => assert!(why.contains("is there already"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(!dir.path().join("elsewhere.db").exists());
+}
+both!(a_restore_refuses_what_is_not_a_backup);
