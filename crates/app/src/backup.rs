@@ -27,10 +27,26 @@ impl App {
                 path.display()
             ))));
         }
-        // Noted first: the backup then holds its own note.
+        // Noted first: the backup then holds its own note. One that fails is noted again as
+        // failed, so the trail does not claim the data left when it did not.
         self.note_export(actor, "backup", &path.display().to_string())
             .await?;
-        Ok(self.store.backup_to(path, progress).await?)
+        match self.store.backup_to(path, progress).await {
+            Ok(report) => Ok(report),
+            Err(e) => {
+                let detail = cadre_core::text::shown(&format!("{}: {e}", path.display()), 500);
+                self.audit(
+                    &actor.name,
+                    &actor.address,
+                    "export-failed",
+                    "backup",
+                    None,
+                    &detail,
+                )
+                .await?;
+                Err(e.into())
+            }
+        }
     }
 
     /// Brings a backup back into this database, which must hold no records.

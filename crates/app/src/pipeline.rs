@@ -35,6 +35,10 @@ pub struct ImportOptions {
     /// its counts and appended in the import's own transaction, so that no import lands
     /// unrecorded.
     pub audit: Option<cadre_core::audit::Entry>,
+    /// The import's history row as begun (who, when, which file), completed with its counts
+    /// and written in the import's own transaction: a committed import is always in the
+    /// history, whatever happens after its commit.
+    pub history: Option<cadre_store::ImportRecord>,
     /// The trainings and periods approved: rows that would change them are refused.
     pub locks: std::sync::Arc<crate::ImportLocks>,
     /// Attendance: an import that would change what is recorded of participants already
@@ -96,6 +100,8 @@ pub struct Summary {
     pub set_aside: Problems,
     /// Once committed, what the import changed of the facts a warm report engine holds.
     pub changed: Option<cadre_store::Changed>,
+    /// Once committed with [`ImportOptions::history`], its history row's id.
+    pub history_id: Option<i64>,
 }
 
 impl Summary {
@@ -445,6 +451,17 @@ async fn finish(
                 summary.rejected
             );
             w.note(entry).await?;
+        }
+        if let Some(mut record) = options.history.clone() {
+            record.outcome = "committed".into();
+            record.finished_at = crate::clock::now();
+            record.rows = summary.rows;
+            record.created = summary.created;
+            record.updated = summary.updated;
+            record.unchanged = summary.unchanged;
+            record.rejected = summary.rejected;
+            record.removed = summary.removed.unwrap_or(0);
+            summary.history_id = Some(w.record_history(&record).await?);
         }
         summary.changed = Some(w.commit().await?);
     }

@@ -96,6 +96,11 @@ impl App {
         ] {
             let (n, oldest) = self.store.failed_sign_ins(subject, since).await?;
             if n >= most {
+                // Refused without a check of the password, and kept: a run of attempts against
+                // one account shows in the trail even while they are turned away.
+                let typed = cadre_core::text::shown(email.trim(), 120);
+                self.audit(&typed, address, "sign-in-throttled", "account", None, "")
+                    .await?;
                 let wait = oldest.unwrap_or(now) + THROTTLE_WINDOW_SECONDS - now;
                 return Err(AppError::Throttled {
                     minutes: (wait + 59).div_euclid(60).max(1),

@@ -30,6 +30,37 @@ pub struct Args {
     /// the primary); writes, and what follows them, go to the primary.
     #[arg(long, env = "CADRE_READ_REPLICA_URL", value_name = "URL")]
     pub read_replica: Option<String>,
+    /// The address people reach cadre at, when it is published under a name
+    /// (https://training.agency.example/): requests naming any other host than it, an IP
+    /// address or localhost are refused, so that another site's page cannot reach cadre by
+    /// pointing its own name at this server.
+    #[arg(long, env = "CADRE_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+}
+
+/// The host name of a public address: `https://Training.Agency.example:8443/x` ->
+/// `training.agency.example`.
+fn host_of(url: &str) -> anyhow::Result<String> {
+    let rest = url
+        .split_once("://")
+        .map_or(url, |(_, rest)| rest)
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or("");
+    let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+    let host = match host.rsplit_once(':') {
+        Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
+        _ => host,
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    if host.is_empty()
+        || !host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+    {
+        anyhow::bail!("--public-url {url}: give the address people use, like https://training.agency.example/");
+    }
+    Ok(host)
 }
 
 /// Logs to standard error, one line per request; `RUST_LOG` (e.g. `warn`) narrows it.
@@ -66,10 +97,15 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
         ),
         None => None,
     };
+    let public_hosts = match &args.public_url {
+        Some(url) => vec![host_of(url)?],
+        None => Vec::new(),
+    };
     let options = Options {
         secure_cookies: args.secure_cookies,
         trust_proxy: args.trust_proxy,
         replica,
+        public_hosts,
     };
     serve(store, args.addr, options, |addr| {
         say!("cadre is serving {database} at http://{addr}/ (Ctrl-C stops it)");
@@ -83,6 +119,8 @@ pub struct Options {
     pub secure_cookies: bool,
     pub trust_proxy: bool,
     pub replica: Option<Store>,
+    /// Host names requests may name besides addresses and localhost.
+    pub public_hosts: Vec<String>,
 }
 
 /// Serves the store at `addr`, telling `ready` the address once it listens.
@@ -124,6 +162,7 @@ pub async fn serve(
     let mut state = AppState::new(app);
     state.secure_cookies = options.secure_cookies;
     state.trust_proxy = options.trust_proxy;
+    state.public_hosts = std::sync::Arc::new(options.public_hosts);
     cadre_web::serve(state, addr, cadre_web::shutdown_signal(), ready).await?;
     say!("cadre stopped serving.");
     Ok(ExitCode::SUCCESS)

@@ -170,6 +170,11 @@ impl ImportTx {
         on_writer!(self, w => w.locked_changes(locked, limit))
     }
 
+    /// Writes the import's history row in its transaction: committed, it is in the history.
+    pub async fn record_history(&mut self, record: &crate::ImportRecord) -> Result<i64> {
+        on_writer!(self, w => w.record_history(record))
+    }
+
     /// Writes what the rows taught about persons already known, once per person.
     pub async fn write_merged(&mut self) -> Result<()> {
         on_writer!(self, w => w.write_merged())

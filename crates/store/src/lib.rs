@@ -287,6 +287,12 @@ impl Store {
         on_backend!(self, history::record(record))
     }
 
+    /// Completes a history row an import wrote in its own transaction (see
+    /// [`ImportTx::record_history`]).
+    pub async fn complete_import_record(&self, id: i64, record: &ImportRecord) -> Result<()> {
+        on_backend!(self, history::complete(id, record))
+    }
+
     /// The most recent imports first, at most `limit`.
     pub async fn import_history(&self, limit: i64) -> Result<Vec<ImportRecord>> {
         on_backend!(self, history::list(limit))

@@ -35,6 +35,10 @@ pub struct AppState {
     live: std::sync::Arc<cache::Live>,
     /// Imports running, by their upload's token.
     jobs: pages::Jobs,
+    /// Host names requests may name besides IP addresses and `localhost` (the host of
+    /// `--public-url`): a page of another site whose name was pointed at this server (DNS
+    /// rebinding) names its own, and is refused.
+    pub public_hosts: std::sync::Arc<Vec<String>>,
     /// How long an import's request waits for it before answering with a progress page that
     /// refreshes itself (small files are answered at once).
     pub inline_wait: std::time::Duration,
@@ -50,6 +54,7 @@ impl AppState {
             trust_proxy: false,
             live: Default::default(),
             jobs: Default::default(),
+            public_hosts: Default::default(),
             inline_wait: std::time::Duration::from_secs(2),
         }
     }

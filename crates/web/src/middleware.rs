@@ -20,6 +20,7 @@ use crate::AppState;
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 pub(crate) fn wrap(routes: Router, state: AppState) -> Router {
+    let state_for_host = state.clone();
     routes
         .layer(axum::middleware::from_fn_with_state(state.clone(), etag))
         .layer(axum::middleware::from_fn_with_state(
@@ -28,6 +29,10 @@ pub(crate) fn wrap(routes: Router, state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(log))
         .layer(axum::middleware::from_fn(form_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            state_for_host,
+            host_check,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(crate::BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(crate::BODY_LIMIT))
         .layer(CsrfLayer::new())
@@ -49,6 +54,50 @@ pub(crate) fn wrap(routes: Router, state: AppState) -> Router {
             HeaderValue::from_static(CSP),
         ))
         .layer(CatchPanicLayer::new())
+}
+
+/// Whether a request's `Host` names this server: an IP address, `localhost`, or a name it is
+/// published under. A browser always sends one; a request without one (a program's) is not
+/// a browser led here by another site.
+fn host_allowed(host: &str, public: &[String]) -> bool {
+    let name = match host.strip_prefix('[') {
+        // An IPv6 literal: `[::1]:8080`.
+        Some(rest) => {
+            return rest
+                .split(']')
+                .next()
+                .is_some_and(|ip| ip.parse::<std::net::Ipv6Addr>().is_ok())
+        }
+        None => host.rsplit_once(':').map_or(host, |(name, port)| {
+            if port.bytes().all(|b| b.is_ascii_digit()) {
+                name
+            } else {
+                host
+            }
+        }),
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name.parse::<std::net::Ipv4Addr>().is_ok()
+        || name == "localhost"
+        || public.iter().any(|p| *p == name)
+}
+
+/// Refuses a request naming a host this server is not (421), before anything else of it is
+/// looked at: see [`host_allowed`].
+async fn host_check(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .map(|h| h.to_str().unwrap_or("\u{0}"));
+    match host {
+        Some(h) if !host_allowed(h, &state.public_hosts) => (
+            StatusCode::MISDIRECTED_REQUEST,
+            "This server does not answer for that host name. Use its address, or the name it was \
+             published under.",
+        )
+            .into_response(),
+        _ => next.run(req).await,
+    }
 }
 
 /// Holds every body but a file upload's to [`crate::FORM_LIMIT`]: a form or an API record is
@@ -186,4 +235,38 @@ async fn etag(State(state): State<AppState>, req: Request, next: Next) -> Respon
         },
     );
     Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_allowed;
+
+    #[test]
+    fn only_addresses_localhost_and_the_published_name_are_answered() {
+        let public = vec!["training.agency.example".to_string()];
+        for ok in [
+            "127.0.0.1:8080",
+            "127.0.0.1",
+            "10.1.2.3:80",
+            "[::1]:8080",
+            "localhost:8080",
+            "LOCALHOST",
+            "training.agency.example",
+            "Training.Agency.Example:443",
+            "training.agency.example.",
+        ] {
+            assert!(host_allowed(ok, &public), "{ok}");
+        }
+        for refused in [
+            "evil.example",
+            "evil.example:8080",
+            "127.0.0.1.evil.example",
+            "localhost.evil.example",
+            "training.agency.example.evil.example",
+            "[not-an-address]:80",
+            "",
+        ] {
+            assert!(!host_allowed(refused, &public), "{refused}");
+        }
+    }
 }

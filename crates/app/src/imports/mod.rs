@@ -177,7 +177,16 @@ impl App {
                         ),
                     );
                 }
-                outcome.history_id = self.store.record_import(&record).await?;
+                let written = outcome.summary.as_ref().and_then(|s| s.history_id);
+                outcome.history_id = match written {
+                    // Written with the import; completed now. Should that fail (a full disk),
+                    // the row is there all the same, saying the import was committed.
+                    Some(id) => {
+                        let _ = self.store.complete_import_record(id, &record).await;
+                        id
+                    }
+                    None => self.store.record_import(&record).await?,
+                };
                 if record.outcome == "committed" {
                     let changed = outcome.summary.as_ref().and_then(|s| s.changed.as_ref());
                     match changed {
@@ -338,6 +347,7 @@ impl App {
                 detail: record.file_name.clone(),
                 ..Default::default()
             }),
+            history: Some(record.clone()),
         };
         let result = import_sheet(&self.store, kind, sheet, store_options, progress).await;
         let (summary, problems) = match result {

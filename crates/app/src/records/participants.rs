@@ -71,9 +71,12 @@ impl App {
         }
         let p = found("participant", id, self.store.person_by_id(id).await?)?;
         if actor.sight(p.record.person.country.as_deref()) != Sight::Named {
-            return Err(AppError::Forbidden(
-                "a focal point sees by name only the participants of their own country",
-            ));
+            // Another country's participant is answered as one that does not exist: a refusal
+            // would tell a focal point which ids are taken.
+            return Err(AppError::NotFound {
+                kind: "participant",
+                id,
+            });
         }
         Ok(p)
     }

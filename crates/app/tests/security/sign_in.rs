@@ -70,6 +70,52 @@ async fn failed_sign_ins_are_throttled_alike_for_known_and_unknown_e_mails() {
         2 * cadre_app::FAILURES_PER_ACCOUNT + cadre_app::FAILURES_PER_ADDRESS
     );
     assert!(failed.iter().any(|e| e.address == "10.0.0.3"));
+    // So is every attempt turned away while throttled.
+    let throttled = app
+        .audit_entries(
+            &Actor::local(),
+            &cadre_store::AuditFilter {
+                action: Some("sign-in-throttled".into()),
+                ..Default::default()
+            },
+            None,
+            1000,
+        )
+        .await
+        .unwrap();
+    assert_eq!(throttled.len(), 3, "{throttled:?}");
+    assert!(throttled
+        .iter()
+        .any(|e| e.actor == "unknown@agency.example"));
+}
+
+/// A backup that could not be written is in the trail as a failure, not only as an export.
+#[tokio::test]
+async fn a_failed_backup_is_recorded_as_failed() {
+    let (app, dir) = app().await;
+    let path = dir.path().join("no-such-folder").join("backup.db");
+    assert!(app
+        .backup(&Actor::local(), &path, &mut |_, _| {})
+        .await
+        .is_err());
+    let failed = app
+        .audit_entries(
+            &Actor::local(),
+            &cadre_store::AuditFilter {
+                action: Some("export-failed".into()),
+                ..Default::default()
+            },
+            None,
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(failed.len(), 1);
+    assert!(
+        failed[0].detail.contains("backup.db"),
+        "{}",
+        failed[0].detail
+    );
 }
 
 #[tokio::test]

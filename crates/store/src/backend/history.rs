@@ -9,6 +9,15 @@ use crate::Result;
 
 /// Keeps one import's record; returns its id.
 pub(crate) async fn record(pool: &sqlx::Pool<Db>, r: &ImportRecord) -> Result<i64> {
+    record_with(pool, r).await
+}
+
+/// Records an import through `ex`: the pool, or the import's own transaction (a committed
+/// import and its history row land together).
+pub(crate) async fn record_with<'e, E>(ex: E, r: &ImportRecord) -> Result<i64>
+where
+    E: sqlx::Executor<'e, Database = Db>,
+{
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO imports (started_at, finished_at, actor, file_name, digest, kind, mapping,
              outcome, rows_read, created, updated, unchanged, removed, rejected, problems)
@@ -30,9 +39,22 @@ pub(crate) async fn record(pool: &sqlx::Pool<Db>, r: &ImportRecord) -> Result<i6
     .bind(r.removed as i64)
     .bind(r.rejected as i64)
     .bind(&r.problems)
-    .fetch_one(pool)
+    .fetch_one(ex)
     .await?;
     Ok(id)
+}
+
+/// Completes a history row written in an import's transaction with what was known only once
+/// it was over (the file's digest, the end, the problems of rows set aside).
+pub(crate) async fn complete(pool: &sqlx::Pool<Db>, id: i64, r: &ImportRecord) -> Result<()> {
+    sqlx::query("UPDATE imports SET finished_at = $1, digest = $2, problems = $3 WHERE id = $4")
+        .bind(&r.finished_at)
+        .bind(&r.digest)
+        .bind(&r.problems)
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
 }
 
 /// The most recent imports first, at most `limit`.

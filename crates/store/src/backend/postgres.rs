@@ -76,6 +76,11 @@ pub(crate) async fn open(url: &str, schema: Option<&str>) -> Result<sqlx::Pool<D
     // Four for the work, and one for `follow_versions`'s listener when a server keeps it.
     let pool = PgPoolOptions::new()
         .max_connections(5)
+        // A connection that may still hold a transaction (a rollback that did not happen) is
+        // closed rather than handed to the next request.
+        .after_release(|conn, _| {
+            Box::pin(async move { Ok(!sqlx::Connection::is_in_transaction(conn)) })
+        })
         .connect_with(options)
         .await?;
     // sqlx holds an advisory lock while it migrates: two commands opening at once take turns.

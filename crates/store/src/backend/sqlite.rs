@@ -263,7 +263,11 @@ pub(crate) async fn begin_edit(pool: &sqlx::Pool<Db>) -> Result<sqlx::Transactio
 }
 
 /// What every connection is set to whenever it goes back to the pool: an import may have
-/// changed both for itself.
+/// changed both for itself. A connection still inside a transaction is closed instead: a
+/// transaction dropped on an error is rolled back as the connection's next command (run
+/// here, before the pragmas), and when that rollback fails too (a full disk: SQLite ended
+/// the transaction itself, so `ROLLBACK` finds none) sqlx still counts it open, and every
+/// later `BEGIN` on the connection would fail.
 fn reset(
     conn: &mut sqlx::SqliteConnection,
     _: sqlx::pool::PoolConnectionMetadata,
@@ -277,7 +281,7 @@ fn reset(
         sqlx::query("PRAGMA cache_size = -2000")
             .execute(&mut *conn)
             .await?;
-        Ok(true)
+        Ok(!sqlx::Connection::is_in_transaction(conn))
     })
 }
 

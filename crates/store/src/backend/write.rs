@@ -193,6 +193,11 @@ impl Writer {
         })
     }
 
+    /// Writes the import's history row in its transaction.
+    pub(crate) async fn record_history(&mut self, record: &crate::ImportRecord) -> Result<i64> {
+        super::history::record_with(&mut *self.tx, record).await
+    }
+
     /// What the rows of a file are checked against.
     pub(crate) async fn lookups(&mut self) -> Result<Lookups> {
         let mut l = Lookups::default();

@@ -107,13 +107,6 @@ pub(crate) async fn list(s: Ctx) -> PageResult<Response> {
     })
 }
 
-async fn period_in(s: &Ctx, q: &PeriodQuery) -> PageResult<Period> {
-    Ok(match q.period().map_err(WebError::BadRequest)? {
-        Some(p) => p,
-        None => super::report::period_of(s, q).await.0,
-    })
-}
-
 fn back(period: Period) -> Response {
     see_other(&format!(
         "/report?{}#approval-panel",
@@ -121,30 +114,58 @@ fn back(period: Period) -> Response {
     ))
 }
 
-pub(crate) async fn submit(s: Ctx, Query(q): Query<PeriodQuery>) -> PageResult<Response> {
-    let period = period_in(&s, &q).await?;
+/// What a step's form posts: the period (the report page puts it in the address the form
+/// posts to; a program may send it in the body) and, to reopen, the reason.
+#[derive(Deserialize)]
+pub(crate) struct StepForm {
+    #[serde(default)]
+    reason: String,
+    #[serde(flatten)]
+    period: PeriodQuery,
+}
+
+/// The period a step is taken on: named in the address or the body, never guessed (a step on
+/// a period nobody named could approve the wrong one), and the same if named in both.
+fn step_period(q: &PeriodQuery, f: &PeriodQuery) -> PageResult<Period> {
+    let in_address = q.period().map_err(WebError::BadRequest)?;
+    let in_body = f.period().map_err(WebError::BadRequest)?;
+    match (in_address, in_body) {
+        (Some(a), Some(b)) if a != b => Err(WebError::BadRequest(
+            "the form names two different periods: take the step from the period's report".into(),
+        )),
+        (Some(p), _) | (None, Some(p)) => Ok(p),
+        (None, None) => Err(WebError::BadRequest(
+            "the form names no period: take the step from the period's report".into(),
+        )),
+    }
+}
+
+pub(crate) async fn submit(
+    s: Ctx,
+    Query(q): Query<PeriodQuery>,
+    Form(form): Form<StepForm>,
+) -> PageResult<Response> {
+    let period = step_period(&q, &form.period)?;
     s.app.submit_period(&s.actor, period).await?;
     Ok(back(period))
 }
 
-pub(crate) async fn approve(s: Ctx, Query(q): Query<PeriodQuery>) -> PageResult<Response> {
-    let period = period_in(&s, &q).await?;
+pub(crate) async fn approve(
+    s: Ctx,
+    Query(q): Query<PeriodQuery>,
+    Form(form): Form<StepForm>,
+) -> PageResult<Response> {
+    let period = step_period(&q, &form.period)?;
     s.app.approve_period(&s.actor, period).await?;
     Ok(back(period))
-}
-
-#[derive(Deserialize)]
-pub(crate) struct Reason {
-    #[serde(default)]
-    reason: String,
 }
 
 pub(crate) async fn reopen(
     s: Ctx,
     Query(q): Query<PeriodQuery>,
-    Form(form): Form<Reason>,
+    Form(form): Form<StepForm>,
 ) -> PageResult<Response> {
-    let period = period_in(&s, &q).await?;
+    let period = step_period(&q, &form.period)?;
     s.app.reopen_period(&s.actor, period, &form.reason).await?;
     Ok(back(period))
 }

@@ -216,7 +216,7 @@ pub(crate) const TABLE: &[Row] = &[
         "/participants/{id}",
         "/participants/{P}",
         Empty,
-        "AAFAFFFS",
+        "AAFANFFS",
     ),
     row(
         "POST",
@@ -325,14 +325,14 @@ pub(crate) const TABLE: &[Row] = &[
         "POST",
         "/periods/submit",
         "/periods/submit?year=2030",
-        Empty,
+        Form(""),
         "AAFFFFFS",
     ),
     row(
         "POST",
         "/periods/approve",
         "/periods/approve?year=2030",
-        Empty,
+        Form(""),
         "AFFFFFFS",
     ),
     row(
@@ -541,7 +541,7 @@ pub(crate) const TABLE: &[Row] = &[
         "/api/v1/participants/{id}",
         "/api/v1/participants/{P}",
         Empty,
-        "AAFAFFFS",
+        "AAFANFFS",
     ),
     row(
         "PUT",

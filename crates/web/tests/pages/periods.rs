@@ -29,6 +29,20 @@ async fn a_period_submitted_approved_locked_reopened_and_corrected() {
     );
     let (status, _, _) = site.post("/periods/approve?year=2020", &[]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    // The period is never guessed: a body naming another year than the address, or a form
+    // naming none, approves nothing.
+    for (uri, body) in [
+        ("/periods/approve?year=2020", "year=2019"),
+        ("/periods/approve", ""),
+        ("/periods/approve", "kind=year"),
+    ] {
+        let (status, _, _) = site
+            .send(super::post_as(uri, &admin, &[], body.to_string()))
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri} {body}");
+    }
+    let (_, page) = site.get("/report?year=2020").await;
+    assert!(!page.contains("Approved on "), "nothing was approved");
     let (status, _, _) = site
         .send(super::post_as(
             "/periods/approve?year=2020",
