@@ -39,7 +39,7 @@ async fn a_period_submitted_approved_locked_reopened_and_corrected() {
         let (status, _, _) = site
             .send(super::post_as(uri, &admin, &[], body.to_string()))
             .await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri} {body}");
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{uri} {body}");
     }
     let (_, page) = site.get("/report?year=2020").await;
     assert!(!page.contains("Approved on "), "nothing was approved");
