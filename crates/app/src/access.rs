@@ -88,6 +88,7 @@ impl Actor {
             address: &self.address,
             before: "",
             after: "",
+            key: None,
         }
     }
 }

@@ -56,8 +56,20 @@ impl App {
         path: &Path,
         progress: &mut (dyn FnMut(u64, u64) + Send),
     ) -> Result<CopyReport, AppError> {
+        self.restore_keyed(actor, path, None, progress).await
+    }
+
+    /// Restores like [`App::restore`], the backup's audit trail checked with the key in
+    /// `key_file` (the installation's that made it), which this database then takes.
+    pub async fn restore_keyed(
+        &self,
+        actor: &Actor,
+        path: &Path,
+        key_file: Option<&Path>,
+        progress: &mut (dyn FnMut(u64, u64) + Send),
+    ) -> Result<CopyReport, AppError> {
         actor.must(Action::ManageUsers)?;
-        let report = self.store.restore_from(path, progress).await?;
+        let report = self.store.restore_keyed(path, key_file, progress).await?;
         // Whatever the engine held is not what the database holds now.
         if self.engine().is_some() {
             self.refresh_all().await?;

@@ -8,6 +8,7 @@ mod access;
 mod accounts;
 mod audit;
 mod backup;
+mod checkpoints;
 mod clock;
 mod corrections;
 mod imports;

@@ -134,18 +134,34 @@ pub struct FileArgs {
     pub file: std::path::PathBuf,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct RestoreArgs {
+    /// The backup file, as `cadre backup` wrote it.
+    pub file: std::path::PathBuf,
+    /// The audit key of the installation that made the backup, when it is not this
+    /// database's (a new machine): its trail is checked with it, and this database takes it.
+    #[arg(long, value_name = "FILE")]
+    pub audit_key: Option<std::path::PathBuf>,
+}
+
 /// `cadre backup FILE`: a consistent copy of the whole database while it serves.
 pub async fn backup(database: &str, args: FileArgs) -> anyhow::Result<ExitCode> {
-    transfer(database, args, true).await
+    transfer(database, args.file, None, true).await
 }
 
 /// `cadre restore FILE`: a backup brought back into an empty database of either kind.
-pub async fn restore(database: &str, args: FileArgs) -> anyhow::Result<ExitCode> {
-    transfer(database, args, false).await
+pub async fn restore(database: &str, args: RestoreArgs) -> anyhow::Result<ExitCode> {
+    transfer(database, args.file, args.audit_key, false).await
 }
 
 /// A backup (`out`) or a restore, with a progress bar on a terminal.
-async fn transfer(database: &str, args: FileArgs, out: bool) -> anyhow::Result<ExitCode> {
+async fn transfer(
+    database: &str,
+    file: std::path::PathBuf,
+    audit_key: Option<std::path::PathBuf>,
+    out: bool,
+) -> anyhow::Result<ExitCode> {
+    let args = FileArgs { file };
     let app = crate::acting::open(database, true).await?;
     let actor = crate::acting::actor(&app).await?;
     let bar = progress_bar();
@@ -156,7 +172,8 @@ async fn transfer(database: &str, args: FileArgs, out: bool) -> anyhow::Result<E
     let report = if out {
         app.backup(&actor, &args.file, &mut tick).await
     } else {
-        app.restore(&actor, &args.file, &mut tick).await
+        app.restore_keyed(&actor, &args.file, audit_key.as_deref(), &mut tick)
+            .await
     };
     bar.finish_and_clear();
     let report = report?;

@@ -90,7 +90,7 @@ enum Command {
     /// Write a consistent copy of the whole database to a new file, while it serves.
     Backup(db::FileArgs),
     /// Bring a backup back into an empty database (SQLite or PostgreSQL).
-    Restore(db::FileArgs),
+    Restore(db::RestoreArgs),
 }
 
 fn main() -> ExitCode {

@@ -113,6 +113,9 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
     .await
 }
 
+/// Seconds between the server's checkpoints of the audit trail.
+const CHECKPOINT_EVERY: u64 = 3600;
+
 /// How a server meets its network.
 #[derive(Debug, Default)]
 pub struct Options {
@@ -156,6 +159,19 @@ pub async fn serve(
                     tracing::warn!(error = %e, "could not sweep old uploads");
                 }
                 tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+            }
+        });
+    }
+    // The audit trail's head, signed, kept outside the database every hour (and at start)
+    // when it moved: `cadre audit verify` then proves the trail extends each one.
+    {
+        let app = app.clone();
+        tokio::spawn(async move {
+            loop {
+                if let Err(e) = app.keep_checkpoint(&cadre_app::Actor::local()).await {
+                    tracing::warn!(error = %e, "could not keep a checkpoint of the audit trail");
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(CHECKPOINT_EVERY)).await;
             }
         });
     }

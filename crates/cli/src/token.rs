@@ -32,8 +32,24 @@ pub enum TokenCommand {
 
 #[derive(Debug, clap::Subcommand)]
 pub enum AuditCommand {
-    /// Walk the audit trail and report the first entry that was altered, removed or put in.
-    Verify,
+    /// Walk the audit trail and report the first entry that was altered, removed or put in,
+    /// checking that it passes through every checkpoint the server kept and each one named.
+    Verify {
+        /// A checkpoint file (from `cadre audit checkpoint`), kept elsewhere: the trail must
+        /// extend it. Repeat for several.
+        #[arg(long = "checkpoint", value_name = "FILE")]
+        checkpoints: Vec<std::path::PathBuf>,
+    },
+    /// Sign the trail's head (its last entry's number and hash) with this installation's
+    /// key, to keep outside the database: printed, or written to --out.
+    Checkpoint {
+        /// Write the checkpoint to this new file rather than print it.
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
+    },
+    /// Print the public key that checks this installation's checkpoints (safe to publish),
+    /// and the fingerprint that names its secret key.
+    PublicKey,
     /// The latest entries, newest first.
     List {
         #[arg(long, default_value_t = 50)]
@@ -115,23 +131,59 @@ pub async fn token(database: &str, command: TokenCommand) -> anyhow::Result<Exit
 }
 
 pub async fn audit(database: &str, command: AuditCommand) -> anyhow::Result<ExitCode> {
-    let app = app(database).await?;
+    // Reading the trail works on a database this user may only read.
+    let app = crate::acting::open(database, false).await?;
     let me = crate::acting::actor(&app).await?;
     let code = match command {
-        AuditCommand::Verify => match app.verify_audit(&me).await? {
-            Ok(v) => {
-                say!(
-                    "The audit trail holds together: {} entries, the last hash {}.",
-                    v.entries,
-                    v.head
-                );
-                ExitCode::SUCCESS
+        AuditCommand::Verify { checkpoints } => {
+            match app.verify_audit_with(&me, &checkpoints).await? {
+                Ok(v) => {
+                    let through = match v.checkpoints {
+                        0 => String::new(),
+                        1 => ", through 1 checkpoint".to_string(),
+                        n => format!(", through {n} checkpoints"),
+                    };
+                    say!(
+                        "The audit trail holds together: {} entries{through}, the last hash {}.",
+                        v.entries,
+                        v.head
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(broken) => {
+                    eprintln!("error: the audit trail was tampered with: {broken}");
+                    ExitCode::FAILURE
+                }
             }
-            Err(broken) => {
-                eprintln!("error: the audit trail was tampered with: {broken}");
-                ExitCode::FAILURE
+        }
+        AuditCommand::Checkpoint { out } => {
+            let c = app.audit_checkpoint(&me).await?;
+            match out {
+                Some(path) => {
+                    if path.symlink_metadata().is_ok() {
+                        anyhow::bail!(
+                            "--out {}: it is there already: name a new file",
+                            path.display()
+                        );
+                    }
+                    std::fs::write(&path, c.to_text())
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    say!(
+                        "Checkpoint of entry {} written to {}: keep it where the database's users cannot change it.",
+                        c.seq,
+                        path.display()
+                    );
+                }
+                None => print!("{}", c.to_text()),
             }
-        },
+            ExitCode::SUCCESS
+        }
+        AuditCommand::PublicKey => {
+            let (public, fingerprint) = app.audit_public_key(&me)?;
+            println!("public key: {public}");
+            println!("key fingerprint: {fingerprint}");
+            ExitCode::SUCCESS
+        }
         AuditCommand::List { limit } => {
             let entries = app
                 .audit_entries(&me, &Default::default(), None, limit)
@@ -141,9 +193,17 @@ pub async fn audit(database: &str, command: AuditCommand) -> anyhow::Result<Exit
                     Some(id) => format!("{} {id}", e.kind),
                     None => e.kind.clone(),
                 };
+                // One line an entry, whatever its text holds: a line break or a tab typed
+                // into a name is shown escaped, never taken as the start of another entry.
+                let shown = |s: &str| cadre_core::text::shown(s, 2000);
                 println!(
                     "{}\t{}\t{}\t{}\t{}\t{}",
-                    e.seq, e.at, e.actor, e.action, record, e.detail
+                    e.seq,
+                    shown(&e.at),
+                    shown(&e.actor),
+                    shown(&e.action),
+                    shown(&record),
+                    shown(&e.detail)
                 );
             }
             ExitCode::SUCCESS

@@ -15,9 +15,10 @@ impl Store {
         password_hash: &str,
         stamp: Stamp<'_>,
     ) -> Result<i64> {
+        let key = self.audit_key()?;
         on_backend!(
             self,
-            accounts::create_account(email, grant, password_hash, stamp)
+            accounts::create_account(email, grant, password_hash, stamp.keyed(&key))
         )
     }
 
@@ -44,7 +45,11 @@ impl Store {
         disabled: bool,
         stamp: Stamp<'_>,
     ) -> Result<()> {
-        on_backend!(self, accounts::set_disabled(email, disabled, stamp))
+        let key = self.audit_key()?;
+        on_backend!(
+            self,
+            accounts::set_disabled(email, disabled, stamp.keyed(&key))
+        )
     }
 
     /// Replaces an account's password hash and signs it out everywhere.
@@ -54,7 +59,8 @@ impl Store {
         hash: &str,
         stamp: Stamp<'_>,
     ) -> Result<()> {
-        on_backend!(self, accounts::set_password(email, hash, stamp))
+        let key = self.audit_key()?;
+        on_backend!(self, accounts::set_password(email, hash, stamp.keyed(&key)))
     }
 
     /// Gives an account another role and scope.
@@ -64,6 +70,7 @@ impl Store {
         grant: &Grant,
         stamp: Stamp<'_>,
     ) -> Result<()> {
-        on_backend!(self, accounts::set_grant(email, grant, stamp))
+        let key = self.audit_key()?;
+        on_backend!(self, accounts::set_grant(email, grant, stamp.keyed(&key)))
     }
 }

@@ -18,7 +18,8 @@ impl Store {
     }
 
     pub async fn submit_period(&self, period: Period, stamp: Stamp<'_>) -> Result<()> {
-        on_backend!(self, approvals::submit(period, stamp))
+        let key = self.audit_key()?;
+        on_backend!(self, approvals::submit(period, stamp.keyed(&key)))
     }
 
     /// Approves a submitted period, keeping its headline figures (`key=value;...`) and its
@@ -30,7 +31,11 @@ impl Store {
         report: &str,
         stamp: Stamp<'_>,
     ) -> Result<()> {
-        on_backend!(self, approvals::approve(period, figures, report, stamp))
+        let key = self.audit_key()?;
+        on_backend!(
+            self,
+            approvals::approve(period, figures, report, stamp.keyed(&key))
+        )
     }
 
     /// Every training's code and start date.
@@ -52,6 +57,7 @@ impl Store {
         reason: &str,
         stamp: Stamp<'_>,
     ) -> Result<()> {
-        on_backend!(self, approvals::reopen(period, reason, stamp))
+        let key = self.audit_key()?;
+        on_backend!(self, approvals::reopen(period, reason, stamp.keyed(&key)))
     }
 }

@@ -39,7 +39,13 @@ impl Store {
         // Made first, readable by its owner only: SQLite gives its log files the mode of the
         // database file, so nothing of the backup is ever readable by others.
         private_file(&partial)?;
-        let target = Store::open(&format!("sqlite:{}", partial.display())).await?;
+        // Keyed as this database is: the backup's trail is this one's, and no key file is
+        // left beside the backup (the key is kept apart from it: see docs/operations.md).
+        let target = Store::open_keyed(
+            &format!("sqlite:{}", partial.display()),
+            Some(self.audit_key()?),
+        )
+        .await?;
         let mut copied = self.copy_into(&target, false, progress).await;
         if copied.is_ok() {
             if let Pool::Sqlite(p) = &target.pool {
@@ -93,6 +99,18 @@ impl Store {
         path: &std::path::Path,
         progress: &mut (dyn FnMut(u64, u64) + Send),
     ) -> Result<CopyReport> {
+        self.restore_keyed(path, None, progress).await
+    }
+
+    /// Restores like [`Store::restore_from`], the backup's audit trail checked with the key in
+    /// `key_file` (the installation's that made it, when another's), which this database then
+    /// takes. A trail that does not hold with the key is not restored.
+    pub async fn restore_keyed(
+        &self,
+        path: &std::path::Path,
+        key_file: Option<&std::path::Path>,
+        progress: &mut (dyn FnMut(u64, u64) + Send),
+    ) -> Result<CopyReport> {
         if !path.is_file() {
             return Err(StoreError::Backup(format!(
                 "there is no backup at {}",
@@ -113,10 +131,18 @@ impl Store {
         std::fs::copy(path, &work).map_err(|e| {
             StoreError::Backup(format!("cannot read the backup {}: {e}", path.display()))
         })?;
-        let opened = Store::open(&format!("sqlite:{}", work.display())).await;
+        let key = match key_file {
+            Some(file) => std::sync::Arc::new(crate::audit_key::read(file)?),
+            None => self.audit_key()?,
+        };
+        let opened =
+            Store::open_keyed(&format!("sqlite:{}", work.display()), Some(key.clone())).await;
         let copied = match opened {
             Ok(backup) => {
-                let copied = backup.copy_into(self, false, progress).await;
+                let copied = match backup.trail_holds(&key).await {
+                    Ok(()) => backup.copy_into(self, false, progress).await,
+                    Err(e) => Err(e),
+                };
                 backup.close().await;
                 copied
             }
@@ -128,6 +154,24 @@ impl Store {
             let _ = std::fs::remove_file(std::path::PathBuf::from(name));
         }
         copied
+    }
+}
+
+impl Store {
+    /// Refuses a backup whose audit trail does not hold with `key`. One made before the trail
+    /// was keyed is sealed with the key first, if it holds as it was sealed then.
+    async fn trail_holds(&self, key: &cadre_core::audit::Key) -> Result<()> {
+        let broken = match self.verify_trail(&[]).await? {
+            Ok(_) => return Ok(()),
+            Err(broken) => broken,
+        };
+        if self.reseal_audit().await? > 0 && self.verify_trail(&[]).await?.is_ok() {
+            return Ok(());
+        }
+        Err(StoreError::Backup(format!(
+            "its audit trail does not hold with the audit key it was checked with (fingerprint {}): {broken}. A backup made by another installation is restored with that installation's key; nothing was restored",
+            key.fingerprint()
+        )))
     }
 }
 

@@ -13,9 +13,16 @@ impl Store {
         note: &str,
         stamp: Stamp<'_>,
     ) -> Result<i64> {
+        let key = self.audit_key()?;
         on_backend!(
             self,
-            corrections::create(training_id, training_version, fields, note, stamp)
+            corrections::create(
+                training_id,
+                training_version,
+                fields,
+                note,
+                stamp.keyed(&key)
+            )
         )
     }
 
@@ -40,6 +47,10 @@ impl Store {
         reason: &str,
         stamp: Stamp<'_>,
     ) -> Result<()> {
-        on_backend!(self, corrections::review(id, accepted, reason, stamp))
+        let key = self.audit_key()?;
+        on_backend!(
+            self,
+            corrections::review(id, accepted, reason, stamp.keyed(&key))
+        )
     }
 }

@@ -50,7 +50,8 @@ impl Store {
         rec: &TrainingRecord,
         stamp: Stamp<'_>,
     ) -> Result<Versioned<TrainingRecord>> {
-        on_backend!(self, edit::create_training(rec, stamp))
+        let key = self.audit_key()?;
+        on_backend!(self, edit::create_training(rec, stamp.keyed(&key)))
     }
 
     /// Replaces the training if it is still at `version` (else `Conflict`); returns the new
@@ -62,7 +63,11 @@ impl Store {
         rec: &TrainingRecord,
         stamp: Stamp<'_>,
     ) -> Result<i64> {
-        on_backend!(self, edit::update_training(id, version, rec, stamp))
+        let key = self.audit_key()?;
+        on_backend!(
+            self,
+            edit::update_training(id, version, rec, stamp.keyed(&key))
+        )
     }
 
     /// Deletes a training; it must be at `version` when one is given. One with sessions or
@@ -74,7 +79,11 @@ impl Store {
         cascade: bool,
         stamp: Stamp<'_>,
     ) -> Result<Dependents> {
-        on_backend!(self, edit::delete_training(id, version, cascade, stamp))
+        let key = self.audit_key()?;
+        on_backend!(
+            self,
+            edit::delete_training(id, version, cascade, stamp.keyed(&key))
+        )
     }
 
     pub async fn session_by_id(&self, id: i64) -> Result<Option<Versioned<SessionRecord>>> {
@@ -99,7 +108,8 @@ impl Store {
         rec: &SessionRecord,
         stamp: Stamp<'_>,
     ) -> Result<Versioned<SessionRecord>> {
-        on_backend!(self, edit_sessions::create_session(rec, stamp))
+        let key = self.audit_key()?;
+        on_backend!(self, edit_sessions::create_session(rec, stamp.keyed(&key)))
     }
 
     pub async fn update_session(
@@ -109,7 +119,11 @@ impl Store {
         rec: &SessionRecord,
         stamp: Stamp<'_>,
     ) -> Result<i64> {
-        on_backend!(self, edit_sessions::update_session(id, version, rec, stamp))
+        let key = self.audit_key()?;
+        on_backend!(
+            self,
+            edit_sessions::update_session(id, version, rec, stamp.keyed(&key))
+        )
     }
 
     pub async fn delete_session(
@@ -119,9 +133,10 @@ impl Store {
         cascade: bool,
         stamp: Stamp<'_>,
     ) -> Result<Dependents> {
+        let key = self.audit_key()?;
         on_backend!(
             self,
-            edit_sessions::delete_session(id, version, cascade, stamp)
+            edit_sessions::delete_session(id, version, cascade, stamp.keyed(&key))
         )
     }
 
@@ -142,7 +157,8 @@ impl Store {
         rec: &PartnerRecord,
         stamp: Stamp<'_>,
     ) -> Result<Versioned<PartnerRecord>> {
-        on_backend!(self, edit_partners::create_partner(rec, stamp))
+        let key = self.audit_key()?;
+        on_backend!(self, edit_partners::create_partner(rec, stamp.keyed(&key)))
     }
 
     pub async fn update_partner(
@@ -152,7 +168,11 @@ impl Store {
         rec: &PartnerRecord,
         stamp: Stamp<'_>,
     ) -> Result<i64> {
-        on_backend!(self, edit_partners::update_partner(id, version, rec, stamp))
+        let key = self.audit_key()?;
+        on_backend!(
+            self,
+            edit_partners::update_partner(id, version, rec, stamp.keyed(&key))
+        )
     }
 
     /// Deletes a partner; one named by trainings or parent of programmes is refused unless
@@ -164,9 +184,10 @@ impl Store {
         cascade: bool,
         stamp: Stamp<'_>,
     ) -> Result<Dependents> {
+        let key = self.audit_key()?;
         on_backend!(
             self,
-            edit_partners::delete_partner(id, version, cascade, stamp)
+            edit_partners::delete_partner(id, version, cascade, stamp.keyed(&key))
         )
     }
 
@@ -193,7 +214,8 @@ impl Store {
 
     /// Removes a participant's identity and keeps their counts; says the new version.
     pub async fn erase_person(&self, id: i64, stamp: Stamp<'_>) -> Result<i64> {
-        on_backend!(self, edit_persons::erase_person(id, stamp))
+        let key = self.audit_key()?;
+        on_backend!(self, edit_persons::erase_person(id, stamp.keyed(&key)))
     }
 
     /// The trainings a person attended, newest first.
@@ -208,7 +230,11 @@ impl Store {
         rec: &PersonRecord,
         stamp: Stamp<'_>,
     ) -> Result<i64> {
-        on_backend!(self, edit_persons::update_person(id, version, rec, stamp))
+        let key = self.audit_key()?;
+        on_backend!(
+            self,
+            edit_persons::update_person(id, version, rec, stamp.keyed(&key))
+        )
     }
 
     pub async fn delete_person(
@@ -218,9 +244,10 @@ impl Store {
         cascade: bool,
         stamp: Stamp<'_>,
     ) -> Result<Dependents> {
+        let key = self.audit_key()?;
         on_backend!(
             self,
-            edit_persons::delete_person(id, version, cascade, stamp)
+            edit_persons::delete_person(id, version, cascade, stamp.keyed(&key))
         )
     }
 
@@ -233,9 +260,17 @@ impl Store {
         merged: &PersonRecord,
         stamp: Stamp<'_>,
     ) -> Result<i64> {
+        let key = self.audit_key()?;
         on_backend!(
             self,
-            edit_persons::merge_persons(kept, kept_version, other, other_version, merged, stamp)
+            edit_persons::merge_persons(
+                kept,
+                kept_version,
+                other,
+                other_version,
+                merged,
+                stamp.keyed(&key)
+            )
         )
     }
 
@@ -276,7 +311,8 @@ impl Store {
         rec: &PersonRecord,
         stamp: Stamp<'_>,
     ) -> Result<Versioned<PersonRecord>> {
-        on_backend!(self, edit_persons::create_person(rec, stamp))
+        let key = self.audit_key()?;
+        on_backend!(self, edit_persons::create_person(rec, stamp.keyed(&key)))
     }
 
     /// The current versions of these records; `table` is one of `trainings`, `sessions`,

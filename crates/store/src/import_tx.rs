@@ -21,6 +21,8 @@ enum Writer {
 /// nothing stays if it is dropped or rolled back.
 pub struct ImportTx {
     w: Writer,
+    /// The audit trail's key, for the import's entry.
+    key: std::sync::Arc<cadre_core::audit::Key>,
 }
 
 /// Works out who each attendance row's person is, against every person of the store, on the
@@ -67,11 +69,12 @@ impl Store {
     /// Begins an import; `bulk` for one that may write millions of rows (attendance). SQLite
     /// imports take the write lock at once and wait their turn for it.
     pub async fn begin_import(&self, bulk: bool) -> Result<ImportTx> {
+        let key = self.audit_key()?;
         let w = match &self.pool {
             Pool::Sqlite(p) => Writer::Sqlite(sqlite::write::Writer::begin(p, bulk).await?),
             Pool::Postgres(p) => Writer::Postgres(postgres::write::Writer::begin(p, bulk).await?),
         };
-        Ok(ImportTx { w })
+        Ok(ImportTx { w, key })
     }
 }
 
@@ -198,8 +201,8 @@ impl ImportTx {
     /// Appends an entry to the audit trail in this transaction: it lands with the import.
     pub async fn note(&mut self, mut entry: cadre_core::audit::Entry) -> Result<()> {
         match &mut self.w {
-            Writer::Sqlite(w) => sqlite::audit::append(&mut w.tx, &mut entry).await,
-            Writer::Postgres(w) => postgres::audit::append(&mut w.tx, &mut entry).await,
+            Writer::Sqlite(w) => sqlite::audit::append(&mut w.tx, &mut entry, &self.key).await,
+            Writer::Postgres(w) => postgres::audit::append(&mut w.tx, &mut entry, &self.key).await,
         }
     }
 

@@ -19,6 +19,7 @@ macro_rules! on_backend {
 mod accounts;
 mod approvals;
 mod audit;
+mod audit_key;
 mod backend;
 mod backup;
 mod cache;
@@ -125,6 +126,9 @@ pub enum StoreError {
     Moved(String),
     #[error("backup: {0}")]
     Backup(String),
+    /// The audit trail's key cannot be read or made.
+    #[error("audit key: {0}")]
+    AuditKey(String),
     /// A setting from the environment that is not understood.
     #[error("{0}")]
     Setting(String),
@@ -212,19 +216,59 @@ pub struct Store {
     pool: Pool,
     /// The database file, for an SQLite store (what is kept beside it goes next to it).
     file: Option<PathBuf>,
+    /// The secret the audit trail is keyed with (see `audit_key.rs`); `None` only for a
+    /// database opened read-only whose key file is not there. Shared by every clone: a
+    /// restore into an empty database gives it the backup's key.
+    audit_key: std::sync::Arc<std::sync::RwLock<Option<std::sync::Arc<cadre_core::audit::Key>>>>,
+    /// Where that key's file is (or would be).
+    key_file: PathBuf,
 }
 
 impl Store {
     /// Opens (creating it if needed) the database at `url` and brings its schema up to date.
     pub async fn open(url: &str) -> Result<Store> {
-        let (pool, file) = match Location::parse(url)? {
-            Location::Sqlite(path) => (Pool::Sqlite(sqlite::open(&path).await?), Some(path)),
+        Store::open_keyed(url, None).await
+    }
+
+    /// Opens like [`Store::open`], with the audit trail keyed with `key` rather than the key
+    /// kept for the database (a backup being written, or read for a restore: neither is given
+    /// a key file of its own).
+    pub(crate) async fn open_keyed(
+        url: &str,
+        given: Option<std::sync::Arc<cadre_core::audit::Key>>,
+    ) -> Result<Store> {
+        let (pool, file, key_file) = match Location::parse(url)? {
+            Location::Sqlite(path) => {
+                let key_file = audit_key::key_path(Some(&path), None);
+                (
+                    Pool::Sqlite(sqlite::open(&path).await?),
+                    Some(path),
+                    key_file,
+                )
+            }
             Location::Postgres { url, schema } => (
                 Pool::Postgres(postgres::open(&url, schema.as_deref()).await?),
                 None,
+                audit_key::key_path(None, schema.as_deref()),
             ),
         };
-        let store = Store { pool, file };
+        let (key, made) = match given {
+            Some(key) => (key, false),
+            None => {
+                let (key, made) = audit_key::load_or_make(&key_file)?;
+                (std::sync::Arc::new(key), made)
+            }
+        };
+        let store = Store {
+            pool,
+            file,
+            audit_key: std::sync::Arc::new(std::sync::RwLock::new(Some(key))),
+            key_file,
+        };
+        if made {
+            // A trail sealed before it had a key is sealed again with it, once.
+            store.reseal_audit().await?;
+        }
         if on_backend!(store, cache::stale_in())? {
             store.rebuild_report_cache().await?;
         }
@@ -240,21 +284,81 @@ impl Store {
     /// the cache can be in until its first writing open; an error saying what to run is
     /// simpler and honest.)
     pub async fn open_read_only(url: &str) -> Result<Store> {
-        let (pool, file) = match Location::parse(url)? {
-            Location::Sqlite(path) => (
-                Pool::Sqlite(sqlite::open_read_only(&path).await?),
-                Some(path),
-            ),
+        let (pool, file, key_file) = match Location::parse(url)? {
+            Location::Sqlite(path) => {
+                let key_file = audit_key::key_path(Some(&path), None);
+                (
+                    Pool::Sqlite(sqlite::open_read_only(&path).await?),
+                    Some(path),
+                    key_file,
+                )
+            }
             Location::Postgres { url, schema } => (
                 Pool::Postgres(postgres::open_read_only(&url, schema.as_deref()).await?),
                 None,
+                audit_key::key_path(None, schema.as_deref()),
             ),
         };
-        let store = Store { pool, file };
+        let audit_key = audit_key::load(&key_file)?.map(std::sync::Arc::new);
+        let store = Store {
+            pool,
+            file,
+            audit_key: std::sync::Arc::new(std::sync::RwLock::new(audit_key)),
+            key_file,
+        };
         if on_backend!(store, cache::stale_in())? {
             return Err(StoreError::CacheStale);
         }
         Ok(store)
+    }
+
+    /// The audit trail's key; an error for a database opened read-only without one.
+    pub(crate) fn audit_key(&self) -> Result<std::sync::Arc<cadre_core::audit::Key>> {
+        let held = self
+            .audit_key
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        held.ok_or_else(|| {
+            StoreError::AuditKey(format!(
+                "there is no key at {}: the audit trail cannot be checked without the key it was sealed with",
+                self.key_file.display()
+            ))
+        })
+    }
+
+    /// Makes `key` this database's audit key: its file written (replacing the one there), and
+    /// every handle on the database using it. Only for a database whose trail is empty (a
+    /// copy's or a restore's target).
+    pub(crate) fn take_audit_key(
+        &self,
+        key: &std::sync::Arc<cadre_core::audit::Key>,
+    ) -> Result<()> {
+        if std::env::var_os("CADRE_AUDIT_KEY").is_some() {
+            return Err(StoreError::AuditKey(format!(
+                "this database's key is set by CADRE_AUDIT_KEY, and the records come with another (fingerprint {}): set CADRE_AUDIT_KEY to that key",
+                key.fingerprint()
+            )));
+        }
+        audit_key::replace(&self.key_file, key)?;
+        *self
+            .audit_key
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(key.clone());
+        Ok(())
+    }
+
+    /// The public key that checks this database's audit checkpoints (hexadecimal), and the
+    /// fingerprint that names its secret key.
+    pub fn audit_public_key(&self) -> Result<(String, String)> {
+        let key = self.audit_key()?;
+        Ok((key.public_key(), key.fingerprint()))
+    }
+
+    /// Where the audit trail's key is kept for this database (unless `CADRE_AUDIT_KEY` gives
+    /// it).
+    pub fn audit_key_file(&self) -> &std::path::Path {
+        &self.key_file
     }
 
     /// The database file of an SQLite store; `None` on PostgreSQL.
@@ -380,6 +484,19 @@ impl Store {
         // source's (a database this one was copied into before), and the copy only appends
         // the entries that came after it.
         let (kept_entries, kept_hash) = target.audit_head().await?;
+        // The trail holds only under the key that sealed it: the target must have the
+        // source's, and one whose trail is empty takes it.
+        let source_key = self.audit_key()?;
+        if target.audit_key().ok().as_deref() != Some(&*source_key) {
+            if kept_entries > 0 {
+                return Err(StoreError::AuditKey(format!(
+                    "the target's audit trail is sealed with another key (fingerprint {}) than this database's ({}): copied on, it would not verify",
+                    target.audit_key().map(|k| k.fingerprint()).unwrap_or_default(),
+                    source_key.fingerprint()
+                )));
+            }
+            target.take_audit_key(&source_key)?;
+        }
         if kept_entries > 0 {
             let same = self
                 .audit_chain(kept_entries - 1, 1)

@@ -11,7 +11,8 @@ impl Store {
         files: &[(String, Vec<u8>)],
         stamp: Stamp<'_>,
     ) -> Result<()> {
-        on_backend!(self, publications::create(p, files, stamp))
+        let key = self.audit_key()?;
+        on_backend!(self, publications::create(p, files, stamp.keyed(&key)))
     }
 
     /// Every publication, the newest first.

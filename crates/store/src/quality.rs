@@ -19,7 +19,8 @@ impl Store {
         setting: Option<RuleSetting>,
         stamp: Stamp<'_>,
     ) -> Result<()> {
-        on_backend!(self, quality::set(rule, setting, stamp))
+        let key = self.audit_key()?;
+        on_backend!(self, quality::set(rule, setting, stamp.keyed(&key)))
     }
 
     /// Every person's name, e-mail and country, by id, for the duplicate rules.

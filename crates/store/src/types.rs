@@ -210,9 +210,22 @@ pub struct Stamp<'a> {
     pub address: &'a str,
     pub before: &'a str,
     pub after: &'a str,
+    /// The audit trail's key: the store sets it (callers leave it `None`).
+    pub key: Option<&'a cadre_core::audit::Key>,
 }
 
 impl<'a> Stamp<'a> {
+    /// The same stamp, with the store's audit key.
+    pub(crate) fn keyed<'b>(self, key: &'b cadre_core::audit::Key) -> Stamp<'b>
+    where
+        'a: 'b,
+    {
+        Stamp {
+            key: Some(key),
+            ..self
+        }
+    }
+
     /// The same stamp, with the record as it was written.
     pub fn after(self, after: &'a str) -> Stamp<'a> {
         Stamp { after, ..self }

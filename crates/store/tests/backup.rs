@@ -16,6 +16,7 @@ const STAMP: Stamp<'static> = Stamp {
     address: "",
     before: "",
     after: "",
+    key: None,
 };
 
 async fn training_entries(store: &Store) -> i64 {
@@ -79,6 +80,15 @@ async fn a_backup_taken_while_writing_restores_the_same_records(source: &TestSto
         assert_eq!(left, ["cadre-backup.db"]);
     }
 
+    // The key is not in the backup: kept apart, it goes with it to read it (here, beside it,
+    // where an SQLite database's key is looked for).
+    let key_file = dir.path().join("source.audit-key");
+    std::fs::write(
+        &key_file,
+        source.store.audit_trail_key().unwrap().to_file_text(),
+    )
+    .unwrap();
+    std::fs::copy(&key_file, dir.path().join("cadre-backup.db.audit-key")).unwrap();
     let backup = Store::open(&format!("sqlite:{}", path.display()))
         .await
         .unwrap();
@@ -109,9 +119,16 @@ async fn a_backup_taken_while_writing_restores_the_same_records(source: &TestSto
     let head = backup.audit_head().await.unwrap();
     let backup_version = backup.data_version().await.unwrap();
     for target in [fresh_sqlite().await, fresh_postgres().await] {
+        // Restored into a database of another installation (its own key): refused with the
+        // target's key, restored with the key of the installation that made the backup, which
+        // the target takes.
+        match target.store.restore_from(&path, &mut |_, _| {}).await {
+            Err(StoreError::Backup(why)) => assert!(why.contains("audit key"), "{why}"),
+            other => panic!("restored with another key: {other:?}"),
+        }
         target
             .store
-            .restore_from(&path, &mut |_, _| {})
+            .restore_keyed(&path, Some(&key_file), &mut |_, _| {})
             .await
             .unwrap();
         // Past any version the lost database could have reached (its pages' ETags must not

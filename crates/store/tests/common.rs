@@ -136,6 +136,8 @@ impl TestStore {
                 .execute(&mut conn)
                 .await
                 .unwrap();
+            // Its audit key (a file per schema under cadre-data) goes with it.
+            let _ = std::fs::remove_file(self.store.audit_key_file());
         }
     }
 }

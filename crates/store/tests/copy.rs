@@ -204,7 +204,7 @@ async fn accounts_and_the_audit_trail_are_copied(source: &TestStore) {
         ..Default::default()
     };
     other.store.create_training(&rec2, stamp).await.unwrap();
-    let mut v = cadre_core::audit::Verifier::new();
+    let mut v = cadre_core::audit::Verifier::new(&other.store.audit_trail_key().unwrap());
     for e in chain(&other).await {
         v.check(&e).unwrap();
     }

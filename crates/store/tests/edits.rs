@@ -14,6 +14,7 @@ const STAMP: Stamp<'static> = Stamp {
     address: "",
     before: "",
     after: "",
+    key: None,
 };
 
 async fn report_2020(t: &TestStore) -> cadre_core::report::Report {
@@ -106,13 +107,176 @@ async fn raw(t: &TestStore, sql: &str) -> Result<(), sqlx::Error> {
 }
 
 async fn verify(t: &TestStore) -> Result<u64, cadre_core::audit::Broken> {
-    let (head, hash) = t.store.audit_head().await.unwrap();
-    let mut v = cadre_core::audit::Verifier::new();
-    for e in t.store.audit_chain(0, 1000).await.unwrap() {
-        v.check(&e)?;
-    }
-    v.finish(head, &hash)
+    t.store.verify_trail(&[]).await.unwrap().map(|(n, _)| n)
 }
+
+/// The SQL that drops the trail's append-only guard, as someone holding the database can.
+fn drop_guard(t: &TestStore) -> &'static str {
+    if t.url.starts_with("postgres") {
+        "DROP TRIGGER audit_append_only ON audit"
+    } else {
+        "DROP TRIGGER audit_append_only_update; DROP TRIGGER audit_append_only_delete"
+    }
+}
+
+/// Seals the trail again from entry `from` on, as an attacker holding the database would
+/// after changing an entry: with the key when they have it, else with plain SHA-256 (the
+/// trail's sealing before it was keyed). The head follows.
+async fn reseal_as_attacker(t: &TestStore, from: i64, key: Option<&cadre_core::audit::Key>) {
+    use cadre_core::audit;
+    let entries = t.store.audit_chain(0, 1000).await.unwrap();
+    let mut previous = String::new();
+    let mut sql = String::new();
+    for mut e in entries {
+        if e.seq >= from {
+            e.content_digest = audit::content_digest(&e);
+            match key {
+                Some(k) => audit::seal(&mut e, &previous, k),
+                None => {
+                    e.digest = audit::unkeyed::digest(&e);
+                    e.hash = audit::unkeyed::link(&previous, &e.digest);
+                }
+            }
+            sql.push_str(&format!(
+                "UPDATE audit SET content = '{}', digest = '{}', hash = '{}' WHERE seq = {};",
+                e.content_digest, e.digest, e.hash, e.seq
+            ));
+        }
+        previous = e.hash;
+    }
+    sql.push_str(&format!(
+        "UPDATE audit_head SET hash = '{previous}' WHERE id = 1;"
+    ));
+    raw(t, &sql).await.unwrap();
+}
+
+/// Each way of rewriting the trail found by a review, performed in SQL by someone with the
+/// database but not the key, is named by the verification; a checkpoint kept outside catches
+/// even one who holds the key.
+async fn a_trail_rewritten_without_the_key_is_named(t: &TestStore) {
+    use cadre_core::audit::{Broken, Checkpoint};
+    for n in 0..4 {
+        let rec = cadre_core::TrainingRecord {
+            code: format!("KEYED-{n}"),
+            title: "Audited".into(),
+            ..Default::default()
+        };
+        t.store.create_training(&rec, STAMP).await.unwrap();
+    }
+    let id = t.store.training_id("KEYED-3").await.unwrap().unwrap();
+    t.store
+        .delete_training(id, None, false, STAMP)
+        .await
+        .unwrap();
+    assert_eq!(verify(t).await, Ok(5));
+    let key = t.store.audit_trail_key().unwrap();
+    let checkpoint = {
+        let (seq, hash) = t.store.audit_head().await.unwrap();
+        Checkpoint::sign(&key, seq, &hash, "2026-12-07T20:00:00Z")
+    };
+    raw(t, drop_guard(t)).await.unwrap();
+
+    // An entry's actor changed, every digest and the head recomputed without the key.
+    raw(t, "UPDATE audit SET actor = 'someone else' WHERE seq = 2")
+        .await
+        .unwrap();
+    reseal_as_attacker(t, 2, None).await;
+    assert_eq!(verify(t).await, Err(Broken::Altered { seq: 2 }));
+    raw(t, "UPDATE audit SET actor = 'coordinator' WHERE seq = 2")
+        .await
+        .unwrap();
+    reseal_as_attacker(t, 2, Some(&key)).await;
+    assert_eq!(verify(t).await, Ok(5));
+
+    // A deletion's before-image wiped as if redacted: no erasure explains it.
+    raw(
+        t,
+        "UPDATE audit SET redacted = 1, before = '', detail = '' WHERE seq = 5",
+    )
+    .await
+    .unwrap();
+    assert_eq!(verify(t).await, Err(Broken::Unexplained { seq: 5 }));
+    // The entry taken out again and the chain sealed with the key, as only its holder could:
+    // the rest of the test starts from a sound trail.
+    raw(
+        t,
+        "DELETE FROM audit WHERE seq = 5; UPDATE audit_head SET seq = 4 WHERE id = 1",
+    )
+    .await
+    .unwrap();
+    reseal_as_attacker(t, 1, Some(&key)).await;
+    assert_eq!(verify(t).await, Ok(4));
+
+    // A row put after the head: named, though `audit list` would show it first.
+    raw(
+        t,
+        "INSERT INTO audit (seq, at, actor, address, action, kind, record_id, version, detail, before, after, redacted, content, digest, hash)
+         VALUES (5, '2026-12-07T21:00:00Z', 'admin', '', 'deleted', 'training', 1, 2, 'forged', '', '', 0, 'x', 'y', 'z')",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        verify(t).await,
+        Err(Broken::PastHead {
+            first: 5,
+            last: 5,
+            head: 4
+        })
+    );
+    // Unsealed, with the head moved over it: the next write no longer seals it for the
+    // attacker, and it is named.
+    raw(
+        t,
+        "UPDATE audit SET content = '', digest = '', hash = '' WHERE seq = 5; UPDATE audit_head SET seq = 5 WHERE id = 1",
+    )
+    .await
+    .unwrap();
+    let rec = cadre_core::TrainingRecord {
+        code: "KEYED-9".into(),
+        title: "After".into(),
+        ..Default::default()
+    };
+    t.store.create_training(&rec, STAMP).await.unwrap();
+    assert_eq!(verify(t).await, Err(Broken::Unsealed { seq: 5 }));
+    raw(
+        t,
+        "DELETE FROM audit WHERE seq >= 5; UPDATE audit_head SET seq = 4 WHERE id = 1",
+    )
+    .await
+    .unwrap();
+    reseal_as_attacker(t, 1, Some(&key)).await;
+
+    // Someone holding the key too rewrites entry 2: the chain holds, but not through the
+    // checkpoint kept outside.
+    raw(t, "UPDATE audit SET actor = 'someone else' WHERE seq = 2")
+        .await
+        .unwrap();
+    reseal_as_attacker(t, 2, Some(&key)).await;
+    assert_eq!(verify(t).await, Ok(4));
+    let with = |c: &Checkpoint| vec![(c.clone(), "kept.txt".to_string())];
+    // The checkpoint was of entry 5, since removed: past the end.
+    let past = t.store.verify_trail(&with(&checkpoint)).await.unwrap();
+    assert_eq!(
+        past,
+        Err(Broken::CheckpointPastEnd {
+            seq: 5,
+            last: 4,
+            file: "kept.txt".into()
+        })
+    );
+    let at_3 = {
+        let entries = t.store.audit_chain(0, 10).await.unwrap();
+        Checkpoint::sign(&key, 3, &"00".repeat(32), &entries[2].at)
+    };
+    assert_eq!(
+        t.store.verify_trail(&with(&at_3)).await.unwrap(),
+        Err(Broken::Checkpoint {
+            seq: 3,
+            file: "kept.txt".into()
+        })
+    );
+}
+both!(a_trail_rewritten_without_the_key_is_named);
 
 async fn the_audit_trail_is_append_only_and_names_the_entry_tampered_with(t: &TestStore) {
     let mut ids = Vec::new();

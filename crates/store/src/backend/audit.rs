@@ -14,25 +14,23 @@ use crate::Result;
 const COLUMNS: &str = "seq, at, actor, address, action, kind, record_id, version, detail, before, \
                        after, redacted, content, digest, hash";
 
-/// Appends `entry` after the chain's last entry, setting its place and hashes. Raising the
-/// head's number first takes its row lock on PostgreSQL (and SQLite has one writer), so two
-/// appenders never link to the same predecessor.
-pub(crate) async fn append(conn: &mut Conn, entry: &mut Entry) -> Result<()> {
-    let (seq, previous, sealed): (i64, String, i64) = {
-        let row = sqlx::query(
-            "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash, sealed",
-        )
-        .fetch_one(&mut *conn)
-        .await?;
-        (row.get("seq"), row.get("hash"), row.get("sealed"))
-    };
-    let previous = if sealed < seq - 1 {
-        seal_carried_over(conn, sealed, previous).await?
-    } else {
-        previous
+/// Appends `entry` after the chain's last entry, setting its place and its digest and link,
+/// keyed with `key`. Raising the head's number first takes its row lock on PostgreSQL (and
+/// SQLite has one writer), so two appenders never link to the same predecessor.
+pub(crate) async fn append(
+    conn: &mut Conn,
+    entry: &mut Entry,
+    key: &cadre_core::audit::Key,
+) -> Result<()> {
+    let (seq, previous): (i64, String) = {
+        let row =
+            sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+                .fetch_one(&mut *conn)
+                .await?;
+        (row.get("seq"), row.get("hash"))
     };
     entry.seq = seq;
-    audit::seal(entry, &previous);
+    audit::seal(entry, &previous, key);
     sqlx::query(&format!(
         "INSERT INTO audit ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
     ))
@@ -85,37 +83,99 @@ pub(crate) async fn note(
         after: stamp.after.to_string(),
         ..Entry::default()
     };
-    append(conn, &mut entry).await
+    let key = stamp.key.ok_or_else(|| {
+        crate::StoreError::AuditKey("a write reached the trail without the store's key".into())
+    })?;
+    append(conn, &mut entry, key).await
 }
 
-/// Seals the entries carried over from the table of edits that came before the trail (they
-/// were written without hashes), in order, and says the last one's hash.
-async fn seal_carried_over(conn: &mut Conn, sealed: i64, mut previous: String) -> Result<String> {
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM audit WHERE seq > $1 AND hash = '' ORDER BY seq"
-    ))
-    .bind(sealed)
-    .fetch_all(&mut *conn)
-    .await?;
-    for row in rows {
-        let mut e = entry_of(&row);
-        audit::seal(&mut e, &previous);
-        sqlx::query("UPDATE audit SET content = $1, digest = $2, hash = $3 WHERE seq = $4")
-            .bind(&e.content_digest)
-            .bind(&e.digest)
-            .bind(&e.hash)
-            .bind(e.seq)
-            .execute(&mut *conn)
+/// Seals the whole trail with `key`, once, when its database is given a key: the entries
+/// sealed before keys (plain SHA-256, checked here first) and those carried over from the
+/// table of edits that came before the trail (never sealed). A trail that does not hold as
+/// it was is left as it is, for `cadre audit verify` to name where it breaks.
+pub(crate) async fn reseal(pool: &sqlx::Pool<Db>, key: &cadre_core::audit::Key) -> Result<u64> {
+    let mut tx = super::begin_write(pool).await?;
+    let (head, head_hash): (i64, String) = {
+        let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(&mut *tx)
             .await?;
-        previous = e.hash;
+        (row.get("seq"), row.get("hash"))
+    };
+    if head == 0 {
+        return Ok(0);
     }
-    Ok(previous)
+    let mut old_previous = String::new();
+    let mut previous = String::new();
+    let mut after = 0;
+    let mut sealed = 0;
+    loop {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM audit WHERE seq > $1 ORDER BY seq LIMIT 5000"
+        ))
+        .bind(after)
+        .fetch_all(&mut *tx)
+        .await?;
+        let Some(last) = rows.last() else { break };
+        after = last.get("seq");
+        for row in rows {
+            let mut e = entry_of(&row);
+            if e.seq != sealed + 1 || !audit::unkeyed::holds(&e, &old_previous) {
+                // Not the trail it was: nothing is sealed again.
+                tx.rollback().await?;
+                return Ok(0);
+            }
+            if !e.hash.is_empty() {
+                old_previous = e.hash.clone();
+            }
+            audit::seal(&mut e, &previous, key);
+            sqlx::query("UPDATE audit SET content = $1, digest = $2, hash = $3 WHERE seq = $4")
+                .bind(&e.content_digest)
+                .bind(&e.digest)
+                .bind(&e.hash)
+                .bind(e.seq)
+                .execute(&mut *tx)
+                .await?;
+            previous = e.hash;
+            sealed += 1;
+        }
+    }
+    if sealed != head || (!head_hash.is_empty() && head_hash != old_previous) {
+        tx.rollback().await?;
+        return Ok(0);
+    }
+    sqlx::query("UPDATE audit_head SET hash = $1, sealed = $2 WHERE id = 1")
+        .bind(&previous)
+        .bind(head)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(sealed as u64)
+}
+
+/// The numbers of the first and last entries kept past the head (put in, not appended), if
+/// any: read with the head in one statement, so entries appended meanwhile are not counted.
+pub(crate) async fn past_head(pool: &sqlx::Pool<Db>) -> Result<Option<(i64, i64, i64)>> {
+    let row = sqlx::query(
+        "SELECT h.seq AS head,
+                (SELECT MIN(seq) FROM audit WHERE seq > h.seq) AS first,
+                (SELECT MAX(seq) FROM audit WHERE seq > h.seq) AS last
+         FROM audit_head h WHERE h.id = 1",
+    )
+    .fetch_one(pool)
+    .await?;
+    let first: Option<i64> = row.get("first");
+    let last: Option<i64> = row.get("last");
+    Ok(first.zip(last).map(|(f, l)| (f, l, row.get("head"))))
 }
 
 /// Appends one entry in a transaction of its own (a sign-in, an export: nothing else changes).
-pub(crate) async fn record(pool: &sqlx::Pool<Db>, mut entry: Entry) -> Result<Entry> {
+pub(crate) async fn record(
+    pool: &sqlx::Pool<Db>,
+    mut entry: Entry,
+    key: &cadre_core::audit::Key,
+) -> Result<Entry> {
     let mut tx = super::begin_write(pool).await?;
-    append(&mut tx, &mut entry).await?;
+    append(&mut tx, &mut entry, key).await?;
     tx.commit().await?;
     Ok(entry)
 }

@@ -557,6 +557,14 @@ pub(crate) async fn erase_person(pool: &sqlx::Pool<Db>, id: i64, stamp: Stamp<'_
         super::audit::redact(&mut tx, "participant", *person).await?;
     }
     super::cache::refresh_persons(&mut tx, &[chunk_of(id)]).await?;
-    finish(tx, stamp, "participant", id, "erased", new, "").await?;
+    // The erasure names the other records it redacted (ids only), so that a verification
+    // can tell every redaction has its erasure.
+    let others: Vec<String> = ids[1..].iter().map(i64::to_string).collect();
+    let detail = if others.is_empty() {
+        String::new()
+    } else {
+        format!("{}{}", cadre_core::audit::ERASED_PREFIX, others.join(", "))
+    };
+    finish(tx, stamp, "participant", id, "erased", new, &detail).await?;
     Ok(new)
 }
