@@ -79,6 +79,15 @@ fn check_password(password: &str) -> Result<(), AppError> {
 }
 
 fn check_email(email: &str) -> Result<(), AppError> {
+    if email.trim().len() > crate::sign_in::MAX_EMAIL {
+        return Err(AppError::Invalid(format!(
+            "an e-mail address has at most {} characters",
+            crate::sign_in::MAX_EMAIL
+        )));
+    }
+    if let Some(p) = cadre_core::validate::plain_text("email", email.trim(), false) {
+        return Err(AppError::Invalid(format!("the e-mail {}", p.message)));
+    }
     match cadre_core::validate::email(Some(email.trim())) {
         _ if email.trim().is_empty() => Err(AppError::Invalid("an account needs an e-mail".into())),
         Some(problem) => Err(AppError::Invalid(problem.message)),

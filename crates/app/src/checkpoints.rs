@@ -63,7 +63,7 @@ impl App {
                 return Ok(None);
             }
             private_folder(&folder)?;
-            write_private(&path, &c2.to_text())?;
+            crate::files::replace_file(&path, c2.to_text().as_bytes(), 0o600)?;
             Ok(Some(path))
         })
         .await
@@ -159,27 +159,4 @@ fn private_folder(folder: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder.create(folder)
-}
-
-/// Writes a new file (never over one, never through a link), owner-only, whole: written
-/// beside and renamed into place.
-pub(crate) fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = PathBuf::from(partial);
-    let _ = std::fs::remove_file(&partial);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let written = options.open(&partial).and_then(|mut f| {
-        f.write_all(text.as_bytes())?;
-        f.sync_all()
-    });
-    let placed = written.and_then(|()| std::fs::rename(&partial, path));
-    if placed.is_err() {
-        let _ = std::fs::remove_file(&partial);
-    }
-    placed
 }

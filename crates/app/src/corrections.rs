@@ -25,10 +25,10 @@ impl App {
         let rec = self.check_training(fields).await?;
         let json = serde_json::to_string(&fields::training_fields(&rec)).unwrap_or_default();
         let at = clock::now();
-        let note: String = note.trim().chars().take(2000).collect();
+        let note = crate::bounded_text("the note", note, 2000)?;
         Ok(self
             .store
-            .create_correction(training, current.version, &json, &note, actor.stamp(&at))
+            .create_correction(training, current.version, &json, note, actor.stamp(&at))
             .await?)
     }
 
@@ -87,7 +87,7 @@ impl App {
     ) -> Result<(), AppError> {
         actor.must(Action::ReviewCorrection)?;
         self.pending(id).await?;
-        let reason = reason.trim();
+        let reason = crate::bounded_text("the reason", reason, 2000)?;
         if reason.is_empty() {
             return Err(AppError::Invalid(
                 "say why it is rejected: the partner reads it".into(),

@@ -11,6 +11,7 @@ mod backup;
 mod checkpoints;
 mod clock;
 mod corrections;
+mod files;
 mod imports;
 mod periods;
 mod pipeline;
@@ -220,4 +221,21 @@ impl App {
         actor.must(cadre_core::access::Action::Import)?;
         Ok(self.store.import_history(limit).await?)
     }
+}
+
+/// A text typed into a form or given on the command line (a reason, a note): trimmed, at most
+/// `max` characters, tabs and line breaks allowed, no other control characters; refused,
+/// naming `what`, before anything of it is kept or echoed.
+pub(crate) fn bounded_text<'a>(what: &str, text: &'a str, max: usize) -> Result<&'a str, AppError> {
+    let text = text.trim();
+    let n = text.chars().count();
+    if n > max {
+        return Err(AppError::Invalid(format!(
+            "{what} has {n} characters: at most {max}"
+        )));
+    }
+    if let Some(p) = cadre_core::validate::plain_text("text", text, true) {
+        return Err(AppError::Invalid(format!("{what} {}", p.message)));
+    }
+    Ok(text)
 }

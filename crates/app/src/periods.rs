@@ -14,6 +14,9 @@ use cadre_store::AuditFilter;
 
 use crate::{clock, Actor, App, AppError};
 
+/// The longest reason for reopening a period, in characters.
+const MAX_REASON: usize = 2000;
+
 /// How many of the edits since an approval a report lists.
 const EDITS_SHOWN: i64 = 200;
 
@@ -124,7 +127,7 @@ impl App {
         reason: &str,
     ) -> Result<(), AppError> {
         actor.must(Action::ApprovePeriod)?;
-        let reason: String = reason.trim().chars().take(2000).collect();
+        let reason = crate::bounded_text("the reason", reason, MAX_REASON)?;
         if reason.is_empty() {
             return Err(AppError::Invalid(
                 "say why the period is reopened: the reason is kept with it".into(),
@@ -134,7 +137,7 @@ impl App {
             .map_err(AppError::Locked)?;
         let at = clock::now();
         self.store
-            .reopen_period(period, &reason, actor.stamp(&at).after(&reason))
+            .reopen_period(period, reason, actor.stamp(&at).after(reason))
             .await
             .map_err(moved)?;
         self.wrote();

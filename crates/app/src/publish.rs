@@ -149,7 +149,9 @@ impl App {
                 continue;
             };
             let path = dir.join(name);
-            std::fs::write(&path, bytes).map_err(|source| AppError::Io {
+            // Readable by the web server; a link standing at the name is replaced, never
+            // written through.
+            crate::files::replace_file(&path, &bytes, 0o644).map_err(|source| AppError::Io {
                 path: path.display().to_string(),
                 source,
             })?;

@@ -176,7 +176,14 @@ async fn transfer(
             .await
     };
     bar.finish_and_clear();
-    let report = report?;
+    let report = match report {
+        Err(cadre_app::AppError::Store(cadre_store::StoreError::Backup(why)))
+            if !out && why.contains("audit key") =>
+        {
+            anyhow::bail!("{why}\nName the audit key of the database the backup came from with --audit-key FILE (an SQLite database keeps it beside it, as FILE.audit-key).")
+        }
+        other => other?,
+    };
     let rows: i64 = report.tables.iter().map(|(_, n)| n).sum();
     let file = args.file.display();
     let tables = report.tables.len();

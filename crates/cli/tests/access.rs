@@ -83,6 +83,8 @@ const VERBS: &[Verb] = &[
     verb("token create"),
     verb("token revoke"),
     verb("audit verify"),
+    verb("audit checkpoint"),
+    verb("audit public-key"),
     verb("person erase"),
     verb("quality rules"),
     verb("period submit"),

@@ -192,8 +192,18 @@ async fn a_published_report_names_no_participant_in_any_of_its_files() {
         .unwrap();
     assert_eq!(again.slug, "2020-2");
 
+    // A link standing where a file of the folder goes is replaced, never written through.
     let out = dir.path().join("site");
+    std::fs::create_dir(&out).unwrap();
+    let elsewhere = dir.path().join("elsewhere.html");
+    std::fs::write(&elsewhere, "not cadre's").unwrap();
+    std::os::unix::fs::symlink(&elsewhere, out.join("index.html")).unwrap();
     let written = app.write_publication(&p.slug, &out).await.unwrap();
+    assert_eq!(std::fs::read_to_string(&elsewhere).unwrap(), "not cadre's");
+    assert!(!std::fs::symlink_metadata(out.join("index.html"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
     assert_eq!(written.len(), cadre_app::PUBLISHED_FILES.len());
     let index = std::fs::read_to_string(out.join("index.html")).unwrap();
     for (file, _) in &cadre_app::PUBLISHED_FILES[1..] {

@@ -177,7 +177,12 @@ async fn an_admin_downloads_a_backup_that_restores() {
     ))
     .await
     .unwrap();
-    restored.restore_from(&file, &mut |_, _| {}).await.unwrap();
+    // Restored elsewhere with the key of the database it came from (kept apart from it).
+    let key_file = site.app.store().audit_key_file().to_path_buf();
+    restored
+        .restore_keyed(&file, Some(&key_file), &mut |_, _| {})
+        .await
+        .unwrap();
     assert_eq!(
         restored.content().await.unwrap(),
         site.app.store().content().await.unwrap()
