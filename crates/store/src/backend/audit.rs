@@ -104,10 +104,11 @@ pub(crate) async fn reseal(pool: &sqlx::Pool<Db>, key: &cadre_core::audit::Key) 
     if head == 0 {
         return Ok(0);
     }
+    super::lift_audit_guard(&mut tx).await?;
     let mut old_previous = String::new();
     let mut previous = String::new();
-    let mut after = 0;
-    let mut sealed = 0;
+    let mut after: i64 = 0;
+    let mut sealed: i64 = 0;
     loop {
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM audit WHERE seq > $1 ORDER BY seq LIMIT 5000"
@@ -148,6 +149,7 @@ pub(crate) async fn reseal(pool: &sqlx::Pool<Db>, key: &cadre_core::audit::Key) 
         .bind(head)
         .execute(&mut *tx)
         .await?;
+    super::restore_audit_guard(&mut tx).await?;
     tx.commit().await?;
     Ok(sealed as u64)
 }

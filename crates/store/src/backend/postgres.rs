@@ -244,3 +244,22 @@ pub(crate) async fn after_import(tx: &mut sqlx::Transaction<'static, Db>) -> Res
 #[path = "postgres_bulk.rs"]
 mod bulk;
 pub(crate) use bulk::*;
+
+/// Lifts the trail's append-only guard for the rest of the transaction `tx`: only for sealing
+/// the whole trail again with its key, once (see `audit::reseal`). Put back by
+/// [`restore_audit_guard`] in the same transaction (PostgreSQL's DDL is transactional), so no
+/// other connection ever sees it gone.
+pub(crate) async fn lift_audit_guard(tx: &mut sqlx::Transaction<'static, Db>) -> Result<()> {
+    sqlx::query("ALTER TABLE audit DISABLE TRIGGER audit_append_only")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Puts back the guard [`lift_audit_guard`] lifted.
+pub(crate) async fn restore_audit_guard(tx: &mut sqlx::Transaction<'static, Db>) -> Result<()> {
+    sqlx::query("ALTER TABLE audit ENABLE TRIGGER audit_append_only")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
