@@ -61,6 +61,8 @@ pub struct Actor {
     pub account: Option<i64>,
     /// Acting through a read-only API token: no write, whatever the role.
     pub read_only: bool,
+    /// The API token acting, by id, when one is: what it reads of persons is audited.
+    pub token: Option<i64>,
     /// Where the request came from (an IP address), for the audit trail; empty on the
     /// command line.
     pub address: String,
@@ -74,6 +76,7 @@ impl Actor {
             grant: Some(grant),
             account: None,
             read_only: false,
+            token: None,
             address: String::new(),
         }
     }
@@ -85,6 +88,7 @@ impl Actor {
             grant: None,
             account: None,
             read_only: false,
+            token: None,
             address: String::new(),
         }
     }
@@ -184,6 +188,9 @@ pub struct App {
     duplicates: quality::Duplicates,
     /// Where uploads wait between the steps of their import (see `uploads`).
     uploads: std::sync::Arc<std::path::PathBuf>,
+    /// When each API token's use was last written to the audit trail (see
+    /// `sign_in::note_token_use`).
+    token_uses: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<i64, i64>>>,
 }
 
 impl App {
@@ -196,6 +203,7 @@ impl App {
             replica: None,
             warm: Default::default(),
             duplicates: Default::default(),
+            token_uses: Default::default(),
         }
     }
 

@@ -29,6 +29,8 @@ pub const MAX_TOKEN_DAYS: i64 = 366;
 const TOKEN_PREFIX: &str = "cadre_";
 /// The longest e-mail address there can be (RFC 5321's path limit), in bytes.
 pub const MAX_EMAIL: usize = 254;
+/// Seconds between two audit entries of one token's use.
+pub const TOKEN_USE_EVERY: i64 = 3600;
 /// The longest label of a token, in characters.
 pub const MAX_LABEL: usize = 100;
 
@@ -331,7 +333,65 @@ impl App {
         }
         let mut actor = Actor::account(&account).from_address(address);
         actor.read_only = token.read_only;
+        actor.token = Some(token.id);
+        self.note_token_use(&actor, token.id).await?;
         Ok(Some(actor))
+    }
+
+    /// Writes a token's use to the audit trail: its first use, then at most once every
+    /// [`TOKEN_USE_EVERY`] seconds by this process (a program calling the API many times a
+    /// second leaves one entry an hour, not one a call).
+    async fn note_token_use(&self, actor: &Actor, token: i64) -> Result<(), AppError> {
+        let now = clock::unix();
+        {
+            let mut seen = self
+                .token_uses
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if seen
+                .get(&token)
+                .is_some_and(|&at| now - at < TOKEN_USE_EVERY)
+            {
+                return Ok(());
+            }
+            // Bounded: tokens are few, but whatever the number, memory is not.
+            if seen.len() >= 10_000 {
+                seen.clear();
+            }
+            seen.insert(token, now);
+        }
+        self.audit(
+            &actor.name,
+            &actor.address,
+            "token-used",
+            "account",
+            actor.account,
+            &format!("token {token}"),
+        )
+        .await
+    }
+
+    /// Writes a read of participants' personal data through an API token to the audit trail:
+    /// a program can read many in little time, and who read whom must be known afterwards.
+    /// Pages and the command line are not noted: a person reads them.
+    pub(crate) async fn note_personal_read(
+        &self,
+        actor: &Actor,
+        record: Option<i64>,
+        detail: &str,
+    ) -> Result<(), AppError> {
+        let Some(token) = actor.token else {
+            return Ok(());
+        };
+        self.audit(
+            &actor.name,
+            &actor.address,
+            "read",
+            "participant",
+            record,
+            &format!("token {token}: {detail}"),
+        )
+        .await
     }
 
     async fn token_owner(

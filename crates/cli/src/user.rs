@@ -106,10 +106,10 @@ fn scope(grant: &Grant) -> String {
 }
 
 pub async fn run(database: &str, command: Command) -> anyhow::Result<ExitCode> {
-    let store = Store::open(database)
-        .await
-        .with_context(|| format!("cannot open the database {database}"))?;
-    let app = App::new(store.clone());
+    // Listing reads only: it works on a database this user may only read.
+    let writes = !matches!(command, Command::List);
+    let app = crate::acting::open(database, writes).await?;
+    let store = app.store().clone();
     let actor = crate::acting::actor(&app).await?;
     match command {
         Command::Add(args) => {

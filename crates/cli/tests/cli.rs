@@ -534,6 +534,18 @@ fn reads_work_on_a_read_only_database() {
             "{}",
             text(&out.stdout)
         );
+        // The trail and the accounts are read too; checking the trail needs its key, which
+        // this user may not read, and says so.
+        let out = as_nobody(&["audit", "list"]);
+        assert!(out.status.success(), "{files:?}: {}", text(&out.stderr));
+        let out = as_nobody(&["user", "list"]);
+        assert!(out.status.success(), "{files:?}: {}", text(&out.stderr));
+        let out = as_nobody(&["audit", "verify"]);
+        assert!(
+            text(&out.stderr).contains("cannot be read by this user"),
+            "{}",
+            text(&out.stderr)
+        );
         let out = as_nobody(&["import", "attendance", "a.csv"]);
         assert_eq!(out.status.code(), Some(1));
         let stderr = text(&out.stderr);
@@ -543,13 +555,19 @@ fn reads_work_on_a_read_only_database() {
         mode(&folder, 0o755);
         mode(&db, 0o644);
     };
-    reads_only(&["a.csv", "cadre.db", "cadre.db-shm", "cadre.db-wal"]);
+    reads_only(&[
+        "a.csv",
+        "cadre.db",
+        "cadre.db-shm",
+        "cadre.db-wal",
+        "cadre.db.audit-key",
+    ]);
     // Checkpointed, and closed by its last connection: the log's files are removed.
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
         .unwrap();
     drop(conn);
-    reads_only(&["a.csv", "cadre.db"]);
+    reads_only(&["a.csv", "cadre.db", "cadre.db.audit-key"]);
 }
 
 /// A read-only command does not create a database that is not there, and says so.

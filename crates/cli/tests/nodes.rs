@@ -266,7 +266,18 @@ fn a_node_reads_its_engine_from_the_read_replica_and_from_the_primary_when_it_la
     let backup = d.join("primary.sqlite");
     let out = cadre_on(d, &primary, &["backup", backup.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = cadre_on(d, &replica, &["restore", backup.to_str().unwrap()]);
+    // One installation: the replica takes the primary's audit key.
+    let key = d.join(format!("cadre-data/audit-{primary_schema}.key"));
+    let out = cadre_on(
+        d,
+        &replica,
+        &[
+            "restore",
+            backup.to_str().unwrap(),
+            "--audit-key",
+            key.to_str().unwrap(),
+        ],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let psql = |sql: &str| -> String {
         let out = Command::new("psql")

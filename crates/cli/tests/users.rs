@@ -68,6 +68,30 @@ fn accounts_are_added_listed_disabled_and_changed() {
         ],
         "another long secret",
     ));
+    // A partner's scope names a partner cadre knows.
+    let refused_scope = add(
+        &[
+            "iom@agency.example",
+            "--role",
+            "partner",
+            "--partner",
+            "IOM",
+        ],
+        "a third long secret",
+    );
+    assert!(
+        refused(&refused_scope).contains("there is no partner \"IOM\""),
+        "{}",
+        text(&refused_scope.stderr)
+    );
+    ok(&cadre(
+        d,
+        &[
+            "import",
+            "partners",
+            common::data("2020/partners.csv").to_str().unwrap(),
+        ],
+    ));
     ok(&add(
         &[
             "iom@agency.example",

@@ -42,6 +42,8 @@ pub fn title(rule: Rule) -> &'static str {
         PersonsFromAggregates => "Persons counted from figures without names",
         DuplicatePersonName => "Same name and country under another e-mail",
         DuplicatePersonEmail => "Same mailbox under another record",
+        LookAlikeLetters => "Name written with look-alike letters of another script",
+        UnseenCharacters => "Name or e-mail with characters that cannot be seen",
     }
 }
 
@@ -279,6 +281,12 @@ pub fn message(f: &Finding) -> String {
                 ", under another name"
             }
         ),
+        LookAlikeLetters if f.n("other") > 0 => format!(
+            "The name mixes Latin letters with letters of another script that look the same, and reads like participant {}'s: possibly one person.",
+            f.n("other")
+        ),
+        LookAlikeLetters => "The name mixes Latin letters with letters of another script that look the same: check how it was typed.".into(),
+        UnseenCharacters => "The name or e-mail holds characters that cannot be seen (zero-width spaces, direction marks): they are left out when records are compared; check how it was typed.".into(),
     }
 }
 

@@ -321,7 +321,7 @@ impl Store {
             .clone();
         held.ok_or_else(|| {
             StoreError::AuditKey(format!(
-                "there is no key at {}: the audit trail cannot be checked without the key it was sealed with",
+                "the audit key at {} is not there or cannot be read by this user: the audit trail cannot be checked without the key it was sealed with",
                 self.key_file.display()
             ))
         })

@@ -78,6 +78,8 @@ impl App {
                 id,
             });
         }
+        self.note_personal_read(actor, Some(id), "the participant's record")
+            .await?;
         Ok(p)
     }
 
@@ -97,10 +99,16 @@ impl App {
             ));
         }
         let countries = actor.named_countries();
-        Ok(self
+        let found = self
             .store
             .persons_after(search, countries.as_deref(), after, limit)
-            .await?)
+            .await?;
+        if !found.is_empty() {
+            let ids: Vec<String> = found.iter().map(|p| p.id.to_string()).collect();
+            self.note_personal_read(actor, None, &format!("participants {}", ids.join(", ")))
+                .await?;
+        }
+        Ok(found)
     }
 
     pub async fn attended(

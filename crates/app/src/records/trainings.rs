@@ -126,6 +126,14 @@ impl App {
             .filter(|l| actor.sight(l.country.as_deref()) == Sight::Named)
             .collect();
         let hidden = shown - lines.len() as i64;
+        if !lines.is_empty() {
+            self.note_personal_read(
+                actor,
+                None,
+                &format!("the attendance of training {training}"),
+            )
+            .await?;
+        }
         Ok(Roster {
             lines,
             total,

@@ -368,3 +368,62 @@ async fn a_huge_or_multi_line_e_mail_is_bounded_before_it_is_kept() {
     }
     assert!(failed[0].actor.contains("\\u{a}"), "{:?}", failed[0].actor);
 }
+
+/// A token's use is in the audit trail (once an hour, not once a call), and so is every read
+/// of participants' personal data through a token.
+#[tokio::test]
+async fn token_use_and_reads_of_personal_data_through_a_token_are_audited() {
+    let (app, _dir) = app().await;
+    with_account(&app, "c@agency.example", Role::Coordinator).await;
+    let secret = app
+        .create_token(&Actor::local(), "c@agency.example", true, 30, "sync")
+        .await
+        .unwrap()
+        .secret;
+    let created = app
+        .create_participant(
+            &Actor::local(),
+            &[
+                ("given_name", "Ana"),
+                ("family_name", "Rivera"),
+                ("email", "ana@example.org"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<BTreeMap<_, _>>(),
+        )
+        .await
+        .unwrap();
+    let entries = |action: &'static str| {
+        let app = app.clone();
+        async move {
+            app.audit_entries(
+                &Actor::local(),
+                &cadre_store::AuditFilter {
+                    action: Some(action.into()),
+                    ..Default::default()
+                },
+                None,
+                100,
+            )
+            .await
+            .unwrap()
+        }
+    };
+    for _ in 0..3 {
+        let actor = app.token_actor(&secret, "10.0.0.5").await.unwrap().unwrap();
+        app.participants(&actor, None, 0, 10).await.unwrap();
+        app.participant(&actor, created.id).await.unwrap();
+    }
+    assert_eq!(entries("token-used").await.len(), 1, "once an hour");
+    let reads = entries("read").await;
+    assert_eq!(reads.len(), 6, "{reads:?}");
+    assert!(reads
+        .iter()
+        .all(|e| e.actor == "c@agency.example" && e.address == "10.0.0.5"));
+    assert!(reads.iter().any(|e| e.record_id == Some(created.id)));
+    // Read in a page (no token), nothing is noted.
+    let page = Actor::new("c@agency.example", Grant::plain(Role::Coordinator));
+    app.participants(&page, None, 0, 10).await.unwrap();
+    assert_eq!(entries("read").await.len(), 6);
+}

@@ -133,6 +133,8 @@ rules! {
     // Persons.
     DuplicatePersonName = "duplicate_person_name", Warning, Person;
     DuplicatePersonEmail = "duplicate_person_email", Warning, Person;
+    LookAlikeLetters = "look_alike_letters", Warning, Person;
+    UnseenCharacters = "unseen_characters", Warning, Person;
 }
 
 /// A rule compares equal to its code, as reports and tests name it.

@@ -89,8 +89,107 @@ pub fn duplicates(persons: &[PersonKey]) -> Vec<Finding> {
                 .with("same_name", Param::Flag(name_of(p) == name_of(first))),
         )
     });
+    // Names that look Latin but hold letters of another script that look the same (a
+    // Cyrillic "а" in "Ana"): the same name and country written in Latin letters is likely
+    // the same person; without one, the name is flagged all the same.
+    let mut by_skeleton: HashMap<(String, String), i64> = HashMap::new();
+    for p in persons.iter().filter(|p| !looks_mixed(p)) {
+        if let Some(country) = &p.country {
+            let key = (skeleton(&name_of(p)), country.to_ascii_uppercase());
+            let id = by_skeleton.entry(key).or_insert(p.id);
+            *id = (*id).min(p.id);
+        }
+    }
+    for p in persons.iter().filter(|p| looks_mixed(p)) {
+        let twin = p
+            .country
+            .as_ref()
+            .and_then(|c| by_skeleton.get(&(skeleton(&name_of(p)), c.to_ascii_uppercase())));
+        let mut f = Finding::new(Rule::LookAlikeLetters, None);
+        if let Some(&other) = twin {
+            f = f.with("other", Param::Count(other.unsigned_abs()));
+        }
+        f.person = Some(p.id);
+        found.push(f);
+    }
+    for p in persons {
+        let unseen = [&p.given_name, &p.family_name]
+            .into_iter()
+            .chain(p.email.as_ref())
+            .any(|t| t.chars().any(crate::text::is_format));
+        if unseen {
+            let mut f = Finding::new(Rule::UnseenCharacters, None);
+            f.person = Some(p.id);
+            found.push(f);
+        }
+    }
     found.sort_by_key(|f| (f.person, f.rule));
     found
+}
+
+/// Letters of other scripts that are drawn like Latin ones, and the Latin letter each looks
+/// like: enough to catch a name typed (or forged) with a Cyrillic or Greek keyboard's
+/// look-alikes, not a full confusables table.
+const LOOK_ALIKES: &[(char, char)] = &[
+    // Cyrillic.
+    ('а', 'a'),
+    ('в', 'b'),
+    ('е', 'e'),
+    ('ё', 'e'),
+    ('і', 'i'),
+    ('ј', 'j'),
+    ('к', 'k'),
+    ('м', 'm'),
+    ('н', 'h'),
+    ('о', 'o'),
+    ('р', 'p'),
+    ('с', 'c'),
+    ('т', 't'),
+    ('у', 'y'),
+    ('х', 'x'),
+    ('ѕ', 's'),
+    ('ԁ', 'd'),
+    ('һ', 'h'),
+    ('ԛ', 'q'),
+    ('ԝ', 'w'),
+    // Greek.
+    ('α', 'a'),
+    ('ο', 'o'),
+    ('ν', 'v'),
+    ('ι', 'i'),
+    ('κ', 'k'),
+    ('ρ', 'p'),
+    ('τ', 't'),
+    ('υ', 'u'),
+    ('χ', 'x'),
+    ('β', 'b'),
+    ('ε', 'e'),
+    ('η', 'n'),
+    ('μ', 'u'),
+    ('ζ', 'z'),
+];
+
+fn look_alike(c: char) -> Option<char> {
+    LOOK_ALIKES.iter().find(|(o, _)| *o == c).map(|(_, l)| *l)
+}
+
+/// The name with every look-alike written as the Latin letter it looks like (already folded
+/// to lower case by `name_of`).
+fn skeleton(name: &str) -> String {
+    name.chars().map(|c| look_alike(c).unwrap_or(c)).collect()
+}
+
+/// A name that mixes Latin letters with look-alikes from another script. A name written
+/// wholly in Cyrillic or Greek is a name in that script, not a look-alike.
+fn looks_mixed(p: &PersonKey) -> bool {
+    let name = name_of(p);
+    let latin = name.chars().any(|c| c.is_ascii_alphabetic());
+    let other_script = name
+        .chars()
+        .filter(|c| c.is_alphabetic() && !c.is_ascii())
+        .filter(|c| !crate::text::strip_accents(&c.to_string()).is_ascii())
+        .collect::<Vec<_>>();
+    latin && !other_script.is_empty() && other_script.iter().all(|&c| look_alike(c).is_some())
 }
 
 #[cfg(test)]
@@ -112,6 +211,46 @@ mod tests {
             .iter()
             .map(|f| (f.person.unwrap(), f.rule.code(), f.n("other")))
             .collect()
+    }
+
+    #[test]
+    fn look_alike_letters_and_unseen_characters_are_flagged() {
+        let persons = [
+            p(1, "Ana", "Rivera", Some("ana@police.gov.bb"), "BB"),
+            // A Cyrillic "а" twice in the given name: looks like Ana Rivera of Barbados.
+            p(
+                2,
+                "\u{430}n\u{430}",
+                "Rivera",
+                Some("ana.r@gmail.com"),
+                "BB",
+            ),
+            // The same look-alike, and no Latin twin.
+            p(3, "B\u{435}n", "Cole", None, "JM"),
+            // A name in Cyrillic is a name, not a look-alike.
+            p(4, "Анна", "Иванова", None, "JM"),
+            // A zero-width space in the family name.
+            p(5, "Dan", "Ro\u{200b}ss", None, "BZ"),
+            // Accented Latin letters are Latin.
+            p(6, "José", "Núñez", None, "BZ"),
+        ];
+        let found: Vec<(i64, &str)> = duplicates(&persons)
+            .iter()
+            .map(|f| (f.person.unwrap(), f.rule.code()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (2, "look_alike_letters"),
+                (3, "look_alike_letters"),
+                (5, "unseen_characters")
+            ]
+        );
+        let twin = duplicates(&persons)
+            .into_iter()
+            .find(|f| f.person == Some(2))
+            .unwrap();
+        assert_eq!(twin.n("other"), 1);
     }
 
     #[test]
