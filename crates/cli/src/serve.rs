@@ -83,9 +83,17 @@ fn init_logging() {
 }
 
 pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
-    let store = Store::open(database)
-        .await
-        .with_context(|| format!("cannot open the database {database}"))?;
+    let store = match Store::open(database).await {
+        Ok(store) => store,
+        // A server writes (sign-ins, the audit trail): say so plainly rather than SQLite's
+        // words.
+        Err(e) if read_only_error(&e) => anyhow::bail!(
+            "cannot serve {database}: the database is read-only for this user, and a server writes into it (sign-ins, the audit trail, imports). Give this user the right to write the file and its folder, or serve a copy; reports and other reading commands work on it as it is."
+        ),
+        Err(e) => {
+            return Err(e).with_context(|| format!("cannot open the database {database}"));
+        }
+    };
     if !args.addr.ip().is_loopback() && !args.secure_cookies {
         say!("note: serving beyond this computer over plain HTTP: passwords and sign-in cookies cross the network unencrypted. Put cadre behind an HTTPS proxy and pass --secure-cookies.");
     }
@@ -111,6 +119,14 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
         say!("cadre is serving {database} at http://{addr}/ (Ctrl-C stops it)");
     })
     .await
+}
+
+/// Whether opening failed because the database (or its folder) may not be written.
+fn read_only_error(e: &cadre_store::StoreError) -> bool {
+    let text = e.to_string().to_lowercase();
+    text.contains("readonly database")
+        || text.contains("read-only")
+        || text.contains("permission denied")
 }
 
 /// Seconds between the server's checkpoints of the audit trail.

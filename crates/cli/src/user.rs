@@ -4,9 +4,7 @@ use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use cadre_app::App;
 use cadre_core::access::{Grant, Role};
-use cadre_store::Store;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {

@@ -656,3 +656,20 @@ async fn the_participants_and_partners_of_an_approved_period_are_refused_too() {
     let approval = report.approval.expect("approved");
     assert!(approval.changes.is_empty(), "{:?}", approval.changes);
 }
+
+/// A NUL or another control character in a name is a problem of its field (422), on either
+/// database, never a 500.
+#[tokio::test]
+async fn control_characters_in_a_name_are_a_problem_of_the_field() {
+    let api = api().await;
+    let p = api
+        .call(
+            "POST",
+            "/api/v1/participants",
+            Some(json!({"given_name": "Ana\u{0}", "family_name": "Rivera", "email": "ana@example.org"})),
+            None,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.json);
+    assert_eq!(p.json["errors"][0]["field"], "given_name");
+}

@@ -138,6 +138,64 @@ async fn a_period_submitted_approved_locked_reopened_and_corrected() {
     assert!(page.contains("Submit January – December 2020 for approval"));
 }
 
+/// A participant of an approved period cannot be changed in their form either.
+#[tokio::test]
+async fn a_participant_of_an_approved_period_is_locked_in_their_form() {
+    let site = sqlite().await;
+    // An officer recorded at one of the period's trainings.
+    let sheet_dir = tempfile::tempdir().unwrap();
+    let sheet = sheet_dir.path().join("attendance.csv");
+    std::fs::write(
+        &sheet,
+        "training_code,given_name,family_name,email,gender,country\n\
+         2020-02,Ana,Rivera,ana@example.org,F,Barbados\n",
+    )
+    .unwrap();
+    site.app
+        .import(
+            &cadre_app::Actor::local(),
+            &cadre_app::ImportRequest::new(cadre_import::Kind::Attendance, sheet),
+            &mut |_, _| {},
+        )
+        .await
+        .unwrap();
+
+    let year = cadre_core::report::Period::year(2020);
+    site.app
+        .submit_period(&cadre_app::Actor::local(), year)
+        .await
+        .unwrap();
+    site.app
+        .approve_period(&cadre_app::Actor::local(), year)
+        .await
+        .unwrap();
+    // A participant's gender changed in their form is refused: it is counted in the period.
+    let ana = site
+        .app
+        .participants(&cadre_app::Actor::local(), Some("ana@example.org"), 0, 1)
+        .await
+        .unwrap()
+        .remove(0);
+    let mut person: Vec<(String, String)> = cadre_core::fields::person_fields(&ana.record.person)
+        .into_iter()
+        .collect();
+    person.push(("version".into(), ana.version.to_string()));
+    for (k, v) in &mut person {
+        if k == "gender" {
+            *v = "M".into();
+        }
+    }
+    let person_pairs: Vec<(&str, &str)> = person
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let (status, _, body) = site
+        .post(&format!("/participants/{}", ana.id), &person_pairs)
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body.contains("was approved on"), "{body}");
+}
+
 /// An admin downloads a backup: an SQLite database file that a restore brings back whole; a
 /// coordinator may not.
 #[tokio::test]
