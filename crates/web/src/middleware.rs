@@ -77,9 +77,7 @@ fn host_allowed(host: &str, public: &[String]) -> bool {
         }),
     };
     let name = name.trim_end_matches('.').to_ascii_lowercase();
-    name.parse::<std::net::Ipv4Addr>().is_ok()
-        || name == "localhost"
-        || public.iter().any(|p| *p == name)
+    name.parse::<std::net::Ipv4Addr>().is_ok() || name == "localhost" || public.contains(&name)
 }
 
 /// Refuses a request naming a host this server is not (421), before anything else of it is

@@ -299,7 +299,7 @@ impl Verifier {
             });
         }
         for (&person, &seq) in &self.redacted {
-            if !self.erased.get(&person).is_some_and(|&e| e > seq) {
+            if self.erased.get(&person).is_none_or(|&e| e <= seq) {
                 return Err(Broken::Unexplained { seq });
             }
         }

@@ -302,6 +302,37 @@ pub(crate) fn params(_first: usize, n: usize) -> String {
 mod bulk;
 pub(crate) use bulk::*;
 
+/// Lifts the trail's append-only guard for the rest of the transaction `tx`: only for sealing
+/// the whole trail again with its key, once (see `audit::reseal`). The guard is put back by
+/// [`restore_audit_guard`] in the same transaction, so no other connection ever sees it gone.
+pub(crate) async fn lift_audit_guard(tx: &mut sqlx::Transaction<'static, Db>) -> Result<()> {
+    sqlx::query("DROP TRIGGER audit_append_only_update")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Puts back the guard [`lift_audit_guard`] lifted, as migration 0011 made it.
+pub(crate) async fn restore_audit_guard(tx: &mut sqlx::Transaction<'static, Db>) -> Result<()> {
+    sqlx::query(
+        "CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
+WHEN NOT (
+    (old.hash = '' AND new.seq = old.seq AND new.at = old.at AND new.actor = old.actor
+        AND new.action = old.action AND new.kind = old.kind AND new.detail = old.detail
+        AND new.before = old.before AND new.after = old.after)
+    OR (old.hash <> '' AND new.redacted = 1 AND new.seq = old.seq AND new.at = old.at
+        AND new.actor = old.actor AND new.action = old.action AND new.kind = old.kind
+        AND new.content = old.content AND new.digest = old.digest AND new.hash = old.hash)
+)
+BEGIN
+    SELECT RAISE(ABORT, 'the audit trail is append-only');
+END;",
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -332,35 +363,4 @@ mod tests {
             held.push(conn);
         }
     }
-}
-
-/// Lifts the trail's append-only guard for the rest of the transaction `tx`: only for sealing
-/// the whole trail again with its key, once (see `audit::reseal`). The guard is put back by
-/// [`restore_audit_guard`] in the same transaction, so no other connection ever sees it gone.
-pub(crate) async fn lift_audit_guard(tx: &mut sqlx::Transaction<'static, Db>) -> Result<()> {
-    sqlx::query("DROP TRIGGER audit_append_only_update")
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-/// Puts back the guard [`lift_audit_guard`] lifted, as migration 0011 made it.
-pub(crate) async fn restore_audit_guard(tx: &mut sqlx::Transaction<'static, Db>) -> Result<()> {
-    sqlx::query(
-        "CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
-WHEN NOT (
-    (old.hash = '' AND new.seq = old.seq AND new.at = old.at AND new.actor = old.actor
-        AND new.action = old.action AND new.kind = old.kind AND new.detail = old.detail
-        AND new.before = old.before AND new.after = old.after)
-    OR (old.hash <> '' AND new.redacted = 1 AND new.seq = old.seq AND new.at = old.at
-        AND new.actor = old.actor AND new.action = old.action AND new.kind = old.kind
-        AND new.content = old.content AND new.digest = old.digest AND new.hash = old.hash)
-)
-BEGIN
-    SELECT RAISE(ABORT, 'the audit trail is append-only');
-END;",
-    )
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
