@@ -157,3 +157,108 @@ async fn imports_into_an_approved_period_end_on_postgres() {
         .arg(format!("DROP SCHEMA \"{schema}\" CASCADE"))
         .status();
 }
+
+/// What an attendance import would change of a participant of an approved period is found by
+/// the store's own query, on each database: the import is refused whole, and so is the
+/// participant's delete.
+async fn a_participant_of_an_approved_period_is_locked(url: &str, dir: &Path) {
+    let app = App::new(Store::open(url).await.unwrap());
+    let coordinator = Actor::new(
+        "coordinator@agency.example",
+        Grant::plain(Role::Coordinator),
+    );
+    let admin = Actor::new("director@agency.example", Grant::plain(Role::Admin));
+    let import = |kind: Kind, path: std::path::PathBuf| {
+        let app = app.clone();
+        let coordinator = coordinator.clone();
+        async move {
+            app.import(
+                &coordinator,
+                &ImportRequest::new(kind, path),
+                &mut |_, _| {},
+            )
+            .await
+            .unwrap()
+        }
+    };
+    for (kind, file) in [
+        (Kind::Partners, "partners.csv"),
+        (Kind::Trainings, "trainings.csv"),
+    ] {
+        assert!(!import(kind, data(file)).await.refused());
+    }
+    let sheet = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let head = "training_code,given_name,family_name,email,gender,country\n";
+    let first = sheet(
+        "first.csv",
+        &format!("{head}2020-02,Ana,Rivera,ana@example.org,,Barbados\n"),
+    );
+    assert!(!import(Kind::Attendance, first).await.refused());
+    let later = sheet(
+        "later.csv",
+        "code,title,start_date\n2020-40,Port security,2020-11-03\n",
+    );
+    assert!(!import(Kind::Trainings, later).await.refused());
+    let period = Period::new(
+        cadre_core::Date::parse("2020-01-01").unwrap(),
+        cadre_core::Date::parse("2020-09-30").unwrap(),
+    )
+    .unwrap();
+    app.submit_period(&coordinator, period).await.unwrap();
+    app.approve_period(&admin, period).await.unwrap();
+
+    let second = sheet(
+        "second.csv",
+        &format!("{head}2020-40,Ana,Rivera,ana@example.org,F,Barbados\n"),
+    );
+    let out = import(Kind::Attendance, second).await;
+    assert!(out.refused());
+    assert_eq!(out.problems.list.len(), 1, "{}", out.problems);
+    let p = &out.problems.list[0];
+    assert_eq!(p.code, "period-approved");
+    assert!(
+        p.message.starts_with("participant Ana Rivera: the file changes their gender from (not recorded) to female, and they attended training 2020-02"),
+        "{}",
+        p.message
+    );
+    let ana = app
+        .participants(&coordinator, Some("ana@example.org"), 0, 1)
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(ana.record.person.gender, None, "nothing was written");
+    assert!(matches!(
+        app.delete_participant(&coordinator, ana.id, None, true)
+            .await,
+        Err(cadre_app::AppError::Locked(_))
+    ));
+}
+
+#[tokio::test]
+async fn a_participant_of_an_approved_period_is_locked_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("cadre.db").display());
+    a_participant_of_an_approved_period_is_locked(&url, dir.path()).await;
+}
+
+#[tokio::test]
+async fn a_participant_of_an_approved_period_is_locked_on_postgres() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = format!("cadre_test_locked_{}", std::process::id());
+    let base = postgres_url();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}schema={schema}");
+    a_participant_of_an_approved_period_is_locked(&url, dir.path()).await;
+    let _ = std::process::Command::new("psql")
+        .env("PGOPTIONS", "-c client_min_messages=warning")
+        .arg(&base)
+        .arg("-qc")
+        .arg(format!("DROP SCHEMA \"{schema}\" CASCADE"))
+        .status();
+    // Its audit key went with it.
+    let _ = std::fs::remove_file(format!("cadre-data/audit-{schema}.key"));
+}
