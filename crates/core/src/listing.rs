@@ -181,13 +181,28 @@ fn compare(a: &TrainingFacts, b: &TrainingFacts, sort: Sort) -> Ordering {
     }
 }
 
+/// The longest search read, in characters, and the most words of it matched: every word is
+/// looked for in every training, so an address of thousands of words would be work for
+/// nothing.
+pub const MAX_SEARCH: usize = 200;
+const MAX_WORDS: usize = 20;
+
+/// A search as it is read: at most [`MAX_SEARCH`] characters.
+pub fn search_text(typed: &str) -> &str {
+    match typed.char_indices().nth(MAX_SEARCH) {
+        Some((end, _)) => &typed[..end],
+        None => typed,
+    }
+}
+
 fn words_of(q: &Query) -> Vec<String> {
     q.text
         .as_deref()
         .map(|t| {
-            search_key(t)
+            search_key(search_text(t))
                 .split(' ')
                 .filter(|w| !w.is_empty())
+                .take(MAX_WORDS)
                 .map(str::to_string)
                 .collect()
         })
@@ -203,12 +218,7 @@ pub fn filter<'a>(trainings: &'a [TrainingFacts], q: &Query) -> Vec<&'a Training
 
 /// The page of trainings the query asks for.
 pub fn select<'a>(trainings: &'a [TrainingFacts], q: &Query) -> Page<'a> {
-    let words: Vec<String> = q
-        .text
-        .as_deref()
-        .map(|t| search_key(t).split(' ').map(str::to_string).collect())
-        .unwrap_or_default();
-    let words: Vec<String> = words.into_iter().filter(|w| !w.is_empty()).collect();
+    let words = words_of(q);
     let mut hits: Vec<&TrainingFacts> =
         trainings.iter().filter(|t| matches(t, q, &words)).collect();
     let per_page = q.per_page.clamp(1, 500);
@@ -308,6 +318,18 @@ mod tests {
         // A page beyond the last shows the last.
         let p = select(&list, &Query { page: 9, ..query() });
         assert_eq!((codes(&p), p.page), (vec!["D".into()], 3));
+    }
+
+    #[test]
+    fn a_search_is_read_to_its_bound() {
+        let long = "security ".repeat(1000);
+        assert_eq!(search_text(&long).chars().count(), MAX_SEARCH);
+        assert_eq!(search_text("Port sécurité"), "Port sécurité");
+        let q = Query {
+            text: Some(long),
+            ..Query::default()
+        };
+        assert!(words_of(&q).len() <= 20);
     }
 
     #[test]

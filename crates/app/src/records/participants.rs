@@ -99,6 +99,7 @@ impl App {
             ));
         }
         let countries = actor.named_countries();
+        let search = search.map(cadre_core::listing::search_text);
         let found = self
             .store
             .persons_after(search, countries.as_deref(), after, limit)

@@ -48,7 +48,8 @@ struct ListPage {
 }
 
 pub(crate) async fn list(s: Ctx, Query(query): Query<ListQuery>) -> PageResult<Response> {
-    let q = query.q.unwrap_or_default().trim().to_string();
+    let q =
+        cadre_core::listing::search_text(query.q.as_deref().unwrap_or_default().trim()).to_string();
     let search = (!q.is_empty()).then_some(q.as_str());
     let mut people = s
         .app

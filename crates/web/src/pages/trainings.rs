@@ -53,7 +53,13 @@ fn given(s: &Option<String>) -> Option<String> {
 impl ListQuery {
     pub(crate) fn value(&self, field: &str) -> &str {
         let v = match field {
-            "q" => &self.q,
+            // Echoed no longer than it is read.
+            "q" => {
+                return self
+                    .q
+                    .as_deref()
+                    .map_or("", cadre_core::listing::search_text)
+            }
             "year" => &self.year,
             "from" => &self.from,
             "to" => &self.to,
