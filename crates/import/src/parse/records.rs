@@ -39,6 +39,10 @@ impl DepartmentParser {
     ) -> Result<DepartmentRecord, Vec<Problem>> {
         let mut c = Cells::new(&self.file, row, &self.cols);
         let name = c.required("name").to_string();
+        for (field, max) in [("name", 500), ("aliases", 5000)] {
+            let problem = cadre_core::validate::line(field, c.raw(field), max);
+            c.rule(problem);
+        }
         match self.names.get(&department_key(&name)) {
             Some(first) => c.fail(
                 "name",
