@@ -12,13 +12,36 @@ pub(crate) struct ApiJson<T>(pub T);
 pub(crate) struct ApiQuery<T>(pub T);
 pub(crate) struct ApiPath<T>(pub T);
 
+/// What went wrong, without the framework's own wording around it ("Failed to deserialize
+/// the JSON body into the target type: ..."): the part that names the field or the place.
+fn inner(text: &str) -> &str {
+    text.split_once(": ").map_or(text, |(_, rest)| rest)
+}
+
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = Problem;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
+        use axum::extract::rejection::JsonRejection;
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(e) => Err(Problem::new(e.status(), "bad-body", e.body_text())),
+            Err(e) => {
+                let text = e.body_text();
+                let detail = match &e {
+                    JsonRejection::JsonDataError(_) => format!(
+                        "the body does not fit this record ({}): see its schema in /api/v1/openapi.json",
+                        inner(&text)
+                    ),
+                    JsonRejection::JsonSyntaxError(_) => {
+                        format!("the body is not JSON ({})", inner(&text))
+                    }
+                    JsonRejection::MissingJsonContentType(_) => {
+                        "send the body as JSON, with Content-Type: application/json".to_string()
+                    }
+                    _ => "the body could not be read".to_string(),
+                };
+                Err(Problem::new(e.status(), "bad-body", detail))
+            }
         }
     }
 }
@@ -29,7 +52,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
         match Query::<T>::from_request_parts(parts, state).await {
             Ok(Query(v)) => Ok(ApiQuery(v)),
-            Err(e) => Err(Problem::new(e.status(), "bad-query", e.body_text())),
+            Err(e) => Err(Problem::new(
+                e.status(),
+                "bad-query",
+                format!(
+                    "the query string is not understood ({}): see this endpoint's parameters in /api/v1/openapi.json",
+                    inner(&e.body_text())
+                ),
+            )),
         }
     }
 }
@@ -40,10 +70,10 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
         match Path::<T>::from_request_parts(parts, state).await {
             Ok(Path(v)) => Ok(ApiPath(v)),
-            Err(e) => Err(Problem::not_found(format!(
-                "no such record: {}",
-                e.body_text()
-            ))),
+            // Ids are whole numbers: anything else in their place names no record.
+            Err(_) => Err(Problem::not_found(
+                "no such record: a record's address ends with its id, a whole number",
+            )),
         }
     }
 }

@@ -8,7 +8,8 @@ use utoipa::IntoParams;
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::records::{
-    next, no_bad_version, record, version_of, ApiResult, DeleteParams, PageParams,
+    created, next, no_bad_version, no_id, personal, record, same_id, version_of, ApiResult,
+    DeleteParams, PageParams,
 };
 use super::schema::*;
 use super::{if_match, Problem};
@@ -43,7 +44,9 @@ pub(crate) async fn list_participants(
         .map(Participant::from)
         .collect();
     let next_cursor = next(&items, limit, |t| t.id);
-    Ok(Json(ParticipantPage { items, next_cursor }).into_response())
+    Ok(personal(
+        Json(ParticipantPage { items, next_cursor }).into_response(),
+    ))
 }
 
 /// One participant.
@@ -55,7 +58,11 @@ pub(crate) async fn list_participants(
     ))]
 pub(crate) async fn get_participant(s: Ctx, ApiPath(id): ApiPath<i64>) -> ApiResult {
     let v = s.app.participant(&s.actor, id).await?;
-    Ok(record(StatusCode::OK, v.version, Participant::from(v)))
+    Ok(personal(record(
+        StatusCode::OK,
+        v.version,
+        Participant::from(v),
+    )))
 }
 
 /// Records a participant.
@@ -70,9 +77,15 @@ pub(crate) async fn create_participant(
     ApiJson(input): ApiJson<ParticipantInput>,
 ) -> ApiResult {
     no_bad_version(input.version)?;
+    no_id(input.id)?;
     let v = s.app.create_participant(&s.actor, &input.fields()).await?;
-    let version = v.version;
-    Ok(record(StatusCode::CREATED, version, person_json(v, 0, 0)))
+    let (id, version) = (v.id, v.version);
+    Ok(personal(created(
+        "participants",
+        id,
+        version,
+        person_json(v, 0, 0),
+    )))
 }
 
 /// Replaces a participant's details, if still at the version given.
@@ -94,11 +107,16 @@ pub(crate) async fn put_participant(
     ApiJson(input): ApiJson<ParticipantInput>,
 ) -> ApiResult {
     let version = version_of(&headers, input.version)?;
+    same_id(input.id, id)?;
     s.app
         .update_participant(&s.actor, id, version, &input.fields())
         .await?;
     let v = s.app.participant(&s.actor, id).await?;
-    Ok(record(StatusCode::OK, v.version, Participant::from(v)))
+    Ok(personal(record(
+        StatusCode::OK,
+        v.version,
+        Participant::from(v),
+    )))
 }
 
 /// Deletes a participant.

@@ -6,7 +6,8 @@ use axum::Json;
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::records::{
-    next, no_bad_version, record, version_of, ApiResult, DeleteParams, PageParams,
+    created, next, no_bad_version, no_id, record, same_id, version_of, ApiResult, DeleteParams,
+    PageParams,
 };
 use super::schema::*;
 use super::{if_match, Problem};
@@ -53,8 +54,9 @@ pub(crate) async fn get_partner(s: Ctx, ApiPath(id): ApiPath<i64>) -> ApiResult 
     ))]
 pub(crate) async fn create_partner(s: Ctx, ApiJson(input): ApiJson<PartnerInput>) -> ApiResult {
     no_bad_version(input.version)?;
+    no_id(input.id)?;
     let v = s.app.create_partner(&s.actor, &input.fields()).await?;
-    Ok(record(StatusCode::CREATED, v.version, Partner::from(v)))
+    Ok(created("partners", v.id, v.version, Partner::from(v)))
 }
 
 /// Replaces a partner, if it is still at the version given.
@@ -76,6 +78,7 @@ pub(crate) async fn put_partner(
     ApiJson(input): ApiJson<PartnerInput>,
 ) -> ApiResult {
     let version = version_of(&headers, input.version)?;
+    same_id(input.id, id)?;
     let v = s
         .app
         .update_partner(&s.actor, id, version, &input.fields())

@@ -69,6 +69,44 @@ pub(super) fn version_of(headers: &HeaderMap, body: Option<i64>) -> Result<i64, 
     })
 }
 
+/// The id a `PUT` body carries, if any, is the path's: a `GET`'s body sent back whole is
+/// accepted, another record's is not.
+pub(super) fn same_id(body: Option<i64>, path: i64) -> Result<(), Problem> {
+    match body {
+        Some(id) if id != path => Err(Problem::unprocessable(format!(
+            "the body is record {id}'s, and the address is record {path}'s: send the record to its own address"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// A record to create carries no id: cadre gives it.
+pub(super) fn no_id(body: Option<i64>) -> Result<(), Problem> {
+    match body {
+        Some(id) => Err(Problem::unprocessable(format!(
+            "id {id}: cadre gives a new record its id; leave it out (to change record {id}, PUT it to its address)"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// A created record's answer: 201, its version as ETag, and its address as `Location`.
+pub(super) fn created<T: serde::Serialize>(path: &str, id: i64, version: i64, body: T) -> Response {
+    let mut res = record(StatusCode::CREATED, version, body);
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/{path}/{id}")) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    res
+}
+
+/// An answer holding personal data: never kept by a browser, a proxy or cadre's own cache of
+/// answers (each read through a token is audited, so each must reach the application layer).
+pub(super) fn personal(mut res: Response) -> Response {
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
 /// A version is 1 or more: 0 or less names none the store ever had.
 pub(super) fn no_bad_version(v: Option<i64>) -> Result<(), Problem> {
     match v {

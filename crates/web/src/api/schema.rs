@@ -83,6 +83,11 @@ impl From<Versioned<TrainingRecord>> for Training {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TrainingInput {
+    /// The record's id as a `GET` gives it: a `PUT` may send it back (it must be the id in
+    /// the path); cadre gives it when a record is created.
+    #[serde(default)]
+    #[schema(read_only)]
+    pub id: Option<i64>,
     /// The version the change is made from (or give it as `If-Match`); ignored on create.
     #[serde(default)]
     #[schema(minimum = 1)]
@@ -273,6 +278,11 @@ impl From<Versioned<SessionRecord>> for Session {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SessionInput {
+    /// The record's id as a `GET` gives it: a `PUT` may send it back (it must be the id in
+    /// the path); cadre gives it when a record is created.
+    #[serde(default)]
+    #[schema(read_only)]
+    pub id: Option<i64>,
     #[serde(default)]
     #[schema(minimum = 1)]
     pub version: Option<i64>,
@@ -335,6 +345,11 @@ impl From<Versioned<PartnerRecord>> for Partner {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PartnerInput {
+    /// The record's id as a `GET` gives it: a `PUT` may send it back (it must be the id in
+    /// the path); cadre gives it when a record is created.
+    #[serde(default)]
+    #[schema(read_only)]
+    pub id: Option<i64>,
     #[serde(default)]
     #[schema(minimum = 1)]
     pub version: Option<i64>,
@@ -404,6 +419,11 @@ impl From<Versioned<StoredParticipant>> for Participant {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ParticipantInput {
+    /// The record's id as a `GET` gives it: a `PUT` may send it back (it must be the id in
+    /// the path); cadre gives it when a record is created.
+    #[serde(default)]
+    #[schema(read_only)]
+    pub id: Option<i64>,
     #[serde(default)]
     #[schema(minimum = 1)]
     pub version: Option<i64>,
@@ -423,6 +443,22 @@ pub(crate) struct ParticipantInput {
     pub organisation: Option<String>,
     #[serde(default)]
     pub department: Option<String>,
+    /// As a `GET` gives it; not written.
+    #[serde(default)]
+    #[schema(read_only)]
+    #[expect(
+        dead_code,
+        reason = "accepted so that a GET's body can be sent back; never written"
+    )]
+    pub attendance: Option<i64>,
+    /// As a `GET` gives it; not written.
+    #[serde(default)]
+    #[schema(read_only)]
+    #[expect(
+        dead_code,
+        reason = "accepted so that a GET's body can be sent back; never written"
+    )]
+    pub trainings: Option<i64>,
 }
 
 impl ParticipantInput {

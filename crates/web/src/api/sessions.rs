@@ -9,7 +9,8 @@ use utoipa::IntoParams;
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::records::{
-    next, no_bad_version, record, version_of, ApiResult, DeleteParams, PageParams,
+    created, next, no_bad_version, no_id, record, same_id, version_of, ApiResult, DeleteParams,
+    PageParams,
 };
 use super::schema::*;
 use super::{if_match, Problem};
@@ -73,8 +74,9 @@ pub(crate) async fn get_session(s: Ctx, ApiPath(id): ApiPath<i64>) -> ApiResult 
     ))]
 pub(crate) async fn create_session(s: Ctx, ApiJson(input): ApiJson<SessionInput>) -> ApiResult {
     no_bad_version(input.version)?;
+    no_id(input.id)?;
     let v = s.app.create_session(&s.actor, &input.fields()).await?;
-    Ok(record(StatusCode::CREATED, v.version, Session::from(v)))
+    Ok(created("sessions", v.id, v.version, Session::from(v)))
 }
 
 /// Replaces a session, if it is still at the version given.
@@ -96,6 +98,7 @@ pub(crate) async fn put_session(
     ApiJson(input): ApiJson<SessionInput>,
 ) -> ApiResult {
     let version = version_of(&headers, input.version)?;
+    same_id(input.id, id)?;
     let v = s
         .app
         .update_session(&s.actor, id, version, &input.fields())

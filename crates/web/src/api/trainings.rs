@@ -1,7 +1,7 @@
 //! The trainings endpoints: list (filtered, by cursor), get, create, replace, delete, and a
 //! training's attendance.
 
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use cadre_core::listing;
@@ -10,7 +10,8 @@ use utoipa::IntoParams;
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::records::{
-    next, no_bad_version, record, version_of, ApiResult, DeleteParams, PageParams,
+    created, next, no_bad_version, no_id, personal, record, same_id, version_of, ApiResult,
+    DeleteParams, PageParams,
 };
 use super::schema::*;
 use super::{if_match, Problem};
@@ -139,16 +140,9 @@ pub(crate) async fn get_training(s: Ctx, ApiPath(id): ApiPath<i64>) -> ApiResult
     ))]
 pub(crate) async fn create_training(s: Ctx, ApiJson(input): ApiJson<TrainingInput>) -> ApiResult {
     no_bad_version(input.version)?;
-    let created = s.app.create_training(&s.actor, &input.fields()).await?;
-    let mut res = record(
-        StatusCode::CREATED,
-        created.version,
-        Training::from(created.clone()),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/trainings/{}", created.id)) {
-        res.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(res)
+    no_id(input.id)?;
+    let t = s.app.create_training(&s.actor, &input.fields()).await?;
+    Ok(created("trainings", t.id, t.version, Training::from(t)))
 }
 
 /// Replaces a training, if it is still at the version given (in the body or as If-Match).
@@ -170,6 +164,7 @@ pub(crate) async fn put_training(
     ApiJson(input): ApiJson<TrainingInput>,
 ) -> ApiResult {
     let version = version_of(&headers, input.version)?;
+    same_id(input.id, id)?;
     let t = s
         .app
         .update_training(&s.actor, id, version, &input.fields())
@@ -230,10 +225,12 @@ pub(crate) async fn training_attendance(
         }
     };
     let cadre_app::Roster { lines, total, .. } = s.app.roster(&s.actor, id, limit).await?;
-    Ok(Json(Attendance {
-        training_id: id,
-        total,
-        items: lines.into_iter().map(AttendanceLine::from).collect(),
-    })
-    .into_response())
+    Ok(personal(
+        Json(Attendance {
+            training_id: id,
+            total,
+            items: lines.into_iter().map(AttendanceLine::from).collect(),
+        })
+        .into_response(),
+    ))
 }

@@ -673,3 +673,158 @@ async fn control_characters_in_a_name_are_a_problem_of_the_field() {
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.json);
     assert_eq!(p.json["errors"][0]["field"], "given_name");
 }
+
+/// The natural read-modify-write of every client: GET a record, change a field, PUT the same
+/// body back. Another record's id is refused; every POST says where its record is.
+#[tokio::test]
+async fn a_record_read_changed_and_put_back_whole_is_accepted() {
+    let api = api().await;
+    // A participant, a partner, a session and a training, each created (201 with Location),
+    // then read, changed and put back as read.
+    let creations = [
+        (
+            "/api/v1/participants",
+            json!({"given_name": "Ann", "family_name": "Lee", "email": "ann.rw@example.org"}),
+            "given_name",
+            json!("Anne"),
+        ),
+        (
+            "/api/v1/partners",
+            json!({"name": "Round Trip Agency", "short_name": "RTA"}),
+            "short_name",
+            json!("RTAG"),
+        ),
+        (
+            "/api/v1/sessions",
+            json!({"training_code": "2020-01", "start_date": "2020-01-29"}),
+            "note",
+            json!("Day three"),
+        ),
+        (
+            "/api/v1/trainings",
+            json!({"code": "RT-1", "title": "Round trip"}),
+            "theme",
+            json!("Border security"),
+        ),
+    ];
+    for (collection, body, field, value) in creations {
+        let made = api.call("POST", collection, Some(body), None).await;
+        assert_eq!(
+            made.status,
+            StatusCode::CREATED,
+            "{collection}: {}",
+            made.json
+        );
+        let id = made.json["id"].as_i64().unwrap();
+        let location = made.headers[header::LOCATION].to_str().unwrap();
+        assert_eq!(location, format!("{collection}/{id}"));
+        let read = api.call("GET", location, None, None).await;
+        assert_eq!(read.status, StatusCode::OK);
+        let mut back = read.json.clone();
+        back[field] = value.clone();
+        let put = api.call("PUT", location, Some(back.clone()), None).await;
+        assert_eq!(put.status, StatusCode::OK, "{collection}: {}", put.json);
+        assert_eq!(put.json[field], value, "{collection}");
+        // Sent to another record's address, the body is refused, and nothing changes.
+        back["version"] = put.json["version"].clone();
+        let other = format!("{collection}/{}", id + 1000);
+        let wrong = api.call("PUT", &other, Some(back.clone()), None).await;
+        assert_eq!(
+            wrong.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            wrong.json
+        );
+        // An id given to create is refused: cadre gives it.
+        let again = api.call("POST", collection, Some(back), None).await;
+        assert_eq!(
+            again.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            again.json
+        );
+    }
+}
+
+/// The report is asked for as the pages ask: a year, a quarter or a month of it, or a range;
+/// what is not understood is said in the API's words, never a deserializer's.
+#[tokio::test]
+async fn the_report_takes_a_year_a_quarter_a_month_or_a_range() {
+    let api = api().await;
+    let total = |a: &Answer| a.json["trainings"]["total"].as_i64();
+    let year = api
+        .call("GET", "/api/v1/report?year=2020", None, None)
+        .await;
+    assert_eq!(year.status, StatusCode::OK);
+    let range = api
+        .call(
+            "GET",
+            "/api/v1/report?from=2020-01-01&to=2020-12-31",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(total(&year), total(&range));
+    let q3 = api
+        .call("GET", "/api/v1/report?year=2020&quarter=3", None, None)
+        .await;
+    assert_eq!(q3.status, StatusCode::OK);
+    assert_eq!(q3.json["period"]["from"], "2020-07-01");
+    let march = api
+        .call("GET", "/api/v1/report?year=2020&month=3", None, None)
+        .await;
+    assert_eq!(march.json["period"]["to"], "2020-03-31");
+    for (uri, status) in [
+        ("/api/v1/report", StatusCode::BAD_REQUEST),
+        ("/api/v1/report?quarter=2", StatusCode::BAD_REQUEST),
+        (
+            "/api/v1/report?from=2020-01-01",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "/api/v1/report?year=2020&quarter=2&month=4",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        ("/api/v1/report?year=twenty", StatusCode::BAD_REQUEST),
+        ("/api/v1/trainings?limit=many", StatusCode::BAD_REQUEST),
+    ] {
+        let a = api.call("GET", uri, None, None).await;
+        assert_eq!(a.status, status, "{uri}: {}", a.json);
+        let detail = a.json["detail"].as_str().unwrap_or_default();
+        assert!(!detail.contains("Failed to deserialize"), "{uri}: {detail}");
+    }
+    let bad = api
+        .call("POST", "/api/v1/partners", Some(json!({"nam": "x"})), None)
+        .await;
+    let detail = bad.json["detail"].as_str().unwrap();
+    assert!(
+        !detail.contains("Failed to deserialize") && detail.contains("nam"),
+        "{detail}"
+    );
+}
+
+/// Answers holding personal data are never kept by anyone's cache.
+#[tokio::test]
+async fn answers_with_personal_data_are_not_stored() {
+    let api = api().await;
+    let made = api
+        .call(
+            "POST",
+            "/api/v1/participants",
+            Some(json!({"given_name": "Ann", "family_name": "Lee", "email": "ann.ns@example.org"})),
+            None,
+        )
+        .await;
+    let id = made.json["id"].as_i64().unwrap();
+    for uri in [
+        "/api/v1/participants".to_string(),
+        format!("/api/v1/participants/{id}"),
+        "/api/v1/trainings/1/attendance".to_string(),
+    ] {
+        let a = api.call("GET", &uri, None, None).await;
+        assert_eq!(a.status, StatusCode::OK, "{uri}");
+        assert_eq!(a.headers[header::CACHE_CONTROL], "no-store", "{uri}");
+    }
+    let trainings = api.call("GET", "/api/v1/trainings", None, None).await;
+    assert_ne!(trainings.headers[header::CACHE_CONTROL], "no-store");
+}
