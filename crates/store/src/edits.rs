@@ -15,6 +15,13 @@ impl Store {
         on_backend!(self, edit::data_version())
     }
 
+    /// The records' version and the version of what pages show besides them (accounts,
+    /// tokens, corrections, publications), read together: what an answer cached for them
+    /// depends on.
+    pub async fn data_and_shown_versions(&self) -> Result<(i64, i64)> {
+        on_backend!(self, edit::both_versions())
+    }
+
     /// The data versions other processes' writes make, as they commit: on PostgreSQL, where
     /// several cadre processes may serve one database, a task listens on the schema's channel
     /// and sends each version announced (after a lost connection it reconnects and sends the

@@ -5,7 +5,6 @@
 //! write by another process (an import at the command line) is seen within a poll.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -28,28 +27,36 @@ pub(crate) struct Kept {
     pub body: Bytes,
 }
 
+/// What a cached answer depends on: the records' version, and the version of what pages show
+/// besides them (accounts, tokens, corrections, publications). Both only grow.
+pub(crate) type Version = (i64, i64);
+
 #[derive(Default)]
 pub(crate) struct Live {
-    /// The data version; 0 until first read.
-    version: AtomicI64,
+    /// The versions; (0, 0) until first read.
+    version: Mutex<Version>,
     kept: Mutex<Answers>,
 }
 
 #[derive(Default)]
 struct Answers {
-    version: i64,
+    version: Version,
     answers: HashMap<String, Kept>,
     bytes: usize,
 }
 
 impl Live {
-    pub(crate) fn version(&self) -> i64 {
-        self.version.load(Ordering::SeqCst)
+    pub(crate) fn version(&self) -> Version {
+        *self.version.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Takes the version read from the database; answers kept for another are let go.
-    pub(crate) fn set_version(&self, v: i64) {
-        if self.version.swap(v, Ordering::SeqCst) != v {
+    /// Takes the versions read from the database; answers kept for others are let go.
+    pub(crate) fn set_version(&self, v: Version) {
+        let changed = {
+            let mut held = self.version.lock().unwrap_or_else(|p| p.into_inner());
+            std::mem::replace(&mut *held, v) != v
+        };
+        if changed {
             let mut k = self.kept.lock().unwrap_or_else(|p| p.into_inner());
             if k.version != v {
                 *k = Answers {
@@ -60,14 +67,14 @@ impl Live {
         }
     }
 
-    pub(crate) fn get(&self, version: i64, key: &str) -> Option<Kept> {
+    pub(crate) fn get(&self, version: Version, key: &str) -> Option<Kept> {
         let k = self.kept.lock().unwrap_or_else(|p| p.into_inner());
         (k.version == version)
             .then(|| k.answers.get(key).cloned())
             .flatten()
     }
 
-    pub(crate) fn keep(&self, version: i64, key: String, answer: Kept) {
+    pub(crate) fn keep(&self, version: Version, key: String, answer: Kept) {
         let mut k = self.kept.lock().unwrap_or_else(|p| p.into_inner());
         if k.version != version || answer.body.len() > MAX_BODY {
             return;

@@ -59,9 +59,9 @@ impl AppState {
         }
     }
 
-    /// Reads the data version from the database.
-    pub(crate) async fn refresh_version(&self) -> i64 {
-        match self.app.store().data_version().await {
+    /// Reads the versions (the records', and what is shown besides) from the database.
+    pub(crate) async fn refresh_version(&self) -> cache::Version {
+        match self.app.store().data_and_shown_versions().await {
             Ok(v) => {
                 self.live.set_version(v);
                 v
@@ -102,11 +102,11 @@ pub fn router(state: AppState) -> Router {
                     None => tokio::time::sleep(cache::POLL).await,
                 }
                 let Some(live) = live.upgrade() else { break };
-                // What was heard only wakes the task: the version is read, in order.
-                let Ok(v) = app.store().data_version().await else {
+                // What was heard only wakes the task: the versions are read, in order.
+                let Ok((v, shown)) = app.store().data_and_shown_versions().await else {
                     continue;
                 };
-                live.set_version(v);
+                live.set_version((v, shown));
                 // An engine behind the store is built again once it is still behind at the
                 // next look: this process's own writes put themselves into the engine within
                 // that time, and only another's are left to follow.

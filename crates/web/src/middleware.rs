@@ -165,13 +165,19 @@ async fn etag(State(state): State<AppState>, req: Request, next: Next) -> Respon
         return res;
     }
     let mut version = state.live.version();
-    if version == 0 {
+    if version.0 == 0 {
         version = state.refresh_version().await;
     }
     // Pages differ by who asks (a focal point sees other names than a coordinator; the header
     // names who is signed in): the tag and the answers kept are per viewer.
     let viewer = crate::auth::viewer_key(&req);
-    let tag = format!("\"d{version}-{}-{}\"", env!("CARGO_PKG_VERSION"), viewer.0);
+    let tag = format!(
+        "\"d{}.{}-{}-{}\"",
+        version.0,
+        version.1,
+        env!("CARGO_PKG_VERSION"),
+        viewer.0
+    );
     if crate::cache::names_tag(req.headers(), &tag) {
         let mut res = StatusCode::NOT_MODIFIED.into_response();
         if let Ok(v) = HeaderValue::from_str(&tag) {

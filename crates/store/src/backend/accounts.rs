@@ -49,6 +49,8 @@ pub(crate) async fn create_account(
     .await?;
     write_scopes(&mut tx, id, grant).await?;
     note(&mut tx, stamp, id, "created", &describe(grant)).await?;
+    // The accounts page, and the account's own, show it.
+    super::edit::bump_shown(&mut tx).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -216,6 +218,8 @@ async fn set_column(
     q.bind(id).execute(&mut *tx).await?;
     let detail = end_everything(&mut tx, id).await?;
     note(&mut tx, stamp, id, action, &detail).await?;
+    // The accounts page, and the account's own, show it.
+    super::edit::bump_shown(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -239,6 +243,8 @@ pub(crate) async fn set_grant(
     let ended = end_everything(&mut tx, id).await?;
     let detail = format!("{}; {ended}", describe(grant));
     note(&mut tx, stamp, id, "role-changed", &detail).await?;
+    // The accounts page, and the account's own, show it.
+    super::edit::bump_shown(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }

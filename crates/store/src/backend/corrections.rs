@@ -67,6 +67,7 @@ pub(crate) async fn create(
         &format!("training {training_id}: {text}"),
     )
     .await?;
+    super::edit::bump_shown(&mut tx).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -131,6 +132,7 @@ pub(crate) async fn review(
         });
     }
     note(&mut tx, stamp, id, status, reason).await?;
+    super::edit::bump_shown(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }

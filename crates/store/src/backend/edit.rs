@@ -32,6 +32,32 @@ pub(crate) async fn bump(conn: &mut Conn) -> Result<i64> {
     Ok(n)
 }
 
+/// Raises the version of what pages show besides the records (an account, a token, a
+/// correction, a publication): answers cached for the old one are stale, and engines, which
+/// follow the records' version, are left be. Announced like [`bump`].
+pub(crate) async fn bump_shown(conn: &mut Conn) -> Result<()> {
+    let n: i64 =
+        sqlx::query_scalar("UPDATE data_version SET shown = shown + 1 WHERE id = 1 RETURNING n")
+            .fetch_one(&mut *conn)
+            .await?;
+    if super::IS_POSTGRES {
+        sqlx::query("SELECT pg_notify('cadre_' || current_schema(), $1)")
+            .bind(n.to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The records' version and the version of what is shown besides them, read together.
+pub(crate) async fn both_versions(pool: &sqlx::Pool<Db>) -> Result<(i64, i64)> {
+    Ok(
+        sqlx::query_as("SELECT n, shown FROM data_version WHERE id = 1")
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
 pub(crate) async fn data_version(pool: &sqlx::Pool<Db>) -> Result<i64> {
     Ok(
         sqlx::query_scalar("SELECT n FROM data_version WHERE id = 1")

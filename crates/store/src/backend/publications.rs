@@ -37,6 +37,7 @@ pub(crate) async fn create(
     }
     let detail = format!("{} ({} to {})", p.slug, p.period_from, p.period_to);
     super::audit::note(&mut tx, stamp, "published", "report", None, None, &detail).await?;
+    super::edit::bump_shown(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }

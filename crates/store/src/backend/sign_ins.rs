@@ -189,7 +189,8 @@ pub(crate) async fn create_token(
     created_at: i64,
     expires_at: i64,
 ) -> Result<i64> {
-    Ok(sqlx::query_scalar(
+    let mut tx = super::begin_write(pool).await?;
+    let id = sqlx::query_scalar(
         "INSERT INTO api_tokens (account_id, token_hash, label, read_only, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
@@ -199,8 +200,12 @@ pub(crate) async fn create_token(
     .bind(i64::from(read_only))
     .bind(created_at)
     .bind(expires_at)
-    .fetch_one(pool)
-    .await?)
+    .fetch_one(&mut *tx)
+    .await?;
+    // The account's page lists its tokens.
+    super::edit::bump_shown(&mut tx).await?;
+    tx.commit().await?;
+    Ok(id)
 }
 
 /// The token with this hash, revoked and expired ones included (the caller says why it is
@@ -242,13 +247,18 @@ pub(crate) async fn token_by_id(pool: &sqlx::Pool<Db>, id: i64) -> Result<Option
 
 /// Revokes a token (once: a second revocation keeps the first time).
 pub(crate) async fn revoke_token(pool: &sqlx::Pool<Db>, id: i64, at: i64) -> Result<bool> {
-    Ok(
+    let mut tx = super::begin_write(pool).await?;
+    let done =
         sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
             .bind(at)
             .bind(id)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?
             .rows_affected()
-            == 1,
-    )
+            == 1;
+    if done {
+        super::edit::bump_shown(&mut tx).await?;
+    }
+    tx.commit().await?;
+    Ok(done)
 }

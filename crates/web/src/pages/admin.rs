@@ -250,13 +250,20 @@ pub(crate) async fn audit(s: Ctx, Query(q): Query<AuditQuery>) -> PageResult<Res
         }),
         None => None,
     };
-    page(AuditPage {
+    // Every sign-in and export adds to the trail without changing what other pages show:
+    // this page is never kept, so it always shows the trail as it is.
+    let mut res = page(AuditPage {
         nav: "admin",
         entries,
         q,
         next,
         verified,
-    })
+    })?;
+    res.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(res)
 }
 
 #[derive(Template)]

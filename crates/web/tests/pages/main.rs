@@ -489,3 +489,147 @@ async fn a_write_by_another_process_shows_within_a_poll() {
     }
     assert!(seen, "the other process's training never showed");
 }
+
+/// Asks `uri` with `cookie` until its page satisfies `shows`, for at most four seconds (a
+/// write by another process is seen within a poll of the versions); says whether it did.
+async fn shows_soon(site: &Site, uri: &str, cookie: &str, shows: impl Fn(&str) -> bool) -> bool {
+    for _ in 0..40 {
+        let (_, _, page) = site.send(get_as(uri, cookie)).await;
+        if shows(&page) {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
+}
+
+/// Whatever a page shows besides the records (accounts, tokens, corrections, the audit trail,
+/// publications) is shown as soon as it is written, by this process or another: no cached
+/// answer outlives a write of what it shows.
+async fn every_kind_of_state_shows_after_it_is_written(site: &Site) {
+    use cadre_core::access::{Grant, Role};
+    let admin = sign_in_as(&site.app, "director@agency.example", Role::Admin).await;
+    // Written as another process would (the command line on the same database).
+    let other = App::new(Store::open(&site.url).await.unwrap());
+    let local = Actor::local();
+
+    // An account added, then disabled.
+    let (_, _, before) = site.send(get_as("/admin/users", &admin)).await;
+    assert!(!before.contains("new.viewer@agency.example"));
+    other
+        .add_user(
+            &local,
+            "new.viewer@agency.example",
+            &Grant::plain(Role::Viewer),
+            "a password long enough",
+        )
+        .await
+        .unwrap();
+    assert!(
+        shows_soon(site, "/admin/users", &admin, |p| p
+            .contains("new.viewer@agency.example"))
+        .await,
+        "a new account"
+    );
+    let (_, _, active) = site.send(get_as("/admin/users", &admin)).await;
+    let disabled_before = active.matches(">Disabled<").count();
+    other
+        .set_user_disabled(&local, "new.viewer@agency.example", true)
+        .await
+        .unwrap();
+    assert!(
+        shows_soon(site, "/admin/users", &admin, |p| p
+            .matches(">Disabled<")
+            .count()
+            > disabled_before)
+        .await,
+        "a disabled account"
+    );
+
+    // A token made for the coordinator, then revoked.
+    let (_, before) = site.get("/account").await;
+    assert!(!before.contains("robot-sync"));
+    let token = other
+        .create_token(&local, "coordinator@example.org", true, 30, "robot-sync")
+        .await
+        .unwrap();
+    let cookie = site.cookie.clone();
+    assert!(
+        shows_soon(site, "/account", &cookie, |p| p.contains("robot-sync")).await,
+        "a new token"
+    );
+    other.revoke_token(&local, token.token.id).await.unwrap();
+    assert!(
+        shows_soon(site, "/account", &cookie, |p| !p
+            .contains(&format!("/account/tokens/{}/revoke", token.token.id)))
+        .await,
+        "a revoked token"
+    );
+
+    // A partner's proposed correction, in the coordinator's list.
+    let (_, before) = site.get("/corrections").await;
+    assert!(!before.contains("UNODC counted the second day"));
+    let partner = Actor::new(
+        "desk@unodc.example",
+        Grant::new(Role::Partner, [], ["UNODC".to_string()]).unwrap(),
+    );
+    let id = site
+        .app
+        .engine()
+        .unwrap()
+        .trainings()
+        .iter()
+        .find(|t| t.record.code == "2020-02")
+        .unwrap()
+        .id;
+    let t = other.training(&local, id).await.unwrap();
+    let mut fields = cadre_core::fields::training_fields(&t.record);
+    fields.insert("participants_total".into(), "35".into());
+    other
+        .propose_correction(&partner, id, &fields, "UNODC counted the second day")
+        .await
+        .unwrap();
+    assert!(
+        shows_soon(site, "/corrections", &cookie, |p| p
+            .contains("UNODC counted the second day"))
+        .await,
+        "a proposed correction"
+    );
+
+    // The audit trail: a sign-in elsewhere is on its page at once.
+    let (_, _, before) = site.send(get_as("/admin/audit", &admin)).await;
+    let before = before.matches("sign-in-failed").count();
+    let _ = other
+        .sign_in("nobody@agency.example", "wrong password!", "10.9.9.9", None)
+        .await;
+    let (_, _, after) = site.send(get_as("/admin/audit", &admin)).await;
+    assert!(
+        after.matches("sign-in-failed").count() > before,
+        "the trail's page"
+    );
+
+    // A publication.
+    let (_, before) = site.get("/reports").await;
+    assert!(!before.contains("/reports/2020\""));
+    other
+        .publish(&local, cadre_core::report::Period::year(2020))
+        .await
+        .unwrap();
+    assert!(
+        shows_soon(site, "/reports", &cookie, |p| p.contains("/reports/2020\"")).await,
+        "a publication"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_kind_of_state_shows_after_it_is_written_on_sqlite() {
+    let site = sqlite().await;
+    every_kind_of_state_shows_after_it_is_written(&site).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_kind_of_state_shows_after_it_is_written_on_postgres() {
+    let site = postgres().await;
+    every_kind_of_state_shows_after_it_is_written(&site).await;
+    site.drop_schema().await;
+}
