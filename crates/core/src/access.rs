@@ -245,7 +245,19 @@ impl PartnerScope {
         if grant.role != Role::Partner {
             return None;
         }
-        let mine: BTreeSet<String> = grant.partners.iter().map(|p| search_key(p)).collect();
+        Some(PartnerScope::named(
+            grant.partners.iter().map(String::as_str),
+            partners,
+        ))
+    }
+
+    /// The partners these names (canonical or short) name, and their programmes: what a
+    /// partner account reads, and what a filter by partner finds.
+    pub fn named<'a, 'b>(
+        names: impl IntoIterator<Item = &'b str>,
+        partners: impl IntoIterator<Item = (&'a str, Option<&'a str>, Option<&'a str>)>,
+    ) -> PartnerScope {
+        let mine: BTreeSet<String> = names.into_iter().map(search_key).collect();
         let partners: Vec<_> = partners.into_iter().collect();
         // The agencies named, then their programmes (a parent is named by its canonical name).
         let mut keys: BTreeSet<String> = mine.clone();
@@ -265,7 +277,7 @@ impl PartnerScope {
                 keys.insert(search_key(name));
             }
         }
-        Some(PartnerScope { keys })
+        PartnerScope { keys }
     }
 
     /// Whether a training with these partners and funders is in the scope.

@@ -64,8 +64,12 @@ impl Sort {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Query {
     pub period: Option<Period>,
-    /// Canonical partner name, as partner or funder.
+    /// A partner as typed (its name or short name), as partner or funder.
     pub partner: Option<String>,
+    /// That partner resolved: it and its programmes, by the names trainings carry (set by the
+    /// application layer from `partner` and the partners on record; without it, `partner` is
+    /// compared as a canonical name).
+    pub partners: Option<crate::access::PartnerScope>,
     /// Alpha-2 code: requested by it, or taking part.
     pub country: Option<String>,
     pub modality: Option<Modality>,
@@ -115,10 +119,18 @@ fn matches(t: &TrainingFacts, q: &Query, words: &[String]) -> bool {
             return false;
         }
     }
-    if let Some(partner) = &q.partner {
-        if !r.partners.iter().chain(&r.funders).any(|n| n == partner) {
-            return false;
+    match (&q.partners, &q.partner) {
+        (Some(scope), _) => {
+            if !scope.covers(r.partners.iter().chain(&r.funders)) {
+                return false;
+            }
         }
+        (None, Some(partner)) => {
+            if !r.partners.iter().chain(&r.funders).any(|n| n == partner) {
+                return false;
+            }
+        }
+        (None, None) => {}
     }
     if let Some(c) = &q.country {
         if r.requested_by.as_deref() != Some(c.as_str()) && !r.countries.contains(c) {

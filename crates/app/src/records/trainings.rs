@@ -65,6 +65,33 @@ impl App {
 
     /// Trainings in id order after `after`, at most `limit`, as the actor may read them, with
     /// their versions.
+    /// A listing query as the actor may run it: a partner account held to its own trainings,
+    /// and a partner filter resolved to the partner (by name or short name) and its programmes.
+    /// Pages and the API list through it alike.
+    pub async fn listing_query(
+        &self,
+        actor: &Actor,
+        query: &cadre_core::listing::Query,
+    ) -> Result<cadre_core::listing::Query, AppError> {
+        actor.must(Action::ReadReports)?;
+        let mut query = query.clone();
+        query.scope = self.partner_scope(actor).await?;
+        if let Some(typed) = &query.partner {
+            let partners = self.store.partners().await?;
+            query.partners = Some(cadre_core::access::PartnerScope::named(
+                [typed.as_str()],
+                partners.iter().map(|p| {
+                    (
+                        p.name.as_str(),
+                        p.short_name.as_deref(),
+                        p.parent.as_deref(),
+                    )
+                }),
+            ));
+        }
+        Ok(query)
+    }
+
     pub async fn trainings_after(
         &self,
         actor: &Actor,
@@ -72,9 +99,7 @@ impl App {
         after: i64,
         limit: i64,
     ) -> Result<Vec<Versioned<TrainingRecord>>, AppError> {
-        actor.must(Action::ReadReports)?;
-        let mut query = query.clone();
-        query.scope = self.partner_scope(actor).await?;
+        let query = self.listing_query(actor, query).await?;
         self.catch_up().await?;
         let mut hits: Vec<(i64, TrainingRecord)> = match self.engine() {
             Some(engine) => {

@@ -31,7 +31,7 @@ pub(crate) struct TrainingFilters {
         pattern = r"^(|(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))$"
     )]
     to: Option<String>,
-    /// A partner's name, as partner or funder.
+    /// A partner's name or short name, as partner or funder; its programmes' trainings too.
     partner: Option<String>,
     /// Alpha-2 code: requested by it or taking part.
     country: Option<String>,

@@ -129,6 +129,7 @@ impl ListQuery {
             page: given(&self.page).and_then(|p| p.parse().ok()).unwrap_or(1),
             per_page: 25,
             scope: None,
+            partners: None,
         })
     }
 }
@@ -184,14 +185,7 @@ struct ListPage {
 }
 
 pub(crate) async fn list(s: Ctx, Query(query): Query<ListQuery>) -> PageResult<Response> {
-    let scope = s.app.partner_scope(&s.actor).await?;
-    s.app.catch_up().await?;
-    let engine = s
-        .app
-        .engine()
-        .ok_or_else(|| WebError::BadRequest("the report engine is not running".into()))?;
-    let trainings = engine.trainings();
-    let (problem, mut selected) = match query.query() {
+    let (problem, selected) = match query.query() {
         Ok(q) => (None, q),
         Err(e) => (
             Some(e),
@@ -202,8 +196,17 @@ pub(crate) async fn list(s: Ctx, Query(query): Query<ListQuery>) -> PageResult<R
             },
         ),
     };
-    selected.scope = scope;
-    let result = listing::select(trainings, &selected);
+    let selected = s.app.listing_query(&s.actor, &selected).await?;
+    s.app.catch_up().await?;
+    let engine = s
+        .app
+        .engine()
+        .ok_or_else(|| WebError::BadRequest("the report engine is not running".into()))?;
+    let trainings = engine.trainings();
+    // A filter not understood lists nothing: every training under a filter the reader
+    // believes applied would be a wrong answer that looks right.
+    let none: &[cadre_core::report::TrainingFacts] = &[];
+    let result = listing::select(if problem.is_some() { none } else { trainings }, &selected);
     let mut years: Vec<String> = trainings
         .iter()
         .filter_map(|t| t.record.start.map(|d| d.first_day().year.to_string()))

@@ -828,3 +828,44 @@ async fn answers_with_personal_data_are_not_stored() {
     let trainings = api.call("GET", "/api/v1/trainings", None, None).await;
     assert_ne!(trainings.headers[header::CACHE_CONTROL], "no-store");
 }
+
+/// A partner filter takes the short name and finds the partner's programmes' trainings too,
+/// as the partner's own account sees them.
+#[tokio::test]
+async fn a_partner_filter_takes_the_short_name_and_the_programmes() {
+    let api = api().await;
+    let codes = |a: &Answer| -> Vec<String> {
+        a.json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let by_short = api
+        .call(
+            "GET",
+            "/api/v1/trainings?partner=UNODC&limit=500",
+            None,
+            None,
+        )
+        .await;
+    let by_name = api
+        .call(
+            "GET",
+            "/api/v1/trainings?partner=United%20Nations%20Office%20on%20Drugs%20and%20Crime&limit=500",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(codes(&by_short), codes(&by_name));
+    assert!(
+        codes(&by_short).contains(&"2020-04".to_string()),
+        "UNODC-GPML's"
+    );
+    assert!(
+        codes(&by_short).contains(&"2020-02".to_string()),
+        "UNODC's own"
+    );
+    assert!(!codes(&by_short).contains(&"2020-01".to_string()));
+}

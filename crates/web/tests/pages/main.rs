@@ -250,6 +250,27 @@ async fn the_list_keeps_its_search_in_the_url_and_finds_by_words() {
     let (status, bad) = site.get("/trainings?year=twenty").await;
     assert_eq!(status, StatusCode::OK);
     assert!(bad.contains("was not understood"));
+    // A filter not understood lists nothing under it, rather than every training.
+    let (_, bad) = site.get("/trainings?from=2021-13-45&to=2021-12-31").await;
+    assert!(bad.contains("was not understood"), "{bad}");
+    assert!(!bad.contains("Train the Trainers Workshop on Electronic Evidence"));
+    // A partner by its full name or its short name, with its programmes (UNODC-GPML's
+    // workshop is UNODC's too).
+    for partner in ["United+Nations+Office+on+Drugs+and+Crime", "UNODC", "unodc"] {
+        let (_, found) = site.get(&format!("/trainings?partner={partner}")).await;
+        assert!(
+            found.contains("Combating Trade-Based Money Laundering"),
+            "{partner}: a programme's training"
+        );
+        assert!(
+            found.contains("Country-specific Training for Criminal Justice Officers"),
+            "{partner}: its own"
+        );
+        assert!(
+            !found.contains("Train the Trainers Workshop on Electronic Evidence"),
+            "{partner}: not another's"
+        );
+    }
 }
 
 async fn a_form_refuses_with_its_fields_and_keeps_what_was_typed(site: &Site) {
