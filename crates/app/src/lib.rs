@@ -120,8 +120,10 @@ impl Actor {
 /// Errors of the application layer.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
+    /// A fault of the database (or a store error no other kind says): what it says is for the
+    /// log, never for a page or an answer.
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
     #[error(transparent)]
     Read(#[from] cadre_import::ImportError),
     /// The sheet was read, and some of its rows are wrong: nothing was written.
@@ -246,4 +248,62 @@ pub(crate) fn bounded_text<'a>(what: &str, text: &'a str, max: usize) -> Result<
         return Err(AppError::Invalid(format!("{what} {}", p.message)));
     }
     Ok(text)
+}
+
+/// A store error as the application layer reports it, classified once for every front end: a
+/// record not there, changed meanwhile or depended on is its own kind; a duplicate, an
+/// unknown name or a fixed field is a problem of the field it concerns (so a form shows it
+/// there); a step the period's state no longer allows is a lock; the rest is a fault.
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> AppError {
+        use cadre_core::validate::FieldProblem;
+        match e {
+            StoreError::NotFound { kind, id } => AppError::NotFound { kind, id },
+            StoreError::Conflict {
+                kind,
+                id,
+                yours,
+                current,
+            } => AppError::Conflict {
+                kind,
+                id,
+                yours,
+                current,
+            },
+            StoreError::InUse {
+                kind,
+                id,
+                dependents,
+            } => AppError::InUse {
+                kind,
+                id,
+                dependents,
+            },
+            StoreError::Duplicate {
+                kind,
+                field,
+                value,
+                other,
+            } => AppError::Fields(vec![FieldProblem {
+                field,
+                code: "duplicate",
+                message: format!("\"{value}\" is already {kind} {other}'s"),
+            }]),
+            StoreError::Unknown { field, value } => AppError::Fields(vec![FieldProblem {
+                field,
+                code: "unknown",
+                message: format!("there is no \"{value}\" (it may have just been deleted)"),
+            }]),
+            StoreError::Fixed { field, why } => AppError::Fields(vec![FieldProblem {
+                field,
+                code: "fixed",
+                message: why.to_string(),
+            }]),
+            StoreError::Moved(why) => AppError::Locked(why),
+            StoreError::NoAccount(email) => {
+                AppError::Invalid(format!("there is no account for {email}"))
+            }
+            other => AppError::Store(other),
+        }
+    }
 }

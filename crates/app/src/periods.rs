@@ -265,10 +265,8 @@ impl App {
     }
 }
 
-/// A step the period's state no longer allows, as the store found it.
+/// A step the period's state no longer allows, as the store found it: a lock (see
+/// `From<StoreError> for AppError`).
 fn moved(e: cadre_store::StoreError) -> AppError {
-    match e {
-        cadre_store::StoreError::Moved(m) => AppError::Locked(m),
-        other => AppError::Store(other),
-    }
+    AppError::from(e)
 }

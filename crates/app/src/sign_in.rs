@@ -400,7 +400,7 @@ impl App {
         email: &str,
     ) -> Result<cadre_store::Account, AppError> {
         let (account, _) = self.store.account_by_email(email).await?.ok_or_else(|| {
-            AppError::Store(cadre_store::StoreError::NoAccount(email.trim().into()))
+            AppError::from(cadre_store::StoreError::NoAccount(email.trim().into()))
         })?;
         if actor.account != Some(account.id) {
             actor.must(cadre_core::access::Action::ManageUsers)?;

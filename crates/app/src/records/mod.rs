@@ -14,7 +14,6 @@ use std::collections::BTreeMap;
 
 use cadre_core::access::Action;
 use cadre_core::fields::Fields;
-use cadre_core::validate::FieldProblem;
 use cadre_store::{Dependents, RosterLine, Stamp, Store, StoreError, Versioned};
 
 use crate::{clock, Actor, App, AppError};
@@ -36,53 +35,9 @@ pub struct Roster {
     pub hidden: i64,
 }
 
-/// A store error as the application layer reports it: a duplicate, an unknown name or a fixed
-/// field is a problem of the field it concerns, so a form shows it there.
+/// A store error as the application layer reports it (see `From<StoreError> for AppError`).
 pub(crate) fn from_store(e: StoreError) -> AppError {
-    match e {
-        StoreError::NotFound { kind, id } => AppError::NotFound { kind, id },
-        StoreError::Conflict {
-            kind,
-            id,
-            yours,
-            current,
-        } => AppError::Conflict {
-            kind,
-            id,
-            yours,
-            current,
-        },
-        StoreError::InUse {
-            kind,
-            id,
-            dependents,
-        } => AppError::InUse {
-            kind,
-            id,
-            dependents,
-        },
-        StoreError::Duplicate {
-            kind,
-            field,
-            value,
-            other,
-        } => AppError::Fields(vec![FieldProblem {
-            field,
-            code: "duplicate",
-            message: format!("\"{value}\" is already {kind} {other}'s"),
-        }]),
-        StoreError::Unknown { field, value } => AppError::Fields(vec![FieldProblem {
-            field,
-            code: "unknown",
-            message: format!("there is no \"{value}\" (it may have just been deleted)"),
-        }]),
-        StoreError::Fixed { field, why } => AppError::Fields(vec![FieldProblem {
-            field,
-            code: "fixed",
-            message: why.to_string(),
-        }]),
-        other => AppError::Store(other),
-    }
+    AppError::from(e)
 }
 
 fn found<T>(kind: &'static str, id: i64, v: Option<T>) -> Result<T, AppError> {

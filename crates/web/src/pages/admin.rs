@@ -119,7 +119,7 @@ pub(crate) async fn add_user(
     };
     match result {
         Ok(()) => Ok(see_other("/admin/users?done=added")),
-        Err(e @ (AppError::Invalid(_) | AppError::Fields(_) | AppError::Store(_))) => page_with(
+        Err(e @ (AppError::Invalid(_) | AppError::Fields(_))) => page_with(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             users_page(&s, None, Some(e.to_string()), email).await?,
         ),
