@@ -47,9 +47,14 @@ impl ReportParams {
             ));
         }
         if !range && self.year.is_none() {
-            return Err(Problem::bad_request(
+            return Err(Problem::unprocessable(
                 "say which period: from and to (YYYY-MM-DD), or a year, with a quarter (1 to 4) or a month (1 to 12)",
             ));
+        }
+        if let Some(year) = self.year.filter(|y| !(1900..=2100).contains(y)) {
+            return Err(Problem::unprocessable(format!(
+                "year {year} is outside the years cadre reports on, 1900 to 2100"
+            )));
         }
         let kind = if range {
             "range"
@@ -81,8 +86,8 @@ impl ReportParams {
     params(ReportParams),
     responses(
         (status = 200, description = "The report, as `cadre report --format json` writes it (docs/report-json.md)", body = Object, content_type = "application/json"),
-        (status = 400, description = "No period named, or one not understood", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The period does not hold together", body = Problem, content_type = "application/problem+json")
+        (status = 400, description = "A parameter that does not parse", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No period named, or one that does not hold together", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn report(
     s: Ctx,

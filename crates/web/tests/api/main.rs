@@ -775,8 +775,13 @@ async fn the_report_takes_a_year_a_quarter_a_month_or_a_range() {
         .await;
     assert_eq!(march.json["period"]["to"], "2020-03-31");
     for (uri, status) in [
-        ("/api/v1/report", StatusCode::BAD_REQUEST),
-        ("/api/v1/report?quarter=2", StatusCode::BAD_REQUEST),
+        ("/api/v1/report", StatusCode::UNPROCESSABLE_ENTITY),
+        ("/api/v1/report?quarter=2", StatusCode::UNPROCESSABLE_ENTITY),
+        ("/api/v1/report?year=2101", StatusCode::UNPROCESSABLE_ENTITY),
+        (
+            "/api/v1/report?year=2020&quarter=5",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         (
             "/api/v1/report?from=2020-01-01",
             StatusCode::UNPROCESSABLE_ENTITY,
