@@ -176,6 +176,8 @@ struct ListPage {
     pages: usize,
     years: Vec<String>,
     partners: Vec<String>,
+    /// The partner filter as the list of partners names it (typed as a short name, say).
+    partner: String,
     countries: Vec<(String, String)>,
     themes: Vec<String>,
     sorts: Vec<(&'static str, &'static str)>,
@@ -215,6 +217,18 @@ pub(crate) async fn list(s: Ctx, Query(query): Query<ListQuery>) -> PageResult<R
     years.dedup();
     let mut partners: Vec<String> = engine.partners().iter().map(|p| p.name.clone()).collect();
     partners.sort_by_key(|p| cadre_core::text::fold(p));
+    let typed = cadre_core::text::fold(query.value("partner"));
+    let partner = engine
+        .partners()
+        .iter()
+        .find(|p| {
+            cadre_core::text::fold(&p.name) == typed
+                || p.short_name
+                    .as_deref()
+                    .is_some_and(|s| cadre_core::text::fold(s) == typed)
+        })
+        .map(|p| p.name.clone())
+        .unwrap_or_default();
     let mut codes: Vec<String> = trainings
         .iter()
         .flat_map(|t| t.record.countries.iter().chain(&t.record.requested_by))
@@ -239,6 +253,7 @@ pub(crate) async fn list(s: Ctx, Query(query): Query<ListQuery>) -> PageResult<R
         pages: result.pages,
         years,
         partners,
+        partner,
         countries,
         themes: listing::themes(trainings),
         sorts: Sort::ALL.iter().map(|s| (s.as_str(), s.label())).collect(),

@@ -252,7 +252,10 @@ async fn the_list_keeps_its_search_in_the_url_and_finds_by_words() {
     assert!(bad.contains("was not understood"));
     // A filter not understood lists nothing under it, rather than every training.
     let (_, bad) = site.get("/trainings?from=2021-13-45&to=2021-12-31").await;
-    assert!(bad.contains("was not understood"), "{bad}");
+    assert!(
+        bad.contains("was not understood, so no training is listed"),
+        "{bad}"
+    );
     assert!(!bad.contains("Train the Trainers Workshop on Electronic Evidence"));
     // A partner by its full name or its short name, with its programmes (UNODC-GPML's
     // workshop is UNODC's too).
@@ -269,6 +272,10 @@ async fn the_list_keeps_its_search_in_the_url_and_finds_by_words() {
         assert!(
             !found.contains("Train the Trainers Workshop on Electronic Evidence"),
             "{partner}: not another's"
+        );
+        assert!(
+            found.contains("<option selected>United Nations Office on Drugs and Crime</option>"),
+            "{partner}: the list of partners shows the one filtered by"
         );
     }
 }
