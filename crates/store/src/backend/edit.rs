@@ -23,12 +23,7 @@ pub(crate) async fn bump(conn: &mut Conn) -> Result<i64> {
     let n: i64 = sqlx::query_scalar("UPDATE data_version SET n = n + 1 WHERE id = 1 RETURNING n")
         .fetch_one(&mut *conn)
         .await?;
-    if super::IS_POSTGRES {
-        sqlx::query("SELECT pg_notify('cadre_' || current_schema(), $1)")
-            .bind(n.to_string())
-            .execute(&mut *conn)
-            .await?;
-    }
+    announce(conn, n).await?;
     Ok(n)
 }
 
@@ -40,6 +35,13 @@ pub(crate) async fn bump_shown(conn: &mut Conn) -> Result<()> {
         sqlx::query_scalar("UPDATE data_version SET shown = shown + 1 WHERE id = 1 RETURNING n")
             .fetch_one(&mut *conn)
             .await?;
+    announce(conn, n).await?;
+    Ok(())
+}
+
+/// Tells the other cadre processes on PostgreSQL that a version moved, when the transaction
+/// commits (the payload only wakes them: they read the versions).
+async fn announce(conn: &mut Conn, n: i64) -> Result<()> {
     if super::IS_POSTGRES {
         sqlx::query("SELECT pg_notify('cadre_' || current_schema(), $1)")
             .bind(n.to_string())

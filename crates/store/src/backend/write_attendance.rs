@@ -245,15 +245,7 @@ impl Writer {
     /// What the rows change of persons already known: who, which field, from what, to what.
     /// (A person whose rows disagree and leave them as they were is not counted.)
     pub(crate) fn person_changes(&self) -> crate::PersonChanges {
-        let department = |id: Option<i64>| -> String {
-            id.and_then(|id| {
-                self.departments
-                    .iter()
-                    .find(|(_, d)| **d == id)
-                    .map(|(name, _)| name.clone())
-            })
-            .unwrap_or_default()
-        };
+        let department = |id: Option<i64>| self.department_name(id);
         let mut list = Vec::new();
         let mut unchanged = 0;
         for (&person_id, (was, now)) in &self.person_changes {
@@ -339,15 +331,7 @@ impl Writer {
         }
         let ids: Vec<i64> = found.iter().map(|(p, _)| *p).collect();
         let stored = super::persons_by_id(&mut self.tx, &ids).await?;
-        let department = |id: Option<i64>| -> String {
-            id.and_then(|id| {
-                self.departments
-                    .iter()
-                    .find(|(_, d)| **d == id)
-                    .map(|(name, _)| name.clone())
-            })
-            .unwrap_or_default()
-        };
+        let department = |id: Option<i64>| self.department_name(id);
         let mut out = Vec::new();
         for (person_id, training_code) in found {
             let (Some(was), Some(now)) = (stored.get(&person_id), self.merged.get(&person_id))
@@ -380,6 +364,17 @@ impl Writer {
             }
         }
         Ok(out)
+    }
+
+    /// A department's name by its id (blank for none).
+    fn department_name(&self, id: Option<i64>) -> String {
+        id.and_then(|id| {
+            self.departments
+                .iter()
+                .find(|(_, d)| **d == id)
+                .map(|(name, _)| name.clone())
+        })
+        .unwrap_or_default()
     }
 
     /// Writes the persons completed since the last call; an import of attendance calls it
