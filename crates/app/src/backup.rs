@@ -22,10 +22,10 @@ impl App {
         actor.must(Action::ManageUsers)?;
         actor.must(Action::PersonalData)?;
         if path.exists() {
-            return Err(AppError::Store(cadre_store::StoreError::Backup(format!(
-                "{} is there already: name a new file",
+            return Err(AppError::Invalid(format!(
+                "backup: {} is there already: name a new file",
                 path.display()
-            ))));
+            )));
         }
         // Noted first: the backup then holds its own note. One that fails is noted again as
         // failed, so the trail does not claim the data left when it did not.

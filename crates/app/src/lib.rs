@@ -11,7 +11,10 @@ mod backup;
 mod checkpoints;
 mod clock;
 mod corrections;
+mod database;
 mod files;
+mod filter;
+mod forms;
 mod imports;
 mod periods;
 mod pipeline;
@@ -22,15 +25,24 @@ mod records;
 mod rejects;
 mod sign_in;
 mod uploads;
+mod views;
 mod warm;
 
 pub use accounts::{new_password, MIN_PASSWORD};
 pub use audit::Verified;
-pub use cadre_import::REJECTS_COLUMN;
-pub use cadre_store::ImportRecord;
+pub use cadre_import::{Kind, Problem, Problems, REJECTS_COLUMN};
+pub use database::{CopyReport, Status};
+pub use filter::{url_encode, PeriodQuery, TrainingFilter};
+pub use forms::Form;
+// The records as the store keeps them, which operations return: the front ends name these
+// types through the application layer and never reach the store itself.
+pub use cadre_store::{
+    Account, AuditFilter, Correction, Counts, Dependents, ImportRecord, Participant,
+    PersonAttendance, Publication, RosterLine, Token, Versioned,
+};
 pub use imports::{ImportOutcome, ImportRequest, MappingSource};
 pub use periods::ImportLocks;
-pub use pipeline::{import_sheet, ImportOptions, Summary};
+pub use pipeline::Summary;
 pub use proposals::Preview;
 pub use publish::{content_type, BODY_FILE, FILES as PUBLISHED_FILES};
 pub use quality::{RuleState, ToFix};
@@ -43,6 +55,7 @@ pub use uploads::{
     describe_read_error, file_name_of, ImportSettings, KeptRejects, RejectsFile, TrainingChoice,
     Upload, UploadRun, UploadWriter, UPLOAD_HOURS,
 };
+pub use views::{Dashboard, TrainingList, TrainingView};
 pub use warm::all_time;
 
 use cadre_core::access::{Grant, Role};
@@ -176,6 +189,79 @@ pub enum AppError {
         path: String,
         source: std::io::Error,
     },
+    /// A backup whose audit trail does not hold with the key it was checked with: it came
+    /// from another installation, whose key restores it.
+    #[error("{0}")]
+    ForeignTrail(String),
+}
+
+/// What kind of failure an [`AppError`] is, said once here for every front end: a page and
+/// the API choose their status from it, never from an error's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The record is not there (deleted, or never was).
+    NotFound,
+    /// It conflicts with the records as they are: changed by someone else meanwhile, depended
+    /// on by others, or naming what is not held or taking what another holds.
+    Conflict,
+    /// What was given is not valid in itself: a field, a file's rows, a request that does not
+    /// hold together.
+    Invalid,
+    /// Not signed in, or the sign-in failed.
+    Unauthenticated,
+    /// The actor's role or scope does not allow it.
+    Forbidden,
+    /// The records are in an approved period, or the period's step is not one its state
+    /// allows.
+    Locked,
+    /// Larger than its limit.
+    TooLarge,
+    /// Too many attempts: wait and try again.
+    Throttled,
+    /// The database cannot be written or reached now (read-only, busy, down): nothing was
+    /// changed, and trying again later may work.
+    Unavailable,
+    /// A fault: what it says is for the log, never for a page or an answer.
+    Internal,
+}
+
+/// The field problems' codes that say a record conflicts with the records held (it names what
+/// is not there, or takes what another has), rather than being wrong in itself.
+const STATE_CODES: [&str; 5] = [
+    "duplicate",
+    "unknown",
+    "unknown-partner",
+    "unknown-training",
+    "unknown-department",
+];
+
+impl AppError {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            AppError::NotFound { .. } => ErrorKind::NotFound,
+            AppError::Conflict { .. } | AppError::InUse { .. } => ErrorKind::Conflict,
+            AppError::Fields(problems)
+                if !problems.is_empty()
+                    && problems.iter().all(|p| STATE_CODES.contains(&p.code)) =>
+            {
+                ErrorKind::Conflict
+            }
+            AppError::Fields(_)
+            | AppError::Invalid(_)
+            | AppError::Rejected(_)
+            | AppError::Mapping { .. }
+            | AppError::Read(_)
+            | AppError::ForeignTrail(_) => ErrorKind::Invalid,
+            AppError::SignIn => ErrorKind::Unauthenticated,
+            AppError::Forbidden(_) => ErrorKind::Forbidden,
+            AppError::Locked(_) => ErrorKind::Locked,
+            AppError::TooLarge { .. } => ErrorKind::TooLarge,
+            AppError::Throttled { .. } => ErrorKind::Throttled,
+            AppError::Store(e) if e.is_unavailable() => ErrorKind::Unavailable,
+            AppError::Store(_) | AppError::Io { .. } => ErrorKind::Internal,
+        }
+    }
 }
 
 /// The operations, on one store.
@@ -216,10 +302,6 @@ impl App {
     pub fn with_replica(mut self, replica: Store) -> App {
         self.replica = Some(replica);
         self
-    }
-
-    pub fn store(&self) -> &Store {
-        &self.store
     }
 
     /// The most recent imports first.
@@ -300,6 +382,10 @@ impl From<StoreError> for AppError {
                 message: why.to_string(),
             }]),
             StoreError::Moved(why) => AppError::Locked(why),
+            StoreError::ForeignTrail(why) => AppError::ForeignTrail(why),
+            // A backup file that is there already, is not a backup, or cannot be read or
+            // written: the file named is the problem, said in its own words.
+            e @ StoreError::Backup(_) => AppError::Invalid(e.to_string()),
             StoreError::NoAccount(email) => {
                 AppError::Invalid(format!("there is no account for {email}"))
             }

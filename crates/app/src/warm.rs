@@ -107,9 +107,24 @@ impl App {
         }
     }
 
-    /// The warm engine, if this `App` keeps one.
-    pub fn engine(&self) -> Option<RwLockReadGuard<'_, Engine>> {
+    /// The warm engine, if this `App` keeps one: the operations' own (its guard holds the
+    /// engine's lock, which no front end should hold).
+    pub(crate) fn engine(&self) -> Option<RwLockReadGuard<'_, Engine>> {
         self.warm.0.as_ref().map(|s| read(s))
+    }
+
+    /// `f` on the engine as current as the store: the warm one, caught up, or, for an `App`
+    /// that keeps none (a command, a test), one built for the occasion. Lists and pages then
+    /// answer the same with or without a warm engine, only slower without.
+    pub(crate) async fn with_engine<T>(&self, f: impl FnOnce(&Engine) -> T) -> Result<T, AppError> {
+        if self.warm.0.is_some() {
+            self.catch_up().await?;
+            if let Some(engine) = self.engine() {
+                return Ok(f(&engine));
+            }
+        }
+        let (engine, _) = self.build_engine().await?;
+        Ok(f(&engine))
     }
 
     /// The report for a period: from the warm engine when there is one, else built from the

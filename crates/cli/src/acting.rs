@@ -27,13 +27,12 @@ pub fn is_account() -> bool {
 /// an account, whose sign-in is audited), else read-only, so that reading works on a database
 /// the user may only read.
 pub async fn open(database: &str, writes: bool) -> anyhow::Result<App> {
-    let store = if writes || is_account() {
-        cadre_store::Store::open(database).await
+    if writes || is_account() {
+        App::open(database).await
     } else {
-        cadre_store::Store::open_read_only(database).await
+        App::open_read_only(database).await
     }
-    .with_context(|| format!("cannot open the database {database}"))?;
-    Ok(App::new(store))
+    .with_context(|| format!("cannot open the database {database}"))
 }
 
 /// The actor the command runs as.

@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use cadre_store::Store;
+use cadre_app::App;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 #[derive(Debug, clap::Subcommand)]
@@ -38,8 +38,8 @@ pub struct CopyArgs {
     force: bool,
 }
 
-async fn open(url: &str) -> anyhow::Result<Store> {
-    Store::open(url)
+async fn open(url: &str) -> anyhow::Result<App> {
+    App::open(url)
         .await
         .with_context(|| format!("cannot open the database {url}"))
 }
@@ -48,11 +48,11 @@ pub async fn run(database: &str, command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Status => {
             // Read-only: status must work on a database the user may only read.
-            let store = Store::open_read_only(database)
-                .await
-                .with_context(|| format!("cannot open the database {database}"))?;
-            let c = store.counts().await?;
-            say!("{database} ({})", store.backend());
+            let app = crate::acting::open(database, false).await?;
+            let actor = crate::acting::actor(&app).await?;
+            let status = app.status(&actor).await?;
+            let c = status.counts;
+            say!("{database} ({})", status.backend);
             say!("  trainings   {:>10}", c.trainings);
             say!("  sessions    {:>10}", c.sessions);
             say!("  partners    {:>10}", c.partners);
@@ -60,41 +60,38 @@ pub async fn run(database: &str, command: Command) -> anyhow::Result<ExitCode> {
             say!("  attendance  {:>10}", c.attendance);
             say!("  departments {:>10}", c.departments);
             say!("  countries   {:>10}", c.countries);
-            say!("  durability  {}", store.durability().await?);
-            store.close().await;
+            say!("  durability  {}", status.durability);
+            app.close().await;
         }
         Command::Copy(args) => {
             let from_url = args.from.as_deref().unwrap_or(database);
             let from = open(from_url).await?;
-            // A copy is every record, names and e-mails included: an admin's to make.
-            let actor = crate::acting::actor(&cadre_app::App::new(from.clone())).await?;
-            actor.must(cadre_core::access::Action::PersonalData)?;
-            let to = open(&args.to).await?;
+            // A copy is every record, names and e-mails included: the application layer
+            // allows it to an admin only, and notes it in the audit trail.
+            let actor = crate::acting::actor(&from).await?;
             let bar = progress_bar();
             let mut tick = |done: u64, total: u64| {
                 bar.set_length(total);
                 bar.set_position(done);
             };
-            let report = from.copy_into(&to, args.force, &mut tick).await;
+            let copied = from.copy_to(&actor, &args.to, args.force, &mut tick).await;
             bar.finish_and_clear();
-            let report = report?;
+            let (report, to_backend) = copied?;
             say!(
-                "Copied {from_url} ({}) to {} ({}):",
+                "Copied {from_url} ({}) to {} ({to_backend}):",
                 from.backend(),
                 args.to,
-                to.backend()
             );
             for (table, rows) in &report.tables {
                 say!("  {table:<22} {rows:>10}");
             }
             say!("Row counts checked on both sides.");
             from.close().await;
-            to.close().await;
         }
         Command::Migrate => {
-            let store = open(database).await?;
-            say!("{database} ({}): schema up to date.", store.backend());
-            store.close().await;
+            let app = open(database).await?;
+            say!("{database} ({}): schema up to date.", app.backend());
+            app.close().await;
         }
         Command::Check => {
             let app = crate::acting::open(database, false).await?;
@@ -177,9 +174,7 @@ async fn transfer(
     };
     bar.finish_and_clear();
     let report = match report {
-        Err(cadre_app::AppError::Store(cadre_store::StoreError::Backup(why)))
-            if !out && why.contains("audit key") =>
-        {
+        Err(cadre_app::AppError::ForeignTrail(why)) if !out => {
             anyhow::bail!("{why}\nName the audit key of the database the backup came from with --audit-key FILE (an SQLite database keeps it beside it, as FILE.audit-key).")
         }
         other => other?,

@@ -6,11 +6,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use cadre_app::{Actor, App, ImportRequest, Kind};
 use cadre_gen::Config;
-use cadre_import::{Kind, Sheet};
-use cadre_store::Store;
 
-use crate::import::import_sheet;
+use crate::import::import;
 
 /// The 2020 facts as published, in the import format (the project's copy of shared/data).
 const FACTS_2020: &[(Kind, &str, &str)] = &[
@@ -70,12 +69,18 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     let url = format!("sqlite:{}", db.display());
-    let store = Store::open(&url).await?;
+    let app = App::open(&url).await?;
+    // Imported as any file is, through the same door: the history and the audit trail show
+    // where the demo's records came from.
+    let actor = Actor::local();
 
     say!("Loading the 2020 facts (published figures, no personal data):");
     for (kind, name, text) in FACTS_2020 {
-        let sheet = Sheet::from_csv(name, text.as_bytes(), text.len() as u64);
-        if import_sheet(&store, *kind, sheet, Default::default()).await? != ExitCode::SUCCESS {
+        let file = dir.join(name.trim_start_matches("data/2020/"));
+        std::fs::write(&file, text).with_context(|| format!("cannot write {}", file.display()))?;
+        let mut request = ImportRequest::new(*kind, &file);
+        request.name = Some(name.to_string());
+        if import(&app, &actor, &request).await? != ExitCode::SUCCESS {
             anyhow::bail!("the built-in 2020 facts did not import");
         }
     }
@@ -107,14 +112,12 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         .into_iter()
         .zip(&paths)
     {
-        if import_sheet(&store, kind, Sheet::open(path), Default::default()).await?
-            != ExitCode::SUCCESS
-        {
+        if import(&app, &actor, &ImportRequest::new(kind, path)).await? != ExitCode::SUCCESS {
             anyhow::bail!("the synthetic {} did not import", kind.as_str());
         }
     }
 
-    let c = store.counts().await?;
+    let c = app.status(&actor).await?.counts;
     say!("");
     say!("The demo database {} holds:", db.display());
     say!(
@@ -135,18 +138,18 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     say!("  cargo run --release -- --database {url} report --from 2020-01-01 --to 2020-09-30 --out report-2020.html");
     say!("  cargo run --release -- --database {url} report --year {year} --format md");
     say!("Import more into it with `cadre --database {url} import KIND FILE`.");
-    let sign_ins = demo_accounts(&store).await?;
+    let sign_ins = demo_accounts(&app).await?;
     if args.no_serve {
         say!("");
         say!("Demo accounts, one per role (for `cadre serve` on this database):");
         for (email, role, password) in &sign_ins {
             say!("  {role:<34} {email:<28} password {password}");
         }
-        store.close().await;
+        app.close().await;
         return Ok(ExitCode::SUCCESS);
     }
     say!("");
-    crate::serve::serve(store, args.addr, Default::default(), |addr| {
+    crate::serve::serve(app, args.addr, Default::default(), |addr| {
         say!("Open http://{addr}/ in a browser to see the demo (Ctrl-C stops it), and sign in as:");
         for (email, role, password) in &sign_ins {
             say!("  {role:<34} {email:<28} password {password}");
@@ -157,10 +160,9 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 /// One account per role, each with a new random password (the demo may be served on a
 /// network): says their e-mail, role in words and password.
-async fn demo_accounts(store: &Store) -> anyhow::Result<Vec<(String, String, String)>> {
+async fn demo_accounts(app: &App) -> anyhow::Result<Vec<(String, String, String)>> {
     use cadre_core::access::{Grant, Role};
-    let app = cadre_app::App::new(store.clone());
-    let admin = cadre_app::Actor::local();
+    let admin = Actor::local();
     let accounts = [
         ("admin@demo.cadre", Grant::plain(Role::Admin), "admin"),
         (

@@ -8,11 +8,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use cadre_app::{Actor, App, ImportRequest};
-use cadre_app::{AppError, ImportOptions};
+use cadre_app::{Actor, App, ImportRequest, Kind, Problems};
 use cadre_core::date_order::DateOrder;
-use cadre_import::{Kind, Problems, Sheet};
-use cadre_store::Store;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -106,10 +103,9 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
             "--replace-roster is for attendance files: a roster is a training's attendance"
         );
     }
-    let store = Store::open(database)
+    let app = App::open(database)
         .await
         .with_context(|| format!("cannot open the database {database}"))?;
-    let app = App::new(store.clone());
     let actor = crate::acting::actor(&app).await?;
     let code = match (args.kind.kind(), &args.file) {
         (None, _) => history(&app, &actor, args.limit).await?,
@@ -145,11 +141,15 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
         }
         (Some(_), None) => anyhow::bail!("name the file to import"),
     };
-    store.close().await;
+    app.close().await;
     Ok(code)
 }
 
-async fn import(app: &App, actor: &Actor, request: &ImportRequest) -> anyhow::Result<ExitCode> {
+pub(crate) async fn import(
+    app: &App,
+    actor: &Actor,
+    request: &ImportRequest,
+) -> anyhow::Result<ExitCode> {
     let bar = progress_bar(0);
     let mut tick = |done: u64, total: u64| {
         bar.set_length(total);
@@ -275,38 +275,6 @@ async fn history(app: &App, actor: &Actor, limit: i64) -> anyhow::Result<ExitCod
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Imports one sheet made by cadre itself (the demo's data), printing its problems or its
-/// closing line.
-pub async fn import_sheet(
-    store: &Store,
-    kind: Kind,
-    sheet: Result<Sheet, cadre_import::ImportError>,
-    options: ImportOptions,
-) -> anyhow::Result<ExitCode> {
-    let sheet = match sheet {
-        Ok(s) => s,
-        Err(cadre_import::ImportError::Problems(problems)) => {
-            return Ok(report_problems(&problems))
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let bar = progress_bar(sheet.total());
-    let mut tick = |done: u64, total: u64| {
-        bar.set_length(total);
-        bar.set_position(done);
-    };
-    let result = cadre_app::import_sheet(store, kind, sheet, options, &mut tick).await;
-    bar.finish_and_clear();
-    match result {
-        Ok(summary) => {
-            say!("{summary}");
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(AppError::Rejected(problems)) => Ok(report_problems(&problems)),
-        Err(e) => Err(e.into()),
-    }
 }
 
 fn report_problems(problems: &Problems) -> ExitCode {

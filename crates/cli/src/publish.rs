@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use cadre_app::App;
-use cadre_store::Store;
 
 use crate::report::{period, PeriodArgs};
 
@@ -21,10 +20,9 @@ pub struct Args {
 
 pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
     let period = period(&args.period)?;
-    let store = Store::open(database)
+    let mut app = App::open(database)
         .await
         .with_context(|| format!("cannot open the database {database}"))?;
-    let mut app = App::new(store.clone());
     app.warm_up()
         .await
         .context("cannot build the report engine")?;
@@ -44,6 +42,6 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
             files.len()
         );
     }
-    store.close().await;
+    app.close().await;
     Ok(ExitCode::SUCCESS)
 }

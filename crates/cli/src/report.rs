@@ -127,7 +127,7 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
     let app = crate::acting::open(database, false).await?;
     let actor = crate::acting::actor(&app).await?;
     let report = app.report(&actor, period).await?;
-    app.store().clone().close().await;
+    app.close().await;
     let bytes = render(&report, format)?;
     match &args.out {
         Some(path) => {

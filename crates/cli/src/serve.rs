@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use cadre_app::App;
-use cadre_store::Store;
 use cadre_web::AppState;
 
 #[derive(Debug, clap::Args)]
@@ -83,8 +82,8 @@ fn init_logging() {
 }
 
 pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
-    let store = match Store::open(database).await {
-        Ok(store) => store,
+    let app = match App::open(database).await {
+        Ok(app) => app,
         // A server writes (sign-ins, the audit trail): say so plainly rather than SQLite's
         // words.
         Err(e) if read_only_error(&e) => anyhow::bail!(
@@ -97,13 +96,12 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
     if !args.addr.ip().is_loopback() && !args.secure_cookies {
         say!("note: serving beyond this computer over plain HTTP: passwords and sign-in cookies cross the network unencrypted. Put cadre behind an HTTPS proxy and pass --secure-cookies.");
     }
-    let replica = match &args.read_replica {
-        Some(url) => Some(
-            Store::open_read_only(url)
-                .await
-                .with_context(|| format!("cannot open the read replica {url}"))?,
-        ),
-        None => None,
+    let app = match &args.read_replica {
+        Some(url) => app
+            .with_replica_at(url)
+            .await
+            .with_context(|| format!("cannot open the read replica {url}"))?,
+        None => app,
     };
     let public_hosts = match &args.public_url {
         Some(url) => vec![host_of(url)?],
@@ -112,17 +110,16 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
     let options = Options {
         secure_cookies: args.secure_cookies,
         trust_proxy: args.trust_proxy,
-        replica,
         public_hosts,
     };
-    serve(store, args.addr, options, |addr| {
+    serve(app, args.addr, options, |addr| {
         say!("cadre is serving {database} at http://{addr}/ (Ctrl-C stops it)");
     })
     .await
 }
 
 /// Whether opening failed because the database (or its folder) may not be written.
-fn read_only_error(e: &cadre_store::StoreError) -> bool {
+fn read_only_error(e: &cadre_app::AppError) -> bool {
     let text = e.to_string().to_lowercase();
     text.contains("readonly database")
         || text.contains("read-only")
@@ -137,30 +134,25 @@ const CHECKPOINT_EVERY: u64 = 3600;
 pub struct Options {
     pub secure_cookies: bool,
     pub trust_proxy: bool,
-    pub replica: Option<Store>,
     /// Host names requests may name besides addresses and localhost.
     pub public_hosts: Vec<String>,
 }
 
-/// Serves the store at `addr`, telling `ready` the address once it listens.
+/// Serves the database `app` works on at `addr`, telling `ready` the address once it listens.
 pub async fn serve(
-    store: Store,
+    mut app: App,
     addr: SocketAddr,
     options: Options,
     ready: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<ExitCode> {
     init_logging();
     // A quick look at the database before serving it (`cadre db check` reads everything).
-    for problem in store
-        .check(false)
+    for problem in app
+        .check(&cadre_app::Actor::local(), false)
         .await
         .context("cannot check the database")?
     {
         say!("warning: {problem} (run `cadre db check`)");
-    }
-    let mut app = App::new(store);
-    if let Some(replica) = options.replica {
-        app = app.with_replica(replica);
     }
     app.warm_up()
         .await

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use cadre_app::App;
-use cadre_store::Store;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum TokenCommand {
@@ -66,10 +65,9 @@ pub enum PersonCommand {
 }
 
 async fn app(database: &str) -> anyhow::Result<App> {
-    let store = Store::open(database)
+    App::open(database)
         .await
-        .with_context(|| format!("cannot open the database {database}"))?;
-    Ok(App::new(store))
+        .with_context(|| format!("cannot open the database {database}"))
 }
 
 fn when(unix: i64) -> String {
@@ -126,7 +124,7 @@ pub async fn token(database: &str, command: TokenCommand) -> anyhow::Result<Exit
             say!("Token {id} is revoked: it is refused from now on.");
         }
     }
-    app.store().clone().close().await;
+    app.close().await;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -209,7 +207,7 @@ pub async fn audit(database: &str, command: AuditCommand) -> anyhow::Result<Exit
             ExitCode::SUCCESS
         }
     };
-    app.store().clone().close().await;
+    app.close().await;
     Ok(code)
 }
 
@@ -225,6 +223,6 @@ pub async fn person(database: &str, command: PersonCommand) -> anyhow::Result<Ex
             say!("Participant {id}'s names and e-mail are erased; their counts stay in every report.");
         }
     }
-    app.store().clone().close().await;
+    app.close().await;
     Ok(ExitCode::SUCCESS)
 }

@@ -107,7 +107,6 @@ pub async fn run(database: &str, command: Command) -> anyhow::Result<ExitCode> {
     // Listing reads only: it works on a database this user may only read.
     let writes = !matches!(command, Command::List);
     let app = crate::acting::open(database, writes).await?;
-    let store = app.store().clone();
     let actor = crate::acting::actor(&app).await?;
     match command {
         Command::Add(args) => {
@@ -160,6 +159,6 @@ pub async fn run(database: &str, command: Command) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    store.close().await;
+    app.close().await;
     Ok(ExitCode::SUCCESS)
 }

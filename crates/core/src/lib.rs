@@ -13,6 +13,7 @@ pub mod fields;
 pub mod kind;
 pub mod listing;
 pub mod lookups;
+pub mod merge;
 pub mod money;
 pub mod names;
 pub mod person;

@@ -70,8 +70,12 @@ pub struct Query {
     /// application layer from `partner` and the partners on record; without it, `partner` is
     /// compared as a canonical name).
     pub partners: Option<crate::access::PartnerScope>,
-    /// Alpha-2 code: requested by it, or taking part.
+    /// Alpha-2 code: requested by it, listed as taking part, or in its attendance records.
     pub country: Option<String>,
+    /// The trainings (by id) whose attendance shows participants from `country` (set by the
+    /// application layer from the records; without it, only the countries a training lists
+    /// are compared).
+    pub attended: Option<std::collections::HashSet<i64>>,
     pub modality: Option<Modality>,
     /// Compared without case.
     pub theme: Option<String>,
@@ -133,7 +137,8 @@ fn matches(t: &TrainingFacts, q: &Query, words: &[String]) -> bool {
         (None, None) => {}
     }
     if let Some(c) = &q.country {
-        if r.requested_by.as_deref() != Some(c.as_str()) && !r.countries.contains(c) {
+        let attended = q.attended.as_ref().is_some_and(|ids| ids.contains(&t.id));
+        if r.requested_by.as_deref() != Some(c.as_str()) && !r.countries.contains(c) && !attended {
             return false;
         }
     }

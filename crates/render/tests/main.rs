@@ -2,11 +2,24 @@
 
 use std::path::PathBuf;
 
-use cadre_app::{import_sheet, ImportOptions};
+use cadre_app::{Actor, App, ImportRequest};
 use cadre_core::report::{build, Period, Report};
-use cadre_import::{Kind, Sheet};
+use cadre_import::Kind;
 use cadre_render::{render, Format};
 use cadre_store::Store;
+
+/// Imports a file as a local admin would, through the application layer.
+async fn import(store: &Store, kind: Kind, path: &std::path::Path) {
+    let outcome = App::new(store.clone())
+        .import(
+            &Actor::local(),
+            &ImportRequest::new(kind, path),
+            &mut |_, _| {},
+        )
+        .await
+        .unwrap();
+    assert!(!outcome.refused(), "{}", outcome.problems);
+}
 
 fn data(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -25,16 +38,7 @@ async fn store_with_2020() -> (tempfile::TempDir, Store) {
         (Kind::Sessions, "sessions.csv"),
         (Kind::Published, "period-2020-published.csv"),
     ] {
-        let sheet = Sheet::open(&data(&format!("2020/{file}"))).unwrap();
-        import_sheet(
-            &store,
-            kind,
-            sheet,
-            ImportOptions::default(),
-            &mut |_, _| {},
-        )
-        .await
-        .unwrap();
+        import(&store, kind, &data(&format!("2020/{file}"))).await;
     }
     (dir, store)
 }
@@ -50,7 +54,7 @@ async fn report_2020() -> Report {
 
 /// The synthetic year, with attendance records, for the breakdowns that need them.
 async fn report_synthetic() -> Report {
-    let (_dir, store) = store_with_2020().await;
+    let (dir, store) = store_with_2020().await;
     let config = cadre_gen::Config::demo_year(2021);
     let (mut t, mut s, mut a) = (Vec::new(), Vec::new(), Vec::new());
     cadre_gen::generate(&config, &mut t, &mut s, &mut a).unwrap();
@@ -59,17 +63,9 @@ async fn report_synthetic() -> Report {
         (Kind::Sessions, s),
         (Kind::Attendance, a),
     ] {
-        let len = bytes.len() as u64;
-        let sheet = Sheet::from_csv("synthetic.csv", std::io::Cursor::new(bytes), len).unwrap();
-        import_sheet(
-            &store,
-            kind,
-            sheet,
-            ImportOptions::default(),
-            &mut |_, _| {},
-        )
-        .await
-        .unwrap();
+        let path = dir.path().join(format!("synthetic-{}.csv", kind.as_str()));
+        std::fs::write(&path, bytes).unwrap();
+        import(&store, kind, &path).await;
     }
     let period = Period::year(2021);
     let report = build(period, &store.report_input(period).await.unwrap());

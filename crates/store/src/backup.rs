@@ -168,7 +168,7 @@ impl Store {
         if self.reseal_audit().await? > 0 && self.verify_trail(&[]).await?.is_ok() {
             return Ok(());
         }
-        Err(StoreError::Backup(format!(
+        Err(StoreError::ForeignTrail(format!(
             "its audit trail does not hold with the audit key it was checked with (fingerprint {}): {broken}. A backup made by another installation is restored with that installation's key; nothing was restored",
             key.fingerprint()
         )))

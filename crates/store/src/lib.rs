@@ -127,12 +127,50 @@ pub enum StoreError {
     Moved(String),
     #[error("backup: {0}")]
     Backup(String),
+    /// A backup whose audit trail does not hold with the key it was checked with.
+    #[error("backup: {0}")]
+    ForeignTrail(String),
     /// The audit trail's key cannot be read or made.
     #[error("audit key: {0}")]
     AuditKey(String),
     /// A setting from the environment that is not understood.
     #[error("{0}")]
     Setting(String),
+}
+
+impl StoreError {
+    /// The database cannot be reached or written now (down, busy, out of connections, a file
+    /// this user may only read, a full disk): not a fault of the request, and nothing was
+    /// written.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Database(e) => match e {
+                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+                sqlx::Error::Database(d) => {
+                    // SQLITE_BUSY (5), SQLITE_READONLY (8), SQLITE_FULL (13), SQLITE_CANTOPEN
+                    // (14), by their primary code; PostgreSQL's classes 08 (connection), 53
+                    // (insufficient resources), 57P (operator intervention) and 25006
+                    // (read-only transaction).
+                    let code = d.code().unwrap_or_default();
+                    let primary = code.parse::<i64>().map(|c| c & 0xff).ok();
+                    matches!(primary, Some(5 | 8 | 13 | 14))
+                        || code.starts_with("08")
+                        || code.starts_with("53")
+                        || code.starts_with("57P")
+                        || code == "25006"
+                }
+                _ => false,
+            },
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => matches!(
+                e.code,
+                rusqlite::ErrorCode::DatabaseBusy
+                    | rusqlite::ErrorCode::ReadOnly
+                    | rusqlite::ErrorCode::DiskFull
+                    | rusqlite::ErrorCode::CannotOpen
+            ),
+            _ => false,
+        }
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -436,7 +436,7 @@ async fn a_roster_replaces_the_recorded_one(t: &TestStore) {
          2020-01,,{ann},\n2020-07,,{bob},\n2020-01,,{cy},\n2020-01,,{eve},\n\
          2020-03,2020-05-07,{ann},\n"
     );
-    let replace = |dry_run| cadre_app::ImportOptions {
+    let replace = |dry_run| crate::common::ImportOptions {
         dry_run,
         replace_roster: true,
         ..Default::default()

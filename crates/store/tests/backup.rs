@@ -123,7 +123,7 @@ async fn a_backup_taken_while_writing_restores_the_same_records(source: &TestSto
         // target's key, restored with the key of the installation that made the backup, which
         // the target takes.
         match target.store.restore_from(&path, &mut |_, _| {}).await {
-            Err(StoreError::Backup(why)) => assert!(why.contains("audit key"), "{why}"),
+            Err(StoreError::ForeignTrail(why)) => assert!(why.contains("audit key"), "{why}"),
             other => panic!("restored with another key: {other:?}"),
         }
         target

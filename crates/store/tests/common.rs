@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use cadre_app::{import_sheet, AppError, ImportOptions, Summary};
-use cadre_import::{Kind, Sheet};
+use cadre_app::{Actor, App, AppError, ImportRequest, Summary};
+use cadre_import::Kind;
 use cadre_store::Store;
 use tempfile::TempDir;
 
@@ -148,21 +148,55 @@ pub fn data(path: &str) -> PathBuf {
         .join(path)
 }
 
+/// How a test's import runs: what the import page or the command line may ask of it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    pub dry_run: bool,
+    pub replace_roster: bool,
+    /// Rows with problems set aside (into a rejects file), the others imported.
+    pub set_aside: bool,
+    pub hold_person_changes: bool,
+}
+
 impl TestStore {
+    /// Imports a file through the application layer, as a local admin: the only door an
+    /// import has, with its approval locks, audit trail and history. A refused file is
+    /// `AppError::Rejected` with its problems; rows set aside are in `Summary::set_aside`.
+    pub async fn import_as(
+        &self,
+        kind: Kind,
+        path: &std::path::Path,
+        name: Option<&str>,
+        options: ImportOptions,
+    ) -> Result<Summary, AppError> {
+        let mut request = ImportRequest::new(kind, path);
+        request.name = name.map(str::to_string);
+        request.dry_run = options.dry_run;
+        request.replace_roster = options.replace_roster;
+        request.hold_person_changes = options.hold_person_changes;
+        if options.set_aside {
+            request.rejects = Some(path.with_extension("rejects.csv"));
+        }
+        let app = App::new(self.store.clone());
+        let outcome = app
+            .import(&Actor::local(), &request, &mut |_, _| {})
+            .await?;
+        match outcome.summary {
+            Some(mut summary) => {
+                summary.set_aside = outcome.problems;
+                Ok(summary)
+            }
+            None => Err(AppError::Rejected(outcome.problems)),
+        }
+    }
+
     pub async fn import_file(
         &self,
         kind: Kind,
         path: &std::path::Path,
     ) -> Result<Summary, AppError> {
-        let sheet = Sheet::open(path)?;
-        import_sheet(
-            &self.store,
-            kind,
-            sheet,
-            ImportOptions::default(),
-            &mut |_, _| {},
-        )
-        .await
+        self.import_as(kind, path, None, ImportOptions::default())
+            .await
     }
 
     /// Imports CSV text as if it were the file `name`.
@@ -183,12 +217,10 @@ impl TestStore {
         text: &str,
         options: ImportOptions,
     ) -> Result<Summary, AppError> {
-        let sheet = Sheet::from_csv(
-            name,
-            std::io::Cursor::new(text.to_string()),
-            text.len() as u64,
-        )?;
-        import_sheet(&self.store, kind, sheet, options, &mut |_, _| {}).await
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        self.import_as(kind, &path, Some(name), options).await
     }
 
     pub async fn load_2020(&self) {

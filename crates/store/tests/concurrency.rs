@@ -2,8 +2,8 @@
 //! first committed, never a state between (on SQLite the write lock does it; on PostgreSQL,
 //! where several cadre nodes may serve one database, an advisory lock of the schema).
 
-use cadre_app::{import_sheet, ImportOptions};
-use cadre_import::{Kind, Sheet};
+use cadre_app::{Actor, App, ImportRequest};
+use cadre_import::Kind;
 use cadre_store::Store;
 
 use crate::common::{both, data, TestStore};
@@ -18,16 +18,13 @@ async fn two_imports_at_once_take_turns(t: &TestStore) {
     let run = |store: Store| {
         let path = path.clone();
         tokio::spawn(async move {
-            let sheet = Sheet::open(&path).unwrap();
-            import_sheet(
-                &store,
-                Kind::Trainings,
-                sheet,
-                ImportOptions::default(),
-                &mut |_, _| {},
-            )
-            .await
-            .unwrap()
+            let request = ImportRequest::new(Kind::Trainings, &path);
+            App::new(store)
+                .import(&Actor::local(), &request, &mut |_, _| {})
+                .await
+                .unwrap()
+                .summary
+                .expect("the trainings import")
         })
     };
     let (a, b) = (run(t.store.clone()), run(other.clone()));

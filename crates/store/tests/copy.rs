@@ -189,8 +189,8 @@ async fn accounts_and_the_audit_trail_are_copied(source: &TestStore) {
     let entries = chain(source).await;
     assert_eq!(
         entries.len(),
-        4,
-        "account, training, correction, publication"
+        7,
+        "three imports of the 2020 facts, account, training, correction, publication"
     );
     assert_eq!(chain(&other).await, entries);
     assert_eq!(

@@ -1,9 +1,8 @@
 //! Bad input: every problem is reported with file, line and column, and nothing is written.
 
-use cadre_app::ImportOptions;
 use cadre_import::Kind;
 
-use crate::common::{both, problems, TestStore};
+use crate::common::{both, problems, ImportOptions, TestStore};
 
 const HEADER: &str = "code,title,start_date,end_date,modality,partners,value_usd,participants_total,participants_male,participants_female,countries,departments\n";
 
@@ -120,14 +119,12 @@ async fn headers_are_checked_before_any_row(t: &TestStore) {
         )
         .await,
     );
-    assert_eq!(got.len(), 2);
+    // A header cadre does not know is said before any row is read, with the column it most
+    // likely means (a mapping says what the others are).
+    assert_eq!(got.len(), 1, "{got:?}");
     assert!(
-        got[0].starts_with("t.csv:1:2: unknown column \"titel\""),
+        got[0].starts_with("t.csv:1:2: unknown column \"titel\"") && got[0].contains("title"),
         "{got:?}"
-    );
-    assert_eq!(
-        got[1],
-        "t.csv:1: the header has no column \"title\", which is required"
     );
 }
 both!(headers_are_checked_before_any_row);

@@ -18,17 +18,15 @@ async fn a_read_only_store_reads_and_refuses_writes(t: &TestStore) {
         14
     );
     let text = "name,short_name,parent,kind\nNew Agency,NA,,ngo\n";
-    let sheet =
-        cadre_import::Sheet::from_csv("p.csv", std::io::Cursor::new(text), text.len() as u64)
-            .unwrap();
-    let refused = cadre_app::import_sheet(
-        &store,
-        Kind::Partners,
-        sheet,
-        Default::default(),
-        &mut |_, _| {},
-    )
-    .await;
+    let file = t.dir.path().join("p.csv");
+    std::fs::write(&file, text).unwrap();
+    let refused = cadre_app::App::new(store.clone())
+        .import(
+            &cadre_app::Actor::local(),
+            &cadre_app::ImportRequest::new(Kind::Partners, &file),
+            &mut |_, _| {},
+        )
+        .await;
     assert!(
         matches!(
             refused,

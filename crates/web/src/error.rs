@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use cadre_app::AppError;
+use cadre_app::{AppError, ErrorKind};
 
 /// Errors of the web layer.
 #[derive(Debug, thiserror::Error)]
@@ -29,22 +29,29 @@ struct ErrorPage {
 
 impl WebError {
     fn status(&self) -> (StatusCode, &'static str) {
-        match self {
-            WebError::App(AppError::NotFound { .. }) | WebError::NotFound => {
-                (StatusCode::NOT_FOUND, "Not found")
+        let kind = match self {
+            WebError::App(e) => e.kind(),
+            WebError::NotFound => ErrorKind::NotFound,
+            WebError::BadRequest(_) => ErrorKind::Invalid,
+            WebError::Template(_) => ErrorKind::Internal,
+        };
+        match (kind, self) {
+            (ErrorKind::NotFound, _) => (StatusCode::NOT_FOUND, "Not found"),
+            (ErrorKind::Conflict, WebError::App(AppError::InUse { .. })) => {
+                (StatusCode::CONFLICT, "Still in use")
             }
-            WebError::App(AppError::Conflict { .. }) => (StatusCode::CONFLICT, "Changed meanwhile"),
-            WebError::App(AppError::Forbidden(_)) => (StatusCode::FORBIDDEN, "Not allowed"),
-            WebError::App(AppError::SignIn) => (StatusCode::UNAUTHORIZED, "Not signed in"),
-            WebError::App(AppError::Throttled { .. }) => {
-                (StatusCode::TOO_MANY_REQUESTS, "Too many attempts")
+            (ErrorKind::Conflict, WebError::App(AppError::Conflict { .. })) => {
+                (StatusCode::CONFLICT, "Changed meanwhile")
             }
-            WebError::App(AppError::InUse { .. }) => (StatusCode::CONFLICT, "Still in use"),
-            WebError::App(AppError::Locked(_)) => (StatusCode::CONFLICT, "Approved period"),
-            WebError::App(AppError::Fields(_) | AppError::Invalid(_)) | WebError::BadRequest(_) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "Cannot do that")
-            }
-            _ => (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong"),
+            (ErrorKind::Conflict, _) => (StatusCode::CONFLICT, "Cannot do that"),
+            (ErrorKind::Forbidden, _) => (StatusCode::FORBIDDEN, "Not allowed"),
+            (ErrorKind::Unauthenticated, _) => (StatusCode::UNAUTHORIZED, "Not signed in"),
+            (ErrorKind::Throttled, _) => (StatusCode::TOO_MANY_REQUESTS, "Too many attempts"),
+            (ErrorKind::Locked, _) => (StatusCode::CONFLICT, "Approved period"),
+            (ErrorKind::Invalid, _) => (StatusCode::UNPROCESSABLE_ENTITY, "Cannot do that"),
+            (ErrorKind::TooLarge, _) => (StatusCode::PAYLOAD_TOO_LARGE, "Too large"),
+            (ErrorKind::Unavailable, _) => (StatusCode::SERVICE_UNAVAILABLE, "Not available now"),
+            (ErrorKind::Internal, _) => (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong"),
         }
     }
 }
@@ -57,6 +64,9 @@ impl IntoResponse for WebError {
             // error; the page says what to do.
             tracing::error!(error = %self, "request failed");
             "cadre could not complete this request. Nothing was changed. Try again; if it keeps failing, tell whoever runs cadre (the server's log says why).".to_string()
+        } else if status == StatusCode::SERVICE_UNAVAILABLE {
+            tracing::warn!(error = %self, "the database is not available");
+            "The database cannot be reached or written just now. Nothing was changed. Try again in a moment; if it keeps failing, tell whoever runs cadre.".to_string()
         } else {
             self.to_string()
         };

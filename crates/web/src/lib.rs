@@ -10,7 +10,6 @@ mod error;
 mod forms;
 mod middleware;
 mod pages;
-mod period;
 
 use std::net::SocketAddr;
 
@@ -61,7 +60,7 @@ impl AppState {
 
     /// Reads the versions (the records', and what is shown besides) from the database.
     pub(crate) async fn refresh_version(&self) -> cache::Version {
-        match self.app.store().data_and_shown_versions().await {
+        match self.app.versions().await {
             Ok(v) => {
                 self.live.set_version(v);
                 v
@@ -89,7 +88,7 @@ pub fn router(state: AppState) -> Router {
         rt.spawn(async move {
             let app = poller.app.clone();
             drop(poller);
-            let mut heard = app.store().follow_versions().await.ok().flatten();
+            let mut heard = app.follow_versions().await.ok().flatten();
             let mut behind = None;
             loop {
                 match &mut heard {
@@ -103,7 +102,7 @@ pub fn router(state: AppState) -> Router {
                 }
                 let Some(live) = live.upgrade() else { break };
                 // What was heard only wakes the task: the versions are read, in order.
-                let Ok((v, shown)) = app.store().data_and_shown_versions().await else {
+                let Ok((v, shown)) = app.versions().await else {
                     continue;
                 };
                 live.set_version((v, shown));

@@ -157,6 +157,9 @@ impl App {
                         .list
                         .iter_mut()
                         .for_each(|p| p.file = label.clone());
+                    if let Some(summary) = outcome.summary.as_mut() {
+                        summary.file = label;
+                    }
                 }
                 record.outcome = match (&outcome.summary, request.dry_run) {
                     (None, _) => "refused",

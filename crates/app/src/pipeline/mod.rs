@@ -19,7 +19,7 @@ use attendance::{locked_changes, read_attendance, ReadRules, LOCKED_LISTED};
 
 /// How one import is to run.
 #[derive(Debug, Clone, Default)]
-pub struct ImportOptions {
+pub(crate) struct ImportOptions {
     /// Check and count everything, then roll back.
     pub dry_run: bool,
     /// Rows with problems are set aside (returned in [`Summary::set_aside`]) and the others
@@ -151,7 +151,7 @@ impl fmt::Display for Summary {
 /// every problem (up to the cap) is returned as [`AppError::Rejected`] (unless rows are to be
 /// set aside). `progress` is told how far into
 /// the sheet the import is, in the sheet's units, and the sheet's total.
-pub async fn import_sheet(
+pub(crate) async fn import_sheet(
     store: &Store,
     kind: Kind,
     mut sheet: Sheet,

@@ -63,8 +63,6 @@ impl App {
         Ok(t)
     }
 
-    /// Trainings in id order after `after`, at most `limit`, as the actor may read them, with
-    /// their versions.
     /// A listing query as the actor may run it: a partner account held to its own trainings,
     /// and a partner filter resolved to the partner (by name or short name) and its programmes.
     /// Pages and the API list through it alike.
@@ -92,6 +90,8 @@ impl App {
         Ok(query)
     }
 
+    /// Trainings in id order after `after`, at most `limit`, as the actor may read them, with
+    /// their versions.
     pub async fn trainings_after(
         &self,
         actor: &Actor,
@@ -100,20 +100,7 @@ impl App {
         limit: i64,
     ) -> Result<Vec<Versioned<TrainingRecord>>, AppError> {
         let query = self.listing_query(actor, query).await?;
-        self.catch_up().await?;
-        let mut hits: Vec<(i64, TrainingRecord)> = match self.engine() {
-            Some(engine) => {
-                let mut ids: Vec<&cadre_core::report::TrainingFacts> =
-                    cadre_core::listing::filter(engine.trainings(), &query)
-                        .into_iter()
-                        .filter(|t| t.id > after)
-                        .collect();
-                ids.sort_by_key(|t| t.id);
-                ids.truncate(usize::try_from(limit).unwrap_or(0));
-                ids.into_iter().map(|t| (t.id, t.record.clone())).collect()
-            }
-            None => Vec::new(),
-        };
+        let mut hits = self.listed_after(&query, after, limit).await?;
         hits.sort_by_key(|(id, _)| *id);
         let ids: Vec<i64> = hits.iter().map(|(id, _)| *id).collect();
         let versions = self.store.versions("trainings", &ids).await?;

@@ -47,6 +47,8 @@ fn openpyxl_workbooks(dir: &Path) {
 pub struct Env {
     pub dir: tempfile::TempDir,
     pub app: App,
+    /// The same database, to inspect what the operations wrote.
+    pub store: Store,
     pub actor: Actor,
 }
 
@@ -55,10 +57,12 @@ impl Env {
     pub async fn with_2020() -> Env {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite:{}", dir.path().join("cadre.db").display());
-        let app = App::new(Store::open(&url).await.unwrap());
+        let store = Store::open(&url).await.unwrap();
+        let app = App::new(store.clone());
         let env = Env {
             dir,
             app,
+            store,
             actor: Actor::new(
                 "coordinator",
                 cadre_core::access::Grant::plain(cadre_core::access::Role::Coordinator),
@@ -90,7 +94,7 @@ impl Env {
     }
 
     pub async fn content(&self) -> String {
-        self.app.store().content().await.unwrap()
+        self.store.content().await.unwrap()
     }
 }
 
@@ -160,7 +164,7 @@ async fn a_spanish_workbook_is_proposed_mapped_imported_and_remembered() {
     let out = env.import(import).await;
     assert_eq!(counts(&out), (4, 0, 0));
     assert_eq!(out.layout.skipped_above, 1, "the merged title row");
-    let people = env.app.store().participants().await.unwrap();
+    let people = env.store.participants().await.unwrap();
     let ana = people
         .iter()
         .find(|p| p.person.family_name == "Pérez")
@@ -259,7 +263,7 @@ async fn a_french_csv_in_windows_1252_with_dates_to_settle() {
     with_mapping.training = None;
     let out = env.import(with_mapping.clone()).await;
     assert_eq!(counts(&out), (2, 0, 0));
-    let people = env.app.store().participants().await.unwrap();
+    let people = env.store.participants().await.unwrap();
     assert!(people.iter().any(|p| p.person.given_name == "André"));
 
     // Every date fits both orders: refused once, for the column, until the order is said.
@@ -439,7 +443,7 @@ async fn workbooks_from_another_program_are_read_as_they_are() {
         ))
         .await;
     assert_eq!(counts(&out), (1, 0, 0));
-    let t = env.app.store().training("M-1").await.unwrap().unwrap();
+    let t = env.store.training("M-1").await.unwrap().unwrap();
     assert_eq!(
         t.start.unwrap().to_string(),
         "2021-03-15",
@@ -467,7 +471,7 @@ async fn workbooks_from_another_program_are_read_as_they_are() {
         ))
         .await;
     assert_eq!(counts(&out), (4, 0, 0));
-    let people = env.app.store().participants().await.unwrap();
+    let people = env.store.participants().await.unwrap();
     assert!(people
         .iter()
         .filter(|p| ["Grant", "Hall", "Innis"].contains(&p.person.family_name.as_str()))

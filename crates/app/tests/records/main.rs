@@ -46,16 +46,9 @@ async fn apps() -> Apps {
 }
 
 impl Apps {
-    /// The store id of the training with this code, from the warm engine.
-    fn id_of(&self, code: &str) -> i64 {
-        self.warm
-            .engine()
-            .unwrap()
-            .trainings()
-            .iter()
-            .find(|t| t.record.code == code)
-            .unwrap()
-            .id
+    /// The store id of the training with this code, as the warm engine holds it.
+    async fn id_of(&self, code: &str) -> i64 {
+        self.warm.training_ids(&actor()).await.unwrap()[code]
     }
 
     /// The audit trail's entries about records of this kind, newest first (an admin reads it).

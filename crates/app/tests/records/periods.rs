@@ -118,7 +118,7 @@ async fn nothing_in_an_approved_period_can_be_changed_until_it_is_reopened() {
         .unwrap()[..10];
 
     // A form's edit, a new training, a session, a delete: each refused, saying why.
-    let id = apps.id_of("2020-08");
+    let id = apps.id_of("2020-08").await;
     let t = apps.warm.training(&actor(), id).await.unwrap();
     let mut f = cadre_core::fields::training_fields(&t.record);
     f.insert("participants_total".into(), "160".into());

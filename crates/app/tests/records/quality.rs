@@ -144,7 +144,7 @@ async fn the_to_fix_list_groups_by_rule_and_a_training_has_its_own() {
     assert_eq!(severities, sorted);
     assert!(found.persons.is_none(), "a viewer is not shown persons");
 
-    let id = apps.id_of("2020-14");
+    let id = apps.id_of("2020-14").await;
     let own: Vec<&str> = apps
         .warm
         .training_findings(&viewer(), id)
@@ -240,18 +240,17 @@ async fn likely_duplicate_persons_are_listed_to_those_who_merge() {
 #[tokio::test]
 async fn a_file_without_the_summary_column_keeps_each_trainings_summary() {
     let apps = apps_2020().await;
-    let summary_of = |apps: &Apps| {
-        let engine = apps.warm.engine().unwrap();
-        engine
-            .trainings()
-            .iter()
-            .find(|t| t.record.code == "2020-07")
+    async fn summary_of(apps: &Apps) -> Option<String> {
+        let id = apps.id_of("2020-07").await;
+        apps.warm
+            .training_view(&actor(), id)
+            .await
             .unwrap()
+            .training
             .record
             .summary
-            .clone()
-    };
-    let published = summary_of(&apps).unwrap();
+    }
+    let published = summary_of(&apps).await.unwrap();
     assert!(published.starts_with("CARICOM IMPACS Partnered with Council of Europe"));
     let dir = tempfile::tempdir().unwrap();
     let sheet = dir.path().join("trainings.csv");
@@ -262,7 +261,7 @@ async fn a_file_without_the_summary_column_keeps_each_trainings_summary() {
     )
     .unwrap();
     import(&apps, Kind::Trainings, sheet.clone()).await;
-    assert_eq!(summary_of(&apps).as_deref(), Some(published.as_str()));
+    assert_eq!(summary_of(&apps).await.as_deref(), Some(published.as_str()));
     // A file with the column, blank there, says there is none.
     std::fs::write(
         &sheet,
@@ -271,7 +270,7 @@ async fn a_file_without_the_summary_column_keeps_each_trainings_summary() {
     )
     .unwrap();
     import(&apps, Kind::Trainings, sheet).await;
-    assert_eq!(summary_of(&apps), None);
+    assert_eq!(summary_of(&apps).await, None);
     assert_eq!(
         apps.warm
             .report(&actor(), Period::year(2020))

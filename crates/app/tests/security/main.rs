@@ -8,9 +8,9 @@ mod data;
 mod roles;
 mod sign_in;
 
-use cadre_app::{import_sheet, Actor, App, ImportOptions};
+use cadre_app::{Actor, App};
 use cadre_core::access::{Grant, Role};
-use cadre_import::{Kind, Sheet};
+use cadre_import::Kind;
 use cadre_store::Store;
 use sha2::{Digest, Sha256};
 
@@ -20,6 +20,12 @@ pub(crate) async fn app() -> (App, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("cadre.db").display());
     (App::new(Store::open(&url).await.unwrap()), dir)
+}
+
+/// The database of a test's `app`, opened again, to look at what its operations wrote.
+pub(crate) async fn store_of(dir: &tempfile::TempDir) -> Store {
+    let url = format!("sqlite:{}", dir.path().join("cadre.db").display());
+    Store::open(&url).await.unwrap()
 }
 
 pub(crate) async fn with_account(app: &App, email: &str, role: Role) {
@@ -53,15 +59,12 @@ pub(crate) async fn attendance(app: &App) {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../data/2020")
             .join(file);
-        import_sheet(
-            app.store(),
-            kind,
-            Sheet::open(&path).unwrap(),
-            ImportOptions::default(),
-            &mut |_, _| {},
-        )
-        .await
-        .unwrap();
+        let request = cadre_app::ImportRequest::new(kind, &path);
+        let outcome = app
+            .import(&Actor::local(), &request, &mut |_, _| {})
+            .await
+            .unwrap();
+        assert!(!outcome.refused(), "{:?}", outcome.problems);
     }
     let rows = "training_code,session_date,given_name,family_name,email,gender,country,organisation,department,completed\n\
         2020-02,,Ann,Lee,ann.lee@example.org,F,Jamaica,JCF,Police,yes\n\

@@ -9,7 +9,8 @@ use crate::{app, attendance};
 
 #[tokio::test]
 async fn a_partner_reads_its_own_trainings_and_a_focal_point_names_only_their_country() {
-    let (mut app, _dir) = app().await;
+    let (mut app, dir) = app().await;
+    let store = super::store_of(&dir).await;
     attendance(&app).await;
     app.warm_up().await.unwrap();
     let admin = Actor::local();
@@ -30,7 +31,7 @@ async fn a_partner_reads_its_own_trainings_and_a_focal_point_names_only_their_co
     let mut codes: Vec<&str> = listed.iter().map(|t| t.record.code.as_str()).collect();
     codes.sort_unstable();
     assert_eq!(codes, ["2020-02", "2020-04", "2020-12"]);
-    let other = app.store().training_id("2020-07").await.unwrap().unwrap();
+    let other = store.training_id("2020-07").await.unwrap().unwrap();
     assert!(matches!(
         app.training(&unodc, other).await,
         Err(AppError::NotFound { .. })
@@ -59,7 +60,7 @@ async fn a_partner_reads_its_own_trainings_and_a_focal_point_names_only_their_co
         "jm",
         Grant::new(Role::FocalPoint, ["JM".to_string()], []).unwrap(),
     );
-    let t = app.store().training_id("2020-02").await.unwrap().unwrap();
+    let t = store.training_id("2020-02").await.unwrap().unwrap();
     let roster = app.roster(&jm, t, 100).await.unwrap();
     assert_eq!(roster.total, 2);
     assert_eq!(roster.hidden, 1);
@@ -85,7 +86,8 @@ async fn a_partner_reads_its_own_trainings_and_a_focal_point_names_only_their_co
 
 #[tokio::test]
 async fn a_partner_proposes_corrections_that_a_coordinator_accepts_or_rejects() {
-    let (app, _dir) = app().await;
+    let (app, dir) = app().await;
+    let store = super::store_of(&dir).await;
     attendance(&app).await;
     let unodc = Actor::new(
         "unodc@partner.example",
@@ -96,7 +98,7 @@ async fn a_partner_proposes_corrections_that_a_coordinator_accepts_or_rejects() 
         Grant::new(Role::Partner, [], ["ComSec".to_string()]).unwrap(),
     );
     let coordinator = Actor::new("c@agency.example", Grant::plain(Role::Coordinator));
-    let t = app.store().training_id("2020-02").await.unwrap().unwrap();
+    let t = store.training_id("2020-02").await.unwrap().unwrap();
     let before = app.training(&coordinator, t).await.unwrap();
     let mut fields = cadre_core::fields::training_fields(&before.record);
     fields.insert("participants_total".into(), "35".into());

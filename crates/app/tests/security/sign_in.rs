@@ -120,7 +120,8 @@ async fn a_failed_backup_is_recorded_as_failed() {
 
 #[tokio::test]
 async fn a_sign_in_ends_when_idle_too_old_signed_out_or_its_password_is_reset() {
-    let (app, _dir) = app().await;
+    let (app, dir) = app().await;
+    let store = super::store_of(&dir).await;
     with_account(&app, "c@agency.example", Role::Coordinator).await;
     let first = app
         .sign_in("c@agency.example", PASSWORD, "", None)
@@ -146,21 +147,13 @@ async fn a_sign_in_ends_when_idle_too_old_signed_out_or_its_password_is_reset() 
         (now() - cadre_app::ABSOLUTE_SECONDS - 1, now()),
     ] {
         let secret = format!("old-sign-in-{begun}");
-        app.store()
+        store
             .begin_sign_in(&hashed(&secret), account, begun, None)
             .await
             .unwrap();
-        app.store()
-            .touch_sign_in(&hashed(&secret), seen)
-            .await
-            .unwrap();
+        store.touch_sign_in(&hashed(&secret), seen).await.unwrap();
         assert!(app.signed_in(&secret, "").await.unwrap().is_none());
-        assert!(app
-            .store()
-            .sign_in(&hashed(&secret))
-            .await
-            .unwrap()
-            .is_none());
+        assert!(store.sign_in(&hashed(&secret)).await.unwrap().is_none());
     }
 
     // Signing out everywhere ends every browser's sign-in.
@@ -223,7 +216,8 @@ async fn a_sign_in_ends_when_idle_too_old_signed_out_or_its_password_is_reset() 
 
 #[tokio::test]
 async fn tokens_act_within_their_role_and_stop_when_revoked_or_expired() {
-    let (app, _dir) = app().await;
+    let (app, dir) = app().await;
+    let store = super::store_of(&dir).await;
     let admin = Actor::local();
     with_account(&app, "robot@agency.example", Role::Coordinator).await;
     with_account(&app, "viewer@agency.example", Role::Viewer).await;
@@ -239,12 +233,7 @@ async fn tokens_act_within_their_role_and_stop_when_revoked_or_expired() {
     // Only the hash is kept.
     let listed = app.tokens(&admin, "robot@agency.example").await.unwrap();
     assert_eq!(listed.len(), 2);
-    assert!(app
-        .store()
-        .token_by_hash(&rw.secret)
-        .await
-        .unwrap()
-        .is_none());
+    assert!(store.token_by_hash(&rw.secret).await.unwrap().is_none());
 
     let fields: BTreeMap<String, String> = [("name", "Made by a token")]
         .into_iter()
@@ -288,7 +277,7 @@ async fn tokens_act_within_their_role_and_stop_when_revoked_or_expired() {
     assert!(app.revoke_token(&admin, rw.token.id).await.is_err());
     // Expired, too.
     let expired = "cadre_expired-for-the-test";
-    app.store()
+    store
         .create_token(
             writer.account.unwrap(),
             &hashed(expired),

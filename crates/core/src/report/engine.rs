@@ -115,6 +115,33 @@ impl Engine {
         })
     }
 
+    /// The trainings (by store id) whose attendance records show participants from this
+    /// country (alpha-2): a training's countries are those it lists and those its attendance
+    /// shows, and a filter by country finds both.
+    pub fn attended_from(&self, country: &str) -> std::collections::HashSet<i64> {
+        let code = self.names.countries.code(country);
+        if code == 0 {
+            return Default::default();
+        }
+        self.input
+            .trainings
+            .iter()
+            .zip(&self.prepared)
+            .filter(|(_, p)| p.countries.iter().any(|&(c, n)| c == code && n > 0))
+            .map(|(t, _)| t.id)
+            .collect()
+    }
+
+    /// Every country (alpha-2) some training's attendance records show.
+    pub fn countries_attended(&self) -> std::collections::BTreeSet<String> {
+        self.prepared
+            .iter()
+            .flat_map(|p| p.countries.iter())
+            .filter(|&&(c, n)| c > 0 && n > 0)
+            .map(|&(c, _)| self.names.countries.name(c).to_string())
+            .collect()
+    }
+
     /// The persons it knows the facts of.
     pub fn persons(&self) -> &Persons {
         &self.input.persons

@@ -3,7 +3,7 @@
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use cadre_app::AppError;
+use cadre_app::{AppError, ErrorKind};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -64,29 +64,19 @@ impl Problem {
 impl From<AppError> for Problem {
     fn from(e: AppError) -> Problem {
         let detail = e.to_string();
-        match e {
-            AppError::NotFound { .. } => Problem::not_found(detail),
-            AppError::Conflict { current, .. } => Problem {
+        match (e.kind(), e) {
+            (ErrorKind::NotFound, _) => Problem::not_found(detail),
+            (_, AppError::Conflict { current, .. }) => Problem {
                 current_version: Some(current),
                 ..Problem::new(StatusCode::CONFLICT, "version-conflict", detail)
             },
-            AppError::InUse { .. } => Problem::new(StatusCode::CONFLICT, "in-use", detail),
-            AppError::Locked(_) => Problem::new(StatusCode::CONFLICT, "period-approved", detail),
-            AppError::Fields(problems) => {
-                // A record that names what the store does not hold, or takes what another
-                // holds, conflicts with the records as they are (409); one that is wrong in
+            (_, AppError::InUse { .. }) => Problem::new(StatusCode::CONFLICT, "in-use", detail),
+            (ErrorKind::Locked, _) => Problem::new(StatusCode::CONFLICT, "period-approved", detail),
+            (kind, AppError::Fields(problems)) => {
+                // The application layer says which: a record that names what is not held, or
+                // takes what another holds, conflicts with the records (409); one wrong in
                 // itself (a 31 February, a count below zero) cannot be processed (422).
-                let state = problems.iter().all(|p| {
-                    matches!(
-                        p.code,
-                        "duplicate"
-                            | "unknown"
-                            | "unknown-partner"
-                            | "unknown-training"
-                            | "unknown-department"
-                    )
-                });
-                let (status, kind, detail) = if state {
+                let (status, kind, detail) = if kind == ErrorKind::Conflict {
                     (
                         StatusCode::CONFLICT,
                         "conflicts-with-records",
@@ -111,15 +101,29 @@ impl From<AppError> for Problem {
                     ..Problem::new(status, kind, detail)
                 }
             }
-            AppError::Invalid(_) => {
+            (ErrorKind::Conflict, _) => Problem::new(StatusCode::CONFLICT, "conflict", detail),
+            (ErrorKind::Invalid, _) => {
                 Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", detail)
             }
-            AppError::Forbidden(_) => Problem::new(StatusCode::FORBIDDEN, "forbidden", detail),
-            AppError::SignIn => Problem::new(StatusCode::UNAUTHORIZED, "not-signed-in", detail),
-            AppError::Throttled { .. } => {
+            (ErrorKind::Forbidden, _) => Problem::new(StatusCode::FORBIDDEN, "forbidden", detail),
+            (ErrorKind::Unauthenticated, _) => {
+                Problem::new(StatusCode::UNAUTHORIZED, "not-signed-in", detail)
+            }
+            (ErrorKind::Throttled, _) => {
                 Problem::new(StatusCode::TOO_MANY_REQUESTS, "throttled", detail)
             }
-            other => {
+            (ErrorKind::TooLarge, _) => {
+                Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "too-large", detail)
+            }
+            (ErrorKind::Unavailable, other) => {
+                tracing::warn!(error = %other, "the database is not available");
+                Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "the database cannot be reached or written just now; nothing was changed: try again later",
+                )
+            }
+            (ErrorKind::Internal, other) => {
                 tracing::error!(error = %other, "API request failed");
                 Problem::new(
                     StatusCode::INTERNAL_SERVER_ERROR,

@@ -65,7 +65,7 @@ impl ReportParams {
         } else {
             "year"
         };
-        let q = crate::period::PeriodQuery {
+        let q = cadre_app::PeriodQuery {
             kind: Some(kind.into()),
             year: self.year.map(|y| y.to_string()),
             quarter: self.quarter.map(|q| q.to_string()),

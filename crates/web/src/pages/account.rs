@@ -8,7 +8,7 @@ use axum::extract::Path;
 use axum::response::Response;
 use axum::Form;
 use cadre_app::AppError;
-use cadre_store::Token;
+use cadre_app::Token;
 
 use super::{page, page_with, see_other};
 use crate::error::PageResult;

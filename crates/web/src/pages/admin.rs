@@ -11,9 +11,9 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use cadre_app::AppError;
+use cadre_app::{Account, AuditFilter};
 use cadre_core::access::{Grant, Role};
 use cadre_core::audit::Entry;
-use cadre_store::{Account, AuditFilter};
 use serde::Deserialize;
 
 use super::{page, page_with, see_other};
@@ -287,7 +287,7 @@ fn persons_refused(problem: String) -> PageResult<Response> {
 }
 
 pub(crate) async fn persons(s: Ctx) -> PageResult<Response> {
-    s.actor.must(cadre_core::access::Action::PersonalData)?;
+    s.app.open_form(&s.actor, cadre_app::Form::PersonalData)?;
     page(PersonsPage {
         nav: "admin",
         notice: None,
@@ -325,7 +325,7 @@ pub(crate) async fn erase_person(
 ) -> PageResult<Response> {
     let email = values.get("email").map(String::as_str).unwrap_or("");
     if values.get("confirm").map(String::as_str) != Some("yes") {
-        s.actor.must(cadre_core::access::Action::PersonalData)?;
+        s.app.open_form(&s.actor, cadre_app::Form::PersonalData)?;
         return persons_refused("tick the box to confirm: an erasure cannot be undone".into());
     }
     match s.app.erase_person(&s.actor, email).await {

@@ -8,8 +8,8 @@ use axum::extract::{Path, Query};
 use axum::response::Response;
 use axum::Form;
 use cadre_app::AppError;
+use cadre_app::Correction;
 use cadre_core::access::Action;
-use cadre_store::Correction;
 use serde::Deserialize;
 
 use super::training_form::{Difference, FIELDS};
@@ -57,6 +57,7 @@ pub(crate) async fn list(s: Ctx, Query(q): Query<Done>) -> PageResult<Response> 
                 let mine = proposed.get(*f).cloned().unwrap_or_default();
                 let theirs = current.get(*f).cloned().unwrap_or_default();
                 (mine != theirs).then_some(Difference {
+                    field: f,
                     label,
                     mine,
                     theirs,

@@ -4,15 +4,13 @@
 use askama::Template;
 use axum::extract::Query;
 use axum::response::Response;
-use cadre_core::listing::{self, Sort};
-use cadre_core::report::Period;
 use cadre_render::{svg, view};
 
 use super::trainings::Line;
 use super::{num, page};
 use crate::error::{PageResult, WebError};
-use crate::period::PeriodQuery;
 use crate::Ctx;
+use cadre_app::PeriodQuery;
 
 struct Figure {
     value: String,
@@ -38,46 +36,15 @@ struct Dashboard {
     year: i32,
 }
 
-/// The latest year with a training that started in it, else this year.
-fn current_year(trainings: &[cadre_core::report::TrainingFacts]) -> i32 {
-    trainings
-        .iter()
-        .filter_map(|t| t.record.start.map(|d| d.first_day().year))
-        .max()
-        .unwrap_or(2020)
-}
-
 pub(crate) async fn show(s: Ctx, Query(q): Query<PeriodQuery>) -> PageResult<Response> {
-    // A partner's dashboard lists only its agencies' trainings, as its report counts them.
-    let scope = s.app.partner_scope(&s.actor).await?;
-    s.app.catch_up().await?;
-    let (period, years, recent, empty) = {
-        let engine = s
-            .app
-            .engine()
-            .ok_or_else(|| WebError::BadRequest("the report engine is not running".into()))?;
-        let trainings = engine.trainings();
-        let period = match q.period().map_err(WebError::BadRequest)? {
-            Some(p) => p,
-            None => Period::year(current_year(trainings)),
-        };
-        let years = super::years_of(trainings);
-        let recent = listing::select(
-            trainings,
-            &listing::Query {
-                sort: Sort::Newest,
-                page: 1,
-                per_page: 6,
-                scope,
-                ..Default::default()
-            },
-        )
-        .trainings
-        .into_iter()
-        .map(Line::of)
-        .collect();
-        (period, years, recent, trainings.is_empty())
-    };
+    let asked = q.period().map_err(WebError::BadRequest)?;
+    let cadre_app::Dashboard {
+        period,
+        years,
+        recent,
+        empty,
+    } = s.app.dashboard(&s.actor, asked).await?;
+    let recent = recent.iter().map(Line::of).collect();
     let r = s.app.report(&s.actor, period).await?;
     let p = &r.participants;
     let figures = vec![

@@ -148,7 +148,7 @@ struct ProgressPage {
 
 /// How far a running import has read; once it is done, what it did.
 pub(crate) async fn progress(s: Ctx, Path(token): Path<String>) -> PageResult<Response> {
-    s.actor.must(cadre_core::access::Action::Import)?;
+    s.app.open_form(&s.actor, cadre_app::Form::Import)?;
     let Some(job) = s.jobs.get(&token, &s.actor) else {
         // Done, and said already (the history has it), or not this person's to follow.
         upload_of(&s, &token).await?;

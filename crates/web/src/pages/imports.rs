@@ -47,7 +47,6 @@ struct NewPage {
 }
 
 pub(crate) async fn new(s: Ctx) -> PageResult<Response> {
-    s.actor.must(cadre_core::access::Action::Import)?;
     page(NewPage {
         nav: "imports",
         kinds: KINDS,
@@ -61,7 +60,7 @@ pub(crate) async fn new(s: Ctx) -> PageResult<Response> {
 /// moves on to its preview. One file per upload: a second is refused (413) before it is
 /// stored, and the first is removed with it.
 pub(crate) async fn upload(s: Ctx, mut form: Multipart) -> PageResult<Response> {
-    s.actor.must(cadre_core::access::Action::Import)?;
+    s.app.open_form(&s.actor, cadre_app::Form::Import)?;
     let mut kind = String::new();
     let mut fixing: Option<String> = None;
     let mut training: Option<String> = None;

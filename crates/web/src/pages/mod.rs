@@ -157,17 +157,6 @@ pub(crate) fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
     ]
 }
 
-/// The years trainings start in, the latest first (a year picker's choices).
-pub(crate) fn years_of(trainings: &[cadre_core::report::TrainingFacts]) -> Vec<i32> {
-    let mut years: Vec<i32> = trainings
-        .iter()
-        .filter_map(|t| t.record.start.map(|d| d.first_day().year))
-        .collect();
-    years.sort_unstable_by(|a, b| b.cmp(a));
-    years.dedup();
-    years
-}
-
 /// A router made from a table of routes (several methods of one path are merged).
 pub(crate) fn from_table(
     table: Vec<(Method, &'static str, MethodRouter<AppState>)>,
@@ -185,20 +174,7 @@ pub(crate) async fn not_found() -> Response {
     WebError::NotFound.into_response()
 }
 
-/// Percent-encodes a query string value.
-pub(crate) fn url_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(char::from(b))
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
+pub(crate) use cadre_app::url_encode;
 
 /// What a part of a page shows only to some: empty for those the application layer refuses
 /// it to, the error itself for any other failure.

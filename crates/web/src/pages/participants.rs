@@ -9,9 +9,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
 use cadre_app::{AppError, MergePreview};
+use cadre_app::{Participant, PersonAttendance, Versioned};
 use cadre_core::PersonRecord;
 use cadre_render::view;
-use cadre_store::{Participant, PersonAttendance, Versioned};
 use serde::Deserialize;
 
 use super::{page, page_with, see_other, url_encode};
@@ -154,8 +154,7 @@ struct EditPage {
 }
 
 pub(crate) async fn edit(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
-    s.actor.must(cadre_core::access::Action::EditRecords)?;
-    let p = s.app.participant(&s.actor, id).await?;
+    let p = s.app.participant_to_edit(&s.actor, id).await?;
     page(EditPage {
         nav: "participants",
         id,

@@ -8,8 +8,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
 use cadre_app::AppError;
+use cadre_app::Versioned;
 use cadre_core::{PartnerKind, PartnerRecord};
-use cadre_store::Versioned;
 
 use super::{page, page_with, see_other};
 use crate::error::PageResult;
@@ -78,7 +78,7 @@ fn form_page(id: Option<i64>, version: i64, form: FormView) -> FormPage {
 }
 
 pub(crate) async fn new(s: Ctx) -> PageResult<Response> {
-    s.actor.must(cadre_core::access::Action::EditRecords)?;
+    s.app.open_form(&s.actor, cadre_app::Form::NewPartner)?;
     page(form_page(None, 0, FormView::default()))
 }
 
@@ -101,8 +101,7 @@ pub(crate) async fn create(
 }
 
 pub(crate) async fn edit(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
-    s.actor.must(cadre_core::access::Action::EditRecords)?;
-    let p = s.app.partner(&s.actor, id).await?;
+    let p = s.app.partner_to_edit(&s.actor, id).await?;
     page(form_page(
         Some(id),
         p.version,

@@ -14,8 +14,8 @@ use serde::Deserialize;
 
 use super::{page, see_other};
 use crate::error::{PageResult, WebError};
-use crate::period::PeriodQuery;
 use crate::Ctx;
+use cadre_app::PeriodQuery;
 
 /// Where a period stands, and the steps the viewer may take now.
 pub(crate) struct Panel {

@@ -2,7 +2,6 @@
 
 use askama::Template;
 use axum::response::Response;
-use cadre_app::AppError;
 
 use super::page;
 use crate::error::PageResult;
@@ -38,10 +37,8 @@ struct DepartmentsPage {
 pub(crate) async fn departments(s: Ctx) -> PageResult<Response> {
     let departments = s
         .app
-        .store()
-        .departments()
-        .await
-        .map_err(AppError::from)?
+        .departments(&s.actor)
+        .await?
         .into_iter()
         .map(|d| (d.name, d.aliases.join("; ")))
         .collect();

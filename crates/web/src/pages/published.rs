@@ -5,12 +5,12 @@ use askama::Template;
 use axum::extract::{Path, Query};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use cadre_store::Publication;
+use cadre_app::Publication;
 
 use super::{page, see_other};
 use crate::error::{PageResult, WebError};
-use crate::period::PeriodQuery;
 use crate::Ctx;
+use cadre_app::PeriodQuery;
 
 #[derive(Template)]
 #[template(path = "published_list.html")]
@@ -102,7 +102,7 @@ pub(crate) async fn file(
 pub(crate) async fn publish(s: Ctx, Query(q): Query<PeriodQuery>) -> PageResult<Response> {
     let period = match q.period().map_err(WebError::BadRequest)? {
         Some(p) => p,
-        None => super::report::period_of(&s, &q).await.0,
+        None => super::report::period_of(&s, &q).await?.0,
     };
     let p = s.app.publish(&s.actor, period).await?;
     Ok(see_other(&format!("/reports/{}", p.slug)))

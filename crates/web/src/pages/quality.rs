@@ -83,15 +83,8 @@ pub(crate) async fn to_fix(s: Ctx, Query(q): Query<YearQuery>) -> PageResult<Res
     };
     let period = year.map_or_else(cadre_app::all_time, Period::year);
     let found = s.app.to_fix(&s.actor, period).await?;
-    let (ids, years) = {
-        let engine = s.app.engine();
-        let trainings = engine.as_ref().map_or(&[][..], |e| e.trainings());
-        let ids: HashMap<String, i64> = trainings
-            .iter()
-            .map(|t| (t.record.code.clone(), t.id))
-            .collect();
-        (ids, super::years_of(trainings))
-    };
+    let ids: HashMap<String, i64> = s.app.training_ids(&s.actor).await?;
+    let years = s.app.years(&s.actor).await?;
     let groups: Vec<Group> = found
         .groups
         .iter()
@@ -154,7 +147,7 @@ pub(crate) struct Done {
 
 pub(crate) async fn rules(s: Ctx, Query(q): Query<Done>) -> PageResult<Response> {
     // Reading them is open to readers of reports; the page is for those who set them.
-    s.actor.must(cadre_core::access::Action::ManageUsers)?;
+    s.app.open_form(&s.actor, cadre_app::Form::QualityRules)?;
     let rules = s
         .app
         .quality_rules(&s.actor)

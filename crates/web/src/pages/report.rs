@@ -10,8 +10,8 @@ use cadre_render::Format;
 
 use super::page;
 use crate::error::{PageResult, WebError};
-use crate::period::PeriodQuery;
 use crate::Ctx;
+use cadre_app::PeriodQuery;
 
 const FORMATS: [(Format, &str, &str); 6] = [
     (
@@ -43,37 +43,25 @@ struct ReportPage {
     approval: Option<super::periods::Panel>,
 }
 
-pub(crate) async fn period_of(s: &Ctx, q: &PeriodQuery) -> (Period, Option<String>) {
-    let fallback = || {
-        let year = s
-            .app
-            .engine()
-            .and_then(|e| {
-                e.trainings()
-                    .iter()
-                    .filter_map(|t| t.record.start.map(|d| d.first_day().year))
-                    .max()
-            })
-            .unwrap_or(2020);
-        Period::year(year)
-    };
-    match q.period() {
-        Ok(Some(p)) => (p, None),
-        Ok(None) => (fallback(), None),
-        Err(e) => (fallback(), Some(e)),
-    }
+/// The period asked for, else the latest year with a training; and what is wrong with what
+/// was asked, if anything.
+pub(crate) async fn period_of(
+    s: &Ctx,
+    q: &PeriodQuery,
+) -> PageResult<(Period, Vec<i32>, Option<String>)> {
+    let years = s.app.years(&s.actor).await?;
+    let fallback = Period::year(years.first().copied().unwrap_or(2020));
+    Ok(match q.period() {
+        Ok(Some(p)) => (p, years, None),
+        Ok(None) => (fallback, years, None),
+        Err(e) => (fallback, years, Some(e)),
+    })
 }
 
 pub(crate) async fn show(s: Ctx, Query(q): Query<PeriodQuery>) -> PageResult<Response> {
-    s.app.catch_up().await?;
-    let (period, problem) = period_of(&s, &q).await;
+    let (period, mut years, problem) = period_of(&s, &q).await?;
     let report = s.app.report(&s.actor, period).await?;
     let picked = PeriodQuery::of(period);
-    let mut years = s
-        .app
-        .engine()
-        .map(|e| super::years_of(e.trainings()))
-        .unwrap_or_default();
     if !years.contains(&period.from.year) {
         years.push(period.from.year);
         years.sort_unstable_by(|a, b| b.cmp(a));
@@ -108,7 +96,7 @@ pub(crate) async fn download(
     };
     let period = match q.period().map_err(WebError::BadRequest)? {
         Some(p) => p,
-        None => period_of(&s, &q).await.0,
+        None => period_of(&s, &q).await?.0,
     };
     let report = s.app.report(&s.actor, period).await?;
     let bytes = cadre_render::render(&report, *format)

@@ -10,8 +10,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
 use cadre_app::AppError;
+use cadre_app::Dependents;
 use cadre_core::fields::training_fields;
-use cadre_store::Dependents;
+use cadre_core::merge::merge3;
 
 use super::{page, page_with, see_other, MODALITIES, STATUSES};
 use crate::error::PageResult;
@@ -47,8 +48,9 @@ fn shown() -> Vec<&'static str> {
     FIELDS.iter().map(|(f, _)| *f).collect()
 }
 
-/// A row of the side-by-side view of a conflict.
+/// A row of the side-by-side view of a conflict: a field both editors changed.
 pub(crate) struct Difference {
+    pub field: &'static str,
     pub label: &'static str,
     pub mine: String,
     pub theirs: String,
@@ -56,7 +58,10 @@ pub(crate) struct Difference {
 
 pub(crate) struct Conflict {
     pub version: i64,
+    /// The fields both changed, to choose between.
     pub differences: Vec<Difference>,
+    /// The fields only the other person changed: their values are in the form.
+    pub kept: Vec<&'static str>,
 }
 
 #[derive(Template)]
@@ -68,6 +73,9 @@ struct FormPage {
     version: i64,
     heading: String,
     form: FormView,
+    /// The record as the form was filled from it: sent back with the save, so that a save
+    /// from an old version merges three ways.
+    base: BTreeMap<String, String>,
     conflict: Option<Conflict>,
     modalities: [(&'static str, &'static str); 4],
     statuses: [(&'static str, &'static str); 5],
@@ -80,15 +88,9 @@ impl FormPage {
     async fn new(s: &Ctx, id: Option<i64>, version: i64, heading: String, form: FormView) -> Self {
         let partners = s
             .app
-            .store()
-            .partners()
+            .partner_labels(&s.actor)
             .await
-            .map(|ps| {
-                ps.iter()
-                    .map(|p| p.short_name.clone().unwrap_or_else(|| p.name.clone()))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            })
+            .map(|ps| ps.join("; "))
             .unwrap_or_default();
         FormPage {
             nav: "trainings",
@@ -96,6 +98,7 @@ impl FormPage {
             version,
             heading,
             form,
+            base: BTreeMap::new(),
             conflict: None,
             modalities: MODALITIES,
             statuses: STATUSES,
@@ -106,7 +109,7 @@ impl FormPage {
 }
 
 pub(crate) async fn new(s: Ctx) -> PageResult<Response> {
-    s.actor.must(cadre_core::access::Action::EditRecords)?;
+    s.app.open_form(&s.actor, cadre_app::Form::NewTraining)?;
     page(FormPage::new(&s, None, 0, "New training".into(), FormView::default()).await)
 }
 
@@ -133,11 +136,36 @@ pub(crate) async fn create(
 }
 
 pub(crate) async fn edit(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
-    s.actor.must(cadre_core::access::Action::EditRecords)?;
-    let t = s.app.training(&s.actor, id).await?;
+    let t = s.app.training_to_edit(&s.actor, id).await?;
     let heading = format!("Edit {}", t.record.title);
-    let form = FormView::new(training_fields(&t.record));
-    page(FormPage::new(&s, Some(id), t.version, heading, form).await)
+    let fields = training_fields(&t.record);
+    let mut view = FormPage::new(
+        &s,
+        Some(id),
+        t.version,
+        heading,
+        FormView::new(fields.clone()),
+    )
+    .await;
+    view.base = fields;
+    page(view)
+}
+
+/// The values of a form's fields named `prefix.FIELD` (taken out of `values`): the version
+/// the editor started from (`base.`), and their choices in a conflict (`keep.`).
+fn take_prefixed(values: &mut BTreeMap<String, String>, prefix: &str) -> BTreeMap<String, String> {
+    let names: Vec<String> = values
+        .keys()
+        .filter(|k| k.starts_with(prefix))
+        .cloned()
+        .collect();
+    names
+        .into_iter()
+        .filter_map(|k| {
+            let v = values.remove(&k)?;
+            Some((k[prefix.len()..].to_string(), v))
+        })
+        .collect()
 }
 
 pub(crate) async fn update(
@@ -149,38 +177,88 @@ pub(crate) async fn update(
         .remove("version")
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or(0);
-    match s.app.update_training(&s.actor, id, version, &values).await {
-        Ok(_) => Ok(see_other(&format!("/trainings/{id}?saved=1"))),
+    let base = take_prefixed(&mut values, "base.");
+    // After a conflict, a field both changed is the editor's to choose: theirs (the base of
+    // this form, then) or theirs as typed.
+    for (field, keep) in take_prefixed(&mut values, "keep.") {
+        if keep == "theirs" {
+            if let Some(theirs) = base.get(&field) {
+                values.insert(field, theirs.clone());
+            }
+        }
+    }
+    let mut result = s.app.update_training(&s.actor, id, version, &values).await;
+    let mut kept = Vec::new();
+    if let Err(AppError::Conflict { .. }) = &result {
+        // Three ways: what the editor started from, what they typed, what is stored now. What
+        // only one side changed is kept from that side; if no field was changed by both, the
+        // merge is saved as it stands.
+        if !base.is_empty() {
+            let stored = s.app.training(&s.actor, id).await?;
+            let merged = merge3(&base, &values, &training_fields(&stored.record));
+            if merged.both_changed.is_empty() {
+                kept = merged.theirs_kept.clone();
+                values = merged.fields;
+                result = s
+                    .app
+                    .update_training(&s.actor, id, stored.version, &values)
+                    .await;
+            }
+        }
+    }
+    match result {
+        Ok(_) if kept.is_empty() => Ok(see_other(&format!("/trainings/{id}?saved=1"))),
+        Ok(_) => Ok(see_other(&format!("/trainings/{id}?saved=merged"))),
         Err(AppError::Fields(problems)) => {
             let form = FormView::new(values).with_problems(&problems, &shown());
             let heading = format!("Edit {}", form.value("title"));
-            let view = FormPage::new(&s, Some(id), version, heading, form).await;
+            let mut view = FormPage::new(&s, Some(id), version, heading, form).await;
+            view.base = base;
             page_with(StatusCode::UNPROCESSABLE_ENTITY, view)
         }
         Err(AppError::Conflict { current, .. }) => {
-            // Theirs is what is stored now; mine is what this editor typed, kept whole in the
-            // form, which now carries the current version: saving it again applies mine over
-            // theirs, knowingly.
             let stored = s.app.training(&s.actor, id).await?;
             let theirs = training_fields(&stored.record);
-            let differences = FIELDS
-                .iter()
-                .filter_map(|(field, label)| {
-                    let mine = values.get(*field).map_or("", |v| v.trim());
-                    let other = theirs.get(*field).map_or("", String::as_str);
-                    (mine != other).then(|| Difference {
-                        label,
-                        mine: mine.to_string(),
-                        theirs: other.to_string(),
+            let (form_values, differences, kept) = if base.is_empty() {
+                // A form without its base (from an older page): every difference is shown.
+                let differences = FIELDS
+                    .iter()
+                    .filter(|(field, _)| {
+                        values.get(*field).map_or("", |v| v.trim())
+                            != theirs.get(*field).map_or("", String::as_str)
                     })
+                    .map(|(f, _)| f.to_string())
+                    .collect();
+                (values.clone(), differences, Vec::new())
+            } else {
+                let merged = merge3(&base, &values, &theirs);
+                (merged.fields, merged.both_changed, merged.theirs_kept)
+            };
+            let label = |f: &str| FIELDS.iter().find(|(n, _)| *n == f).map_or("", |(_, l)| *l);
+            let differences = differences
+                .iter()
+                .filter(|f| !label(f).is_empty())
+                .map(|f| Difference {
+                    field: FIELDS.iter().find(|(n, _)| n == f).map_or("", |(n, _)| *n),
+                    label: label(f),
+                    mine: values.get(f).map_or("", |v| v.trim()).to_string(),
+                    theirs: theirs.get(f).cloned().unwrap_or_default(),
                 })
+                .collect();
+            let kept = kept
+                .iter()
+                .map(|f| label(f))
+                .filter(|l| !l.is_empty())
                 .collect();
             let heading = format!("Edit {}", stored.record.title);
             let mut view =
-                FormPage::new(&s, Some(id), current, heading, FormView::new(values)).await;
+                FormPage::new(&s, Some(id), current, heading, FormView::new(form_values)).await;
+            // The next save starts from what is stored now.
+            view.base = theirs;
             view.conflict = Some(Conflict {
                 version: current,
                 differences,
+                kept,
             });
             page_with(StatusCode::CONFLICT, view)
         }
@@ -188,7 +266,8 @@ pub(crate) async fn update(
             let mut form = FormView::new(values);
             form.general.push(why);
             let heading = format!("Edit {}", form.value("title"));
-            let view = FormPage::new(&s, Some(id), version, heading, form).await;
+            let mut view = FormPage::new(&s, Some(id), version, heading, form).await;
+            view.base = base;
             page_with(StatusCode::CONFLICT, view)
         }
         Err(e) => Err(e.into()),
@@ -209,15 +288,9 @@ struct DeletePage {
 }
 
 async fn delete_page(s: &Ctx, id: i64, refused: Option<String>) -> PageResult<DeletePage> {
-    let t = s.app.training(&s.actor, id).await?;
-    let sessions = s
-        .app
-        .store()
-        .sessions_of(id)
-        .await
-        .map_err(AppError::from)?
-        .len() as i64;
-    let (_, attendance) = s.app.store().roster(id, 0).await.map_err(AppError::from)?;
+    let t = s.app.training_to_edit(&s.actor, id).await?;
+    let sessions = s.app.sessions_of(&s.actor, id).await?.len() as i64;
+    let attendance = s.app.roster(&s.actor, id, 0).await?.total;
     Ok(DeletePage {
         nav: "trainings",
         id,
@@ -231,7 +304,6 @@ async fn delete_page(s: &Ctx, id: i64, refused: Option<String>) -> PageResult<De
 }
 
 pub(crate) async fn confirm_delete(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
-    s.actor.must(cadre_core::access::Action::EditRecords)?;
     page(delete_page(&s, id, None).await?)
 }
 
@@ -286,13 +358,7 @@ pub(crate) async fn delete_session(
     Form(values): Form<BTreeMap<String, String>>,
 ) -> PageResult<Response> {
     let cascade = values.get("cascade").is_some_and(|v| v == "yes");
-    let session = s.app.session(&s.actor, id).await?;
-    let training = s
-        .app
-        .store()
-        .training_id(&session.record.training_code)
-        .await
-        .map_err(AppError::from)?;
+    let training = s.app.training_of_session(&s.actor, id).await?;
     s.app.delete_session(&s.actor, id, None, cascade).await?;
     Ok(see_other(&match training {
         Some(t) => format!("/trainings/{t}#sessions"),
@@ -302,9 +368,7 @@ pub(crate) async fn delete_session(
 
 /// A partner's form to propose a correction to a training of theirs, filled with it as it is.
 pub(crate) async fn correct(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
-    s.actor
-        .must(cadre_core::access::Action::ProposeCorrection)?;
-    let t = s.app.training(&s.actor, id).await?;
+    let t = s.app.training_to_correct(&s.actor, id).await?;
     let heading = format!("Propose a correction to {}", t.record.title);
     let mut view = FormPage::new(
         &s,

@@ -4,135 +4,18 @@
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::response::Response;
+use cadre_app::{RosterLine, Versioned};
 use cadre_core::listing::{self, Sort};
 use cadre_core::report::{CountSource, TrainingFacts};
-use cadre_core::{Modality, Status};
 use cadre_render::view;
-use cadre_store::{RosterLine, Versioned};
-use serde::Deserialize;
 
-use super::{country_name, modality_label, num, page, status_label, url_encode};
-use crate::error::{PageResult, WebError};
-use crate::period::PeriodQuery;
+use super::{country_name, modality_label, num, page, status_label};
+use crate::error::PageResult;
 use crate::Ctx;
 
-/// The list's query string.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub(crate) struct ListQuery {
-    #[serde(default)]
-    q: Option<String>,
-    #[serde(default)]
-    year: Option<String>,
-    #[serde(default)]
-    from: Option<String>,
-    #[serde(default)]
-    to: Option<String>,
-    #[serde(default)]
-    partner: Option<String>,
-    #[serde(default)]
-    country: Option<String>,
-    #[serde(default)]
-    modality: Option<String>,
-    #[serde(default)]
-    theme: Option<String>,
-    #[serde(default)]
-    status: Option<String>,
-    #[serde(default)]
-    sort: Option<String>,
-    #[serde(default)]
-    page: Option<String>,
-}
-
-fn given(s: &Option<String>) -> Option<String> {
-    s.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-}
-
-impl ListQuery {
-    pub(crate) fn value(&self, field: &str) -> &str {
-        let v = match field {
-            // Echoed no longer than it is read.
-            "q" => {
-                return self
-                    .q
-                    .as_deref()
-                    .map_or("", cadre_core::listing::search_text)
-            }
-            "year" => &self.year,
-            "from" => &self.from,
-            "to" => &self.to,
-            "partner" => &self.partner,
-            "country" => &self.country,
-            "modality" => &self.modality,
-            "theme" => &self.theme,
-            "status" => &self.status,
-            "sort" => &self.sort,
-            _ => &None,
-        };
-        v.as_deref().unwrap_or("")
-    }
-
-    /// The query string of this list at another page.
-    pub(crate) fn at_page(&self, page: usize) -> String {
-        let mut parts = Vec::new();
-        for field in [
-            "q", "year", "from", "to", "partner", "country", "modality", "theme", "status", "sort",
-        ] {
-            let v = self.value(field).trim();
-            if !v.is_empty() {
-                parts.push(format!("{field}={}", url_encode(v)));
-            }
-        }
-        if page > 1 {
-            parts.push(format!("page={page}"));
-        }
-        if parts.is_empty() {
-            String::new()
-        } else {
-            format!("?{}", parts.join("&"))
-        }
-    }
-
-    fn query(&self) -> Result<listing::Query, String> {
-        let period = PeriodQuery {
-            kind: None,
-            year: given(&self.year),
-            quarter: None,
-            month: None,
-            from: given(&self.from),
-            to: given(&self.to),
-        }
-        .period()?;
-        let modality = match given(&self.modality) {
-            Some(m) => Some(Modality::parse(&m).map_err(|e| format!("modality: {e}"))?),
-            None => None,
-        };
-        let status = match given(&self.status) {
-            Some(s) => Some(Status::parse(&s).map_err(|e| format!("status: {e}"))?),
-            None => None,
-        };
-        let sort = match given(&self.sort) {
-            Some(s) => Sort::parse(&s).ok_or_else(|| format!("sort \"{s}\" is not known"))?,
-            None => Sort::default(),
-        };
-        Ok(listing::Query {
-            period,
-            partner: given(&self.partner),
-            country: given(&self.country),
-            modality,
-            theme: given(&self.theme),
-            status,
-            text: given(&self.q),
-            sort,
-            page: given(&self.page).and_then(|p| p.parse().ok()).unwrap_or(1),
-            per_page: 25,
-            scope: None,
-            partners: None,
-        })
-    }
-}
+/// The list's query string: the application layer's filter, read and checked there the
+/// same way for this page and the API.
+pub(crate) type ListQuery = cadre_app::TrainingFilter;
 
 /// One line of the list.
 pub(crate) struct Line {
@@ -187,56 +70,9 @@ struct ListPage {
 }
 
 pub(crate) async fn list(s: Ctx, Query(query): Query<ListQuery>) -> PageResult<Response> {
-    let (problem, selected) = match query.query() {
-        Ok(q) => (None, q),
-        Err(e) => (
-            Some(e),
-            listing::Query {
-                page: 1,
-                per_page: 25,
-                ..Default::default()
-            },
-        ),
-    };
-    let selected = s.app.listing_query(&s.actor, &selected).await?;
-    s.app.catch_up().await?;
-    let engine = s
-        .app
-        .engine()
-        .ok_or_else(|| WebError::BadRequest("the report engine is not running".into()))?;
-    let trainings = engine.trainings();
-    // A filter not understood lists nothing: every training under a filter the reader
-    // believes applied would be a wrong answer that looks right.
-    let none: &[cadre_core::report::TrainingFacts] = &[];
-    let result = listing::select(if problem.is_some() { none } else { trainings }, &selected);
-    let mut years: Vec<String> = trainings
-        .iter()
-        .filter_map(|t| t.record.start.map(|d| d.first_day().year.to_string()))
-        .collect();
-    years.sort_unstable_by(|a, b| b.cmp(a));
-    years.dedup();
-    let mut partners: Vec<String> = engine.partners().iter().map(|p| p.name.clone()).collect();
-    partners.sort_by_key(|p| cadre_core::text::fold(p));
-    let typed = cadre_core::text::fold(query.value("partner"));
-    let partner = engine
-        .partners()
-        .iter()
-        .find(|p| {
-            cadre_core::text::fold(&p.name) == typed
-                || p.short_name
-                    .as_deref()
-                    .is_some_and(|s| cadre_core::text::fold(s) == typed)
-        })
-        .map(|p| p.name.clone())
-        .unwrap_or_default();
-    let mut codes: Vec<String> = trainings
-        .iter()
-        .flat_map(|t| t.record.countries.iter().chain(&t.record.requested_by))
-        .cloned()
-        .collect();
-    codes.sort_unstable();
-    codes.dedup();
-    let mut countries: Vec<(String, String)> = codes
+    let listed = s.app.list_trainings(&s.actor, &query, 25).await?;
+    let mut countries: Vec<(String, String)> = listed
+        .countries
         .into_iter()
         .map(|c| {
             let name = country_name(&c);
@@ -247,23 +83,22 @@ pub(crate) async fn list(s: Ctx, Query(query): Query<ListQuery>) -> PageResult<R
     let filtered = query.at_page(1).len() > 1;
     let view = ListPage {
         nav: "trainings",
-        lines: result.trainings.iter().map(|t| Line::of(t)).collect(),
-        total: result.total,
-        page: result.page,
-        pages: result.pages,
-        years,
-        partners,
-        partner,
+        lines: listed.trainings.iter().map(Line::of).collect(),
+        total: listed.total,
+        page: listed.page,
+        pages: listed.pages,
+        years: listed.years.iter().map(i32::to_string).collect(),
+        partners: listed.partners,
+        partner: listed.partner.unwrap_or_default(),
         countries,
-        themes: listing::themes(trainings),
+        themes: listed.themes,
         sorts: Sort::ALL.iter().map(|s| (s.as_str(), s.label())).collect(),
         modalities: super::MODALITIES,
         statuses: super::STATUSES,
         query,
-        problem,
+        problem: listed.problem,
         filtered,
     };
-    drop(engine);
     page(view)
 }
 
@@ -275,7 +110,7 @@ struct Figure {
 
 #[derive(Template)]
 #[template(path = "training.html")]
-struct TrainingPage {
+pub(crate) struct TrainingPage {
     nav: &'static str,
     t: Versioned<cadre_core::TrainingRecord>,
     dates: String,
@@ -283,7 +118,10 @@ struct TrainingPage {
     status: &'static str,
     value: String,
     requested_by: String,
+    /// The countries it lists as taking part.
     countries: Vec<String>,
+    /// The countries its attendance records show, with their participants.
+    countries_attended: Vec<(String, String)>,
     figures: Vec<Figure>,
     source: &'static str,
     sessions: Vec<(i64, String, String, String)>,
@@ -300,10 +138,30 @@ struct TrainingPage {
     history: Vec<cadre_core::audit::Entry>,
     can_edit: bool,
     can_propose: bool,
+    /// Said after a save.
+    notice: Option<&'static str>,
 }
 
-pub(crate) async fn show(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
-    let view = training_page(&s, id, crate::forms::FormView::default()).await?;
+/// What a page says after a save that sent the reader to it.
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct Saved {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+pub(crate) async fn show(
+    s: Ctx,
+    Path(id): Path<i64>,
+    Query(after): Query<Saved>,
+) -> PageResult<Response> {
+    let mut view = training_page(&s, id, crate::forms::FormView::default()).await?;
+    view.notice = match after.saved.as_deref() {
+        Some("1") => Some("Saved."),
+        Some("merged") => Some(
+            "Saved. Someone else had changed other fields meanwhile: their changes are kept with yours.",
+        ),
+        _ => None,
+    };
     page(view)
 }
 
@@ -312,16 +170,19 @@ pub(crate) async fn training_page(
     s: &Ctx,
     id: i64,
     session_form: crate::forms::FormView,
-) -> PageResult<impl Template> {
-    let t = s.app.training(&s.actor, id).await?;
-    s.app.catch_up().await?;
-    let share = s.app.engine().and_then(|e| e.share(id));
-    let sessions = s
-        .app
-        .store()
-        .sessions_of(id)
-        .await
-        .map_err(cadre_app::AppError::from)?
+) -> PageResult<TrainingPage> {
+    let cadre_app::TrainingView {
+        training: t,
+        sessions,
+        share,
+    } = s.app.training_view(&s.actor, id).await?;
+    let countries_attended = share
+        .iter()
+        .flat_map(|sh| sh.countries.iter())
+        .filter(|(_, n)| *n > 0)
+        .map(|(c, n)| (country_name(c), num(*n)))
+        .collect();
+    let sessions = sessions
         .into_iter()
         .map(|v| {
             (
@@ -393,6 +254,7 @@ pub(crate) async fn training_page(
             .map(country_name)
             .unwrap_or_default(),
         countries: r.countries.iter().map(|c| country_name(c)).collect(),
+        countries_attended,
         figures,
         source,
         sessions,
@@ -405,6 +267,7 @@ pub(crate) async fn training_page(
         locked: s.app.lock_of(t.record.start).await?,
         can_edit: s.actor.may(cadre_core::access::Action::EditRecords),
         can_propose: s.actor.may(cadre_core::access::Action::ProposeCorrection),
+        notice: None,
         t,
     })
 }

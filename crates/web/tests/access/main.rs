@@ -12,9 +12,9 @@ use std::collections::BTreeMap;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use cadre_app::{import_sheet, Actor, App, ImportOptions};
+use cadre_app::{Actor, App};
 use cadre_core::access::{Grant, Role};
-use cadre_import::{Kind, Sheet};
+use cadre_import::Kind;
 use cadre_store::Store;
 use cadre_web::{route_list, router, AppState};
 use tower::ServiceExt;
@@ -44,17 +44,7 @@ async fn world() -> World {
     let attendance = "training_code,session_date,given_name,family_name,email,gender,country,organisation,department,completed\n\
         2020-02,,Ann,Lee,ann.lee@example.org,F,Jamaica,,,yes\n\
         2020-02,,Ben,Ray,ben.ray@example.org,M,Trinidad and Tobago,,,yes\n";
-    let sheet =
-        Sheet::from_csv("people.csv", attendance.as_bytes(), attendance.len() as u64).unwrap();
-    import_sheet(
-        &store,
-        Kind::Attendance,
-        sheet,
-        ImportOptions::default(),
-        &mut |_, _| {},
-    )
-    .await
-    .unwrap();
+    common::import_text(&store, Kind::Attendance, "people.csv", attendance).await;
     let mut app = App::new(store.clone());
     app.warm_up().await.unwrap();
     let admin = Actor::local();

@@ -18,8 +18,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use cadre_app::{import_sheet, Actor, App, ImportOptions};
-use cadre_import::{Kind, Sheet};
+use cadre_app::{Actor, App};
+use cadre_import::Kind;
 use cadre_store::Store;
 use cadre_web::AppState;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -100,17 +100,7 @@ async fn serve(dir: &Path) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
     let attendance = "training_code,session_date,given_name,family_name,email,gender,country,organisation,department,completed\n\
         2020-01,,Ann,Lee,,F,Jamaica,JCF,,yes\n\
         2020-07,,Ann,Lee,,,Trinidad and Tobago,,,\n";
-    let sheet =
-        Sheet::from_csv("people.csv", attendance.as_bytes(), attendance.len() as u64).unwrap();
-    import_sheet(
-        &store,
-        Kind::Attendance,
-        sheet,
-        ImportOptions::default(),
-        &mut |_, _| {},
-    )
-    .await
-    .unwrap();
+    common::import_text(&store, Kind::Attendance, "people.csv", attendance).await;
     let mut app = App::new(store);
     app.warm_up().await.unwrap();
     for (email, role) in [

@@ -5,11 +5,14 @@
 
 use std::path::PathBuf;
 
+#[path = "../common/mod.rs"]
+mod common;
+
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use cadre_app::{import_sheet, Actor, App, ImportOptions};
-use cadre_import::{Kind, Sheet};
+use cadre_app::{Actor, App};
+use cadre_import::Kind;
 use cadre_store::Store;
 use cadre_web::{router, AppState};
 use tower::ServiceExt;
@@ -24,6 +27,8 @@ struct Site {
     router: Router,
     /// The application behind the router, for setting up what a test needs.
     app: App,
+    /// Its database, to look at what was written.
+    store: Store,
     /// The sign-in cookie every request carries (a coordinator's), unless it has its own.
     cookie: String,
     url: String,
@@ -43,10 +48,7 @@ async fn load(store: &Store) {
         (Kind::Trainings, "trainings.csv"),
         (Kind::Sessions, "sessions.csv"),
     ] {
-        let sheet = Sheet::open(&data(file)).unwrap();
-        import_sheet(store, kind, sheet, ImportOptions::default(), &mut |_, _| {})
-            .await
-            .unwrap();
+        common::import_file(store, kind, &data(file)).await;
     }
 }
 
@@ -63,7 +65,7 @@ async fn site_waiting(
 ) -> Site {
     let store = Store::open(url).await.unwrap();
     load(&store).await;
-    let mut app = App::new(store);
+    let mut app = App::new(store.clone());
     app.warm_up().await.unwrap();
     let cookie = sign_in_as(
         &app,
@@ -76,6 +78,7 @@ async fn site_waiting(
     Site {
         router: router(state),
         app,
+        store,
         cookie,
         url: url.to_string(),
         _dir: dir,
@@ -121,6 +124,11 @@ async fn postgres() -> Site {
 }
 
 impl Site {
+    /// The id of the training with this code.
+    async fn id_of(&self, code: &str) -> i64 {
+        self.app.training_ids(&Actor::local()).await.unwrap()[code]
+    }
+
     async fn send(&self, mut req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
         if !req.headers().contains_key(header::COOKIE) {
             req.headers_mut()
@@ -601,15 +609,7 @@ async fn every_kind_of_state_shows_after_it_is_written(site: &Site) {
         "desk@unodc.example",
         Grant::new(Role::Partner, [], ["UNODC".to_string()]).unwrap(),
     );
-    let id = site
-        .app
-        .engine()
-        .unwrap()
-        .trainings()
-        .iter()
-        .find(|t| t.record.code == "2020-02")
-        .unwrap()
-        .id;
+    let id = site.id_of("2020-02").await;
     let t = other.training(&local, id).await.unwrap();
     let mut fields = cadre_core::fields::training_fields(&t.record);
     fields.insert("participants_total".into(), "35".into());

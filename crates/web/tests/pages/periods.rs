@@ -60,15 +60,7 @@ async fn a_period_submitted_approved_locked_reopened_and_corrected() {
     assert!(list.contains("its trainings are locked"));
 
     // The edit form's save is refused, saying why; the training is as it was.
-    let id = site
-        .app
-        .engine()
-        .unwrap()
-        .trainings()
-        .iter()
-        .find(|t| t.record.code == "2020-08")
-        .unwrap()
-        .id;
+    let id = site.id_of("2020-08").await;
     let t = site
         .app
         .training(&cadre_app::Actor::local(), id)
@@ -236,13 +228,13 @@ async fn an_admin_downloads_a_backup_that_restores() {
     .await
     .unwrap();
     // Restored elsewhere with the key of the database it came from (kept apart from it).
-    let key_file = site.app.store().audit_key_file().to_path_buf();
+    let key_file = site.store.audit_key_file().to_path_buf();
     restored
         .restore_keyed(&file, Some(&key_file), &mut |_, _| {})
         .await
         .unwrap();
     assert_eq!(
         restored.content().await.unwrap(),
-        site.app.store().content().await.unwrap()
+        site.store.content().await.unwrap()
     );
 }

@@ -18,16 +18,7 @@ async fn findings_on_the_dashboard_the_to_fix_page_and_a_trainings_page() {
     );
     assert!(dash.contains("<span class=\"badge warning\">Warning</span>"));
 
-    let id_of = |code: &str| {
-        site.app
-            .engine()
-            .unwrap()
-            .trainings()
-            .iter()
-            .find(|t| t.record.code == code)
-            .unwrap()
-            .id
-    };
+    let id = site.id_of("2020-14").await;
     let (status, page) = site.get("/quality?year=2020").await;
     assert_eq!(status, StatusCode::OK);
     let same = page
@@ -36,10 +27,7 @@ async fn findings_on_the_dashboard_the_to_fix_page_and_a_trainings_page() {
         .expect("a group for the repeated summary");
     let same = same.split("</section>").next().unwrap();
     assert!(
-        same.contains(&format!(
-            "<a href=\"/trainings/{}\">2020-14</a>",
-            id_of("2020-14")
-        )),
+        same.contains(&format!("<a href=\"/trainings/{}\">2020-14</a>", id)),
         "{same}"
     );
     assert!(same.contains("same paragraph as training 2020-13"));
@@ -50,7 +38,7 @@ async fn findings_on_the_dashboard_the_to_fix_page_and_a_trainings_page() {
         StatusCode::UNPROCESSABLE_ENTITY
     );
 
-    let (_, training) = site.get(&format!("/trainings/{}", id_of("2020-14"))).await;
+    let (_, training) = site.get(&format!("/trainings/{id}")).await;
     assert!(training.contains("Its summary is the same paragraph as training 2020-13"));
     assert!(training.contains("<p class=\"summary\">CARICOM IMPACS partnered with National Centre"));
 }

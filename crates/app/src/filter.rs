@@ -1,5 +1,7 @@
-//! The period picker as the report and dashboard read it from the URL: a year, a quarter, a
-//! month, or any range of days, so a period's page can be bookmarked and shared.
+//! The filters pages and the API read from a request, parsed once for both: the period
+//! picker (a year, a quarter, a month, or any range of days, so a period's page can be
+//! bookmarked and shared) and the trainings list's filters. A value not understood is an
+//! error to show, never a filter silently dropped.
 
 use cadre_core::report::Period;
 use cadre_core::Date;
@@ -140,7 +142,7 @@ impl PeriodQuery {
             ("to", &self.to),
         ] {
             if let Some(v) = blank(v) {
-                parts.push(format!("{k}={}", crate::pages::url_encode(v)));
+                parts.push(format!("{k}={}", url_encode(v)));
             }
         }
         parts.join("&")
@@ -160,6 +162,160 @@ impl PeriodQuery {
             _ => &None,
         };
         v.as_deref().unwrap_or("")
+    }
+}
+
+/// A value as it goes into a query string: letters, digits and `-_.~` as they are, a space
+/// as `+`, every other byte as `%XX`.
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(char::from(b))
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// The trainings list's filters as a request gives them (every one optional): the page's
+/// form and the API's query parameters both read into this, and [`TrainingFilter::query`]
+/// checks it the same way for both.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct TrainingFilter {
+    /// Words to search for in the code, title, venue, theme or note.
+    #[serde(default)]
+    pub q: Option<String>,
+    #[serde(default)]
+    pub year: Option<String>,
+    /// Starting on or after this day; alone, every training from then on.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// Starting on or before this day; alone, every training until then.
+    #[serde(default)]
+    pub to: Option<String>,
+    /// A partner's name or short name (as partner or funder; its programmes too).
+    #[serde(default)]
+    pub partner: Option<String>,
+    /// Alpha-2 code: requested by it, listed as taking part, or in its attendance.
+    #[serde(default)]
+    pub country: Option<String>,
+    #[serde(default)]
+    pub modality: Option<String>,
+    #[serde(default)]
+    pub theme: Option<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub sort: Option<String>,
+    #[serde(default)]
+    pub page: Option<String>,
+}
+
+/// The first and last days a range left open at one end reaches.
+const OPEN_FROM: &str = "1900-01-01";
+const OPEN_TO: &str = "2100-12-31";
+
+impl TrainingFilter {
+    /// The filters as the list applies them, `per_page` trainings a page; what is wrong with
+    /// the first value not understood.
+    pub fn query(&self, per_page: usize) -> Result<cadre_core::listing::Query, String> {
+        use cadre_core::listing::{Query, Sort};
+        let (from, to) = match (blank(&self.from), blank(&self.to)) {
+            (Some(f), None) => (Some(f), Some(OPEN_TO)),
+            (None, Some(t)) => (Some(OPEN_FROM), Some(t)),
+            both => both,
+        };
+        let period = PeriodQuery {
+            kind: None,
+            year: self.year.clone(),
+            quarter: None,
+            month: None,
+            from: from.map(str::to_string),
+            to: to.map(str::to_string),
+        }
+        .period()?;
+        let modality = match blank(&self.modality) {
+            Some(m) => Some(cadre_core::Modality::parse(m).map_err(|e| format!("modality: {e}"))?),
+            None => None,
+        };
+        let status = match blank(&self.status) {
+            Some(s) => Some(cadre_core::Status::parse(s).map_err(|e| format!("status: {e}"))?),
+            None => None,
+        };
+        let sort = match blank(&self.sort) {
+            Some(s) => Sort::parse(s).ok_or_else(|| format!("sort \"{s}\" is not known"))?,
+            None => Sort::default(),
+        };
+        let page = match blank(&self.page) {
+            Some(p) => p
+                .parse::<usize>()
+                .ok()
+                .filter(|p| *p >= 1)
+                .ok_or_else(|| format!("page \"{p}\" is not a page number such as 2"))?,
+            None => 1,
+        };
+        let text = |s: &Option<String>| blank(s).map(str::to_string);
+        Ok(Query {
+            period,
+            partner: text(&self.partner),
+            country: text(&self.country).map(|c| c.to_ascii_uppercase()),
+            modality,
+            theme: text(&self.theme),
+            status,
+            text: text(&self.q),
+            sort,
+            page,
+            per_page,
+            ..Default::default()
+        })
+    }
+
+    /// The value of one filter as typed (the search no longer than it is read).
+    pub fn value(&self, field: &str) -> &str {
+        let v = match field {
+            "q" => {
+                return self
+                    .q
+                    .as_deref()
+                    .map_or("", cadre_core::listing::search_text)
+            }
+            "year" => &self.year,
+            "from" => &self.from,
+            "to" => &self.to,
+            "partner" => &self.partner,
+            "country" => &self.country,
+            "modality" => &self.modality,
+            "theme" => &self.theme,
+            "status" => &self.status,
+            "sort" => &self.sort,
+            _ => &None,
+        };
+        v.as_deref().unwrap_or("")
+    }
+
+    /// The query string of this list at another page.
+    pub fn at_page(&self, page: usize) -> String {
+        let mut parts = Vec::new();
+        for field in [
+            "q", "year", "from", "to", "partner", "country", "modality", "theme", "status", "sort",
+        ] {
+            let v = self.value(field).trim();
+            if !v.is_empty() {
+                parts.push(format!("{field}={}", url_encode(v)));
+            }
+        }
+        if page > 1 {
+            parts.push(format!("page={page}"));
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
     }
 }
 
@@ -217,5 +373,38 @@ mod tests {
         assert!(q(&[("from", "2020-03-01"), ("to", "2020-02-01")])
             .period()
             .is_err());
+    }
+
+    #[test]
+    fn a_filter_not_understood_is_an_error_and_a_range_may_be_open_at_one_end() {
+        let f = |pairs: &[(&str, &str)]| {
+            let get = |k: &str| pairs.iter().find(|p| p.0 == k).map(|p| p.1.to_string());
+            TrainingFilter {
+                from: get("from"),
+                to: get("to"),
+                modality: get("modality"),
+                sort: get("sort"),
+                page: get("page"),
+                country: get("country"),
+                ..Default::default()
+            }
+            .query(25)
+        };
+        for bad in [
+            vec![("from", "2021-13-45")],
+            vec![("modality", "telepathy")],
+            vec![("sort", "sideways")],
+            vec![("page", "0")],
+            vec![("page", "two")],
+        ] {
+            assert!(f(&bad).is_err(), "{bad:?}");
+        }
+        let open = f(&[("from", "2021-03-01")]).unwrap().period.unwrap();
+        assert_eq!(
+            (open.from.to_string(), open.to.to_string()),
+            ("2021-03-01".into(), OPEN_TO.into())
+        );
+        let q = f(&[("country", "jm"), ("page", "3")]).unwrap();
+        assert_eq!((q.country.as_deref(), q.page), (Some("JM"), 3));
     }
 }
