@@ -393,6 +393,42 @@ async fn scenario(a: &Client, b: &Client, base: &str, dir: &Path) {
         body(a).await.contains("First browser's title"),
         "nothing was overwritten"
     );
+    // The second chooses the first's title after all: it stays.
+    b.find(Locator::Css("input[name='keep.title'][value='theirs']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    submit(b, "form[novalidate] button[type=submit].primary").await;
+    assert_eq!(
+        b.current_url().await.unwrap().path(),
+        format!("/trainings/{id}")
+    );
+    assert!(body(b).await.contains("First browser's title"));
+
+    // Each changes another field from the same version: both changes are kept (three ways),
+    // and the second save reverts nothing of the first.
+    a.goto(&edit).await.unwrap();
+    b.goto(&edit).await.unwrap();
+    fill(a, "f-theme", "Cybercrime").await;
+    submit(a, "form[novalidate] button[type=submit].primary").await;
+    fill(b, "f-participants_total", "42").await;
+    submit(b, "form[novalidate] button[type=submit].primary").await;
+    assert_eq!(
+        b.current_url().await.unwrap().path(),
+        format!("/trainings/{id}"),
+        "saved, without a conflict to settle"
+    );
+    assert!(body(b).await.contains("their changes are kept with yours"));
+    b.goto(&edit).await.unwrap();
+    assert_eq!(
+        value(b, "f-theme").await,
+        "Cybercrime",
+        "the first's change"
+    );
+    assert_eq!(value(b, "f-participants_total").await, "42", "the second's");
+    assert_eq!(value(b, "f-title").await, "First browser's title");
 
     // Two records of Ann Lee, merged after a preview.
     a.goto(&format!("{base}/participants?q=ann+lee"))
