@@ -209,9 +209,9 @@ async fn accounts_and_the_audit_trail_are_copied(source: &TestStore) {
         v.check(&e).unwrap();
     }
     let (head, hash) = other.store.audit_head().await.unwrap();
-    assert_eq!(v.finish(head, &hash), Ok(5));
+    assert_eq!(v.finish(head, &hash), Ok(8));
     // The source goes on too, its own way: its trail and the copy's now differ after entry
-    // 4, and neither is copied over the other, even when told to replace.
+    // 7, and neither is copied over the other, even when told to replace.
     let rec3 = cadre_core::TrainingRecord {
         code: "COPY-3".into(),
         title: "Later at the source".into(),
@@ -250,7 +250,7 @@ async fn accounts_and_the_audit_trail_are_copied(source: &TestStore) {
         .await
         .unwrap();
     assert_eq!(chain(&third).await, chain(source).await);
-    assert_eq!(chain(&third).await.len(), 6);
+    assert_eq!(chain(&third).await.len(), 9);
     third.drop_schema().await;
     other.drop_schema().await;
 }
