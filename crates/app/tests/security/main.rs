@@ -5,6 +5,7 @@
 //! trail, an erasure that keeps the counts, and a published report that names no one.
 
 mod data;
+mod listing;
 mod roles;
 mod sign_in;
 

@@ -161,9 +161,24 @@ impl World {
 
     async fn outcome(&self, row: &Row, who: usize) -> (char, String) {
         let uri = self.uri(row.uri).await;
+        let (status, location) = self.send(row, &uri, who).await;
+        let seen = match status {
+            StatusCode::FORBIDDEN => 'F',
+            StatusCode::NOT_FOUND => 'N',
+            // Refused sign-ins, throttled ones included, leave one not signed in.
+            StatusCode::UNAUTHORIZED | StatusCode::TOO_MANY_REQUESTS => 'S',
+            StatusCode::SEE_OTHER if location.starts_with("/sign-in?next=") => 'S',
+            s if s.is_server_error() => 'E',
+            _ => 'A',
+        };
+        (seen, format!("{status} {location}"))
+    }
+
+    /// The row's request at `uri`, as `who`: the status and where it sends.
+    async fn send(&self, row: &Row, uri: &str, who: usize) -> (StatusCode, String) {
         let mut req = Request::builder()
             .method(row.method)
-            .uri(&uri)
+            .uri(uri)
             .header("sec-fetch-site", "same-origin")
             // Writes through the API name a version the record is not at: an allowed one is
             // refused as a conflict, after the access check, and changes nothing.
@@ -203,16 +218,7 @@ impl World {
             .and_then(|l| l.to_str().ok())
             .unwrap_or("")
             .to_string();
-        let seen = match status {
-            StatusCode::FORBIDDEN => 'F',
-            StatusCode::NOT_FOUND => 'N',
-            // Refused sign-ins, throttled ones included, leave one not signed in.
-            StatusCode::UNAUTHORIZED | StatusCode::TOO_MANY_REQUESTS => 'S',
-            StatusCode::SEE_OTHER if location.starts_with("/sign-in?next=") => 'S',
-            s if s.is_server_error() => 'E',
-            _ => 'A',
-        };
-        (seen, format!("{status} {location}"))
+        (status, location)
     }
 }
 
@@ -266,4 +272,49 @@ async fn every_route_answers_each_role_as_the_table_says() {
         wrong.len(),
         wrong.join("\n")
     );
+}
+
+/// The placeholders of the table's addresses that stand for a record's id.
+const IDS: [&str; 10] = [
+    "{T}",
+    "{P2}",
+    "{P}",
+    "{S}",
+    "{partner}",
+    "{account}",
+    "{token}",
+    "{new_session}",
+    "{new_partner}",
+    "{new_correction}",
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_record_not_there_is_404_and_a_stale_version_409_on_every_route_that_names_one() {
+    let w = world().await;
+    let mut wrong = Vec::new();
+    for row in TABLE.iter().filter(|r| IDS.iter().any(|p| r.uri.contains(p))) {
+        // A record that is not there (or was just deleted), asked for by an admin, who may
+        // do anything: the answer says so, never a fault.
+        let mut gone = row.uri.to_string();
+        for (n, p) in IDS.iter().enumerate() {
+            gone = gone.replace(p, &(987_654_321 + n).to_string());
+        }
+        let (status, location) = w.send(row, &gone, 0).await;
+        if status != StatusCode::NOT_FOUND {
+            wrong.push(format!(
+                "{} {gone}: expected 404, got {status} {location}",
+                row.method
+            ));
+        }
+        // A write through the API from a version the record is no longer at (the request
+        // names version 999): a conflict, and nothing changed.
+        if row.route.starts_with("/api/") && matches!(row.method, "PUT" | "DELETE") {
+            let uri = w.uri(row.uri).await;
+            let (status, _) = w.send(row, &uri, 0).await;
+            if status != StatusCode::CONFLICT {
+                wrong.push(format!("{} {uri}: expected 409, got {status}", row.method));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
