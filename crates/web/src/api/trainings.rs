@@ -43,53 +43,22 @@ pub(crate) struct TrainingFilters {
 }
 
 impl TrainingFilters {
+    /// The filters as the application layer reads them, the same way for the trainings page.
     fn query(&self) -> Result<listing::Query, Problem> {
-        let blank = |s: &Option<String>| {
-            s.as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-        };
-        let period = match (blank(&self.from), blank(&self.to)) {
-            (None, None) => None,
-            (from, to) => {
-                let day = |s: Option<String>, default: &str| -> Result<cadre_core::Date, Problem> {
-                    let s = s.unwrap_or_else(|| default.to_string());
-                    cadre_core::Date::parse(&s)
-                        .map_err(|e| Problem::unprocessable(format!("{s}: {e}")))
-                };
-                let from = day(from, "1900-01-01")?;
-                let to = day(to, "2100-12-31")?;
-                Some(
-                    cadre_core::report::Period::new(from, to)
-                        .map_err(|e| Problem::unprocessable(e.to_string()))?,
-                )
-            }
-        };
-        let modality = match self.modality.map(|m| format!("{m:?}").to_lowercase()) {
-            Some(m) => Some(
-                cadre_core::Modality::parse(&m)
-                    .map_err(|e| Problem::bad_request(format!("modality: {e}")))?,
-            ),
-            None => None,
-        };
-        let status = match self.status.map(|m| format!("{m:?}").to_lowercase()) {
-            Some(s) => Some(
-                cadre_core::Status::parse(&s)
-                    .map_err(|e| Problem::bad_request(format!("status: {e}")))?,
-            ),
-            None => None,
-        };
-        Ok(listing::Query {
-            period,
-            partner: blank(&self.partner),
-            country: blank(&self.country),
-            modality,
-            theme: blank(&self.theme),
-            status,
-            text: blank(&self.q),
+        let lower = |v: &dyn std::fmt::Debug| format!("{v:?}").to_lowercase();
+        cadre_app::TrainingFilter {
+            q: self.q.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            partner: self.partner.clone(),
+            country: self.country.clone(),
+            modality: self.modality.map(|m| lower(&m)),
+            status: self.status.map(|s| lower(&s)),
+            theme: self.theme.clone(),
             ..Default::default()
-        })
+        }
+        .query(1)
+        .map_err(Problem::unprocessable)
     }
 }
 
@@ -98,7 +67,8 @@ impl TrainingFilters {
     params(PageParams, TrainingFilters),
     responses(
         (status = 200, description = "A page of trainings", body = TrainingPage),
-        (status = 400, description = "A filter or the page is not understood", body = Problem, content_type = "application/problem+json")
+        (status = 400, description = "A filter or the page is not understood", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A filter asks what cannot be: a day that does not exist, a range that ends before it starts", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn list_trainings(
     s: Ctx,
