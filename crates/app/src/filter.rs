@@ -59,8 +59,7 @@ impl PeriodQuery {
             "range" => match (blank(&self.from), blank(&self.to)) {
                 (None, None) => Ok(None),
                 (Some(from), Some(to)) => {
-                    let from =
-                        Date::parse(from).map_err(|e| format!("from \"{from}\": {e}"))?;
+                    let from = Date::parse(from).map_err(|e| format!("from \"{from}\": {e}"))?;
                     let to = Date::parse(to).map_err(|e| format!("to \"{to}\": {e}"))?;
                     Period::new(from, to).map(Some).map_err(|e| e.to_string())
                 }

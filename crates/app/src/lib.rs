@@ -52,8 +52,8 @@ pub use sign_in::{
     MAX_EMAIL, MAX_LABEL, MAX_TOKEN_DAYS, THROTTLE_WINDOW_SECONDS,
 };
 pub use uploads::{
-    describe_read_error, file_name_of, ImportSettings, KeptRejects, RejectsFile, TrainingChoice,
-    Upload, UploadRun, UploadWriter, UPLOAD_HOURS,
+    describe_read_error, file_name_of, Finished, ImportSettings, JobState, KeptRejects,
+    RejectsFile, TrainingChoice, Upload, UploadRun, UploadWriter, UPLOAD_HOURS,
 };
 pub use views::{Dashboard, TrainingList, TrainingView};
 pub use warm::all_time;
@@ -279,6 +279,8 @@ pub struct App {
     /// When each API token's use was last written to the audit trail (see
     /// `sign_in::note_token_use`).
     token_uses: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<i64, i64>>>,
+    /// The imports of uploads running on their own tasks (see `uploads::jobs`).
+    jobs: uploads::Jobs,
 }
 
 impl App {
@@ -292,6 +294,7 @@ impl App {
             warm: Default::default(),
             duplicates: Default::default(),
             token_uses: Default::default(),
+            jobs: Default::default(),
         }
     }
 

@@ -32,8 +32,6 @@ pub struct AppState {
     pub trust_proxy: bool,
     /// The data version as last read, and the answers kept for it.
     live: std::sync::Arc<cache::Live>,
-    /// Imports running, by their upload's token.
-    jobs: pages::Jobs,
     /// Host names requests may name besides IP addresses and `localhost` (the host of
     /// `--public-url`): a page of another site whose name was pointed at this server (DNS
     /// rebinding) names its own, and is refused.
@@ -52,7 +50,6 @@ impl AppState {
             secure_cookies: false,
             trust_proxy: false,
             live: Default::default(),
-            jobs: Default::default(),
             public_hosts: Default::default(),
             inline_wait: std::time::Duration::from_secs(2),
         }

@@ -19,7 +19,11 @@ use cadre_import::Kind;
 use crate::{Actor, App, AppError};
 
 mod choices;
+mod jobs;
 mod run;
+
+pub(crate) use jobs::Jobs;
+pub use jobs::{Finished, JobState};
 
 pub use choices::TrainingChoice;
 pub use run::UploadRun;

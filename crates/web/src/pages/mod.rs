@@ -28,8 +28,6 @@ use cadre_core::{Modality, Status};
 use crate::error::WebError;
 use crate::AppState;
 
-pub(crate) use import_runs::Jobs;
-
 /// Every page route, by method and path: the one list the router is made from and the
 /// authorization matrix test is checked against.
 pub(crate) fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {

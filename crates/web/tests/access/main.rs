@@ -292,7 +292,10 @@ const IDS: [&str; 10] = [
 async fn a_record_not_there_is_404_and_a_stale_version_409_on_every_route_that_names_one() {
     let w = world().await;
     let mut wrong = Vec::new();
-    for row in TABLE.iter().filter(|r| IDS.iter().any(|p| r.uri.contains(p))) {
+    for row in TABLE
+        .iter()
+        .filter(|r| IDS.iter().any(|p| r.uri.contains(p)))
+    {
         // A record that is not there (or was just deleted), asked for by an admin, who may
         // do anything: the answer says so, never a fault.
         let mut gone = row.uri.to_string();
