@@ -19,7 +19,7 @@ use cadre_app::{Actor, AppError};
 use serde::Deserialize;
 
 use crate::error::{PageResult, WebError};
-use crate::pages::{page_with, see_other};
+use crate::view::{page_with, see_other};
 use crate::AppState;
 
 tokio::task_local! {
@@ -206,7 +206,7 @@ pub(crate) async fn identify(
                 .unwrap_or_else(|| "/".into());
             return see_other(&format!(
                 "/sign-in?next={}",
-                crate::pages::url_encode(&next_path)
+                crate::view::url_encode(&next_path)
             ));
         }
     };

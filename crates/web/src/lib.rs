@@ -10,6 +10,7 @@ mod error;
 mod forms;
 mod middleware;
 mod pages;
+mod view;
 
 use std::net::SocketAddr;
 
@@ -125,7 +126,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::from_table(auth::table()))
         .merge(api::routes())
         .merge(assets::routes())
-        .fallback(pages::not_found)
+        .fallback(view::not_found)
         .with_state(state.clone());
     middleware::wrap(routes, state)
 }

@@ -10,8 +10,8 @@ use axum::Form;
 use cadre_app::AppError;
 use cadre_app::Token;
 
-use super::{page, page_with, see_other};
 use crate::error::PageResult;
+use crate::view::{page, page_with, see_other};
 use crate::Ctx;
 
 #[derive(Template)]

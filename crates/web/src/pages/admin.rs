@@ -16,8 +16,8 @@ use cadre_core::access::{Grant, Role};
 use cadre_core::audit::Entry;
 use serde::Deserialize;
 
-use super::{page, page_with, see_other};
 use crate::error::{PageResult, WebError};
+use crate::view::{page, page_with, see_other};
 use crate::Ctx;
 
 #[derive(Template)]
@@ -222,7 +222,7 @@ impl AuditQuery {
             ("until", &self.until),
         ] {
             if !v.trim().is_empty() {
-                parts.push(format!("{k}={}", super::url_encode(v.trim())));
+                parts.push(format!("{k}={}", crate::view::url_encode(v.trim())));
             }
         }
         parts.join("&")

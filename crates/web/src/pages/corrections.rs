@@ -13,8 +13,8 @@ use cadre_core::access::Action;
 use serde::Deserialize;
 
 use super::training_form::{Difference, FIELDS};
-use super::{page, see_other};
 use crate::error::PageResult;
+use crate::view::{page, see_other};
 use crate::Ctx;
 
 struct Line {

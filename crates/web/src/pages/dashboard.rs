@@ -7,8 +7,8 @@ use axum::response::Response;
 use cadre_render::{svg, view};
 
 use super::trainings::Line;
-use super::{num, page};
 use crate::error::{PageResult, WebError};
+use crate::view::{num, page};
 use crate::Ctx;
 use cadre_app::PeriodQuery;
 

@@ -12,8 +12,8 @@ use axum::Form;
 use cadre_app::{AppError, Finished, JobState};
 
 use super::imports::{outcome_view, settings_of, staged_page, upload_of, OutcomeView};
-use super::{page, page_with, see_other};
 use crate::error::PageResult;
+use crate::view::{page, page_with, see_other};
 use crate::Ctx;
 
 /// Reads the sheet again with the form's choices, or checks it (a dry run), or imports it.

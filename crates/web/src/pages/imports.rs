@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Response};
 use cadre_app::{AppError, ImportOutcome, ImportSettings, Preview, TrainingChoice, Upload};
 use cadre_core::Kind;
 
-use super::{page, page_with, see_other};
 use crate::error::{PageResult, WebError};
+use crate::view::{page, page_with, see_other};
 use crate::Ctx;
 
 const KINDS: [(&str, &str); 6] = [

@@ -14,9 +14,9 @@ use cadre_core::PersonRecord;
 use cadre_render::view;
 use serde::Deserialize;
 
-use super::{page, page_with, see_other, url_encode};
 use crate::error::{PageResult, WebError};
 use crate::forms::FormView;
+use crate::view::{page, page_with, see_other, url_encode};
 use crate::Ctx;
 
 const PER_PAGE: i64 = 50;
@@ -105,7 +105,7 @@ pub(crate) async fn show(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
             (a, dates)
         })
         .collect();
-    let history = super::if_allowed(s.app.history(&s.actor, "participant", id, 50).await)?;
+    let history = crate::view::if_allowed(s.app.history(&s.actor, "participant", id, 50).await)?;
     let duplicates = s
         .app
         .person_findings(&s.actor, id)

@@ -11,9 +11,9 @@ use cadre_app::AppError;
 use cadre_app::Versioned;
 use cadre_core::{PartnerKind, PartnerRecord};
 
-use super::{page, page_with, see_other};
 use crate::error::PageResult;
 use crate::forms::FormView;
+use crate::view::{page, page_with, see_other};
 use crate::Ctx;
 
 const FIELDS: [&str; 4] = ["name", "short_name", "parent", "kind"];

@@ -12,8 +12,8 @@ use cadre_core::approval::{Approval, Status};
 use cadre_core::report::Period;
 use serde::Deserialize;
 
-use super::{page, see_other};
 use crate::error::{PageResult, WebError};
+use crate::view::{page, see_other};
 use crate::Ctx;
 use cadre_app::PeriodQuery;
 

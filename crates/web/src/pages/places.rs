@@ -3,8 +3,8 @@
 use askama::Template;
 use axum::response::Response;
 
-use super::page;
 use crate::error::PageResult;
+use crate::view::page;
 use crate::Ctx;
 
 #[derive(Template)]

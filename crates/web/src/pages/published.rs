@@ -7,8 +7,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use cadre_app::Publication;
 
-use super::{page, see_other};
 use crate::error::{PageResult, WebError};
+use crate::view::{page, see_other};
 use crate::Ctx;
 use cadre_app::PeriodQuery;
 

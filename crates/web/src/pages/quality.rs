@@ -14,8 +14,8 @@ use cadre_core::report::Period;
 use cadre_render::quality as words;
 use serde::Deserialize;
 
-use super::{page, see_other};
 use crate::error::{PageResult, WebError};
+use crate::view::{page, see_other};
 use crate::Ctx;
 
 /// One finding as the page shows it: where it points, and what it says.

@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Response};
 use cadre_core::report::Period;
 use cadre_render::Format;
 
-use super::page;
 use crate::error::{PageResult, WebError};
+use crate::view::page;
 use crate::Ctx;
 use cadre_app::PeriodQuery;
 

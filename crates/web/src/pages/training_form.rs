@@ -14,9 +14,9 @@ use cadre_app::Dependents;
 use cadre_core::fields::training_fields;
 use cadre_core::merge::merge3;
 
-use super::{page, page_with, see_other, MODALITIES, STATUSES};
 use crate::error::PageResult;
 use crate::forms::FormView;
+use crate::view::{page, page_with, see_other, MODALITIES, STATUSES};
 use crate::Ctx;
 
 /// The fields of the training form, with their labels, in order.

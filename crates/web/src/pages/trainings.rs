@@ -9,8 +9,8 @@ use cadre_core::listing::{self, Sort};
 use cadre_core::report::{CountSource, TrainingFacts};
 use cadre_render::view;
 
-use super::{country_name, modality_label, num, page, status_label};
 use crate::error::PageResult;
+use crate::view::{country_name, modality_label, num, page, status_label};
 use crate::Ctx;
 
 /// The list's query string: the application layer's filter, read and checked there the
@@ -93,8 +93,8 @@ pub(crate) async fn list(s: Ctx, Query(query): Query<ListQuery>) -> PageResult<R
         countries,
         themes: listed.themes,
         sorts: Sort::ALL.iter().map(|s| (s.as_str(), s.label())).collect(),
-        modalities: super::MODALITIES,
-        statuses: super::STATUSES,
+        modalities: crate::view::MODALITIES,
+        statuses: crate::view::STATUSES,
         query,
         problem: listed.problem,
         filtered,
@@ -263,7 +263,7 @@ pub(crate) async fn training_page(
         roster_hidden,
         notes,
         session_form,
-        history: super::if_allowed(s.app.history(&s.actor, "training", id, 50).await)?,
+        history: crate::view::if_allowed(s.app.history(&s.actor, "training", id, 50).await)?,
         locked: s.app.lock_of(t.record.start).await?,
         can_edit: s.actor.may(cadre_core::access::Action::EditRecords),
         can_propose: s.actor.may(cadre_core::access::Action::ProposeCorrection),
