@@ -13,7 +13,7 @@ impl Store {
         on_backend!(self, audit::record(entry, &key))
     }
 
-    /// Seals the trail again with this database's key (see `backend/audit.rs`): once, when
+    /// Seals the trail again with this database's key (see `backend/shared/audit.rs`): once, when
     /// the database is first given a key. Says how many entries were sealed.
     pub(crate) async fn reseal_audit(&self) -> Result<u64> {
         let key = self.audit_key()?;

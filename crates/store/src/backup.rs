@@ -1,4 +1,4 @@
-//! Backups, restores and the database's check (`backend/check.rs`): a backup is a copy into a
+//! Backups, restores and the database's check (`backend/shared/check.rs`): a backup is a copy into a
 //! new SQLite file read from one snapshot of the source, a restore a copy from one.
 
 use crate::backend::{postgres, sqlite};
@@ -6,7 +6,7 @@ use crate::{CopyReport, Pool, Result, Store, StoreError};
 
 impl Store {
     /// What is wrong with the database, in words (none when it is sound): see
-    /// `backend/check.rs`. `thorough` reads everything; without it, only what a server's start
+    /// `backend/shared/check.rs`. `thorough` reads everything; without it, only what a server's start
     /// can afford.
     pub async fn check(&self, thorough: bool) -> Result<Vec<String>> {
         on_backend!(self, check::check(thorough))

@@ -1,7 +1,7 @@
-//! The same store code compiled once per database. Each file below is written against a type
-//! `Db` and included in both modules through `#[path]`, so SQLite and PostgreSQL share every
-//! query; what differs between them (connecting, migrations, listing content) is written out
-//! in each module. The SQL in the shared files is the common dialect: `$N` placeholders,
+//! The same store code compiled once per database. Each file of `shared/` is written against
+//! a type `Db` and included in both `sqlite/` and `postgres/` through `#[path]`, so SQLite and
+//! PostgreSQL share every query; what belongs to one database (connecting, migrations, listing
+//! content, bulk writes, following other nodes' writes) lives in that database's folder. The SQL in the shared files is the common dialect: `$N` placeholders,
 //! `ON CONFLICT`, `RETURNING`, and no comparison the two spell differently.
 
 /// Binds a training's nineteen stored fields, in the order of the columns `code, title,

@@ -5,53 +5,52 @@ pub(crate) type Db = sqlx::Postgres;
 /// Which database the shared files are compiled for, where a statement must differ.
 pub(crate) const IS_POSTGRES: bool = true;
 
-#[path = "accounts.rs"]
+#[path = "../shared/accounts.rs"]
 pub(crate) mod accounts;
-#[path = "approvals.rs"]
+#[path = "../shared/approvals.rs"]
 pub(crate) mod approvals;
-#[path = "audit.rs"]
+#[path = "../shared/audit.rs"]
 pub(crate) mod audit;
-#[path = "cache.rs"]
+#[path = "../shared/cache.rs"]
 pub(crate) mod cache;
-#[path = "check.rs"]
+#[path = "../shared/check.rs"]
 pub(crate) mod check;
-#[path = "copy.rs"]
+#[path = "../shared/copy.rs"]
 pub(crate) mod copy;
-#[path = "corrections.rs"]
+#[path = "../shared/corrections.rs"]
 pub(crate) mod corrections;
-#[path = "dump.rs"]
+#[path = "../shared/dump.rs"]
 pub(crate) mod dump;
-#[path = "edit.rs"]
+#[path = "../shared/edit.rs"]
 pub(crate) mod edit;
-#[path = "edit_follow.rs"]
 pub(crate) mod edit_follow;
-#[path = "edit_partners.rs"]
+#[path = "../shared/edit_partners.rs"]
 pub(crate) mod edit_partners;
-#[path = "edit_persons.rs"]
+#[path = "../shared/edit_persons.rs"]
 pub(crate) mod edit_persons;
-#[path = "edit_sessions.rs"]
+#[path = "../shared/edit_sessions.rs"]
 pub(crate) mod edit_sessions;
-#[path = "history.rs"]
+#[path = "../shared/history.rs"]
 pub(crate) mod history;
-#[path = "publications.rs"]
+#[path = "../shared/publications.rs"]
 pub(crate) mod publications;
-#[path = "quality.rs"]
+#[path = "../shared/quality.rs"]
 pub(crate) mod quality;
-#[path = "read.rs"]
+#[path = "../shared/read.rs"]
 pub(crate) mod read;
-#[path = "report.rs"]
+#[path = "../shared/report.rs"]
 pub(crate) mod report;
-#[path = "resolve.rs"]
+#[path = "../shared/resolve.rs"]
 pub(crate) mod resolve;
-#[path = "roster.rs"]
+#[path = "../shared/roster.rs"]
 pub(crate) mod roster;
-#[path = "seed.rs"]
+#[path = "../shared/seed.rs"]
 pub(crate) mod seed;
-#[path = "sign_ins.rs"]
+#[path = "../shared/sign_ins.rs"]
 pub(crate) mod sign_ins;
-#[path = "write.rs"]
+#[path = "../shared/write.rs"]
 pub(crate) mod write;
-#[path = "write_attendance.rs"]
+#[path = "../shared/write_attendance.rs"]
 pub(crate) mod write_attendance;
 
 use std::str::FromStr;
@@ -241,7 +240,7 @@ pub(crate) async fn after_import(tx: &mut sqlx::Transaction<'static, Db>) -> Res
 }
 
 // The bulk writes and reads of imports and the report cache.
-#[path = "postgres_bulk.rs"]
+#[path = "bulk.rs"]
 mod bulk;
 pub(crate) use bulk::*;
 
