@@ -28,6 +28,10 @@ mod uploads;
 mod views;
 mod warm;
 
+/// The domain's types and rules, as the front ends name them: through the application layer,
+/// which is the only crate below them they depend on besides the renderer.
+pub use cadre_core as domain;
+
 pub use accounts::{new_password, MIN_PASSWORD};
 pub use audit::Verified;
 pub use cadre_import::{Kind, Problem, Problems, REJECTS_COLUMN};

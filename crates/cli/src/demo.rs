@@ -161,7 +161,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// One account per role, each with a new random password (the demo may be served on a
 /// network): says their e-mail, role in words and password.
 async fn demo_accounts(app: &App) -> anyhow::Result<Vec<(String, String, String)>> {
-    use cadre_core::access::{Grant, Role};
+    use cadre_app::domain::access::{Grant, Role};
     let admin = Actor::local();
     let accounts = [
         ("admin@demo.cadre", Grant::plain(Role::Admin), "admin"),

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use cadre_app::domain::date_order::DateOrder;
 use cadre_app::{Actor, App, ImportRequest, Kind, Problems};
-use cadre_core::date_order::DateOrder;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

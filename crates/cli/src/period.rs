@@ -56,13 +56,13 @@ pub async fn run(database: &str, command: Command) -> anyhow::Result<ExitCode> {
                     a.period.from,
                     a.period.to,
                     a.status.as_str(),
-                    cadre_core::approval::day_of(&a.submitted_at),
+                    cadre_app::domain::approval::day_of(&a.submitted_at),
                     a.submitted_by,
                     a.approved_at
                         .as_deref()
                         .map(|at| format!(
                             "; approved {} by {}",
-                            cadre_core::approval::day_of(at),
+                            cadre_app::domain::approval::day_of(at),
                             a.approved_by.as_deref().unwrap_or("")
                         ))
                         .unwrap_or_default(),
@@ -70,7 +70,7 @@ pub async fn run(database: &str, command: Command) -> anyhow::Result<ExitCode> {
                         .as_deref()
                         .map(|at| format!(
                             "; reopened {} by {}: {}",
-                            cadre_core::approval::day_of(at),
+                            cadre_app::domain::approval::day_of(at),
                             a.reopened_by.as_deref().unwrap_or(""),
                             a.reason
                         ))

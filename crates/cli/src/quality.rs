@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use cadre_core::quality::{Rule, Severity};
+use cadre_app::domain::quality::{Rule, Severity};
 use cadre_render::quality as words;
 
 use crate::report::PeriodArgs;

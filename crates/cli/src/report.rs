@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use cadre_core::report::Period;
-use cadre_core::Date;
+use cadre_app::domain::report::Period;
+use cadre_app::domain::Date;
 use cadre_render::{render, Format};
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

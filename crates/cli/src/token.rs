@@ -72,7 +72,7 @@ async fn app(database: &str) -> anyhow::Result<App> {
 
 fn when(unix: i64) -> String {
     let days = unix.div_euclid(86_400);
-    let (y, m, d) = cadre_core::date::civil_from_days(days);
+    let (y, m, d) = cadre_app::domain::date::civil_from_days(days);
     format!("{y:04}-{m:02}-{d:02}")
 }
 
@@ -193,7 +193,7 @@ pub async fn audit(database: &str, command: AuditCommand) -> anyhow::Result<Exit
                 };
                 // One line an entry, whatever its text holds: a line break or a tab typed
                 // into a name is shown escaped, never taken as the start of another entry.
-                let shown = |s: &str| cadre_core::text::shown(s, 2000);
+                let shown = |s: &str| cadre_app::domain::text::shown(s, 2000);
                 println!(
                     "{}\t{}\t{}\t{}\t{}\t{}",
                     e.seq,

@@ -4,7 +4,7 @@ use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use cadre_core::access::{Grant, Role};
+use cadre_app::domain::access::{Grant, Role};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {

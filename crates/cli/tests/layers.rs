@@ -1,6 +1,7 @@
 //! The layering the compiler keeps: the front ends (the web application and the command)
-//! reach the store and the import pipeline only through the application layer, so neither
-//! may have them as a normal dependency (tests may, to set up and inspect a database).
+//! reach the store, the import pipeline and the domain only through the application layer,
+//! so neither may have them as a normal dependency (tests may, to set up and inspect a
+//! database).
 
 use std::process::Command;
 
@@ -56,7 +57,8 @@ fn the_front_ends_reach_the_store_and_the_import_only_through_the_application_la
             deps.iter().any(|d| d == "cadre-app"),
             "{front} should depend on cadre-app: {deps:?}"
         );
-        for below in ["cadre-store", "cadre-import"] {
+        // The domain's types too come through the application layer (`cadre_app::domain`).
+        for below in ["cadre-store", "cadre-import", "cadre-core"] {
             assert!(
                 !deps.iter().any(|d| d == below),
                 "{front} has {below} as a normal dependency: it must go through cadre-app"

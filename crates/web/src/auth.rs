@@ -213,10 +213,12 @@ pub(crate) async fn identify(
     let viewer = Viewer {
         name: found.actor.name.clone(),
         signed_in: found.actor.grant.is_some(),
-        admin: found.actor.may(cadre_core::access::Action::ManageUsers),
+        admin: found
+            .actor
+            .may(cadre_app::domain::access::Action::ManageUsers),
         corrections: found
             .actor
-            .may(cadre_core::access::Action::ProposeCorrection),
+            .may(cadre_app::domain::access::Action::ProposeCorrection),
     };
     req.extensions_mut().insert(found);
     VIEWER.scope(viewer, next.run(req)).await
@@ -288,7 +290,7 @@ fn safe_next(next: Option<&str>) -> String {
                 && !n.contains('\\')
                 && !n
                     .chars()
-                    .any(|c| c.is_control() || cadre_core::text::is_format(c)) =>
+                    .any(|c| c.is_control() || cadre_app::domain::text::is_format(c)) =>
         {
             n.to_string()
         }

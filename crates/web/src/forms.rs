@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use cadre_core::validate::FieldProblem;
+use cadre_app::domain::validate::FieldProblem;
 
 /// The typed values of a form and the problems found in them.
 #[derive(Debug, Clone, Default)]

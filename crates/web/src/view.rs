@@ -3,7 +3,7 @@
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use cadre_core::{Modality, Status};
+use cadre_app::domain::{Modality, Status};
 
 use crate::error::WebError;
 
@@ -80,7 +80,7 @@ pub(crate) fn num(n: u64) -> String {
 
 /// A country's name from its alpha-2 code (the code itself when unknown).
 pub(crate) fn country_name(code: &str) -> String {
-    cadre_core::Countries::get()
+    cadre_app::domain::Countries::get()
         .lookup(code)
         .map(|c| c.name.clone())
         .unwrap_or_else(|_| code.to_string())

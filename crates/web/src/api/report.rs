@@ -3,7 +3,7 @@
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use cadre_core::report::Period;
+use cadre_app::domain::report::Period;
 use serde::Deserialize;
 use utoipa::IntoParams;
 

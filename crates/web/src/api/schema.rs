@@ -3,9 +3,9 @@
 //! (`"3937801.50"`), exact; dates are partial as the agency knows them (`2020`, `2020-07`,
 //! `2020-07-16`).
 
+use cadre_app::domain::fields::Typed;
+use cadre_app::domain::{Money, PartnerRecord, PersonRecord, SessionRecord, TrainingRecord};
 use cadre_app::{Participant as StoredParticipant, RosterLine, Versioned};
-use cadre_core::fields::Typed;
-use cadre_core::{Money, PartnerRecord, PersonRecord, SessionRecord, TrainingRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -4,7 +4,7 @@
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
-use cadre_core::listing;
+use cadre_app::domain::listing;
 use serde::Deserialize;
 use utoipa::IntoParams;
 

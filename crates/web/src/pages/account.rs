@@ -26,7 +26,7 @@ struct AccountPage {
 }
 
 fn day(unix: i64) -> String {
-    let (y, m, d) = cadre_core::date::civil_from_days(unix.div_euclid(86_400));
+    let (y, m, d) = cadre_app::domain::date::civil_from_days(unix.div_euclid(86_400));
     format!("{y:04}-{m:02}-{d:02}")
 }
 

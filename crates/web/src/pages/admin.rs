@@ -10,10 +10,10 @@ use axum::extract::{Path, Query};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
+use cadre_app::domain::access::{Grant, Role};
+use cadre_app::domain::audit::Entry;
 use cadre_app::AppError;
 use cadre_app::{Account, AuditFilter};
-use cadre_core::access::{Grant, Role};
-use cadre_core::audit::Entry;
 use serde::Deserialize;
 
 use crate::error::{PageResult, WebError};

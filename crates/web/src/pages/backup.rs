@@ -76,7 +76,7 @@ pub(crate) async fn download(s: Ctx) -> PageResult<Response> {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
-    let (y, m, d) = cadre_core::date::civil_from_days(secs.div_euclid(86_400));
+    let (y, m, d) = cadre_app::domain::date::civil_from_days(secs.div_euclid(86_400));
     let day = format!("{y:04}-{m:02}-{d:02}");
     Ok((
         [

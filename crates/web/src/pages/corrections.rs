@@ -7,9 +7,9 @@ use askama::Template;
 use axum::extract::{Path, Query};
 use axum::response::Response;
 use axum::Form;
+use cadre_app::domain::access::Action;
 use cadre_app::AppError;
 use cadre_app::Correction;
-use cadre_core::access::Action;
 use serde::Deserialize;
 
 use super::training_form::{Difference, FIELDS};
@@ -46,7 +46,7 @@ pub(crate) async fn list(s: Ctx, Query(q): Query<Done>) -> PageResult<Response> 
         let (title, current) = match s.app.training(&s.actor, c.training_id).await {
             Ok(t) => (
                 t.record.title.clone(),
-                cadre_core::fields::training_fields(&t.record),
+                cadre_app::domain::fields::training_fields(&t.record),
             ),
             Err(AppError::NotFound { .. }) => ("(deleted)".to_string(), BTreeMap::new()),
             Err(e) => return Err(e.into()),

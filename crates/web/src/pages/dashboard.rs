@@ -84,7 +84,7 @@ pub(crate) async fn show(s: Ctx, Query(q): Query<PeriodQuery>) -> PageResult<Res
         svg::bars("months-chart", "Trainings by month", &months)
     };
     let mut notes: Vec<(&'static str, &'static str, &'static str, u64)> =
-        cadre_core::quality::count_by_rule(&r.quality)
+        cadre_app::domain::quality::count_by_rule(&r.quality)
             .into_iter()
             .map(|(rule, severity, n)| {
                 (

@@ -9,8 +9,8 @@ use askama::Template;
 use axum::extract::{Multipart, Path};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use cadre_app::domain::Kind;
 use cadre_app::{AppError, ImportOutcome, ImportSettings, Preview, TrainingChoice, Upload};
-use cadre_core::Kind;
 
 use crate::error::{PageResult, WebError};
 use crate::view::{page, page_with, see_other};

@@ -8,9 +8,9 @@ use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
+use cadre_app::domain::PersonRecord;
 use cadre_app::{AppError, MergePreview};
 use cadre_app::{Participant, PersonAttendance, Versioned};
-use cadre_core::PersonRecord;
 use cadre_render::view;
 use serde::Deserialize;
 
@@ -48,8 +48,8 @@ struct ListPage {
 }
 
 pub(crate) async fn list(s: Ctx, Query(query): Query<ListQuery>) -> PageResult<Response> {
-    let q =
-        cadre_core::listing::search_text(query.q.as_deref().unwrap_or_default().trim()).to_string();
+    let q = cadre_app::domain::listing::search_text(query.q.as_deref().unwrap_or_default().trim())
+        .to_string();
     let search = (!q.is_empty()).then_some(q.as_str());
     let mut people = s
         .app
@@ -74,8 +74,8 @@ pub(crate) async fn list(s: Ctx, Query(query): Query<ListQuery>) -> PageResult<R
 
 fn gender_label(p: &PersonRecord) -> &'static str {
     match p.gender {
-        Some(cadre_core::Gender::Male) => "Male",
-        Some(cadre_core::Gender::Female) => "Female",
+        Some(cadre_app::domain::Gender::Male) => "Male",
+        Some(cadre_app::domain::Gender::Female) => "Female",
         None => "Not recorded",
     }
 }
@@ -88,7 +88,7 @@ struct PersonPage {
     gender: &'static str,
     attended: Vec<(PersonAttendance, String)>,
     /// Its audit trail, to those who may change records.
-    history: Vec<cadre_core::audit::Entry>,
+    history: Vec<cadre_app::domain::audit::Entry>,
     /// Likely duplicates: (the other record, what the rule says, the merge preview's link).
     duplicates: Vec<(i64, String, String)>,
 }
@@ -159,7 +159,7 @@ pub(crate) async fn edit(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
         nav: "participants",
         id,
         version: p.version,
-        form: FormView::new(cadre_core::fields::person_fields(&p.record.person)),
+        form: FormView::new(cadre_app::domain::fields::person_fields(&p.record.person)),
         genders: GENDERS,
         conflict: false,
     })
@@ -244,7 +244,7 @@ pub(crate) async fn merge_preview(s: Ctx, Query(q): Query<MergeQuery>) -> PageRe
     let preview = s.app.merge_preview(&s.actor, kept, other).await?;
     page(MergePage {
         nav: "participants",
-        form: FormView::new(cadre_core::fields::person_fields(&preview.merged)),
+        form: FormView::new(cadre_app::domain::fields::person_fields(&preview.merged)),
         preview,
         genders: GENDERS,
         stale: false,
@@ -277,7 +277,7 @@ pub(crate) async fn merge(
                     false,
                 ),
                 _ => (
-                    FormView::new(cadre_core::fields::person_fields(&preview.merged)),
+                    FormView::new(cadre_app::domain::fields::person_fields(&preview.merged)),
                     true,
                 ),
             };

@@ -7,9 +7,9 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
+use cadre_app::domain::{PartnerKind, PartnerRecord};
 use cadre_app::AppError;
 use cadre_app::Versioned;
-use cadre_core::{PartnerKind, PartnerRecord};
 
 use crate::error::PageResult;
 use crate::forms::FormView;
@@ -40,7 +40,7 @@ pub(crate) async fn list(s: Ctx) -> PageResult<Response> {
             (p, k)
         })
         .collect();
-    partners.sort_by_key(|(p, _)| cadre_core::text::fold(&p.record.name));
+    partners.sort_by_key(|(p, _)| cadre_app::domain::text::fold(&p.record.name));
     page(ListPage {
         nav: "partners",
         partners,
@@ -105,7 +105,7 @@ pub(crate) async fn edit(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
     page(form_page(
         Some(id),
         p.version,
-        FormView::new(cadre_core::fields::partner_fields(&p.record)),
+        FormView::new(cadre_app::domain::fields::partner_fields(&p.record)),
     ))
 }
 
@@ -151,7 +151,7 @@ pub(crate) async fn delete(
             let mut view = form_page(
                 Some(id),
                 p.version,
-                FormView::new(cadre_core::fields::partner_fields(&p.record)),
+                FormView::new(cadre_app::domain::fields::partner_fields(&p.record)),
             );
             view.refused = Some(format!(
                 "Nothing was deleted: {} refer to it. Tick the box to delete it anyway; the trainings stay, without it.",

@@ -7,9 +7,9 @@ use askama::Template;
 use axum::extract::Query;
 use axum::response::Response;
 use axum::Form;
-use cadre_core::access::Action;
-use cadre_core::approval::{Approval, Status};
-use cadre_core::report::Period;
+use cadre_app::domain::access::Action;
+use cadre_app::domain::approval::{Approval, Status};
+use cadre_app::domain::report::Period;
 use serde::Deserialize;
 
 use crate::error::{PageResult, WebError};
@@ -33,13 +33,13 @@ fn state_of(a: Option<&Approval>) -> String {
                 None => format!(
                     "Submitted for approval by {} on {}.",
                     a.submitted_by,
-                    cadre_core::approval::day_of(&a.submitted_at)
+                    cadre_app::domain::approval::day_of(&a.submitted_at)
                 ),
                 Some(_) => format!(
                     "Approved on {}, reopened, and submitted again by {} on {}.",
                     a.approved_on(),
                     a.submitted_by,
-                    cadre_core::approval::day_of(&a.submitted_at)
+                    cadre_app::domain::approval::day_of(&a.submitted_at)
                 ),
             },
             Status::Approved => format!(
@@ -52,7 +52,7 @@ fn state_of(a: Option<&Approval>) -> String {
                 a.approved_on(),
                 a.reopened_at
                     .as_deref()
-                    .map(cadre_core::approval::day_of)
+                    .map(cadre_app::domain::approval::day_of)
                     .unwrap_or_default(),
                 a.reopened_by.as_deref().unwrap_or(""),
                 a.reason

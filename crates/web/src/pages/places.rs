@@ -15,7 +15,7 @@ struct CountriesPage {
 }
 
 pub(crate) async fn countries() -> PageResult<Response> {
-    let mut countries: Vec<(String, String, String)> = cadre_core::Countries::get()
+    let mut countries: Vec<(String, String, String)> = cadre_app::domain::Countries::get()
         .all()
         .iter()
         .map(|c| (c.code.clone(), c.name.clone(), c.groups.join(", ")))

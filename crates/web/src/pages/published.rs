@@ -45,12 +45,12 @@ pub(crate) async fn show(s: Ctx, Path(slug): Path<String>) -> PageResult<Respons
         .await?
         .map(|b| String::from_utf8_lossy(&b).into_owned())
         .unwrap_or_default();
-    let published_on = cadre_core::Date::parse(p.published_at.get(..10).unwrap_or(""))
+    let published_on = cadre_app::domain::Date::parse(p.published_at.get(..10).unwrap_or(""))
         .map(|d| {
             format!(
                 "{} {} {}",
                 d.day,
-                cadre_core::date::month_name(d.month),
+                cadre_app::domain::date::month_name(d.month),
                 d.year
             )
         })

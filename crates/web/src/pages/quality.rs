@@ -9,8 +9,8 @@ use askama::Template;
 use axum::extract::{Path, Query};
 use axum::response::Response;
 use axum::Form;
-use cadre_core::quality::{Finding, Rule, Severity};
-use cadre_core::report::Period;
+use cadre_app::domain::quality::{Finding, Rule, Severity};
+use cadre_app::domain::report::Period;
 use cadre_render::quality as words;
 use serde::Deserialize;
 
@@ -118,7 +118,7 @@ pub(crate) async fn to_fix(s: Ctx, Query(q): Query<YearQuery>) -> PageResult<Res
             + persons.as_ref().map_or(0, Vec::len),
         groups,
         persons,
-        may_set_rules: s.actor.may(cadre_core::access::Action::ManageUsers),
+        may_set_rules: s.actor.may(cadre_app::domain::access::Action::ManageUsers),
     })
 }
 

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::{Path, Query};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use cadre_core::report::Period;
+use cadre_app::domain::report::Period;
 use cadre_render::Format;
 
 use crate::error::{PageResult, WebError};
@@ -79,9 +79,9 @@ pub(crate) async fn show(s: Ctx, Query(q): Query<PeriodQuery>) -> PageResult<Res
         body: cadre_render::html::body(&report)?,
         years,
         months: (1..=12)
-            .map(|m| (m, cadre_core::date::month_name(m)))
+            .map(|m| (m, cadre_app::domain::date::month_name(m)))
             .collect(),
-        can_publish: s.actor.may(cadre_core::access::Action::Publish),
+        can_publish: s.actor.may(cadre_app::domain::access::Action::Publish),
         approval: super::periods::panel(&s, period).await?,
     })
 }

@@ -9,10 +9,10 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
+use cadre_app::domain::fields::training_fields;
+use cadre_app::domain::merge::merge3;
 use cadre_app::AppError;
 use cadre_app::Dependents;
-use cadre_core::fields::training_fields;
-use cadre_core::merge::merge3;
 
 use crate::error::PageResult;
 use crate::forms::FormView;

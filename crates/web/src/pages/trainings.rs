@@ -4,9 +4,9 @@
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::response::Response;
+use cadre_app::domain::listing::{self, Sort};
+use cadre_app::domain::report::{CountSource, TrainingFacts};
 use cadre_app::{RosterLine, Versioned};
-use cadre_core::listing::{self, Sort};
-use cadre_core::report::{CountSource, TrainingFacts};
 use cadre_render::view;
 
 use crate::error::PageResult;
@@ -112,7 +112,7 @@ struct Figure {
 #[template(path = "training.html")]
 pub(crate) struct TrainingPage {
     nav: &'static str,
-    t: Versioned<cadre_core::TrainingRecord>,
+    t: Versioned<cadre_app::domain::TrainingRecord>,
     dates: String,
     modality: &'static str,
     status: &'static str,
@@ -135,7 +135,7 @@ pub(crate) struct TrainingPage {
     notes: Vec<(&'static str, String, &'static str)>,
     session_form: crate::forms::FormView,
     /// Its audit trail, to those who may change records.
-    history: Vec<cadre_core::audit::Entry>,
+    history: Vec<cadre_app::domain::audit::Entry>,
     can_edit: bool,
     can_propose: bool,
     /// Said after a save.
@@ -265,8 +265,10 @@ pub(crate) async fn training_page(
         session_form,
         history: crate::view::if_allowed(s.app.history(&s.actor, "training", id, 50).await)?,
         locked: s.app.lock_of(t.record.start).await?,
-        can_edit: s.actor.may(cadre_core::access::Action::EditRecords),
-        can_propose: s.actor.may(cadre_core::access::Action::ProposeCorrection),
+        can_edit: s.actor.may(cadre_app::domain::access::Action::EditRecords),
+        can_propose: s
+            .actor
+            .may(cadre_app::domain::access::Action::ProposeCorrection),
         notice: None,
         t,
     })
