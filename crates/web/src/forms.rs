@@ -55,3 +55,118 @@ impl FormView {
         self.value(field) == option
     }
 }
+
+/// A row of the side-by-side view of two versions of a record: a field they hold differently.
+pub(crate) struct Difference {
+    pub field: &'static str,
+    pub label: &'static str,
+    pub mine: String,
+    pub theirs: String,
+}
+
+/// A save that met someone else's since the version its form was filled from: what the form
+/// says about it.
+pub(crate) struct Conflict {
+    pub version: i64,
+    /// The fields both changed, to choose between.
+    pub differences: Vec<Difference>,
+    /// The fields only the other person changed: their values are in the form.
+    pub kept: Vec<&'static str>,
+}
+
+/// Takes the version a form was filled from out of its values (`base.FIELD`), and applies
+/// the choices made in a conflict (`keep.FIELD` = `theirs`: the base's value, which after a
+/// conflict is theirs). Sent back with every save, the base lets a save from an old version
+/// merge three ways.
+pub(crate) fn take_base(values: &mut BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let base = take_prefixed(values, "base.");
+    for (field, keep) in take_prefixed(values, "keep.") {
+        if keep == "theirs" {
+            if let Some(theirs) = base.get(&field) {
+                values.insert(field, theirs.clone());
+            }
+        }
+    }
+    base
+}
+
+fn take_prefixed(values: &mut BTreeMap<String, String>, prefix: &str) -> BTreeMap<String, String> {
+    let names: Vec<String> = values
+        .keys()
+        .filter(|k| k.starts_with(prefix))
+        .cloned()
+        .collect();
+    names
+        .into_iter()
+        .filter_map(|k| {
+            let v = values.remove(&k)?;
+            Some((k[prefix.len()..].to_string(), v))
+        })
+        .collect()
+}
+
+/// A save from an old version, merged three ways when its form sent its base: `Some` with
+/// the merged values when no field was changed by both (to save as they stand, at the
+/// record's current version), `None` when the editor must choose.
+pub(crate) fn merge_if_clear(
+    base: &BTreeMap<String, String>,
+    mine: &BTreeMap<String, String>,
+    theirs: &BTreeMap<String, String>,
+) -> Option<BTreeMap<String, String>> {
+    if base.is_empty() {
+        return None;
+    }
+    let merged = cadre_app::domain::merge::merge3(base, mine, theirs);
+    merged.both_changed.is_empty().then_some(merged.fields)
+}
+
+impl Conflict {
+    /// The form's values and what it says, for a save from `base` (empty for a form that did
+    /// not send it: every difference is shown) that met `theirs`, now at `version`. `fields`
+    /// names the form's fields with their labels.
+    pub(crate) fn between(
+        version: i64,
+        base: &BTreeMap<String, String>,
+        mine: &BTreeMap<String, String>,
+        theirs: &BTreeMap<String, String>,
+        fields: &[(&'static str, &'static str)],
+    ) -> (BTreeMap<String, String>, Conflict) {
+        let get =
+            |m: &BTreeMap<String, String>, f: &str| m.get(f).map_or("", |v| v.trim()).to_string();
+        let (values, both, kept): (_, Vec<String>, Vec<String>) = if base.is_empty() {
+            let differing = fields
+                .iter()
+                .filter(|(f, _)| get(mine, f) != get(theirs, f))
+                .map(|(f, _)| f.to_string())
+                .collect();
+            (mine.clone(), differing, Vec::new())
+        } else {
+            let m = cadre_app::domain::merge::merge3(base, mine, theirs);
+            (m.fields, m.both_changed, m.theirs_kept)
+        };
+        let named = |f: &str| fields.iter().find(|(n, _)| *n == f).copied();
+        let differences = both
+            .iter()
+            .filter_map(|f| named(f))
+            .map(|(field, label)| Difference {
+                field,
+                label,
+                mine: get(mine, field),
+                theirs: get(theirs, field),
+            })
+            .collect();
+        let kept = kept
+            .iter()
+            .filter_map(|f| named(f))
+            .map(|(_, l)| l)
+            .collect();
+        (
+            values,
+            Conflict {
+                version,
+                differences,
+                kept,
+            },
+        )
+    }
+}

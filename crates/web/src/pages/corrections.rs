@@ -12,8 +12,9 @@ use cadre_app::AppError;
 use cadre_app::Correction;
 use serde::Deserialize;
 
-use super::training_form::{Difference, FIELDS};
+use super::training_form::FIELDS;
 use crate::error::PageResult;
+use crate::forms::Difference;
 use crate::view::{page, see_other};
 use crate::Ctx;
 

@@ -15,11 +15,22 @@ use cadre_render::view;
 use serde::Deserialize;
 
 use crate::error::{PageResult, WebError};
-use crate::forms::FormView;
+use crate::forms::{merge_if_clear, take_base, Conflict, FormView};
 use crate::view::{page, page_with, see_other, url_encode};
 use crate::Ctx;
 
 const PER_PAGE: i64 = 50;
+
+/// The form's fields with their labels, for the side-by-side view of a conflict.
+const LABELS: [(&str, &str); 7] = [
+    ("given_name", "Given name"),
+    ("family_name", "Family name"),
+    ("email", "E-mail"),
+    ("gender", "Gender"),
+    ("country", "Country"),
+    ("organisation", "Organisation"),
+    ("department", "Department"),
+];
 const FIELDS: [&str; 7] = [
     "given_name",
     "family_name",
@@ -150,18 +161,22 @@ struct EditPage {
     version: i64,
     form: FormView,
     genders: [(&'static str, &'static str); 3],
-    conflict: bool,
+    /// The record as the form was filled from it (see `forms::take_base`).
+    base: BTreeMap<String, String>,
+    conflict: Option<Conflict>,
 }
 
 pub(crate) async fn edit(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
     let p = s.app.participant_to_edit(&s.actor, id).await?;
+    let fields = cadre_app::domain::fields::person_fields(&p.record.person);
     page(EditPage {
         nav: "participants",
         id,
         version: p.version,
-        form: FormView::new(cadre_app::domain::fields::person_fields(&p.record.person)),
+        form: FormView::new(fields.clone()),
         genders: GENDERS,
-        conflict: false,
+        base: fields,
+        conflict: None,
     })
 }
 
@@ -174,11 +189,24 @@ pub(crate) async fn update(
         .remove("version")
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    match s
+    let base = take_base(&mut values);
+    let mut result = s
         .app
         .update_participant(&s.actor, id, version, &values)
-        .await
-    {
+        .await;
+    if let Err(AppError::Conflict { .. }) = &result {
+        // Merged three ways: what only the other person changed is kept.
+        let stored = s.app.participant(&s.actor, id).await?;
+        let theirs = cadre_app::domain::fields::person_fields(&stored.record.person);
+        if let Some(fields) = merge_if_clear(&base, &values, &theirs) {
+            values = fields;
+            result = s
+                .app
+                .update_participant(&s.actor, id, stored.version, &values)
+                .await;
+        }
+    }
+    match result {
         Ok(_) => Ok(see_other(&format!("/participants/{id}"))),
         Err(AppError::Fields(problems)) => page_with(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -188,20 +216,27 @@ pub(crate) async fn update(
                 version,
                 form: FormView::new(values).with_problems(&problems, &FIELDS),
                 genders: GENDERS,
-                conflict: false,
+                base,
+                conflict: None,
             },
         ),
-        Err(AppError::Conflict { current, .. }) => page_with(
-            StatusCode::CONFLICT,
-            EditPage {
-                nav: "participants",
-                id,
-                version: current,
-                form: FormView::new(values),
-                genders: GENDERS,
-                conflict: true,
-            },
-        ),
+        Err(AppError::Conflict { current, .. }) => {
+            let stored = s.app.participant(&s.actor, id).await?;
+            let theirs = cadre_app::domain::fields::person_fields(&stored.record.person);
+            let (values, conflict) = Conflict::between(current, &base, &values, &theirs, &LABELS);
+            page_with(
+                StatusCode::CONFLICT,
+                EditPage {
+                    nav: "participants",
+                    id,
+                    version: current,
+                    form: FormView::new(values),
+                    genders: GENDERS,
+                    base: theirs,
+                    conflict: Some(conflict),
+                },
+            )
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -12,11 +12,19 @@ use cadre_app::AppError;
 use cadre_app::Versioned;
 
 use crate::error::PageResult;
-use crate::forms::FormView;
+use crate::forms::{merge_if_clear, take_base, Conflict, FormView};
 use crate::view::{page, page_with, see_other};
 use crate::Ctx;
 
 const FIELDS: [&str; 4] = ["name", "short_name", "parent", "kind"];
+
+/// The form's fields with their labels, for the side-by-side view of a conflict.
+const LABELS: [(&str, &str); 4] = [
+    ("name", "Name"),
+    ("short_name", "Short name"),
+    ("parent", "Part of"),
+    ("kind", "Kind"),
+];
 
 #[derive(Template)]
 #[template(path = "partners.html")]
@@ -55,7 +63,9 @@ struct FormPage {
     version: i64,
     form: FormView,
     kinds: Vec<(&'static str, &'static str)>,
-    conflict: bool,
+    /// The record as the form was filled from it (see `forms::take_base`).
+    base: BTreeMap<String, String>,
+    conflict: Option<Conflict>,
     refused: Option<String>,
 }
 
@@ -72,7 +82,8 @@ fn form_page(id: Option<i64>, version: i64, form: FormView) -> FormPage {
         version,
         form,
         kinds: kinds(),
-        conflict: false,
+        base: BTreeMap::new(),
+        conflict: None,
         refused: None,
     }
 }
@@ -102,11 +113,10 @@ pub(crate) async fn create(
 
 pub(crate) async fn edit(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
     let p = s.app.partner_to_edit(&s.actor, id).await?;
-    page(form_page(
-        Some(id),
-        p.version,
-        FormView::new(cadre_app::domain::fields::partner_fields(&p.record)),
-    ))
+    let fields = cadre_app::domain::fields::partner_fields(&p.record);
+    let mut view = form_page(Some(id), p.version, FormView::new(fields.clone()));
+    view.base = fields;
+    page(view)
 }
 
 pub(crate) async fn update(
@@ -118,19 +128,38 @@ pub(crate) async fn update(
         .remove("version")
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    match s.app.update_partner(&s.actor, id, version, &values).await {
+    let base = take_base(&mut values);
+    let mut result = s.app.update_partner(&s.actor, id, version, &values).await;
+    if let Err(AppError::Conflict { .. }) = &result {
+        // Merged three ways: what only the other person changed is kept.
+        let stored = s.app.partner(&s.actor, id).await?;
+        let theirs = cadre_app::domain::fields::partner_fields(&stored.record);
+        if let Some(fields) = merge_if_clear(&base, &values, &theirs) {
+            values = fields;
+            result = s
+                .app
+                .update_partner(&s.actor, id, stored.version, &values)
+                .await;
+        }
+    }
+    match result {
         Ok(_) => Ok(see_other("/partners")),
-        Err(AppError::Fields(problems)) => page_with(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            form_page(
+        Err(AppError::Fields(problems)) => {
+            let mut view = form_page(
                 Some(id),
                 version,
                 FormView::new(values).with_problems(&problems, &FIELDS),
-            ),
-        ),
+            );
+            view.base = base;
+            page_with(StatusCode::UNPROCESSABLE_ENTITY, view)
+        }
         Err(AppError::Conflict { current, .. }) => {
+            let stored = s.app.partner(&s.actor, id).await?;
+            let theirs = cadre_app::domain::fields::partner_fields(&stored.record);
+            let (values, conflict) = Conflict::between(current, &base, &values, &theirs, &LABELS);
             let mut view = form_page(Some(id), current, FormView::new(values));
-            view.conflict = true;
+            view.base = theirs;
+            view.conflict = Some(conflict);
             page_with(StatusCode::CONFLICT, view)
         }
         Err(e) => Err(e.into()),

@@ -10,12 +10,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
 use cadre_app::domain::fields::training_fields;
-use cadre_app::domain::merge::merge3;
 use cadre_app::AppError;
 use cadre_app::Dependents;
 
 use crate::error::PageResult;
-use crate::forms::FormView;
+use crate::forms::{merge_if_clear, take_base, Conflict, FormView};
 use crate::view::{page, page_with, see_other, MODALITIES, STATUSES};
 use crate::Ctx;
 
@@ -46,22 +45,6 @@ pub(crate) const FIELDS: [(&str, &str); 21] = [
 
 fn shown() -> Vec<&'static str> {
     FIELDS.iter().map(|(f, _)| *f).collect()
-}
-
-/// A row of the side-by-side view of a conflict: a field both editors changed.
-pub(crate) struct Difference {
-    pub field: &'static str,
-    pub label: &'static str,
-    pub mine: String,
-    pub theirs: String,
-}
-
-pub(crate) struct Conflict {
-    pub version: i64,
-    /// The fields both changed, to choose between.
-    pub differences: Vec<Difference>,
-    /// The fields only the other person changed: their values are in the form.
-    pub kept: Vec<&'static str>,
 }
 
 #[derive(Template)]
@@ -151,23 +134,6 @@ pub(crate) async fn edit(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
     page(view)
 }
 
-/// The values of a form's fields named `prefix.FIELD` (taken out of `values`): the version
-/// the editor started from (`base.`), and their choices in a conflict (`keep.`).
-fn take_prefixed(values: &mut BTreeMap<String, String>, prefix: &str) -> BTreeMap<String, String> {
-    let names: Vec<String> = values
-        .keys()
-        .filter(|k| k.starts_with(prefix))
-        .cloned()
-        .collect();
-    names
-        .into_iter()
-        .filter_map(|k| {
-            let v = values.remove(&k)?;
-            Some((k[prefix.len()..].to_string(), v))
-        })
-        .collect()
-}
-
 pub(crate) async fn update(
     s: Ctx,
     Path(id): Path<i64>,
@@ -177,38 +143,26 @@ pub(crate) async fn update(
         .remove("version")
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or(0);
-    let base = take_prefixed(&mut values, "base.");
-    // After a conflict, a field both changed is the editor's to choose: theirs (the base of
-    // this form, then) or theirs as typed.
-    for (field, keep) in take_prefixed(&mut values, "keep.") {
-        if keep == "theirs" {
-            if let Some(theirs) = base.get(&field) {
-                values.insert(field, theirs.clone());
-            }
-        }
-    }
+    let base = take_base(&mut values);
     let mut result = s.app.update_training(&s.actor, id, version, &values).await;
-    let mut kept = Vec::new();
+    let mut merged = false;
     if let Err(AppError::Conflict { .. }) = &result {
         // Three ways: what the editor started from, what they typed, what is stored now. What
         // only one side changed is kept from that side; if no field was changed by both, the
         // merge is saved as it stands.
-        if !base.is_empty() {
-            let stored = s.app.training(&s.actor, id).await?;
-            let merged = merge3(&base, &values, &training_fields(&stored.record));
-            if merged.both_changed.is_empty() {
-                kept = merged.theirs_kept.clone();
-                values = merged.fields;
-                result = s
-                    .app
-                    .update_training(&s.actor, id, stored.version, &values)
-                    .await;
-            }
+        let stored = s.app.training(&s.actor, id).await?;
+        if let Some(fields) = merge_if_clear(&base, &values, &training_fields(&stored.record)) {
+            merged = fields != values;
+            values = fields;
+            result = s
+                .app
+                .update_training(&s.actor, id, stored.version, &values)
+                .await;
         }
     }
     match result {
-        Ok(_) if kept.is_empty() => Ok(see_other(&format!("/trainings/{id}?saved=1"))),
-        Ok(_) => Ok(see_other(&format!("/trainings/{id}?saved=merged"))),
+        Ok(_) if merged => Ok(see_other(&format!("/trainings/{id}?saved=merged"))),
+        Ok(_) => Ok(see_other(&format!("/trainings/{id}?saved=1"))),
         Err(AppError::Fields(problems)) => {
             let form = FormView::new(values).with_problems(&problems, &shown());
             let heading = format!("Edit {}", form.value("title"));
@@ -219,47 +173,14 @@ pub(crate) async fn update(
         Err(AppError::Conflict { current, .. }) => {
             let stored = s.app.training(&s.actor, id).await?;
             let theirs = training_fields(&stored.record);
-            let (form_values, differences, kept) = if base.is_empty() {
-                // A form without its base (from an older page): every difference is shown.
-                let differences = FIELDS
-                    .iter()
-                    .filter(|(field, _)| {
-                        values.get(*field).map_or("", |v| v.trim())
-                            != theirs.get(*field).map_or("", String::as_str)
-                    })
-                    .map(|(f, _)| f.to_string())
-                    .collect();
-                (values.clone(), differences, Vec::new())
-            } else {
-                let merged = merge3(&base, &values, &theirs);
-                (merged.fields, merged.both_changed, merged.theirs_kept)
-            };
-            let label = |f: &str| FIELDS.iter().find(|(n, _)| *n == f).map_or("", |(_, l)| *l);
-            let differences = differences
-                .iter()
-                .filter(|f| !label(f).is_empty())
-                .map(|f| Difference {
-                    field: FIELDS.iter().find(|(n, _)| n == f).map_or("", |(n, _)| *n),
-                    label: label(f),
-                    mine: values.get(f).map_or("", |v| v.trim()).to_string(),
-                    theirs: theirs.get(f).cloned().unwrap_or_default(),
-                })
-                .collect();
-            let kept = kept
-                .iter()
-                .map(|f| label(f))
-                .filter(|l| !l.is_empty())
-                .collect();
+            let (form_values, conflict) =
+                Conflict::between(current, &base, &values, &theirs, &FIELDS);
             let heading = format!("Edit {}", stored.record.title);
             let mut view =
                 FormPage::new(&s, Some(id), current, heading, FormView::new(form_values)).await;
             // The next save starts from what is stored now.
             view.base = theirs;
-            view.conflict = Some(Conflict {
-                version: current,
-                differences,
-                kept,
-            });
+            view.conflict = Some(conflict);
             page_with(StatusCode::CONFLICT, view)
         }
         Err(AppError::Locked(why)) => {
