@@ -90,3 +90,67 @@ impl App {
         Ok(problems)
     }
 }
+
+/// A backup made to be downloaded: the file (in the system's temporary folder, readable by
+/// this user only) and its size.
+#[derive(Debug)]
+pub struct BackupFile {
+    pub path: std::path::PathBuf,
+    pub size: u64,
+}
+
+/// How much of a backup file is read at a time, as it is sent.
+const PIECE: usize = 256 * 1024;
+
+impl App {
+    /// A backup for a download: made into a new file in the temporary folder, to be read with
+    /// [`read_then_remove`].
+    pub async fn backup_for_download(&self, actor: &Actor) -> Result<BackupFile, AppError> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let path =
+            std::env::temp_dir().join(format!("cadre-backup-{}-{nanos}.db", std::process::id()));
+        self.backup(actor, &path, &mut |_, _| {}).await?;
+        let size = tokio::fs::metadata(&path)
+            .await
+            .map_err(|e| AppError::Io {
+                path: path.display().to_string(),
+                source: e,
+            })?
+            .len();
+        Ok(BackupFile { path, size })
+    }
+}
+
+/// Reads a file in pieces on a thread of its own (never on the server's async threads, and
+/// never whole in memory), sending each as it is read, then removes it, sent or not (the
+/// reader may go away).
+pub fn read_then_remove(
+    path: std::path::PathBuf,
+) -> tokio::sync::mpsc::Receiver<std::io::Result<Vec<u8>>> {
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    tokio::task::spawn_blocking(move || {
+        use std::io::Read;
+        let sent = (|| -> std::io::Result<()> {
+            let mut file = std::fs::File::open(&path)?;
+            loop {
+                let mut buf = vec![0u8; PIECE];
+                let n = file.read(&mut buf)?;
+                if n == 0 {
+                    return Ok(());
+                }
+                buf.truncate(n);
+                if tx.blocking_send(Ok(buf)).is_err() {
+                    // The reader went away: nothing more to send.
+                    return Ok(());
+                }
+            }
+        })();
+        if let Err(e) = sent {
+            let _ = tx.blocking_send(Err(e));
+        }
+        let _ = std::fs::remove_file(&path);
+    });
+    rx
+}

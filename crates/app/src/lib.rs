@@ -34,6 +34,7 @@ pub use cadre_core as domain;
 
 pub use accounts::{new_password, MIN_PASSWORD};
 pub use audit::Verified;
+pub use backup::{read_then_remove, BackupFile};
 pub use cadre_import::{Kind, Problem, Problems, REJECTS_COLUMN};
 pub use database::{CopyReport, Status};
 pub use filter::{url_encode, PeriodQuery, TrainingFilter};

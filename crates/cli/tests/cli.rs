@@ -384,6 +384,18 @@ fn db_copy_moves_everything_and_refuses_to_overwrite() {
         &["db", "copy", "--to", "sqlite:copy.db", "--force"],
     );
     assert!(forced.status.success());
+    // Every person went with each copy: the audit trail says so, and that one was refused.
+    let trail = text(&cadre(dir.path(), &["audit", "list", "--limit", "50"]).stdout);
+    assert!(
+        trail
+            .lines()
+            .any(|l| l.contains("exported") && l.contains("copy")),
+        "{trail}"
+    );
+    assert!(
+        trail.lines().any(|l| l.contains("export-failed")),
+        "{trail}"
+    );
 }
 
 /// An attendance file of `n` new persons, all in one training.

@@ -11,7 +11,10 @@ use crate::{Actor, App, AppError, ImportOutcome};
 
 /// The imports running, by their upload's token, each with who started it.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Jobs(Arc<Mutex<HashMap<String, (Who, Arc<Job>)>>>);
+pub(crate) struct Jobs(Arc<Mutex<HashMap<String, Running>>>);
+
+/// A job with who started it.
+type Running = (Who, Arc<Job>);
 
 /// An account as a job knows it: only whoever started a job follows it.
 type Who = (Option<i64>, String);

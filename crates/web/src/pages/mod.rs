@@ -7,6 +7,7 @@ mod admin;
 mod backup;
 mod corrections;
 mod dashboard;
+mod import_outcome;
 mod import_runs;
 mod imports;
 mod participants;
