@@ -3,56 +3,38 @@
 
 use askama::Template;
 use cadre_core::report::Report;
-use cadre_core::words::ENGLISH;
 
+use crate::document::{self, Block, Chart, Show};
 use crate::svg;
-use crate::view::{self, num};
 
-struct Figure {
-    value: String,
-    label: &'static str,
-}
-
-struct Row {
-    cells: Vec<String>,
-}
-
-struct Listing {
-    code: String,
-    title: String,
-    dates: String,
-    modality: &'static str,
-    venue: String,
-    partners: String,
-    audience: String,
-    countries: String,
-    participants: String,
-    gender: String,
-    source: String,
-    note: String,
-    summary: String,
-}
-
-struct Note {
-    training: String,
-    rule: &'static str,
-    severity: &'static str,
-    message: String,
-}
-
-struct Approval {
-    sentence: String,
-    rows: Vec<Row>,
-    edits: Vec<String>,
-}
-
-struct Chart {
+/// A section as the page shows it.
+struct Part {
     id: &'static str,
     heading: &'static str,
-    svg: String,
-    columns: Vec<&'static str>,
-    rows: Vec<Row>,
-    empty: &'static str,
+    blocks: Vec<Piece>,
+}
+
+/// A block of a section as the page shows it.
+enum Piece {
+    Text(String),
+    Aside(String),
+    Empty(&'static str),
+    List(Vec<String>),
+    Paragraphs(Vec<(String, String)>),
+    /// An SVG chart, drawn here.
+    Chart(String),
+    Table(Grid),
+}
+
+/// A table as the page shows it: each cell with whether it is a figure.
+struct Grid {
+    caption: &'static str,
+    head: Vec<(&'static str, bool)>,
+    rows: Vec<Vec<(String, bool)>>,
+    /// The last row is a total.
+    total: bool,
+    /// Under a chart, folded away as its figures.
+    folded: bool,
 }
 
 #[derive(Template)]
@@ -60,20 +42,10 @@ struct Chart {
 struct Page {
     title: String,
     period: String,
-    headline: String,
-    persons: String,
-    modality: String,
-    value_sentence: String,
-    value_usd: String,
-    figures: Vec<Figure>,
-    partners: Vec<Row>,
-    charts: Vec<Chart>,
-    listing: Vec<Listing>,
-    published: Vec<Row>,
-    published_columns: [&'static str; 6],
-    published_intro: &'static str,
-    quality: Vec<Note>,
-    approval: Option<Approval>,
+    figures: Vec<(String, &'static str)>,
+    lead: Vec<String>,
+    parts: Vec<Part>,
+    footer: String,
     /// Files of the same report to link to (a published report's downloads): (file, label).
     downloads: Vec<(String, String)>,
 }
@@ -103,217 +75,75 @@ pub fn with_downloads(r: &Report, downloads: &[(&str, &str)]) -> Result<String, 
 pub const REPORT_CSS: &str = include_str!("../templates/report.css");
 
 fn page(r: &Report) -> Page {
-    let p = &r.participants;
-    let figures = vec![
-        Figure {
-            value: num(r.trainings.total),
-            label: "trainings",
-        },
-        Figure {
-            value: num(p.total),
-            label: "participants",
-        },
-        Figure {
-            value: num(r.persons),
-            label: "individual persons",
-        },
-        Figure {
-            value: num(r.countries.len() as u64),
-            label: "countries reached",
-        },
-        Figure {
-            value: view::usd(r.value),
-            label: "estimated value",
-        },
-    ];
-    let gender_rows = vec![
-        Row {
-            cells: vec!["Male".into(), num(p.male)],
-        },
-        Row {
-            cells: vec!["Female".into(), num(p.female)],
-        },
-        Row {
-            cells: vec!["Not recorded".into(), num(p.not_recorded)],
-        },
-    ];
-    let (department_title, department_bars) = view::chart_rows(
-        r.departments
-            .iter()
-            .map(|d| (d.name.clone(), d.participants, d.trainings)),
-        "department",
-    );
-    let (country_title, country_bars) = view::chart_rows(
-        r.countries
-            .iter()
-            .map(|c| (c.name.clone(), c.participants, c.trainings)),
-        "country",
-    );
-    let month_bars: Vec<(String, u64)> = r
-        .months
+    let doc = document::build(r);
+    let parts = doc
+        .sections
         .iter()
-        .map(|m| (m.label.clone(), m.trainings))
-        .collect();
-    let charts = vec![
-        Chart {
-            id: "gender",
-            heading: "Training by gender",
-            svg: svg::gender("gender-chart", p.male, p.female, p.not_recorded),
-            columns: vec!["Gender", "Participants"],
-            rows: gender_rows,
-            empty: "",
-        },
-        Chart {
-            id: "departments",
-            heading: "Departments trained",
-            svg: if department_bars.is_empty() {
-                String::new()
-            } else {
-                svg::bars("departments-chart", &department_title, &department_bars)
-            },
-            columns: vec!["Department", "Trainings", "Participants (from records)"],
-            rows: r
-                .departments
+        .filter(|s| {
+            !s.blocks
                 .iter()
-                .map(|d| Row {
-                    cells: vec![d.name.clone(), num(d.trainings), num(d.participants)],
-                })
-                .collect(),
-            empty: "No department is recorded for the trainings of this period.",
-        },
-        Chart {
-            id: "countries",
-            heading: "Countries",
-            svg: if country_bars.is_empty() {
-                String::new()
-            } else {
-                svg::bars("countries-chart", &country_title, &country_bars)
-            },
-            columns: vec!["Country", "Trainings", "Participants (from records)"],
-            rows: r
-                .countries
-                .iter()
-                .map(|c| Row {
-                    cells: vec![c.name.clone(), num(c.trainings), num(c.participants)],
-                })
-                .collect(),
-            empty: "No country is named for the trainings of this period.",
-        },
-        Chart {
-            id: "months",
-            heading: "Trainings by month",
-            svg: if month_bars.is_empty() {
-                String::new()
-            } else {
-                svg::bars("months-chart", "Trainings by month of start", &month_bars)
-            },
-            columns: vec!["Month", "Trainings", "Participants"],
-            rows: r
-                .months
-                .iter()
-                .map(|m| Row {
-                    cells: vec![m.label.clone(), num(m.trainings), num(m.participants)],
-                })
-                .collect(),
-            empty: "No training starts in this period.",
-        },
-    ];
-    let partners = r
-        .partners
-        .iter()
-        .map(|pa| Row {
-            cells: vec![
-                pa.name.clone(),
-                pa.short_name.clone(),
-                if pa.roles == ["funder"] {
-                    "Funder".into()
-                } else if pa.roles.len() > 1 {
-                    "Partner and funder".into()
-                } else {
-                    "Partner".into()
-                },
-                num(pa.trainings),
-                view::partner_participants(pa),
-            ],
+                .all(|b| matches!(b, Block::Table(_, Show::Data)))
         })
-        .collect();
-    let listing = r
-        .listing
-        .iter()
-        .map(|t| {
-            let mut partners = t.partners.clone();
-            partners.extend(t.funders.iter().map(|f| format!("{f} (funder)")));
-            let venue = [t.venue.clone(), t.platform.clone()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(", ");
-            Listing {
-                code: t.code.clone(),
-                title: t.title.clone(),
-                dates: view::date_range(t.start, t.end),
-                modality: view::modality(t.modality),
-                venue,
-                partners: partners.join(", "),
-                audience: t.departments.join(", "),
-                countries: view::countries_cell(&t.countries, t.countries_reached),
-                participants: t
-                    .participants
-                    .map_or_else(|| "Not known".to_string(), |c| ENGLISH.count(c.total)),
-                gender: t.participants.map_or_else(String::new, |c| {
-                    format!(
-                        "{} male, {} female, {} not recorded",
-                        num(c.male),
-                        num(c.female),
-                        num(c.not_recorded)
-                    )
-                }),
-                source: match t.source {
-                    cadre_core::report::CountSource::Unknown => String::new(),
-                    other => format!(", from {}", view::source_label(other)),
-                },
-                note: t.note.clone().unwrap_or_default(),
-                summary: t.summary.clone().unwrap_or_default(),
+        .map(|s| {
+            let mut blocks = Vec::new();
+            let mut charted = false;
+            for b in &s.blocks {
+                blocks.push(match b {
+                    Block::Text(t) => Piece::Text(t.clone()),
+                    Block::Aside(t) => Piece::Aside(t.clone()),
+                    Block::Empty(t) => Piece::Empty(t),
+                    Block::List(l) => Piece::List(l.clone()),
+                    Block::Paragraphs(p) => Piece::Paragraphs(p.clone()),
+                    Block::Chart(c) => {
+                        charted = true;
+                        Piece::Chart(match c {
+                            Chart::Bars { id, title, bars } => svg::bars(id, title, bars),
+                            Chart::Gender {
+                                male,
+                                female,
+                                not_recorded,
+                            } => svg::gender("gender-chart", *male, *female, *not_recorded),
+                        })
+                    }
+                    Block::Table(t, Show::All | Show::Reading) => {
+                        let shown = t.reading();
+                        Piece::Table(Grid {
+                            caption: s.heading,
+                            head: shown
+                                .iter()
+                                .map(|&i| (t.columns[i].label, t.columns[i].numeric))
+                                .collect(),
+                            rows: t
+                                .rows
+                                .iter()
+                                .map(|row| {
+                                    shown
+                                        .iter()
+                                        .map(|&i| (row[i].shown(), t.columns[i].numeric))
+                                        .collect()
+                                })
+                                .collect(),
+                            total: t.total,
+                            folded: charted,
+                        })
+                    }
+                    Block::Table(_, Show::Data) => continue,
+                });
+            }
+            Part {
+                id: s.id,
+                heading: s.heading,
+                blocks,
             }
         })
         .collect();
-    let quality = r
-        .quality
-        .iter()
-        .map(|q| Note {
-            training: q.training.clone().unwrap_or_else(|| "Period".into()),
-            rule: q.rule.code(),
-            severity: crate::quality::severity(q.severity),
-            message: crate::quality::message(q),
-        })
-        .collect();
     Page {
-        title: view::title(r),
-        period: r.period.label(),
-        headline: view::headline(r),
-        persons: view::persons_sentence(r),
-        modality: view::modality_sentence(r),
-        value_sentence: view::value_sentence(r),
-        value_usd: view::usd(r.value),
-        figures,
-        partners,
-        charts,
-        listing,
-        published: view::published_rows(r)
-            .into_iter()
-            .map(|cells| Row { cells })
-            .collect(),
-        published_columns: view::PUBLISHED_COLUMNS,
-        published_intro: view::PUBLISHED_INTRO,
-        quality,
-        approval: r.approval.as_ref().map(|a| Approval {
-            sentence: view::approval_sentence(a),
-            rows: view::approval_rows(a)
-                .into_iter()
-                .map(|cells| Row { cells })
-                .collect(),
-            edits: a.edits.iter().map(view::edit_line).collect(),
-        }),
+        title: doc.title,
+        period: doc.period,
+        figures: doc.figures,
+        lead: doc.lead,
+        parts,
+        footer: doc.footer,
         downloads: Vec::new(),
     }
 }

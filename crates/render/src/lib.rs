@@ -2,6 +2,7 @@
 //! `cadre_core::report::Report`; nothing here counts.
 
 mod csv_long;
+pub mod document;
 pub mod html;
 mod json;
 mod markdown;

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use cadre_core::report::Report;
 
-use crate::view::{self, num};
+use crate::document::{self, Block, Show, Table};
 
 /// A table cell: pipes and line breaks would break the table.
 fn cell(s: &str) -> String {
@@ -14,7 +14,8 @@ fn cell(s: &str) -> String {
 /// Text from the records (titles, names, notes) as Markdown shows it, letter for letter. A
 /// renderer would otherwise run it: `<img onerror=...>` as raw HTML, `[click](javascript:...)`
 /// as a link, `*`, `_` and backticks as emphasis and code, a leading `#` as a heading and a
-/// line break as a new block. Markup characters get a backslash, and `<`, `>`, `&` become
+/// line break as a new block. Markup characters get a backslash (brackets too, so no link can
+/// form and parentheses stay as typed), and `<`, `>`, `&` become
 /// entities (not every renderer takes `\<` as an escape); letters, accents, apostrophes and
 /// hyphens stay as typed. `|` is left to `cell`, which escapes it in every table cell.
 fn text(s: &str) -> String {
@@ -25,7 +26,7 @@ fn text(s: &str) -> String {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '\\' | '[' | ']' | '(' | ')' | '*' | '_' | '`' => {
+            '\\' | '[' | ']' | '*' | '_' | '`' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -38,20 +39,17 @@ fn text(s: &str) -> String {
     out
 }
 
-/// A table; `align` has one letter per column: `l` for text, `r` for figures.
-fn table(
-    out: &mut String,
-    head: &[&str],
-    align: &str,
-    rows: impl IntoIterator<Item = Vec<String>>,
-) {
+/// A table's columns readers see, aligned: figures to the right.
+fn table(out: &mut String, t: &Table) {
+    let shown = t.reading();
+    let head: Vec<&str> = shown.iter().map(|&i| t.columns[i].label).collect();
     let _ = writeln!(out, "| {} |", head.join(" | "));
     let _ = writeln!(
         out,
         "|{}|",
-        head.iter()
-            .enumerate()
-            .map(|(i, _)| if align.as_bytes().get(i) == Some(&b'r') {
+        shown
+            .iter()
+            .map(|&i| if t.columns[i].numeric {
                 " ---: "
             } else {
                 " --- "
@@ -59,219 +57,73 @@ fn table(
             .collect::<Vec<_>>()
             .join("|")
     );
-    for row in rows {
-        let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
+    let last = t.rows.len().saturating_sub(1);
+    for (n, row) in t.rows.iter().enumerate() {
+        let cells: Vec<String> = shown
+            .iter()
+            .map(|&i| {
+                let c = cell(&text(&row[i].shown()));
+                if t.total && n == last {
+                    format!("**{c}**")
+                } else {
+                    c
+                }
+            })
+            .collect();
         let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
     out.push('\n');
 }
 
+/// The report as Markdown: every section of the document, its text escaped (titles, names and
+/// notes come from the records), its tables as pipe tables.
 pub fn render(r: &Report) -> String {
+    let doc = document::build(r);
     let mut out = String::new();
-    let p = &r.participants;
-    let _ = writeln!(out, "# {}\n", view::title(r));
-    let _ = writeln!(out, "_Period: {}_\n", r.period.label());
-    let _ = writeln!(out, "{}\n", view::headline(r));
-    let _ = writeln!(out, "{}\n", view::persons_sentence(r));
-    if let Some(a) = &r.approval {
-        let _ = writeln!(
-            out,
-            "## Approval\n\n{}\n",
-            text(&view::approval_sentence(a))
-        );
-        if !a.changes.is_empty() {
-            table(
-                &mut out,
-                &["Figure", "Approved", "Now"],
-                "lrr",
-                view::approval_rows(a),
-            );
-        }
-        if !a.edits.is_empty() {
-            let _ = writeln!(out, "The changes since approval:\n");
-            for e in &a.edits {
-                let _ = writeln!(out, "- {}", text(&view::edit_line(e)));
-            }
-            let _ = writeln!(out);
-        }
+    let _ = writeln!(out, "# {}\n", text(&doc.title));
+    let _ = writeln!(out, "_Period: {}_\n", text(&doc.period));
+    for line in &doc.lead {
+        let _ = writeln!(out, "{}\n", text(line));
     }
-    let _ = writeln!(out, "{}\n", view::modality_sentence(r));
-    let _ = writeln!(
-        out,
-        "## Value of capacity building\n\n{}\n",
-        view::value_sentence(r)
-    );
-
-    let _ = writeln!(out, "## Training by gender\n");
-    table(
-        &mut out,
-        &["Gender", "Participants"],
-        "lr",
-        [
-            vec!["Male".into(), num(p.male)],
-            vec!["Female".into(), num(p.female)],
-            vec!["Not recorded".into(), num(p.not_recorded)],
-            vec!["**Total**".into(), format!("**{}**", num(p.total))],
-        ],
-    );
-
-    let _ = writeln!(out, "## Departments trained\n");
-    if r.departments.is_empty() {
-        let _ = writeln!(
-            out,
-            "No department is recorded for the trainings of this period.\n"
-        );
-    } else {
-        table(
-            &mut out,
-            &["Department", "Participants (from records)", "Trainings"],
-            "lrr",
-            r.departments
-                .iter()
-                .map(|d| vec![text(&d.name), num(d.participants), num(d.trainings)]),
-        );
-    }
-
-    let _ = writeln!(out, "## Countries\n");
-    if r.countries.is_empty() {
-        let _ = writeln!(
-            out,
-            "No country is named for the trainings of this period.\n"
-        );
-    } else {
-        table(
-            &mut out,
-            &["Country", "Participants (from records)", "Trainings"],
-            "lrr",
-            r.countries
-                .iter()
-                .map(|c| vec![text(&c.name), num(c.participants), num(c.trainings)]),
-        );
-    }
-
-    let _ = writeln!(out, "## Trainings by month\n");
-    table(
-        &mut out,
-        &["Month", "Trainings", "Participants"],
-        "lrr",
-        r.months
+    for section in &doc.sections {
+        let reading = section
+            .blocks
             .iter()
-            .map(|m| vec![m.label.clone(), num(m.trainings), num(m.participants)]),
-    );
-
-    let _ = writeln!(out, "## Partner agencies\n");
-    table(
-        &mut out,
-        &["Partner", "Name", "Trainings", "Participants"],
-        "llrr",
-        r.partners.iter().map(|p| {
-            let role = if p.roles == ["funder"] {
-                " (funder)"
-            } else {
-                ""
-            };
-            vec![
-                format!("{}{role}", text(&p.short_name)),
-                text(&p.name),
-                num(p.trainings),
-                view::partner_participants(p),
-            ]
-        }),
-    );
-
-    let _ = writeln!(out, "## Listing of trainings delivered\n");
-    table(
-        &mut out,
-        &[
-            "Code",
-            "Training",
-            "Dates",
-            "Mode",
-            "Partners",
-            "Audience",
-            "Countries",
-            "Participants",
-        ],
-        "lllllllr",
-        r.listing.iter().map(|t| {
-            let mut partners: Vec<String> = t.partners.iter().map(|p| text(p)).collect();
-            partners.extend(t.funders.iter().map(|f| format!("{} (funder)", text(f))));
-            let departments: Vec<String> = t.departments.iter().map(|d| text(d)).collect();
-            vec![
-                text(&t.code),
-                text(&t.title),
-                view::date_range(t.start, t.end),
-                view::modality(t.modality).to_string(),
-                partners.join(", "),
-                departments.join(", "),
-                text(&view::countries_cell(&t.countries, t.countries_reached)),
-                view::participants_cell(t.participants),
-            ]
-        }),
-    );
-    if r.listing.iter().any(|t| t.summary.is_some()) {
-        let _ = writeln!(out, "### What each training was\n");
-        for t in &r.listing {
-            if let Some(summary) = &t.summary {
-                let _ = writeln!(
-                    out,
-                    "**{}** {}\n\n{}\n",
-                    text(&t.code),
-                    text(&t.title),
-                    text(summary)
-                );
+            .any(|b| !matches!(b, Block::Table(_, Show::Data) | Block::Chart(_)));
+        if !reading {
+            continue;
+        }
+        let _ = writeln!(out, "## {}\n", section.heading);
+        for block in &section.blocks {
+            match block {
+                Block::Text(s) => {
+                    let _ = writeln!(out, "{}\n", text(s));
+                }
+                Block::Empty(s) => {
+                    let _ = writeln!(out, "{}\n", text(s));
+                }
+                Block::Aside(s) => {
+                    let _ = writeln!(out, "_{}_\n", text(s));
+                }
+                Block::List(lines) => {
+                    for l in lines {
+                        let _ = writeln!(out, "- {}", text(l));
+                    }
+                    out.push('\n');
+                }
+                Block::Paragraphs(items) => {
+                    for (title, body) in items {
+                        let _ = writeln!(out, "**{}**\n\n{}\n", text(title), text(body));
+                    }
+                }
+                // A chart's figures are in the table beside it.
+                Block::Chart(_) => {}
+                Block::Table(t, Show::All | Show::Reading) => table(&mut out, t),
+                Block::Table(_, Show::Data) => {}
             }
         }
     }
-
-    if !r.published.is_empty() {
-        let _ = writeln!(out, "## Declared figures and the records\n");
-        let _ = writeln!(out, "{}\n", view::PUBLISHED_INTRO);
-        table(
-            &mut out,
-            &view::PUBLISHED_COLUMNS,
-            "lrrrll",
-            view::published_rows(r).into_iter().map(|mut row| {
-                // The note is typed with the published figures; the rest is cadre's own.
-                if let Some(note) = row.last_mut() {
-                    *note = text(note);
-                }
-                row
-            }),
-        );
-    }
-
-    let _ = writeln!(out, "## Data quality\n");
-    if r.quality.is_empty() {
-        let _ = writeln!(
-            out,
-            "Every figure of this period comes from complete records."
-        );
-    } else {
-        for q in &r.quality {
-            let severity = crate::quality::severity(q.severity);
-            let message = text(&crate::quality::message(q));
-            match &q.training {
-                Some(code) => {
-                    let _ = writeln!(
-                        out,
-                        "- **{}** ({}, {}): {message}",
-                        text(code),
-                        q.rule,
-                        severity.to_lowercase()
-                    );
-                }
-                None => {
-                    let _ = writeln!(
-                        out,
-                        "- **Period** ({}, {}): {message}",
-                        q.rule,
-                        severity.to_lowercase()
-                    );
-                }
-            }
-        }
-    }
+    let _ = writeln!(out, "---\n\n{}", text(&doc.footer));
     out
 }
 
@@ -283,7 +135,7 @@ mod tests {
     fn record_text_is_shown_not_run() {
         assert_eq!(
             text("[click](javascript:alert(1))"),
-            r"\[click\]\(javascript:alert\(1\)\)"
+            r"\[click\](javascript:alert(1))"
         );
         assert_eq!(text("<img src=x>"), "&lt;img src=x&gt;");
         assert_eq!(text("Trinidad & Tobago"), "Trinidad &amp; Tobago");

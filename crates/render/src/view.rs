@@ -2,7 +2,7 @@
 //! numbers and names are shown.
 
 use cadre_core::money::group_thousands;
-use cadre_core::report::{CountSource, GenderCounts, Report};
+use cadre_core::report::{CountSource, Report};
 use cadre_core::words::ENGLISH;
 use cadre_core::{Modality, Money, PartialDate, Precision};
 
@@ -19,16 +19,6 @@ pub fn title(r: &Report) -> String {
 /// `1,234`.
 pub fn num(n: u64) -> String {
     group_thousands(n)
-}
-
-/// What a reader is told of a partner's participants: none of its trainings has a known
-/// count, and the sum is not known, not zero.
-pub fn partner_participants(p: &cadre_core::report::PartnerLine) -> String {
-    if p.counted == 0 {
-        "not known".to_string()
-    } else {
-        num(p.participants)
-    }
 }
 
 /// `USD 3,937,801`, with cents only where there are some.
@@ -268,11 +258,6 @@ pub fn chart_rows(
     (title, rows)
 }
 
-/// A training's participant figure for a listing: "29", "Not known".
-pub fn participants_cell(c: Option<GenderCounts>) -> String {
-    c.map_or_else(|| "Not known".to_string(), |c| num(c.total))
-}
-
 /// Where a training's figure comes from, in words.
 pub fn source_label(s: CountSource) -> &'static str {
     match s {
@@ -300,53 +285,6 @@ pub fn countries_cell(codes: &[String], reached: Option<u32>) -> String {
         }
         (false, _) => names.join(", "),
     }
-}
-
-/// A published or recorded figure as shown: an amount for the value, else a count.
-pub fn figure_value(figure: cadre_core::Figure, v: i64) -> String {
-    if figure == cadre_core::Figure::ValueUsd {
-        usd(Money::from_cents(v))
-    } else {
-        num(v.unsigned_abs())
-    }
-}
-
-/// The columns of the declared-figures table.
-pub const PUBLISHED_COLUMNS: [&str; 6] = [
-    "Figure",
-    "Declared",
-    "From the records",
-    "Difference",
-    "Why",
-    "Note",
-];
-
-/// A difference with its sign: `+15`, `−2`, `+USD 3,937,801`; `0` for none.
-pub fn difference(figure: cadre_core::Figure, d: i64) -> String {
-    match d.signum() {
-        0 => "0".into(),
-        1 => format!("+{}", figure_value(figure, d)),
-        _ => format!("\u{2212}{}", figure_value(figure, -d)),
-    }
-}
-
-/// The rows of the declared-figures table: figure, declared, records, difference, why, note.
-pub fn published_rows(r: &Report) -> Vec<Vec<String>> {
-    r.published
-        .iter()
-        .map(|p| {
-            let line = r.declared.iter().find(|d| d.figure == p.figure);
-            vec![
-                p.figure.label().to_string(),
-                figure_value(p.figure, p.published),
-                p.records
-                    .map_or_else(|| "—".to_string(), |v| figure_value(p.figure, v)),
-                line.map_or_else(|| "—".to_string(), |d| difference(p.figure, d.difference)),
-                line.map_or_else(String::new, |d| crate::quality::explained(d, &r.quality)),
-                p.note.clone().unwrap_or_default(),
-            ]
-        })
-        .collect()
 }
 
 /// The sentence before the published figures.
@@ -400,20 +338,6 @@ pub fn approval_sentence(a: &cadre_core::approval::SinceApproval) -> String {
         s.push_str(" Changed since approval: the figures below, beside what was approved.");
     }
     s
-}
-
-/// The rows of the changed-since-approval table: figure, approved, now.
-pub fn approval_rows(a: &cadre_core::approval::SinceApproval) -> Vec<Vec<String>> {
-    a.changes
-        .iter()
-        .map(|c| {
-            vec![
-                approved_figure_label(&c.figure).to_string(),
-                approved_figure_value(&c.figure, c.approved),
-                approved_figure_value(&c.figure, c.now),
-            ]
-        })
-        .collect()
 }
 
 /// An edit since the approval, as a line: its day, what was done, to what.

@@ -204,23 +204,12 @@ impl Writer {
         self.y -= size * 0.6;
     }
 
-    /// A table with the given column widths; columns from `numeric_from` on are right-aligned.
-    pub(super) fn table(
-        &mut self,
-        head: &[&str],
-        widths: &[f32],
-        numeric_from: usize,
-        rows: &[Vec<String>],
-    ) {
-        self.table_aligned(head, widths, numeric_from..head.len(), rows);
-    }
-
     /// A table whose columns in `numeric` are figures, aligned to the right.
     pub(super) fn table_aligned(
         &mut self,
         head: &[&str],
         widths: &[f32],
-        numeric: std::ops::Range<usize>,
+        numeric: &[bool],
         rows: &[Vec<String>],
     ) {
         let size = 8.5;
@@ -246,7 +235,7 @@ impl Writer {
             let mut x = MARGIN;
             for (i, (cell_lines, cw)) in wrapped.iter().zip(widths).enumerate() {
                 for (j, line) in cell_lines.iter().enumerate() {
-                    let tx = if numeric.contains(&i) {
+                    let tx = if numeric.get(i).copied().unwrap_or(false) {
                         x + cw - 3.0 - width(line, bold, size)
                     } else {
                         x + 3.0

@@ -1,0 +1,683 @@
+//! The report as one format-neutral document, built once: its title, headline figures and
+//! sentences, then its sections in order, each a heading and blocks (sentences, a chart, a
+//! table of typed cells, a list). Every format (HTML, Markdown, PDF, the workbook) lays out
+//! this same document, so a section added here appears in each of them; a format decides only
+//! how a block looks. Tables say which of their columns a reader sees and which only the
+//! workbook (raw dates, counts split by gender, codes) keeps.
+
+use cadre_core::report::Report;
+use cadre_core::Money;
+
+use crate::view::{self, num};
+
+/// The whole report.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub title: String,
+    /// The period in words.
+    pub period: String,
+    /// The headline figures, each a value and what it counts.
+    pub figures: Vec<(String, &'static str)>,
+    /// The sentences under the figures.
+    pub lead: Vec<String>,
+    pub sections: Vec<Section>,
+    /// The closing words (how the figures are counted).
+    pub footer: String,
+}
+
+/// A part of the report under its heading.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Stable, for links and anchors.
+    pub id: &'static str,
+    pub heading: &'static str,
+    /// The workbook's sheet for its table (`None`: the section has no sheet).
+    pub sheet: Option<&'static str>,
+    pub blocks: Vec<Block>,
+}
+
+/// Who a block is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Show {
+    /// Every format.
+    All,
+    /// The formats people read (HTML, Markdown, PDF), not the workbook.
+    Reading,
+    /// The workbook only: the data behind what readers see.
+    Data,
+}
+
+/// A piece of a section.
+#[derive(Debug, Clone)]
+pub enum Block {
+    /// A sentence or paragraph.
+    Text(String),
+    /// A smaller aside.
+    Aside(String),
+    /// Points, one line each.
+    List(Vec<String>),
+    /// Titled paragraphs (what each training was).
+    Paragraphs(Vec<(String, String)>),
+    Chart(Chart),
+    Table(Table, Show),
+    /// What is said when the section has nothing to show.
+    Empty(&'static str),
+}
+
+/// A chart, drawn by each format as it can.
+#[derive(Debug, Clone)]
+pub enum Chart {
+    /// Bars with labels and values, under a title.
+    Bars {
+        id: &'static str,
+        title: String,
+        bars: Vec<(String, u64)>,
+    },
+    /// The participants' gender: male, female, not recorded.
+    Gender {
+        male: u64,
+        female: u64,
+        not_recorded: u64,
+    },
+}
+
+/// A column of a table.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub label: &'static str,
+    /// Figures, aligned right.
+    pub numeric: bool,
+    /// Whether readers see it (else only the workbook keeps it).
+    pub reading: bool,
+    /// Its share of a printed page's width (the PDF's), among the columns readers see.
+    pub width: f32,
+}
+
+const fn text(label: &'static str, width: f32) -> Column {
+    Column {
+        label,
+        numeric: false,
+        reading: true,
+        width,
+    }
+}
+
+const fn figure(label: &'static str, width: f32) -> Column {
+    Column {
+        label,
+        numeric: true,
+        reading: true,
+        width,
+    }
+}
+
+/// The same column, kept for the workbook only.
+const fn data(c: Column) -> Column {
+    Column {
+        reading: false,
+        ..c
+    }
+}
+
+/// A cell, typed so that the workbook keeps numbers as numbers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    Text(String),
+    Count(u64),
+    /// A signed count (a difference).
+    Signed(i64),
+    Money(Money),
+    /// Not known: said so to a reader, an empty cell in the workbook.
+    NotKnown(&'static str),
+    Empty,
+}
+
+impl Cell {
+    /// The cell as a reader sees it.
+    pub fn shown(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Count(n) => num(*n),
+            Cell::Signed(d) => match d.signum() {
+                0 => "0".into(),
+                1 => format!("+{}", num(d.unsigned_abs())),
+                _ => format!("\u{2212}{}", num(d.unsigned_abs())),
+            },
+            Cell::Money(m) => view::usd(*m),
+            Cell::NotKnown(words) => words.to_string(),
+            Cell::Empty => String::new(),
+        }
+    }
+}
+
+/// Rows under columns; a row may be a total (set apart).
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<Cell>>,
+    /// The last row is a total.
+    pub total: bool,
+}
+
+impl Table {
+    fn new(columns: &[Column], rows: Vec<Vec<Cell>>) -> Table {
+        Table {
+            columns: columns.to_vec(),
+            rows,
+            total: false,
+        }
+    }
+
+    /// The indexes of the columns readers see.
+    pub fn reading(&self) -> Vec<usize> {
+        (0..self.columns.len())
+            .filter(|&i| self.columns[i].reading)
+            .collect()
+    }
+}
+
+impl Section {
+    fn new(id: &'static str, heading: &'static str, sheet: Option<&'static str>) -> Section {
+        Section {
+            id,
+            heading,
+            sheet,
+            blocks: Vec::new(),
+        }
+    }
+
+    fn with(mut self, block: Block) -> Section {
+        self.blocks.push(block);
+        self
+    }
+}
+
+fn t(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+
+/// The document of a report.
+pub fn build(r: &Report) -> Document {
+    let p = &r.participants;
+    let mut sections = vec![summary(r)];
+    if let Some(a) = &r.approval {
+        let mut s = Section::new("approval", "Approval", Some("Approval"))
+            .with(Block::Text(view::approval_sentence(a)));
+        if !a.changes.is_empty() {
+            let value = |key: &str, v: i64| {
+                if key == "value_cents" {
+                    Cell::Money(Money::from_cents(v))
+                } else {
+                    Cell::Count(v.unsigned_abs())
+                }
+            };
+            let rows = a
+                .changes
+                .iter()
+                .map(|c| {
+                    vec![
+                        t(view::approved_figure_label(&c.figure)),
+                        value(&c.figure, c.approved),
+                        value(&c.figure, c.now),
+                    ]
+                })
+                .collect();
+            s = s.with(Block::Table(
+                Table::new(
+                    &[
+                        text("Figure", 250.0),
+                        figure("Approved", 120.0),
+                        figure("Now", 120.0),
+                    ],
+                    rows,
+                ),
+                Show::All,
+            ));
+        }
+        if !a.edits.is_empty() {
+            s = s
+                .with(Block::Text("The changes since approval:".into()))
+                .with(Block::List(a.edits.iter().map(view::edit_line).collect()));
+        }
+        sections.push(s);
+    }
+    sections.push(
+        Section::new("modality", "Physical and virtual training", None)
+            .with(Block::Text(view::modality_sentence(r))),
+    );
+    sections.push(
+        Section::new("value", "Value of capacity building", None)
+            .with(Block::Text(view::value_sentence(r))),
+    );
+    let mut gender = Table::new(
+        &[text("Gender", 250.0), figure("Participants", 120.0)],
+        vec![
+            vec![t("Male"), Cell::Count(p.male)],
+            vec![t("Female"), Cell::Count(p.female)],
+            vec![t("Not recorded"), Cell::Count(p.not_recorded)],
+            vec![t("Total"), Cell::Count(p.total)],
+        ],
+    );
+    gender.total = true;
+    sections.push(
+        Section::new("gender", "Training by gender", Some("Gender"))
+            .with(Block::Chart(Chart::Gender {
+                male: p.male,
+                female: p.female,
+                not_recorded: p.not_recorded,
+            }))
+            .with(Block::Table(gender, Show::All)),
+    );
+    sections.push(breakdown(
+        ("departments", "Departments trained", "Departments"),
+        ("department", "Department"),
+        r.departments
+            .iter()
+            .map(|d| (None, d.name.clone(), d.participants, d.trainings))
+            .collect(),
+        "No department is recorded for the trainings of this period.",
+    ));
+    sections.push(breakdown(
+        ("countries", "Countries", "Countries"),
+        ("country", "Country"),
+        r.countries
+            .iter()
+            .map(|c| {
+                (
+                    Some(c.code.clone()),
+                    c.name.clone(),
+                    c.participants,
+                    c.trainings,
+                )
+            })
+            .collect(),
+        "No country is named for the trainings of this period.",
+    ));
+    let mut months = Section::new("months", "Trainings by month", Some("Months"));
+    if r.months.is_empty() {
+        months = months.with(Block::Empty("No training starts in this period."));
+    } else {
+        months = months
+            .with(Block::Chart(Chart::Bars {
+                id: "months-chart",
+                title: "Trainings by month of start".into(),
+                bars: r
+                    .months
+                    .iter()
+                    .map(|m| (m.label.clone(), m.trainings))
+                    .collect(),
+            }))
+            .with(Block::Table(
+                Table::new(
+                    &[
+                        text("Month", 250.0),
+                        figure("Trainings", 120.0),
+                        figure("Participants", 120.0),
+                    ],
+                    r.months
+                        .iter()
+                        .map(|m| {
+                            vec![
+                                t(&m.label),
+                                Cell::Count(m.trainings),
+                                Cell::Count(m.participants),
+                            ]
+                        })
+                        .collect(),
+                ),
+                Show::All,
+            ));
+    }
+    sections.push(months);
+    sections.push(partners(r));
+    sections.extend(listing(r));
+    if !r.published.is_empty() {
+        sections.push(published(r));
+    }
+    sections.push(quality(r));
+    Document {
+        title: view::title(r),
+        period: r.period.label(),
+        figures: vec![
+            (num(r.trainings.total), "trainings"),
+            (num(p.total), "participants"),
+            (num(r.persons), "individual persons"),
+            (num(r.countries.len() as u64), "countries reached"),
+            (view::usd(r.value), "estimated value"),
+        ],
+        lead: vec![view::headline(r), view::persons_sentence(r)],
+        sections,
+        footer: format!(
+            "Produced by cadre from the agency's training records. Participant counts are distinct persons from attendance records where they exist, otherwise the figures published for each training; the data quality section lists every training where that matters. {} is the sum of the recorded values.",
+            view::usd(r.value)
+        ),
+    }
+}
+
+/// The figures of the period, one per line: the workbook's first sheet.
+fn summary(r: &Report) -> Section {
+    let p = &r.participants;
+    let counts: [(&str, u64); 13] = [
+        ("Trainings", r.trainings.total),
+        ("Physical", r.trainings.physical),
+        ("Virtual", r.trainings.virtual_),
+        ("Hybrid", r.trainings.hybrid),
+        ("Participants", p.total),
+        ("Male", p.male),
+        ("Female", p.female),
+        ("Gender not recorded", p.not_recorded),
+        ("Individual persons", r.persons),
+        (
+            "  of them, with attendance records (each once)",
+            r.persons_from_records,
+        ),
+        (
+            "  of them, in figures of trainings without names",
+            r.persons_from_aggregates,
+        ),
+        ("Countries reached", r.countries.len() as u64),
+        (
+            "Trainings without a participant count",
+            r.trainings_without_count(),
+        ),
+    ];
+    let mut rows: Vec<Vec<Cell>> = counts
+        .iter()
+        .map(|(label, n)| vec![t(*label), Cell::Count(*n)])
+        .collect();
+    rows.push(vec![t("Estimated value (USD)"), Cell::Money(r.value)]);
+    Section::new("summary", "Summary", Some("Summary")).with(Block::Table(
+        Table::new(
+            &[data(text("Figure", 250.0)), data(figure("Value", 120.0))],
+            rows,
+        ),
+        Show::Data,
+    ))
+}
+
+/// A breakdown by department or country: a chart of participants (or of trainings, where
+/// no attendance records give participants) and the table of both.
+fn breakdown(
+    (id, heading, sheet): (&'static str, &'static str, &'static str),
+    (what, label): (&'static str, &'static str),
+    lines: Vec<(Option<String>, String, u64, u64)>,
+    empty: &'static str,
+) -> Section {
+    let section = Section::new(id, heading, Some(sheet));
+    if lines.is_empty() {
+        return section.with(Block::Empty(empty));
+    }
+    let (title, bars) = view::chart_rows(
+        lines.iter().map(|(_, name, p, t)| (name.clone(), *p, *t)),
+        what,
+    );
+    let coded = lines.iter().any(|(code, ..)| code.is_some());
+    let mut columns = Vec::new();
+    if coded {
+        columns.push(data(text("Code", 60.0)));
+    }
+    columns.extend([
+        text(label, 250.0),
+        figure("Trainings", 120.0),
+        figure("Participants (from records)", 120.0),
+    ]);
+    let rows = lines
+        .into_iter()
+        .map(|(code, name, participants, trainings)| {
+            let mut row = Vec::new();
+            if coded {
+                row.push(t(code.unwrap_or_default()));
+            }
+            row.extend([t(name), Cell::Count(trainings), Cell::Count(participants)]);
+            row
+        })
+        .collect();
+    section
+        .with(Block::Chart(Chart::Bars {
+            id: if id == "countries" {
+                "countries-chart"
+            } else {
+                "departments-chart"
+            },
+            title,
+            bars,
+        }))
+        .with(Block::Table(Table::new(&columns, rows), Show::All))
+}
+
+fn partners(r: &Report) -> Section {
+    let section = Section::new("partners", "Partner agencies", Some("Partners"));
+    if r.partners.is_empty() {
+        return section.with(Block::Empty(
+            "No partner agency is recorded for the trainings of this period.",
+        ));
+    }
+    let rows = r
+        .partners
+        .iter()
+        .map(|pa| {
+            let role = if pa.roles == ["funder"] {
+                "Funder"
+            } else if pa.roles.len() > 1 {
+                "Partner and funder"
+            } else {
+                "Partner"
+            };
+            vec![
+                t(&pa.name),
+                t(&pa.short_name),
+                t(role),
+                Cell::Count(pa.trainings),
+                // Not known, not zero, when none of its trainings has a known count.
+                if pa.counted == 0 {
+                    Cell::NotKnown("not known")
+                } else {
+                    Cell::Count(pa.participants)
+                },
+            ]
+        })
+        .collect();
+    section.with(Block::Table(
+        Table::new(
+            &[
+                text("Partner agency", 200.0),
+                text("Short name", 80.0),
+                text("Role", 75.0),
+                figure("Trainings", 65.0),
+                figure("Participants", 75.0),
+            ],
+            rows,
+        ),
+        Show::All,
+    ))
+}
+
+/// The trainings, one row each, and what each was, in words.
+fn listing(r: &Report) -> Vec<Section> {
+    let columns = [
+        text("Code", 74.0),
+        text("Training", 112.0),
+        data(text("Start", 0.0)),
+        data(text("End", 0.0)),
+        text("Dates", 70.0),
+        text("Mode", 42.0),
+        text("Partners", 75.0),
+        data(text("Funders", 0.0)),
+        text("Audience", 58.0),
+        text("Countries", 60.0),
+        figure("Participants", 55.0),
+        data(figure("Male", 0.0)),
+        data(figure("Female", 0.0)),
+        data(figure("Not recorded", 0.0)),
+        data(text("Source", 0.0)),
+        data(figure("Value (USD)", 0.0)),
+        data(text("Summary", 0.0)),
+    ];
+    let rows = r
+        .listing
+        .iter()
+        .map(|l| {
+            let mut partners = l.partners.clone();
+            partners.extend(l.funders.iter().map(|f| format!("{f} (funder)")));
+            let count = |f: fn(&cadre_core::report::GenderCounts) -> u64| {
+                l.participants.map_or(Cell::Empty, |c| Cell::Count(f(&c)))
+            };
+            vec![
+                t(&l.code),
+                t(&l.title),
+                t(l.start.map(|d| d.to_string()).unwrap_or_default()),
+                t(l.end.map(|d| d.to_string()).unwrap_or_default()),
+                t(view::date_range(l.start, l.end)),
+                t(view::modality(l.modality)),
+                t(partners.join(", ")),
+                t(l.funders.join(", ")),
+                t(l.departments.join(", ")),
+                t(view::countries_cell(&l.countries, l.countries_reached)),
+                l.participants
+                    .map_or(Cell::NotKnown("Not known"), |c| Cell::Count(c.total)),
+                count(|c| c.male),
+                count(|c| c.female),
+                count(|c| c.not_recorded),
+                t(view::source_label(l.source)),
+                l.value.map_or(Cell::Empty, Cell::Money),
+                t(l.summary.clone().unwrap_or_default()),
+            ]
+        })
+        .collect();
+    let mut sections = vec![Section::new(
+        "listing",
+        "Listing of trainings delivered",
+        Some("Trainings"),
+    )
+    .with(Block::Table(Table::new(&columns, rows), Show::All))];
+    let summaries: Vec<(String, String)> = r
+        .listing
+        .iter()
+        .filter_map(|l| {
+            l.summary
+                .as_ref()
+                .map(|s| (format!("{} ({})", l.title, l.code), s.clone()))
+        })
+        .collect();
+    if !summaries.is_empty() {
+        sections.push(
+            Section::new("summaries", "What each training was", None)
+                .with(Block::Paragraphs(summaries)),
+        );
+    }
+    sections
+}
+
+/// The figures the agency published beside what the records give.
+fn published(r: &Report) -> Section {
+    let value = |figure: cadre_core::Figure, v: i64| {
+        if figure == cadre_core::Figure::ValueUsd {
+            Cell::Money(Money::from_cents(v))
+        } else {
+            Cell::Count(v.unsigned_abs())
+        }
+    };
+    let rows = r
+        .published
+        .iter()
+        .map(|p| {
+            let line = r.declared.iter().find(|d| d.figure == p.figure);
+            vec![
+                t(p.figure.label()),
+                value(p.figure, p.published),
+                p.records
+                    .map_or(Cell::NotKnown("—"), |v| value(p.figure, v)),
+                // A difference says its sign, money too.
+                line.map_or(Cell::NotKnown("—"), |d| {
+                    match (
+                        p.figure == cadre_core::Figure::ValueUsd,
+                        d.difference.signum(),
+                    ) {
+                        (true, 1) => t(format!("+{}", view::usd(Money::from_cents(d.difference)))),
+                        (true, -1) => t(format!(
+                            "\u{2212}{}",
+                            view::usd(Money::from_cents(-d.difference))
+                        )),
+                        _ => Cell::Signed(d.difference),
+                    }
+                }),
+                t(line.map_or_else(String::new, |d| crate::quality::explained(d, &r.quality))),
+                t(p.note.clone().unwrap_or_default()),
+            ]
+        })
+        .collect();
+    Section::new(
+        "published",
+        "Declared figures and the records",
+        Some("Published"),
+    )
+    .with(Block::Text(view::PUBLISHED_INTRO.into()))
+    .with(Block::Table(
+        Table::new(
+            &[
+                text("Figure", 70.0),
+                figure("Declared", 65.0),
+                figure("From the records", 65.0),
+                figure("Difference", 65.0),
+                text("Why", 145.0),
+                text("Note", 85.0),
+            ],
+            rows,
+        ),
+        Show::All,
+    ))
+}
+
+fn quality(r: &Report) -> Section {
+    let section = Section::new(
+        "quality",
+        "Data quality and provenance",
+        Some("Data quality"),
+    );
+    if r.quality.is_empty() {
+        return section.with(Block::Empty(
+            "Every figure of this period comes from complete records.",
+        ));
+    }
+    let lines = r
+        .quality
+        .iter()
+        .map(|q| {
+            format!(
+                "{}: {}. {}",
+                q.training.as_deref().unwrap_or("Period"),
+                crate::quality::severity(q.severity),
+                crate::quality::message(q),
+            )
+        })
+        .collect();
+    let rows = r
+        .quality
+        .iter()
+        .map(|q| {
+            vec![
+                t(q.rule.code()),
+                t(q.training.as_deref().unwrap_or("(period)")),
+                t(crate::quality::message(q)),
+                t(q.severity.as_str()),
+            ]
+        })
+        .collect();
+    section
+        .with(Block::Text(
+            "What the figures above rest on, and what they cannot show:".into(),
+        ))
+        .with(Block::List(lines))
+        .with(Block::Table(
+            Table::new(
+                &[
+                    data(text("Rule", 0.0)),
+                    data(text("Training", 0.0)),
+                    data(text("Note", 0.0)),
+                    data(text("Severity", 0.0)),
+                ],
+                rows,
+            ),
+            Show::Data,
+        ))
+}
