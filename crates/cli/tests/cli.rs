@@ -2,10 +2,9 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
 
-use common::{cadre, data, text};
+use common::{cadre, data, load_2020, roster, text};
 
 #[test]
 fn every_subcommand_has_help() {
@@ -198,24 +197,6 @@ fn the_demo_loads_the_facts_and_a_synthetic_year() {
     assert_ne!(text(&again.stdout), stdout, "new passwords every run");
 }
 
-fn load_2020(dir: &Path) {
-    for (kind, file) in [
-        ("partners", "partners.csv"),
-        ("trainings", "trainings.csv"),
-        ("sessions", "sessions.csv"),
-    ] {
-        let out = cadre(
-            dir,
-            &[
-                "import",
-                kind,
-                data(&format!("2020/{file}")).to_str().unwrap(),
-            ],
-        );
-        assert!(out.status.success(), "{}", text(&out.stderr));
-    }
-}
-
 #[test]
 fn the_report_comes_in_every_format() {
     let dir = tempfile::tempdir().unwrap();
@@ -398,19 +379,6 @@ fn db_copy_moves_everything_and_refuses_to_overwrite() {
     );
 }
 
-/// An attendance file of `n` new persons, all in one training.
-fn roster(path: &Path, training: &str, tag: &str, n: usize) {
-    let mut text = String::from(
-        "training_code,session_date,given_name,family_name,email,gender,country,organisation,department,completed\n",
-    );
-    for i in 0..n {
-        text.push_str(&format!(
-            "{training},,P{i},Q{tag},p{i}.{tag}@example.org,F,BB,,,yes\n"
-        ));
-    }
-    std::fs::write(path, text).unwrap();
-}
-
 /// Two imports started at the same instant on one SQLite file: the second waits for the
 /// first's write lock instead of failing with "database is locked".
 #[test]
@@ -440,163 +408,6 @@ fn two_imports_at_once_into_one_sqlite_file_take_turns() {
     }
     let status = text(&cadre(dir.path(), &["db", "status"]).stdout);
     assert!(status.contains("attendance       40000"), "{status}");
-}
-
-/// The error line says each cause once (sqlx's errors repeat their cause in their text).
-fn assert_said_once(stderr: &str) {
-    let line = stderr.trim_end();
-    let line = line.strip_prefix("error: ").unwrap_or(line);
-    let parts: Vec<&str> = line.split(": ").collect();
-    for (i, part) in parts.iter().enumerate() {
-        assert!(
-            !parts[i + 1..]
-                .iter()
-                .any(|later| later.contains(part) || part.contains(later)),
-            "repeated {part:?} in {line:?}"
-        );
-    }
-}
-
-#[test]
-fn a_failed_open_says_why_once() {
-    let dir = tempfile::tempdir().unwrap();
-    for args in [
-        &["db", "status"][..],
-        &["import", "partners", "partners.csv"][..],
-    ] {
-        let mut all = vec!["--database", "sqlite:no/such/folder/cadre.db"];
-        all.extend_from_slice(args);
-        let out = cadre(dir.path(), &all);
-        assert_eq!(out.status.code(), Some(1), "{args:?}");
-        let stderr = text(&out.stderr);
-        assert!(
-            stderr.starts_with("error: cannot open the database sqlite:no/such/folder/cadre.db: "),
-            "{stderr}"
-        );
-        assert_said_once(&stderr);
-    }
-}
-
-/// `report` and `db status` on a database the user may only read: a file they cannot write
-/// in a folder they cannot write, as an unprivileged user (root ignores file modes), both with
-/// the write-ahead log's files beside it (as a writer leaves them) and without (a database
-/// checkpointed, or copied alone). The folder is left byte for byte as it was, and a command
-/// that writes fails saying why once.
-#[test]
-fn reads_work_on_a_read_only_database() {
-    use std::os::unix::fs::PermissionsExt;
-    if Command::new("setpriv").arg("--version").output().is_err() {
-        println!("setpriv (util-linux) is missing: the read-only database test is skipped");
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let mode = |path: &Path, mode: u32| {
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
-    };
-    mode(dir.path(), 0o755);
-    let folder = dir.path().join("records");
-    std::fs::create_dir(&folder).unwrap();
-    load_2020(&folder);
-    roster(&folder.join("a.csv"), "2020-01", "a", 50);
-    assert!(cadre(&folder, &["import", "attendance", "a.csv"])
-        .status
-        .success());
-    let report = ["report", "--year", "2020", "--format", "json"];
-    let expected = cadre(&folder, &report);
-    assert!(expected.status.success(), "{}", text(&expected.stderr));
-    let db = folder.join("cadre.db");
-    // Every file of the folder, by name, with its bytes.
-    let snapshot = || {
-        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&folder)
-            .unwrap()
-            .map(|e| {
-                let e = e.unwrap();
-                let name = e.file_name().to_string_lossy().into_owned();
-                (name, std::fs::read(e.path()).unwrap())
-            })
-            .collect();
-        files.sort();
-        files
-    };
-    let as_nobody = |args: &[&str]| {
-        Command::new("setpriv")
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(env!("CARGO_BIN_EXE_cadre"))
-            .args(args)
-            .current_dir(&folder)
-            .env_remove("CADRE_DATABASE_URL")
-            .output()
-            .unwrap()
-    };
-    let reads_only = |files: &[&str]| {
-        let names: Vec<String> = snapshot().into_iter().map(|(n, _)| n).collect();
-        assert_eq!(names, files);
-        let before = snapshot();
-        mode(&db, 0o444);
-        mode(&folder, 0o555);
-        let out = as_nobody(&report);
-        assert!(out.status.success(), "{files:?}: {}", text(&out.stderr));
-        assert_eq!(text(&out.stdout), text(&expected.stdout));
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(v["trainings"]["total"], 14);
-        let out = as_nobody(&["db", "status"]);
-        assert!(out.status.success(), "{files:?}: {}", text(&out.stderr));
-        assert!(
-            text(&out.stdout).contains("attendance          50"),
-            "{}",
-            text(&out.stdout)
-        );
-        // The trail and the accounts are read too; checking the trail needs its key, which
-        // this user may not read, and says so.
-        let out = as_nobody(&["audit", "list"]);
-        assert!(out.status.success(), "{files:?}: {}", text(&out.stderr));
-        let out = as_nobody(&["user", "list"]);
-        assert!(out.status.success(), "{files:?}: {}", text(&out.stderr));
-        let out = as_nobody(&["audit", "verify"]);
-        assert!(
-            text(&out.stderr).contains("cannot be read by this user"),
-            "{}",
-            text(&out.stderr)
-        );
-        let out = as_nobody(&["import", "attendance", "a.csv"]);
-        assert_eq!(out.status.code(), Some(1));
-        let stderr = text(&out.stderr);
-        assert!(stderr.contains("readonly database"), "{stderr}");
-        assert_said_once(&stderr);
-        assert!(snapshot() == before, "{files:?}: the folder was written");
-        mode(&folder, 0o755);
-        mode(&db, 0o644);
-    };
-    reads_only(&[
-        "a.csv",
-        "cadre.db",
-        "cadre.db-shm",
-        "cadre.db-wal",
-        "cadre.db.audit-key",
-    ]);
-    // Checkpointed, and closed by its last connection: the log's files are removed.
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-        .unwrap();
-    drop(conn);
-    reads_only(&["a.csv", "cadre.db", "cadre.db.audit-key"]);
-}
-
-/// A read-only command does not create a database that is not there, and says so.
-#[test]
-fn a_report_of_no_database_says_there_is_none() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = cadre(
-        dir.path(),
-        &["report", "--year", "2020", "--format", "json"],
-    );
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("there is no database at cadre.db"),
-        "{}",
-        text(&out.stderr)
-    );
-    assert!(!dir.path().join("cadre.db").exists());
 }
 
 #[test]

@@ -20,7 +20,10 @@ use crate::{Actor, App, AppError};
 
 mod choices;
 mod jobs;
+mod names;
 mod run;
+
+pub use names::{describe_read_error, file_name_of};
 
 pub(crate) use jobs::Jobs;
 pub use jobs::{Finished, JobState};
@@ -170,23 +173,6 @@ pub struct RejectsFile {
     pub bytes: Vec<u8>,
 }
 
-/// Why a sheet cannot be read, in words for the import page: its own name, never the path
-/// where the server keeps it.
-pub fn describe_read_error(e: &cadre_import::ImportError, name: &str) -> String {
-    use cadre_import::ImportError as E;
-    match e {
-        E::Io { .. } => "the file could not be read".to_string(),
-        E::Workbook { message, .. } => format!("it is not a workbook cadre can read ({message})"),
-        E::UnknownFormat { .. } => "cadre imports CSV (.csv) and Excel (.xlsx) files".to_string(),
-        E::Problems(p) => p
-            .list
-            .iter()
-            .map(|p| p.on_page(name))
-            .collect::<Vec<_>>()
-            .join("; "),
-    }
-}
-
 fn owner_of(actor: &Actor) -> String {
     match actor.account {
         Some(id) => format!("account {id}: {}", actor.name),
@@ -214,23 +200,6 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| AppError::Invalid(format!("the upload's file work stopped: {e}")))?
-}
-
-/// The uploaded file's own name, kept for messages: no folder, no control character, not
-/// hidden, not too long.
-pub fn file_name_of(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let clean: String = base
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(MAX_NAME)
-        .collect();
-    let clean = clean.trim().trim_start_matches('.').to_string();
-    if clean.is_empty() {
-        "upload.csv".to_string()
-    } else {
-        clean
-    }
 }
 
 /// The folder of `token` under `root`, if `token` can be one (32 hex digits: nothing else

@@ -176,3 +176,49 @@ pub fn sign_in_cookie(addr: &str, email: &str, password: &str) -> String {
         .expect("a sign-in cookie")
         .to_string()
 }
+
+pub fn load_2020(dir: &Path) {
+    for (kind, file) in [
+        ("partners", "partners.csv"),
+        ("trainings", "trainings.csv"),
+        ("sessions", "sessions.csv"),
+    ] {
+        let out = cadre(
+            dir,
+            &[
+                "import",
+                kind,
+                data(&format!("2020/{file}")).to_str().unwrap(),
+            ],
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+}
+
+/// An attendance file of `n` new persons, all in one training.
+pub fn roster(path: &Path, training: &str, tag: &str, n: usize) {
+    let mut text = String::from(
+        "training_code,session_date,given_name,family_name,email,gender,country,organisation,department,completed\n",
+    );
+    for i in 0..n {
+        text.push_str(&format!(
+            "{training},,P{i},Q{tag},p{i}.{tag}@example.org,F,BB,,,yes\n"
+        ));
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+/// The error line says each cause once (sqlx's errors repeat their cause in their text).
+pub fn assert_said_once(stderr: &str) {
+    let line = stderr.trim_end();
+    let line = line.strip_prefix("error: ").unwrap_or(line);
+    let parts: Vec<&str> = line.split(": ").collect();
+    for (i, part) in parts.iter().enumerate() {
+        assert!(
+            !parts[i + 1..]
+                .iter()
+                .any(|later| later.contains(part) || part.contains(later)),
+            "repeated {part:?} in {line:?}"
+        );
+    }
+}
