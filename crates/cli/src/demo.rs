@@ -135,9 +135,15 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     );
     say!("");
     say!("See the report of each year:");
-    say!("  cargo run --release -- --database {url} report --from 2020-01-01 --to 2020-09-30 --out report-2020.html");
-    say!("  cargo run --release -- --database {url} report --year {year} --format md");
-    say!("Import more into it with `cadre --database {url} import KIND FILE`.");
+    // Said for the very binary that runs (however it was started: from PATH, by its path, by
+    // cargo), so that the lines can be pasted as they are.
+    let me = std::env::args()
+        .next()
+        .filter(|a| !a.is_empty())
+        .unwrap_or_else(|| "cadre".to_string());
+    say!("  {me} --database {url} report --from 2020-01-01 --to 2020-09-30 --out report-2020.html");
+    say!("  {me} --database {url} report --year {year} --format md");
+    say!("Import more into it with `{me} --database {url} import KIND FILE`.");
     let sign_ins = demo_accounts(&app).await?;
     if args.no_serve {
         say!("");

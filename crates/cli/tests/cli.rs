@@ -170,6 +170,19 @@ fn the_demo_loads_the_facts_and_a_synthetic_year() {
     );
     assert!(stdout.contains("synthetic-2021-attendance.csv"), "{stdout}");
     assert!(demo.join("cadre.db").exists());
+    // The report command it prints works as pasted.
+    let line = stdout
+        .lines()
+        .find(|l| l.contains(" report --year "))
+        .expect("a report command");
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let ran = Command::new(words[0])
+        .args(&words[1..])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(ran.status.success(), "{line}: {}", text(&ran.stderr));
+    assert!(text(&ran.stdout).starts_with("# 2021 Trainings"), "{line}");
     // One account per role, each with its own password (new on every run).
     for role in ["admin", "coordinator", "viewer", "focal point", "partner"] {
         assert!(

@@ -38,8 +38,10 @@ fn row(
     ])
 }
 
+/// The long form, UTF-8 with a byte-order mark: Excel on Windows reads a CSV without one in
+/// the system's code page, and shows "fÃ¼r" for "für"; every other reader skips it.
 pub fn render(r: &Report) -> Result<Vec<u8>, RenderError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     w.write_record([
         "section",
         "key",
