@@ -248,7 +248,8 @@ fn the_report_comes_in_every_format() {
         ("r.html", &b"<!DOCTYPE html>"[..]),
         ("r.pdf", b"%PDF-"),
         ("r.xlsx", b"PK"),
-        ("r.csv", b"section,key,label"),
+        // With a byte-order mark, for Excel.
+        ("r.csv", b"\xEF\xBB\xBFsection,key,label"),
         ("r.md", b"# 2020 Trainings"),
         ("r.json", b"{"),
     ] {

@@ -80,18 +80,28 @@ pub fn render(r: &Report) -> Result<Vec<u8>, RenderError> {
     ] {
         row(&mut w, ["trainings", key, label], ["", &n(trainings), ""])?;
     }
+    // A figure not known is an empty cell, never 0: the value where no training has one, the
+    // gender split where no gender is recorded, participants by country or department where
+    // no attendance records give them.
+    let value = if r.value_known == 0 {
+        String::new()
+    } else {
+        money(r.value)
+    };
     row(
         &mut w,
         ["value", "total", "Estimated value"],
-        ["", &n(r.value_known), &money(r.value)],
+        ["", &n(r.value_known), &value],
     )?;
-    for (key, label, v) in [
-        ("total", "Participants", p.total),
-        ("male", "Male", p.male),
-        ("female", "Female", p.female),
-        ("not_recorded", "Gender not recorded", p.not_recorded),
+    let split = p.male + p.female > 0;
+    for (key, label, v, known) in [
+        ("total", "Participants", p.total, true),
+        ("male", "Male", p.male, split),
+        ("female", "Female", p.female, split),
+        ("not_recorded", "Gender not recorded", p.not_recorded, true),
     ] {
-        row(&mut w, ["participants", key, label], [&n(v), "", ""])?;
+        let v = if known { n(v) } else { String::new() };
+        row(&mut w, ["participants", key, label], [&v, "", ""])?;
     }
     for (key, label, v) in [
         ("total", "Individual persons", r.persons),
@@ -108,18 +118,21 @@ pub fn render(r: &Report) -> Result<Vec<u8>, RenderError> {
     ] {
         row(&mut w, ["persons", key, label], [&n(v), "", ""])?;
     }
+    let recorded = |v: u64, any: bool| if any { n(v) } else { String::new() };
+    let any = r.countries.iter().any(|c| c.participants > 0);
     for c in &r.countries {
         row(
             &mut w,
             ["country", &c.code, &c.name],
-            [&n(c.participants), &n(c.trainings), ""],
+            [&recorded(c.participants, any), &n(c.trainings), ""],
         )?;
     }
+    let any = r.departments.iter().any(|d| d.participants > 0);
     for d in &r.departments {
         row(
             &mut w,
             ["department", &d.name, &d.name],
-            [&n(d.participants), &n(d.trainings), ""],
+            [&recorded(d.participants, any), &n(d.trainings), ""],
         )?;
     }
     for pa in &r.partners {

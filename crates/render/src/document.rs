@@ -249,25 +249,40 @@ pub fn build(r: &Report) -> Document {
         Section::new("value", "Value of capacity building", None)
             .with(Block::Text(view::value_sentence(r))),
     );
+    let split = |n: u64| {
+        if p.male + p.female > 0 {
+            Cell::Count(n)
+        } else {
+            Cell::NotKnown("not recorded")
+        }
+    };
     let mut gender = Table::new(
         &[text("Gender", 250.0), figure("Participants", 120.0)],
         vec![
-            vec![t("Male"), Cell::Count(p.male)],
-            vec![t("Female"), Cell::Count(p.female)],
+            vec![t("Male"), split(p.male)],
+            vec![t("Female"), split(p.female)],
             vec![t("Not recorded"), Cell::Count(p.not_recorded)],
             vec![t("Total"), Cell::Count(p.total)],
         ],
     );
     gender.total = true;
-    sections.push(
-        Section::new("gender", "Training by gender", Some("Gender"))
+    let by_gender = Section::new("gender", "Training by gender", Some("Gender"));
+    sections.push(if p.male + p.female == 0 {
+        // Nothing to chart: a grey ring and "0 male, 0 female" would say more than is known.
+        by_gender
+            .with(Block::Empty(
+                "The participants' gender is not recorded for the trainings of this period.",
+            ))
+            .with(Block::Table(gender, Show::Data))
+    } else {
+        by_gender
             .with(Block::Chart(Chart::Gender {
                 male: p.male,
                 female: p.female,
                 not_recorded: p.not_recorded,
             }))
-            .with(Block::Table(gender, Show::All)),
-    );
+            .with(Block::Table(gender, Show::All))
+    });
     sections.push(breakdown(
         ("departments", "Departments trained", "Departments"),
         ("department", "Department"),
@@ -317,11 +332,13 @@ pub fn build(r: &Report) -> Document {
                     r.months
                         .iter()
                         .map(|m| {
-                            vec![
-                                t(&m.label),
-                                Cell::Count(m.trainings),
-                                Cell::Count(m.participants),
-                            ]
+                            // Not known, not 0, where none of the month's trainings has a count.
+                            let participants = if month_counted(r, m) {
+                                Cell::Count(m.participants)
+                            } else {
+                                Cell::NotKnown("not known")
+                            };
+                            vec![t(&m.label), Cell::Count(m.trainings), participants]
                         })
                         .collect(),
                 ),
@@ -338,20 +355,60 @@ pub fn build(r: &Report) -> Document {
     Document {
         title: view::title(r),
         period: r.period.label(),
-        figures: vec![
-            (num(r.trainings.total), "trainings"),
-            (num(p.total), "participants"),
-            (num(r.persons), "individual persons"),
-            (num(r.countries.len() as u64), "countries reached"),
-            (view::usd(r.value), "estimated value"),
-        ],
+        figures: figures(r),
         lead: vec![view::headline(r), view::persons_sentence(r)],
         sections,
         footer: format!(
-            "Produced by cadre from the agency's training records. Participant counts are distinct persons from attendance records where they exist, otherwise the figures published for each training; the data quality section lists every training where that matters. {} is the sum of the recorded values.",
-            view::usd(r.value)
+            "Produced by cadre from the agency's training records. Participant counts are distinct persons from attendance records where they exist, otherwise the figures published for each training; the data quality section lists every training where that matters.{}",
+            if r.value_known == 0 {
+                String::new()
+            } else {
+                format!(" {} is the sum of the recorded values.", view::usd(r.value))
+            }
         ),
     }
+}
+
+/// The headline figures, each a value and what it counts; a figure not known is said so,
+/// never shown as 0: the women among the participants only where gender is recorded, the
+/// individual persons only where attendance records count each once (else they are the
+/// participants again), the value as not recorded where no training has one.
+pub fn figures(r: &Report) -> Vec<(String, &'static str)> {
+    let p = &r.participants;
+    let mut out = vec![
+        (num(r.trainings.total), "trainings"),
+        (num(p.total), "participants"),
+    ];
+    if p.male + p.female > 0 {
+        out.push((num(p.female), "women"));
+    }
+    if r.persons_from_records > 0 {
+        out.push((num(r.persons), "individual persons"));
+    }
+    out.push((num(r.countries.len() as u64), "countries reached"));
+    out.push(if r.value_known == 0 {
+        ("Not recorded".to_string(), "estimated value")
+    } else {
+        (view::usd(r.value), "estimated value")
+    });
+    out
+}
+
+/// Whether any training of the month (or, for the line of trainings dated to a year only, of
+/// those) has a participant count.
+fn month_counted(r: &Report, m: &cadre_core::report::MonthLine) -> bool {
+    r.listing.iter().any(|l| {
+        l.participants.is_some()
+            && l.start.is_some_and(|d| {
+                let first = d.first_day();
+                let year_only = d.precision() == cadre_core::Precision::Year;
+                first.year == m.year
+                    && match m.month {
+                        Some(month) => !year_only && first.month == month,
+                        None => year_only,
+                    }
+            })
+    })
 }
 
 /// The figures of the period, one per line: the workbook's first sheet.
@@ -381,11 +438,30 @@ fn summary(r: &Report) -> Section {
             r.trainings_without_count(),
         ),
     ];
+    let gender_known = p.male + p.female > 0;
     let mut rows: Vec<Vec<Cell>> = counts
         .iter()
-        .map(|(label, n)| vec![t(*label), Cell::Count(*n)])
+        .map(|(label, n)| {
+            // Male and female are not known, not 0, where no gender is recorded.
+            let known = gender_known || !matches!(*label, "Male" | "Female");
+            vec![
+                t(*label),
+                if known {
+                    Cell::Count(*n)
+                } else {
+                    Cell::NotKnown("not recorded")
+                },
+            ]
+        })
         .collect();
-    rows.push(vec![t("Estimated value (USD)"), Cell::Money(r.value)]);
+    rows.push(vec![
+        t("Estimated value (USD)"),
+        if r.value_known == 0 {
+            Cell::NotKnown("not recorded")
+        } else {
+            Cell::Money(r.value)
+        },
+    ]);
     Section::new("summary", "Summary", Some("Summary")).with(Block::Table(
         Table::new(
             &[data(text("Figure", 250.0)), data(figure("Value", 120.0))],
@@ -416,10 +492,20 @@ fn breakdown(
     if coded {
         columns.push(data(text("Code", 60.0)));
     }
+    // Participants come from attendance records only: where there are none, readers are not
+    // shown a column of zeros (the workbook keeps it).
+    let recorded = lines
+        .iter()
+        .any(|(_, _, participants, _)| *participants > 0);
+    let participants = figure("Participants (from records)", 120.0);
     columns.extend([
         text(label, 250.0),
         figure("Trainings", 120.0),
-        figure("Participants (from records)", 120.0),
+        if recorded {
+            participants
+        } else {
+            data(participants)
+        },
     ]);
     let rows = lines
         .into_iter()
@@ -428,7 +514,15 @@ fn breakdown(
             if coded {
                 row.push(t(code.unwrap_or_default()));
             }
-            row.extend([t(name), Cell::Count(trainings), Cell::Count(participants)]);
+            row.extend([
+                t(name),
+                Cell::Count(trainings),
+                if recorded {
+                    Cell::Count(participants)
+                } else {
+                    Cell::NotKnown("not recorded")
+                },
+            ]);
             row
         })
         .collect();
@@ -577,6 +671,13 @@ fn published(r: &Report) -> Section {
             Cell::Count(v.unsigned_abs())
         }
     };
+    let unknown = |figure: cadre_core::Figure| match figure {
+        cadre_core::Figure::ValueUsd => r.value_known == 0,
+        cadre_core::Figure::Male | cadre_core::Figure::Female => {
+            r.participants.male + r.participants.female == 0
+        }
+        _ => false,
+    };
     let rows = r
         .published
         .iter()
@@ -585,8 +686,13 @@ fn published(r: &Report) -> Section {
             vec![
                 t(p.figure.label()),
                 value(p.figure, p.published),
-                p.records
-                    .map_or(Cell::NotKnown("—"), |v| value(p.figure, v)),
+                // What the records cannot give is not known, not 0: a gender split where no
+                // gender is recorded, a value where no training has one.
+                match p.records {
+                    None => Cell::NotKnown("—"),
+                    Some(_) if unknown(p.figure) => Cell::NotKnown("not recorded"),
+                    Some(v) => value(p.figure, v),
+                },
                 // A difference says its sign, money too.
                 line.map_or(Cell::NotKnown("—"), |d| {
                     match (

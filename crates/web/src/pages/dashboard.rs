@@ -8,7 +8,7 @@ use cadre_render::{svg, view};
 
 use super::trainings::Line;
 use crate::error::{PageResult, WebError};
-use crate::view::{num, page};
+use crate::view::page;
 use crate::Ctx;
 use cadre_app::PeriodQuery;
 
@@ -46,33 +46,11 @@ pub(crate) async fn show(s: Ctx, Query(q): Query<PeriodQuery>) -> PageResult<Res
     } = s.app.dashboard(&s.actor, asked).await?;
     let recent = recent.iter().map(Line::of).collect();
     let r = s.app.report(&s.actor, period).await?;
-    let p = &r.participants;
-    let figures = vec![
-        Figure {
-            value: num(r.trainings.total),
-            label: "trainings",
-        },
-        Figure {
-            value: num(p.total),
-            label: "participants",
-        },
-        Figure {
-            value: num(p.female),
-            label: "women",
-        },
-        Figure {
-            value: num(r.persons),
-            label: "individual persons",
-        },
-        Figure {
-            value: num(r.countries.len() as u64),
-            label: "countries reached",
-        },
-        Figure {
-            value: view::usd(r.value),
-            label: "estimated value",
-        },
-    ];
+    // The report's own headline figures: a figure not known is said so, never a 0.
+    let figures = cadre_render::document::figures(&r)
+        .into_iter()
+        .map(|(value, label)| Figure { value, label })
+        .collect();
     let months: Vec<(String, u64)> = r
         .months
         .iter()
