@@ -49,7 +49,7 @@ pub use imports::{ImportOutcome, ImportRequest, MappingSource};
 pub use periods::ImportLocks;
 pub use pipeline::Summary;
 pub use proposals::Preview;
-pub use publish::{content_type, BODY_FILE, FILES as PUBLISHED_FILES};
+pub use publish::{content_type, PublishPreview, BODY_FILE, FILES as PUBLISHED_FILES};
 pub use quality::{RuleState, ToFix};
 pub use records::{MergePreview, Roster};
 pub use sign_in::{

@@ -12,6 +12,17 @@ use cadre_store::Publication;
 
 use crate::{clock, Actor, App, AppError};
 
+/// What a period's publication would be, for the admin to confirm.
+#[derive(Debug, Clone)]
+pub struct PublishPreview {
+    pub title: String,
+    pub figures: Vec<(String, &'static str)>,
+    /// Whether the period stands approved.
+    pub approved: bool,
+    /// Where its approval stands, in a sentence (`None`: never submitted or approved).
+    pub approval: Option<String>,
+}
+
 /// The files of a published report, with the label of each link to it.
 pub const FILES: [(&str, &str); 6] = [
     ("index.html", "Web page"),
@@ -58,10 +69,45 @@ pub fn content_type(name: &str) -> &'static str {
 }
 
 impl App {
-    /// Freezes the period's report in every format and publishes it; says where it is.
-    pub async fn publish(&self, actor: &Actor, period: Period) -> Result<Publication, AppError> {
+    /// What publishing the period would publish, and whether it stands approved: what a
+    /// confirmation shows before [`App::publish`].
+    pub async fn publish_preview(
+        &self,
+        actor: &Actor,
+        period: Period,
+    ) -> Result<PublishPreview, AppError> {
         actor.must(Action::Publish)?;
         let report = self.report(actor, period).await?;
+        Ok(PublishPreview {
+            title: format!("{}: {}", cadre_render::view::title(&report), period.label()),
+            figures: cadre_render::document::figures(&report),
+            approved: report.is_approved(),
+            approval: report
+                .approval
+                .as_ref()
+                .map(cadre_render::view::approval_sentence),
+        })
+    }
+
+    /// Freezes the period's report in every format and publishes it; says where it is. A
+    /// period that does not stand approved is published only when `unapproved` says the admin
+    /// chose to: the publication, its audit entry and every file of it say so.
+    pub async fn publish(
+        &self,
+        actor: &Actor,
+        period: Period,
+        unapproved: bool,
+    ) -> Result<Publication, AppError> {
+        actor.must(Action::Publish)?;
+        let mut report = self.report(actor, period).await?;
+        let approved = report.is_approved();
+        if !approved && !unapproved {
+            return Err(AppError::Locked(format!(
+                "{} is not approved: approve it first, or choose to publish it unapproved (the report will say so)",
+                period.label()
+            )));
+        }
+        report.unapproved_at_publication = !approved;
         let render = |f: Format| {
             cadre_render::render(&report, f)
                 .map_err(|e| AppError::Invalid(format!("the report could not be written: {e}")))
@@ -100,6 +146,7 @@ impl App {
             title: format!("{}: {}", cadre_render::view::title(&report), period.label()),
             published_at: at.clone(),
             published_by: actor.name.clone(),
+            approved: Some(approved),
         };
         self.store
             .create_publication(&publication, &files, actor.stamp(&at))

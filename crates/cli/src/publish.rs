@@ -16,6 +16,10 @@ pub struct Args {
     /// Also write the published report into this folder: index.html and its downloads.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Publish although the period is not approved (every file of the report says so, and
+    /// the audit trail keeps the choice).
+    #[arg(long)]
+    unapproved: bool,
 }
 
 pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
@@ -26,9 +30,14 @@ pub async fn run(database: &str, args: Args) -> anyhow::Result<ExitCode> {
     app.warm_up()
         .await
         .context("cannot build the report engine")?;
-    let published = app
-        .publish(&crate::acting::actor(&app).await?, period)
-        .await?;
+    let actor = crate::acting::actor(&app).await?;
+    let published = match app.publish(&actor, period, args.unapproved).await {
+        Err(cadre_app::AppError::Locked(_)) if !args.unapproved => anyhow::bail!(
+            "{} is not approved: submit and approve it first (`cadre period submit`, `cadre period approve`), or pass --unapproved to publish it as it stands (the report will say so)",
+            period.label()
+        ),
+        other => other?,
+    };
     say!(
         "Published \"{}\": anyone may read it at /reports/{} on the web application.",
         published.title,

@@ -356,7 +356,17 @@ pub fn build(r: &Report) -> Document {
         title: view::title(r),
         period: r.period.label(),
         figures: figures(r),
-        lead: vec![view::headline(r), view::persons_sentence(r)],
+        lead: {
+            let mut lead = Vec::new();
+            if r.unapproved_at_publication {
+                lead.push(
+                    "Not approved at publication: these figures were published before the period's approval."
+                        .to_string(),
+                );
+            }
+            lead.extend([view::headline(r), view::persons_sentence(r)]);
+            lead
+        },
         sections,
         footer: format!(
             "Produced by cadre from the agency's training records. Participant counts are distinct persons from attendance records where they exist, otherwise the figures published for each training; the data quality section lists every training where that matters.{}",

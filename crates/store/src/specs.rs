@@ -279,6 +279,7 @@ pub(crate) const SPECS: &[TableSpec] = &[
             ("title", Text),
             ("published_at", Text),
             ("published_by", Text),
+            ("approved", Int),
         ],
     },
     TableSpec {

@@ -328,6 +328,9 @@ pub struct Publication {
     pub title: String,
     pub published_at: String,
     pub published_by: String,
+    /// Whether its period was approved when it was published (`None`: published before this
+    /// was kept).
+    pub approved: Option<bool>,
 }
 
 /// A correction a partner agency proposed to a training.

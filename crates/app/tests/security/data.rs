@@ -182,18 +182,18 @@ async fn a_published_report_names_no_participant_in_any_of_its_files() {
     // Only an admin publishes.
     let coordinator = Actor::new("c", Grant::plain(Role::Coordinator));
     assert!(matches!(
-        app.publish(&coordinator, cadre_core::report::Period::year(2020))
+        app.publish(&coordinator, cadre_core::report::Period::year(2020), true)
             .await,
         Err(AppError::Forbidden(_))
     ));
     let p = app
-        .publish(&admin, cadre_core::report::Period::year(2020))
+        .publish(&admin, cadre_core::report::Period::year(2020), true)
         .await
         .unwrap();
     assert_eq!(p.slug, "2020");
     // Published again (after a correction), it stands beside the first.
     let again = app
-        .publish(&admin, cadre_core::report::Period::year(2020))
+        .publish(&admin, cadre_core::report::Period::year(2020), true)
         .await
         .unwrap();
     assert_eq!(again.slug, "2020-2");
@@ -251,4 +251,62 @@ async fn a_published_report_names_no_participant_in_any_of_its_files() {
     assert!(scanned >= 7, "every file, a workbook's parts included");
     // The report itself is there: its figures are in the page.
     assert!(index.contains("trainings"));
+}
+
+#[tokio::test]
+async fn a_period_not_approved_is_published_only_by_an_explicit_choice_that_every_file_says() {
+    let (app, _dir) = app().await;
+    attendance(&app).await;
+    let admin = Actor::local();
+    let year = cadre_core::report::Period::year(2020);
+    let preview = app.publish_preview(&admin, year).await.unwrap();
+    assert!(!preview.approved);
+    assert!(preview.title.contains("2020"));
+    // Not approved, and not chosen: refused, nothing published.
+    assert!(matches!(
+        app.publish(&admin, year, false).await,
+        Err(AppError::Locked(why)) if why.contains("not approved")
+    ));
+    assert!(app.publications().await.unwrap().is_empty());
+    // Chosen: published, and said so in the record, the audit trail and every file.
+    let p = app.publish(&admin, year, true).await.unwrap();
+    assert_eq!(p.approved, Some(false));
+    let trail = app
+        .audit_entries(
+            &admin,
+            &cadre_store::AuditFilter {
+                action: Some("published".into()),
+                ..Default::default()
+            },
+            None,
+            5,
+        )
+        .await
+        .unwrap();
+    assert!(
+        trail[0].detail.contains("not approved at publication"),
+        "{trail:?}"
+    );
+    for file in ["index.html", "report.md", "body.html"] {
+        let bytes = app.publication_file(&p.slug, file).await.unwrap().unwrap();
+        assert!(
+            String::from_utf8(bytes)
+                .unwrap()
+                .contains("Not approved at publication"),
+            "{file}"
+        );
+    }
+
+    // Submitted and approved, it is published as approved, without the warning.
+    app.submit_period(&admin, year).await.unwrap();
+    app.approve_period(&admin, year).await.unwrap();
+    assert!(app.publish_preview(&admin, year).await.unwrap().approved);
+    let approved = app.publish(&admin, year, false).await.unwrap();
+    assert_eq!(approved.approved, Some(true));
+    let md = app
+        .publication_file(&approved.slug, "report.md")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!String::from_utf8(md).unwrap().contains("Not approved"));
 }

@@ -331,5 +331,6 @@ pub(super) fn assemble(
         published,
         declared,
         approval: None,
+        unapproved_at_publication: false,
     }
 }

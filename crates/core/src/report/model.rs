@@ -215,9 +215,19 @@ pub struct Report {
     /// For a period that was approved: when, and what changed since (the application layer
     /// fills it in from what the approval kept).
     pub approval: Option<crate::approval::SinceApproval>,
+    /// Published although its period was not approved (an admin's explicit choice): every
+    /// format of the published report says so.
+    pub unapproved_at_publication: bool,
 }
 
 impl Report {
+    /// Whether the period's figures stand approved now (not submitted again or reopened).
+    pub fn is_approved(&self) -> bool {
+        self.approval
+            .as_ref()
+            .is_some_and(|a| a.status == crate::approval::Status::Approved)
+    }
+
     /// Trainings whose participant count is unknown.
     pub fn trainings_without_count(&self) -> u64 {
         self.listing

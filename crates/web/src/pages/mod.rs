@@ -124,6 +124,7 @@ pub(crate) fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (M::POST, "/partners/{id}/delete", post(partners::delete)),
         (M::GET, "/reports", get(published::list)),
         (M::POST, "/reports", post(published::publish)),
+        (M::GET, "/report/publish", get(published::confirm)),
         (M::GET, "/reports/{slug}", get(published::show)),
         (M::GET, "/reports/{slug}/{file}", get(published::file)),
         (M::GET, "/account", get(account::show)),

@@ -98,12 +98,48 @@ pub(crate) async fn file(
         .into_response())
 }
 
-/// Publishes the period the report page shows (admins only: the application layer says).
-pub(crate) async fn publish(s: Ctx, Query(q): Query<PeriodQuery>) -> PageResult<Response> {
-    let period = match q.period().map_err(WebError::BadRequest)? {
+#[derive(Template)]
+#[template(path = "publish_confirm.html")]
+struct ConfirmPage {
+    nav: &'static str,
+    title: String,
+    query: String,
+    figures: Vec<(String, &'static str)>,
+    approved: bool,
+    approval: Option<String>,
+}
+
+/// The period asked for, else the one the report page shows by default.
+async fn period_asked(s: &Ctx, q: &PeriodQuery) -> PageResult<cadre_app::domain::report::Period> {
+    Ok(match q.period().map_err(WebError::BadRequest)? {
         Some(p) => p,
-        None => super::report::period_of(&s, &q).await?.0,
-    };
-    let p = s.app.publish(&s.actor, period).await?;
+        None => super::report::period_of(s, q).await?.0,
+    })
+}
+
+/// What publishing the period would publish, to confirm (admins only: the application layer
+/// says), with a warning and an explicit choice when the period is not approved.
+pub(crate) async fn confirm(s: Ctx, Query(q): Query<PeriodQuery>) -> PageResult<Response> {
+    let period = period_asked(&s, &q).await?;
+    let preview = s.app.publish_preview(&s.actor, period).await?;
+    page(ConfirmPage {
+        nav: "report",
+        title: preview.title,
+        query: PeriodQuery::of(period).query_string(),
+        figures: preview.figures,
+        approved: preview.approved,
+        approval: preview.approval,
+    })
+}
+
+/// Publishes the period confirmed (an unapproved one only with the box ticked).
+pub(crate) async fn publish(
+    s: Ctx,
+    Query(q): Query<PeriodQuery>,
+    axum::Form(values): axum::Form<std::collections::BTreeMap<String, String>>,
+) -> PageResult<Response> {
+    let period = period_asked(&s, &q).await?;
+    let unapproved = values.get("unapproved").is_some_and(|v| v == "yes");
+    let p = s.app.publish(&s.actor, period, unapproved).await?;
     Ok(see_other(&format!("/reports/{}", p.slug)))
 }

@@ -88,7 +88,7 @@ async fn world() -> World {
     ids.insert("{partner}", store.partners_after(0, 1).await.unwrap()[0].id);
     ids.insert("{account}", app.users(&admin).await.unwrap()[2].id);
     let published = app
-        .publish(&admin, cadre_core::report::Period::year(2020))
+        .publish(&admin, cadre_core::report::Period::year(2020), true)
         .await
         .unwrap();
     assert_eq!(published.slug, "2020");

@@ -363,6 +363,14 @@ pub(crate) const TABLE: &[Row] = &[
         Form(""),
         "AFFFFFFF",
     ),
+    // Publishing is confirmed first, on a page of its own.
+    row(
+        "GET",
+        "/report/publish",
+        "/report/publish?kind=year&year=2020",
+        Empty,
+        "AFFFFFFS",
+    ),
     row("GET", "/reports/{slug}", "/reports/2020", Empty, "AAAAAAAA"),
     row(
         "GET",

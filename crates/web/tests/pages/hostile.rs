@@ -86,7 +86,11 @@ async fn hostile_text_is_shown_as_text_everywhere() {
     let site = sqlite().await;
     let (training, person) = hostile_records(&site).await;
     site.app
-        .publish(&Actor::local(), cadre_core::report::Period::year(2020))
+        .publish(
+            &Actor::local(),
+            cadre_core::report::Period::year(2020),
+            true,
+        )
         .await
         .unwrap();
     let mut wrong = Vec::new();

@@ -486,7 +486,7 @@ async fn every_kind_of_state_shows_after_it_is_written(site: &Site) {
     let (_, before) = site.get("/reports").await;
     assert!(!before.contains("/reports/2020\""));
     other
-        .publish(&local, cadre_core::report::Period::year(2020))
+        .publish(&local, cadre_core::report::Period::year(2020), true)
         .await
         .unwrap();
     assert!(

@@ -238,3 +238,54 @@ async fn an_admin_downloads_a_backup_that_restores() {
         site.store.content().await.unwrap()
     );
 }
+
+/// Publishing is confirmed on a page of its own that shows what will be published; a period
+/// not approved is published only with the box ticked, and its report says so.
+#[tokio::test]
+async fn publishing_is_confirmed_and_an_unapproved_period_says_so() {
+    let site = sqlite().await;
+    let admin = sign_in_as(
+        &site.app,
+        "director@agency.example",
+        cadre_core::access::Role::Admin,
+    )
+    .await;
+    let (_, _, report) = site.send(super::get_as("/report?year=2020", &admin)).await;
+    assert!(
+        report.contains("href=\"/report/publish?kind=year"),
+        "{report}"
+    );
+    let (status, _, page) = site
+        .send(super::get_as("/report/publish?year=2020", &admin))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("This period is not approved"), "{page}");
+    assert!(page.contains("name=\"unapproved\""));
+    assert!(page.contains("trainings"), "what will be published");
+    // Without the box ticked: refused, nothing published.
+    let (status, _, _) = site
+        .send(super::post_as(
+            "/reports?year=2020",
+            &admin,
+            &[],
+            String::new(),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(site.app.publications().await.unwrap().is_empty());
+    let (status, headers, _) = site
+        .send(super::post_as(
+            "/reports?year=2020",
+            &admin,
+            &[],
+            "unapproved=yes".to_string(),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let to = headers[axum::http::header::LOCATION].to_str().unwrap();
+    let (_, published) = site.get(to).await;
+    assert!(
+        published.contains("Not approved at publication"),
+        "{published}"
+    );
+}

@@ -16,8 +16,8 @@ pub(crate) async fn create(
 ) -> Result<()> {
     let mut tx = super::begin_write(pool).await?;
     sqlx::query(
-        "INSERT INTO publications (slug, period_from, period_to, title, published_at, published_by)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO publications (slug, period_from, period_to, title, published_at, published_by, approved)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&p.slug)
     .bind(&p.period_from)
@@ -25,6 +25,7 @@ pub(crate) async fn create(
     .bind(&p.title)
     .bind(&p.published_at)
     .bind(&p.published_by)
+    .bind(p.approved.map(i64::from))
     .execute(&mut *tx)
     .await?;
     for (name, content) in files {
@@ -35,7 +36,17 @@ pub(crate) async fn create(
             .execute(&mut *tx)
             .await?;
     }
-    let detail = format!("{} ({} to {})", p.slug, p.period_from, p.period_to);
+    let detail = format!(
+        "{} ({} to {}){}",
+        p.slug,
+        p.period_from,
+        p.period_to,
+        if p.approved == Some(false) {
+            ", not approved at publication"
+        } else {
+            ""
+        }
+    );
     super::audit::note(&mut tx, stamp, "published", "report", None, None, &detail).await?;
     super::edit::bump_shown(&mut tx).await?;
     tx.commit().await?;
@@ -50,10 +61,11 @@ fn publication_of(r: &<Db as sqlx::Database>::Row) -> Publication {
         title: r.get("title"),
         published_at: r.get("published_at"),
         published_by: r.get("published_by"),
+        approved: r.get::<Option<i64>, _>("approved").map(|a| a == 1),
     }
 }
 
-const COLUMNS: &str = "slug, period_from, period_to, title, published_at, published_by";
+const COLUMNS: &str = "slug, period_from, period_to, title, published_at, published_by, approved";
 
 /// Every publication, the newest first.
 pub(crate) async fn list(pool: &sqlx::Pool<Db>) -> Result<Vec<Publication>> {
