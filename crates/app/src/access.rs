@@ -27,6 +27,27 @@ fn refusal(action: Action) -> &'static str {
     }
 }
 
+/// What an actor may do, as a page asks to offer only the controls that work: each answer is
+/// the very rule the operation behind the control applies ([`Actor::may`], and for the
+/// participants list [`Actor::sees_names`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Abilities {
+    /// Create, change and delete trainings, sessions, partners and participants.
+    pub edit_records: bool,
+    pub import: bool,
+    /// List participants by name (a focal point, their own country's).
+    pub list_participants: bool,
+    pub merge: bool,
+    pub propose_correction: bool,
+    pub review_corrections: bool,
+    pub publish: bool,
+    pub submit_period: bool,
+    pub approve_period: bool,
+    /// Accounts, settings, the audit trail.
+    pub administer: bool,
+    pub personal_data: bool,
+}
+
 /// Actions that change something: refused to a read-only token.
 fn writes(action: Action) -> bool {
     !matches!(action, Action::ReadPublished | Action::ReadReports)
@@ -35,6 +56,23 @@ fn writes(action: Action) -> bool {
 impl Actor {
     pub fn who(&self) -> Who<'_> {
         self.grant.as_ref()
+    }
+
+    /// Everything the actor may do, for a page's controls.
+    pub fn abilities(&self) -> Abilities {
+        Abilities {
+            edit_records: self.may(Action::EditRecords),
+            import: self.may(Action::Import),
+            list_participants: self.may(Action::ReadReports) && self.sees_names(),
+            merge: self.may(Action::Merge),
+            propose_correction: self.may(Action::ProposeCorrection),
+            review_corrections: self.may(Action::ReviewCorrection),
+            publish: self.may(Action::Publish),
+            submit_period: self.may(Action::SubmitPeriod),
+            approve_period: self.may(Action::ApprovePeriod),
+            administer: self.may(Action::ManageUsers),
+            personal_data: self.may(Action::PersonalData),
+        }
     }
 
     /// Whether the actor may do this at all (a page asks, to offer a button or not).

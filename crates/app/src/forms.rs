@@ -46,7 +46,12 @@ impl App {
         id: i64,
     ) -> Result<Versioned<TrainingRecord>, AppError> {
         actor.must(Action::EditRecords)?;
-        self.training(actor, id).await
+        let t = self.training(actor, id).await?;
+        // A training of an approved period says why it cannot be changed, before any form.
+        if let Some(why) = self.lock_of(t.record.start).await? {
+            return Err(AppError::Locked(why));
+        }
+        Ok(t)
     }
 
     /// A training for a partner's form proposing a correction to it.

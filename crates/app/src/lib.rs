@@ -32,6 +32,7 @@ mod warm;
 /// which is the only crate below them they depend on besides the renderer.
 pub use cadre_core as domain;
 
+pub use access::Abilities;
 pub use accounts::{new_password, MIN_PASSWORD};
 pub use audit::Verified;
 pub use backup::{read_then_remove, BackupFile};

@@ -35,6 +35,8 @@ pub struct Viewer {
     pub signed_in: bool,
     pub admin: bool,
     pub corrections: bool,
+    /// What they may do: a page offers a control only where its operation would be allowed.
+    pub can: cadre_app::Abilities,
 }
 
 /// Who the page being made is for (nobody outside a request).
@@ -219,6 +221,7 @@ pub(crate) async fn identify(
         corrections: found
             .actor
             .may(cadre_app::domain::access::Action::ProposeCorrection),
+        can: found.actor.abilities(),
     };
     req.extensions_mut().insert(found);
     VIEWER.scope(viewer, next.run(req)).await

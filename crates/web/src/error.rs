@@ -23,6 +23,8 @@ pub enum WebError {
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
+    /// The layout's navigation marks no page as the current one.
+    nav: &'static str,
     title: &'static str,
     message: String,
 }
@@ -70,9 +72,13 @@ impl IntoResponse for WebError {
         } else {
             self.to_string()
         };
-        let body = ErrorPage { title, message }
-            .render()
-            .unwrap_or_else(|_| "cadre could not show this page".to_string());
+        let body = ErrorPage {
+            nav: "",
+            title,
+            message,
+        }
+        .render()
+        .unwrap_or_else(|_| "cadre could not show this page".to_string());
         (status, Html(body)).into_response()
     }
 }

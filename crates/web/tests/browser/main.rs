@@ -605,8 +605,32 @@ async fn scenario(a: &Client, b: &Client, base: &str, dir: &Path) {
     b.goto(&format!("{base}/report?kind=year&year=2020"))
         .await
         .unwrap();
+    // Publishing is confirmed on a page that shows what goes out, and a period not approved
+    // is published only with its box ticked.
+    b.find(Locator::Css("a[href^='/report/publish']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(b.current_url().await.unwrap().path(), "/report/publish");
+    assert!(body(b).await.contains("This period is not approved"));
+    let found = violations(b, &axe).await;
+    assert!(
+        found.is_empty(),
+        "the confirmation: {}",
+        serde_json::to_string_pretty(&found).unwrap()
+    );
+    shoot(b, "publish-confirm", 1280).await;
+    b.find(Locator::Id("unapproved"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     submit(b, "form.publish button[type=submit]").await;
     assert_eq!(b.current_url().await.unwrap().path(), "/reports/2020");
+    assert!(body(b).await.contains("Not approved at publication"));
     let found = violations(b, &axe).await;
     assert!(
         found.is_empty(),
