@@ -147,6 +147,7 @@ async fn accounts_and_the_audit_trail_are_copied(source: &TestStore) {
         title: "2020".into(),
         published_at: stamp.at.into(),
         published_by: stamp.actor.into(),
+        approved: Some(false),
     };
     let pdf = vec![0u8, 159, 146, 150, 255];
     source
@@ -181,6 +182,17 @@ async fn accounts_and_the_audit_trail_are_copied(source: &TestStore) {
             .await
             .unwrap(),
         Some(pdf)
+    );
+    // Published unapproved, and said so after the move too.
+    assert_eq!(
+        other
+            .store
+            .publication("2020")
+            .await
+            .unwrap()
+            .unwrap()
+            .approved,
+        Some(false)
     );
     let chain = |s: &TestStore| {
         let store = s.store.clone();
