@@ -115,6 +115,37 @@ pub fn parse_date_in_order(text: &str, order: DateOrder) -> Result<PartialDate, 
     Date::new(year, month, day).map(PartialDate::from_date)
 }
 
+/// Reads a date typed in a form, as an import reads a sheet's: `2021-03-08`, `2021-03`,
+/// `2021`, and a day/month date (`08/03/2021`, `25/12/2021`) when its one value settles the
+/// order (a number over 12 can only be a day) or both orders give the same day. One that reads
+/// both ways is refused, naming the two days it could be.
+pub fn parse_typed_date(text: &str) -> Result<PartialDate, String> {
+    let s = text.trim();
+    match settle_order([s]) {
+        Settled::By(order) => parse_date_in_order(s, order).map_err(|e| e.to_string()),
+        Settled::Ambiguous => {
+            let dmy = parse_date_in_order(s, DateOrder::Dmy);
+            let mdy = parse_date_in_order(s, DateOrder::Mdy);
+            match (dmy, mdy) {
+                (Ok(a), Ok(b)) if a == b => Ok(a),
+                (Ok(a), Ok(b)) => Err(format!(
+                    "\"{s}\" could be {} or {}: type it as {a} or {b}",
+                    in_words(a.first_day()),
+                    in_words(b.first_day())
+                )),
+                (Ok(a), Err(_)) | (Err(_), Ok(a)) => Ok(a),
+                (Err(e), Err(_)) => Err(e.to_string()),
+            }
+        }
+        _ => PartialDate::parse(s).map_err(|e| e.to_string()),
+    }
+}
+
+/// `8 March 2021`.
+fn in_words(d: Date) -> String {
+    format!("{} {} {}", d.day, crate::date::month_name(d.month), d.year)
+}
+
 /// What a column's values say about their order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Settled {
@@ -294,5 +325,35 @@ mod tests {
             Settled::NotNeeded
         );
         assert_eq!(settle_order(Vec::<&str>::new()), Settled::NotNeeded);
+    }
+}
+
+#[cfg(test)]
+mod typed {
+    use super::parse_typed_date;
+
+    #[test]
+    fn a_form_reads_dates_as_the_import_does() {
+        let read = |s: &str| parse_typed_date(s).map(|d| d.to_string());
+        assert_eq!(read("2021-03-08").unwrap(), "2021-03-08");
+        assert_eq!(read("2021-03").unwrap(), "2021-03");
+        assert_eq!(
+            read("25/12/2021").unwrap(),
+            "2021-12-25",
+            "only a day can be 25"
+        );
+        assert_eq!(read("12/25/2021").unwrap(), "2021-12-25");
+        assert_eq!(
+            read("7.7.2021").unwrap(),
+            "2021-07-07",
+            "either order, the same day"
+        );
+        let both = read("08/03/2021").unwrap_err();
+        assert!(
+            both.contains("8 March 2021") && both.contains("3 August 2021"),
+            "{both}"
+        );
+        assert!(read("31/02/2021").is_err());
+        assert!(read("soon").is_err());
     }
 }

@@ -24,6 +24,13 @@ pub trait Fields {
             .map(str::to_string)
             .collect()
     }
+
+    /// Whether a date may be typed day/month first (`25/12/2021`), its order settled by its
+    /// own value, as people type one in a form. A sheet's column is settled whole by the
+    /// import, and a JSON body keeps to its schema's `YYYY-MM-DD`: both say no.
+    fn single_dates_settle_order(&self) -> bool {
+        true
+    }
 }
 
 impl Fields for HashMap<String, String> {
@@ -48,6 +55,10 @@ pub struct Typed {
 impl Fields for Typed {
     fn get(&self, field: &str) -> Option<&str> {
         self.text.get(field).map(String::as_str)
+    }
+
+    fn single_dates_settle_order(&self) -> bool {
+        false
     }
 
     fn list(&self, field: &str) -> Vec<String> {
@@ -122,8 +133,13 @@ impl<'a, F: Fields + ?Sized> Reader<'a, F> {
         }
     }
 
+    /// A date as the import reads one: ISO, or day/month where its value settles the order.
     fn date(&mut self, field: &'static str) -> Option<PartialDate> {
-        self.parse(field, "bad-date", PartialDate::parse)
+        if self.fields.single_dates_settle_order() {
+            self.parse(field, "bad-date", crate::date_order::parse_typed_date)
+        } else {
+            self.parse(field, "bad-date", PartialDate::parse)
+        }
     }
 
     fn count(&mut self, field: &'static str) -> Option<u32> {

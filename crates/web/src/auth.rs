@@ -37,6 +37,26 @@ pub struct Viewer {
     pub corrections: bool,
     /// What they may do: a page offers a control only where its operation would be allowed.
     pub can: cadre_app::Abilities,
+    /// What the page says of the step that led to it (`?notice=saved` after a save...).
+    pub notice: Option<&'static str>,
+}
+
+/// The words of a `notice=` code a redirect after a save, a merge or a delete adds to the
+/// address it sends to; an unknown code says nothing.
+fn notice_of(query: Option<&str>) -> Option<&'static str> {
+    let code = query?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("notice="))?;
+    Some(match code {
+        "saved" => "Saved.",
+        "saved-merged" => "Saved. Someone else had changed other fields meanwhile: their changes are kept with yours.",
+        "added" => "Added.",
+        "deleted" => "Deleted.",
+        "merged" => "The two records are merged into this one: its attendance is theirs together.",
+        "session-added" => "The session is added.",
+        "session-deleted" => "The session is deleted.",
+        _ => return None,
+    })
 }
 
 /// Who the page being made is for (nobody outside a request).
@@ -222,6 +242,7 @@ pub(crate) async fn identify(
             .actor
             .may(cadre_app::domain::access::Action::ProposeCorrection),
         can: found.actor.abilities(),
+        notice: notice_of(req.uri().query()),
     };
     req.extensions_mut().insert(found);
     VIEWER.scope(viewer, next.run(req)).await

@@ -5,6 +5,54 @@ use std::collections::BTreeMap;
 
 use cadre_app::domain::validate::FieldProblem;
 
+/// A field as its form's label names it, for the summary of a refused form ("First day: is
+/// required"): the labels of the training, session, partner and participant forms.
+pub fn label_of(field: &str) -> String {
+    const LABELS: [(&str, &str); 30] = [
+        ("code", "Code"),
+        ("title", "Title"),
+        ("start_date", "First day"),
+        ("end_date", "Last day"),
+        ("modality", "Modality"),
+        ("venue", "Venue"),
+        ("platform", "Platform"),
+        ("status", "Status"),
+        ("partners", "Partners"),
+        ("funders", "Funders"),
+        ("requested_by", "Requested by"),
+        ("value_usd", "Value (US$)"),
+        ("participants_total", "Participants"),
+        ("participants_male", "Male participants"),
+        ("participants_female", "Female participants"),
+        ("countries", "Countries taking part"),
+        ("countries_reached", "Countries reached"),
+        ("departments", "Departments"),
+        ("theme", "Theme"),
+        ("note", "Note"),
+        ("summary", "Summary"),
+        ("name", "Name"),
+        ("short_name", "Short name"),
+        ("parent", "Part of"),
+        ("kind", "Kind"),
+        ("given_name", "Given name"),
+        ("family_name", "Family name"),
+        ("email", "E-mail"),
+        ("gender", "Gender"),
+        ("country", "Country"),
+    ];
+    match LABELS.iter().find(|(f, _)| *f == field) {
+        Some((_, label)) => label.to_string(),
+        None => {
+            let words = field.replace('_', " ");
+            let mut chars = words.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        }
+    }
+}
+
 /// The typed values of a form and the problems found in them.
 #[derive(Debug, Clone, Default)]
 pub struct FormView {

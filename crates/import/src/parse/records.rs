@@ -250,6 +250,11 @@ impl cadre_core::fields::Fields for RowFields<'_, '_> {
     fn get(&self, field: &str) -> Option<&str> {
         Some(self.0.raw(field))
     }
+
+    /// A column's day/month order is settled by the import, for the whole column.
+    fn single_dates_settle_order(&self) -> bool {
+        false
+    }
 }
 
 /// A partner row's cells without its parent, which the file may name before it defines it.
@@ -258,6 +263,10 @@ struct WithoutParent<'a, 'b>(&'b Cells<'a>);
 impl cadre_core::fields::Fields for WithoutParent<'_, '_> {
     fn get(&self, field: &str) -> Option<&str> {
         (field != "parent").then(|| self.0.raw(field))
+    }
+
+    fn single_dates_settle_order(&self) -> bool {
+        false
     }
 }
 

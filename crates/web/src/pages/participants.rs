@@ -207,7 +207,7 @@ pub(crate) async fn update(
         }
     }
     match result {
-        Ok(_) => Ok(see_other(&format!("/participants/{id}"))),
+        Ok(_) => Ok(see_other(&format!("/participants/{id}?notice=saved"))),
         Err(AppError::Fields(problems)) => page_with(
             StatusCode::UNPROCESSABLE_ENTITY,
             EditPage {
@@ -303,7 +303,10 @@ pub(crate) async fn merge(
         .merge_participants(&s.actor, kept, other, &values)
         .await
     {
-        Ok(_) => Ok(see_other(&format!("/participants/{}?merged=1", kept.0))),
+        Ok(_) => Ok(see_other(&format!(
+            "/participants/{}?notice=merged",
+            kept.0
+        ))),
         Err(e @ (AppError::Fields(_) | AppError::Conflict { .. })) => {
             let preview = s.app.merge_preview(&s.actor, kept.0, other.0).await?;
             let (form, stale) = match &e {

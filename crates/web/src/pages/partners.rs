@@ -98,7 +98,7 @@ pub(crate) async fn create(
     Form(values): Form<BTreeMap<String, String>>,
 ) -> PageResult<Response> {
     match s.app.create_partner(&s.actor, &values).await {
-        Ok(_) => Ok(see_other("/partners")),
+        Ok(_) => Ok(see_other("/partners?notice=added")),
         Err(AppError::Fields(problems)) => page_with(
             StatusCode::UNPROCESSABLE_ENTITY,
             form_page(
@@ -143,7 +143,7 @@ pub(crate) async fn update(
         }
     }
     match result {
-        Ok(_) => Ok(see_other("/partners")),
+        Ok(_) => Ok(see_other("/partners?notice=saved")),
         Err(AppError::Fields(problems)) => {
             let mut view = form_page(
                 Some(id),
@@ -174,7 +174,7 @@ pub(crate) async fn delete(
     let cascade = values.get("cascade").is_some_and(|v| v == "yes");
     let version = values.get("version").and_then(|v| v.parse().ok());
     match s.app.delete_partner(&s.actor, id, version, cascade).await {
-        Ok(_) => Ok(see_other("/partners")),
+        Ok(_) => Ok(see_other("/partners?notice=deleted")),
         Err(AppError::InUse { dependents, .. }) => {
             let p = s.app.partner(&s.actor, id).await?;
             let mut view = form_page(

@@ -101,7 +101,10 @@ pub(crate) async fn create(
     Form(values): Form<BTreeMap<String, String>>,
 ) -> PageResult<Response> {
     match s.app.create_training(&s.actor, &values).await {
-        Ok(created) => Ok(see_other(&format!("/trainings/{}?saved=1", created.id))),
+        Ok(created) => Ok(see_other(&format!(
+            "/trainings/{}?notice=added",
+            created.id
+        ))),
         Err(AppError::Fields(problems)) => {
             let form = FormView::new(values).with_problems(&problems, &shown());
             let view = FormPage::new(&s, None, 0, "New training".into(), form).await;
@@ -161,8 +164,8 @@ pub(crate) async fn update(
         }
     }
     match result {
-        Ok(_) if merged => Ok(see_other(&format!("/trainings/{id}?saved=merged"))),
-        Ok(_) => Ok(see_other(&format!("/trainings/{id}?saved=1"))),
+        Ok(_) if merged => Ok(see_other(&format!("/trainings/{id}?notice=saved-merged"))),
+        Ok(_) => Ok(see_other(&format!("/trainings/{id}?notice=saved"))),
         Err(AppError::Fields(problems)) => {
             let form = FormView::new(values).with_problems(&problems, &shown());
             let heading = format!("Edit {}", form.value("title"));
@@ -236,7 +239,7 @@ pub(crate) async fn delete(
     let version = values.get("version").and_then(|v| v.parse().ok());
     let cascade = values.get("cascade").is_some_and(|v| v == "yes");
     match s.app.delete_training(&s.actor, id, version, cascade).await {
-        Ok(_) => Ok(see_other("/trainings?deleted=1")),
+        Ok(_) => Ok(see_other("/trainings?notice=deleted")),
         Err(AppError::InUse { dependents, .. }) => {
             let why = format!(
                 "It has {}. Tick the box to delete them with it.",
@@ -260,7 +263,9 @@ pub(crate) async fn create_session(
     let t = s.app.training(&s.actor, id).await?;
     values.insert("training_code".into(), t.record.code.clone());
     match s.app.create_session(&s.actor, &values).await {
-        Ok(_) => Ok(see_other(&format!("/trainings/{id}#sessions"))),
+        Ok(_) => Ok(see_other(&format!(
+            "/trainings/{id}?notice=session-added#sessions"
+        ))),
         Err(AppError::Fields(problems)) => {
             let form = FormView::new(values).with_problems(
                 &problems,
@@ -282,7 +287,7 @@ pub(crate) async fn delete_session(
     let training = s.app.training_of_session(&s.actor, id).await?;
     s.app.delete_session(&s.actor, id, None, cascade).await?;
     Ok(see_other(&match training {
-        Some(t) => format!("/trainings/{t}#sessions"),
+        Some(t) => format!("/trainings/{t}?notice=session-deleted#sessions"),
         None => "/trainings".to_string(),
     }))
 }

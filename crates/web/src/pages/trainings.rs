@@ -138,31 +138,10 @@ pub(crate) struct TrainingPage {
     history: Vec<cadre_app::domain::audit::Entry>,
     can_edit: bool,
     can_propose: bool,
-    /// Said after a save.
-    notice: Option<&'static str>,
 }
 
-/// What a page says after a save that sent the reader to it.
-#[derive(Debug, Default, serde::Deserialize)]
-pub(crate) struct Saved {
-    #[serde(default)]
-    saved: Option<String>,
-}
-
-pub(crate) async fn show(
-    s: Ctx,
-    Path(id): Path<i64>,
-    Query(after): Query<Saved>,
-) -> PageResult<Response> {
-    let mut view = training_page(&s, id, crate::forms::FormView::default()).await?;
-    view.notice = match after.saved.as_deref() {
-        Some("1") => Some("Saved."),
-        Some("merged") => Some(
-            "Saved. Someone else had changed other fields meanwhile: their changes are kept with yours.",
-        ),
-        _ => None,
-    };
-    page(view)
+pub(crate) async fn show(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
+    page(training_page(&s, id, crate::forms::FormView::default()).await?)
 }
 
 /// The training's page, with the session form as given (kept when a session was refused).
@@ -269,7 +248,6 @@ pub(crate) async fn training_page(
         can_propose: s
             .actor
             .may(cadre_app::domain::access::Action::ProposeCorrection),
-        notice: None,
         t,
     })
 }

@@ -273,3 +273,47 @@ async fn forms_on_postgres() {
     the_report_follows_an_edit(&site).await;
     site.drop_schema().await;
 }
+
+/// A date typed day/month first is read as the import reads one, and one that reads both ways
+/// is refused naming the two days; the summary of a refused form names each field, and a save
+/// says so on the page it leads to.
+#[tokio::test]
+async fn a_form_reads_dates_as_people_type_them_and_says_what_it_did() {
+    let site = sqlite().await;
+    let (status, _, page) = site
+        .post(
+            "/trainings",
+            &[
+                ("code", "WEB-D1"),
+                ("title", "Typed dates"),
+                ("start_date", "08/03/2021"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("8 March 2021") && page.contains("3 August 2021"),
+        "{page}"
+    );
+    assert!(
+        page.contains("First day: "),
+        "the summary names the field: {page}"
+    );
+    assert!(page.contains("autofocus"), "the summary takes the focus");
+    let (status, headers, _) = site
+        .post(
+            "/trainings",
+            &[
+                ("code", "WEB-D1"),
+                ("title", "Typed dates"),
+                ("start_date", "25/12/2021"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let to = headers[header::LOCATION].to_str().unwrap().to_string();
+    assert!(to.ends_with("?notice=added"), "{to}");
+    let (_, page) = site.get(&to).await;
+    assert!(page.contains("role=\"status\" id=\"notice\""), "{page}");
+    assert!(page.contains("25 December 2021"), "{page}");
+}
