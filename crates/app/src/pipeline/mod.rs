@@ -119,8 +119,13 @@ impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}: {} rows read, {} created, {} updated, {} unchanged",
-            self.file, self.rows, self.created, self.updated, self.unchanged
+            "{}: {} row{} read, {} created, {} updated, {} unchanged",
+            self.file,
+            self.rows,
+            if self.rows == 1 { "" } else { "s" },
+            self.created,
+            self.updated,
+            self.unchanged
         )?;
         if self.kind == Kind::Attendance.as_str() {
             write!(

@@ -32,6 +32,8 @@ struct Dashboard {
     notes: Vec<(&'static str, &'static str, &'static str, u64)>,
     notes_total: usize,
     empty: bool,
+    /// A partner agency's account: the figures are of its own trainings.
+    partner_view: bool,
     years: Vec<i32>,
     year: i32,
 }
@@ -88,6 +90,11 @@ pub(crate) async fn show(s: Ctx, Query(q): Query<PeriodQuery>) -> PageResult<Res
         notes_total: r.quality.len(),
         notes,
         empty,
+        partner_view: s
+            .actor
+            .grant
+            .as_ref()
+            .is_some_and(|g| g.role == cadre_app::domain::access::Role::Partner),
         year: period.from.year,
         years,
     })

@@ -285,7 +285,24 @@ pub(crate) async fn delete_session(
 ) -> PageResult<Response> {
     let cascade = values.get("cascade").is_some_and(|v| v == "yes");
     let training = s.app.training_of_session(&s.actor, id).await?;
-    s.app.delete_session(&s.actor, id, None, cascade).await?;
+    match s.app.delete_session(&s.actor, id, None, cascade).await {
+        Ok(_) => {}
+        // Said on the training's page, of the session by its dates and of the page's box.
+        Err(AppError::InUse { dependents, .. }) if training.is_some() => {
+            let t = training.unwrap_or_default();
+            let session = s.app.session(&s.actor, id).await?;
+            let dates =
+                cadre_render::view::date_range(Some(session.record.start), session.record.end);
+            let mut form = FormView::default();
+            form.general.push(format!(
+                "Nothing was deleted: the session of {dates} has {}. Tick \"with its attendance\" beside it to delete them with it.",
+                dependents.describe()
+            ));
+            let view = super::trainings::training_page(&s, t, form).await?;
+            return page_with(StatusCode::CONFLICT, view);
+        }
+        Err(e) => return Err(e.into()),
+    }
     Ok(see_other(&match training {
         Some(t) => format!("/trainings/{t}?notice=session-deleted#sessions"),
         None => "/trainings".to_string(),

@@ -199,7 +199,7 @@ pub(crate) async fn training_page(
     if let Some(share) = &share {
         source = match share.source {
             CountSource::Records => "From attendance records (distinct persons)",
-            CountSource::Aggregate => "From the figures published for this training",
+            CountSource::Aggregate => "From the training's own count (no attendance records)",
             CountSource::Unknown => "Not recorded",
         };
         if let Some(c) = share.counts {

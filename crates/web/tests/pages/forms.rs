@@ -317,3 +317,33 @@ async fn a_form_reads_dates_as_people_type_them_and_says_what_it_did() {
     assert!(page.contains("role=\"status\" id=\"notice\""), "{page}");
     assert!(page.contains("25 December 2021"), "{page}");
 }
+
+/// A session with attendance is not deleted without its box ticked, and the page says so of
+/// the session by its dates, never by an internal number.
+#[tokio::test]
+async fn a_session_with_attendance_is_refused_by_its_dates() {
+    let site = sqlite().await;
+    let training = site.id_of("2020-03").await;
+    let sessions = site
+        .app
+        .sessions_of(&Actor::local(), training)
+        .await
+        .unwrap();
+    let first = &sessions[0];
+    let rows = format!(
+        "training_code,session_date,given_name,family_name,email,gender,country,organisation,department,completed\n\
+         2020-03,{},Ann,Lee,ann.lee@example.org,F,Jamaica,,,yes\n",
+        first.record.start
+    );
+    common::import_text(&site.store, Kind::Attendance, "people.csv", &rows).await;
+    let (status, _, page) = site
+        .post(&format!("/sessions/{}/delete", first.id), &[])
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        page.contains("Nothing was deleted: the session of "),
+        "{page}"
+    );
+    assert!(page.contains("1 attendance record"), "{page}");
+    assert!(!page.contains(&format!("session {}", first.id)), "{page}");
+}
