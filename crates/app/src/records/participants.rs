@@ -99,7 +99,17 @@ impl App {
             ));
         }
         let countries = actor.named_countries();
-        let search = search.map(cadre_core::listing::search_text);
+        // The list shows "Family, Given": a search typed that way finds the name as written.
+        let search = search.map(|s| {
+            let s = cadre_core::listing::search_text(s);
+            match s.split_once(',') {
+                Some((family, given)) if !given.trim().is_empty() && !given.contains(',') => {
+                    format!("{} {}", given.trim(), family.trim())
+                }
+                _ => s.to_string(),
+            }
+        });
+        let search = search.as_deref();
         let found = self
             .store
             .persons_after(search, countries.as_deref(), after, limit)

@@ -91,3 +91,20 @@ async fn a_training_reaches_the_countries_its_attendance_shows_and_filters_find_
     assert!(listed.trainings.is_empty() && listed.total == 0);
     assert!(listed.problem.unwrap().contains("2021-13-45"));
 }
+
+#[tokio::test]
+async fn participants_are_found_as_the_list_writes_them() {
+    let (app, _dir) = app().await;
+    attendance(&app).await;
+    let admin = Actor::local();
+    for typed in ["Lee, Ann", "ann lee", "lee"] {
+        let found = app.participants(&admin, Some(typed), 0, 10).await.unwrap();
+        assert_eq!(found.len(), 1, "{typed}");
+        assert_eq!(found[0].record.person.family_name, "Lee");
+    }
+    assert!(app
+        .participants(&admin, Some("Ray, Ann"), 0, 10)
+        .await
+        .unwrap()
+        .is_empty());
+}
