@@ -43,6 +43,8 @@ struct ToFixPage {
     total: usize,
     groups: Vec<Group>,
     persons: Option<Vec<Line>>,
+    /// The rules with findings, the likely duplicates' among them: as many as the list shows.
+    rules: usize,
     may_set_rules: bool,
 }
 
@@ -116,6 +118,7 @@ pub(crate) async fn to_fix(s: Ctx, Query(q): Query<YearQuery>) -> PageResult<Res
         period_label: year.map_or_else(|| "All years".to_string(), |_| period.label()),
         total: groups.iter().map(|g| g.lines.len()).sum::<usize>()
             + persons.as_ref().map_or(0, Vec::len),
+        rules: groups.len() + usize::from(persons.as_ref().is_some_and(|p| !p.is_empty())),
         groups,
         persons,
         may_set_rules: s.actor.may(cadre_app::domain::access::Action::ManageUsers),

@@ -21,6 +21,18 @@ async fn findings_on_the_dashboard_the_to_fix_page_and_a_trainings_page() {
     let id = site.id_of("2020-14").await;
     let (status, page) = site.get("/quality?year=2020").await;
     assert_eq!(status, StatusCode::OK);
+    // The count of rules says as many as the index lists.
+    let index = page
+        .split("<ul class=\"rule-index\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</ul>").next())
+        .expect("the index of rules");
+    let listed = index.matches("<li>").count();
+    let rules = if listed == 1 { "rule." } else { "rules." };
+    assert!(
+        page.contains(&format!("under {listed} {rules}")),
+        "{listed} rules listed: {page}"
+    );
     let same = page
         .split("<h2 id=\"same_summary\">")
         .nth(1)
