@@ -10,6 +10,7 @@
 //! installs them when missing. `CADRE_CHROMEDRIVER`, `CADRE_CHROMIUM` and `CADRE_AXE` point
 //! elsewhere.
 
+mod admin;
 #[path = "../common/mod.rs"]
 mod common;
 mod imports;
@@ -581,61 +582,5 @@ async fn scenario(a: &Client, b: &Client, base: &str, dir: &Path) {
     assert_eq!(xlsx["head"], "504b0304", "an XLSX is a zip file");
     assert!(xlsx["disposition"].as_str().unwrap().contains(".xlsx"));
 
-    // Signed out, the second browser signs in again as an admin: the admins' pages are
-    // accessible, and the report page's button publishes the period for anyone to read.
-    b.goto(&format!("{base}/")).await.unwrap();
-    submit(b, "form.sign-out button[type=submit]").await;
-    assert_eq!(b.current_url().await.unwrap().path(), "/sign-in");
-    sign_in(b, base, ADMIN).await;
-    for (name, path) in [
-        ("admin-users", "/admin/users"),
-        ("admin-audit", "/admin/audit"),
-        ("admin-persons", "/admin/persons"),
-        ("admin-rules", "/admin/rules"),
-    ] {
-        b.goto(&format!("{base}{path}")).await.unwrap();
-        let found = violations(b, &axe).await;
-        assert!(
-            found.is_empty(),
-            "{path}: {}",
-            serde_json::to_string_pretty(&found).unwrap()
-        );
-        shoot(b, name, 1280).await;
-    }
-    b.goto(&format!("{base}/report?kind=year&year=2020"))
-        .await
-        .unwrap();
-    // Publishing is confirmed on a page that shows what goes out, and a period not approved
-    // is published only with its box ticked.
-    b.find(Locator::Css("a[href^='/report/publish']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    assert_eq!(b.current_url().await.unwrap().path(), "/report/publish");
-    assert!(body(b).await.contains("This period is not approved"));
-    let found = violations(b, &axe).await;
-    assert!(
-        found.is_empty(),
-        "the confirmation: {}",
-        serde_json::to_string_pretty(&found).unwrap()
-    );
-    shoot(b, "publish-confirm", 1280).await;
-    b.find(Locator::Id("unapproved"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    submit(b, "form.publish button[type=submit]").await;
-    assert_eq!(b.current_url().await.unwrap().path(), "/reports/2020");
-    assert!(body(b).await.contains("Not approved at publication"));
-    let found = violations(b, &axe).await;
-    assert!(
-        found.is_empty(),
-        "a published report: {}",
-        serde_json::to_string_pretty(&found).unwrap()
-    );
-    shoot(b, "published-report", 1280).await;
+    admin::admin_pages(b, base, &axe).await;
 }
