@@ -310,3 +310,39 @@ async fn a_period_not_approved_is_published_only_by_an_explicit_choice_that_ever
         .unwrap();
     assert!(!String::from_utf8(md).unwrap().contains("Not approved"));
 }
+
+#[tokio::test]
+async fn the_audit_trail_is_filtered_by_part_of_who_acted() {
+    let (app, _dir) = app().await;
+    let admin = Actor::local();
+    let coordinator = Actor::new(
+        "Coordinator@Agency.example",
+        Grant::plain(Role::Coordinator),
+    );
+    let fields: BTreeMap<String, String> = [("name", "Filter Agency")]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    app.create_partner(&coordinator, &fields).await.unwrap();
+    let by = |who: &str| cadre_store::AuditFilter {
+        actor: Some(who.to_string()),
+        ..Default::default()
+    };
+    for typed in ["coordinator", "AGENCY.EX", "Coordinator@Agency.example"] {
+        let found = app
+            .audit_entries(&admin, &by(typed), None, 10)
+            .await
+            .unwrap();
+        assert_eq!(found.len(), 1, "{typed}");
+        assert_eq!(found[0].actor, "Coordinator@Agency.example");
+    }
+    for typed in ["nobody", "%", "_oordinator"] {
+        assert!(
+            app.audit_entries(&admin, &by(typed), None, 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{typed}"
+        );
+    }
+}

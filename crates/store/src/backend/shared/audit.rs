@@ -217,8 +217,10 @@ pub(crate) async fn entries(
         n += 1;
         sql.push_str(&piece.replace('?', &format!("${n}")));
     };
+    // Who acted is found by part of their name or e-mail, case aside ("coordinator" finds
+    // coordinator@agency.example); the other filters are the fixed words of a list.
     if filter.actor.is_some() {
-        next(&mut sql, " AND actor = ?");
+        next(&mut sql, " AND LOWER(actor) LIKE ? ESCAPE '\\'");
     }
     if filter.kind.is_some() {
         next(&mut sql, " AND kind = ?");
@@ -238,8 +240,20 @@ pub(crate) async fn entries(
     }
     next(&mut sql, " ORDER BY seq DESC LIMIT ?");
     let mut q = sqlx::query(&sql).bind(before.unwrap_or(i64::MAX));
-    for t in [&filter.actor, &filter.kind].into_iter().flatten() {
-        q = q.bind(t.clone());
+    if let Some(actor) = &filter.actor {
+        let escaped: String = actor
+            .trim()
+            .to_lowercase()
+            .chars()
+            .flat_map(|c| match c {
+                '%' | '_' | '\\' => vec!['\\', c],
+                c => vec![c],
+            })
+            .collect();
+        q = q.bind(format!("%{escaped}%"));
+    }
+    if let Some(kind) = &filter.kind {
+        q = q.bind(kind.clone());
     }
     if let Some(id) = filter.record_id {
         q = q.bind(id);
