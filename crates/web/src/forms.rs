@@ -5,42 +5,64 @@ use std::collections::BTreeMap;
 
 use cadre_app::domain::validate::FieldProblem;
 
+/// The training form's fields with their labels, in order.
+pub(crate) const TRAINING_FIELDS: [(&str, &str); 21] = [
+    ("code", "Code"),
+    ("title", "Title"),
+    ("start_date", "First day"),
+    ("end_date", "Last day"),
+    ("modality", "Modality"),
+    ("venue", "Venue"),
+    ("platform", "Platform"),
+    ("status", "Status"),
+    ("partners", "Partners"),
+    ("funders", "Funders"),
+    ("requested_by", "Requested by"),
+    ("value_usd", "Value (US$)"),
+    ("participants_total", "Participants"),
+    ("participants_male", "Male participants"),
+    ("participants_female", "Female participants"),
+    ("countries", "Countries taking part"),
+    ("countries_reached", "Countries reached"),
+    ("departments", "Departments"),
+    ("theme", "Theme"),
+    ("note", "Note"),
+    ("summary", "Summary"),
+];
+
+/// The partner form's fields with their labels.
+pub(crate) const PARTNER_FIELDS: [(&str, &str); 4] = [
+    ("name", "Name"),
+    ("short_name", "Short name"),
+    ("parent", "Part of"),
+    ("kind", "Kind"),
+];
+
+/// The participant form's fields with their labels.
+pub(crate) const PARTICIPANT_FIELDS: [(&str, &str); 7] = [
+    ("given_name", "Given name"),
+    ("family_name", "Family name"),
+    ("email", "E-mail"),
+    ("gender", "Gender"),
+    ("country", "Country"),
+    ("organisation", "Organisation"),
+    ("department", "Department"),
+];
+
+/// The names of a form's fields.
+pub(crate) fn names(fields: &[(&'static str, &'static str)]) -> Vec<&'static str> {
+    fields.iter().map(|(f, _)| *f).collect()
+}
+
 /// A field as its form's label names it, for the summary of a refused form ("First day: is
-/// required"): the labels of the training, session, partner and participant forms.
+/// required"); a field of no form, its name in words.
 pub fn label_of(field: &str) -> String {
-    const LABELS: [(&str, &str); 30] = [
-        ("code", "Code"),
-        ("title", "Title"),
-        ("start_date", "First day"),
-        ("end_date", "Last day"),
-        ("modality", "Modality"),
-        ("venue", "Venue"),
-        ("platform", "Platform"),
-        ("status", "Status"),
-        ("partners", "Partners"),
-        ("funders", "Funders"),
-        ("requested_by", "Requested by"),
-        ("value_usd", "Value (US$)"),
-        ("participants_total", "Participants"),
-        ("participants_male", "Male participants"),
-        ("participants_female", "Female participants"),
-        ("countries", "Countries taking part"),
-        ("countries_reached", "Countries reached"),
-        ("departments", "Departments"),
-        ("theme", "Theme"),
-        ("note", "Note"),
-        ("summary", "Summary"),
-        ("name", "Name"),
-        ("short_name", "Short name"),
-        ("parent", "Part of"),
-        ("kind", "Kind"),
-        ("given_name", "Given name"),
-        ("family_name", "Family name"),
-        ("email", "E-mail"),
-        ("gender", "Gender"),
-        ("country", "Country"),
-    ];
-    match LABELS.iter().find(|(f, _)| *f == field) {
+    let known = TRAINING_FIELDS
+        .iter()
+        .chain(&PARTNER_FIELDS)
+        .chain(&PARTICIPANT_FIELDS)
+        .find(|(f, _)| *f == field);
+    match known {
         Some((_, label)) => label.to_string(),
         None => {
             let words = field.replace('_', " ");

@@ -15,31 +15,11 @@ use cadre_render::view;
 use serde::Deserialize;
 
 use crate::error::{PageResult, WebError};
-use crate::forms::{merge_if_clear, take_base, Conflict, FormView};
+use crate::forms::{merge_if_clear, names, take_base, Conflict, FormView, PARTICIPANT_FIELDS};
 use crate::view::{page, page_with, see_other, url_encode};
 use crate::Ctx;
 
 const PER_PAGE: i64 = 50;
-
-/// The form's fields with their labels, for the side-by-side view of a conflict.
-const LABELS: [(&str, &str); 7] = [
-    ("given_name", "Given name"),
-    ("family_name", "Family name"),
-    ("email", "E-mail"),
-    ("gender", "Gender"),
-    ("country", "Country"),
-    ("organisation", "Organisation"),
-    ("department", "Department"),
-];
-const FIELDS: [&str; 7] = [
-    "given_name",
-    "family_name",
-    "email",
-    "gender",
-    "country",
-    "organisation",
-    "department",
-];
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct ListQuery {
@@ -214,7 +194,7 @@ pub(crate) async fn update(
                 nav: "participants",
                 id,
                 version,
-                form: FormView::new(values).with_problems(&problems, &FIELDS),
+                form: FormView::new(values).with_problems(&problems, &names(&PARTICIPANT_FIELDS)),
                 genders: GENDERS,
                 base,
                 conflict: None,
@@ -223,7 +203,8 @@ pub(crate) async fn update(
         Err(AppError::Conflict { current, .. }) => {
             let stored = s.app.participant(&s.actor, id).await?;
             let theirs = cadre_app::domain::fields::person_fields(&stored.record.person);
-            let (values, conflict) = Conflict::between(current, &base, &values, &theirs, &LABELS);
+            let (values, conflict) =
+                Conflict::between(current, &base, &values, &theirs, &PARTICIPANT_FIELDS);
             page_with(
                 StatusCode::CONFLICT,
                 EditPage {
@@ -311,7 +292,7 @@ pub(crate) async fn merge(
             let preview = s.app.merge_preview(&s.actor, kept.0, other.0).await?;
             let (form, stale) = match &e {
                 AppError::Fields(problems) => (
-                    FormView::new(values).with_problems(problems, &FIELDS),
+                    FormView::new(values).with_problems(problems, &names(&PARTICIPANT_FIELDS)),
                     false,
                 ),
                 _ => (

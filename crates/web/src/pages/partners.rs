@@ -12,19 +12,9 @@ use cadre_app::AppError;
 use cadre_app::Versioned;
 
 use crate::error::PageResult;
-use crate::forms::{merge_if_clear, take_base, Conflict, FormView};
+use crate::forms::{merge_if_clear, names, take_base, Conflict, FormView, PARTNER_FIELDS};
 use crate::view::{page, page_with, see_other};
 use crate::Ctx;
-
-const FIELDS: [&str; 4] = ["name", "short_name", "parent", "kind"];
-
-/// The form's fields with their labels, for the side-by-side view of a conflict.
-const LABELS: [(&str, &str); 4] = [
-    ("name", "Name"),
-    ("short_name", "Short name"),
-    ("parent", "Part of"),
-    ("kind", "Kind"),
-];
 
 #[derive(Template)]
 #[template(path = "partners.html")]
@@ -104,7 +94,7 @@ pub(crate) async fn create(
             form_page(
                 None,
                 0,
-                FormView::new(values).with_problems(&problems, &FIELDS),
+                FormView::new(values).with_problems(&problems, &names(&PARTNER_FIELDS)),
             ),
         ),
         Err(e) => Err(e.into()),
@@ -148,7 +138,7 @@ pub(crate) async fn update(
             let mut view = form_page(
                 Some(id),
                 version,
-                FormView::new(values).with_problems(&problems, &FIELDS),
+                FormView::new(values).with_problems(&problems, &names(&PARTNER_FIELDS)),
             );
             view.base = base;
             page_with(StatusCode::UNPROCESSABLE_ENTITY, view)
@@ -156,7 +146,8 @@ pub(crate) async fn update(
         Err(AppError::Conflict { current, .. }) => {
             let stored = s.app.partner(&s.actor, id).await?;
             let theirs = cadre_app::domain::fields::partner_fields(&stored.record);
-            let (values, conflict) = Conflict::between(current, &base, &values, &theirs, &LABELS);
+            let (values, conflict) =
+                Conflict::between(current, &base, &values, &theirs, &PARTNER_FIELDS);
             let mut view = form_page(Some(id), current, FormView::new(values));
             view.base = theirs;
             view.conflict = Some(conflict);

@@ -18,33 +18,10 @@ use crate::forms::{merge_if_clear, take_base, Conflict, FormView};
 use crate::view::{page, page_with, see_other, MODALITIES, STATUSES};
 use crate::Ctx;
 
-/// The fields of the training form, with their labels, in order.
-pub(crate) const FIELDS: [(&str, &str); 21] = [
-    ("code", "Code"),
-    ("title", "Title"),
-    ("start_date", "First day"),
-    ("end_date", "Last day"),
-    ("modality", "Modality"),
-    ("venue", "Venue"),
-    ("platform", "Platform"),
-    ("status", "Status"),
-    ("partners", "Partners"),
-    ("funders", "Funders"),
-    ("requested_by", "Requested by"),
-    ("value_usd", "Value (US$)"),
-    ("participants_total", "Participants"),
-    ("participants_male", "Male participants"),
-    ("participants_female", "Female participants"),
-    ("countries", "Countries taking part"),
-    ("countries_reached", "Countries reached"),
-    ("departments", "Departments"),
-    ("theme", "Theme"),
-    ("note", "Note"),
-    ("summary", "Summary"),
-];
+pub(crate) use crate::forms::TRAINING_FIELDS as FIELDS;
 
 fn shown() -> Vec<&'static str> {
-    FIELDS.iter().map(|(f, _)| *f).collect()
+    crate::forms::names(&FIELDS)
 }
 
 #[derive(Template)]
