@@ -198,14 +198,7 @@ async fn one_training(a: &Client, base: &str, dir: &Path) {
     assert_eq!(training(a).await, (json!(3), json!(1), json!(2)));
 
     // The rejected row: downloaded, fixed, imported again with the same choices.
-    let link = a
-        .find(Locator::Css("#outcome a[href$='rejects.csv']"))
-        .await
-        .unwrap()
-        .attr("href")
-        .await
-        .unwrap()
-        .unwrap();
+    let link = href(a, "#outcome a[href$='rejects.csv']").await;
     let rejects = fetch(a, &format!("{base}{link}")).await;
     assert_eq!(rejects["status"], 200, "{rejects}");
     let text = rejects["text"].as_str().unwrap();

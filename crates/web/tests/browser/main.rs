@@ -234,6 +234,17 @@ async fn value(c: &Client, id: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Where the first element `css` selects links to.
+async fn href(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 async fn body(c: &Client) -> String {
     c.find(Locator::Css("body"))
         .await
@@ -569,14 +580,7 @@ async fn scenario(a: &Client, b: &Client, base: &str, dir: &Path) {
         .unwrap();
     submit(a, "form[action='/report'] button[type=submit]").await;
     assert!(body(a).await.contains("July – September 2020"));
-    let link = a
-        .find(Locator::Css("a[href^='/report/download/xlsx']"))
-        .await
-        .unwrap()
-        .attr("href")
-        .await
-        .unwrap()
-        .unwrap();
+    let link = href(a, "a[href^='/report/download/xlsx']").await;
     let xlsx = fetch(a, &format!("{base}{link}")).await;
     assert_eq!(xlsx["status"], 200);
     assert_eq!(xlsx["head"], "504b0304", "an XLSX is a zip file");
