@@ -19,6 +19,8 @@ pub enum Form {
     PersonalData,
     /// A file to import.
     Import,
+    /// The agency's name, logo, colours, time zone and date style.
+    Agency,
 }
 
 impl Form {
@@ -26,7 +28,7 @@ impl Form {
     fn action(self) -> Action {
         match self {
             Form::NewTraining | Form::NewPartner => Action::EditRecords,
-            Form::QualityRules => Action::ManageUsers,
+            Form::QualityRules | Form::Agency => Action::ManageUsers,
             Form::PersonalData => Action::PersonalData,
             Form::Import => Action::Import,
         }

@@ -6,6 +6,7 @@
 
 mod access;
 mod accounts;
+mod agency;
 mod audit;
 mod backup;
 mod checkpoints;
@@ -34,6 +35,7 @@ pub use cadre_core as domain;
 
 pub use access::Abilities;
 pub use accounts::{new_password, MIN_PASSWORD};
+pub use agency::LogoChange;
 pub use audit::Verified;
 pub use backup::{read_then_remove, BackupFile};
 pub use cadre_import::{Kind, Problem, Problems, REJECTS_COLUMN};

@@ -49,6 +49,7 @@ impl App {
     pub(crate) async fn finish_report(&self, report: &mut Report) -> Result<(), AppError> {
         let settings = self.store.quality_settings().await?;
         quality::finish(report, &settings, clock::today());
+        report.agency = self.face().await?;
         Ok(())
     }
 

@@ -2,6 +2,7 @@
 //! people type into them. Everything here is pure (no IO), so every rule is tested on its own.
 
 pub mod access;
+pub mod agency;
 pub mod approval;
 pub mod audit;
 pub mod columns;

@@ -15,7 +15,7 @@ pub struct FieldProblem {
 }
 
 impl FieldProblem {
-    fn new(field: &'static str, code: &'static str, message: String) -> FieldProblem {
+    pub(crate) fn new(field: &'static str, code: &'static str, message: String) -> FieldProblem {
         FieldProblem {
             field,
             code,

@@ -48,10 +48,24 @@ struct Page {
     footer: String,
     /// Files of the same report to link to (a published report's downloads): (file, label).
     downloads: Vec<(String, String)>,
+    /// Who publishes it.
+    agency: String,
+    /// The agency's logo as a `data:` address (a file stands alone); none inside the site's
+    /// page, whose header shows it.
+    logo: Option<String>,
+    /// The agency's colours, as the stylesheet's variables.
+    colours: String,
 }
 
 pub fn render(r: &Report) -> Result<String, askama::Error> {
-    page(r).render()
+    standalone(r).render()
+}
+
+/// The page as a file: the logo inside it.
+fn standalone(r: &Report) -> Page {
+    let mut p = page(r);
+    p.logo = r.agency.logo.as_ref().map(crate::face::logo_data_uri);
+    p
 }
 
 /// The report's content without the document around it, for a page that shows it inside its
@@ -63,7 +77,7 @@ pub fn body(r: &Report) -> Result<String, askama::Error> {
 /// The standalone page with links to the same report in other files (a published report's
 /// folder: `report.pdf`, ...), given as (file, label).
 pub fn with_downloads(r: &Report, downloads: &[(&str, &str)]) -> Result<String, askama::Error> {
-    let mut p = page(r);
+    let mut p = standalone(r);
     p.downloads = downloads
         .iter()
         .map(|(f, l)| (f.to_string(), l.to_string()))
@@ -145,5 +159,12 @@ fn page(r: &Report) -> Page {
         parts,
         footer: doc.footer,
         downloads: Vec::new(),
+        agency: r.agency.named().unwrap_or_default().to_string(),
+        logo: None,
+        colours: format!(
+            ":root {{ --brand: {}; --accent: {}; }}",
+            r.agency.colour.hex(),
+            r.agency.accent.hex()
+        ),
     }
 }

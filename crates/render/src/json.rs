@@ -24,9 +24,12 @@ pub struct ReportJson<'a> {
     /// Null unless the period was approved.
     approval: Option<ApprovalJson<'a>>,
     countries: Vec<Country<'a>>,
+    /// Participants of trainings known by their figures alone that name several countries.
+    countries_not_split: u64,
     countries_reached: usize,
     declared: Vec<DeclaredJson>,
     departments: Vec<Department<'a>>,
+    departments_not_split: u64,
     format: &'static str,
     headline: String,
     months: Vec<Month<'a>>,
@@ -40,8 +43,10 @@ pub struct ReportJson<'a> {
     trainings: Trainings,
     trainings_list: Vec<Training<'a>>,
     value_trainings_with_value: u64,
-    value_usd: String,
-    value_words: String,
+    /// Null where no training of the period has a recorded value (not 0: it is not known).
+    value_usd: Option<String>,
+    /// The value in words; null with `value_usd`.
+    value_words: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -64,8 +69,9 @@ struct Trainings {
 
 #[derive(Serialize)]
 struct Participants {
-    female: u64,
-    male: u64,
+    /// Null where no gender is recorded for the period's participants.
+    female: Option<u64>,
+    male: Option<u64>,
     not_recorded: u64,
     total: u64,
 }
@@ -82,6 +88,8 @@ struct Country<'a> {
     code: &'a str,
     name: &'a str,
     participants: u64,
+    /// Participants of trainings known by their figures alone that name this country only.
+    participants_from_figures: u64,
     trainings: u64,
 }
 
@@ -89,6 +97,7 @@ struct Country<'a> {
 struct Department<'a> {
     name: &'a str,
     participants: u64,
+    participants_from_figures: u64,
     trainings: u64,
 }
 
@@ -307,9 +316,11 @@ pub fn report(r: &Report) -> ReportJson<'_> {
                 code: &c.code,
                 name: &c.name,
                 participants: c.participants,
+                participants_from_figures: c.from_figures,
                 trainings: c.trainings,
             })
             .collect(),
+        countries_not_split: r.countries_not_split,
         countries_reached: r.countries.len(),
         declared: r
             .declared
@@ -347,9 +358,11 @@ pub fn report(r: &Report) -> ReportJson<'_> {
             .map(|d| Department {
                 name: &d.name,
                 participants: d.participants,
+                participants_from_figures: d.from_figures,
                 trainings: d.trainings,
             })
             .collect(),
+        departments_not_split: r.departments_not_split,
         format: "cadre.report.v1",
         headline: crate::view::headline(r),
         months: r
@@ -364,8 +377,8 @@ pub fn report(r: &Report) -> ReportJson<'_> {
             })
             .collect(),
         participants: Participants {
-            female: p.female,
-            male: p.male,
+            female: (p.male + p.female > 0).then_some(p.female),
+            male: (p.male + p.female > 0).then_some(p.male),
             not_recorded: p.not_recorded,
             total: p.total,
         },
@@ -433,7 +446,7 @@ pub fn report(r: &Report) -> ReportJson<'_> {
         },
         trainings_list: r.listing.iter().map(training).collect(),
         value_trainings_with_value: r.value_known,
-        value_usd: money(r.value),
-        value_words: ENGLISH.money(r.value),
+        value_usd: (r.value_known > 0).then(|| money(r.value)),
+        value_words: (r.value_known > 0).then(|| ENGLISH.money(r.value)),
     }
 }

@@ -3,6 +3,7 @@
 
 mod csv_long;
 pub mod document;
+pub mod face;
 pub mod html;
 mod json;
 mod markdown;

@@ -82,6 +82,9 @@ pub fn render(r: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", text(&doc.title));
     let _ = writeln!(out, "_Period: {}_\n", text(&doc.period));
+    if let Some(name) = r.agency.named() {
+        let _ = writeln!(out, "Published by {}.\n", text(name));
+    }
     for line in &doc.lead {
         let _ = writeln!(out, "{}\n", text(line));
     }

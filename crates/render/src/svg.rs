@@ -32,12 +32,14 @@ fn open(out: &mut String, id: &str, width: u32, height: u32, title: &str, desc: 
     );
 }
 
-/// Horizontal bars, one per row, labelled with their value.
+/// Horizontal bars, one per row, each with its label above it and its value at its end: on a
+/// phone the chart is scaled to the screen, and this narrow drawing keeps its 14-unit text at
+/// 11 px or more down to 320 px wide.
 pub fn bars(id: &str, title: &str, rows: &[(String, u64)]) -> String {
-    let label_w = 230u32;
-    let bar_w = 330u32;
-    let row_h = 24u32;
-    let height = row_h * rows.len().max(1) as u32 + 8;
+    let width = 400u32;
+    let bar_w = 320u32;
+    let row_h = 42u32;
+    let height = row_h * rows.len().max(1) as u32 + 4;
     let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
     let desc = rows
         .iter()
@@ -45,27 +47,25 @@ pub fn bars(id: &str, title: &str, rows: &[(String, u64)]) -> String {
         .collect::<Vec<_>>()
         .join("; ");
     let mut out = String::new();
-    open(&mut out, id, label_w + bar_w + 70, height, title, &desc);
+    open(&mut out, id, width, height, title, &desc);
     for (i, (label, value)) in rows.iter().enumerate() {
-        let y = 4 + i as u32 * row_h;
+        let y = i as u32 * row_h;
         let w = ((*value as f64 / max as f64) * bar_w as f64).round() as u32;
-        let shown: String = if label.chars().count() > 34 {
-            format!("{}…", label.chars().take(33).collect::<String>())
+        let shown: String = if label.chars().count() > 50 {
+            format!("{}…", label.chars().take(49).collect::<String>())
         } else {
             label.clone()
         };
         let _ = write!(
             out,
-            r#"<text x="{}" y="{}" text-anchor="end" class="label">{}</text><rect x="{label_w}" y="{}" width="{}" height="{}" fill="{}" rx="2"/><text x="{}" y="{}" class="value">{}</text>"#,
-            label_w - 8,
-            y + 16,
+            r#"<text x="0" y="{}" font-size="14" class="label">{}</text><rect x="0" y="{}" width="{}" height="16" fill="{}" class="bar" rx="2"/><text x="{}" y="{}" font-size="14" class="value">{}</text>"#,
+            y + 15,
             esc(&shown),
-            y + 3,
+            y + 21,
             w.max(1),
-            row_h - 8,
             PALETTE[0],
-            label_w + w + 6,
-            y + 16,
+            w + 6,
+            y + 34,
             num(*value)
         );
     }
@@ -104,7 +104,7 @@ pub fn gender(id: &str, male: u64, female: u64, not_recorded: u64) -> String {
         let len = *v as f64 / total as f64 * circumference;
         let _ = write!(
             out,
-            r#"<circle cx="{cx}" cy="{cy}" r="{r}" fill="none" stroke="{}" stroke-width="28" stroke-dasharray="{len:.2} {:.2}" stroke-dashoffset="{:.2}" transform="rotate(-90 {cx} {cy})"/>"#,
+            r#"<circle cx="{cx}" cy="{cy}" r="{r}" fill="none" stroke="{}" class="ring{i}" stroke-width="28" stroke-dasharray="{len:.2} {:.2}" stroke-dashoffset="{:.2}" transform="rotate(-90 {cx} {cy})"/>"#,
             PALETTE[i],
             circumference - len,
             -offset
@@ -120,7 +120,7 @@ pub fn gender(id: &str, male: u64, female: u64, not_recorded: u64) -> String {
         };
         let _ = write!(
             out,
-            r#"<rect x="190" y="{}" width="14" height="14" fill="{}"/><text x="212" y="{}" class="label">{label}: {} ({pct:.1}%)</text>"#,
+            r#"<rect x="190" y="{}" width="14" height="14" fill="{}" class="part{i}"/><text x="212" y="{}" font-size="15" class="label">{label}: {} ({pct:.1}%)</text>"#,
             y - 12,
             PALETTE[i],
             y,
@@ -145,11 +145,11 @@ mod tests {
         assert!(svg.contains("<title id=\"c-title\">Countries</title>"));
         assert!(svg.contains("<desc id=\"c-desc\">Trinidad &amp; Tobago: 12; Jamaica: 6</desc>"));
         assert!(
-            svg.contains("width=\"330\""),
+            svg.contains("width=\"320\""),
             "the largest bar takes the full width"
         );
         assert!(
-            svg.contains("width=\"165\""),
+            svg.contains("width=\"160\""),
             "half the value, half the width"
         );
         let ring = gender("g", 2218, 1770, 65);

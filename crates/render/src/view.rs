@@ -249,9 +249,13 @@ pub fn chart_rows(
             )
         })
         .collect();
+    // A line whose participants are not known is no bar of 0: its table row says so.
+    if by_participants {
+        rows.retain(|(_, n)| *n > 0);
+    }
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let title = if by_participants {
-        format!("Participants by {what}, from attendance records")
+        format!("Participants by {what}")
     } else {
         format!("Trainings by {what}")
     };

@@ -2,7 +2,7 @@
 //! published figures, the approval and the data-quality notes.
 
 use cadre_core::report::Report;
-use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Color, Format, Image, Workbook, Worksheet, XlsxError};
 
 use crate::document::{self, Block, Cell, Show};
 
@@ -20,9 +20,12 @@ fn header(sheet: &mut Worksheet, names: &[&str], bold: &Format) -> Result<(), Xl
 pub fn render(r: &Report) -> Result<Vec<u8>, XlsxError> {
     let doc = document::build(r);
     let mut book = Workbook::new();
-    let bold = Format::new().set_bold();
+    let (red, green, blue) = (r.agency.colour.0, r.agency.colour.1, r.agency.colour.2);
+    let brand = Color::RGB(u32::from(red) << 16 | u32::from(green) << 8 | u32::from(blue));
+    let bold = Format::new().set_bold().set_font_color(brand);
     let money = Format::new().set_num_format("#,##0.00");
     let mut first = true;
+    let mut logo_due = true;
     for section in &doc.sections {
         let Some(name) = section.sheet else { continue };
         let s = book.add_worksheet().set_name(name)?;
@@ -62,6 +65,7 @@ pub fn render(r: &Report) -> Result<Vec<u8>, XlsxError> {
         }
         let mut lines: Vec<String> = Vec::new();
         if first {
+            lines.extend(r.agency.named().map(str::to_string));
             lines.push(doc.title.clone());
             lines.push(format!("Period: {}", doc.period));
             lines.extend(doc.lead.iter().cloned());
@@ -80,9 +84,22 @@ pub fn render(r: &Report) -> Result<Vec<u8>, XlsxError> {
                 _ => {}
             }
         }
+        let at = row;
         for line in lines {
             s.write_string(row, 0, line)?;
             row += 1;
+        }
+        if std::mem::take(&mut logo_due) {
+            // The logo beside the agency's name, scaled to about three rows.
+            if let Some(logo) = &r.agency.logo {
+                let mut image = Image::new_from_buffer(&logo.bytes)?;
+                let scale = 60.0 / f64::from(logo.height.max(1));
+                image = image
+                    .set_scale_height(scale)
+                    .set_scale_width(scale)
+                    .set_alt_text(&r.agency.name);
+                s.insert_image(at, 3, &image)?;
+            }
         }
     }
     book.save_to_buffer()

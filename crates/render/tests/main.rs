@@ -567,3 +567,6 @@ async fn the_2020_data_gives_the_pages_faults_and_nothing_spurious() {
 
 #[path = "formats/unknown.rs"]
 mod unknown;
+
+#[path = "formats/face.rs"]
+mod face;

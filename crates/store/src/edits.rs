@@ -5,7 +5,9 @@ use cadre_core::report::{PartnerInfo, Period, PersonFacts, TrainingFacts};
 use cadre_core::{PartnerRecord, PersonRecord, PublishedFigure, SessionRecord, TrainingRecord};
 
 use crate::backend::{postgres, sqlite};
-use crate::types::{Dependents, Participant, PersonAttendance, RosterLine, Stamp, Versioned};
+use crate::types::{
+    Dependents, Participant, PersonAttendance, PersonCursor, RosterLine, Stamp, Versioned,
+};
 use crate::{Pool, Result, Store};
 
 impl Store {
@@ -212,6 +214,29 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<Versioned<Participant>>> {
         on_backend!(self, edit_persons::persons(search, countries, after, limit))
+    }
+
+    /// A page of persons from a cursor (after an id, or before one), in id order.
+    pub async fn persons_from(
+        &self,
+        search: Option<&str>,
+        countries: Option<&[String]>,
+        cursor: PersonCursor,
+        limit: i64,
+    ) -> Result<Vec<Versioned<Participant>>> {
+        on_backend!(
+            self,
+            edit_persons::persons_from(search, countries, cursor, limit)
+        )
+    }
+
+    /// How many persons a search (and a focal point's countries) matches.
+    pub async fn count_persons(
+        &self,
+        search: Option<&str>,
+        countries: Option<&[String]>,
+    ) -> Result<i64> {
+        on_backend!(self, edit_persons::count_persons(search, countries))
     }
 
     /// The participant with this e-mail, if any.

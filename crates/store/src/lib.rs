@@ -17,6 +17,7 @@ macro_rules! on_backend {
 }
 
 mod accounts;
+mod agency;
 mod approvals;
 mod audit;
 mod audit_key;
@@ -44,7 +45,8 @@ pub use import_tx::{AttendanceBatch, ImportTx, PersonResolver, Removed};
 pub use types::{
     Account, AuditFilter, BatchCounts, Changed, CopyReport, Correction, Counts, Dependents,
     ImportRecord, LockedChange, Outcome, Participant, PersonAttendance, PersonChange,
-    PersonChanges, Publication, RemovedRecord, RosterLine, SignIn, Stamp, Token, Versioned,
+    PersonChanges, PersonCursor, Publication, RemovedRecord, RosterLine, SignIn, Stamp, Token,
+    Versioned,
 };
 
 /// Errors of the store layer.

@@ -314,6 +314,24 @@ pub(crate) const SPECS: &[TableSpec] = &[
             ("approved_report", Text),
         ],
     },
+    TableSpec {
+        name: "agency",
+        has_id: false,
+        page_by: &[],
+        columns: &[
+            ("id", Int),
+            ("name", Text),
+            ("short_name", Text),
+            ("colour", Text),
+            ("accent", Text),
+            ("time_zone", Text),
+            ("date_style", Text),
+            ("logo_type", Text),
+            ("logo_width", Int),
+            ("logo_height", Int),
+            ("logo", Blob),
+        ],
+    },
 ];
 
 /// One cell being copied.

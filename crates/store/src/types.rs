@@ -351,3 +351,11 @@ pub struct Correction {
     pub reviewed_at: Option<String>,
     pub reason: String,
 }
+
+/// Where a page of persons starts: after an id (the next page), or just before one (the
+/// previous page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonCursor {
+    After(i64),
+    Before(i64),
+}

@@ -39,6 +39,53 @@ pub struct Viewer {
     pub can: cadre_app::Abilities,
     /// What the page says of the step that led to it (`?notice=saved` after a save...).
     pub notice: Option<&'static str>,
+    /// The agency's name, logo, colours, time zone and date style.
+    pub face: std::sync::Arc<cadre_app::domain::agency::Face>,
+}
+
+impl Viewer {
+    /// The stylesheet's variables for the agency's colours.
+    pub fn colours(&self) -> String {
+        format!(
+            ":root {{ --brand: {}; --brand-dark: {}; --accent: {}; }}",
+            self.face.colour.hex(),
+            self.face.colour.darker().hex(),
+            self.face.accent.hex()
+        )
+    }
+
+    /// A kept time (RFC 3339, UTC) in the agency's time zone and date style.
+    pub fn when(&self, kept: &str) -> String {
+        cadre_render::face::when(kept, &self.face)
+    }
+
+    /// The day of a kept time (RFC 3339, UTC), in the agency's time zone and date style.
+    pub fn day(&self, kept: &str) -> String {
+        cadre_render::face::day(kept, &self.face)
+    }
+
+    /// The time zone times are shown in.
+    pub fn zone(&self) -> String {
+        cadre_render::face::zone_label(&self.face)
+    }
+
+    /// The logo's address, which changes with the logo (so a browser's copy is never stale).
+    pub fn logo_src(&self) -> Option<String> {
+        self.face.logo.as_ref().map(|l| {
+            format!(
+                "/assets/agency/logo?v={}",
+                crate::assets::short_digest(&l.bytes)
+            )
+        })
+    }
+
+    /// The favicon's address, which changes with the short name and colour.
+    pub fn favicon_src(&self) -> String {
+        format!(
+            "/assets/agency/favicon.svg?v={}",
+            crate::assets::short_digest(cadre_render::face::favicon_svg(&self.face).as_bytes())
+        )
+    }
 }
 
 /// The words of a `notice=` code a redirect after a save, a merge or a delete adds to the
@@ -136,6 +183,7 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
 fn public(path: &str) -> bool {
     path == "/sign-in"
         || path == "/reports"
+        || path == "/favicon.ico"
         || path.starts_with("/assets/")
         || path.starts_with("/reports/")
 }
@@ -243,6 +291,7 @@ pub(crate) async fn identify(
             .may(cadre_app::domain::access::Action::ProposeCorrection),
         can: found.actor.abilities(),
         notice: notice_of(req.uri().query()),
+        face: state.live.face(&state.app).await,
     };
     req.extensions_mut().insert(found);
     VIEWER.scope(viewer, next.run(req)).await

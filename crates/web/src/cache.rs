@@ -36,6 +36,8 @@ pub(crate) struct Live {
     /// The versions; (0, 0) until first read.
     version: Mutex<Version>,
     kept: Mutex<Answers>,
+    /// The agency's face as read for a version (every page's header shows it).
+    face: Mutex<Option<(Version, std::sync::Arc<cadre_app::domain::agency::Face>)>>,
 }
 
 #[derive(Default)]
@@ -64,6 +66,38 @@ impl Live {
                     ..Default::default()
                 };
             }
+        }
+    }
+
+    /// The agency's face, read again once the versions move (an admin's change raises them).
+    pub(crate) async fn face(
+        &self,
+        app: &cadre_app::App,
+    ) -> std::sync::Arc<cadre_app::domain::agency::Face> {
+        let version = self.version();
+        {
+            let held = self.face.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some((v, face)) = &*held {
+                if *v == version {
+                    return face.clone();
+                }
+            }
+        }
+        match app.face().await {
+            Ok(face) => {
+                let face = std::sync::Arc::new(face);
+                *self.face.lock().unwrap_or_else(|p| p.into_inner()) =
+                    Some((version, face.clone()));
+                face
+            }
+            // The database is away: the face last read, or the defaults.
+            Err(_) => self
+                .face
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .as_ref()
+                .map(|(_, f)| f.clone())
+                .unwrap_or_default(),
         }
     }
 

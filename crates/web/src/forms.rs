@@ -38,6 +38,17 @@ pub(crate) const PARTNER_FIELDS: [(&str, &str); 4] = [
     ("kind", "Kind"),
 ];
 
+/// The agency form's fields with their labels.
+pub(crate) const AGENCY_FIELDS: [(&str, &str); 7] = [
+    ("name", "Name"),
+    ("short_name", "Short name"),
+    ("logo", "Logo"),
+    ("colour", "Main colour"),
+    ("accent", "Second colour"),
+    ("time_zone", "Time zone"),
+    ("date_style", "Date style"),
+];
+
 /// The participant form's fields with their labels.
 pub(crate) const PARTICIPANT_FIELDS: [(&str, &str); 7] = [
     ("given_name", "Given name"),
@@ -61,6 +72,7 @@ pub fn label_of(field: &str) -> String {
         .iter()
         .chain(&PARTNER_FIELDS)
         .chain(&PARTICIPANT_FIELDS)
+        .chain(&AGENCY_FIELDS)
         .find(|(f, _)| *f == field);
     match known {
         Some((_, label)) => label.to_string(),

@@ -22,16 +22,23 @@ use crate::Countries;
 #[derive(Debug, Clone, Default)]
 struct Tally {
     participants: Vec<u64>,
+    /// Participants of trainings known by their figures alone that name only this one.
+    from_figures: Vec<u64>,
     trainings: Vec<u64>,
     last_training: Vec<usize>,
+    /// Participants of trainings known by their figures alone that name several: they cannot
+    /// be shared out.
+    not_split: u64,
 }
 
 impl Tally {
     fn sized(n: usize) -> Tally {
         Tally {
             participants: vec![0; n + 1],
+            from_figures: vec![0; n + 1],
             trainings: vec![0; n + 1],
             last_training: vec![usize::MAX; n + 1],
+            not_split: 0,
         }
     }
 
@@ -39,6 +46,7 @@ impl Tally {
         let need = usize::from(code) + 1;
         if self.participants.len() < need {
             self.participants.resize(need, 0);
+            self.from_figures.resize(need, 0);
             self.trainings.resize(need, 0);
             self.last_training.resize(need, usize::MAX);
         }
@@ -50,6 +58,19 @@ impl Tally {
         if self.last_training[c] != training {
             self.last_training[c] = training;
             self.trainings[c] += 1;
+        }
+    }
+
+    /// A training known by its figure: its participants go to the one it names, or, where it
+    /// names several, to those not split.
+    fn figures(&mut self, named: &[(u16, u64)], participants: u64) {
+        match named {
+            [] => {}
+            [(code, _)] => {
+                self.grow(*code);
+                self.from_figures[usize::from(*code)] += participants;
+            }
+            _ => self.not_split += participants,
         }
     }
 }
@@ -136,6 +157,10 @@ pub(super) fn assemble(
         if p.source == CountSource::Aggregate {
             aggregate_persons += known;
         }
+        if p.source == CountSource::Aggregate {
+            by_country.figures(&p.countries, known);
+            by_department.figures(&p.departments, known);
+        }
         for &(c, n) in &p.countries {
             by_country.grow(c);
             by_country.participants[usize::from(c)] += n;
@@ -215,13 +240,14 @@ pub(super) fn assemble(
                     .map_or_else(|| code.clone(), |x| x.name.clone()),
                 code,
                 participants: by_country.participants[c],
+                from_figures: by_country.from_figures[c],
                 trainings: by_country.trainings[c],
             }
         })
         .collect();
     country_lines.sort_by(|a, b| {
-        (b.participants, b.trainings)
-            .cmp(&(a.participants, a.trainings))
+        (b.participants + b.from_figures, b.trainings)
+            .cmp(&(a.participants + a.from_figures, a.trainings))
             .then(a.name.cmp(&b.name))
     });
     let mut department_lines: Vec<DepartmentLine> = (1..by_department.trainings.len())
@@ -229,12 +255,13 @@ pub(super) fn assemble(
         .map(|d| DepartmentLine {
             name: names.departments.name(d as u16).to_string(),
             participants: by_department.participants[d],
+            from_figures: by_department.from_figures[d],
             trainings: by_department.trainings[d],
         })
         .collect();
     department_lines.sort_by(|a, b| {
-        (b.participants, b.trainings)
-            .cmp(&(a.participants, a.trainings))
+        (b.participants + b.from_figures, b.trainings)
+            .cmp(&(a.participants + a.from_figures, a.trainings))
             .then(a.name.cmp(&b.name))
     });
     let mut partner_lines: Vec<PartnerLine> = by_partner
@@ -323,7 +350,9 @@ pub(super) fn assemble(
         persons_from_records: record_persons,
         persons_from_aggregates: aggregate_persons,
         countries: country_lines,
+        countries_not_split: by_country.not_split,
         departments: department_lines,
+        departments_not_split: by_department.not_split,
         partners: partner_lines,
         months,
         listing,
@@ -332,5 +361,6 @@ pub(super) fn assemble(
         declared,
         approval: None,
         unapproved_at_publication: false,
+        agency: Default::default(),
     }
 }

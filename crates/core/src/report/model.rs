@@ -107,6 +107,8 @@ pub struct CountryLine {
     pub name: String,
     /// Participants from this country, from attendance records.
     pub participants: u64,
+    /// Participants of trainings known by their figures alone that name this country only.
+    pub from_figures: u64,
     /// Trainings that reached the country, by a record or by their list of countries.
     pub trainings: u64,
 }
@@ -116,6 +118,8 @@ pub struct DepartmentLine {
     pub name: String,
     /// Participants from this department, from attendance records.
     pub participants: u64,
+    /// Participants of trainings known by their figures alone that name this department only.
+    pub from_figures: u64,
     /// Trainings aimed at it or attended from it.
     pub trainings: u64,
 }
@@ -202,7 +206,12 @@ pub struct Report {
     /// such trainings is counted twice: nothing tells them apart).
     pub persons_from_aggregates: u64,
     pub countries: Vec<CountryLine>,
+    /// Participants of trainings known by their figures alone that name several countries:
+    /// no line can claim them.
+    pub countries_not_split: u64,
     pub departments: Vec<DepartmentLine>,
+    /// The same for trainings that name several departments.
+    pub departments_not_split: u64,
     pub partners: Vec<PartnerLine>,
     pub months: Vec<MonthLine>,
     pub listing: Vec<TrainingLine>,
@@ -218,6 +227,9 @@ pub struct Report {
     /// Published although its period was not approved (an admin's explicit choice): every
     /// format of the published report says so.
     pub unapproved_at_publication: bool,
+    /// Who publishes it: the agency's name, logo and colours (the application layer fills it
+    /// in from the admin's settings).
+    pub agency: crate::agency::Face,
 }
 
 impl Report {

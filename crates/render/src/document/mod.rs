@@ -292,8 +292,17 @@ pub fn build(r: &Report) -> Document {
         ("department", "Department"),
         r.departments
             .iter()
-            .map(|d| (None, d.name.clone(), d.participants, d.trainings))
+            .map(|d| {
+                (
+                    None,
+                    d.name.clone(),
+                    d.participants,
+                    d.from_figures,
+                    d.trainings,
+                )
+            })
             .collect(),
+        r.departments_not_split,
         "No department is recorded for the trainings of this period.",
     ));
     sections.push(breakdown(
@@ -306,10 +315,12 @@ pub fn build(r: &Report) -> Document {
                     Some(c.code.clone()),
                     c.name.clone(),
                     c.participants,
+                    c.from_figures,
                     c.trainings,
                 )
             })
             .collect(),
+        r.countries_not_split,
         "No country is named for the trainings of this period.",
     ));
     let mut months = Section::new("months", "Trainings by month", Some("Months"));
@@ -373,7 +384,8 @@ pub fn build(r: &Report) -> Document {
         },
         sections,
         footer: format!(
-            "Produced by cadre from the agency's training records. Participant counts are distinct persons from attendance records where they exist, otherwise the figures published for each training; the data quality section lists every training where that matters.{}",
+            "Produced by cadre from the training records of {}. Participant counts are distinct persons from attendance records where they exist, otherwise the figures published for each training; the data quality section lists every training where that matters.{}",
+            r.agency.named().unwrap_or("the agency"),
             if r.value_known == 0 {
                 String::new()
             } else {

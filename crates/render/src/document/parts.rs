@@ -8,12 +8,19 @@ use cadre_core::Money;
 use super::{data, figure, t, text, Block, Cell, Chart, Section, Show, Table};
 use crate::view;
 
-/// A breakdown by department or country: a chart of participants (or of trainings, where
-/// no attendance records give participants) and the table of both.
+/// One line of a breakdown: code, name, participants from attendance records, participants
+/// from the figures of trainings that name this one only, trainings.
+pub(super) type Line = (Option<String>, String, u64, u64, u64);
+
+/// A breakdown by department or country: a chart of participants (or of trainings, where no
+/// participants can be placed) and the table of both. A training known by its figure alone
+/// counts its participants where it names one department or country; where it names several
+/// they are "not split", said in a row of their own.
 pub(super) fn breakdown(
     (id, heading, sheet): (&'static str, &'static str, &'static str),
     (what, label): (&'static str, &'static str),
-    lines: Vec<(Option<String>, String, u64, u64)>,
+    lines: Vec<Line>,
+    not_split: u64,
     empty: &'static str,
 ) -> Section {
     let section = Section::new(id, heading, Some(sheet));
@@ -21,32 +28,39 @@ pub(super) fn breakdown(
         return section.with(Block::Empty(empty));
     }
     let (title, bars) = view::chart_rows(
-        lines.iter().map(|(_, name, p, t)| (name.clone(), *p, *t)),
+        lines
+            .iter()
+            .map(|(_, name, records, figures, t)| (name.clone(), records + figures, *t)),
         what,
     );
     let coded = lines.iter().any(|(code, ..)| code.is_some());
+    let whats = if what == "country" {
+        "countries".to_string()
+    } else {
+        format!("{what}s")
+    };
     let mut columns = Vec::new();
     if coded {
         columns.push(data(text("Code", 60.0)));
     }
-    // Participants come from attendance records only: where there are none, readers are not
-    // shown a column of zeros (the workbook keeps it).
-    let recorded = lines
-        .iter()
-        .any(|(_, _, participants, _)| *participants > 0);
-    let participants = figure("Participants (from records)", 120.0);
+    let placed = lines.iter().any(|(_, _, r, f, _)| r + f > 0) || not_split > 0;
+    let figures_used = lines.iter().any(|(_, _, _, f, _)| *f > 0);
+    let participants = figure("Participants", 120.0);
     columns.extend([
         text(label, 250.0),
         figure("Trainings", 120.0),
-        if recorded {
+        if placed {
             participants
         } else {
             data(participants)
         },
     ]);
-    let rows = lines
+    // The workbook keeps both sources apart.
+    columns.push(data(figure("From attendance records", 120.0)));
+    columns.push(data(figure("From trainings' figures", 120.0)));
+    let mut rows: Vec<Vec<Cell>> = lines
         .into_iter()
-        .map(|(code, name, participants, trainings)| {
+        .map(|(code, name, records, figures, trainings)| {
             let mut row = Vec::new();
             if coded {
                 row.push(t(code.unwrap_or_default()));
@@ -54,26 +68,54 @@ pub(super) fn breakdown(
             row.extend([
                 t(name),
                 Cell::Count(trainings),
-                if recorded {
-                    Cell::Count(participants)
+                if records + figures > 0 {
+                    Cell::Count(records + figures)
                 } else {
                     Cell::NotKnown("not recorded")
                 },
+                Cell::Count(records),
+                Cell::Count(figures),
             ]);
             row
         })
         .collect();
-    section
-        .with(Block::Chart(Chart::Bars {
-            id: if id == "countries" {
-                "countries-chart"
+    if not_split > 0 {
+        let mut row = Vec::new();
+        if coded {
+            row.push(Cell::Empty);
+        }
+        row.extend([
+            t(format!("Not split: trainings that name several {whats}")),
+            Cell::Empty,
+            Cell::Count(not_split),
+            Cell::Empty,
+            Cell::Count(not_split),
+        ]);
+        rows.push(row);
+    }
+    let mut section = section.with(Block::Chart(Chart::Bars {
+        id: if id == "countries" {
+            "countries-chart"
+        } else {
+            "departments-chart"
+        },
+        title,
+        bars,
+    }));
+    if figures_used || not_split > 0 {
+        section = section.with(Block::Aside(format!(
+            "Participants come from attendance records, and from the published figure of each training without records that names one {what} only.{}",
+            if not_split > 0 {
+                format!(
+                    " {} participants of trainings that name several {whats} are not split between them.",
+                    view::num(not_split)
+                )
             } else {
-                "departments-chart"
-            },
-            title,
-            bars,
-        }))
-        .with(Block::Table(Table::new(&columns, rows), Show::All))
+                String::new()
+            }
+        )));
+    }
+    section.with(Block::Table(Table::new(&columns, rows), Show::All))
 }
 
 pub(super) fn partners(r: &Report) -> Section {

@@ -18,7 +18,21 @@ use writer::*;
 pub fn render(r: &Report) -> Vec<u8> {
     let doc = document::build(r);
     let mut w = Writer::new();
-    w.text_at(MARGIN, w.y - 10.0, &doc.title, true, 24.0, BRAND);
+    w.brand = r.agency.colour.unit();
+    w.accent = r.agency.accent.unit();
+    // The agency's logo (at most 40 points high and 200 wide), then its name, then the title.
+    if let Some(logo) = r.agency.logo.as_ref().filter(|l| w.set_logo(l)) {
+        let scale = (40.0 / logo.height as f32).min(200.0 / logo.width as f32);
+        let (lw, lh) = (logo.width as f32 * scale, logo.height as f32 * scale);
+        w.logo(MARGIN, w.y - lh, lw, lh);
+        w.y -= lh + 16.0;
+    }
+    if let Some(name) = r.agency.named() {
+        w.text_at(MARGIN, w.y, name, true, 11.0, MUTED);
+        w.y -= 18.0;
+    }
+    let brand = w.brand;
+    w.text_at(MARGIN, w.y - 10.0, &doc.title, true, 24.0, brand);
     w.y -= 30.0;
     w.text_at(
         MARGIN,
@@ -29,7 +43,7 @@ pub fn render(r: &Report) -> Vec<u8> {
         MUTED,
     );
     w.y -= 12.0;
-    w.rect(MARGIN, w.y, BODY_W, 2.5, BRAND);
+    w.rect(MARGIN, w.y, BODY_W, 2.5, brand);
     w.y -= 28.0;
 
     // Headline figures in boxes.
@@ -37,9 +51,9 @@ pub fn render(r: &Report) -> Vec<u8> {
     for (i, (value, label)) in doc.figures.iter().enumerate() {
         let x = MARGIN + i as f32 * box_w;
         w.rect(x + 2.0, w.y - 26.0, box_w - 4.0, 44.0, (0.95, 0.96, 0.98));
-        w.rect(x + 2.0, w.y - 26.0, 2.5, 44.0, BRAND);
+        w.rect(x + 2.0, w.y - 26.0, 2.5, 44.0, w.accent);
         let size = if value.len() > 10 { 11.0 } else { 15.0 };
-        w.text_at(x + 10.0, w.y, value, true, size, BRAND);
+        w.text_at(x + 10.0, w.y, value, true, size, brand);
         w.text_at(x + 10.0, w.y - 16.0, label, false, 8.0, MUTED);
     }
     w.y -= 50.0;

@@ -130,6 +130,27 @@ pub(super) struct Writer {
     page: Vec<u8>,
     /// The baseline of the next line, from the bottom of the page.
     pub(super) y: f32,
+    /// The agency's colours: headings and rules, and chart bars.
+    pub(super) brand: (f32, f32, f32),
+    pub(super) accent: (f32, f32, f32),
+    /// The logo as image objects (the image, and its transparency apart), drawn as `/Im1`.
+    image: Option<(Vec<u8>, Option<Vec<u8>>)>,
+}
+
+/// A stream object's bytes: its dictionary's entries, then the data.
+fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
+    let mut out = format!("<< {dict} /Length {} >>\nstream\n", data.len()).into_bytes();
+    out.extend_from_slice(data);
+    out.extend_from_slice(b"\nendstream");
+    out
+}
+
+fn deflate(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    // Writing to a Vec cannot fail.
+    let _ = z.write_all(data);
+    z.finish().unwrap_or_default()
 }
 
 impl Writer {
@@ -138,6 +159,52 @@ impl Writer {
             pages: Vec::new(),
             page: Vec::new(),
             y: PAGE_H - MARGIN,
+            brand: BRAND,
+            accent: BRAND,
+            image: None,
+        }
+    }
+
+    /// Takes the logo as an image the pages may draw; a logo that does not decode (it was
+    /// checked when uploaded) is left out.
+    pub(super) fn set_logo(&mut self, logo: &cadre_core::agency::Logo) -> bool {
+        use cadre_core::agency::ImageKind;
+        self.image = match logo.kind {
+            ImageKind::Jpeg => crate::face::jpeg_frame(&logo.bytes).ok().map(|f| {
+                let space = if f.components == 1 { "/DeviceGray" } else { "/DeviceRGB" };
+                let dict = format!(
+                    "/Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace {space} /BitsPerComponent 8 /Filter /DCTDecode",
+                    f.width, f.height
+                );
+                (stream(&dict, &logo.bytes), None)
+            }),
+            ImageKind::Png => crate::face::decode_png(&logo.bytes).ok().map(|px| {
+                let space = if px.colours == 1 { "/DeviceGray" } else { "/DeviceRGB" };
+                let mask = px.alpha.as_ref().map(|a| {
+                    stream(
+                        &format!(
+                            "/Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode",
+                            px.width, px.height
+                        ),
+                        &deflate(a),
+                    )
+                });
+                let dict = format!(
+                    "/Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace {space} /BitsPerComponent 8 /Filter /FlateDecode{}",
+                    px.width,
+                    px.height,
+                    if mask.is_some() { " /SMask MASK" } else { "" }
+                );
+                (stream(&dict, &deflate(&px.samples)), mask)
+            }),
+        };
+        self.image.is_some()
+    }
+
+    /// Draws the logo with its lower left corner at (x, y), `w` by `h` points.
+    pub(super) fn logo(&mut self, x: f32, y: f32, w: f32, h: f32) {
+        if self.image.is_some() {
+            self.ops(&format!("q {w:.2} 0 0 {h:.2} {x:.2} {y:.2} cm /Im1 Do Q\n"));
         }
     }
 
@@ -188,9 +255,9 @@ impl Writer {
     pub(super) fn heading(&mut self, s: &str) {
         self.room(60.0);
         self.y -= 14.0;
-        self.text_at(MARGIN, self.y, s, true, 14.0, BRAND);
+        self.text_at(MARGIN, self.y, s, true, 14.0, self.brand);
         self.y -= 6.0;
-        self.rect(MARGIN, self.y, BODY_W, 0.8, BRAND);
+        self.rect(MARGIN, self.y, BODY_W, 0.8, self.brand);
         self.y -= 16.0;
     }
 
@@ -271,7 +338,7 @@ impl Writer {
             let lw = width(&shown, false, 8.5);
             self.text_at(MARGIN + label_w - 8.0 - lw, self.y, &shown, false, 8.5, INK);
             let w = (*value as f32 / max * bar_w).max(1.0);
-            self.rect(MARGIN + label_w, self.y - 2.0, w, 10.0, BRAND);
+            self.rect(MARGIN + label_w, self.y - 2.0, w, 10.0, self.accent);
             self.text_at(
                 MARGIN + label_w + w + 4.0,
                 self.y,
@@ -291,9 +358,8 @@ impl Writer {
         // Page numbers, now that the count is known.
         for (i, page) in self.pages.iter_mut().enumerate() {
             let mut w = Writer {
-                pages: Vec::new(),
                 page: std::mem::take(page),
-                y: 0.0,
+                ..Writer::new()
             };
             let label = format!("{title} · page {} of {count}", i + 1);
             let x = PAGE_W - MARGIN - width(&label, false, 8.0);
@@ -325,11 +391,18 @@ impl Writer {
         info.extend_from_slice(&text_string(title));
         info.extend_from_slice(b" /Producer (cadre) >>");
         object(&mut out, &info);
+        // The logo's objects follow the pages.
+        let image_at = 6 + 2 * count;
+        let xobject = if self.image.is_some() {
+            format!(" /XObject << /Im1 {image_at} 0 R >>")
+        } else {
+            String::new()
+        };
         for (i, content) in self.pages.iter().enumerate() {
             object(
                 &mut out,
                 format!(
-                    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_W} {PAGE_H}] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents {} 0 R >>",
+                    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_W} {PAGE_H}] /Resources << /Font << /F1 3 0 R /F2 4 0 R >>{xobject} >> /Contents {} 0 R >>",
                     7 + 2 * i
                 )
                 .as_bytes(),
@@ -338,6 +411,18 @@ impl Writer {
             stream.extend_from_slice(content);
             stream.extend_from_slice(b"\nendstream");
             object(&mut out, &stream);
+        }
+        if let Some((image, mask)) = &self.image {
+            let mask_ref = format!("{} 0 R", image_at + 1);
+            let image = match mask {
+                // The image's dictionary names its mask, the object after it.
+                Some(_) => replace_once(image, b"MASK", mask_ref.as_bytes()),
+                None => image.clone(),
+            };
+            object(&mut out, &image);
+            if let Some(mask) = mask {
+                object(&mut out, mask);
+            }
         }
         let xref = out.len();
         let mut table = format!("xref\n0 {}\n0000000000 65535 f \n", offsets.len() + 1);
@@ -351,5 +436,14 @@ impl Writer {
         );
         out.extend_from_slice(table.as_bytes());
         out
+    }
+}
+
+/// `data` with the first `from` replaced by `to` (a reference known only when objects are
+/// numbered).
+fn replace_once(data: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    match data.windows(from.len()).position(|w| w == from) {
+        Some(at) => [&data[..at], to, &data[at + from.len()..]].concat(),
+        None => data.to_vec(),
     }
 }

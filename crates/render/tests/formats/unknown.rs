@@ -70,4 +70,48 @@ async fn what_2020_does_not_know_is_never_a_zero() {
             "{label}: {row:?}"
         );
     }
+
+    // JSON keeps null for what is not known: a program reading it cannot take it for 0.
+    let json: serde_json::Value =
+        serde_json::from_slice(&render(&r, Format::Json).unwrap()).unwrap();
+    assert_eq!(json["value_usd"], serde_json::Value::Null);
+    assert_eq!(json["value_words"], serde_json::Value::Null);
+    assert_eq!(json["participants"]["male"], serde_json::Value::Null);
+    assert_eq!(json["participants"]["female"], serde_json::Value::Null);
+    assert!(json["participants"]["total"].as_u64().unwrap() > 0);
+}
+
+/// Trainings known by their figures alone count where they name one department or country,
+/// and are said "not split" where they name several; the chart draws no bar for a line whose
+/// participants are not known.
+#[tokio::test]
+async fn figures_of_trainings_without_records_are_placed_or_said_not_split() {
+    let r = report_2020().await;
+    let placed: u64 = r.departments.iter().map(|d| d.from_figures).sum();
+    assert!(placed > 0 && r.departments_not_split > 0);
+    // Every participant counted from figures is placed or not split, none twice (a training
+    // that names no department is in neither).
+    let named_none: u64 = r
+        .listing
+        .iter()
+        .filter(|t| t.departments.is_empty())
+        .filter_map(|t| t.participants.map(|c| c.total))
+        .sum();
+    assert_eq!(
+        placed + r.departments_not_split + named_none,
+        r.persons_from_aggregates
+    );
+    let html = text(&r, Format::Html);
+    assert!(html.contains("Participants by department"));
+    assert!(html.contains("are not split between them"));
+    assert!(
+        !html.contains("Prosecution: 0"),
+        "no bar of 0 for a line not known"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&render(&r, Format::Json).unwrap()).unwrap();
+    assert_eq!(
+        json["departments_not_split"].as_u64(),
+        Some(r.departments_not_split)
+    );
 }

@@ -25,9 +25,9 @@ struct AccountPage {
     problem: Option<String>,
 }
 
+/// A day of a time in seconds, as the agency writes days.
 fn day(unix: i64) -> String {
-    let (y, m, d) = cadre_app::domain::date::civil_from_days(unix.div_euclid(86_400));
-    format!("{y:04}-{m:02}-{d:02}")
+    cadre_render::face::day_of_unix(unix, &crate::auth::viewer().face)
 }
 
 async fn account_page(

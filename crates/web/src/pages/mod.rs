@@ -4,6 +4,7 @@
 
 mod account;
 mod admin;
+mod agency;
 mod backup;
 mod corrections;
 mod dashboard;
@@ -138,6 +139,8 @@ pub(crate) fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (M::POST, "/admin/users", post(admin::add_user)),
         (M::POST, "/admin/users/{id}", post(admin::change_user)),
         (M::GET, "/admin/audit", get(admin::audit)),
+        (M::GET, "/admin/agency", get(agency::show)),
+        (M::POST, "/admin/agency", post(agency::save)),
         (M::GET, "/admin/persons", get(admin::persons)),
         (M::POST, "/admin/persons/export", post(admin::export_person)),
         (M::POST, "/admin/persons/erase", post(admin::erase_person)),

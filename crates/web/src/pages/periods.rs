@@ -25,6 +25,14 @@ pub(crate) struct Panel {
     pub reopen: bool,
 }
 
+/// The day a period was approved, as the agency writes days.
+fn approved_on(a: &Approval) -> String {
+    a.approved_at
+        .as_deref()
+        .map(|at| crate::auth::viewer().day(at))
+        .unwrap_or_default()
+}
+
 fn state_of(a: Option<&Approval>) -> String {
     match a {
         None => "Not submitted for approval.".into(),
@@ -33,26 +41,26 @@ fn state_of(a: Option<&Approval>) -> String {
                 None => format!(
                     "Submitted for approval by {} on {}.",
                     a.submitted_by,
-                    cadre_app::domain::approval::day_of(&a.submitted_at)
+                    crate::auth::viewer().day(&a.submitted_at)
                 ),
                 Some(_) => format!(
                     "Approved on {}, reopened, and submitted again by {} on {}.",
-                    a.approved_on(),
+                    approved_on(a),
                     a.submitted_by,
-                    cadre_app::domain::approval::day_of(&a.submitted_at)
+                    crate::auth::viewer().day(&a.submitted_at)
                 ),
             },
             Status::Approved => format!(
                 "Approved on {} by {}: its trainings are locked.",
-                a.approved_on(),
+                approved_on(a),
                 a.approved_by.as_deref().unwrap_or("")
             ),
             Status::Reopened => format!(
                 "Approved on {}, reopened on {} by {}: {}",
-                a.approved_on(),
+                approved_on(a),
                 a.reopened_at
                     .as_deref()
-                    .map(cadre_app::domain::approval::day_of)
+                    .map(|at| crate::auth::viewer().day(at))
                     .unwrap_or_default(),
                 a.reopened_by.as_deref().unwrap_or(""),
                 a.reason

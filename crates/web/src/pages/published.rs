@@ -45,16 +45,7 @@ pub(crate) async fn show(s: Ctx, Path(slug): Path<String>) -> PageResult<Respons
         .await?
         .map(|b| String::from_utf8_lossy(&b).into_owned())
         .unwrap_or_default();
-    let published_on = cadre_app::domain::Date::parse(p.published_at.get(..10).unwrap_or(""))
-        .map(|d| {
-            format!(
-                "{} {} {}",
-                d.day,
-                cadre_app::domain::date::month_name(d.month),
-                d.year
-            )
-        })
-        .unwrap_or_else(|_| p.published_at.clone());
+    let published_on = crate::auth::viewer().day(&p.published_at);
     page(ReportPage {
         nav: "published",
         published_on,

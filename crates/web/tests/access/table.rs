@@ -347,6 +347,15 @@ pub(crate) const TABLE: &[Row] = &[
     row("GET", "/quality", "/quality?year=2020", Empty, "AAAAAAAS"),
     row("GET", "/admin/rules", "/admin/rules", Empty, "AFFFFFFS"),
     row("POST", "/admin/backup", "/admin/backup", Empty, "AFFFFFFS"),
+    // The agency's name, logo and colours: set by an admin, shown to everyone.
+    row("GET", "/admin/agency", "/admin/agency", Empty, "AFFFFFFS"),
+    row(
+        "POST",
+        "/admin/agency",
+        "/admin/agency",
+        Multipart,
+        "AFFFFFFS",
+    ),
     row(
         "POST",
         "/admin/rules/{rule}",
@@ -409,6 +418,22 @@ pub(crate) const TABLE: &[Row] = &[
         "/assets/cadre.css",
         Empty,
         "AAAAAAAA",
+    ),
+    row(
+        "GET",
+        "/assets/agency/favicon.svg",
+        "/assets/agency/favicon.svg",
+        Empty,
+        "AAAAAAAA",
+    ),
+    row("GET", "/favicon.ico", "/favicon.ico", Empty, "AAAAAAAA"),
+    // No logo is set in this world: there is none to show anyone.
+    row(
+        "GET",
+        "/assets/agency/logo",
+        "/assets/agency/logo",
+        Empty,
+        "NNNNNNNN",
     ),
     // The API: the same rules.
     row(

@@ -17,6 +17,7 @@ use cadre_store::Store;
 use cadre_web::{router, AppState};
 use tower::ServiceExt;
 
+mod agency;
 mod controls;
 mod forms;
 mod hostile;

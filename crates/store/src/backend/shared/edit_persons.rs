@@ -11,7 +11,9 @@ use sqlx::{Database, Row};
 use super::edit::{expect_version, finish, missed, note};
 use super::Db;
 use crate::cache::CHUNK;
-use crate::types::{Dependents, Participant, PersonAttendance, RosterLine, Stamp, Versioned};
+use crate::types::{
+    Dependents, Participant, PersonAttendance, PersonCursor, RosterLine, Stamp, Versioned,
+};
 use crate::{Result, StoreError};
 
 type Conn = <Db as Database>::Connection;
@@ -66,7 +68,15 @@ pub(crate) async fn persons(
     after: i64,
     limit: i64,
 ) -> Result<Vec<Versioned<Participant>>> {
-    let pattern = search.map(|s| {
+    persons_from(pool, search, countries, PersonCursor::After(after), limit).await
+}
+
+/// The `WHERE` of a persons' search (after the cursor's own condition, numbered from `$2`)
+/// with the values it binds, or `None` where no one can match.
+fn matching(search: Option<&str>, countries: Option<&[String]>) -> Option<(String, Vec<String>)> {
+    let mut sql = String::new();
+    let mut binds = Vec::new();
+    if let Some(s) = search {
         let folded = cadre_core::text::fold(s);
         let escaped: String = folded
             .chars()
@@ -75,40 +85,76 @@ pub(crate) async fn persons(
                 c => vec![c],
             })
             .collect();
-        format!("%{escaped}%")
-    });
-    let mut sql = format!("{SELECT} WHERE p.id > $1");
-    let mut n = 1;
-    if pattern.is_some() {
+        let pattern = format!("%{escaped}%");
         // The name key is "given|family|country"; a search for "ann lee" matches the name as
         // written "ann|lee", so spaces match the separator too.
         sql.push_str(
             " AND (p.name_key LIKE $2 ESCAPE '\\' OR p.name_key LIKE $3 ESCAPE '\\'
               OR p.email_key LIKE $2 ESCAPE '\\')",
         );
-        n = 3;
+        binds.push(pattern.clone());
+        binds.push(pattern.replace(' ', "_"));
     }
     if let Some(codes) = countries {
         // No country at all keeps no one (an empty IN list is not valid SQL).
         if codes.is_empty() {
-            return Ok(Vec::new());
+            return None;
         }
         let marks: Vec<String> = (0..codes.len())
-            .map(|i| format!("${}", n + 1 + i))
+            .map(|i| format!("${}", binds.len() + 2 + i))
             .collect();
         sql.push_str(&format!(" AND p.country_code IN ({})", marks.join(", ")));
-        n += codes.len();
+        binds.extend(codes.iter().cloned());
     }
-    sql.push_str(&format!(" ORDER BY p.id LIMIT ${}", n + 1));
-    let mut q = sqlx::query(&sql).bind(after);
-    if let Some(p) = &pattern {
-        q = q.bind(p.clone()).bind(p.replace(' ', "_"));
-    }
-    for code in countries.unwrap_or_default() {
-        q = q.bind(code.clone());
+    Some((sql, binds))
+}
+
+/// A page of persons from a cursor, in the order of their ids.
+pub(crate) async fn persons_from(
+    pool: &sqlx::Pool<Db>,
+    search: Option<&str>,
+    countries: Option<&[String]>,
+    cursor: PersonCursor,
+    limit: i64,
+) -> Result<Vec<Versioned<Participant>>> {
+    let Some((filter, binds)) = matching(search, countries) else {
+        return Ok(Vec::new());
+    };
+    let (from, order, at) = match cursor {
+        PersonCursor::After(id) => ("p.id > $1", "p.id", id),
+        PersonCursor::Before(id) => ("p.id < $1", "p.id DESC", id),
+    };
+    let sql = format!(
+        "{SELECT} WHERE {from}{filter} ORDER BY {order} LIMIT ${}",
+        binds.len() + 2
+    );
+    let mut q = sqlx::query(&sql).bind(at);
+    for b in &binds {
+        q = q.bind(b.clone());
     }
     let rows = q.bind(limit).fetch_all(pool).await?;
-    Ok(rows.iter().map(participant).collect())
+    let mut found: Vec<_> = rows.iter().map(participant).collect();
+    if matches!(cursor, PersonCursor::Before(_)) {
+        found.reverse();
+    }
+    Ok(found)
+}
+
+/// How many persons a search matches.
+pub(crate) async fn count_persons(
+    pool: &sqlx::Pool<Db>,
+    search: Option<&str>,
+    countries: Option<&[String]>,
+) -> Result<i64> {
+    let Some((filter, binds)) = matching(search, countries) else {
+        return Ok(0);
+    };
+    let sql = format!("SELECT COUNT(*) FROM persons p WHERE p.id > $1{filter}");
+    let mut q = sqlx::query_scalar::<_, i64>(&sql).bind(0i64);
+    for b in &binds {
+        q = q.bind(b.clone());
+    }
+    Ok(q.fetch_one(pool).await?)
 }
 
 /// The trainings a person attended, newest first.

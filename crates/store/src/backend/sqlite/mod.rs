@@ -7,6 +7,8 @@ pub(crate) const IS_POSTGRES: bool = false;
 
 #[path = "../shared/accounts.rs"]
 pub(crate) mod accounts;
+#[path = "../shared/agency.rs"]
+pub(crate) mod agency;
 #[path = "../shared/approvals.rs"]
 pub(crate) mod approvals;
 #[path = "../shared/audit.rs"]
