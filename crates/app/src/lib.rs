@@ -46,15 +46,15 @@ pub use forms::Form;
 // types through the application layer and never reach the store itself.
 pub use cadre_store::{
     Account, AuditFilter, Correction, Counts, Dependents, ImportRecord, Participant,
-    PersonAttendance, Publication, RosterLine, Token, Versioned,
+    PersonAttendance, PersonCursor, Publication, RosterLine, Token, Versioned,
 };
 pub use imports::{ImportOutcome, ImportRequest, MappingSource};
 pub use periods::ImportLocks;
 pub use pipeline::Summary;
-pub use proposals::Preview;
+pub use proposals::{Preview, PAGE_NOTE};
 pub use publish::{content_type, PublishPreview, BODY_FILE, FILES as PUBLISHED_FILES};
 pub use quality::{RuleState, ToFix};
-pub use records::{MergePreview, Roster};
+pub use records::{MergePreview, ParticipantPage, Roster};
 pub use sign_in::{
     NewToken, SignedIn, ABSOLUTE_SECONDS, FAILURES_PER_ACCOUNT, FAILURES_PER_ADDRESS, IDLE_SECONDS,
     MAX_EMAIL, MAX_LABEL, MAX_TOKEN_DAYS, THROTTLE_WINDOW_SECONDS,

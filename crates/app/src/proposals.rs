@@ -131,10 +131,24 @@ fn note_survey(p: &mut Proposal, found: &cadre_import::Survey, lookups: &Lookups
                 ),
             };
             p.notes.insert(format!("values.{column}.{typed}"), note);
+            // The page's own words: its field is the value's meaning, left blank to report.
+            let plural = if *rows == 1 { "" } else { "s" };
+            let on_page = match &guess {
+                Some(g) => {
+                    format!("{rows} row{plural}; \"{g}\" is the closest department, proposed here")
+                }
+                None => format!("{rows} row{plural}; cadre does not know it"),
+            };
+            p.notes
+                .insert(format!("{PAGE_NOTE}values.{column}.{typed}"), on_page);
             map.insert(typed.clone(), guess.unwrap_or_default());
         }
     }
 }
+
+/// Notes worded for the import page (its fields, not a mapping file's lines) are kept under
+/// this prefix, beside the file's.
+pub const PAGE_NOTE: &str = "page.";
 
 /// The first rows of a sheet as cadre reads them, for a person to check the header and the
 /// sheet before mapping its columns.

@@ -42,6 +42,8 @@ pub struct ToFix {
     /// The likely duplicate persons, for an actor who sees names and may merge them; `None`
     /// for one who may not.
     pub persons: Option<Vec<Finding>>,
+    /// The names of the persons the duplicate findings name, by id ("Family, Given").
+    pub names: std::collections::HashMap<u64, String>,
 }
 
 impl App {
@@ -101,7 +103,15 @@ impl App {
         } else {
             None
         };
-        Ok(ToFix { groups, persons })
+        let names = match &persons {
+            Some(found) => self.names_of(found).await?,
+            None => Default::default(),
+        };
+        Ok(ToFix {
+            groups,
+            persons,
+            names,
+        })
     }
 
     /// The likely duplicates among all persons, as the settings keep them.
@@ -129,6 +139,39 @@ impl App {
         let mut found = found.as_ref().clone();
         settings.apply(&mut found);
         Ok(found)
+    }
+
+    /// The names of the persons findings name (each finding's person and the other of its
+    /// pair), read in one query, for those who see every name (others get none).
+    pub async fn finding_names(
+        &self,
+        actor: &Actor,
+        found: &[Finding],
+    ) -> Result<std::collections::HashMap<u64, String>, AppError> {
+        if !(actor.sees_names() && actor.named_countries().is_none()) {
+            return Ok(Default::default());
+        }
+        self.names_of(found).await
+    }
+
+    async fn names_of(
+        &self,
+        found: &[Finding],
+    ) -> Result<std::collections::HashMap<u64, String>, AppError> {
+        let mut ids: Vec<i64> = found
+            .iter()
+            .flat_map(|f| [f.person.unwrap_or(0), f.n("other") as i64])
+            .filter(|id| *id > 0)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(self
+            .store
+            .person_names(&ids)
+            .await?
+            .into_iter()
+            .map(|(id, given, family)| (id as u64, format!("{family}, {given}")))
+            .collect())
     }
 
     /// The likely duplicates of one participant (either record of a pair), for those who see

@@ -92,6 +92,12 @@ fn labels(codes: &[String]) -> String {
 
 /// What a finding says, its parameters in words and figures.
 pub fn message(f: &Finding) -> String {
+    message_naming(f, &|id| format!("participant {id}"))
+}
+
+/// The finding's sentence, naming the other participant of a likely duplicate as `who` says
+/// ("Persaud, Chantal (no. 180)" where the reader may see names).
+pub fn message_naming(f: &Finding, who: &dyn Fn(u64) -> String) -> String {
     use Rule::*;
     let n = |name| num(f.n(name));
     match f.rule {
@@ -269,12 +275,12 @@ pub fn message(f: &Finding) -> String {
             n("persons")
         ),
         DuplicatePersonName => format!(
-            "Same name and country as participant {}, under another e-mail: possibly one person.",
-            f.n("other")
+            "Same name and country as {}, under another e-mail: possibly one person.",
+            who(f.n("other"))
         ),
         DuplicatePersonEmail => format!(
-            "The same mailbox as participant {}{}: possibly one person.",
-            f.n("other"),
+            "The same mailbox as {}{}: possibly one person.",
+            who(f.n("other")),
             if f.flag("same_name") {
                 ", under the same name"
             } else {
@@ -282,8 +288,8 @@ pub fn message(f: &Finding) -> String {
             }
         ),
         LookAlikeLetters if f.n("other") > 0 => format!(
-            "The name mixes Latin letters with letters of another script that look the same, and reads like participant {}'s: possibly one person.",
-            f.n("other")
+            "The name mixes Latin letters with letters of another script that look the same, and reads like that of {}: possibly one person.",
+            who(f.n("other"))
         ),
         LookAlikeLetters => "The name mixes Latin letters with letters of another script that look the same: check how it was typed.".into(),
         UnseenCharacters => "The name or e-mail holds characters that cannot be seen (zero-width spaces, direction marks): they are left out when records are compared; check how it was typed.".into(),

@@ -230,6 +230,11 @@ impl Store {
         )
     }
 
+    /// The names of these persons: (id, given name, family name); ids not held are left out.
+    pub async fn person_names(&self, ids: &[i64]) -> Result<Vec<(i64, String, String)>> {
+        on_backend!(self, edit_persons::names(ids))
+    }
+
     /// How many persons a search (and a focal point's countries) matches.
     pub async fn count_persons(
         &self,

@@ -18,7 +18,7 @@ use cadre_store::{Dependents, RosterLine, Stamp, Store, StoreError, Versioned};
 
 use crate::{clock, Actor, App, AppError};
 
-pub use participants::MergePreview;
+pub use participants::{MergePreview, ParticipantPage};
 
 /// A record's fields as the audit trail keeps them, before and after a write.
 fn json(fields: &BTreeMap<String, String>) -> String {

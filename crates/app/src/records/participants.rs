@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use cadre_core::access::{Action, Sight};
 use cadre_core::fields::{self, Fields};
 use cadre_core::PersonRecord;
-use cadre_store::{Dependents, Participant, PersonAttendance, Versioned};
+use cadre_store::{Dependents, Participant, PersonAttendance, PersonCursor, Versioned};
 
 use super::{found, from_store, json, Kind};
 use crate::{clock, Actor, App, AppError};
@@ -92,13 +92,135 @@ impl App {
         after: i64,
         limit: i64,
     ) -> Result<Vec<Versioned<Participant>>, AppError> {
+        let (search, countries) = self.participant_search(actor, search)?;
+        let found = self
+            .store
+            .persons_after(search.as_deref(), countries.as_deref(), after, limit)
+            .await?;
+        self.note_listed(actor, &found).await?;
+        Ok(found)
+    }
+
+    /// A page of participants for the list: from a cursor (after an id, or before one), with
+    /// how many match in all and where the pages before and after it start.
+    pub async fn participant_page(
+        &self,
+        actor: &Actor,
+        search: Option<&str>,
+        cursor: PersonCursor,
+        per_page: i64,
+    ) -> Result<ParticipantPage, AppError> {
+        let (search, countries) = self.participant_search(actor, search)?;
+        let (search, countries) = (search.as_deref(), countries.as_deref());
+        let mut people = self
+            .store
+            .persons_from(search, countries, cursor, per_page + 1)
+            .await?;
+        // One more than a page says whether there is another in the direction read; the other
+        // direction is asked for one record.
+        let more = people.len() as i64 > per_page;
+        if more {
+            match cursor {
+                PersonCursor::After(_) => people.truncate(per_page as usize),
+                PersonCursor::Before(_) => {
+                    people.remove(0);
+                }
+            }
+        }
+        let (first, last) = match (people.first(), people.last()) {
+            (Some(f), Some(l)) => (f.id, l.id),
+            _ => {
+                return Ok(ParticipantPage {
+                    total: self.store.count_persons(search, countries).await?,
+                    people,
+                    before: None,
+                    after: None,
+                })
+            }
+        };
+        let (before, after) = match cursor {
+            PersonCursor::After(_) => {
+                let earlier = !self
+                    .store
+                    .persons_from(search, countries, PersonCursor::Before(first), 1)
+                    .await?
+                    .is_empty();
+                (earlier.then_some(first), more.then_some(last))
+            }
+            PersonCursor::Before(_) => {
+                let later = !self
+                    .store
+                    .persons_from(search, countries, PersonCursor::After(last), 1)
+                    .await?
+                    .is_empty();
+                (more.then_some(first), later.then_some(last))
+            }
+        };
+        let total = self.store.count_persons(search, countries).await?;
+        self.note_listed(actor, &people).await?;
+        Ok(ParticipantPage {
+            people,
+            total,
+            before,
+            after,
+        })
+    }
+
+    /// Where a participant's record went when it was merged into another: the record it lives
+    /// on in now (following later merges) and when the first merge was made. `None` for a
+    /// record never merged (or whose trail was erased with the person).
+    pub async fn merged_into(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<Option<(i64, String)>, AppError> {
+        actor.must(Action::ReadReports)?;
+        if !actor.sees_names() {
+            return Ok(None);
+        }
+        let mut at = None;
+        let mut now = id;
+        // A chain of merges is short; the bound keeps a damaged trail from looping.
+        for _ in 0..16 {
+            let filter = cadre_store::AuditFilter {
+                kind: Some("participant".into()),
+                record_id: Some(now),
+                action: Some("merged".into()),
+                ..Default::default()
+            };
+            let went = self
+                .store
+                .audit_entries(&filter, None, 20)
+                .await?
+                .into_iter()
+                .find_map(|e| {
+                    let into = e.detail.strip_prefix("into participant ")?.parse().ok()?;
+                    Some((into, e.at))
+                });
+            match went {
+                Some((into, when)) if into != now => {
+                    at.get_or_insert(when);
+                    now = into;
+                }
+                _ => break,
+            }
+        }
+        Ok(at.map(|when| (now, when)))
+    }
+
+    /// Who may list participants, the search as the store reads it, and a focal point's
+    /// countries.
+    fn participant_search(
+        &self,
+        actor: &Actor,
+        search: Option<&str>,
+    ) -> Result<(Option<String>, Option<Vec<String>>), AppError> {
         actor.must(Action::ReadReports)?;
         if !actor.sees_names() {
             return Err(AppError::Forbidden(
                 "participants are shown by name only to coordinators, admins and focal points",
             ));
         }
-        let countries = actor.named_countries();
         // The list shows "Family, Given": a search typed that way finds the name as written.
         let search = search.map(|s| {
             let s = cadre_core::listing::search_text(s);
@@ -109,17 +231,21 @@ impl App {
                 _ => s.to_string(),
             }
         });
-        let search = search.as_deref();
-        let found = self
-            .store
-            .persons_after(search, countries.as_deref(), after, limit)
-            .await?;
+        Ok((search, actor.named_countries()))
+    }
+
+    /// Reads of names are audited where they are personal data read through a token.
+    async fn note_listed(
+        &self,
+        actor: &Actor,
+        found: &[Versioned<Participant>],
+    ) -> Result<(), AppError> {
         if !found.is_empty() {
             let ids: Vec<String> = found.iter().map(|p| p.id.to_string()).collect();
             self.note_personal_read(actor, None, &format!("participants {}", ids.join(", ")))
                 .await?;
         }
-        Ok(found)
+        Ok(())
     }
 
     pub async fn attended(
@@ -253,6 +379,18 @@ impl App {
             record: rec,
         })
     }
+}
+
+/// A page of the participants' list.
+#[derive(Debug, Clone)]
+pub struct ParticipantPage {
+    pub people: Vec<Versioned<Participant>>,
+    /// How many participants the search matches in all.
+    pub total: i64,
+    /// The page before starts before this id; none on the first.
+    pub before: Option<i64>,
+    /// The page after starts after this id; none on the last.
+    pub after: Option<i64>,
 }
 
 /// Two records of one person and the record they would become.

@@ -353,7 +353,7 @@ pub(super) async fn staged_page(
                 meaning: values.get(&key).cloned().unwrap_or_else(|| meaning.clone()),
                 note: proposal
                     .notes
-                    .get(&format!("values.{column}.{typed}"))
+                    .get(&format!("{}values.{column}.{typed}", cadre_app::PAGE_NOTE))
                     .cloned()
                     .unwrap_or_default(),
             });
@@ -373,7 +373,7 @@ pub(super) async fn staged_page(
     let notes = proposal
         .notes
         .iter()
-        .filter(|(k, _)| !k.starts_with("values."))
+        .filter(|(k, _)| !k.starts_with("values.") && !k.starts_with(cadre_app::PAGE_NOTE))
         .map(|(_, v)| v.clone())
         .collect();
     let one_training = up.kind == Kind::Attendance;

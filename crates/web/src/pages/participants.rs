@@ -27,6 +27,8 @@ pub(crate) struct ListQuery {
     q: Option<String>,
     #[serde(default)]
     after: Option<i64>,
+    #[serde(default)]
+    before: Option<i64>,
 }
 
 #[derive(Template)]
@@ -35,31 +37,49 @@ struct ListPage {
     nav: &'static str,
     q: String,
     people: Vec<Versioned<Participant>>,
+    /// How many the search matches, in words ("1,204 participants").
+    total: String,
+    previous: Option<String>,
     next: Option<String>,
+    /// Whether any participant on the page has an organisation or department to show.
+    organisations: bool,
 }
 
 pub(crate) async fn list(s: Ctx, Query(query): Query<ListQuery>) -> PageResult<Response> {
     let q = cadre_app::domain::listing::search_text(query.q.as_deref().unwrap_or_default().trim())
         .to_string();
     let search = (!q.is_empty()).then_some(q.as_str());
-    let mut people = s
+    let cursor = match (query.before, query.after) {
+        (Some(before), _) => cadre_app::PersonCursor::Before(before),
+        (None, after) => cadre_app::PersonCursor::After(after.unwrap_or(0)),
+    };
+    let found = s
         .app
-        .participants(&s.actor, search, query.after.unwrap_or(0), PER_PAGE + 1)
+        .participant_page(&s.actor, search, cursor, PER_PAGE)
         .await?;
-    let next = (people.len() as i64 > PER_PAGE).then(|| {
-        people.truncate(PER_PAGE as usize);
-        let last = people.last().map_or(0, |p| p.id);
+    let link = |key: &str, id: i64| {
         if q.is_empty() {
-            format!("?after={last}")
+            format!("?{key}={id}")
         } else {
-            format!("?q={}&after={last}", url_encode(&q))
+            format!("?q={}&{key}={id}", url_encode(&q))
         }
-    });
+    };
+    let organisations = found
+        .people
+        .iter()
+        .any(|p| p.record.person.organisation.is_some() || p.record.person.department.is_some());
     page(ListPage {
         nav: "participants",
+        total: format!(
+            "{} participant{}",
+            view::num(found.total.max(0) as u64),
+            if found.total == 1 { "" } else { "s" }
+        ),
+        previous: found.before.map(|id| link("before", id)),
+        next: found.after.map(|id| link("after", id)),
         q,
-        people,
-        next,
+        people: found.people,
+        organisations,
     })
 }
 
@@ -84,8 +104,35 @@ struct PersonPage {
     duplicates: Vec<(i64, String, String)>,
 }
 
+#[derive(Template)]
+#[template(path = "merged_away.html")]
+struct MergedPage {
+    nav: &'static str,
+    id: i64,
+    into: i64,
+    when: String,
+}
+
 pub(crate) async fn show(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
-    let p = s.app.participant(&s.actor, id).await?;
+    let p = match s.app.participant(&s.actor, id).await {
+        Ok(p) => p,
+        // A record merged into another says where it went (404: it is no longer here).
+        Err(e) if e.kind() == cadre_app::ErrorKind::NotFound => {
+            return match s.app.merged_into(&s.actor, id).await? {
+                Some((into, at)) => page_with(
+                    StatusCode::NOT_FOUND,
+                    MergedPage {
+                        nav: "participants",
+                        id,
+                        into,
+                        when: crate::auth::viewer().when(&at),
+                    },
+                ),
+                None => Err(e.into()),
+            };
+        }
+        Err(e) => return Err(e.into()),
+    };
     let attended = s
         .app
         .attended(&s.actor, id)
@@ -97,10 +144,13 @@ pub(crate) async fn show(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
         })
         .collect();
     let history = crate::view::if_allowed(s.app.history(&s.actor, "participant", id, 50).await)?;
-    let duplicates = s
-        .app
-        .person_findings(&s.actor, id)
-        .await?
+    let findings = s.app.person_findings(&s.actor, id).await?;
+    let names = s.app.finding_names(&s.actor, &findings).await?;
+    let who = |id: u64| match names.get(&id) {
+        Some(name) => format!("{name} (no. {id})"),
+        None => format!("participant {id}"),
+    };
+    let duplicates = findings
         .iter()
         .map(|f| {
             // The pair, whichever record of it this page is; the earlier one kept.
@@ -108,11 +158,12 @@ pub(crate) async fn show(s: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
             let shown = if kept == id { other } else { kept };
             let message = if kept == id {
                 format!(
-                    "Participant {other} may be the same person: {}",
+                    "{} may be the same person: {}",
+                    capitalised(&who(other as u64)),
                     cadre_render::quality::title(f.rule).to_lowercase()
                 )
             } else {
-                cadre_render::quality::message(f)
+                cadre_render::quality::message_naming(f, &who)
             };
             (
                 shown,
@@ -318,4 +369,12 @@ pub(crate) async fn merge(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// A sentence's first letter in capitals ("participant 12" starting one).
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|first| first.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }

@@ -97,10 +97,19 @@ pub(crate) async fn to_fix(s: Ctx, Query(q): Query<YearQuery>) -> PageResult<Res
             lines: findings.iter().map(|f| line(f, &ids)).collect(),
         })
         .collect();
+    let names = &found.names;
+    let who = |id: u64| match names.get(&id) {
+        Some(name) => format!("{name} (no. {id})"),
+        None => format!("participant {id}"),
+    };
     let persons = found.persons.map(|fs| {
         fs.iter()
             .map(|f| {
                 let mut l = line(f, &ids);
+                if let Some(id) = f.person {
+                    l.label = who(id as u64);
+                }
+                l.message = cadre_render::quality::message_naming(f, &who);
                 // The pair goes to the merge preview, the earlier record kept.
                 l.href = format!(
                     "/participants/merge?kept={}&other={}",

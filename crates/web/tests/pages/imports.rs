@@ -366,3 +366,29 @@ async fn uploads_are_private_bounded_and_swept() {
     let (status, _) = site.get(&left).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// A value cadre does not know is offered on the page with words for the page: its field,
+/// left blank to have the rows reported; never the mapping file's "delete this line".
+#[tokio::test]
+async fn unknown_values_are_worded_for_the_page() {
+    let site = sqlite().await;
+    let sheet = "code,title,start_date,modality,departments\nUP-9,Odd course,2020-06-15,Carrier pigeon,Customs;Coast Guard Unit;Polise\n";
+    let (status, headers, _) = site.send(multipart("trainings", "odd.csv", sheet)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let staged = headers[header::LOCATION].to_str().unwrap().to_string();
+    let (_, page) = site.get(&staged).await;
+    assert!(page.contains("Values cadre does not know"), "{page}");
+    assert!(page.contains("1 row; cadre does not know it"), "{page}");
+    assert!(
+        page.contains("is the closest department, proposed here"),
+        "{page}"
+    );
+    for file_words in [
+        "delete this line",
+        "[aliases]",
+        "--date-order",
+        "--training",
+    ] {
+        assert!(!page.contains(file_words), "{file_words} in {page}");
+    }
+}

@@ -22,6 +22,7 @@ mod controls;
 mod forms;
 mod hostile;
 mod imports;
+mod people;
 mod periods;
 mod quality;
 mod security;

@@ -140,6 +140,28 @@ pub(crate) async fn persons_from(
     Ok(found)
 }
 
+/// The names of these persons, as (id, given name, family name), in batches of a bounded size
+/// (a query's parameters are limited), missing ids left out.
+pub(crate) async fn names(
+    pool: &sqlx::Pool<Db>,
+    ids: &[i64],
+) -> Result<Vec<(i64, String, String)>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for batch in ids.chunks(500) {
+        let marks: Vec<String> = (1..=batch.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT id, given_name, family_name FROM persons WHERE id IN ({})",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query_as::<_, (i64, String, String)>(&sql);
+        for id in batch {
+            q = q.bind(*id);
+        }
+        out.extend(q.fetch_all(pool).await?);
+    }
+    Ok(out)
+}
+
 /// How many persons a search matches.
 pub(crate) async fn count_persons(
     pool: &sqlx::Pool<Db>,
