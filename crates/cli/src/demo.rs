@@ -73,6 +73,21 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     // Imported as any file is, through the same door: the history and the audit trail show
     // where the demo's records came from.
     let actor = Actor::local();
+    // The facts are the agency's published page: its name, and the time where it works. No
+    // logo: an admin uploads the agency's own under Admin, The agency.
+    app.set_face(
+        &actor,
+        &cadre_app::domain::agency::FaceInput {
+            name: "CARICOM Implementation Agency for Crime and Security".into(),
+            short_name: "CARICOM IMPACS".into(),
+            colour: "#1f4e79".into(),
+            accent: "#2e6da4".into(),
+            time_zone: "America/Port_of_Spain".into(),
+            date_style: "day-month-year".into(),
+        },
+        cadre_app::LogoChange::Keep,
+    )
+    .await?;
 
     say!("Loading the 2020 facts (published figures, no personal data):");
     for (kind, name, text) in FACTS_2020 {

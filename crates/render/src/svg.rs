@@ -33,11 +33,11 @@ fn open(out: &mut String, id: &str, width: u32, height: u32, title: &str, desc: 
 }
 
 /// Horizontal bars, one per row, each with its label above it and its value at its end: on a
-/// phone the chart is scaled to the screen, and this narrow drawing keeps its 14-unit text at
-/// 11 px or more down to 320 px wide.
+/// phone the chart is scaled to the screen, and this narrow drawing keeps its 15-unit text at
+/// 11 px or more down to 270 px wide.
 pub fn bars(id: &str, title: &str, rows: &[(String, u64)]) -> String {
-    let width = 400u32;
-    let bar_w = 320u32;
+    let width = 360u32;
+    let bar_w = 290u32;
     let row_h = 42u32;
     let height = row_h * rows.len().max(1) as u32 + 4;
     let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
@@ -51,14 +51,14 @@ pub fn bars(id: &str, title: &str, rows: &[(String, u64)]) -> String {
     for (i, (label, value)) in rows.iter().enumerate() {
         let y = i as u32 * row_h;
         let w = ((*value as f64 / max as f64) * bar_w as f64).round() as u32;
-        let shown: String = if label.chars().count() > 50 {
-            format!("{}…", label.chars().take(49).collect::<String>())
+        let shown: String = if label.chars().count() > 42 {
+            format!("{}…", label.chars().take(41).collect::<String>())
         } else {
             label.clone()
         };
         let _ = write!(
             out,
-            r#"<text x="0" y="{}" font-size="14" class="label">{}</text><rect x="0" y="{}" width="{}" height="16" fill="{}" class="bar" rx="2"/><text x="{}" y="{}" font-size="14" class="value">{}</text>"#,
+            r#"<text x="0" y="{}" font-size="15" class="label">{}</text><rect x="0" y="{}" width="{}" height="16" fill="{}" class="bar" rx="2"/><text x="{}" y="{}" font-size="15" class="value">{}</text>"#,
             y + 15,
             esc(&shown),
             y + 21,
@@ -87,13 +87,14 @@ pub fn gender(id: &str, male: u64, female: u64, not_recorded: u64) -> String {
         .collect::<Vec<_>>()
         .join("; ");
     let mut out = String::new();
-    open(&mut out, id, 420, 180, "Participants by gender", &desc);
-    let (cx, cy, r) = (90.0, 90.0, 60.0);
+    // As narrow as the bars: its 14-unit text stays at 11 px or more on a phone.
+    open(&mut out, id, 360, 150, "Participants by gender", &desc);
+    let (cx, cy, r) = (66.0, 75.0, 52.0);
     let circumference = 2.0 * std::f64::consts::PI * r;
     if total == 0 {
         let _ = write!(
             out,
-            r##"<circle cx="{cx}" cy="{cy}" r="{r}" fill="none" stroke="#ddd" stroke-width="28"/>"##
+            r##"<circle cx="{cx}" cy="{cy}" r="{r}" fill="none" stroke="#ddd" stroke-width="24"/>"##
         );
     }
     let mut offset = 0.0;
@@ -104,7 +105,7 @@ pub fn gender(id: &str, male: u64, female: u64, not_recorded: u64) -> String {
         let len = *v as f64 / total as f64 * circumference;
         let _ = write!(
             out,
-            r#"<circle cx="{cx}" cy="{cy}" r="{r}" fill="none" stroke="{}" class="ring{i}" stroke-width="28" stroke-dasharray="{len:.2} {:.2}" stroke-dashoffset="{:.2}" transform="rotate(-90 {cx} {cy})"/>"#,
+            r#"<circle cx="{cx}" cy="{cy}" r="{r}" fill="none" stroke="{}" class="ring{i}" stroke-width="24" stroke-dasharray="{len:.2} {:.2}" stroke-dashoffset="{:.2}" transform="rotate(-90 {cx} {cy})"/>"#,
             PALETTE[i],
             circumference - len,
             -offset
@@ -112,7 +113,7 @@ pub fn gender(id: &str, male: u64, female: u64, not_recorded: u64) -> String {
         offset += len;
     }
     for (i, (label, v)) in parts.iter().enumerate() {
-        let y = 50 + i as u32 * 30;
+        let y = 50 + i as u32 * 28;
         let pct = if total == 0 {
             0.0
         } else {
@@ -120,7 +121,7 @@ pub fn gender(id: &str, male: u64, female: u64, not_recorded: u64) -> String {
         };
         let _ = write!(
             out,
-            r#"<rect x="190" y="{}" width="14" height="14" fill="{}" class="part{i}"/><text x="212" y="{}" font-size="15" class="label">{label}: {} ({pct:.1}%)</text>"#,
+            r#"<rect x="140" y="{}" width="14" height="14" fill="{}" class="part{i}"/><text x="160" y="{}" font-size="14" class="label">{label}: {} ({pct:.1}%)</text>"#,
             y - 12,
             PALETTE[i],
             y,
@@ -145,11 +146,11 @@ mod tests {
         assert!(svg.contains("<title id=\"c-title\">Countries</title>"));
         assert!(svg.contains("<desc id=\"c-desc\">Trinidad &amp; Tobago: 12; Jamaica: 6</desc>"));
         assert!(
-            svg.contains("width=\"320\""),
+            svg.contains("width=\"290\""),
             "the largest bar takes the full width"
         );
         assert!(
-            svg.contains("width=\"160\""),
+            svg.contains("width=\"145\""),
             "half the value, half the width"
         );
         let ring = gender("g", 2218, 1770, 65);

@@ -30,6 +30,12 @@ pub fn usd(m: Money) -> String {
     }
 }
 
+/// An amount in a column of amounts: always with its cents, so that the column reads alike
+/// ("USD 115,675.00" above "USD 169,410.40").
+pub fn usd_column(m: Money) -> String {
+    format!("USD {m}")
+}
+
 /// The headline sentence, in words and numerals.
 pub fn headline(r: &Report) -> String {
     let p = &r.participants;

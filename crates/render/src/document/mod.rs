@@ -147,7 +147,7 @@ impl Cell {
                 1 => format!("+{}", num(d.unsigned_abs())),
                 _ => format!("\u{2212}{}", num(d.unsigned_abs())),
             },
-            Cell::Money(m) => view::usd(*m),
+            Cell::Money(m) => view::usd_column(*m),
             Cell::NotKnown(words) => words.to_string(),
             Cell::Empty => String::new(),
         }

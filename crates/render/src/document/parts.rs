@@ -278,10 +278,13 @@ pub(super) fn published(r: &Report) -> Section {
                         p.figure == cadre_core::Figure::ValueUsd,
                         d.difference.signum(),
                     ) {
-                        (true, 1) => t(format!("+{}", view::usd(Money::from_cents(d.difference)))),
+                        (true, 1) => t(format!(
+                            "+{}",
+                            view::usd_column(Money::from_cents(d.difference))
+                        )),
                         (true, -1) => t(format!(
                             "\u{2212}{}",
-                            view::usd(Money::from_cents(-d.difference))
+                            view::usd_column(Money::from_cents(-d.difference))
                         )),
                         _ => Cell::Signed(d.difference),
                     }

@@ -41,7 +41,7 @@ impl Line {
             modality: modality_label(r.modality),
             partners: r.partners.join(", "),
             participants: listing::participants(t).map(num).unwrap_or_default(),
-            value: r.value.map(view::usd).unwrap_or_default(),
+            value: r.value.map(view::usd_column).unwrap_or_default(),
             status: status_label(r.status),
         }
     }

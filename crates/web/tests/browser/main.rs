@@ -14,6 +14,10 @@ mod admin;
 #[path = "../common/mod.rs"]
 mod common;
 mod imports;
+mod phones;
+#[path = "../access/table.rs"]
+#[allow(dead_code)]
+mod table;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -105,18 +109,23 @@ async fn serve(dir: &Path) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
     common::import_text(&store, Kind::Attendance, "people.csv", attendance).await;
     let mut app = App::new(store);
     app.warm_up().await.unwrap();
-    for (email, role) in [
-        (COORDINATOR, cadre_core::access::Role::Coordinator),
-        (ADMIN, cadre_core::access::Role::Admin),
+    use cadre_core::access::{Grant, Role};
+    for (email, grant) in [
+        (COORDINATOR, Grant::plain(Role::Coordinator)),
+        (ADMIN, Grant::plain(Role::Admin)),
+        (VIEWER, Grant::plain(Role::Viewer)),
+        (
+            FOCAL,
+            Grant::new(Role::FocalPoint, ["JM".to_string()], []).unwrap(),
+        ),
+        (
+            PARTNER,
+            Grant::new(Role::Partner, [], ["UNODC".to_string()]).unwrap(),
+        ),
     ] {
-        app.add_user(
-            &Actor::local(),
-            email,
-            &cadre_core::access::Grant::plain(role),
-            PASSWORD,
-        )
-        .await
-        .unwrap();
+        app.add_user(&Actor::local(), email, &grant, PASSWORD)
+            .await
+            .unwrap();
     }
     let state = AppState::new(app);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -287,6 +296,9 @@ async fn a_coordinator_works_in_a_real_browser() {
 
 const COORDINATOR: &str = "coordinator@example.org";
 const ADMIN: &str = "admin@example.org";
+const VIEWER: &str = "viewer@example.org";
+const FOCAL: &str = "focal.jm@example.org";
+const PARTNER: &str = "unodc@example.org";
 const PASSWORD: &str = "a password long enough";
 
 /// Signs in through the sign-in page, as a person does: asking for a page sends there first.
