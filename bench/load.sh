@@ -6,12 +6,16 @@
 #
 #   bench/load.sh            # 60 s;  CADRE_LOAD_SECONDS=300 bench/load.sh for longer
 #
-# The same test runs for 10 s (debug build) in the test command (crates/cli/tests/load.rs).
+# The same test runs for 10 s (debug build) in the test command (crates/cli/tests/load.rs), and
+# this script as a smoke run of 3 s (CADRE_LOAD_SECONDS=3 CADRE_BENCH_PROFILE=debug) so that it
+# cannot break unnoticed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null 2>&1 || {
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
 }
+profile=--release
+[ "${CADRE_BENCH_PROFILE:-release}" = release ] || profile=
 CADRE_LOAD_SECONDS="${CADRE_LOAD_SECONDS:-60}" \
-  cargo test --release --locked -p cadre --test load -- --nocapture 2>&1 |
+  cargo test $profile --locked -p cadre --test load -- --nocapture 2>&1 |
   grep -vE "^(running|test result|     Running|    Finished|   Compiling)" | sed '/^$/d'

@@ -80,6 +80,14 @@ fi
 export CADRE_AXE="$PWD/$AXE"
 
 cargo test --workspace --locked "$@"
+# The benchmarks' smoke runs, on the debug build the tests made: every answer a success and
+# nginx answering the whole file, or the benchmark broke; no time is asserted here (figures
+# are bench/web.sh's at size L, release build, in docs/benchmarks.md).
+smoke=$(mktemp -d)
+CADRE_BENCH_SECONDS=1 CADRE_BENCH_PROFILE=debug CADRE_BENCH_OUT="$smoke" \
+  CADRE_BENCH_DATA="$smoke/data" bash bench/web.sh S
+CADRE_LOAD_SECONDS=3 CADRE_BENCH_PROFILE=debug bash bench/load.sh
+rm -rf "$smoke"
 bash scripts/schemathesis.sh
 # The readers and parsers under the fuzzer, a minute each (nightly toolchain, cargo-fuzz).
 bash scripts/fuzz.sh

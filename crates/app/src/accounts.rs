@@ -221,10 +221,11 @@ impl App {
         Self::may_manage_users(actor)?;
         self.keeps_an_admin(email, !disabled).await?;
         let at = clock::now();
-        Ok(self
-            .store
+        self.store
             .set_account_disabled(email, disabled, actor.stamp(&at))
-            .await?)
+            .await?;
+        self.forget_credentials();
+        Ok(())
     }
 
     /// Gives an account a new password.
@@ -238,10 +239,11 @@ impl App {
         check_password(password)?;
         let hash = hash_off_thread(password).await?;
         let at = clock::now();
-        Ok(self
-            .store
+        self.store
             .set_account_password(email, &hash, actor.stamp(&at))
-            .await?)
+            .await?;
+        self.forget_credentials();
+        Ok(())
     }
 
     /// Gives an account another role and scope.
@@ -266,10 +268,11 @@ impl App {
             // Nothing changes: the account's sign-ins and tokens stay good.
             return Ok(());
         }
-        Ok(self
-            .store
+        self.store
             .set_account_grant(email, grant, actor.stamp(&at).change(&before, &after))
-            .await?)
+            .await?;
+        self.forget_credentials();
+        Ok(())
     }
 
     /// The account these credentials sign in as: `None` for a wrong password, an unknown

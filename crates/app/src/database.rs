@@ -41,6 +41,8 @@ impl App {
 
     /// Closes the database's connections (pending writes are already committed).
     pub async fn close(&self) {
+        // The last uses of sign-ins, written before the connections go.
+        let _ = self.write_sign_in_uses().await;
         self.store.clone().close().await;
     }
 
@@ -100,7 +102,11 @@ impl App {
     /// every other write a page shows: accounts, tokens, corrections, the audit trail...): a
     /// server's answers kept for one pair are current while neither moves.
     pub async fn versions(&self) -> Result<(i64, i64), AppError> {
-        Ok(self.store.data_and_shown_versions().await?)
+        let (data, shown) = self.store.data_and_shown_versions().await?;
+        // A sign-in ended, a token revoked or an account changed (here or on another node)
+        // raised the shown version: what is held of them is let go.
+        self.saw_shown(shown);
+        Ok((data, shown))
     }
 
     /// On PostgreSQL, the versions as other processes commit them (`None` elsewhere: SQLite

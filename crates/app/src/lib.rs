@@ -12,6 +12,7 @@ mod backup;
 mod checkpoints;
 mod clock;
 mod corrections;
+mod credentials;
 mod database;
 mod files;
 mod filter;
@@ -289,6 +290,8 @@ pub struct App {
     token_uses: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<i64, i64>>>,
     /// The imports of uploads running on their own tasks (see `uploads::jobs`).
     jobs: uploads::Jobs,
+    /// Sign-ins and tokens as last read, checked from memory (see `credentials`).
+    credentials: credentials::Credentials,
 }
 
 impl App {
@@ -303,6 +306,7 @@ impl App {
             duplicates: Default::default(),
             token_uses: Default::default(),
             jobs: Default::default(),
+            credentials: Default::default(),
         }
     }
 

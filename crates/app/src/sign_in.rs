@@ -22,7 +22,7 @@ pub const FAILURES_PER_ACCOUNT: i64 = 5;
 /// ...or past this many from one address.
 pub const FAILURES_PER_ADDRESS: i64 = 20;
 /// A sign-in's last use is written at most this often, not on every request.
-const TOUCH_EVERY: i64 = 60;
+pub(crate) const TOUCH_EVERY: i64 = 60;
 /// The longest a token may be made to last.
 pub const MAX_TOKEN_DAYS: i64 = 366;
 /// What an API token starts with, so that one pasted where it should not be is recognised.
@@ -148,6 +148,9 @@ impl App {
         replaces: Option<&str>,
     ) -> Result<SignedIn, AppError> {
         let account = self.authenticate(email, password, address).await?;
+        if let Some(old) = replaces {
+            self.credentials.lock().sign_ins.remove(&hashed(old));
+        }
         let secret = secret();
         self.store
             .begin_sign_in(
@@ -166,30 +169,66 @@ impl App {
     /// Who a sign-in's secret signs in, if it is still good: not idle too long, not too old,
     /// its account still enabled (with the role it has now).
     pub async fn signed_in(&self, secret: &str, address: &str) -> Result<Option<Actor>, AppError> {
+        self.signed_in_at(secret, address, clock::unix()).await
+    }
+
+    /// [`App::signed_in`] at the time `now` (seconds).
+    pub(crate) async fn signed_in_at(
+        &self,
+        secret: &str,
+        address: &str,
+        now: i64,
+    ) -> Result<Option<Actor>, AppError> {
         let id_hash = hashed(secret);
-        let Some(s) = self.store.sign_in(&id_hash).await? else {
-            return Ok(None);
+        let held = self.credentials.lock().sign_ins.get(&id_hash).cloned();
+        let account = match held {
+            // From memory: nothing read.
+            Some(h) if !crate::credentials::expired(now, h.created_at, h.seen_at) => h.account,
+            // Not held, or held but idle too long here: the database says (another node may
+            // have seen it since).
+            _ => {
+                let shown = self.held_shown();
+                let Some(s) = self.store.sign_in(&id_hash).await? else {
+                    self.credentials.lock().sign_ins.remove(&id_hash);
+                    return Ok(None);
+                };
+                if crate::credentials::expired(now, s.created_at, s.seen_at) {
+                    self.credentials.lock().sign_ins.remove(&id_hash);
+                    self.store.end_sign_in(&id_hash).await?;
+                    return Ok(None);
+                }
+                let Some(account) = self.store.account_by_id(s.account_id).await? else {
+                    return Ok(None);
+                };
+                if account.disabled {
+                    return Ok(None);
+                }
+                let mut held = self.credentials.lock();
+                // Held only if nothing changed meanwhile (what was read may be older).
+                if held.shown == shown {
+                    held.hold_sign_in(
+                        id_hash.clone(),
+                        crate::credentials::HeldSignIn {
+                            account: account.clone(),
+                            created_at: s.created_at,
+                            seen_at: s.seen_at,
+                            written_seen_at: s.seen_at,
+                            held_since: now,
+                        },
+                    );
+                }
+                account
+            }
         };
-        let now = clock::unix();
-        if now - s.seen_at > IDLE_SECONDS || now - s.created_at > ABSOLUTE_SECONDS {
-            self.store.end_sign_in(&id_hash).await?;
-            return Ok(None);
-        }
-        let Some(account) = self.store.account_by_id(s.account_id).await? else {
-            return Ok(None);
-        };
-        if account.disabled {
-            return Ok(None);
-        }
-        if now - s.seen_at >= TOUCH_EVERY {
-            self.store.touch_sign_in(&id_hash, now).await?;
-        }
+        self.note_sign_in_use(&id_hash, now);
         Ok(Some(Actor::account(&account).from_address(address)))
     }
 
     /// Ends one sign-in.
     pub async fn sign_out(&self, actor: &Actor, secret: &str) -> Result<(), AppError> {
-        self.store.end_sign_in(&hashed(secret)).await?;
+        let hash = hashed(secret);
+        self.credentials.lock().sign_ins.remove(&hash);
+        self.store.end_sign_in(&hash).await?;
         self.audit(
             &actor.name,
             &actor.address,
@@ -207,6 +246,7 @@ impl App {
             return Err(AppError::Invalid("only an account signs out".into()));
         };
         let n = self.store.end_sign_ins_of(id).await?;
+        self.forget_credentials();
         self.audit(
             &actor.name,
             &actor.address,
@@ -299,6 +339,7 @@ impl App {
         if !self.store.revoke_token(id, clock::unix()).await? {
             return Err(AppError::Invalid(format!("token {id} was already revoked")));
         }
+        self.forget_credentials();
         self.audit(
             &actor.name,
             &actor.address,
@@ -319,16 +360,34 @@ impl App {
         if !secret.starts_with(TOKEN_PREFIX) {
             return Ok(None);
         }
-        let Some(token) = self.store.token_by_hash(&hashed(secret)).await? else {
-            return Ok(None);
+        let hash = hashed(secret);
+        let now = clock::unix();
+        let held = self.credentials.lock().tokens.get(&hash).cloned();
+        let (token, account) = match held {
+            Some(h) => (h.token, h.account),
+            None => {
+                let shown = self.held_shown();
+                let Some(token) = self.store.token_by_hash(&hash).await? else {
+                    return Ok(None);
+                };
+                let Some(account) = self.store.account_by_id(token.account_id).await? else {
+                    return Ok(None);
+                };
+                let mut held = self.credentials.lock();
+                if held.shown == shown {
+                    held.hold_token(
+                        hash,
+                        crate::credentials::HeldToken {
+                            token: token.clone(),
+                            account: account.clone(),
+                            held_since: now,
+                        },
+                    );
+                }
+                (token, account)
+            }
         };
-        if token.revoked_at.is_some() || clock::unix() >= token.expires_at {
-            return Ok(None);
-        }
-        let Some(account) = self.store.account_by_id(token.account_id).await? else {
-            return Ok(None);
-        };
-        if account.disabled {
+        if token.revoked_at.is_some() || now >= token.expires_at || account.disabled {
             return Ok(None);
         }
         let mut actor = Actor::account(&account).from_address(address);

@@ -146,13 +146,28 @@ pub async fn serve(
     ready: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<ExitCode> {
     init_logging();
-    // A quick look at the database before serving it (`cadre db check` reads everything).
-    for problem in app
-        .check(&cadre_app::Actor::local(), false)
-        .await
-        .context("cannot check the database")?
+    // A quick look at the database (`cadre db check` reads everything), in the background:
+    // at size L it takes seconds, and the server answers meanwhile. The log says when it is
+    // done and what it found.
     {
-        say!("warning: {problem} (run `cadre db check`)");
+        let app = app.clone();
+        tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            match app.check(&cadre_app::Actor::local(), false).await {
+                Ok(problems) if problems.is_empty() => tracing::info!(
+                    seconds = started.elapsed().as_secs_f64(),
+                    "the database's quick check found no problem"
+                ),
+                Ok(problems) => {
+                    for problem in problems {
+                        tracing::warn!(
+                            "the database's quick check: {problem} (run `cadre db check`)"
+                        );
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "the database's quick check could not run"),
+            }
+        });
     }
     app.warm_up()
         .await

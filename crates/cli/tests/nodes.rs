@@ -196,6 +196,154 @@ fn two_nodes_behind_nginx_share_sign_ins_follow_each_other_and_outlive_one_of_th
         .output();
 }
 
+/// A form posted as a browser of this site does, with the cookie: the status.
+fn post(addr: &str, cookie: &str, path: &str, form: &str) -> u16 {
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nCookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nSec-Fetch-Site: same-origin"
+    );
+    request(addr, &head, form).expect("the server answers").0
+}
+
+/// The page's HTML as the holder of `cookie` sees it.
+fn page(addr: &str, cookie: &str, path: &str) -> String {
+    request(
+        addr,
+        &format!("GET {path} HTTP/1.1\r\nCookie: {cookie}"),
+        "",
+    )
+    .expect("the server answers")
+    .2
+}
+
+/// Waits until `refused` says so on the other node: within a second, or the test fails.
+fn refused_within_a_second(what: &str, refused: impl Fn() -> bool) {
+    let started = Instant::now();
+    while !refused() {
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{what}: the other node still accepts it a second later"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Every event that ends or changes a sign-in or a token takes effect on the very next request
+/// on the node where it happens, and within a second on the other node over PostgreSQL, though
+/// both check sign-ins and tokens from memory.
+#[test]
+fn what_ends_a_sign_in_or_a_token_holds_at_once_here_and_within_a_second_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let base = std::env::var("CADRE_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
+    let schema = format!("cadre_ends_{}", std::process::id());
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}schema={schema}");
+    let password = "a password long enough";
+    common::account_of_role_on(d, &url, "admin@agency.example", "admin", password);
+    common::account_with_token_on(d, &url, "editor@agency.example", password);
+    let (mut here, here_addr) = common::serve_on(d, &url, &[]);
+    let (mut there, there_addr) = common::serve_on(d, &url, &[]);
+    let admin = common::sign_in_cookie(&here_addr, "admin@agency.example", password);
+    let users = page(&here_addr, &admin, "/admin/users");
+    let row = users
+        .split("editor@agency.example")
+        .nth(1)
+        .expect("the editor's row");
+    let editor_id = row
+        .split("/admin/users/")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("the editor's form")
+        .to_string();
+    let signed_in = |node: &str, cookie: &str| dashboard(node, cookie) == (200, true);
+    let token_works =
+        |node: &str, token: &str| api(node, token, "GET", "/api/v1/trainings?limit=1", "").0 == 200;
+
+    let mut editor_password = password.to_string();
+    for event in [
+        "sign-out",
+        "sign-out everywhere",
+        "token revoked",
+        "disabled",
+        "password reset",
+        "role changed",
+    ] {
+        // A fresh sign-in and token, each used on both nodes (so both hold them).
+        let cookie = common::sign_in_cookie(&here_addr, "editor@agency.example", &editor_password);
+        let out = common::cadre_on(d, &url, &["token", "create", "editor@agency.example"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let token = text(&out.stdout).trim().to_string();
+        for node in [&here_addr, &there_addr] {
+            assert!(signed_in(node, &cookie), "{event}: signed in on {node}");
+            assert!(
+                token_works(node, &token),
+                "{event}: the token works on {node}"
+            );
+        }
+        let token_id = page(&here_addr, &cookie, "/account")
+            .split("/account/tokens/")
+            .filter_map(|r| r.split('/').next()?.parse::<i64>().ok())
+            .max()
+            .expect("the new token's revoke form");
+        let editor = format!("/admin/users/{editor_id}");
+        let status = match event {
+            "sign-out" => post(&here_addr, &cookie, "/sign-out", ""),
+            "sign-out everywhere" => post(&here_addr, &cookie, "/sign-out-everywhere", ""),
+            "token revoked" => post(
+                &here_addr,
+                &cookie,
+                &format!("/account/tokens/{token_id}/revoke"),
+                "",
+            ),
+            "disabled" => post(&here_addr, &admin, &editor, "action=disable"),
+            "password reset" => {
+                editor_password = "another password, long enough".into();
+                post(
+                    &here_addr,
+                    &admin,
+                    &editor,
+                    "action=password&password=another+password%2C+long+enough",
+                )
+            }
+            _ => post(&here_addr, &admin, &editor, "action=role&role=viewer"),
+        };
+        assert_eq!(status, 303, "{event}");
+        // What it ends: the sign-in (all but a token's revocation), the token (all but
+        // signing out, which ends sign-ins only).
+        let ends_sign_in = event != "token revoked";
+        let ends_token = !event.starts_with("sign-out");
+        if ends_sign_in {
+            assert!(!signed_in(&here_addr, &cookie), "{event}: here, at once");
+            refused_within_a_second(event, || !signed_in(&there_addr, &cookie));
+        } else {
+            assert!(signed_in(&here_addr, &cookie), "{event}: the sign-in stays");
+        }
+        if ends_token {
+            assert!(
+                !token_works(&here_addr, &token),
+                "{event}: the token, here, at once"
+            );
+            refused_within_a_second(event, || !token_works(&there_addr, &token));
+        }
+        if event == "disabled" {
+            assert_eq!(post(&here_addr, &admin, &editor, "action=enable"), 303);
+        }
+    }
+
+    here.kill().unwrap();
+    here.wait().unwrap();
+    there.kill().unwrap();
+    there.wait().unwrap();
+    let _ = Command::new("psql")
+        .args([
+            &base,
+            "-qAtc",
+            &format!("DROP SCHEMA IF EXISTS {schema} CASCADE"),
+        ])
+        .output();
+}
+
 /// The number after `label` in wrk's report (0 when the line is not there).
 fn count_after(report: &str, label: &str) -> u64 {
     report

@@ -24,6 +24,11 @@ impl Store {
         on_backend!(self, sign_ins::touch(id_hash, now))
     }
 
+    /// Notes the last use of several sign-ins, in one transaction.
+    pub async fn touch_sign_ins(&self, uses: &[(String, i64)]) -> Result<()> {
+        on_backend!(self, sign_ins::touch_many(uses))
+    }
+
     pub async fn end_sign_in(&self, id_hash: &str) -> Result<()> {
         on_backend!(self, sign_ins::end(id_hash))
     }

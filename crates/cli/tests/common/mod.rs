@@ -46,6 +46,17 @@ pub fn account_with_token_on(dir: &Path, url: &str, email: &str, password: &str)
     account_with_token_at(dir, Some(url), email, "coordinator", password)
 }
 
+/// The same with a role of choice, on the database at `url`.
+pub fn account_of_role_on(
+    dir: &Path,
+    url: &str,
+    email: &str,
+    role: &str,
+    password: &str,
+) -> String {
+    account_with_token_at(dir, Some(url), email, role, password)
+}
+
 fn account_with_token_at(
     dir: &Path,
     url: Option<&str>,

@@ -21,10 +21,15 @@ pub(crate) async fn begin(
 ) -> Result<()> {
     let mut tx = super::begin_write(pool).await?;
     if let Some(old) = replaces {
-        sqlx::query("DELETE FROM sign_ins WHERE id_hash = $1")
+        let ended = sqlx::query("DELETE FROM sign_ins WHERE id_hash = $1")
             .bind(old)
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .rows_affected();
+        // The sign-in it replaces ends on every server that holds it.
+        if ended > 0 {
+            super::edit::bump_shown(&mut tx).await?;
+        }
     }
     sqlx::query(
         "INSERT INTO sign_ins (id_hash, account_id, created_at, seen_at) VALUES ($1, $2, $3, $3)",
@@ -62,12 +67,33 @@ pub(crate) async fn touch(pool: &sqlx::Pool<Db>, id_hash: &str, now: i64) -> Res
     Ok(())
 }
 
-/// Ends one sign-in.
+/// Notes the last use of several sign-ins (a server's batch), in one transaction.
+pub(crate) async fn touch_many(pool: &sqlx::Pool<Db>, uses: &[(String, i64)]) -> Result<()> {
+    let mut tx = super::begin_write(pool).await?;
+    for (id_hash, at) in uses {
+        // Never back in time: another node may have written a later use.
+        sqlx::query("UPDATE sign_ins SET seen_at = $1 WHERE id_hash = $2 AND seen_at < $1")
+            .bind(at)
+            .bind(id_hash)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Ends one sign-in. The shown version rises: servers that hold it let it go.
 pub(crate) async fn end(pool: &sqlx::Pool<Db>, id_hash: &str) -> Result<()> {
-    sqlx::query("DELETE FROM sign_ins WHERE id_hash = $1")
+    let mut tx = super::begin_write(pool).await?;
+    let ended = sqlx::query("DELETE FROM sign_ins WHERE id_hash = $1")
         .bind(id_hash)
-        .execute(pool)
-        .await?;
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if ended > 0 {
+        super::edit::bump_shown(&mut tx).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 
@@ -96,10 +122,12 @@ pub(crate) async fn revoke_all(tx: &mut Tx, account_id: i64) -> Result<u64> {
     .rows_affected())
 }
 
-/// Ends every sign-in of an account in a transaction of its own.
+/// Ends every sign-in of an account in a transaction of its own (the shown version rises, as
+/// for one).
 pub(crate) async fn end_all_of(pool: &sqlx::Pool<Db>, account_id: i64) -> Result<u64> {
     let mut tx = super::begin_write(pool).await?;
     let n = end_all(&mut tx, account_id).await?;
+    super::edit::bump_shown(&mut tx).await?;
     tx.commit().await?;
     Ok(n)
 }
