@@ -18,6 +18,7 @@ pub mod merge;
 pub mod money;
 pub mod names;
 pub mod person;
+pub mod presence;
 pub mod quality;
 pub mod records;
 pub mod report;
