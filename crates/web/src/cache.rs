@@ -36,6 +36,8 @@ pub(crate) struct Live {
     /// The versions; (0, 0) until first read.
     version: Mutex<Version>,
     kept: Mutex<Answers>,
+    /// The answers being made, each behind a gate the other requests for it wait at.
+    making: Mutex<HashMap<String, std::sync::Arc<tokio::sync::Mutex<()>>>>,
     /// The agency's face as read for a version (every page's header shows it).
     face: Mutex<Option<(Version, std::sync::Arc<cadre_app::domain::agency::Face>)>>,
 }
@@ -98,6 +100,22 @@ impl Live {
                 .as_ref()
                 .map(|(_, f)| f.clone())
                 .unwrap_or_default(),
+        }
+    }
+
+    /// The gate of an answer being made (made now if none is).
+    pub(crate) fn gate(&self, key: &str) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+        let mut making = self.making.lock().unwrap_or_else(|p| p.into_inner());
+        making.entry(key.to_string()).or_default().clone()
+    }
+
+    /// Done with a gate: let go of it when no other request holds it (the map stays as small
+    /// as the answers being made).
+    pub(crate) fn ungate(&self, key: &str, gate: std::sync::Arc<tokio::sync::Mutex<()>>) {
+        let mut making = self.making.lock().unwrap_or_else(|p| p.into_inner());
+        // This one and the map's.
+        if std::sync::Arc::strong_count(&gate) <= 2 {
+            making.remove(key);
         }
     }
 

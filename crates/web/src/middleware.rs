@@ -186,13 +186,27 @@ async fn etag(State(state): State<AppState>, req: Request, next: Next) -> Respon
         return res;
     }
     let key = format!("{}\n{}", viewer.1, req.uri());
-    if let Some(kept) = state.live.get(version, &key) {
+    let from_kept = |kept: crate::cache::Kept| {
         let mut res = Response::new(axum::body::Body::from(kept.body));
         *res.status_mut() = kept.status;
         *res.headers_mut() = kept.headers;
-        return res;
+        res
+    };
+    if let Some(kept) = state.live.get(version, &key) {
+        return from_kept(kept);
+    }
+    // One request makes a missing answer; the others asking for it meanwhile wait for it
+    // rather than each making it again (fifty at once on two cores would all be slow).
+    let gate = state.live.gate(&key);
+    let held = gate.lock().await;
+    if let Some(kept) = state.live.get(version, &key) {
+        drop(held);
+        state.live.ungate(&key, gate);
+        return from_kept(kept);
     }
     let res = next.run(req).await;
+    drop(held);
+    state.live.ungate(&key, gate);
     if res.status() != StatusCode::OK {
         return res;
     }
