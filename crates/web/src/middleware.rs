@@ -106,23 +106,27 @@ async fn form_limit(req: Request, next: Next) -> Response {
     if req.method() == Method::POST && req.uri().path() == "/imports" {
         return next.run(req).await;
     }
+    // The agency's form carries a logo: a picture chosen too large (a few megabytes) is read
+    // through, in pieces, so that the page can say so at its field.
+    let limit = if req.method() == Method::POST && req.uri().path() == "/admin/agency" {
+        8 * 1024 * 1024
+    } else {
+        crate::FORM_LIMIT
+    };
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > crate::FORM_LIMIT as u64) {
+    if declared.is_some_and(|n| n > limit as u64) {
         return (
             StatusCode::PAYLOAD_TOO_LARGE,
-            format!(
-                "A form or API request is at most {} KiB.",
-                crate::FORM_LIMIT / 1024
-            ),
+            format!("A form or API request is at most {} KiB.", limit / 1024),
         )
             .into_response();
     }
     let (parts, body) = req.into_parts();
-    let body = axum::body::Body::new(http_body_util::Limited::new(body, crate::FORM_LIMIT));
+    let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));
     next.run(Request::from_parts(parts, body)).await
 }
 

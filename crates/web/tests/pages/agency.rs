@@ -133,6 +133,14 @@ async fn the_agency_set_by_an_admin_shows_on_every_page_and_report() {
         assert!(page.contains(said), "{said} in {page}");
     }
     assert!(page.contains("value=\"IMPACS\""), "what was typed is kept");
+    // A photograph of two megabytes chosen by mistake is said at its field, in the page.
+    let big = vec![0x89u8; 2 * 1024 * 1024];
+    let (status, _, page) = site.send(form(&admin, &IMPACS, ("photo.png", &big))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("Logo: The logo is larger than 256 KiB"),
+        "{page}"
+    );
     assert_eq!(site.app.face().await.unwrap(), Default::default());
 
     // Set whole, with a logo.
