@@ -8,6 +8,7 @@
 pub mod columns;
 pub mod mapping;
 mod parse;
+pub mod platforms;
 mod problem;
 mod sheet;
 mod survey;

@@ -4,7 +4,7 @@
 //! those, and refuses what would lose data: a broken quote, a row wider than its header, a cell
 //! under no header, or anything past the [`Limits`].
 
-mod csv;
+pub(crate) mod csv;
 mod open;
 mod options;
 mod xlsx;
