@@ -7,6 +7,8 @@
 //! countries and departments, a few percent of gender not recorded, and the spellings people
 //! really type ("m", " Female ", "St. Lucia", "trinidad & tobago").
 
+pub mod image;
+
 use std::io::{self, Write};
 
 /// The partners file the synthetic trainings name (the 2020 partners), for generated data sets

@@ -365,31 +365,8 @@ pub(crate) fn jpeg_frame(bytes: &[u8]) -> Result<JpegFrame, LogoError> {
 mod tests {
     use super::*;
 
-    /// A PNG of `w` by `h` RGBA pixels, written the plain way (filter 0 on each row).
-    pub(crate) fn png(w: u32, h: u32, rgba: [u8; 4]) -> Vec<u8> {
-        use std::io::Write;
-        // Each row: filter 0, then its pixels.
-        let mut row = vec![0u8];
-        row.extend(rgba.repeat(w as usize));
-        let raw = row.repeat(h as usize);
-        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-        z.write_all(&raw).unwrap();
-        let idat = z.finish().unwrap();
-        let mut out = PNG_SIGNATURE.to_vec();
-        let mut chunk = |kind: &[u8], body: &[u8]| {
-            out.extend_from_slice(&(body.len() as u32).to_be_bytes());
-            out.extend_from_slice(kind);
-            out.extend_from_slice(body);
-            out.extend_from_slice(&[0, 0, 0, 0]);
-        };
-        let mut ihdr = Vec::new();
-        ihdr.extend_from_slice(&w.to_be_bytes());
-        ihdr.extend_from_slice(&h.to_be_bytes());
-        ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
-        chunk(b"IHDR", &ihdr);
-        chunk(b"IDAT", &idat);
-        chunk(b"IEND", &[]);
-        out
+    fn png(w: u32, h: u32, rgba: [u8; 4]) -> Vec<u8> {
+        cadre_gen::image::png(w, h, rgba)
     }
 
     #[test]

@@ -4,31 +4,9 @@
 use super::*;
 use cadre_core::agency::{Colour, Face};
 
-/// A 48 by 24 PNG, half transparent, in the agency's colour (written as any image program
-/// writes one: signature, header, deflated rows, end).
+/// A 48 by 24 PNG, half transparent, in the agency's colour.
 fn logo_png() -> Vec<u8> {
-    use std::io::Write;
-    let (w, h) = (48u32, 24u32);
-    // Each row: filter 0, then its pixels.
-    let mut row = vec![0u8];
-    row.extend([0x0b, 0x5f, 0x3a, 128].repeat(w as usize));
-    let raw = row.repeat(h as usize);
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    z.write_all(&raw).unwrap();
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut chunk = |kind: &[u8], body: &[u8]| {
-        out.extend_from_slice(&(body.len() as u32).to_be_bytes());
-        out.extend_from_slice(kind);
-        out.extend_from_slice(body);
-        out.extend_from_slice(&[0; 4]);
-    };
-    let mut ihdr = w.to_be_bytes().to_vec();
-    ihdr.extend_from_slice(&h.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
-    chunk(b"IHDR", &ihdr);
-    chunk(b"IDAT", &z.finish().unwrap());
-    chunk(b"IEND", &[]);
-    out
+    cadre_gen::image::png(48, 24, [0x0b, 0x5f, 0x3a, 128])
 }
 
 #[tokio::test]

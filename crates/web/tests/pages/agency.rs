@@ -10,30 +10,9 @@ use super::{get_as, sqlite, Actor};
 
 const PASSWORD: &str = "a password long enough";
 
-/// A 40 by 20 PNG in one colour, as image programs write it.
+/// A 40 by 20 PNG in one colour.
 fn png() -> Vec<u8> {
-    use std::io::Write;
-    let (w, h) = (40u32, 20u32);
-    // Each row: filter 0, then its pixels.
-    let mut row = vec![0u8];
-    row.extend([0x0b, 0x5f, 0x3a].repeat(w as usize));
-    let raw = row.repeat(h as usize);
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    z.write_all(&raw).unwrap();
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut chunk = |kind: &[u8], body: &[u8]| {
-        out.extend_from_slice(&(body.len() as u32).to_be_bytes());
-        out.extend_from_slice(kind);
-        out.extend_from_slice(body);
-        out.extend_from_slice(&[0; 4]);
-    };
-    let mut ihdr = w.to_be_bytes().to_vec();
-    ihdr.extend_from_slice(&h.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
-    chunk(b"IHDR", &ihdr);
-    chunk(b"IDAT", &z.finish().unwrap());
-    chunk(b"IEND", &[]);
-    out
+    cadre_gen::image::png(40, 20, [0x0b, 0x5f, 0x3a, 255])
 }
 
 /// The agency form as a browser sends it: its fields, and a logo file (empty: none chosen).
