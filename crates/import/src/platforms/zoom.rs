@@ -113,7 +113,18 @@ pub(super) fn meeting(text: &str) -> Result<PlatformReport, ReportError> {
         start = at_col(&["start time"]).filter(|v| !v.is_empty());
         end = at_col(&["end time"]).filter(|v| !v.is_empty());
         host_email = at_col(&["user email"]).filter(|v| v.contains('@'));
-        host_name = at_col(&["host"]).filter(|v| !v.is_empty());
+        // The newer block's host may be written "Name (e-mail)".
+        let host = at_col(&["host"]).filter(|v| !v.is_empty());
+        match host
+            .as_deref()
+            .and_then(|h| h.strip_suffix(')')?.rsplit_once(" ("))
+        {
+            Some((name, email)) if email.contains('@') => {
+                host_name = Some(name.trim().to_string());
+                host_email = host_email.or_else(|| Some(email.trim().to_string()));
+            }
+            _ => host_name = host,
+        }
     }
     let header = cells(lines[at]);
     let name = column(&header, &["name"]).unwrap_or(0);
@@ -320,6 +331,14 @@ mod tests {
         assert!(r.entries[1].waiting && !r.entries[2].waiting);
         assert_eq!(r.start.unwrap().date.day, 15);
         assert_eq!(r.end.unwrap().seconds, 10 * 3600 + 30 * 60);
+        // A host written "Name (e-mail)" is known by either.
+        let with_email = text.replace(
+            ",Training Host,90,",
+            ",Training Host (host@agency.example),90,",
+        );
+        let r = read(&with_email, None).unwrap();
+        assert_eq!(r.entries[0].role, Role::Facilitator);
+        assert_eq!(r.entries[1].role, Role::Participant);
     }
 
     #[test]
