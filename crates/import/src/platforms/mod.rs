@@ -4,6 +4,7 @@
 //! attended is then decided by the training's rule (`cadre_core::presence`), above this layer.
 
 mod stamp;
+mod teams;
 mod zoom;
 
 pub use stamp::{read_stamps, Stamp};
@@ -18,16 +19,18 @@ pub const MAX_REPORT_BYTES: usize = 16 * 1024 * 1024;
 pub enum Platform {
     Zoom,
     ZoomWebinar,
+    Teams,
 }
 
 impl Platform {
-    pub const ALL: [Platform; 2] = [Platform::Zoom, Platform::ZoomWebinar];
+    pub const ALL: [Platform; 3] = [Platform::Zoom, Platform::ZoomWebinar, Platform::Teams];
 
     /// As `--platform` takes it.
     pub fn code(self) -> &'static str {
         match self {
             Platform::Zoom => "zoom",
             Platform::ZoomWebinar => "zoom-webinar",
+            Platform::Teams => "teams",
         }
     }
 
@@ -41,6 +44,7 @@ impl Platform {
         match self {
             Platform::Zoom => "a Zoom meeting participants report",
             Platform::ZoomWebinar => "a Zoom webinar attendee report",
+            Platform::Teams => "a Microsoft Teams attendance report",
         }
     }
 }
@@ -60,6 +64,8 @@ pub struct Entry {
     pub line: usize,
     pub name: String,
     pub email: Option<String>,
+    /// The organisation's identity of the person (Teams' `Participant ID (UPN)`), where given.
+    pub upn: Option<String>,
     pub role: Role,
     /// When they joined and left, as written (the account's local time, no zone).
     pub joined: Option<Stamp>,
@@ -137,7 +143,13 @@ pub fn decode(bytes: &[u8]) -> Result<String, ReportError> {
 /// The cells of a line of comma-separated text, quotes read; trailing empty cells (Zoom pads
 /// its rows with commas) left off.
 pub(crate) fn cells(line: &str) -> Vec<String> {
+    cells_split(line, b',')
+}
+
+/// The cells of a line split by `delimiter` (a TAB for Teams), quotes read.
+pub(crate) fn cells_split(line: &str, delimiter: u8) -> Vec<String> {
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .from_reader(line.as_bytes());
@@ -174,6 +186,9 @@ pub fn recognise(text: &str) -> Option<Platform> {
     if lines.iter().any(|l| zoom::is_participants_header(l)) {
         return Some(Platform::Zoom);
     }
+    if lines.iter().any(|l| teams::is_teams_line(l)) {
+        return Some(Platform::Teams);
+    }
     None
 }
 
@@ -184,12 +199,13 @@ pub fn read(text: &str, platform: Option<Platform>) -> Result<PlatformReport, Re
         None => {
             return Err(ReportError::at(
                 1,
-                "this is not a report of a platform cadre reads (Zoom)",
+                "this is not a report of a platform cadre reads (Zoom, Teams)",
             ))
         }
     };
     match platform {
         Platform::Zoom => zoom::meeting(text),
         Platform::ZoomWebinar => zoom::webinar(text),
+        Platform::Teams => teams::report(text),
     }
 }

@@ -15,7 +15,7 @@ pub(super) fn is_participants_header(line: &str) -> bool {
 }
 
 /// A column of a header: the first whose key starts with one of `names`.
-fn column(header: &[String], names: &[&str]) -> Option<usize> {
+pub(super) fn column(header: &[String], names: &[&str]) -> Option<usize> {
     header
         .iter()
         .position(|h| names.iter().any(|n| key(h).starts_with(n)))
@@ -27,21 +27,21 @@ fn minutes(cell: Option<&String>) -> Option<i64> {
         .map(|m| (m * 60.0).round() as i64)
 }
 
-fn present(cell: Option<&String>) -> Option<String> {
+pub(super) fn present(cell: Option<&String>) -> Option<String> {
     cell.map(|c| c.trim().to_string())
         .filter(|c| !c.is_empty() && c != "--")
 }
 
 /// A row as read, before its times are: the entry and the texts of its times.
-struct Raw {
-    entry: Entry,
-    joined: Option<String>,
-    left: Option<String>,
+pub(super) struct Raw {
+    pub(super) entry: Entry,
+    pub(super) joined: Option<String>,
+    pub(super) left: Option<String>,
 }
 
 /// Reads the texts of all the times at once (the day/month order is the file's), into the
 /// entries; the meeting's start and end among them.
-fn with_times(
+pub(super) fn with_times(
     platform: Platform,
     said: String,
     raws: Vec<Raw>,
@@ -155,6 +155,7 @@ pub(super) fn meeting(text: &str) -> Result<PlatformReport, ReportError> {
                 line: i + 1,
                 name,
                 email,
+                upn: None,
                 role: if facilitator {
                     Role::Facilitator
                 } else {
@@ -237,6 +238,7 @@ pub(super) fn webinar(text: &str) -> Result<PlatformReport, ReportError> {
                 line: i,
                 name,
                 email: present(get(&["email"])).filter(|e| e.contains('@')),
+                upn: None,
                 role: *role,
                 joined: None,
                 left: None,
