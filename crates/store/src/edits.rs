@@ -213,7 +213,7 @@ impl Store {
         after: i64,
         limit: i64,
     ) -> Result<Vec<Versioned<Participant>>> {
-        on_backend!(self, edit_persons::persons(search, countries, after, limit))
+        on_backend!(self, find_persons::persons(search, countries, after, limit))
     }
 
     /// A page of persons from a cursor (after an id, or before one), in id order.
@@ -226,13 +226,13 @@ impl Store {
     ) -> Result<Vec<Versioned<Participant>>> {
         on_backend!(
             self,
-            edit_persons::persons_from(search, countries, cursor, limit)
+            find_persons::persons_from(search, countries, cursor, limit)
         )
     }
 
     /// The names of these persons: (id, given name, family name); ids not held are left out.
     pub async fn person_names(&self, ids: &[i64]) -> Result<Vec<(i64, String, String)>> {
-        on_backend!(self, edit_persons::names(ids))
+        on_backend!(self, find_persons::names(ids))
     }
 
     /// How many persons a search (and a focal point's countries) matches.
@@ -241,7 +241,7 @@ impl Store {
         search: Option<&str>,
         countries: Option<&[String]>,
     ) -> Result<i64> {
-        on_backend!(self, edit_persons::count_persons(search, countries))
+        on_backend!(self, find_persons::count_persons(search, countries))
     }
 
     /// The participant with this e-mail, if any.

@@ -31,6 +31,8 @@ pub(crate) mod edit_partners;
 pub(crate) mod edit_persons;
 #[path = "../shared/edit_sessions.rs"]
 pub(crate) mod edit_sessions;
+#[path = "../shared/find_persons.rs"]
+pub(crate) mod find_persons;
 #[path = "../shared/history.rs"]
 pub(crate) mod history;
 #[path = "../shared/publications.rs"]
