@@ -18,6 +18,31 @@ fn dashboard(addr: &str, cookie: &str) -> (u16, bool) {
     (status, body.contains("Sign out"))
 }
 
+/// The PostgreSQL the tests use (`CADRE_TEST_POSTGRES`, else the local one).
+fn postgres_base() -> String {
+    std::env::var("CADRE_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
+}
+
+/// A schema of this test process's own on `base`: its name, and the address that names it.
+fn schema_on(base: &str, prefix: &str) -> (String, String) {
+    let schema = format!("cadre_{prefix}_{}", std::process::id());
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}schema={schema}");
+    (schema, url)
+}
+
+/// Drops what a test left on the database.
+fn drop_schema(base: &str, schema: &str) {
+    let _ = Command::new("psql")
+        .args([
+            base,
+            "-qAtc",
+            &format!("DROP SCHEMA IF EXISTS {schema} CASCADE"),
+        ])
+        .output();
+}
+
 /// A port of loopback free a moment ago.
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -79,11 +104,8 @@ fn two_nodes_behind_nginx_share_sign_ins_follow_each_other_and_outlive_one_of_th
     }
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let base = std::env::var("CADRE_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
-    let schema = format!("cadre_nodes_{}", std::process::id());
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{sep}schema={schema}");
+    let base = postgres_base();
+    let (schema, url) = schema_on(&base, "nodes");
     for (kind, file) in [
         ("partners", "2020/partners.csv"),
         ("trainings", "2020/trainings.csv"),
@@ -187,13 +209,7 @@ fn two_nodes_behind_nginx_share_sign_ins_follow_each_other_and_outlive_one_of_th
     balancer.wait().unwrap();
     second.kill().unwrap();
     second.wait().unwrap();
-    let _ = Command::new("psql")
-        .args([
-            &base,
-            "-qAtc",
-            &format!("DROP SCHEMA IF EXISTS {schema} CASCADE"),
-        ])
-        .output();
+    drop_schema(&base, &schema);
 }
 
 /// A form posted as a browser of this site does, with the cookie: the status.
@@ -234,11 +250,8 @@ fn refused_within_a_second(what: &str, refused: impl Fn() -> bool) {
 fn what_ends_a_sign_in_or_a_token_holds_at_once_here_and_within_a_second_there() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let base = std::env::var("CADRE_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
-    let schema = format!("cadre_ends_{}", std::process::id());
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{sep}schema={schema}");
+    let base = postgres_base();
+    let (schema, url) = schema_on(&base, "ends");
     let password = "a password long enough";
     common::account_of_role_on(d, &url, "admin@agency.example", "admin", password);
     common::account_with_token_on(d, &url, "editor@agency.example", password);
@@ -335,13 +348,7 @@ fn what_ends_a_sign_in_or_a_token_holds_at_once_here_and_within_a_second_there()
     here.wait().unwrap();
     there.kill().unwrap();
     there.wait().unwrap();
-    let _ = Command::new("psql")
-        .args([
-            &base,
-            "-qAtc",
-            &format!("DROP SCHEMA IF EXISTS {schema} CASCADE"),
-        ])
-        .output();
+    drop_schema(&base, &schema);
 }
 
 /// The number after `label` in wrk's report (0 when the line is not there).
@@ -388,13 +395,9 @@ fn titles(node: &str, token: &str) -> Vec<String> {
 fn a_node_reads_its_engine_from_the_read_replica_and_from_the_primary_when_it_lags() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let base = std::env::var("CADRE_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let primary_schema = format!("cadre_primary_{}", std::process::id());
-    let replica_schema = format!("cadre_replica_{}", std::process::id());
-    let primary = format!("{base}{sep}schema={primary_schema}");
-    let replica = format!("{base}{sep}schema={replica_schema}");
+    let base = postgres_base();
+    let (primary_schema, primary) = schema_on(&base, "primary");
+    let (replica_schema, replica) = schema_on(&base, "replica");
     for (kind, file) in [
         ("partners", "2020/partners.csv"),
         ("trainings", "2020/trainings.csv"),
