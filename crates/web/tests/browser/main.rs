@@ -11,6 +11,7 @@
 //! elsewhere.
 
 mod admin;
+mod chromium;
 #[path = "../common/mod.rs"]
 mod common;
 mod imports;
@@ -21,81 +22,19 @@ mod table;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use cadre_app::{Actor, App};
 use cadre_import::Kind;
 use cadre_store::Store;
 use cadre_web::AppState;
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
+
+use chromium::{browser, driver, session, Driver};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// chromedriver, ended when dropped (Chromium with it: every session is closed first).
-struct Driver {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn driver() -> Driver {
-    let bin = std::env::var("CADRE_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
-    let port = free_port();
-    let child = Command::new(&bin)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!("{bin} cannot be started ({e}): install chromium and chromium-driver (scripts/test.sh does)")
-        });
-    let d = Driver {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-    };
-    for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
-        {
-            return d;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("chromedriver did not listen on port {port}");
-}
-
-async fn browser(d: &Driver, width: u32) -> Client {
-    let chromium = std::env::var("CADRE_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let caps = json!({
-        "browserName": "chrome",
-        "goog:chromeOptions": {
-            "binary": chromium,
-            "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                     format!("--window-size={width},900")]
-        }
-    });
-    let mut b = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
-    b.capabilities(caps.as_object().unwrap().clone());
-    b.connect(&d.url).await.expect("a Chromium session")
 }
 
 async fn serve(dir: &Path) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {

@@ -10,18 +10,12 @@ use table::{TABLE, WHO};
 
 /// A Chromium session the size of a phone (360 by 780 CSS pixels).
 async fn phone(d: &Driver) -> Client {
-    let chromium = std::env::var("CADRE_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let caps = json!({
-        "browserName": "chrome",
-        "goog:chromeOptions": {
-            "binary": chromium,
-            "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
-            "mobileEmulation": { "deviceMetrics": { "width": 360, "height": 780, "pixelRatio": 1 } }
-        }
-    });
-    let mut b = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
-    b.capabilities(caps.as_object().unwrap().clone());
-    b.connect(&d.url).await.expect("a Chromium session")
+    let metrics = json!({ "width": 360, "height": 780, "pixelRatio": 1 });
+    session(
+        d,
+        json!({ "mobileEmulation": { "deviceMetrics": metrics } }),
+    )
+    .await
 }
 
 /// How far the page scrolls sideways, and the visible text drawn under 11 px.
